@@ -1,0 +1,184 @@
+import { assertMessage, type StreamMessage } from '../message.js';
+import type { Connection } from './connection.js';
+import type { Inbox } from './types.js';
+
+// Written by the engine itself while the connection is backpressured: it sits in the writer's
+// queue, so `desiredSize` is <= 0 and `ready` pends until the low watermark, however the
+// buffer was filled (writer, offer, or a fan-out).
+const PRESSURE = Symbol('pressure');
+type Chunk = StreamMessage | typeof PRESSURE;
+
+/**
+ * The Web Streams face of a connection: a real `WritableStreamDefaultWriter` whose
+ * `desiredSize`/`ready` follow the mailbox, and an optional `ReadableStream` consumer.
+ * @internal
+ */
+export class ConnectionStreams {
+  private w: WritableStreamDefaultWriter<Chunk> | undefined;
+  private broken = false;
+  private tokenQueued = false;
+  private relieve: (() => void) | undefined;
+  private waiters: Array<() => void> = [];
+  private r: ReadableStream<StreamMessage> | undefined;
+  private ctrl: ReadableStreamDefaultController<StreamMessage> | undefined;
+  private pulled: (() => void) | undefined;
+
+  constructor(private readonly c: Connection) {}
+
+  writer(): WritableStreamDefaultWriter<StreamMessage> {
+    // A rejected chunk errors a WritableStream for good; hand out a fresh one so one bad
+    // message does not end the connection.
+    if (!this.w || this.broken) {
+      this.broken = false;
+      const ws = new WritableStream<Chunk>(
+        { write: (chunk) => this.write(chunk), close: () => this.c.close() },
+        new CountQueuingStrategy({ highWaterMark: 1 }),
+      );
+      this.w = ws.getWriter();
+      this.tokenQueued = false;
+      if (this.c.isBackpressured) this.pressure();
+    }
+    return this.w as unknown as WritableStreamDefaultWriter<StreamMessage>;
+  }
+
+  readable(): ReadableStream<StreamMessage> {
+    if (this.r) return this.r;
+    let previous: Inbox | undefined;
+    this.r = new ReadableStream<StreamMessage>(
+      {
+        start: (ctrl) => {
+          this.ctrl = ctrl;
+        },
+        pull: () => this.release(),
+        cancel: () => {
+          this.ctrl = undefined;
+          if (previous) this.c.setInbox(previous);
+          this.release();
+        },
+      },
+      new CountQueuingStrategy({ highWaterMark: this.c.config.maxBatchSize }),
+    );
+    const inbox: Inbox = {
+      id: `${this.c.id}:readable`,
+      deliver: (batch) => {
+        const ctrl = this.ctrl;
+        if (!ctrl) return;
+        for (const m of batch.messages) ctrl.enqueue(m);
+        if ((ctrl.desiredSize ?? 0) > 0) return;
+        // The reader is behind: the connection holds further batches until it pulls.
+        return new Promise<void>((resolve) => (this.pulled = resolve));
+      },
+    };
+    previous = this.c.swapInbox(inbox);
+    return this.r;
+  }
+
+  /** Backpressure began: park a pressure token in the writer's queue. */
+  pressure(): void {
+    const w = this.w;
+    if (!w || this.tokenQueued || this.broken) return;
+    this.tokenQueued = true;
+    const done = () => {
+      this.tokenQueued = false;
+    };
+    try {
+      w.write(PRESSURE).then(done, done);
+    } catch {
+      done();
+    }
+  }
+
+  /** Backpressure ended. */
+  relief(): void {
+    const r = this.relieve;
+    this.relieve = undefined;
+    r?.();
+  }
+
+  /** Room appeared in the buffer: writers held on a full buffer try again. */
+  room(): void {
+    if (this.waiters.length === 0) return;
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const retry of ws) retry();
+  }
+
+  /** The connection stopped accepting: held writers are refused. */
+  closing(): void {
+    this.room();
+  }
+
+  /** The connection is closed: release everything. */
+  finished(): void {
+    this.closing();
+    this.relief();
+    this.release();
+    try {
+      this.ctrl?.close();
+    } catch {
+      // already closed or cancelled
+    }
+    this.ctrl = undefined;
+  }
+
+  private release(): void {
+    const p = this.pulled;
+    this.pulled = undefined;
+    p?.();
+  }
+
+  private write(chunk: Chunk): void | Promise<void> {
+    if (chunk === PRESSURE) {
+      if (!this.c.isBackpressured) return;
+      return new Promise<void>((resolve) => (this.relieve = resolve));
+    }
+    try {
+      assertMessage(chunk, true);
+      if (this.c.accept(chunk) !== 'full') return;
+    } catch (error) {
+      this.broken = true;
+      throw error;
+    }
+    return this.waitForRoom(chunk);
+  }
+
+  // A full buffer holds the writer until room appears, or until the handler's maxWaitTime,
+  // after which the message is counted dropped(timeout): no producer waits forever.
+  private waitForRoom(chunk: StreamMessage): Promise<void> {
+    const clock = this.c.clock;
+    return new Promise<void>((resolve, reject) => {
+      let timer: unknown;
+      let settled = false;
+      const end = () => {
+        settled = true;
+        if (timer !== undefined) clock.clearTimeout(timer);
+      };
+      const retry = () => {
+        if (settled) return;
+        try {
+          if (this.c.accept(chunk) === 'full') {
+            this.waiters.push(retry);
+            return;
+          }
+        } catch (error) {
+          end();
+          this.broken = true;
+          reject(error);
+          return;
+        }
+        end();
+        resolve();
+      };
+      this.waiters.push(retry);
+      const max = this.c.maxWaitTime();
+      if (max !== undefined) {
+        timer = clock.setTimeout(() => {
+          if (settled) return;
+          end();
+          this.c.acceptAsTimedOut();
+          resolve();
+        }, max);
+      }
+    });
+  }
+}

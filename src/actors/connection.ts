@@ -1,0 +1,498 @@
+import { createActor, type Subscription } from 'xstate';
+import type { EngineClock } from '../clock.js';
+import type { StreamConfig } from '../config.js';
+import { NodeflowError } from '../errors.js';
+import { assertMessage, type StreamMessage } from '../message.js';
+import { connectionMachine, type ConnectionActorRef, type ConnectionPort, type ConnectionState } from '../machines/connection.machine.js';
+import { openDuration, recordFailure, resetBreaker, type BreakerState } from '../machines/recovery.logic.js';
+import type { BackpressureHandler } from './backpressure.js';
+import { ConnectionStreams } from './connection-streams.js';
+import type { ErrorRecovery } from './error-recovery.js';
+import { RingBuffer } from './ring-buffer.js';
+import { CRITICAL, pickVictim, rankOf } from './shedding.js';
+import type { ActorHost, Batch, ConnectionStats, DeadLetter, DropReason, EngineEvent, Inbox, OfferResult } from './types.js';
+
+/** What the engine lends each connection. @internal */
+export interface ConnectionHost extends ActorHost {
+  backpressureHandler(): BackpressureHandler | undefined;
+  errorRecovery(config: StreamConfig): ErrorRecovery;
+  emit(event: EngineEvent): void;
+  deadLetter(letter: DeadLetter): void;
+  closed(connection: Connection): void;
+}
+
+const TIMER_SLACK_MS = 1; // real timers may fire a hair early against performance.now()
+
+/**
+ * One connection: a bounded ring buffer written synchronously on the hot path, a deadline timer
+ * that flushes partial batches, and an XState connection actor that hears only edges (watermark
+ * crossed, delivery outcome, close). At most one batch is out at a time, so retries never
+ * reorder. Get it with `engine.getConnection(id)`.
+ *
+ * @example
+ * ```ts
+ * const id = engine.createConnection('source', 'target', 'out', 'in');
+ * const connection = engine.getConnection(id);
+ * connection.offer({ id: 1, timestamp: Date.now(), sourceNodeId: 'source', targetNodeId: 'target', port: 'out', data: 1 });
+ * ```
+ */
+export class Connection {
+  readonly actor: ConnectionActorRef;
+  private readonly ring: RingBuffer<StreamMessage>;
+  private readonly counts = new Int32Array(4);
+  private readonly highWater: number;
+  private readonly lowWater: number;
+  private readonly maxBatch: number;
+  private readonly streams: ConnectionStreams;
+  private shedAt = Infinity;
+  private state: ConnectionState = 'flowing';
+  private accepting = true;
+  private closing = false;
+  private finished = false;
+  private pressured = false;
+  private pumping = false;
+  private blocked = false;
+  private probes = 0;
+  private probesOk = 0;
+  private held: Batch | null = null;
+  private awaiting = false;
+  private attempt = 0;
+  private token = 0;
+  private headSince = 0;
+  private timerArmed = false;
+  private timer: unknown = undefined;
+  private attemptTimer: unknown = undefined;
+  private readonly breaker: BreakerState = { consecutiveFailures: 0, reopens: 0 };
+  private readonly sub: Subscription;
+  private closeResolve: (() => void) | undefined;
+  private closePromise: Promise<void> | undefined;
+  // Counters (the conservation law is over these).
+  private accepted = 0;
+  private delivered = 0;
+  private deadLettered = 0;
+  private refused = 0;
+  private batches = 0;
+  private failedAttempts = 0;
+  private retries = 0;
+  private backpressureEvents = 0;
+  private readonly dropped: Record<DropReason, number> = { overflow: 0, priority: 0, timeout: 0, expired: 0, shutdown: 0, circuitOpen: 0 };
+
+  constructor(
+    readonly id: string,
+    readonly sourceNodeId: string,
+    readonly targetNodeId: string,
+    readonly outputPort: string,
+    readonly inputPort: string,
+    readonly config: Readonly<StreamConfig>,
+    private inbox: Inbox,
+    private readonly host: ConnectionHost,
+  ) {
+    this.ring = new RingBuffer(config.bufferSize);
+    this.maxBatch = config.maxBatchSize;
+    this.highWater = Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize));
+    this.lowWater = Math.floor(config.lowWatermark * config.bufferSize);
+    this.streams = new ConnectionStreams(this);
+    this.refreshHandler();
+    const port: ConnectionPort = {
+      isPressured: () => this.pressured,
+      redeliver: () => this.redeliver(),
+      allowProbes: (n) => this.allowProbes(n),
+      onCircuitOpen: () => {
+        this.blocked = true;
+      },
+      drain: () => {
+        this.blocked = false;
+        this.pump();
+      },
+    };
+    this.actor = createActor(connectionMachine, {
+      input: { connectionId: id, port, halfOpenProbes: host.errorRecovery(config).breaker.halfOpenProbes },
+      clock: host.clock,
+      inspect: host.inspect,
+    });
+    this.sub = this.actor.subscribe((snap) => this.onSnapshot(snap.value as ConnectionState));
+    this.actor.start();
+  }
+
+  /** A real `WritableStreamDefaultWriter`: `desiredSize <= 0` and `ready` pending while backpressured. */
+  get writer(): WritableStreamDefaultWriter<StreamMessage> {
+    return this.streams.writer();
+  }
+
+  /** The delivered messages as a `ReadableStream`; taking it makes it this connection's consumer. */
+  get readable(): ReadableStream<StreamMessage> {
+    return this.streams.readable();
+  }
+
+  /** The connection machine's current state. */
+  get currentState(): ConnectionState {
+    return this.state;
+  }
+
+  /** True between a high-watermark crossing and the next low-watermark crossing. */
+  get isBackpressured(): boolean {
+    return this.pressured;
+  }
+
+  /** Open for writes (not closing, closed or failed). */
+  get isOpen(): boolean {
+    return this.accepting;
+  }
+
+  /**
+   * The fast synchronous path: validates, buffers, and may deliver a full batch before it
+   * returns. Never returns a promise. Throws `INVALID_MESSAGE` or `CONNECTION_CLOSED`.
+   */
+  offer(message: StreamMessage): OfferResult {
+    if (!this.accepting) throw this.closedError();
+    assertMessage(message, true);
+    return this.accept(message);
+  }
+
+  /** Like `offer`, but a full buffer throws `BUFFER_FULL` instead of returning `'full'`. */
+  send(message: StreamMessage): OfferResult {
+    const r = this.offer(message);
+    if (r === 'full') {
+      throw new NodeflowError('BUFFER_FULL', `Connection ${this.id} is full (${this.config.bufferSize} messages) and cannot wait; use offer() or the writer`, { connectionId: this.id });
+    }
+    return r;
+  }
+
+  /** Hot path after validation (fan-out validates once for every edge). @internal */
+  accept(message: StreamMessage): OfferResult {
+    if (!this.accepting) throw this.closedError();
+    const ring = this.ring;
+    if (ring.size >= this.shedAt && this.shed(message)) return 'dropped';
+    if (!ring.push(message)) {
+      this.refused++;
+      return 'full';
+    }
+    this.accepted++;
+    this.counts[rankOf(message.priority)]++;
+    const size = ring.size;
+    if (size === 1) {
+      this.headSince = this.host.clock.now();
+      if (!this.timerArmed) this.arm(this.config.batchTimeout);
+    }
+    if (size >= this.highWater && !this.pressured) this.raisePressure();
+    if (size >= this.maxBatch && !this.pumping && this.held === null) this.pump();
+    return this.pressured ? 'backpressured' : 'accepted';
+  }
+
+  /** Counters and state; see {@link ConnectionStats} for the conservation law. */
+  stats(): ConnectionStats {
+    const d = this.dropped;
+    const droppedTotal = d.overflow + d.priority + d.timeout + d.expired + d.shutdown + d.circuitOpen;
+    return {
+      state: this.state,
+      accepted: this.accepted,
+      delivered: this.delivered,
+      deadLettered: this.deadLettered,
+      dropped: { ...d },
+      droppedTotal,
+      inFlight: this.ring.size + (this.held ? this.held.messages.length : 0),
+      buffered: this.ring.size,
+      refused: this.refused,
+      batches: this.batches,
+      failedAttempts: this.failedAttempts,
+      retries: this.retries,
+      backpressureEvents: this.backpressureEvents,
+      bufferUtilization: this.ring.size / this.config.bufferSize,
+    };
+  }
+
+  /** Stops accepting, delivers what is buffered, then resolves (state `closed`). */
+  close(): Promise<void> {
+    if (this.closePromise) return this.closePromise;
+    this.accepting = false;
+    this.closing = true;
+    this.closePromise = new Promise<void>((resolve) => (this.closeResolve = resolve));
+    this.streams.closing();
+    this.actor.send({ type: 'connection.close' });
+    this.maybeFinish();
+    return this.closePromise;
+  }
+
+  /** Hard stop: whatever is still buffered or out is counted `dropped(shutdown)`. */
+  dispose(): void {
+    if (this.finished) return;
+    this.accepting = false;
+    const left = this.ring.size + (this.held ? this.held.messages.length : 0);
+    this.ring.drain();
+    this.counts.fill(0);
+    this.held = null;
+    this.awaiting = false;
+    this.token++;
+    if (left > 0) this.drop('shutdown', left);
+    this.finish();
+  }
+
+  /** Re-reads the engine's backpressure handler (after setBackpressureHandler). @internal */
+  refreshHandler(): void {
+    const h = this.host.backpressureHandler();
+    this.shedAt = h ? Math.max(1, Math.ceil(h.dropThreshold * this.config.bufferSize)) : Infinity;
+  }
+
+  /** How long a held producer may wait, from the handler (undefined: as long as it takes). @internal */
+  maxWaitTime(): number | undefined {
+    return this.host.backpressureHandler()?.maxWaitTime;
+  }
+
+  /** Replaces the delivery target, returning the old one (the readable takes over). @internal */
+  swapInbox(inbox: Inbox): Inbox {
+    const old = this.inbox;
+    this.inbox = inbox;
+    return old;
+  }
+
+  /** @internal */
+  setInbox(inbox: Inbox): void {
+    this.inbox = inbox;
+  }
+
+  /** The engine's clock. @internal */
+  get clock(): EngineClock {
+    return this.host.clock;
+  }
+
+  /** Counts one message that waited past maxWaitTime: it was accepted, then dropped. @internal */
+  acceptAsTimedOut(): void {
+    this.accepted++;
+    this.drop('timeout', 1);
+  }
+
+  private shed(incoming: StreamMessage): boolean {
+    const h = this.host.backpressureHandler();
+    const priorityDrop = h ? h.priorityDrop : false;
+    const victim = pickVictim(this.ring, this.counts, rankOf(incoming.priority), priorityDrop);
+    if (victim === null) return false;
+    const reason: DropReason = priorityDrop ? 'priority' : 'overflow';
+    if (victim === -1) {
+      this.accepted++;
+      this.drop(reason, 1);
+      return true;
+    }
+    const gone = victim === 0 ? this.ring.shift()! : this.ring.removeAt(victim)!;
+    this.counts[rankOf(gone.priority)]--;
+    this.drop(reason, 1);
+    return false;
+  }
+
+  private drop(reason: DropReason, count: number): void {
+    this.dropped[reason] += count;
+    this.host.emit({ type: 'message.dropped', connectionId: this.id, reason, count, at: this.host.clock.now() });
+  }
+
+  private raisePressure(): void {
+    this.pressured = true;
+    this.backpressureEvents++;
+    this.actor.send({ type: 'mailbox.pressure' });
+    this.streams.pressure();
+  }
+
+  private arm(ms: number): void {
+    this.timerArmed = true;
+    this.timer = this.host.clock.setTimeout(this.onTimer, ms);
+  }
+
+  // One deadline timer per connection: when it fires early for the current head, it re-arms
+  // for the rest of the wait instead of being cleared and set on every batch.
+  private readonly onTimer = (): void => {
+    this.timerArmed = false;
+    if (this.ring.size === 0 || this.finished) return;
+    const wait = this.headSince + this.config.batchTimeout - this.host.clock.now();
+    if (wait > TIMER_SLACK_MS && !this.closing) this.arm(wait);
+    else this.pump(true);
+  };
+
+  /** Delivers every batch that is ready and allowed; at most one batch is out at a time. */
+  private pump(due = false): void {
+    if (this.pumping || this.finished) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        if (this.held !== null) {
+          // A batch kept for retry goes first; in half-open it is the probe.
+          if (this.awaiting || !this.blocked || this.probes <= 0) break;
+          this.probes--;
+          this.attemptHeld();
+          continue;
+        }
+        const size = this.ring.size;
+        if (size === 0) break;
+        if (this.blocked) {
+          if (this.probes <= 0) break;
+          this.probes--;
+        } else if (size < this.maxBatch && !this.closing && !due && !this.isDue()) {
+          if (!this.timerArmed) this.arm(this.headSince + this.config.batchTimeout - this.host.clock.now());
+          break;
+        }
+        this.held = this.takeBatch();
+        this.attemptHeld();
+      }
+    } finally {
+      this.pumping = false;
+    }
+    this.maybeFinish();
+  }
+
+  private isDue(): boolean {
+    return this.host.clock.now() - this.headSince >= this.config.batchTimeout - TIMER_SLACK_MS;
+  }
+
+  private takeBatch(): Batch {
+    const messages = this.ring.take(this.maxBatch);
+    const counts = this.counts;
+    for (let i = 0; i < messages.length; i++) counts[rankOf(messages[i]!.priority)]--;
+    if (this.pressured && this.ring.size <= this.lowWater) {
+      this.pressured = false;
+      this.actor.send({ type: 'mailbox.relief' });
+      this.streams.relief();
+    }
+    this.streams.room();
+    return { connectionId: this.id, port: this.inputPort, messages };
+  }
+
+  private attemptHeld(): void {
+    const batch = this.held!;
+    const token = ++this.token;
+    let result: void | PromiseLike<void>;
+    try {
+      result = this.inbox.deliver(batch);
+    } catch (error) {
+      this.onFailure(error);
+      return;
+    }
+    if (result != null && typeof result.then === 'function') {
+      this.awaiting = true;
+      const timeout = this.host.errorRecovery(this.config).deliveryTimeout;
+      if (timeout !== undefined) {
+        this.attemptTimer = this.host.clock.setTimeout(() => this.settle(token, false, new NodeflowError('CONNECTION_FAILED', `Delivery on ${this.id} exceeded deliveryTimeout (${timeout} ms)`)), timeout);
+      }
+      result.then(
+        () => this.settle(token, true, undefined),
+        (error: unknown) => this.settle(token, false, error),
+      );
+      return;
+    }
+    this.onSuccess();
+  }
+
+  // Late results (an older attempt, or one from before a dispose) are ignored by token.
+  private settle(token: number, ok: boolean, error: unknown): void {
+    if (token !== this.token || !this.awaiting) return;
+    this.awaiting = false;
+    if (this.attemptTimer !== undefined) this.host.clock.clearTimeout(this.attemptTimer);
+    this.attemptTimer = undefined;
+    if (ok) this.onSuccess();
+    else this.onFailure(error);
+    this.pump();
+  }
+
+  private onSuccess(): void {
+    this.delivered += this.held!.messages.length;
+    this.batches++;
+    this.held = null;
+    this.breaker.consecutiveFailures = 0;
+    if (this.attempt > 0) {
+      this.attempt = 0;
+      if (this.state === 'retrying') this.actor.send({ type: 'delivery.recovered' });
+    }
+    if (this.blocked && ++this.probesOk >= this.probeTarget()) {
+      this.blocked = false;
+      this.probes = 0;
+      resetBreaker(this.breaker);
+      this.actor.send({ type: 'breaker.probeSucceeded' });
+    }
+  }
+
+  private onFailure(error: unknown): void {
+    const batch = this.held!;
+    const attempt = ++this.attempt;
+    this.failedAttempts++;
+    const now = this.host.clock.now();
+    this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at: now });
+    const rec = this.host.errorRecovery(this.config);
+    const exhausted = this.closing || attempt > rec.retryAttempts || !safeRetryable(rec, error);
+    const openFor = this.closing ? null : this.blocked ? openDuration(this.breaker, rec.breaker) : recordFailure(this.breaker, rec.breaker);
+    if (exhausted) {
+      this.held = null;
+      this.attempt = 0;
+      this.deadLettered += batch.messages.length;
+      this.host.deadLetter({ connectionId: this.id, messages: batch.messages, error, attempts: attempt, at: now });
+      this.host.emit({ type: 'batch.deadLettered', connectionId: this.id, count: batch.messages.length, at: now });
+    }
+    if (openFor !== null) {
+      this.blocked = true;
+      this.probes = 0;
+      this.probesOk = 0;
+      this.actor.send({ type: 'breaker.open', openFor });
+    } else if (!exhausted) {
+      this.retries++;
+      this.actor.send({ type: 'delivery.retry', attempt, delay: rec.retryDelayFor(attempt) });
+    } else if (this.state === 'retrying') {
+      this.actor.send({ type: 'delivery.deadLettered' });
+    }
+  }
+
+  private probeTarget(): number {
+    return this.host.errorRecovery(this.config).breaker.halfOpenProbes;
+  }
+
+  private redeliver(): void {
+    if (this.held === null || this.awaiting || this.blocked || this.finished) return;
+    this.pumping = true;
+    try {
+      this.attemptHeld();
+    } finally {
+      this.pumping = false;
+    }
+    this.pump();
+  }
+
+  private allowProbes(n: number): void {
+    this.probes = n;
+    this.probesOk = 0;
+    this.pump();
+  }
+
+  private maybeFinish(): void {
+    if (this.closing && !this.finished && this.ring.size === 0 && this.held === null) this.finish();
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.accepting = false;
+    if (this.timerArmed) this.host.clock.clearTimeout(this.timer);
+    if (this.attemptTimer !== undefined) this.host.clock.clearTimeout(this.attemptTimer);
+    this.timerArmed = false;
+    this.attemptTimer = undefined;
+    // dispose() skips the drain, but the machine still walks closing → closed.
+    if (!this.closing) this.actor.send({ type: 'connection.close' });
+    this.actor.send({ type: 'mailbox.drained' });
+    this.sub.unsubscribe();
+    this.actor.stop();
+    this.streams.finished();
+    this.host.closed(this);
+    this.closeResolve?.();
+  }
+
+  private onSnapshot(value: ConnectionState): void {
+    if (value === this.state) return;
+    const from = this.state;
+    this.state = value;
+    this.host.emit({ type: 'connection.state', connectionId: this.id, from, to: value, at: this.host.clock.now() });
+  }
+
+  private closedError(): NodeflowError {
+    return new NodeflowError('CONNECTION_CLOSED', `Connection ${this.id} is ${this.state === 'flowing' ? 'closing' : this.state}: it accepts no more messages`, { connectionId: this.id });
+  }
+}
+
+function safeRetryable(rec: ErrorRecovery, error: unknown): boolean {
+  try {
+    return rec.isRetryable(error);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,166 @@
+import { Observable, Subject } from 'rxjs';
+import { createActor } from 'xstate';
+import { NodeflowError } from '../errors.js';
+import { nodeMachine, type NodeActorRef } from '../machines/node.machine.js';
+import { OutputPort } from './output-port.js';
+import type { ActorHost } from './types.js';
+import type { Batch, Inbox } from './types.js';
+
+/**
+ * A node's batch handler: called once per delivered batch (never per message). Return a promise
+ * to make the delivery asynchronous; throw or reject to fail it (the connection then retries).
+ *
+ * @example
+ * ```ts
+ * const process: ProcessFn = (batch, node) => {
+ *   for (const m of batch.messages) node.output('out').emit({ ...m, sourceNodeId: node.id, port: 'out' });
+ * };
+ * ```
+ */
+export type ProcessFn = (batch: Batch, node: NodeHandle) => void | PromiseLike<void>;
+
+/**
+ * Options of `engine.node(id, options)`.
+ *
+ * @example
+ * ```ts
+ * engine.node('double', { process: (b) => console.log(b.messages.length) });
+ * ```
+ */
+export interface NodeOptions {
+  process?: ProcessFn;
+}
+
+/**
+ * A node as users see it: its output ports, its delivered batches, and its actor.
+ *
+ * @example
+ * ```ts
+ * const src = engine.node('sensor');
+ * const out = src.output('out');
+ * out.emit({ id: 1, timestamp: Date.now(), sourceNodeId: 'sensor', port: 'out', data: 20.5 });
+ * ```
+ */
+export interface NodeHandle {
+  readonly id: string;
+  readonly actor: NodeActorRef;
+  /** Every batch delivered to this node, on any input port. */
+  readonly batches$: Observable<Batch>;
+  /** The output port `name` (created on first use); `emit` fans out to its connections. */
+  output(name: string): OutputPort;
+  /** Holds deliveries (connections back up) until `resume()`. */
+  pause(): void;
+  resume(): void;
+}
+
+/**
+ * Runtime of one node actor: delivered batches go through the actor as ONE `batch.ready`
+ * event, the actor's action hands them back here, and the outcome of the user's `process` is
+ * read right after the synchronous send.
+ * @internal
+ */
+export class NodeRuntime implements NodeHandle, Inbox {
+  readonly actor: NodeActorRef;
+  readonly batches$: Observable<Batch>;
+  private readonly subject = new Subject<Batch>();
+  private readonly outputs = new Map<string, OutputPort>();
+  private process: ProcessFn | undefined;
+  private result: void | PromiseLike<void> = undefined;
+  private failed = false;
+  private error: unknown = undefined;
+  private parked: Array<() => void> = [];
+  /** Messages emitted on a port with no connection: counted, never silently lost. */
+  unrouted = 0;
+  received = 0;
+
+  constructor(
+    readonly id: string,
+    host: ActorHost,
+    options: NodeOptions = {},
+  ) {
+    this.process = options.process;
+    this.batches$ = this.subject.asObservable();
+    this.actor = createActor(nodeMachine, { input: { nodeId: id, sink: this }, clock: host.clock, inspect: host.inspect }).start();
+  }
+
+  setProcess(fn: ProcessFn | undefined): void {
+    this.process = fn;
+  }
+
+  output(name: string): OutputPort {
+    let port = this.outputs.get(name);
+    if (!port) {
+      port = new OutputPort(this, name);
+      this.outputs.set(name, port);
+    }
+    return port;
+  }
+
+  /** @internal */
+  existingOutput(name: string): OutputPort | undefined {
+    return this.outputs.get(name);
+  }
+
+  deliver(batch: Batch): void | PromiseLike<void> {
+    const snap = this.actor.getSnapshot();
+    if (snap.status !== 'active') {
+      throw new NodeflowError('CONNECTION_FAILED', `Node ${this.id} is stopped and cannot take deliveries`, { nodeId: this.id });
+    }
+    if (snap.value === 'paused') {
+      return new Promise<void>((resolve, reject) => {
+        this.parked.push(() => {
+          try {
+            const r = this.deliver(batch);
+            if (r) r.then(resolve, reject);
+            else resolve();
+          } catch (e) {
+            reject(e);
+          }
+        });
+      });
+    }
+    this.result = undefined;
+    this.actor.send({ type: 'batch.ready', batch });
+    if (this.failed) {
+      const e = this.error;
+      this.failed = false;
+      this.error = undefined;
+      throw e;
+    }
+    const r = this.result;
+    this.result = undefined;
+    return r;
+  }
+
+  /** Called by the actor's `ingestBatch` action. @internal */
+  ingest(batch: Batch): void {
+    this.received += batch.messages.length;
+    try {
+      if (this.subject.observed) this.subject.next(batch);
+      if (this.process) this.result = this.process(batch, this);
+    } catch (error) {
+      this.failed = true;
+      this.error = error;
+    }
+  }
+
+  pause(): void {
+    this.actor.send({ type: 'node.pause' });
+  }
+
+  resume(): void {
+    this.actor.send({ type: 'node.resume' });
+    const parked = this.parked;
+    this.parked = [];
+    for (const run of parked) run();
+  }
+
+  stop(): void {
+    this.actor.send({ type: 'node.stop' });
+    this.actor.stop();
+    const parked = this.parked;
+    this.parked = [];
+    for (const run of parked) run(); // each now fails: the node is stopped
+    this.subject.complete();
+  }
+}

@@ -1,0 +1,336 @@
+import { Observable, Subject } from 'rxjs';
+import { createActor } from 'xstate';
+import { realClock, type EngineClock } from '../clock.js';
+import { validateStreamConfig, type StreamConfig } from '../config.js';
+import { ConfigError, NodeflowError } from '../errors.js';
+import type { OutgoingMessage } from '../message.js';
+import { engineMachine, type EngineActorRef } from '../machines/engine.machine.js';
+import type { BackpressureHandler } from './backpressure.js';
+import { Connection, type ConnectionHost } from './connection.js';
+import { GracefulErrorRecovery, type ErrorRecovery } from './error-recovery.js';
+import { NodeRuntime, type NodeHandle, type NodeOptions } from './node.js';
+import type { ConnectionStats, DeadLetter, EngineEvent, InspectObserver, OfferResult } from './types.js';
+import { WidgetRuntime, type WidgetOptions } from './widget.js';
+
+/**
+ * Engine-wide options that are not per-connection flow settings.
+ *
+ * @example
+ * ```ts
+ * import { SimulatedClock } from 'xstate';
+ * const engine = new StreamEngine({}, { clock: new SimulatedClock(), inspect: (e) => console.log(e.type) });
+ * ```
+ */
+export interface EngineOptions {
+  /** The one clock for every timer and latency figure (default: the wall clock). */
+  clock?: EngineClock;
+  /** XState inspection observer, given to every actor the engine creates. */
+  inspect?: InspectObserver;
+}
+
+/**
+ * One row of `engine.listConnections()`.
+ *
+ * @example
+ * ```ts
+ * for (const c of engine.listConnections()) console.log(c.id, c.state);
+ * ```
+ */
+export interface ConnectionInfo {
+  readonly id: string;
+  readonly sourceNodeId: string;
+  readonly targetNodeId: string;
+  readonly outputPort: string;
+  readonly inputPort: string;
+  readonly state: string;
+}
+
+/**
+ * A synchronous snapshot of every connection's counters plus engine totals.
+ *
+ * @example
+ * ```ts
+ * const m = engine.getMetrics();
+ * console.log(m.totals.delivered, m.connections['a:out->b:in']?.bufferUtilization);
+ * ```
+ */
+export interface EngineMetrics {
+  readonly state: string;
+  readonly connections: Readonly<Record<string, ConnectionStats>>;
+  readonly totals: { readonly accepted: number; readonly delivered: number; readonly dropped: number; readonly deadLettered: number; readonly inFlight: number };
+}
+
+/**
+ * The stream engine: owns the root actor, the one clock, and a registry of node, connection and
+ * widget actors (root actors in Maps, not spawned children: spawning is O(n) per child).
+ * Messages move through bounded connection mailboxes in batches; actors get one event per
+ * batch and edge-triggered control events, never one per message.
+ *
+ * @example
+ * ```ts
+ * const streamEngine = new StreamEngine();
+ * const id = streamEngine.createConnection('sourceNode', 'targetNode', 'outputPort', 'inputPort');
+ * await streamEngine.getConnection(id).writer.write({
+ *   id: 'msg-1', timestamp: Date.now(), sourceNodeId: 'sourceNode',
+ *   targetNodeId: 'targetNode', port: 'outputPort', data: { value: 42 },
+ * });
+ * await streamEngine.stop();
+ * ```
+ */
+export class StreamEngine {
+  readonly config: Readonly<StreamConfig>;
+  readonly clock: EngineClock;
+  readonly actor: EngineActorRef;
+  /** Debug-ready events: topology, state changes, drops, failed deliveries, dead letters. */
+  readonly events$: Observable<EngineEvent>;
+  /** Batches that failed every attempt. */
+  readonly deadLetters$: Observable<DeadLetter>;
+  private readonly connections = new Map<string, Connection>();
+  private readonly nodes = new Map<string, NodeRuntime>();
+  private readonly widgets = new Map<string, WidgetRuntime>();
+  private readonly eventSubject = new Subject<EngineEvent>();
+  private readonly deadSubject = new Subject<DeadLetter>();
+  private readonly defaultRecovery = new WeakMap<Readonly<StreamConfig>, ErrorRecovery>();
+  private readonly host: ConnectionHost;
+  private handler: BackpressureHandler | undefined;
+  private recovery: ErrorRecovery | undefined;
+  private disposed = false;
+
+  constructor(config: Partial<StreamConfig> = {}, options: EngineOptions = {}) {
+    this.config = Object.freeze(validateStreamConfig(config));
+    this.clock = options.clock ?? realClock;
+    this.events$ = this.eventSubject.asObservable();
+    this.deadLetters$ = this.deadSubject.asObservable();
+    const inspect = options.inspect;
+    this.actor = createActor(engineMachine, { clock: this.clock, inspect }).start();
+    this.host = {
+      clock: this.clock,
+      inspect,
+      backpressureHandler: () => this.handler,
+      errorRecovery: (c) => this.recoveryFor(c),
+      emit: (e) => {
+        if (this.eventSubject.observed) this.eventSubject.next(e);
+      },
+      deadLetter: (d) => this.deadSubject.next(d),
+      closed: (c) => this.forget(c),
+    };
+  }
+
+  /** `running`, `stopping` or `stopped`. */
+  get state(): string {
+    return this.actor.getSnapshot().value as string;
+  }
+
+  /**
+   * Connects `sourceNodeId.outputPort` to `targetNodeId.inputPort` and returns the connection id
+   * (`source:out->target:in`). Nodes are created on first mention; a target registered with
+   * `createWidget` gets a widget actor. `config` overrides the engine's StreamConfig.
+   */
+  createConnection(sourceNodeId: string, targetNodeId: string, outputPort: string, inputPort: string, config: Partial<StreamConfig> = {}): string {
+    this.assertRunning();
+    for (const [name, v] of [['sourceNodeId', sourceNodeId], ['targetNodeId', targetNodeId], ['outputPort', outputPort], ['inputPort', inputPort]] as const) {
+      if (typeof v !== 'string' || v.length === 0) throw new NodeflowError('INVALID_ARGUMENT', `createConnection: ${name} must be a non-empty string`, { field: name });
+    }
+    if (sourceNodeId === targetNodeId) {
+      throw new NodeflowError('SELF_CONNECTION', `createConnection: ${sourceNodeId} cannot connect to itself`, { nodeId: sourceNodeId });
+    }
+    const id = `${sourceNodeId}:${outputPort}->${targetNodeId}:${inputPort}`;
+    if (this.connections.has(id)) throw new NodeflowError('DUPLICATE_CONNECTION', `Connection ${id} already exists`, { connectionId: id });
+    if (this.widgets.has(sourceNodeId)) throw new NodeflowError('INVALID_ARGUMENT', `createConnection: ${sourceNodeId} is a widget; widgets have no output ports`, { nodeId: sourceNodeId });
+    const merged = Object.freeze(validateStreamConfig(config, this.config));
+    // Everything is validated: from here nothing can fail half-way.
+    const inbox = this.widgets.get(targetNodeId) ?? this.nodeRuntime(targetNodeId);
+    const conn = new Connection(id, sourceNodeId, targetNodeId, outputPort, inputPort, merged, inbox, this.host);
+    this.connections.set(id, conn);
+    this.nodeRuntime(sourceNodeId).output(outputPort).connections.push(conn);
+    this.actor.send({ type: 'topology.connectionAdded' });
+    this.host.emit({ type: 'connection.created', connectionId: id, at: this.clock.now() });
+    return id;
+  }
+
+  /** The connection `id`; throws `UNKNOWN_CONNECTION` if there is none. */
+  getConnection(id: string): Connection {
+    const c = this.connections.get(id);
+    if (!c) throw new NodeflowError('UNKNOWN_CONNECTION', `No connection ${JSON.stringify(id)} (known: ${this.connections.size})`, { connectionId: id });
+    return c;
+  }
+
+  /** True when a connection `id` exists (open or closing). */
+  hasConnection(id: string): boolean {
+    return this.connections.has(id);
+  }
+
+  /** Every live connection. */
+  listConnections(): ConnectionInfo[] {
+    return [...this.connections.values()].map((c) => ({
+      id: c.id,
+      sourceNodeId: c.sourceNodeId,
+      targetNodeId: c.targetNodeId,
+      outputPort: c.outputPort,
+      inputPort: c.inputPort,
+      state: c.currentState,
+    }));
+  }
+
+  /** Stops new writes at once, delivers what is buffered, then forgets the connection. */
+  removeConnection(id: string): Promise<void> {
+    const c = this.getConnection(id);
+    this.detach(c);
+    return c.close();
+  }
+
+  /** The node `id`, created on first use; `options.process` (re)sets its batch handler. */
+  node(id: string, options?: NodeOptions): NodeHandle {
+    if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'node: id must be a non-empty string', { field: 'id' });
+    if (this.widgets.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} is a widget, not a node`, { id });
+    const n = this.nodeRuntime(id);
+    if (options?.process !== undefined) {
+      if (typeof options.process !== 'function') throw new ConfigError('process', 'a function (batch, node) => void | Promise<void>', options.process);
+      n.setProcess(options.process);
+    }
+    return n;
+  }
+
+  /** Registers a widget actor under `id`; connect to it with `createConnection(..., id, ...)`. */
+  createWidget(id: string, options: WidgetOptions = {}): WidgetRuntime {
+    this.assertRunning();
+    if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'createWidget: id must be a non-empty string', { field: 'id' });
+    if (this.widgets.has(id) || this.nodes.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} already names a ${this.widgets.has(id) ? 'widget' : 'node'}`, { id });
+    const size = options.bufferSize ?? this.config.bufferSize;
+    if (!Number.isInteger(size) || size < 1) throw new ConfigError('bufferSize', 'an integer >= 1', size);
+    const w = new WidgetRuntime(id, size, this.host);
+    this.widgets.set(id, w);
+    return w;
+  }
+
+  /** The widget `id`; throws `INVALID_ARGUMENT` if there is none. */
+  widget(id: string): WidgetRuntime {
+    const w = this.widgets.get(id);
+    if (!w) throw new NodeflowError('INVALID_ARGUMENT', `No widget ${JSON.stringify(id)}`, { id });
+    return w;
+  }
+
+  /** Shorthand for `engine.node(nodeId).output(port).emit(message)`. */
+  emit(nodeId: string, port: string, message: OutgoingMessage): OfferResult | 'unrouted' {
+    return this.node(nodeId).output(port).emit(message);
+  }
+
+  /** Installs the engine-wide backpressure handler (applies to existing connections too). */
+  setBackpressureHandler(handler: BackpressureHandler): void {
+    if (!handler || typeof handler.dropThreshold !== 'number' || typeof handler.maxWaitTime !== 'number') {
+      throw new ConfigError('backpressureHandler', 'a BackpressureHandler (e.g. new DefaultBackpressureHandler())', handler);
+    }
+    this.handler = handler;
+    for (const c of this.connections.values()) c.refreshHandler();
+  }
+
+  /** Installs the engine-wide error recovery (retries, backoff, circuit breaker). */
+  setErrorRecovery(recovery: ErrorRecovery): void {
+    if (!recovery || typeof recovery.retryDelayFor !== 'function' || typeof recovery.isRetryable !== 'function' || !recovery.breaker) {
+      throw new ConfigError('errorRecovery', 'an ErrorRecovery (e.g. new GracefulErrorRecovery())', recovery);
+    }
+    this.recovery = recovery;
+  }
+
+  /** Counters of every connection, and totals. Synchronous; O(connections). */
+  getMetrics(): EngineMetrics {
+    const connections: Record<string, ConnectionStats> = {};
+    let accepted = 0, delivered = 0, dropped = 0, deadLettered = 0, inFlight = 0;
+    for (const c of this.connections.values()) {
+      const s = c.stats();
+      connections[c.id] = s;
+      accepted += s.accepted;
+      delivered += s.delivered;
+      dropped += s.droppedTotal;
+      deadLettered += s.deadLettered;
+      inFlight += s.inFlight;
+    }
+    return { state: this.state, connections, totals: { accepted, delivered, dropped, deadLettered, inFlight } };
+  }
+
+  /** Runs again after `stop()` (with an empty topology). */
+  start(): void {
+    if (this.disposed) throw new NodeflowError('ENGINE_STOPPED', 'This engine was disposed; create a new one');
+    if (this.state === 'stopped') this.actor.send({ type: 'engine.start' });
+  }
+
+  /**
+   * Graceful stop: refuses new writes, delivers buffered messages (partial batches included),
+   * waits for deliveries in flight up to `timeout` ms, then counts anything left
+   * `dropped(shutdown)`. Afterwards no timer, actor or subscription is left behind.
+   */
+  async stop(options: { timeout?: number } = {}): Promise<void> {
+    if (this.state !== 'running') return;
+    const timeout = options.timeout ?? 5000;
+    this.actor.send({ type: 'engine.stop' });
+    const closing = [...this.connections.values()].map((c) => {
+      this.detach(c);
+      return c.close();
+    });
+    let timer: unknown;
+    const expired = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, timeout)));
+    await Promise.race([Promise.all(closing), expired]);
+    this.clock.clearTimeout(timer);
+    for (const c of [...this.connections.values()]) c.dispose();
+    this.teardown();
+    this.actor.send({ type: 'engine.stopped' });
+  }
+
+  /** Immediate stop: buffered and in-flight messages are counted `dropped(shutdown)`. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const c of [...this.connections.values()]) c.dispose();
+    this.teardown();
+    this.eventSubject.complete();
+    this.deadSubject.complete();
+    this.actor.stop();
+  }
+
+  private teardown(): void {
+    for (const n of this.nodes.values()) n.stop();
+    for (const w of this.widgets.values()) w.stop();
+    this.nodes.clear();
+    this.widgets.clear();
+  }
+
+  private nodeRuntime(id: string): NodeRuntime {
+    let n = this.nodes.get(id);
+    if (!n) {
+      n = new NodeRuntime(id, this.host);
+      this.nodes.set(id, n);
+    }
+    return n;
+  }
+
+  private recoveryFor(config: Readonly<StreamConfig>): ErrorRecovery {
+    if (this.recovery) return this.recovery;
+    let r = this.defaultRecovery.get(config);
+    if (!r) {
+      r = new GracefulErrorRecovery({ retryAttempts: config.retryAttempts, retryDelay: config.retryDelay, maxRetryDelay: Math.max(30_000, config.retryDelay) });
+      this.defaultRecovery.set(config, r);
+    }
+    return r;
+  }
+
+  private detach(c: Connection): void {
+    const port = this.nodes.get(c.sourceNodeId)?.existingOutput(c.outputPort);
+    if (!port) return;
+    const i = port.connections.indexOf(c);
+    if (i >= 0) port.connections.splice(i, 1);
+  }
+
+  private forget(c: Connection): void {
+    if (this.connections.get(c.id) !== c) return;
+    this.detach(c);
+    this.connections.delete(c.id);
+    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'topology.connectionRemoved' });
+    this.host.emit({ type: 'connection.removed', connectionId: c.id, at: this.clock.now() });
+  }
+
+  private assertRunning(): void {
+    if (this.disposed || this.state !== 'running') {
+      throw new NodeflowError('ENGINE_STOPPED', `The engine is ${this.disposed ? 'disposed' : this.state}; call start() first`);
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import type { EngineClock } from '../clock.js';
+import type { StreamMessage } from '../message.js';
+
+/**
+ * What happened to one message offered to a connection:
+ * - `accepted`: buffered, the connection is flowing;
+ * - `backpressured`: buffered, but the connection is at or above its threshold: slow down;
+ * - `dropped`: shed by the backpressure handler (it was the lowest priority), counted;
+ * - `full`: refused, not buffered (the caller still owns it; `send` throws instead).
+ *
+ * @example
+ * ```ts
+ * if (connection.offer(msg) === 'full') setTimeout(() => connection.offer(msg), 10);
+ * ```
+ */
+export type OfferResult = 'accepted' | 'backpressured' | 'dropped' | 'full';
+
+/**
+ * Why an accepted message was dropped (see the semantics for each).
+ *
+ * @example
+ * ```ts
+ * const r: DropReason = 'overflow';
+ * ```
+ */
+export type DropReason = 'overflow' | 'priority' | 'timeout' | 'expired' | 'shutdown' | 'circuitOpen';
+
+/**
+ * A batch: a contiguous run of one connection's FIFO order, delivered as ONE actor event.
+ *
+ * @example
+ * ```ts
+ * engine.node('sink').batches$.subscribe((b: Batch) => console.log(b.connectionId, b.messages.length));
+ * ```
+ */
+export interface Batch<T = unknown> {
+  readonly connectionId: string;
+  /** The target's input port. */
+  readonly port: string;
+  readonly messages: readonly StreamMessage<T>[];
+}
+
+/**
+ * Anything a connection can deliver to: a node actor, a widget actor, a ReadableStream. A
+ * returned promise makes the delivery asynchronous (the next batch waits for it); a throw or a
+ * rejection is a failed delivery.
+ *
+ * @example
+ * ```ts
+ * const inbox: Inbox = { id: 'log', deliver: (b) => console.log(b.messages.length) };
+ * ```
+ */
+export interface Inbox {
+  readonly id: string;
+  deliver(batch: Batch): void | PromiseLike<void>;
+}
+
+/**
+ * A batch that failed all its attempts (or was not retryable).
+ *
+ * @example
+ * ```ts
+ * engine.deadLetters$.subscribe((d: DeadLetter) => console.error(d.connectionId, d.error));
+ * ```
+ */
+export interface DeadLetter {
+  readonly connectionId: string;
+  readonly messages: readonly StreamMessage[];
+  readonly error: unknown;
+  readonly attempts: number;
+  readonly at: number;
+}
+
+/**
+ * Counters of one connection. At every moment:
+ * `accepted = delivered + droppedTotal + deadLettered + inFlight`.
+ *
+ * @example
+ * ```ts
+ * const s = engine.getConnection(id).stats();
+ * console.log(s.delivered, s.dropped.overflow, s.state);
+ * ```
+ */
+export interface ConnectionStats {
+  readonly state: string;
+  readonly accepted: number;
+  readonly delivered: number;
+  readonly deadLettered: number;
+  readonly dropped: Readonly<Record<DropReason, number>>;
+  readonly droppedTotal: number;
+  /** Buffered plus the batch being delivered or retried. */
+  readonly inFlight: number;
+  readonly buffered: number;
+  /** Offers refused because the buffer was full (never accepted, so not in `accepted`). */
+  readonly refused: number;
+  readonly batches: number;
+  readonly failedAttempts: number;
+  readonly retries: number;
+  readonly backpressureEvents: number;
+  readonly bufferUtilization: number;
+}
+
+/**
+ * A debug-ready engine event: one per real change (never per message on the happy path).
+ *
+ * @example
+ * ```ts
+ * engine.events$.subscribe((e) => { if (e.type === 'connection.state') console.log(e.from, '→', e.to); });
+ * ```
+ */
+export type EngineEvent =
+  | { readonly type: 'connection.created'; readonly connectionId: string; readonly at: number }
+  | { readonly type: 'connection.removed'; readonly connectionId: string; readonly at: number }
+  | { readonly type: 'connection.state'; readonly connectionId: string; readonly from: string; readonly to: string; readonly at: number }
+  | { readonly type: 'message.dropped'; readonly connectionId: string; readonly reason: DropReason; readonly count: number; readonly at: number }
+  | { readonly type: 'delivery.failed'; readonly connectionId: string; readonly attempt: number; readonly error: unknown; readonly at: number }
+  | { readonly type: 'batch.deadLettered'; readonly connectionId: string; readonly count: number; readonly at: number };
+
+/**
+ * An XState inspection observer, as `createActor(..., { inspect })` takes it. The engine passes
+ * it to every actor it creates (engine, nodes, connections, widgets).
+ *
+ * @example
+ * ```ts
+ * const inspect: InspectObserver = (e) => { if (e.type === '@xstate.snapshot') console.log(e.actorRef.id); };
+ * ```
+ */
+export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+/** What the engine lends the actors it creates: the one clock and the inspector. @internal */
+export interface ActorHost {
+  readonly clock: EngineClock;
+  readonly inspect: InspectObserver | undefined;
+}

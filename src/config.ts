@@ -1,0 +1,155 @@
+import { ConfigError } from './errors.js';
+
+/**
+ * Per-connection flow settings, with the spec's names and defaults. Exact meaning of each knob:
+ * `docs/semantics` in the README (and ../shared/spec/semantics.md).
+ *
+ * @example
+ * ```ts
+ * const engine = new StreamEngine({ bufferSize: 2000, maxBatchSize: 100 });
+ * ```
+ */
+export interface StreamConfig {
+  /** Hard bound on messages a connection holds (default 1000). */
+  bufferSize: number;
+  /** Longest wait, in ms, of a batch's first message before the batch is flushed (default 16). */
+  batchTimeout: number;
+  /** Most messages in one batch (default 50). */
+  maxBatchSize: number;
+  /** Occupancy ratio in (0, 1] at which the connection becomes `backpressured` (default 0.8). */
+  backpressureThreshold: number;
+  /** Occupancy ratio in [0, backpressureThreshold) below which it flows again (default 0.5). */
+  lowWatermark: number;
+  /** Retries after a failed delivery, so at most 1 + retryAttempts attempts (default 3). */
+  retryAttempts: number;
+  /** Delay in ms before the first retry; doubles on each further retry (default 100). */
+  retryDelay: number;
+}
+
+/**
+ * The defaults of {@link StreamConfig}.
+ *
+ * @example
+ * ```ts
+ * console.log(DEFAULT_STREAM_CONFIG.bufferSize); // 1000
+ * ```
+ */
+export const DEFAULT_STREAM_CONFIG: Readonly<StreamConfig> = Object.freeze({
+  bufferSize: 1000,
+  batchTimeout: 16,
+  maxBatchSize: 50,
+  backpressureThreshold: 0.8,
+  lowWatermark: 0.5,
+  retryAttempts: 3,
+  retryDelay: 100,
+});
+
+type Check = (v: number, c: StreamConfig) => boolean;
+const isInt = (v: number) => Number.isInteger(v);
+const RULES: ReadonlyArray<readonly [keyof StreamConfig, string, Check]> = [
+  ['bufferSize', 'an integer >= 1', (v) => isInt(v) && v >= 1],
+  ['batchTimeout', 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0],
+  ['maxBatchSize', 'an integer in [1, bufferSize]', (v, c) => isInt(v) && v >= 1 && v <= c.bufferSize],
+  ['backpressureThreshold', 'a number in (0, 1]', (v) => v > 0 && v <= 1],
+  ['lowWatermark', 'a number in [0, backpressureThreshold)', (v, c) => v >= 0 && v < c.backpressureThreshold],
+  ['retryAttempts', 'an integer >= 0', (v) => isInt(v) && v >= 0],
+  ['retryDelay', 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0],
+];
+
+/**
+ * Merges `overrides` over `base` (the defaults unless given) and checks every field; throws a
+ * {@link ConfigError} naming the first bad field and its allowed range. Unknown keys are refused
+ * too, so a typo never silently falls back to a default.
+ *
+ * @example
+ * ```ts
+ * const config = validateStreamConfig({ bufferSize: 200, maxBatchSize: 10 });
+ * validateStreamConfig({ backpressureThreshold: 1.5 }); // throws ConfigError (field 'backpressureThreshold')
+ * ```
+ */
+export function validateStreamConfig(
+  overrides: Partial<StreamConfig> = {},
+  base: Readonly<StreamConfig> = DEFAULT_STREAM_CONFIG,
+): StreamConfig {
+  if (overrides === null || typeof overrides !== 'object') {
+    throw new ConfigError('config', 'an object of StreamConfig fields', overrides);
+  }
+  for (const key of Object.keys(overrides)) {
+    if (!(key in DEFAULT_STREAM_CONFIG)) {
+      throw new ConfigError(key, `a StreamConfig field (${Object.keys(DEFAULT_STREAM_CONFIG).join(', ')})`, (overrides as Record<string, unknown>)[key]);
+    }
+  }
+  const merged = { ...base, ...stripUndefined(overrides) };
+  for (const [field, allowed, ok] of RULES) {
+    const value = merged[field];
+    if (typeof value !== 'number' || Number.isNaN(value) || !ok(value, merged)) {
+      throw new ConfigError(field, allowed, value);
+    }
+  }
+  return merged;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+/**
+ * The spec's tuning preset for high-frequency data (~120 fps flushes, bigger batches).
+ *
+ * @example
+ * ```ts
+ * engine.createConnection('sensor', 'chart', 'out', 'in', HIGH_FREQUENCY_CONFIG);
+ * ```
+ */
+export const HIGH_FREQUENCY_CONFIG: Readonly<Partial<StreamConfig>> = Object.freeze({
+  bufferSize: 2000,
+  batchTimeout: 8,
+  maxBatchSize: 100,
+  backpressureThreshold: 0.7,
+});
+
+/**
+ * The spec's tuning preset for low latency (~250 fps flushes, small batches).
+ *
+ * @example
+ * ```ts
+ * const engine = new StreamEngine(LOW_LATENCY_CONFIG);
+ * ```
+ */
+export const LOW_LATENCY_CONFIG: Readonly<Partial<StreamConfig>> = Object.freeze({
+  bufferSize: 500,
+  batchTimeout: 4,
+  maxBatchSize: 20,
+  backpressureThreshold: 0.9,
+});
+
+/**
+ * The spec's tuning preset for memory-constrained environments.
+ *
+ * @example
+ * ```ts
+ * const engine = new StreamEngine(MEMORY_CONSTRAINED_CONFIG);
+ * ```
+ */
+export const MEMORY_CONSTRAINED_CONFIG: Readonly<Partial<StreamConfig>> = Object.freeze({
+  bufferSize: 200,
+  batchTimeout: 50,
+  maxBatchSize: 10,
+  backpressureThreshold: 0.6,
+});
+
+/**
+ * The three presets by the names the spec gives them.
+ *
+ * @example
+ * ```ts
+ * const engine = new StreamEngine(STREAM_PRESETS['low-latency']);
+ * ```
+ */
+export const STREAM_PRESETS = Object.freeze({
+  'high-frequency': HIGH_FREQUENCY_CONFIG,
+  'low-latency': LOW_LATENCY_CONFIG,
+  'memory-constrained': MEMORY_CONSTRAINED_CONFIG,
+});

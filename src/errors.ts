@@ -1,0 +1,76 @@
+/**
+ * Every error nodeflow throws on purpose carries a stable `code`, so callers can branch on it
+ * without parsing messages, and a `details` object naming what was wrong.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   engine.createConnection('a', 'a', 'out', 'in');
+ * } catch (err) {
+ *   if (err instanceof NodeflowError && err.code === 'SELF_CONNECTION') console.warn(err.message);
+ * }
+ * ```
+ */
+export type NodeflowErrorCode =
+  | 'INVALID_CONFIG'
+  | 'INVALID_MESSAGE'
+  | 'UNKNOWN_CONNECTION'
+  | 'CONNECTION_CLOSED'
+  | 'SELF_CONNECTION'
+  | 'DUPLICATE_CONNECTION'
+  | 'DUPLICATE_ID'
+  | 'BUFFER_FULL'
+  | 'CONNECTION_FAILED'
+  | 'ENGINE_STOPPED'
+  | 'INVALID_ARGUMENT';
+
+/**
+ * The one error class of the library. `code` is stable; `message` is for people.
+ *
+ * @example
+ * ```ts
+ * throw new NodeflowError('INVALID_CONFIG', 'bufferSize must be an integer >= 1', { field: 'bufferSize' });
+ * ```
+ */
+export class NodeflowError extends Error {
+  override readonly name = 'NodeflowError';
+  constructor(
+    readonly code: NodeflowErrorCode,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Thrown for a configuration value outside its allowed range; `field` and `allowed` say which
+ * and what would have been accepted.
+ *
+ * @example
+ * ```ts
+ * try { validateStreamConfig({ bufferSize: -1 }); }
+ * catch (err) { if (err instanceof ConfigError) console.log(err.field, err.allowed); }
+ * ```
+ */
+export class ConfigError extends NodeflowError {
+  constructor(
+    readonly field: string,
+    readonly allowed: string,
+    readonly value: unknown,
+  ) {
+    super('INVALID_CONFIG', `Invalid config: ${field} = ${describe(value)}; allowed: ${allowed}`, {
+      field,
+      allowed,
+      value,
+    });
+  }
+}
+
+/** Short, safe rendering of a bad value for an error message. @internal */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}

@@ -1,0 +1,30 @@
+/**
+ * @nodeflow/runtime: the public API. One barrel, named exports only.
+ * @packageDocumentation
+ */
+export { StreamEngine, type EngineOptions, type ConnectionInfo, type EngineMetrics } from './actors/stream-engine.js';
+export { Connection } from './actors/connection.js';
+export { OutputPort } from './actors/output-port.js';
+export type { NodeHandle, NodeOptions, ProcessFn } from './actors/node.js';
+export { WidgetRuntime, type WidgetOptions, type WidgetWindow, type WidgetFrame, type WidgetMetrics, type WidgetStatus } from './actors/widget.js';
+export { RingBuffer } from './actors/ring-buffer.js';
+export { DefaultBackpressureHandler, type BackpressureHandler, type DefaultBackpressureOptions } from './actors/backpressure.js';
+export { GracefulErrorRecovery, DEFAULT_BREAKER, type ErrorRecovery, type GracefulErrorRecoveryOptions } from './actors/error-recovery.js';
+export type { OfferResult, DropReason, Batch, Inbox, DeadLetter, ConnectionStats, EngineEvent, InspectObserver } from './actors/types.js';
+export {
+  DEFAULT_STREAM_CONFIG,
+  HIGH_FREQUENCY_CONFIG,
+  LOW_LATENCY_CONFIG,
+  MEMORY_CONSTRAINED_CONFIG,
+  STREAM_PRESETS,
+  validateStreamConfig,
+  type StreamConfig,
+} from './config.js';
+export { NodeflowError, ConfigError, type NodeflowErrorCode } from './errors.js';
+export { assertMessage, type StreamMessage, type OutgoingMessage, type Priority } from './message.js';
+export { realClock, type EngineClock } from './clock.js';
+export { connectionMachine, type ConnectionActorRef, type ConnectionState, type ConnectionEvent, type ConnectionPort } from './machines/connection.machine.js';
+export { nodeMachine, type NodeActorRef, type NodeEvent, type BatchSink } from './machines/node.machine.js';
+export { widgetMachine, type WidgetActorRef, type WidgetEvent } from './machines/widget.machine.js';
+export { engineMachine, type EngineActorRef, type EngineMachineEvent } from './machines/engine.machine.js';
+export { backoffDelay, type BreakerOptions } from './machines/recovery.logic.js';

@@ -1,0 +1,184 @@
+import { assign, setup, type ActorRefFrom } from 'xstate';
+
+/**
+ * What the connection machine may ask of its mailbox runtime. The machine decides *when*
+ * (states, timers); the runtime does the work on plain data. Kept as an interface so the
+ * machine can be driven by a stub in tests and drawn without a runtime.
+ */
+export interface ConnectionPort {
+  /** Is occupancy at or above the low watermark? Decides flowing vs backpressured on exit. */
+  isPressured(): boolean;
+  /** Attempts the held batch again (retry timer or half-open probe fired). */
+  redeliver(): void;
+  /** Half-open: allows `n` probe batches through. */
+  allowProbes(n: number): void;
+  /** The circuit opened: deliveries stop until half-open. */
+  onCircuitOpen(): void;
+  /** Closing: flush everything that is buffered. */
+  drain(): void;
+}
+
+/**
+ * Control events only: each one is an edge (watermark crossed, delivery outcome, timer), never
+ * a message. Source first, dot-namespaced.
+ */
+export type ConnectionEvent =
+  | { type: 'mailbox.pressure' }
+  | { type: 'mailbox.relief' }
+  | { type: 'delivery.retry'; attempt: number; delay: number }
+  | { type: 'delivery.recovered' }
+  | { type: 'delivery.deadLettered' }
+  | { type: 'breaker.open'; openFor: number }
+  | { type: 'breaker.probeSucceeded' }
+  | { type: 'connection.close' }
+  | { type: 'mailbox.drained' }
+  | { type: 'connection.fail'; reason: string };
+
+/**
+ * Context: identity plus the data that belongs to the current state only (the retry attempt
+ * exists while `retrying`, the open duration while `circuitOpen`).
+ */
+export interface ConnectionContext {
+  readonly connectionId: string;
+  readonly port: ConnectionPort;
+  readonly halfOpenProbes: number;
+  readonly retry: { readonly attempt: number; readonly delay: number } | null;
+  readonly openFor: number | null;
+  readonly failure: string | null;
+}
+
+export interface ConnectionInput {
+  connectionId: string;
+  port: ConnectionPort;
+  halfOpenProbes?: number;
+}
+
+/**
+ * The connection's control plane. States: `flowing` and `backpressured` (occupancy with
+ * hysteresis), `retrying` (a failed batch waits for its backoff; nothing behind it moves),
+ * `circuitOpen` and `halfOpen` (the breaker), then `closing` → `closed`, or `failed`.
+ * Messages never pass through here: the machine hears only edges from the mailbox runtime.
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(connectionMachine, { input: { connectionId: 'c1', port } }).start();
+ * actor.send({ type: 'mailbox.pressure' }); // → backpressured
+ * ```
+ */
+export const connectionMachine = setup({
+  types: {
+    context: {} as ConnectionContext,
+    events: {} as ConnectionEvent,
+    input: {} as ConnectionInput,
+  },
+  actions: {
+    recordRetry: assign({
+      retry: ({ event }) => (event.type === 'delivery.retry' ? { attempt: event.attempt, delay: event.delay } : null),
+    }),
+    clearRetry: assign({ retry: null }),
+    redeliver: ({ context }) => context.port.redeliver(),
+    recordOpen: assign({ openFor: ({ event }) => (event.type === 'breaker.open' ? event.openFor : null) }),
+    stopDeliveries: ({ context }) => context.port.onCircuitOpen(),
+    clearOpen: assign({ openFor: null }),
+    allowProbes: ({ context }) => context.port.allowProbes(context.halfOpenProbes),
+    drain: ({ context }) => context.port.drain(),
+    recordFailure: assign({ failure: ({ event }) => (event.type === 'connection.fail' ? event.reason : null) }),
+  },
+  guards: {
+    isPressured: ({ context }) => context.port.isPressured(),
+  },
+  delays: {
+    retryDelay: ({ context }) => context.retry?.delay ?? 0,
+    resetTimeout: ({ context }) => context.openFor ?? 0,
+  },
+}).createMachine({
+  id: 'connection',
+  context: ({ input }) => ({
+    connectionId: input.connectionId,
+    port: input.port,
+    halfOpenProbes: input.halfOpenProbes ?? 1,
+    retry: null,
+    openFor: null,
+    failure: null,
+  }),
+  initial: 'flowing',
+  on: {
+    'connection.close': { target: '.closing' },
+    'connection.fail': { target: '.failed', actions: 'recordFailure' },
+    'breaker.open': { target: '.circuitOpen', actions: ['recordOpen', 'stopDeliveries'] },
+  },
+  states: {
+    flowing: {
+      on: {
+        'mailbox.pressure': { target: 'backpressured' },
+        'delivery.retry': { target: 'retrying', actions: 'recordRetry' },
+      },
+    },
+    backpressured: {
+      on: {
+        'mailbox.relief': { target: 'flowing' },
+        'delivery.retry': { target: 'retrying', actions: 'recordRetry' },
+      },
+    },
+    retrying: {
+      after: { retryDelay: { actions: 'redeliver' } },
+      exit: 'clearRetry',
+      on: {
+        'delivery.retry': { target: 'retrying', reenter: true, actions: 'recordRetry' },
+        'delivery.recovered': { target: 'settled' },
+        'delivery.deadLettered': { target: 'settled' },
+      },
+    },
+    circuitOpen: {
+      entry: 'clearRetry',
+      after: { resetTimeout: { target: 'halfOpen' } },
+      exit: 'clearOpen',
+    },
+    halfOpen: {
+      entry: 'allowProbes',
+      on: {
+        'breaker.probeSucceeded': { target: 'settled' },
+        'delivery.retry': { target: 'retrying', actions: 'recordRetry' },
+      },
+    },
+    // Transient: picks flowing or backpressured from the mailbox's current occupancy.
+    settled: {
+      always: [{ guard: 'isPressured', target: 'backpressured' }, { target: 'flowing' }],
+    },
+    closing: {
+      entry: 'drain',
+      on: { 'mailbox.drained': { target: 'closed' }, 'breaker.open': {}, 'connection.close': {} },
+    },
+    closed: { type: 'final' },
+    failed: { type: 'final' },
+  },
+});
+
+/**
+ * A running connection machine.
+ *
+ * @example
+ * ```ts
+ * const ref: ConnectionActorRef = engine.getConnection(id).actor;
+ * ref.subscribe((s) => console.log(s.value));
+ * ```
+ */
+export type ConnectionActorRef = ActorRefFrom<typeof connectionMachine>;
+
+/**
+ * The state names a connection can be in (what status badges show).
+ *
+ * @example
+ * ```ts
+ * const s: ConnectionState = 'backpressured';
+ * ```
+ */
+export type ConnectionState =
+  | 'flowing'
+  | 'backpressured'
+  | 'retrying'
+  | 'circuitOpen'
+  | 'halfOpen'
+  | 'closing'
+  | 'closed'
+  | 'failed';
