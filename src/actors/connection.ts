@@ -8,7 +8,7 @@ import { openDuration, recordFailure, resetBreaker, type BreakerState } from '..
 import type { BackpressureHandler } from './backpressure.js';
 import { ConnectionStreams } from './connection-streams.js';
 import type { ErrorRecovery } from './error-recovery.js';
-import { RingBuffer } from './ring-buffer.js';
+import { BatchQueue } from './batch-queue.js';
 import { CRITICAL, pickVictim, rankOf } from './shedding.js';
 import type { ActorHost, Batch, ConnectionStats, DeadLetter, DropReason, EngineEvent, Inbox, OfferResult } from './types.js';
 
@@ -38,13 +38,15 @@ const TIMER_SLACK_MS = 1; // real timers may fire a hair early against performan
  */
 export class Connection {
   readonly actor: ConnectionActorRef;
-  private readonly ring: RingBuffer<StreamMessage>;
+  private readonly ring: BatchQueue<StreamMessage>;
   private readonly counts = new Int32Array(4);
   private readonly highWater: number;
   private readonly lowWater: number;
   private readonly maxBatch: number;
   private readonly streams: ConnectionStreams;
   private shedAt = Infinity;
+  // Priority counts are kept only while a handler may shed (they cost a read per message).
+  private trackPriority = false;
   private state: ConnectionState = 'flowing';
   private accepting = true;
   private closing = false;
@@ -87,7 +89,7 @@ export class Connection {
     private inbox: Inbox,
     private readonly host: ConnectionHost,
   ) {
-    this.ring = new RingBuffer(config.bufferSize);
+    this.ring = new BatchQueue(config.bufferSize, config.maxBatchSize);
     this.maxBatch = config.maxBatchSize;
     this.highWater = Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize));
     this.lowWater = Math.floor(config.lowWatermark * config.bufferSize);
@@ -168,7 +170,7 @@ export class Connection {
       return 'full';
     }
     this.accepted++;
-    this.counts[rankOf(message.priority)]++;
+    if (this.trackPriority) this.counts[rankOf(message.priority)]++;
     const size = ring.size;
     if (size === 1) {
       this.headSince = this.host.clock.now();
@@ -231,6 +233,10 @@ export class Connection {
   refreshHandler(): void {
     const h = this.host.backpressureHandler();
     this.shedAt = h ? Math.max(1, Math.ceil(h.dropThreshold * this.config.bufferSize)) : Infinity;
+    this.trackPriority = h !== undefined;
+    // Recount what is buffered now, so the counts are right from this moment on.
+    this.counts.fill(0);
+    if (this.trackPriority) for (let i = 0; i < this.ring.size; i++) this.counts[rankOf(this.ring.at(i)!.priority)]++;
   }
 
   /** How long a held producer may wait, from the handler (undefined: as long as it takes). @internal */
@@ -273,7 +279,7 @@ export class Connection {
       return true;
     }
     const gone = victim === 0 ? this.ring.shift()! : this.ring.removeAt(victim)!;
-    this.counts[rankOf(gone.priority)]--;
+    this.counts[rankOf(gone.priority)]--; // trackPriority is on whenever shedding can happen
     this.drop(reason, 1);
     return false;
   }
@@ -341,9 +347,11 @@ export class Connection {
   }
 
   private takeBatch(): Batch {
-    const messages = this.ring.take(this.maxBatch);
-    const counts = this.counts;
-    for (let i = 0; i < messages.length; i++) counts[rankOf(messages[i]!.priority)]--;
+    const messages = this.ring.take();
+    if (this.trackPriority) {
+      const counts = this.counts;
+      for (let i = 0; i < messages.length; i++) counts[rankOf(messages[i]!.priority)]--;
+    }
     if (this.pressured && this.ring.size <= this.lowWater) {
       this.pressured = false;
       this.actor.send({ type: 'mailbox.relief' });

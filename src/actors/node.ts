@@ -4,6 +4,7 @@ import { NodeflowError } from '../errors.js';
 import { nodeMachine, type NodeActorRef } from '../machines/node.machine.js';
 import { OutputPort } from './output-port.js';
 import type { ActorHost } from './types.js';
+import { sendBatch } from './send-batch.js';
 import type { Batch, Inbox } from './types.js';
 
 /**
@@ -60,6 +61,12 @@ export interface NodeHandle {
  * @internal
  */
 export class NodeRuntime implements NodeHandle, Inbox {
+  private last: Batch | undefined;
+  private readonly lastTaken = () => {
+    const b = this.last;
+    this.last = undefined;
+    return b;
+  };
   readonly actor: NodeActorRef;
   readonly batches$: Observable<Batch>;
   private readonly subject = new Subject<Batch>();
@@ -120,7 +127,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
       });
     }
     this.result = undefined;
-    this.actor.send({ type: 'batch.ready', batch });
+    sendBatch(this.actor, batch, this.lastTaken);
     if (this.failed) {
       const e = this.error;
       this.failed = false;
@@ -134,6 +141,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
 
   /** Called by the actor's `ingestBatch` action. @internal */
   ingest(batch: Batch): void {
+    this.last = batch;
     this.received += batch.messages.length;
     try {
       if (this.subject.observed) this.subject.next(batch);

@@ -1,5 +1,5 @@
 import type { Priority, StreamMessage } from '../message.js';
-import type { RingBuffer } from './ring-buffer.js';
+import type { BatchQueue } from './batch-queue.js';
 
 /** Rank of a priority, lowest first; `undefined` is `normal`. @internal */
 export function rankOf(p: Priority | undefined): number {
@@ -20,7 +20,7 @@ export const CRITICAL = 3;
  * @internal
  */
 export function pickVictim(
-  ring: RingBuffer<StreamMessage>,
+  ring: BatchQueue<StreamMessage>,
   counts: Int32Array,
   incomingRank: number,
   priorityDrop: boolean,
@@ -36,7 +36,7 @@ export function pickVictim(
   return incomingRank < CRITICAL ? -1 : null;
 }
 
-function findOldest(ring: RingBuffer<StreamMessage>, match: (rank: number) => boolean): number {
+function findOldest(ring: BatchQueue<StreamMessage>, match: (rank: number) => boolean): number {
   for (let i = 0; i < ring.size; i++) if (match(rankOf(ring.at(i)!.priority))) return i;
   return -1;
 }

@@ -1,9 +1,10 @@
-import { BehaviorSubject, Observable, Subject, distinctUntilChanged } from 'rxjs';
+import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { createActor } from 'xstate';
 import { NodeflowError } from '../errors.js';
 import type { StreamMessage } from '../message.js';
 import { widgetMachine, type WidgetActorRef } from '../machines/widget.machine.js';
-import { RingBuffer } from './ring-buffer.js';
+import { WindowBuffer } from './window-buffer.js';
+import { sendBatch } from './send-batch.js';
 import type { ActorHost, Batch, Inbox } from './types.js';
 
 /**
@@ -88,12 +89,18 @@ export type WidgetStatus = 'waiting' | 'live' | 'stopped';
  * ```
  */
 export class WidgetRuntime implements Inbox {
+  private last: Batch | undefined;
+  private readonly lastTaken = () => {
+    const b = this.last;
+    this.last = undefined;
+    return b;
+  };
   readonly actor: WidgetActorRef;
   readonly window: WidgetWindow;
   readonly data$: Observable<WidgetFrame>;
   readonly metrics$: Observable<WidgetMetrics>;
   readonly status$: Observable<WidgetStatus>;
-  private readonly ring: RingBuffer<StreamMessage>;
+  private readonly ring: WindowBuffer<StreamMessage>;
   private readonly dataSubject = new Subject<WidgetFrame>();
   private readonly metricsSubject = new Subject<WidgetMetrics>();
   private readonly statusSubject = new BehaviorSubject<WidgetStatus>('waiting');
@@ -107,23 +114,27 @@ export class WidgetRuntime implements Inbox {
     bufferSize: number,
     private readonly host: ActorHost,
   ) {
-    const ring = (this.ring = new RingBuffer<StreamMessage>(bufferSize));
+    const ring = (this.ring = new WindowBuffer<StreamMessage>(bufferSize));
     this.window = {
       get size() {
         return ring.size;
       },
       capacity: bufferSize,
       toArray: () => ring.toArray(),
-      latest: () => ring.at(ring.size - 1),
+      latest: () => ring.latest(),
     };
     this.data$ = this.dataSubject.asObservable();
     this.metrics$ = new Observable<WidgetMetrics>((sub) => {
       sub.next(this.metrics());
       return this.metricsSubject.subscribe(sub);
     });
-    this.status$ = this.statusSubject.pipe(distinctUntilChanged());
+    this.status$ = this.statusSubject.asObservable();
     this.actor = createActor(widgetMachine, { input: { widgetId: id, sink: this }, clock: host.clock, inspect: host.inspect });
-    this.actor.subscribe((s) => this.statusSubject.next(s.status === 'active' ? (s.value as WidgetStatus) : 'stopped'));
+    // Snapshot observers run on every batch event: compare first, emit only on a real change.
+    this.actor.subscribe((s) => {
+      const status = s.status === 'active' ? (s.value as WidgetStatus) : 'stopped';
+      if (status !== this.statusSubject.value) this.statusSubject.next(status);
+    });
     this.actor.start();
   }
 
@@ -139,22 +150,19 @@ export class WidgetRuntime implements Inbox {
   }
 
   deliver(batch: Batch): void {
-    if (this.actor.getSnapshot().status !== 'active') {
+    if (this.statusSubject.value === 'stopped') {
       throw new NodeflowError('CONNECTION_FAILED', `Widget ${this.id} is stopped and cannot take deliveries`, { widgetId: this.id });
     }
-    this.actor.send({ type: 'batch.ready', batch });
+    sendBatch(this.actor, batch, this.lastTaken);
   }
 
   /** Called by the actor's `ingestBatch` action. @internal */
   ingest(batch: Batch): void {
+    this.last = batch;
     const ms = batch.messages;
-    const ring = this.ring;
+    this.ring.add(ms);
     let tsum = 0;
-    for (let i = 0; i < ms.length; i++) {
-      const m = ms[i]!;
-      ring.pushEvict(m);
-      tsum += m.timestamp;
-    }
+    for (let i = 0; i < ms.length; i++) tsum += ms[i]!.timestamp;
     const n = ms.length;
     const lat = this.host.clock.now() * n - tsum;
     this.latencySum += lat;
