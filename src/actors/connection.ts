@@ -102,9 +102,10 @@ export class Connection {
       onCircuitOpen: () => {
         this.blocked = true;
       },
+      // Called inside the machine's transition: only unblock here; close() pumps once the
+      // machine has settled in `closing`, so its `mailbox.drained` is not swallowed.
       drain: () => {
         this.blocked = false;
-        this.pump();
       },
     };
     this.actor = createActor(connectionMachine, {
@@ -211,7 +212,7 @@ export class Connection {
     this.closePromise = new Promise<void>((resolve) => (this.closeResolve = resolve));
     this.streams.closing();
     this.actor.send({ type: 'connection.close' });
-    this.maybeFinish();
+    this.pump();
     return this.closePromise;
   }
 

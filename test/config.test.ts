@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  DEFAULT_STREAM_CONFIG,
+  HIGH_FREQUENCY_CONFIG,
+  LOW_LATENCY_CONFIG,
+  MEMORY_CONSTRAINED_CONFIG,
+  STREAM_PRESETS,
+  StreamEngine,
+  validateStreamConfig,
+} from '../src/index.js';
+
+describe('StreamConfig', () => {
+  it('has the spec defaults', () => {
+    expect(DEFAULT_STREAM_CONFIG).toMatchObject({
+      bufferSize: 1000,
+      batchTimeout: 16,
+      maxBatchSize: 50,
+      backpressureThreshold: 0.8,
+      retryAttempts: 3,
+      retryDelay: 100,
+    });
+    expect(new StreamEngine().config).toEqual(DEFAULT_STREAM_CONFIG);
+  });
+
+  it.each([
+    ['bufferSize', -1],
+    ['bufferSize', 0],
+    ['bufferSize', 1.5],
+    ['bufferSize', Number.NaN],
+    ['batchTimeout', -1],
+    ['batchTimeout', Number.POSITIVE_INFINITY],
+    ['maxBatchSize', 0],
+    ['maxBatchSize', 1001],
+    ['backpressureThreshold', 0],
+    ['backpressureThreshold', 1.01],
+    ['backpressureThreshold', Number.NaN],
+    ['lowWatermark', 0.8],
+    ['lowWatermark', -0.1],
+    ['retryAttempts', -1],
+    ['retryAttempts', 2.5],
+    ['retryDelay', -5],
+    ['retryDelay', Number.NaN],
+  ] as const)('rejects %s = %s with a ConfigError naming the field and range', (field, value) => {
+    let caught: unknown;
+    try {
+      validateStreamConfig({ [field]: value });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const err = caught as ConfigError;
+    expect(err.code).toBe('INVALID_CONFIG');
+    expect(err.field).toBe(field);
+    expect(err.message).toContain(field);
+    expect(err.message).toContain(err.allowed);
+  });
+
+  it('rejects non-numbers and unknown fields (a typo never falls back silently)', () => {
+    expect(() => validateStreamConfig({ bufferSize: '10' as unknown as number })).toThrow(/bufferSize/);
+    expect(() => validateStreamConfig({ buffersize: 10 } as never)).toThrow(/buffersize/);
+    expect(() => new StreamEngine({ maxBatchSize: 2000 })).toThrow(ConfigError);
+  });
+
+  it('accepts the boundaries of each range', () => {
+    expect(validateStreamConfig({ bufferSize: 1, maxBatchSize: 1, backpressureThreshold: 1, batchTimeout: 0, retryAttempts: 0, retryDelay: 0, lowWatermark: 0 })).toMatchObject({ bufferSize: 1 });
+  });
+
+  it('exports the three spec presets by name, each valid', () => {
+    expect(STREAM_PRESETS['high-frequency']).toBe(HIGH_FREQUENCY_CONFIG);
+    expect(STREAM_PRESETS['low-latency']).toBe(LOW_LATENCY_CONFIG);
+    expect(STREAM_PRESETS['memory-constrained']).toBe(MEMORY_CONSTRAINED_CONFIG);
+    expect(HIGH_FREQUENCY_CONFIG).toEqual({ bufferSize: 2000, batchTimeout: 8, maxBatchSize: 100, backpressureThreshold: 0.7 });
+    expect(LOW_LATENCY_CONFIG).toEqual({ bufferSize: 500, batchTimeout: 4, maxBatchSize: 20, backpressureThreshold: 0.9 });
+    expect(MEMORY_CONSTRAINED_CONFIG).toEqual({ bufferSize: 200, batchTimeout: 50, maxBatchSize: 10, backpressureThreshold: 0.6 });
+    for (const preset of Object.values(STREAM_PRESETS)) expect(() => validateStreamConfig(preset)).not.toThrow();
+  });
+
+  it('per-connection config overrides the engine config and is validated against it', () => {
+    const engine = new StreamEngine({ bufferSize: 100, maxBatchSize: 10 });
+    const id = engine.createConnection('a', 'b', 'out', 'in', { batchTimeout: 4 });
+    expect(engine.getConnection(id).config).toMatchObject({ bufferSize: 100, maxBatchSize: 10, batchTimeout: 4 });
+    expect(() => engine.createConnection('a', 'c', 'out', 'in', { maxBatchSize: 101 })).toThrow(/maxBatchSize/);
+    engine.dispose();
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, createActor } from 'xstate';
+import { connectionMachine, type ConnectionPort } from '../../src/index.js';
+
+function setup(pressured = false) {
+  const clock = new SimulatedClock();
+  const port: ConnectionPort & { pressured: boolean } = {
+    pressured,
+    isPressured: () => port.pressured,
+    redeliver: vi.fn(),
+    allowProbes: vi.fn(),
+    onCircuitOpen: vi.fn(),
+    drain: vi.fn(),
+  };
+  const actor = createActor(connectionMachine, { input: { connectionId: 'c1', port, halfOpenProbes: 2 }, clock }).start();
+  const value = () => actor.getSnapshot().value;
+  return { clock, port, actor, value };
+}
+
+describe('connection machine', () => {
+  it('starts flowing and follows the watermark edges with hysteresis handled by the mailbox', () => {
+    const { actor, value } = setup();
+    expect(value()).toBe('flowing');
+    actor.send({ type: 'mailbox.pressure' });
+    expect(value()).toBe('backpressured');
+    actor.send({ type: 'mailbox.pressure' }); // not a real edge: no change
+    expect(value()).toBe('backpressured');
+    actor.send({ type: 'mailbox.relief' });
+    expect(value()).toBe('flowing');
+  });
+
+  it('retrying: the retry timer fires redeliver after the delay, on simulated time', () => {
+    const { actor, value, clock, port } = setup();
+    actor.send({ type: 'delivery.retry', attempt: 1, delay: 100 });
+    expect(value()).toBe('retrying');
+    expect(actor.getSnapshot().context.retry).toEqual({ attempt: 1, delay: 100 });
+    clock.increment(99);
+    expect(port.redeliver).not.toHaveBeenCalled();
+    clock.increment(1);
+    expect(port.redeliver).toHaveBeenCalledTimes(1);
+    // The next failure re-enters with a fresh timer.
+    actor.send({ type: 'delivery.retry', attempt: 2, delay: 200 });
+    clock.increment(199);
+    expect(port.redeliver).toHaveBeenCalledTimes(1);
+    clock.increment(1);
+    expect(port.redeliver).toHaveBeenCalledTimes(2);
+  });
+
+  it('leaves retrying for flowing or backpressured depending on the mailbox, and drops retry data', () => {
+    const a = setup(false);
+    a.actor.send({ type: 'delivery.retry', attempt: 1, delay: 10 });
+    a.actor.send({ type: 'delivery.recovered' });
+    expect(a.value()).toBe('flowing');
+    expect(a.actor.getSnapshot().context.retry).toBeNull();
+    const b = setup(true);
+    b.actor.send({ type: 'delivery.retry', attempt: 1, delay: 10 });
+    b.actor.send({ type: 'delivery.deadLettered' });
+    expect(b.value()).toBe('backpressured');
+  });
+
+  it('circuitOpen → halfOpen on the reset timer; probes allowed; success settles', () => {
+    const { actor, value, clock, port } = setup();
+    actor.send({ type: 'breaker.open', openFor: 1000 });
+    expect(value()).toBe('circuitOpen');
+    expect(actor.getSnapshot().context.openFor).toBe(1000);
+    expect(port.onCircuitOpen).toHaveBeenCalledTimes(1);
+    clock.increment(999);
+    expect(value()).toBe('circuitOpen');
+    clock.increment(1);
+    expect(value()).toBe('halfOpen');
+    expect(actor.getSnapshot().context.openFor).toBeNull();
+    expect(port.allowProbes).toHaveBeenCalledWith(2);
+    actor.send({ type: 'breaker.probeSucceeded' });
+    expect(value()).toBe('flowing');
+  });
+
+  it('a failed probe re-opens with the new open time', () => {
+    const { actor, value, clock } = setup();
+    actor.send({ type: 'breaker.open', openFor: 10 });
+    clock.increment(10);
+    expect(value()).toBe('halfOpen');
+    actor.send({ type: 'breaker.open', openFor: 20 });
+    expect(value()).toBe('circuitOpen');
+    clock.increment(19);
+    expect(value()).toBe('circuitOpen');
+    clock.increment(1);
+    expect(value()).toBe('halfOpen');
+  });
+
+  it('closing drains, ignores breaker events, and ends closed (final); fail ends failed', () => {
+    const { actor, value, port } = setup();
+    actor.send({ type: 'connection.close' });
+    expect(value()).toBe('closing');
+    expect(port.drain).toHaveBeenCalledTimes(1);
+    actor.send({ type: 'breaker.open', openFor: 5 });
+    expect(value()).toBe('closing');
+    actor.send({ type: 'mailbox.drained' });
+    expect(value()).toBe('closed');
+    expect(actor.getSnapshot().status).toBe('done');
+    const b = setup();
+    b.actor.send({ type: 'connection.fail', reason: 'overflow' });
+    expect(b.value()).toBe('failed');
+    expect(b.actor.getSnapshot().context.failure).toBe('overflow');
+  });
+});

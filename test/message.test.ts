@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { NodeflowError, assertMessage } from '../src/index.js';
+
+const ok = { id: 'm1', timestamp: 1, sourceNodeId: 'a', targetNodeId: 'b', port: 'out', data: null };
+
+describe('assertMessage', () => {
+  it('accepts a complete message (data may be null; priority and key optional)', () => {
+    expect(() => assertMessage(ok, true)).not.toThrow();
+    expect(() => assertMessage({ ...ok, id: 7, priority: 'critical', key: 'k' }, true)).not.toThrow();
+  });
+
+  it.each([
+    ['a non-object', 42, 'message'],
+    ['null', null, 'message'],
+    ['an array', [], 'message'],
+    ['no id', { ...ok, id: undefined }, 'id'],
+    ['a NaN timestamp', { ...ok, timestamp: Number.NaN }, 'timestamp'],
+    ['no sourceNodeId', { ...ok, sourceNodeId: 3 }, 'sourceNodeId'],
+    ['no targetNodeId', { ...ok, targetNodeId: undefined }, 'targetNodeId'],
+    ['no port', { ...ok, port: undefined }, 'port'],
+    ['no data', (({ data: _d, ...rest }) => rest)(ok), 'data'],
+    ['an unknown priority', { ...ok, priority: 'urgent' }, 'priority'],
+  ])('rejects %s with INVALID_MESSAGE naming the field', (_what, value, field) => {
+    let err: unknown;
+    try {
+      assertMessage(value, true);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(NodeflowError);
+    expect((err as NodeflowError).code).toBe('INVALID_MESSAGE');
+    expect((err as NodeflowError).details.field).toBe(field);
+    expect((err as Error).message).toContain(field);
+  });
+
+  it('does not require targetNodeId for port emissions (one object fans out to many targets)', () => {
+    const { targetNodeId: _t, ...rest } = ok;
+    expect(() => assertMessage(rest, false)).not.toThrow();
+  });
+});
