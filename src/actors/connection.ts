@@ -43,6 +43,8 @@ export class Connection {
   private readonly highWater: number;
   private readonly lowWater: number;
   private readonly maxBatch: number;
+  /** batchTimeout within timer slack: a message is due on arrival, no deadline timer. */
+  private readonly immediate: boolean;
   private readonly streams: ConnectionStreams;
   private shedAt = Infinity;
   // Priority counts are kept only while a handler may shed (they cost a read per message).
@@ -91,6 +93,7 @@ export class Connection {
   ) {
     this.ring = new BatchQueue(config.bufferSize, config.maxBatchSize);
     this.maxBatch = config.maxBatchSize;
+    this.immediate = config.batchTimeout <= TIMER_SLACK_MS;
     this.highWater = Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize));
     this.lowWater = Math.floor(config.lowWatermark * config.bufferSize);
     this.streams = new ConnectionStreams(this);
@@ -175,10 +178,10 @@ export class Connection {
     const size = ring.size;
     if (size === 1) {
       this.headSince = this.host.clock.now();
-      if (!this.timerArmed) this.arm(this.config.batchTimeout);
+      if (!this.timerArmed && !this.immediate) this.arm(this.config.batchTimeout);
     }
     if (size >= this.highWater && !this.pressured) this.raisePressure();
-    if (size >= this.maxBatch && !this.pumping && this.held === null) this.pump();
+    if ((size >= this.maxBatch || this.immediate) && !this.pumping && this.held === null) this.pump();
     return this.pressured ? 'backpressured' : 'accepted';
   }
 

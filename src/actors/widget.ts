@@ -176,7 +176,7 @@ export class WidgetRuntime implements Inbox {
   stop(): void {
     this.actor.send({ type: 'widget.stop' });
     this.actor.stop();
-    this.statusSubject.next('stopped');
+    if (this.statusSubject.value !== 'stopped') this.statusSubject.next('stopped');
     this.dataSubject.complete();
     this.metricsSubject.complete();
     this.statusSubject.complete();

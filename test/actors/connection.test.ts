@@ -290,3 +290,17 @@ describe('lifecycle', () => {
     engine.dispose();
   });
 });
+
+describe('regressions found by the properties', () => {
+  // seed 2122784406: with batchTimeout 0 a lone message waited for the next timer tick.
+  it('batchTimeout 0 delivers a message on arrival (no deadline timer at all)', () => {
+    const { clock, engine } = simEngine({ bufferSize: 2, maxBatchSize: 2, batchTimeout: 0 });
+    const got: number[] = [];
+    engine.node('t', { process: (b) => void got.push(b.messages.length) });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    expect(got).toEqual([1]);
+    expect(pendingTimers(clock)).toBe(0);
+    engine.dispose();
+  });
+});
