@@ -16,7 +16,7 @@ import { RingBuffer } from './ring-buffer.js';
 export class BatchQueue<T> {
   private readonly chunks: RingBuffer<T[]>;
   private tail: T[] | null = null;
-  private tailFill = 0;
+  private tailFill: number;
   private count = 0;
 
   constructor(
@@ -24,6 +24,7 @@ export class BatchQueue<T> {
     readonly batchSize: number,
   ) {
     this.chunks = new RingBuffer<T[]>(Math.ceil(capacity / batchSize) + 1);
+    this.tailFill = batchSize;
   }
 
   /** Messages held now. */
@@ -34,16 +35,18 @@ export class BatchQueue<T> {
   /** Appends at the tail; false (nothing held) when full. */
   push(item: T): boolean {
     if (this.count === this.capacity) return false;
-    let tail = this.tail;
-    if (tail === null || this.tailFill === this.batchSize) {
-      this.seal();
-      tail = this.tail = new Array<T>(this.batchSize);
-      this.tailFill = 0;
-      this.chunks.push(tail);
-    }
-    tail[this.tailFill++] = item;
+    // tailFill === batchSize also stands for "no tail chunk": one test on the hot path.
+    if (this.tailFill === this.batchSize) this.newTail();
+    this.tail![this.tailFill++] = item;
     this.count++;
     return true;
+  }
+
+  private newTail(): void {
+    this.seal();
+    const tail = (this.tail = new Array<T>(this.batchSize));
+    this.tailFill = 0;
+    this.chunks.push(tail);
   }
 
   /** Removes the oldest chunk (1..batchSize messages, FIFO) and returns it as the batch. */
@@ -94,7 +97,7 @@ export class BatchQueue<T> {
     const out = this.toArray();
     while (this.chunks.size > 0) this.chunks.shift();
     this.tail = null;
-    this.tailFill = 0;
+    this.tailFill = this.batchSize;
     this.count = 0;
     return out;
   }
@@ -114,7 +117,7 @@ export class BatchQueue<T> {
   private seal(): void {
     if (this.tail !== null) this.tail.length = this.tailFill;
     this.tail = null;
-    this.tailFill = 0;
+    this.tailFill = this.batchSize;
   }
 
   private locate(i: number): [T[], number] | null {

@@ -45,6 +45,7 @@ export class Connection {
   private readonly maxBatch: number;
   /** batchTimeout within timer slack: a message is due on arrival, no deadline timer. */
   private readonly immediate: boolean;
+  private readonly edgeAt: number;
   private readonly streams: ConnectionStreams;
   private shedAt = Infinity;
   // Priority counts are kept only while a handler may shed (they cost a read per message).
@@ -94,6 +95,7 @@ export class Connection {
     this.ring = new BatchQueue(config.bufferSize, config.maxBatchSize);
     this.maxBatch = config.maxBatchSize;
     this.immediate = config.batchTimeout <= TIMER_SLACK_MS;
+    this.edgeAt = this.immediate ? 1 : Math.min(this.maxBatch, Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize)));
     this.highWater = Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize));
     this.lowWater = Math.floor(config.lowWatermark * config.bufferSize);
     this.streams = new ConnectionStreams(this);
@@ -176,13 +178,23 @@ export class Connection {
     this.accepted++;
     if (this.trackPriority) this.counts[rankOf(message.priority)]++;
     const size = ring.size;
+    // One comparison on most messages: edgeAt is the smallest size at which anything happens.
+    if (size === 1 || size >= this.edgeAt) this.onEdge(size);
+    return this.pressured ? 'backpressured' : 'accepted';
+  }
+
+  private onEdge(size: number): void {
     if (size === 1) {
       this.headSince = this.host.clock.now();
       if (!this.timerArmed && !this.immediate) this.arm(this.config.batchTimeout);
     }
     if (size >= this.highWater && !this.pressured) this.raisePressure();
     if ((size >= this.maxBatch || this.immediate) && !this.pumping && this.held === null) this.pump();
-    return this.pressured ? 'backpressured' : 'accepted';
+  }
+
+  /** Delivers buffered messages now instead of waiting for batchTimeout (end of a burst). */
+  flush(): void {
+    this.pump(true);
   }
 
   /** Counters and state; see {@link ConnectionStats} for the conservation law. */

@@ -130,11 +130,8 @@ export class WidgetRuntime implements Inbox {
     });
     this.status$ = this.statusSubject.asObservable();
     this.actor = createActor(widgetMachine, { input: { widgetId: id, sink: this }, clock: host.clock, inspect: host.inspect });
-    // Snapshot observers run on every batch event: compare first, emit only on a real change.
-    this.actor.subscribe((s) => {
-      const status = s.status === 'active' ? (s.value as WidgetStatus) : 'stopped';
-      if (status !== this.statusSubject.value) this.statusSubject.next(status);
-    });
+    // No snapshot observer: it would run on every batch event. The status mirrors the two
+    // edges the machine has (first batch: waiting → live; stop) where they happen.
     this.actor.start();
   }
 
@@ -159,6 +156,7 @@ export class WidgetRuntime implements Inbox {
   /** Called by the actor's `ingestBatch` action. @internal */
   ingest(batch: Batch): void {
     this.last = batch;
+    if (this.statusSubject.value === 'waiting') this.statusSubject.next('live');
     const ms = batch.messages;
     this.ring.add(ms);
     let tsum = 0;

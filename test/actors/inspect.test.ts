@@ -10,7 +10,7 @@ describe('XState inspection', () => {
     const engine = new StreamEngine({ maxBatchSize: 50 }, { clock, inspect: (e) => events.push(e) });
     engine.createWidget('w');
     const c = engine.getConnection(engine.createConnection('s', 'w', 'out', 'in'));
-    const ids = new Set(events.filter((e) => e.type === '@xstate.actor').map((e) => (e.actorRef as { logic: { id?: string } }).logic.id));
+    const ids = new Set(events.filter((e) => e.type === '@xstate.actor').map((e) => (e.actorRef as unknown as { logic: { id?: string } }).logic.id));
     expect(ids).toEqual(new Set(['engine', 'widget', 'node', 'connection']));
     const before = events.length;
     for (let i = 0; i < 1000; i++) c.offer(msg(clock));

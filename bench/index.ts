@@ -1,0 +1,104 @@
+// npm run bench [-- --json] [-- --quick]: nodeflow against its peers in ONE process, side by side.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { measureLatency, type LatencyResult } from './latency.js';
+import { fmt, fmtMs, measureThroughput, ratio, table } from './lib.js';
+import { stalledConsumerHeap } from './memory.js';
+import { keepSink, nodeflowPath, nodeflowWriter, rxjsChain, ringThreeHop, webStreamsWriter } from './throughput.js';
+
+const args = new Set(process.argv.slice(2));
+const json = args.has('--json');
+const quick = args.has('--quick');
+const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+const progress = (s: string) => process.stderr.write(`  … ${s}\n`);
+
+const C = {
+  def: 'nodeflow node→conn→widget (default config, batch 50)',
+  b256: 'nodeflow node→conn→widget (maxBatchSize 256)',
+  fc: 'nodeflow default + DefaultBackpressureHandler + GracefulErrorRecovery',
+  writer: 'nodeflow connection.writer (Web Streams)',
+  rx: 'RxJS 3 Subjects chained (per message)',
+  ring: 'hand-written ring buffer 3-hop (batch 256)',
+  ws: 'native Web Streams writer → WritableStream',
+};
+
+async function main() {
+  log(`# nodeflow benchmark (${new Date().toISOString()})`);
+  log(`node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${quick ? 'quick' : 'full'} run\n`);
+
+  log('## Throughput (median of interleaved rounds; ratios computed within each round)');
+  const sync = await measureThroughput(
+    [nodeflowPath(C.def, {}), nodeflowPath(C.b256, { maxBatchSize: 256 }), nodeflowPath(C.fc, {}, true), rxjsChain(C.rx), ringThreeHop(C.ring, 256)],
+    { rounds: quick ? 3 : 7, targetMs: quick ? 150 : 300, onProgress: (s) => progress(`sync paths ${s}`) },
+  );
+  const streams = await measureThroughput([nodeflowWriter(C.writer), webStreamsWriter(C.ws)], {
+    rounds: quick ? 3 : 7,
+    targetMs: quick ? 150 : 300,
+    onProgress: (s) => progress(`writer paths ${s}`),
+  });
+  const all = new Map([...sync, ...streams]);
+  log(table(['path', 'msgs/s (median)', 'min', 'max', 'ns/msg'], [...all.values()].map((r) => [r.name, fmt(r.msgsPerSec), fmt(r.min), fmt(r.max), fmt(r.nsPerMsg, 1)])));
+  const ratios = {
+    defaultVsRxjs: ratio(sync, C.def, C.rx),
+    batch256VsRing: ratio(sync, C.b256, C.ring),
+    writerVsWebStreams: ratio(streams, C.writer, C.ws),
+    flowControlVsDefault: ratio(sync, C.fc, C.def),
+  };
+  log('');
+  const targets: { name: string; value: string; goal: string; met: boolean }[] = [
+    { name: 'default path / RxJS 3-Subject chain', value: `${ratios.defaultVsRxjs.toFixed(2)}x`, goal: '>= 1.0x', met: ratios.defaultVsRxjs >= 1 },
+    { name: 'maxBatchSize 256 path / hand-written ring 3-hop', value: `${ratios.batch256VsRing.toFixed(2)}x`, goal: '>= 0.5x', met: ratios.batch256VsRing >= 0.5 },
+    { name: 'writer path / native Web Streams writer loop', value: `${ratios.writerVsWebStreams.toFixed(2)}x`, goal: '>= 0.8x', met: ratios.writerVsWebStreams >= 0.8 },
+    { name: 'with flow control installed / without', value: `${ratios.flowControlVsDefault.toFixed(2)}x`, goal: '>= 0.8x', met: ratios.flowControlVsDefault >= 0.8 },
+  ];
+
+  log('\n## Latency: delivery − intended send time, node→conn→widget, default config (batchTimeout 16 ms)');
+  const latency: LatencyResult[] = [];
+  for (const rate of [1_000, 10_000, 100_000, 1_000_000]) {
+    progress(`latency at ${fmt(rate)} msg/s`);
+    latency.push(await measureLatency(rate, quick ? 1000 : rate >= 1_000_000 ? 3000 : 4000));
+  }
+  log(
+    table(
+      ['offered msg/s', 'achieved', 'p50', 'p95', 'p99', 'max', 'p99 1st third', 'p99 last third', 'max in flight'],
+      latency.map((l) => [fmt(l.offeredRate), fmt(l.achievedRate), fmtMs(l.p50), fmtMs(l.p95), fmtMs(l.p99), fmtMs(l.max), fmtMs(l.p99FirstThird), fmtMs(l.p99LastThird), fmt(l.maxInFlight)]),
+    ),
+  );
+  for (const l of latency.slice(0, 3)) {
+    targets.push({ name: `p99 latency at ${fmt(l.offeredRate)} msg/s`, value: fmtMs(l.p99), goal: '<= 18 ms (batchTimeout + 2)', met: l.p99 <= 18 });
+  }
+  const top = latency[3]!;
+  const noBacklog = top.inFlightAtEnd === 0 && top.maxInFlight <= 1000 && top.p99LastThird <= Math.max(2 * top.p99FirstThird, 18);
+  targets.push({ name: 'at 1M msg/s: no growing backlog', value: `max in flight ${fmt(top.maxInFlight)}, p99 ${fmtMs(top.p99FirstThird)} → ${fmtMs(top.p99LastThird)}`, goal: 'bounded, flat', met: noBacklog });
+
+  log('\n## Heap growth after GC: 1M messages into a stalled consumer (bufferSize 1000)');
+  progress('memory');
+  const memory = [stalledConsumerHeap(1_000_000, false), stalledConsumerHeap(1_000_000, true)];
+  log(table(['case', 'heap growth', 'accepted', 'refused', 'dropped', 'buffered'], memory.map((m) => [m.case, `${fmt(m.heapGrowthBytes / 1e6, 3)} MB`, fmt(m.accepted), fmt(m.refused), fmt(m.dropped), fmt(m.buffered)])));
+  for (const m of memory) targets.push({ name: `heap growth, ${m.case}`, value: `${fmt(m.heapGrowthBytes / 1e6, 3)} MB`, goal: '<= 1.5 MB', met: m.heapGrowthBytes <= 1.5e6 });
+
+  log('\n## Targets (issue #2)');
+  log(table(['target', 'measured', 'goal', 'met'], targets.map((t) => [t.name, t.value, t.goal, t.met ? 'yes' : 'NO'])));
+  const result = {
+    version: 1,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    quick,
+    throughput: [...all.values()],
+    ratios,
+    latency,
+    memory,
+    targets,
+    sink: keepSink(),
+  };
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/latest.json', JSON.stringify(result, null, 2));
+  log('\nJSON written to bench-results/latest.json');
+  if (json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
