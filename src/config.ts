@@ -18,7 +18,10 @@ export interface StreamConfig {
   maxBatchSize: number;
   /** Occupancy ratio in (0, 1] at which the connection becomes `backpressured` (default 0.8). */
   backpressureThreshold: number;
-  /** Occupancy ratio in [0, backpressureThreshold) below which it flows again (default 0.5). */
+  /**
+   * Occupancy ratio in [0, backpressureThreshold) at or below which it flows again (default
+   * 0.5; half the threshold when the threshold is set at or below 0.5 without it).
+   */
   lowWatermark: number;
   /** Retries after a failed delivery, so at most 1 + retryAttempts attempts (default 3). */
   retryAttempts: number;
@@ -80,6 +83,11 @@ export function validateStreamConfig(
     }
   }
   const merged = { ...base, ...stripUndefined(overrides) };
+  // An inherited low watermark that no longer sits below a newly lowered threshold follows it
+  // (half the threshold), so { backpressureThreshold: 0.4 } alone is valid.
+  if (overrides.lowWatermark === undefined && merged.lowWatermark >= merged.backpressureThreshold) {
+    merged.lowWatermark = merged.backpressureThreshold / 2;
+  }
   for (const [field, allowed, ok] of RULES) {
     const value = merged[field];
     if (typeof value !== 'number' || Number.isNaN(value) || !ok(value, merged)) {

@@ -36,6 +36,7 @@ describe('StreamConfig', () => {
     ['backpressureThreshold', 1.01],
     ['backpressureThreshold', Number.NaN],
     ['lowWatermark', 0.8],
+    ['lowWatermark', 1],
     ['lowWatermark', -0.1],
     ['retryAttempts', -1],
     ['retryAttempts', 2.5],
@@ -60,6 +61,12 @@ describe('StreamConfig', () => {
     expect(() => validateStreamConfig({ bufferSize: '10' as unknown as number })).toThrow(/bufferSize/);
     expect(() => validateStreamConfig({ buffersize: 10 } as never)).toThrow(/buffersize/);
     expect(() => new StreamEngine({ maxBatchSize: 2000 })).toThrow(ConfigError);
+  });
+
+  it('an inherited low watermark follows a lowered threshold; an explicit bad one is refused', () => {
+    expect(validateStreamConfig({ backpressureThreshold: 0.4 }).lowWatermark).toBe(0.2);
+    expect(validateStreamConfig({ backpressureThreshold: 0.9 }).lowWatermark).toBe(0.5);
+    expect(() => validateStreamConfig({ backpressureThreshold: 0.4, lowWatermark: 0.5 })).toThrow(/lowWatermark/);
   });
 
   it('accepts the boundaries of each range', () => {

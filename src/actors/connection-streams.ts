@@ -80,6 +80,9 @@ export class ConnectionStreams {
     this.tokenQueued = true;
     const done = () => {
       this.tokenQueued = false;
+      // Released by maxWaitTime while still pressured: `ready` has resolved for whoever was
+      // waiting (their write is then accepted, shed, or dropped(timeout)); hold the next ones.
+      if (this.c.isBackpressured && this.c.isOpen) this.pressure();
     };
     try {
       w.write(PRESSURE).then(done, done);
@@ -130,7 +133,16 @@ export class ConnectionStreams {
   private write(chunk: Chunk): void | Promise<void> {
     if (chunk === PRESSURE) {
       if (!this.c.isBackpressured) return;
-      return new Promise<void>((resolve) => (this.relieve = resolve));
+      // Held until the low watermark; with a handler, never longer than its maxWaitTime.
+      return new Promise<void>((resolve) => {
+        const max = this.c.maxWaitTime();
+        let timer: unknown;
+        this.relieve = () => {
+          if (timer !== undefined) this.c.clock.clearTimeout(timer);
+          resolve();
+        };
+        if (max !== undefined) timer = this.c.clock.setTimeout(() => this.relief(), max);
+      });
     }
     try {
       assertMessage(chunk, true);

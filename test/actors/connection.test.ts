@@ -304,3 +304,38 @@ describe('regressions found by the properties', () => {
     engine.dispose();
   });
 });
+
+describe('no producer waits forever (DefaultBackpressureHandler.maxWaitTime)', () => {
+  it('writer.ready is released after maxWaitTime even if the consumer stays stalled, and the write is settled', async () => {
+    const { clock, engine } = simEngine({ bufferSize: 10, maxBatchSize: 2, backpressureThreshold: 0.5 });
+    const { DefaultBackpressureHandler } = await import('../../src/index.js');
+    engine.setBackpressureHandler(new DefaultBackpressureHandler({ dropThreshold: 1, maxWaitTime: 100 }));
+    const t = controllable(engine);
+    t.stall();
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    const w = c.writer;
+    for (let i = 0; i < 12; i++) c.offer(msg(clock)); // 2 out, 10 buffered: full and pressured
+    await tick();
+    let ready = false;
+    void w.ready.then(() => (ready = true));
+    clock.increment(99);
+    await tick();
+    expect(ready).toBe(false);
+    clock.increment(1);
+    await tick();
+    expect(ready).toBe(true);
+    // Still pressured, so the next write is held again, but never past maxWaitTime: then the
+    // handler sheds the oldest normal message to take it (dropThreshold 1 = only when full).
+    let settled = false;
+    void w.write(msg(clock)).then(() => (settled = true));
+    await tick();
+    expect(settled).toBe(false);
+    clock.increment(100);
+    await tick();
+    expect(settled).toBe(true);
+    expect(c.stats().dropped.priority).toBe(1);
+    const s = c.stats();
+    expect(s.accepted).toBe(s.delivered + s.droppedTotal + s.deadLettered + s.inFlight);
+    engine.dispose();
+  });
+});
