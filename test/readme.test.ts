@@ -1,0 +1,31 @@
+// Every ```ts block of the README that imports '@nodeflow/runtime' runs here as written (only
+// the import path is pointed at src/), so the docs cannot drift from the code.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..');
+const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from '@nodeflow/runtime'"));
+const dir = path.join(root, 'test', '.readme-blocks');
+mkdirSync(dir, { recursive: true });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('README examples', () => {
+  it('has runnable examples', () => expect(blocks.length).toBeGreaterThanOrEqual(2));
+  blocks.forEach((code, i) => {
+    it(`example ${i + 1} runs: ${code.split('\n').find((l) => l.trim() && !l.startsWith('import'))?.slice(0, 60)}`, async () => {
+      const file = path.join(dir, `block-${i + 1}.ts`);
+      writeFileSync(file, code.replaceAll("'@nodeflow/runtime'", "'../../src/index.js'") + '\nexport {};\n');
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        await import(/* @vite-ignore */ file);
+        // Examples that state a result in a comment must print it.
+        const promised = [...code.matchAll(/console\.log\((.*)\); \/\/ (\d+)/g)].map((m) => Number(m[2]));
+        for (const value of promised) expect(log.mock.calls.map((c) => c[0])).toContain(value);
+      } finally {
+        log.mockRestore();
+      }
+    });
+  });
+});
