@@ -30,23 +30,23 @@ export function nodeflowPath(name: string, config: Partial<StreamConfig>, flowCo
   };
 }
 
+/** The producer loop both writer cases share: honour `ready`, never await each write. */
+async function writeLoop(writer: WritableStreamDefaultWriter<StreamMessage>, n: number): Promise<void> {
+  let last: Promise<void> | undefined;
+  for (let i = 0; i < n; i++) {
+    if (writer.desiredSize !== null && writer.desiredSize <= 0) await writer.ready;
+    last = writer.write(make(i));
+  }
+  await last;
+}
+
 /** nodeflow's Web Streams writer: the same loop as the native case, honouring ready. */
 export function nodeflowWriter(name: string): ThroughputCase {
   const engine = new StreamEngine();
   engine.createWidget('w');
   const id = engine.createConnection('s', 'w', 'out', 'in');
   const writer = engine.getConnection(id).writer;
-  return {
-    name,
-    async run(n) {
-      let last: Promise<void> | undefined;
-      for (let i = 0; i < n; i++) {
-        if (writer.desiredSize !== null && writer.desiredSize <= 0) await writer.ready;
-        last = writer.write(make(i));
-      }
-      await last;
-    },
-  };
+  return { name, run: (n) => writeLoop(writer, n) };
 }
 
 /** Native Web Streams: writer.write loop → WritableStream sink. */
@@ -57,17 +57,7 @@ export function webStreamsWriter(name: string): ThroughputCase {
     },
   });
   const writer = ws.getWriter();
-  return {
-    name,
-    async run(n) {
-      let last: Promise<void> | undefined;
-      for (let i = 0; i < n; i++) {
-        if (writer.desiredSize !== null && writer.desiredSize <= 0) await writer.ready;
-        last = writer.write(make(i));
-      }
-      await last;
-    },
-  };
+  return { name, run: (n) => writeLoop(writer, n) };
 }
 
 /** Bare RxJS: three chained Subjects, per message. */

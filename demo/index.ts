@@ -56,6 +56,17 @@ const counter = produce(engine.node('counter').output('out'), 'counter', () => 5
 const bursts = produce(engine.node('bursts').output('out'), 'bursts', () => ((realClock.now() - t0) % 1000 < 500 ? 400_000 : 0), (i) => i);
 
 const bar = (ratio: number, width = 12) => '█'.repeat(Math.round(ratio * width)).padEnd(width, '·');
+// Sample the slow connection every 20 ms so each printed line shows the peak since the last one
+// (a once-a-second sample would always land on the same phase of the bursts).
+let peak = 0;
+let pressuredSamples = 0;
+let samples = 0;
+const sampler = setInterval(() => {
+  const s = engine.getConnection('bursts:out->slowSink:in').stats();
+  peak = Math.max(peak, s.bufferUtilization);
+  samples++;
+  if (s.state === 'backpressured') pressuredSamples++;
+}, 20);
 let prev = engine.getMetrics().totals.delivered;
 let prevT = realClock.now();
 console.log(`nodeflow demo: 3 connections for ${(DURATION / 1000).toFixed(0)} s (sensor→chart 200k/s, counter→aggregate 50k/s, bursts→slowSink 400k/s half the time)\n`);
@@ -67,15 +78,20 @@ const live = setInterval(() => {
   prevT = now;
   const slow = m.connections['bursts:out->slowSink:in']!;
   const line =
-    `t=${((now - t0) / 1000).toFixed(1).padStart(4)}s  ${(rate / 1e6).toFixed(2)}M msg/s  ` +
+    `t=${((now - t0) / 1000).toFixed(1).padStart(4)}s  ${(rate / 1e6).toFixed(2)}M msg/s delivered  ` +
     `chart latency ${chart.metrics().averageLatency.toFixed(1)} ms  ` +
-    `slowSink buffer ${bar(slow.bufferUtilization)} ${(slow.bufferUtilization * 100).toFixed(0).padStart(3)}% ${slow.state.padEnd(13)} dropped ${slow.droppedTotal}`;
+    `slowSink peak buffer ${bar(peak)} ${(peak * 100).toFixed(0).padStart(3)}%  backpressured ${String(Math.round((100 * pressuredSamples) / Math.max(1, samples))).padStart(3)}% of the time  ` +
+    `now ${slow.state.padEnd(13)} dropped ${slow.droppedTotal}`;
+  peak = 0;
+  pressuredSamples = 0;
+  samples = 0;
   if (tty) process.stdout.write(`\r${line}`);
   else console.log(line);
 }, tty ? 250 : 1000);
 
 setTimeout(async () => {
   clearInterval(live);
+  clearInterval(sampler);
   sensor.stop();
   counter.stop();
   bursts.stop();

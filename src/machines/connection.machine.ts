@@ -4,6 +4,11 @@ import { assign, setup, type ActorRefFrom } from 'xstate';
  * What the connection machine may ask of its mailbox runtime. The machine decides *when*
  * (states, timers); the runtime does the work on plain data. Kept as an interface so the
  * machine can be driven by a stub in tests and drawn without a runtime.
+ *
+ * @example
+ * ```ts
+ * const port: ConnectionPort = { isPressured: () => false, redeliver() {}, allowProbes() {}, onCircuitOpen() {}, drain() {} };
+ * ```
  */
 export interface ConnectionPort {
   /** Is occupancy at or above the low watermark? Decides flowing vs backpressured on exit. */
@@ -21,6 +26,11 @@ export interface ConnectionPort {
 /**
  * Control events only: each one is an edge (watermark crossed, delivery outcome, timer), never
  * a message. Source first, dot-namespaced.
+ *
+ * @example
+ * ```ts
+ * actor.send({ type: 'mailbox.pressure' } satisfies ConnectionEvent);
+ * ```
  */
 export type ConnectionEvent =
   | { type: 'mailbox.pressure' }
@@ -37,6 +47,11 @@ export type ConnectionEvent =
 /**
  * Context: identity plus the data that belongs to the current state only (the retry attempt
  * exists while `retrying`, the open duration while `circuitOpen`).
+ *
+ * @example
+ * ```ts
+ * const { retry } = engine.getConnection(id).actor.getSnapshot().context; // set only while retrying
+ * ```
  */
 export interface ConnectionContext {
   readonly connectionId: string;
@@ -47,6 +62,14 @@ export interface ConnectionContext {
   readonly failure: string | null;
 }
 
+/**
+ * Input of the connection machine.
+ *
+ * @example
+ * ```ts
+ * createActor(connectionMachine, { input: { connectionId: 'c1', port, halfOpenProbes: 1 } satisfies ConnectionInput });
+ * ```
+ */
 export interface ConnectionInput {
   connectionId: string;
   port: ConnectionPort;

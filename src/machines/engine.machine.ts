@@ -2,6 +2,11 @@ import { assign, setup, type ActorRefFrom } from 'xstate';
 
 /**
  * Events of the engine root actor: lifecycle and topology changes (never data).
+ *
+ * @example
+ * ```ts
+ * engine.actor.send({ type: 'engine.stop' } satisfies EngineMachineEvent); // prefer engine.stop()
+ * ```
  */
 export type EngineMachineEvent =
   | { type: 'engine.start' }

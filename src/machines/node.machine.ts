@@ -4,6 +4,11 @@ import type { Batch } from '../actors/types.js';
 /**
  * Where a node or widget actor hands each batch it receives: the plain runtime object that
  * owns its buffers and subscribers. One call per batch, never per message.
+ *
+ * @example
+ * ```ts
+ * const sink: BatchSink = { ingest: (batch) => console.log(batch.messages.length) };
+ * ```
  */
 export interface BatchSink {
   ingest(batch: Batch): void;
@@ -11,6 +16,11 @@ export interface BatchSink {
 
 /**
  * Events of a node actor: one `batch.ready` per delivered batch, plus lifecycle edges.
+ *
+ * @example
+ * ```ts
+ * node.actor.send({ type: 'node.pause' } satisfies NodeEvent); // prefer node.pause()
+ * ```
  */
 export type NodeEvent =
   | { type: 'batch.ready'; batch: Batch }

@@ -26,6 +26,11 @@ export function backoffDelay(
 /**
  * Breaker bookkeeping that travels with a connection; a new object per change is not needed
  * on the hot path, so it is a small mutable record updated by the functions below.
+ *
+ * @example
+ * ```ts
+ * const state: BreakerState = { consecutiveFailures: 0, reopens: 0 };
+ * ```
  */
 export interface BreakerState {
   consecutiveFailures: number;
@@ -64,7 +69,12 @@ export function recordFailure(s: BreakerState, o: BreakerOptions): number | null
   return openDuration(s, o);
 }
 
-/** The open duration for the next open, advancing the re-open count. */
+/** The open duration for the next open, advancing the re-open count.  *
+ * @example
+ * ```ts
+ * openDuration({ consecutiveFailures: 0, reopens: 2 }, DEFAULT_BREAKER); // 4000: 1000 x 2^2
+ * ```
+ */
 export function openDuration(s: BreakerState, o: BreakerOptions): number {
   const d = Math.min(o.maxResetTimeout, o.resetTimeout * 2 ** s.reopens);
   s.reopens++;
@@ -72,12 +82,22 @@ export function openDuration(s: BreakerState, o: BreakerOptions): number {
   return d;
 }
 
-/** A success resets the run of failures (it never opens the breaker). */
+/** A success resets the run of failures (it never opens the breaker).  *
+ * @example
+ * ```ts
+ * recordSuccess(state); // state.consecutiveFailures === 0
+ * ```
+ */
 export function recordSuccess(s: BreakerState): void {
   s.consecutiveFailures = 0;
 }
 
-/** The breaker closed after its probes: the open-time backoff starts over. */
+/** The breaker closed after its probes: the open-time backoff starts over.  *
+ * @example
+ * ```ts
+ * resetBreaker(state); // the next open lasts resetTimeout again
+ * ```
+ */
 export function resetBreaker(s: BreakerState): void {
   s.consecutiveFailures = 0;
   s.reopens = 0;

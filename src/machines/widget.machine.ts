@@ -4,6 +4,11 @@ import type { BatchSink } from './node.machine.js';
 
 /**
  * Events of a widget actor: one `batch.ready` per flushed batch, plus stop.
+ *
+ * @example
+ * ```ts
+ * widget.actor.send({ type: 'widget.stop' } satisfies WidgetEvent);
+ * ```
  */
 export type WidgetEvent = { type: 'batch.ready'; batch: Batch } | { type: 'widget.stop' };
 
