@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import type { StreamMessage } from './message.js';
 
 /**
  * Per-connection flow settings, with the spec's names and defaults. Exact meaning of each knob:
@@ -27,7 +28,35 @@ export interface StreamConfig {
   retryAttempts: number;
   /** Delay in ms before the first retry; doubles on each further retry (default 100). */
   retryDelay: number;
+  /** What a full buffer does with one more message (default `'backpressure'`). */
+  overflowStrategy: OverflowStrategy;
+  /** With `'conflate'`: the identity of a message (default `message.key`). */
+  conflateKey?: (message: StreamMessage) => unknown;
 }
+
+/**
+ * Akka Streams' overflow strategies (exact meaning in the flow-control semantics):
+ * `backpressure` never sheds (writers wait, `offer` returns `'full'`); `dropHead` evicts the
+ * oldest; `dropTail` evicts the youngest buffered; `dropBuffer` clears the buffer; `dropNew`
+ * drops the incoming; `fail` fails the connection; `conflate` keeps only the newest message per
+ * key (and evicts the oldest when full).
+ *
+ * @example
+ * ```ts
+ * engine.createConnection('sensor', 'chart', 'out', 'in', { overflowStrategy: 'dropHead' });
+ * ```
+ */
+export type OverflowStrategy = 'backpressure' | 'dropHead' | 'dropTail' | 'dropBuffer' | 'dropNew' | 'fail' | 'conflate';
+
+/**
+ * Every overflow strategy name.
+ *
+ * @example
+ * ```ts
+ * OVERFLOW_STRATEGIES.includes('dropHead'); // true
+ * ```
+ */
+export const OVERFLOW_STRATEGIES: readonly OverflowStrategy[] = Object.freeze(['backpressure', 'dropHead', 'dropTail', 'dropBuffer', 'dropNew', 'fail', 'conflate']);
 
 /**
  * The defaults of {@link StreamConfig}.
@@ -45,11 +74,13 @@ export const DEFAULT_STREAM_CONFIG: Readonly<StreamConfig> = Object.freeze({
   lowWatermark: 0.5,
   retryAttempts: 3,
   retryDelay: 100,
+  overflowStrategy: 'backpressure',
 });
 
 type Check = (v: number, c: StreamConfig) => boolean;
+type NumericField = 'bufferSize' | 'batchTimeout' | 'maxBatchSize' | 'backpressureThreshold' | 'lowWatermark' | 'retryAttempts' | 'retryDelay';
 const isInt = (v: number) => Number.isInteger(v);
-const RULES: ReadonlyArray<readonly [keyof StreamConfig, string, Check]> = [
+const RULES: ReadonlyArray<readonly [NumericField, string, Check]> = [
   ['bufferSize', 'an integer >= 1', (v) => isInt(v) && v >= 1],
   ['batchTimeout', 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0],
   ['maxBatchSize', 'an integer in [1, bufferSize]', (v, c) => isInt(v) && v >= 1 && v <= c.bufferSize],
@@ -78,8 +109,8 @@ export function validateStreamConfig(
     throw new ConfigError('config', 'an object of StreamConfig fields', overrides);
   }
   for (const key of Object.keys(overrides)) {
-    if (!(key in DEFAULT_STREAM_CONFIG)) {
-      throw new ConfigError(key, `a StreamConfig field (${Object.keys(DEFAULT_STREAM_CONFIG).join(', ')})`, (overrides as Record<string, unknown>)[key]);
+    if (!(key in DEFAULT_STREAM_CONFIG) && key !== 'conflateKey') {
+      throw new ConfigError(key, `a StreamConfig field (${[...Object.keys(DEFAULT_STREAM_CONFIG), 'conflateKey'].join(', ')})`, (overrides as Record<string, unknown>)[key]);
     }
   }
   const merged = { ...base, ...stripUndefined(overrides) };
@@ -93,6 +124,12 @@ export function validateStreamConfig(
     if (typeof value !== 'number' || Number.isNaN(value) || !ok(value, merged)) {
       throw new ConfigError(field, allowed, value);
     }
+  }
+  if (!OVERFLOW_STRATEGIES.includes(merged.overflowStrategy)) {
+    throw new ConfigError('overflowStrategy', OVERFLOW_STRATEGIES.map((x) => `'${x}'`).join(' | '), merged.overflowStrategy);
+  }
+  if (merged.conflateKey !== undefined && typeof merged.conflateKey !== 'function') {
+    throw new ConfigError('conflateKey', 'a function (message) => key', merged.conflateKey);
   }
   return merged;
 }

@@ -74,6 +74,18 @@ export class BatchQueue<T> {
     return loc === null ? undefined : loc[0][loc[1]];
   }
 
+  /** Position of `item` from the oldest, or -1. */
+  indexOf(item: T): number {
+    let base = 0;
+    for (let c = 0; c < this.chunks.size; c++) {
+      const chunk = this.chunks.at(c)!;
+      const n = chunk === this.tail ? this.tailFill : chunk.length;
+      for (let j = 0; j < n; j++) if (chunk[j] === item) return base + j;
+      base += n;
+    }
+    return -1;
+  }
+
   /** Removes the message at position `i`, keeping the order of the rest. */
   removeAt(i: number): T | undefined {
     const loc = this.locate(i);

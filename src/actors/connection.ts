@@ -4,12 +4,11 @@ import type { StreamConfig } from '../config.js';
 import { NodeflowError } from '../errors.js';
 import { assertMessage, type StreamMessage } from '../message.js';
 import { connectionMachine, type ConnectionActorRef, type ConnectionPort, type ConnectionState } from '../machines/connection.machine.js';
-import { openDuration, recordFailure, resetBreaker, type BreakerState } from '../machines/recovery.logic.js';
 import type { BackpressureHandler } from './backpressure.js';
+import { Breaker } from './breaker.js';
 import { ConnectionStreams } from './connection-streams.js';
 import type { ErrorRecovery } from './error-recovery.js';
-import { BatchQueue } from './batch-queue.js';
-import { CRITICAL, pickVictim, rankOf } from './shedding.js';
+import { Admit, Mailbox } from './mailbox.js';
 import type { ActorHost, Batch, ConnectionStats, DeadLetter, DropReason, EngineEvent, Inbox, OfferResult } from './types.js';
 
 /** What the engine lends each connection. @internal */
@@ -24,10 +23,10 @@ export interface ConnectionHost extends ActorHost {
 const TIMER_SLACK_MS = 1; // real timers may fire a hair early against performance.now()
 
 /**
- * One connection: a bounded ring buffer written synchronously on the hot path, a deadline timer
+ * One connection: a bounded mailbox written synchronously on the hot path, a deadline timer
  * that flushes partial batches, and an XState connection actor that hears only edges (watermark
- * crossed, delivery outcome, close). At most one batch is out at a time, so retries never
- * reorder. Get it with `engine.getConnection(id)`.
+ * crossed, delivery outcome, breaker, close). At most one batch is out at a time, so retries
+ * never reorder. Get it with `engine.getConnection(id)`.
  *
  * @example
  * ```ts
@@ -38,27 +37,22 @@ const TIMER_SLACK_MS = 1; // real timers may fire a hair early against performan
  */
 export class Connection {
   readonly actor: ConnectionActorRef;
-  private readonly ring: BatchQueue<StreamMessage>;
-  private readonly counts = new Int32Array(4);
+  private readonly mailbox: Mailbox;
   private readonly highWater: number;
   private readonly lowWater: number;
   private readonly maxBatch: number;
   /** batchTimeout within timer slack: a message is due on arrival, no deadline timer. */
   private readonly immediate: boolean;
+  /** The smallest buffer size at which accept() has anything to do besides counting. */
   private readonly edgeAt: number;
   private readonly streams: ConnectionStreams;
-  private shedAt = Infinity;
-  // Priority counts are kept only while a handler may shed (they cost a read per message).
-  private trackPriority = false;
+  private readonly breaker: Breaker;
   private state: ConnectionState = 'flowing';
   private accepting = true;
   private closing = false;
   private finished = false;
   private pressured = false;
   private pumping = false;
-  private blocked = false;
-  private probes = 0;
-  private probesOk = 0;
   private held: Batch | null = null;
   private awaiting = false;
   private attempt = 0;
@@ -67,7 +61,6 @@ export class Connection {
   private timerArmed = false;
   private timer: unknown = undefined;
   private attemptTimer: unknown = undefined;
-  private readonly breaker: BreakerState = { consecutiveFailures: 0, reopens: 0 };
   private readonly sub: Subscription;
   private closeResolve: (() => void) | undefined;
   private closePromise: Promise<void> | undefined;
@@ -92,29 +85,30 @@ export class Connection {
     private inbox: Inbox,
     private readonly host: ConnectionHost,
   ) {
-    this.ring = new BatchQueue(config.bufferSize, config.maxBatchSize);
+    this.mailbox = new Mailbox(config, (reason, count) => this.drop(reason, count));
     this.maxBatch = config.maxBatchSize;
     this.immediate = config.batchTimeout <= TIMER_SLACK_MS;
-    this.edgeAt = this.immediate ? 1 : Math.min(this.maxBatch, Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize)));
     this.highWater = Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize));
     this.lowWater = Math.floor(config.lowWatermark * config.bufferSize);
+    this.edgeAt = this.immediate ? 1 : Math.min(this.maxBatch, this.highWater);
     this.streams = new ConnectionStreams(this);
+    this.breaker = new Breaker(() => host.errorRecovery(config).breaker);
     this.refreshHandler();
     const port: ConnectionPort = {
       isPressured: () => this.pressured,
       redeliver: () => this.redeliver(),
-      allowProbes: (n) => this.allowProbes(n),
-      onCircuitOpen: () => {
-        this.blocked = true;
+      allowProbes: (n) => {
+        this.breaker.allowProbes(n);
+        this.pump();
       },
       // Called inside the machine's transition: only unblock here; close() pumps once the
       // machine has settled in `closing`, so its `mailbox.drained` is not swallowed.
-      drain: () => {
-        this.blocked = false;
-      },
+      drain: () => this.breaker.close(),
+      probeTimedOut: () => this.reopen(this.breaker.forceOpen()),
     };
+    const breaker = host.errorRecovery(config).breaker;
     this.actor = createActor(connectionMachine, {
-      input: { connectionId: id, port, halfOpenProbes: host.errorRecovery(config).breaker.halfOpenProbes },
+      input: { connectionId: id, port, halfOpenProbes: breaker.halfOpenProbes, halfOpenTimeout: breaker.halfOpenTimeout },
       clock: host.clock,
       inspect: host.inspect,
     });
@@ -147,9 +141,15 @@ export class Connection {
     return this.accepting;
   }
 
+  /** The engine's clock. @internal */
+  get clock(): EngineClock {
+    return this.host.clock;
+  }
+
   /**
    * The fast synchronous path: validates, buffers, and may deliver a full batch before it
-   * returns. Never returns a promise. Throws `INVALID_MESSAGE` or `CONNECTION_CLOSED`.
+   * returns. Never returns a promise. Throws `INVALID_MESSAGE`, `CONNECTION_CLOSED`, or
+   * `CONNECTION_FAILED` (overflow with the `fail` strategy).
    */
   offer(message: StreamMessage): OfferResult {
     if (!this.accepting) throw this.closedError();
@@ -169,27 +169,13 @@ export class Connection {
   /** Hot path after validation (fan-out validates once for every edge). @internal */
   accept(message: StreamMessage): OfferResult {
     if (!this.accepting) throw this.closedError();
-    const ring = this.ring;
-    if (ring.size >= this.shedAt && this.shed(message)) return 'dropped';
-    if (!ring.push(message)) {
-      this.refused++;
-      return 'full';
-    }
+    const admitted = this.mailbox.admit(message);
+    if (admitted !== Admit.Ok) return this.notAdmitted(admitted);
     this.accepted++;
-    if (this.trackPriority) this.counts[rankOf(message.priority)]++;
-    const size = ring.size;
+    const size = this.mailbox.size;
     // One comparison on most messages: edgeAt is the smallest size at which anything happens.
     if (size === 1 || size >= this.edgeAt) this.onEdge(size);
     return this.pressured ? 'backpressured' : 'accepted';
-  }
-
-  private onEdge(size: number): void {
-    if (size === 1) {
-      this.headSince = this.host.clock.now();
-      if (!this.timerArmed && !this.immediate) this.arm(this.config.batchTimeout);
-    }
-    if (size >= this.highWater && !this.pressured) this.raisePressure();
-    if ((size >= this.maxBatch || this.immediate) && !this.pumping && this.held === null) this.pump();
   }
 
   /** Delivers buffered messages now instead of waiting for batchTimeout (end of a burst). */
@@ -197,10 +183,31 @@ export class Connection {
     this.pump(true);
   }
 
+  /** Opens the circuit by hand: no delivery until it half-opens after the (backed-off) reset time. */
+  openCircuit(): void {
+    if (this.finished || this.closing) return;
+    this.reopen(this.breaker.forceOpen());
+  }
+
+  /** Closes the circuit by hand (from circuitOpen or halfOpen); deliveries resume at once. */
+  closeCircuit(): void {
+    if (this.finished || this.closing || !this.breaker.blocked) return;
+    this.breaker.close();
+    this.actor.send({ type: 'breaker.close' });
+    this.pump();
+  }
+
+  /** Forgets the breaker's history (window, failure run, open-time backoff); closes it if open. */
+  resetCircuit(): void {
+    if (this.breaker.blocked) this.closeCircuit();
+    else this.breaker.close();
+  }
+
   /** Counters and state; see {@link ConnectionStats} for the conservation law. */
   stats(): ConnectionStats {
     const d = this.dropped;
     const droppedTotal = d.overflow + d.priority + d.timeout + d.expired + d.shutdown + d.circuitOpen;
+    const b = this.breaker.state;
     return {
       state: this.state,
       accepted: this.accepted,
@@ -208,20 +215,26 @@ export class Connection {
       deadLettered: this.deadLettered,
       dropped: { ...d },
       droppedTotal,
-      inFlight: this.ring.size + (this.held ? this.held.messages.length : 0),
-      buffered: this.ring.size,
+      inFlight: this.mailbox.size + (this.held ? this.held.messages.length : 0),
+      buffered: this.mailbox.size,
       refused: this.refused,
       batches: this.batches,
       failedAttempts: this.failedAttempts,
       retries: this.retries,
       backpressureEvents: this.backpressureEvents,
-      bufferUtilization: this.ring.size / this.config.bufferSize,
+      bufferUtilization: this.mailbox.size / this.config.bufferSize,
+      breaker: { consecutiveFailures: b.consecutiveFailures, windowAttempts: b.windowCount, windowFailures: b.windowFailures, reopens: b.reopens },
     };
   }
 
   /** Stops accepting, delivers what is buffered, then resolves (state `closed`). */
   close(): Promise<void> {
     if (this.closePromise) return this.closePromise;
+    if (this.finished) {
+      // A failed connection has nothing left to deliver: closing only unregisters it.
+      this.host.closed(this);
+      return (this.closePromise = Promise.resolve());
+    }
     this.accepting = false;
     this.closing = true;
     this.closePromise = new Promise<void>((resolve) => (this.closeResolve = resolve));
@@ -233,26 +246,18 @@ export class Connection {
 
   /** Hard stop: whatever is still buffered or out is counted `dropped(shutdown)`. */
   dispose(): void {
-    if (this.finished) return;
+    if (this.finished) {
+      this.host.closed(this);
+      return;
+    }
     this.accepting = false;
-    const left = this.ring.size + (this.held ? this.held.messages.length : 0);
-    this.ring.drain();
-    this.counts.fill(0);
-    this.held = null;
-    this.awaiting = false;
-    this.token++;
-    if (left > 0) this.drop('shutdown', left);
-    this.finish();
+    this.discardAll('shutdown');
+    this.finish('closed');
   }
 
   /** Re-reads the engine's backpressure handler (after setBackpressureHandler). @internal */
   refreshHandler(): void {
-    const h = this.host.backpressureHandler();
-    this.shedAt = h ? Math.max(1, Math.ceil(h.dropThreshold * this.config.bufferSize)) : Infinity;
-    this.trackPriority = h !== undefined;
-    // Recount what is buffered now, so the counts are right from this moment on.
-    this.counts.fill(0);
-    if (this.trackPriority) for (let i = 0; i < this.ring.size; i++) this.counts[rankOf(this.ring.at(i)!.priority)]++;
+    this.mailbox.setHandler(this.host.backpressureHandler(), this.config.bufferSize);
   }
 
   /** How long a held producer may wait, from the handler (undefined: as long as it takes). @internal */
@@ -272,37 +277,52 @@ export class Connection {
     this.inbox = inbox;
   }
 
-  /** The engine's clock. @internal */
-  get clock(): EngineClock {
-    return this.host.clock;
-  }
-
   /** Counts one message that waited past maxWaitTime: it was accepted, then dropped. @internal */
   acceptAsTimedOut(): void {
     this.accepted++;
     this.drop('timeout', 1);
   }
 
-  private shed(incoming: StreamMessage): boolean {
-    const h = this.host.backpressureHandler();
-    const priorityDrop = h ? h.priorityDrop : false;
-    const victim = pickVictim(this.ring, this.counts, rankOf(incoming.priority), priorityDrop);
-    if (victim === null) return false;
-    const reason: DropReason = priorityDrop ? 'priority' : 'overflow';
-    if (victim === -1) {
-      this.accepted++;
-      this.drop(reason, 1);
-      return true;
+  private notAdmitted(admitted: Admit): OfferResult {
+    if (admitted === Admit.Dropped) {
+      this.accepted++; // accepted, then dropped by policy (already counted by reason)
+      return 'dropped';
     }
-    const gone = victim === 0 ? this.ring.shift()! : this.ring.removeAt(victim)!;
-    this.counts[rankOf(gone.priority)]--; // trackPriority is on whenever shedding can happen
-    this.drop(reason, 1);
-    return false;
+    if (admitted === Admit.Full) {
+      this.refused++;
+      return 'full';
+    }
+    // overflowStrategy 'fail': the connection fails, loudly.
+    this.accepting = false;
+    this.discardAll('overflow');
+    this.finish('failed');
+    throw new NodeflowError('CONNECTION_FAILED', `Connection ${this.id} failed: its buffer (${this.config.bufferSize}) overflowed and overflowStrategy is 'fail'`, {
+      connectionId: this.id,
+      reason: 'overflow',
+    });
+  }
+
+  private onEdge(size: number): void {
+    if (size === 1) {
+      this.headSince = this.host.clock.now();
+      if (!this.timerArmed && !this.immediate) this.arm(this.config.batchTimeout);
+    }
+    if (size >= this.highWater && !this.pressured) this.raisePressure();
+    if ((size >= this.maxBatch || this.immediate) && !this.pumping && this.held === null) this.pump();
   }
 
   private drop(reason: DropReason, count: number): void {
+    if (count === 0) return;
     this.dropped[reason] += count;
     this.host.emit({ type: 'message.dropped', connectionId: this.id, reason, count, at: this.host.clock.now() });
+  }
+
+  private discardAll(reason: DropReason): void {
+    const left = this.mailbox.clear() + (this.held ? this.held.messages.length : 0);
+    this.held = null;
+    this.awaiting = false;
+    this.token++; // a late result of the batch that was out now counts for nothing
+    this.drop(reason, left);
   }
 
   private raisePressure(): void {
@@ -321,7 +341,7 @@ export class Connection {
   // for the rest of the wait instead of being cleared and set on every batch.
   private readonly onTimer = (): void => {
     this.timerArmed = false;
-    if (this.ring.size === 0 || this.finished) return;
+    if (this.mailbox.size === 0 || this.finished) return;
     const wait = this.headSince + this.config.batchTimeout - this.host.clock.now();
     if (wait > TIMER_SLACK_MS && !this.closing) this.arm(wait);
     else this.pump(true);
@@ -335,27 +355,24 @@ export class Connection {
       for (;;) {
         if (this.held !== null) {
           // A batch kept for retry goes first; in half-open it is the probe.
-          if (this.awaiting || !this.blocked || this.probes <= 0) break;
-          this.probes--;
+          if (this.awaiting || !this.breaker.blocked || !this.breaker.tryStart()) break;
           this.attemptHeld();
           continue;
         }
-        const size = this.ring.size;
+        const size = this.mailbox.size;
         if (size === 0) break;
-        if (this.blocked) {
-          if (this.probes <= 0) break;
-          this.probes--;
-        } else if (size < this.maxBatch && !this.closing && !due && !this.isDue()) {
+        if (!this.breaker.blocked && size < this.maxBatch && !this.closing && !due && !this.isDue()) {
           if (!this.timerArmed) this.arm(this.headSince + this.config.batchTimeout - this.host.clock.now());
           break;
         }
+        if (!this.breaker.tryStart()) break;
         this.held = this.takeBatch();
         this.attemptHeld();
       }
     } finally {
       this.pumping = false;
     }
-    this.maybeFinish();
+    if (this.closing && !this.finished && this.mailbox.size === 0 && this.held === null) this.finish('closed');
   }
 
   private isDue(): boolean {
@@ -363,12 +380,8 @@ export class Connection {
   }
 
   private takeBatch(): Batch {
-    const messages = this.ring.take();
-    if (this.trackPriority) {
-      const counts = this.counts;
-      for (let i = 0; i < messages.length; i++) counts[rankOf(messages[i]!.priority)]--;
-    }
-    if (this.pressured && this.ring.size <= this.lowWater) {
+    const messages = this.mailbox.take();
+    if (this.pressured && this.mailbox.size <= this.lowWater) {
       this.pressured = false;
       this.actor.send({ type: 'mailbox.relief' });
       this.streams.relief();
@@ -417,17 +430,10 @@ export class Connection {
     this.delivered += this.held!.messages.length;
     this.batches++;
     this.held = null;
-    this.breaker.consecutiveFailures = 0;
-    if (this.attempt > 0) {
-      this.attempt = 0;
-      if (this.state === 'retrying') this.actor.send({ type: 'delivery.recovered' });
-    }
-    if (this.blocked && ++this.probesOk >= this.probeTarget()) {
-      this.blocked = false;
-      this.probes = 0;
-      resetBreaker(this.breaker);
-      this.actor.send({ type: 'breaker.probeSucceeded' });
-    }
+    const wasRetry = this.attempt > 0;
+    this.attempt = 0;
+    if (this.breaker.succeeded()) this.actor.send({ type: 'breaker.probeSucceeded' });
+    else if (wasRetry && this.state === 'retrying') this.actor.send({ type: 'delivery.recovered' });
   }
 
   private onFailure(error: unknown): void {
@@ -438,7 +444,7 @@ export class Connection {
     this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at: now });
     const rec = this.host.errorRecovery(this.config);
     const exhausted = this.closing || attempt > rec.retryAttempts || !safeRetryable(rec, error);
-    const openFor = this.closing ? null : this.blocked ? openDuration(this.breaker, rec.breaker) : recordFailure(this.breaker, rec.breaker);
+    const openFor = this.closing ? null : this.breaker.failed();
     if (exhausted) {
       this.held = null;
       this.attempt = 0;
@@ -447,24 +453,23 @@ export class Connection {
       this.host.emit({ type: 'batch.deadLettered', connectionId: this.id, count: batch.messages.length, at: now });
     }
     if (openFor !== null) {
-      this.blocked = true;
-      this.probes = 0;
-      this.probesOk = 0;
-      this.actor.send({ type: 'breaker.open', openFor });
+      this.reopen(openFor);
     } else if (!exhausted) {
       this.retries++;
-      this.actor.send({ type: 'delivery.retry', attempt, delay: rec.retryDelayFor(attempt) });
+      const delay = rec.retryDelayFor(attempt);
+      this.host.emit({ type: 'delivery.retry', connectionId: this.id, attempt, delay, at: now });
+      this.actor.send({ type: 'delivery.retry', attempt, delay });
     } else if (this.state === 'retrying') {
       this.actor.send({ type: 'delivery.deadLettered' });
     }
   }
 
-  private probeTarget(): number {
-    return this.host.errorRecovery(this.config).breaker.halfOpenProbes;
+  private reopen(openFor: number): void {
+    this.actor.send({ type: 'breaker.open', openFor });
   }
 
   private redeliver(): void {
-    if (this.held === null || this.awaiting || this.blocked || this.finished) return;
+    if (this.held === null || this.awaiting || this.breaker.blocked || this.finished) return;
     this.pumping = true;
     try {
       this.attemptHeld();
@@ -474,30 +479,24 @@ export class Connection {
     this.pump();
   }
 
-  private allowProbes(n: number): void {
-    this.probes = n;
-    this.probesOk = 0;
-    this.pump();
-  }
-
-  private maybeFinish(): void {
-    if (this.closing && !this.finished && this.ring.size === 0 && this.held === null) this.finish();
-  }
-
-  private finish(): void {
+  private finish(end: 'closed' | 'failed'): void {
     this.finished = true;
     this.accepting = false;
     if (this.timerArmed) this.host.clock.clearTimeout(this.timer);
     if (this.attemptTimer !== undefined) this.host.clock.clearTimeout(this.attemptTimer);
     this.timerArmed = false;
     this.attemptTimer = undefined;
-    // dispose() skips the drain, but the machine still walks closing → closed.
-    if (!this.closing) this.actor.send({ type: 'connection.close' });
-    this.actor.send({ type: 'mailbox.drained' });
+    if (end === 'failed') this.actor.send({ type: 'connection.fail', reason: 'overflow' });
+    else {
+      // dispose() skips the drain, but the machine still walks closing → closed.
+      if (!this.closing) this.actor.send({ type: 'connection.close' });
+      this.actor.send({ type: 'mailbox.drained' });
+    }
     this.sub.unsubscribe();
     this.actor.stop();
     this.streams.finished();
-    this.host.closed(this);
+    // A failed connection stays listed (state 'failed') until it is removed or the engine stops.
+    if (end === 'closed') this.host.closed(this);
     this.closeResolve?.();
   }
 
@@ -509,7 +508,8 @@ export class Connection {
   }
 
   private closedError(): NodeflowError {
-    return new NodeflowError('CONNECTION_CLOSED', `Connection ${this.id} is ${this.state === 'flowing' ? 'closing' : this.state}: it accepts no more messages`, { connectionId: this.id });
+    const what = this.state === 'failed' ? 'failed' : this.finished ? 'closed' : 'closing';
+    return new NodeflowError(this.state === 'failed' ? 'CONNECTION_FAILED' : 'CONNECTION_CLOSED', `Connection ${this.id} is ${what}: it accepts no more messages`, { connectionId: this.id });
   }
 }
 

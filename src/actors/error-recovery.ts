@@ -47,8 +47,9 @@ export interface GracefulErrorRecoveryOptions {
 }
 
 /**
- * The default breaker: opens after 5 failed attempts in a row, stays open 1 s (doubling on each
- * re-open, up to 30 s), then lets one probe batch through.
+ * The default breaker: opens after 5 failed attempts in a row, or at a 50% failure rate over the
+ * last 20 attempts (once at least 10 were seen); stays open 1 s (doubling on each re-open, up
+ * to 30 s), then lets one probe batch through, for at most 5 s.
  *
  * @example
  * ```ts
@@ -57,9 +58,13 @@ export interface GracefulErrorRecoveryOptions {
  */
 export const DEFAULT_BREAKER: BreakerOptions = Object.freeze({
   consecutiveFailures: 5,
+  windowSize: 20,
+  minimumThroughput: 10,
+  failureRateThreshold: 0.5,
   resetTimeout: 1000,
   maxResetTimeout: 30_000,
   halfOpenProbes: 1,
+  halfOpenTimeout: 5000,
 });
 
 /**
@@ -92,11 +97,17 @@ export class GracefulErrorRecovery implements ErrorRecovery {
     this.random = fn('random', options.random ?? Math.random);
     this.retryable = fn('isRetryable', options.isRetryable ?? (() => true));
     const b = { ...DEFAULT_BREAKER, ...options.circuitBreaker };
+    const windowSize = check('circuitBreaker.windowSize', b.windowSize, 'an integer >= 2', (v) => isCount(v) && v >= 2);
     this.breaker = Object.freeze({
       consecutiveFailures: check('circuitBreaker.consecutiveFailures', b.consecutiveFailures, 'an integer >= 1', (v) => isCount(v) && v >= 1),
+      windowSize,
+      // At least 2: a single failure is never a 100% failure rate.
+      minimumThroughput: check('circuitBreaker.minimumThroughput', b.minimumThroughput, 'an integer in [2, windowSize]', (v) => isCount(v) && v >= 2 && v <= windowSize),
+      failureRateThreshold: check('circuitBreaker.failureRateThreshold', b.failureRateThreshold, 'a number in (0, 1]', (v) => v > 0 && v <= 1),
       resetTimeout: check('circuitBreaker.resetTimeout', b.resetTimeout, 'a finite number > 0 (ms)', (v) => isMs(v) && v > 0),
       maxResetTimeout: check('circuitBreaker.maxResetTimeout', b.maxResetTimeout, 'a finite number >= resetTimeout (ms)', (v) => isMs(v) && v >= b.resetTimeout),
       halfOpenProbes: check('circuitBreaker.halfOpenProbes', b.halfOpenProbes, 'an integer >= 1', (v) => isCount(v) && v >= 1),
+      halfOpenTimeout: check('circuitBreaker.halfOpenTimeout', b.halfOpenTimeout, 'a finite number > 0 (ms)', (v) => isMs(v) && v > 0),
     });
   }
 

@@ -99,6 +99,8 @@ export interface ConnectionStats {
   readonly retries: number;
   readonly backpressureEvents: number;
   readonly bufferUtilization: number;
+  /** The circuit breaker's view: failure run, sliding-window counts, opens since it last closed. */
+  readonly breaker: { readonly consecutiveFailures: number; readonly windowAttempts: number; readonly windowFailures: number; readonly reopens: number };
 }
 
 /**
@@ -115,6 +117,7 @@ export type EngineEvent =
   | { readonly type: 'connection.state'; readonly connectionId: string; readonly from: string; readonly to: string; readonly at: number }
   | { readonly type: 'message.dropped'; readonly connectionId: string; readonly reason: DropReason; readonly count: number; readonly at: number }
   | { readonly type: 'delivery.failed'; readonly connectionId: string; readonly attempt: number; readonly error: unknown; readonly at: number }
+  | { readonly type: 'delivery.retry'; readonly connectionId: string; readonly attempt: number; readonly delay: number; readonly at: number }
   | { readonly type: 'batch.deadLettered'; readonly connectionId: string; readonly count: number; readonly at: number };
 
 /**

@@ -7,7 +7,7 @@ import { assign, setup, type ActorRefFrom } from 'xstate';
  *
  * @example
  * ```ts
- * const port: ConnectionPort = { isPressured: () => false, redeliver() {}, allowProbes() {}, onCircuitOpen() {}, drain() {} };
+ * const port: ConnectionPort = { isPressured: () => false, redeliver() {}, allowProbes() {}, drain() {}, probeTimedOut() {} };
  * ```
  */
 export interface ConnectionPort {
@@ -17,10 +17,10 @@ export interface ConnectionPort {
   redeliver(): void;
   /** Half-open: allows `n` probe batches through. */
   allowProbes(n: number): void;
-  /** The circuit opened: deliveries stop until half-open. */
-  onCircuitOpen(): void;
   /** Closing: flush everything that is buffered. */
   drain(): void;
+  /** Half-open outlived halfOpenTimeout before its probes succeeded. */
+  probeTimedOut(): void;
 }
 
 /**
@@ -40,6 +40,7 @@ export type ConnectionEvent =
   | { type: 'delivery.deadLettered' }
   | { type: 'breaker.open'; openFor: number }
   | { type: 'breaker.probeSucceeded' }
+  | { type: 'breaker.close' }
   | { type: 'connection.close' }
   | { type: 'mailbox.drained' }
   | { type: 'connection.fail'; reason: string };
@@ -57,6 +58,7 @@ export interface ConnectionContext {
   readonly connectionId: string;
   readonly port: ConnectionPort;
   readonly halfOpenProbes: number;
+  readonly halfOpenTimeout: number;
   readonly retry: { readonly attempt: number; readonly delay: number } | null;
   readonly openFor: number | null;
   readonly failure: string | null;
@@ -74,6 +76,7 @@ export interface ConnectionInput {
   connectionId: string;
   port: ConnectionPort;
   halfOpenProbes?: number;
+  halfOpenTimeout?: number;
 }
 
 /**
@@ -101,9 +104,9 @@ export const connectionMachine = setup({
     clearRetry: assign({ retry: null }),
     redeliver: ({ context }) => context.port.redeliver(),
     recordOpen: assign({ openFor: ({ event }) => (event.type === 'breaker.open' ? event.openFor : null) }),
-    stopDeliveries: ({ context }) => context.port.onCircuitOpen(),
     clearOpen: assign({ openFor: null }),
     allowProbes: ({ context }) => context.port.allowProbes(context.halfOpenProbes),
+    probeTimedOut: ({ context }) => context.port.probeTimedOut(),
     drain: ({ context }) => context.port.drain(),
     recordFailure: assign({ failure: ({ event }) => (event.type === 'connection.fail' ? event.reason : null) }),
   },
@@ -113,6 +116,7 @@ export const connectionMachine = setup({
   delays: {
     retryDelay: ({ context }) => context.retry?.delay ?? 0,
     resetTimeout: ({ context }) => context.openFor ?? 0,
+    halfOpenTimeout: ({ context }) => context.halfOpenTimeout,
   },
 }).createMachine({
   id: 'connection',
@@ -120,6 +124,7 @@ export const connectionMachine = setup({
     connectionId: input.connectionId,
     port: input.port,
     halfOpenProbes: input.halfOpenProbes ?? 1,
+    halfOpenTimeout: input.halfOpenTimeout ?? 5000,
     retry: null,
     openFor: null,
     failure: null,
@@ -128,7 +133,8 @@ export const connectionMachine = setup({
   on: {
     'connection.close': { target: '.closing' },
     'connection.fail': { target: '.failed', actions: 'recordFailure' },
-    'breaker.open': { target: '.circuitOpen', actions: ['recordOpen', 'stopDeliveries'] },
+    'breaker.open': { target: '.circuitOpen', actions: 'recordOpen' },
+    'breaker.close': { target: '.settled' },
   },
   states: {
     flowing: {
@@ -159,6 +165,8 @@ export const connectionMachine = setup({
     },
     halfOpen: {
       entry: 'allowProbes',
+      // No stuck half-open: probes that do not all succeed in time count as a failed probe.
+      after: { halfOpenTimeout: { actions: 'probeTimedOut' } },
       on: {
         'breaker.probeSucceeded': { target: 'settled' },
         'delivery.retry': { target: 'retrying', actions: 'recordRetry' },
@@ -170,7 +178,7 @@ export const connectionMachine = setup({
     },
     closing: {
       entry: 'drain',
-      on: { 'mailbox.drained': { target: 'closed' }, 'breaker.open': {}, 'connection.close': {} },
+      on: { 'mailbox.drained': { target: 'closed' }, 'breaker.open': {}, 'breaker.close': {}, 'connection.close': {} },
     },
     closed: { type: 'final' },
     failed: { type: 'final' },

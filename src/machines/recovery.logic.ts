@@ -24,34 +24,80 @@ export function backoffDelay(
 }
 
 /**
- * Breaker bookkeeping that travels with a connection; a new object per change is not needed
- * on the hot path, so it is a small mutable record updated by the functions below.
+ * Circuit breaker settings. It opens when, over the last `windowSize` attempts, at least
+ * `minimumThroughput` were seen and the failure rate is >= `failureRateThreshold`, or after
+ * `consecutiveFailures` failures in a row. The open time starts at `resetTimeout` and doubles on
+ * each re-open up to `maxResetTimeout`; half-open lets `halfOpenProbes` batches through and
+ * lasts at most `halfOpenTimeout`.
  *
  * @example
  * ```ts
- * const state: BreakerState = { consecutiveFailures: 0, reopens: 0 };
+ * const breaker: BreakerOptions = { ...DEFAULT_BREAKER, consecutiveFailures: 3 };
+ * ```
+ */
+export interface BreakerOptions {
+  readonly consecutiveFailures: number;
+  readonly windowSize: number;
+  readonly minimumThroughput: number;
+  readonly failureRateThreshold: number;
+  readonly resetTimeout: number;
+  readonly maxResetTimeout: number;
+  readonly halfOpenProbes: number;
+  readonly halfOpenTimeout: number;
+}
+
+/**
+ * Breaker bookkeeping of one connection: a small mutable record (updated once per delivery
+ * attempt, so no allocation per batch), with the sliding window as a ring of outcomes.
+ *
+ * @example
+ * ```ts
+ * const state: BreakerState = createBreakerState(DEFAULT_BREAKER);
  * ```
  */
 export interface BreakerState {
   consecutiveFailures: number;
   /** How many times it opened since it last closed: drives the open-time backoff. */
   reopens: number;
+  /** The last windowSize outcomes, 1 = failure. */
+  readonly window: Uint8Array;
+  windowPos: number;
+  windowCount: number;
+  windowFailures: number;
 }
 
 /**
- * Circuit breaker settings. `consecutiveFailures` opens it; the open time starts at
- * `resetTimeout` and doubles on each re-open up to `maxResetTimeout`.
+ * A fresh, closed breaker.
  *
  * @example
  * ```ts
- * const breaker: BreakerOptions = { consecutiveFailures: 5, resetTimeout: 1000, maxResetTimeout: 30_000, halfOpenProbes: 1 };
+ * const s = createBreakerState({ ...DEFAULT_BREAKER, windowSize: 10 });
  * ```
  */
-export interface BreakerOptions {
-  readonly consecutiveFailures: number;
-  readonly resetTimeout: number;
-  readonly maxResetTimeout: number;
-  readonly halfOpenProbes: number;
+export function createBreakerState(o: BreakerOptions): BreakerState {
+  return { consecutiveFailures: 0, reopens: 0, window: new Uint8Array(o.windowSize), windowPos: 0, windowCount: 0, windowFailures: 0 };
+}
+
+function push(s: BreakerState, failed: 0 | 1): void {
+  const w = s.window;
+  if (s.windowCount === w.length) s.windowFailures -= w[s.windowPos]!;
+  else s.windowCount++;
+  w[s.windowPos] = failed;
+  s.windowFailures += failed;
+  s.windowPos = s.windowPos + 1 === w.length ? 0 : s.windowPos + 1;
+}
+
+/**
+ * The failure rate over the window, or 0 below minimumThroughput (a single failure is never a
+ * 100% rate).
+ *
+ * @example
+ * ```ts
+ * failureRate(state, DEFAULT_BREAKER); // 0..1
+ * ```
+ */
+export function failureRate(s: BreakerState, o: BreakerOptions): number {
+  return s.windowCount < o.minimumThroughput ? 0 : s.windowFailures / s.windowCount;
 }
 
 /**
@@ -59,20 +105,23 @@ export interface BreakerOptions {
  *
  * @example
  * ```ts
- * const s = { consecutiveFailures: 0, reopens: 0 };
- * recordFailure(s, opts); // null until opts.consecutiveFailures failures in a row
+ * const s = createBreakerState(DEFAULT_BREAKER);
+ * recordFailure(s, DEFAULT_BREAKER); // null until 5 in a row, or a 50% rate over >= 10 attempts
  * ```
  */
 export function recordFailure(s: BreakerState, o: BreakerOptions): number | null {
   s.consecutiveFailures++;
-  if (s.consecutiveFailures < o.consecutiveFailures) return null;
+  push(s, 1);
+  if (s.consecutiveFailures < o.consecutiveFailures && failureRate(s, o) < o.failureRateThreshold) return null;
   return openDuration(s, o);
 }
 
-/** The open duration for the next open, advancing the re-open count.  *
+/**
+ * The open duration for the next open (resetTimeout x 2^reopens, capped), advancing the count.
+ *
  * @example
  * ```ts
- * openDuration({ consecutiveFailures: 0, reopens: 2 }, DEFAULT_BREAKER); // 4000: 1000 x 2^2
+ * openDuration({ ...createBreakerState(DEFAULT_BREAKER), reopens: 2 }, DEFAULT_BREAKER); // 4000
  * ```
  */
 export function openDuration(s: BreakerState, o: BreakerOptions): number {
@@ -82,7 +131,9 @@ export function openDuration(s: BreakerState, o: BreakerOptions): number {
   return d;
 }
 
-/** A success resets the run of failures (it never opens the breaker).  *
+/**
+ * Records one successful attempt: it ends the run of failures and never opens the breaker.
+ *
  * @example
  * ```ts
  * recordSuccess(state); // state.consecutiveFailures === 0
@@ -90,9 +141,12 @@ export function openDuration(s: BreakerState, o: BreakerOptions): number {
  */
 export function recordSuccess(s: BreakerState): void {
   s.consecutiveFailures = 0;
+  push(s, 0);
 }
 
-/** The breaker closed after its probes: the open-time backoff starts over.  *
+/**
+ * The breaker closed: the window, the failure run and the open-time backoff start over.
+ *
  * @example
  * ```ts
  * resetBreaker(state); // the next open lasts resetTimeout again
@@ -101,4 +155,8 @@ export function recordSuccess(s: BreakerState): void {
 export function resetBreaker(s: BreakerState): void {
   s.consecutiveFailures = 0;
   s.reopens = 0;
+  s.window.fill(0);
+  s.windowPos = 0;
+  s.windowCount = 0;
+  s.windowFailures = 0;
 }

@@ -9,10 +9,10 @@ function setup(pressured = false) {
     isPressured: () => port.pressured,
     redeliver: vi.fn(),
     allowProbes: vi.fn(),
-    onCircuitOpen: vi.fn(),
     drain: vi.fn(),
+    probeTimedOut: vi.fn(),
   };
-  const actor = createActor(connectionMachine, { input: { connectionId: 'c1', port, halfOpenProbes: 2 }, clock }).start();
+  const actor = createActor(connectionMachine, { input: { connectionId: 'c1', port, halfOpenProbes: 2, halfOpenTimeout: 300 }, clock }).start();
   const value = () => actor.getSnapshot().value;
   return { clock, port, actor, value };
 }
@@ -63,7 +63,6 @@ describe('connection machine', () => {
     actor.send({ type: 'breaker.open', openFor: 1000 });
     expect(value()).toBe('circuitOpen');
     expect(actor.getSnapshot().context.openFor).toBe(1000);
-    expect(port.onCircuitOpen).toHaveBeenCalledTimes(1);
     clock.increment(999);
     expect(value()).toBe('circuitOpen');
     clock.increment(1);
@@ -85,6 +84,23 @@ describe('connection machine', () => {
     expect(value()).toBe('circuitOpen');
     clock.increment(1);
     expect(value()).toBe('halfOpen');
+  });
+
+  it('half-open is bounded: the probe timer reports a timeout; breaker.close settles from open', () => {
+    const { actor, value, clock, port } = setup();
+    actor.send({ type: 'breaker.open', openFor: 10 });
+    clock.increment(10);
+    expect(value()).toBe('halfOpen');
+    clock.increment(299);
+    expect(port.probeTimedOut).not.toHaveBeenCalled();
+    clock.increment(1);
+    expect(port.probeTimedOut).toHaveBeenCalledTimes(1);
+    actor.send({ type: 'breaker.open', openFor: 20 });
+    expect(value()).toBe('circuitOpen');
+    actor.send({ type: 'breaker.close' });
+    expect(value()).toBe('flowing');
+    clock.increment(1000);
+    expect(value()).toBe('flowing'); // the reset timer left with the state
   });
 
   it('closing drains, ignores breaker events, and ends closed (final); fail ends failed', () => {
