@@ -119,6 +119,10 @@ export function validateStreamConfig(
   if (overrides.lowWatermark === undefined && merged.lowWatermark >= merged.backpressureThreshold) {
     merged.lowWatermark = merged.backpressureThreshold / 2;
   }
+  // Likewise an inherited maxBatchSize shrinks to a smaller bufferSize ({ bufferSize: 10 } alone).
+  if (overrides.maxBatchSize === undefined && Number.isInteger(merged.bufferSize) && merged.bufferSize >= 1 && merged.maxBatchSize > merged.bufferSize) {
+    merged.maxBatchSize = merged.bufferSize;
+  }
   for (const [field, allowed, ok] of RULES) {
     const value = merged[field];
     if (typeof value !== 'number' || Number.isNaN(value) || !ok(value, merged)) {

@@ -18,6 +18,8 @@ export {
   MEMORY_CONSTRAINED_CONFIG,
   STREAM_PRESETS,
   validateStreamConfig,
+  OVERFLOW_STRATEGIES,
+  type OverflowStrategy,
   type StreamConfig,
 } from './config.js';
 export { NodeflowError, ConfigError, type NodeflowErrorCode } from './errors.js';
@@ -27,4 +29,4 @@ export { connectionMachine, type ConnectionActorRef, type ConnectionState, type 
 export { nodeMachine, type NodeActorRef, type NodeEvent, type BatchSink } from './machines/node.machine.js';
 export { widgetMachine, type WidgetActorRef, type WidgetEvent } from './machines/widget.machine.js';
 export { engineMachine, type EngineActorRef, type EngineMachineEvent } from './machines/engine.machine.js';
-export { backoffDelay, type BreakerOptions } from './machines/recovery.logic.js';
+export { backoffDelay, failureRate, createBreakerState, type BreakerOptions, type BreakerState } from './machines/recovery.logic.js';

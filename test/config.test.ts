@@ -32,6 +32,7 @@ describe('StreamConfig', () => {
     ['batchTimeout', Number.POSITIVE_INFINITY],
     ['maxBatchSize', 0],
     ['maxBatchSize', 1001],
+    ['maxBatchSize', 2.5],
     ['backpressureThreshold', 0],
     ['backpressureThreshold', 1.01],
     ['backpressureThreshold', Number.NaN],
@@ -61,6 +62,12 @@ describe('StreamConfig', () => {
     expect(() => validateStreamConfig({ bufferSize: '10' as unknown as number })).toThrow(/bufferSize/);
     expect(() => validateStreamConfig({ buffersize: 10 } as never)).toThrow(/buffersize/);
     expect(() => new StreamEngine({ maxBatchSize: 2000 })).toThrow(ConfigError);
+    expect(() => validateStreamConfig({ overflowStrategy: 'dropOldest' as never })).toThrow(/overflowStrategy/);
+  });
+
+  it('an inherited maxBatchSize shrinks to a smaller bufferSize; an explicit one is checked', () => {
+    expect(validateStreamConfig({ bufferSize: 10 }).maxBatchSize).toBe(10);
+    expect(() => validateStreamConfig({ bufferSize: 10, maxBatchSize: 11 })).toThrow(/maxBatchSize/);
   });
 
   it('an inherited low watermark follows a lowered threshold; an explicit bad one is refused', () => {
