@@ -162,3 +162,105 @@ describe('circuit breaker (consecutive failures)', () => {
     engine.dispose();
   });
 });
+
+describe('circuit breaker (sliding window, manual control, bounded half-open, late results)', () => {
+  it('opens on the failure rate over the window once minimumThroughput attempts were seen', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 1 });
+    engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: 0, circuitBreaker: { consecutiveFailures: 100, windowSize: 10, minimumThroughput: 4, failureRateThreshold: 0.5 } }));
+    let n = 0;
+    engine.node('t', {
+      process: () => {
+        if (n++ % 2 === 1) throw new Error('every other one fails');
+      },
+    });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    for (let i = 0; i < 3; i++) c.offer(msg(clock)); // ok, fail, ok: 1/3 < minimumThroughput anyway
+    expect(c.currentState).toBe('flowing');
+    c.offer(msg(clock)); // fail: 2 of 4 = 50%
+    expect(c.currentState).toBe('circuitOpen');
+    expect(c.stats().breaker).toMatchObject({ windowAttempts: 4, windowFailures: 2 });
+    engine.dispose();
+  });
+
+  it('a single failure never opens it by rate (minimumThroughput >= 2 is enforced)', () => {
+    expect(() => new GracefulErrorRecovery({ circuitBreaker: { minimumThroughput: 1 } })).toThrow(expect.objectContaining({ field: 'circuitBreaker.minimumThroughput' }));
+    const { clock, engine } = simEngine({ maxBatchSize: 1 });
+    engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: 0, circuitBreaker: { minimumThroughput: 2, failureRateThreshold: 0.1 } }));
+    engine.node('t', { process: () => Promise.reject(new Error('x')) });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    expect(c.currentState).toBe('flowing');
+    engine.dispose();
+  });
+
+  it('manual open: zero attempts while open, buffering continues; manual close resumes; reset forgets the backoff', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 2 });
+    const t = flaky(engine, 0);
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.openCircuit();
+    expect(c.currentState).toBe('circuitOpen');
+    for (let i = 0; i < 6; i++) c.offer(msg(clock));
+    expect(t.attempts).toHaveLength(0);
+    expect(c.stats().buffered).toBe(6);
+    c.closeCircuit();
+    expect(c.currentState).toBe('flowing');
+    expect(t.delivered).toHaveLength(6);
+    c.openCircuit();
+    c.closeCircuit();
+    c.openCircuit();
+    expect(c.actor.getSnapshot().context.openFor).toBe(1000); // a close starts the open-time backoff over
+    c.resetCircuit();
+    expect(c.currentState).toBe('flowing');
+    engine.dispose();
+  });
+
+  it('half-open is bounded in time: a probe that never answers re-opens it, and its late success does not close it', async () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 1 });
+    engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: 5, retryDelay: 1, circuitBreaker: { consecutiveFailures: 1, resetTimeout: 100, halfOpenTimeout: 50 } }));
+    let mode: 'fail' | 'hang' | 'ok' = 'fail';
+    let release: (() => void) | undefined;
+    engine.node('t', {
+      process: () => {
+        if (mode === 'fail') throw new Error('down');
+        if (mode === 'hang') return new Promise<void>((r) => (release = r));
+      },
+    });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    expect(c.currentState).toBe('circuitOpen');
+    mode = 'hang';
+    clock.increment(100); // halfOpen: the probe hangs
+    expect(c.currentState).toBe('halfOpen');
+    clock.increment(50); // half-open timed out → open again (for 200)
+    expect(c.currentState).toBe('circuitOpen');
+    release!();
+    await new Promise((r) => setImmediate(r));
+    expect(c.currentState).toBe('circuitOpen'); // the late success did not close it
+    expect(c.stats().delivered).toBe(1); // ...but the batch did arrive, and is counted once
+    mode = 'ok';
+    clock.increment(200);
+    c.offer(msg(clock)); // the next probe
+    expect(c.currentState).toBe('flowing');
+    engine.dispose();
+  });
+
+  it('emits one debug event per retry and per real state change (none for re-entering retrying)', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 1, retryDelay: 10 });
+    flaky(engine, 3);
+    const events: string[] = [];
+    engine.events$.subscribe((e) => events.push(e.type === 'connection.state' ? `${e.from}->${e.to}` : e.type));
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    clock.increment(10);
+    clock.increment(20);
+    clock.increment(40);
+    expect(events).toEqual([
+      'connection.created',
+      'delivery.failed', 'delivery.retry', 'flowing->retrying',
+      'delivery.failed', 'delivery.retry',
+      'delivery.failed', 'delivery.retry',
+      'retrying->flowing',
+    ]);
+    engine.dispose();
+  });
+});
