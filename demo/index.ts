@@ -96,19 +96,22 @@ setTimeout(async () => {
   counter.stop();
   bursts.stop();
   if (tty) process.stdout.write('\n');
-  const before = engine.getMetrics();
+  const connections = engine.listConnections().map((info) => engine.getConnection(info.id));
   await engine.stop({ timeout: 2000 });
   console.log('\nSummary (after a graceful stop: buffered messages delivered, nothing left in flight)');
-  for (const id of Object.keys(before.connections)) {
-    const c = before.connections[id]!;
+  for (const connection of connections) {
+    const id = connection.id;
+    const c = connection.stats(); // final counters: the objects outlive the stop
     console.log(
       `  ${id.padEnd(26)} accepted ${String(c.accepted).padStart(9)}  delivered ${String(c.delivered).padStart(9)}  ` +
-        `dropped ${String(c.droppedTotal).padStart(7)}  batches ${String(c.batches).padStart(6)}  backpressure events ${c.backpressureEvents}`,
+        `dropped ${String(c.droppedTotal).padStart(7)}  in flight ${c.inFlight}  batches ${String(c.batches).padStart(6)}  backpressure events ${c.backpressureEvents}`,
     );
   }
   const cm = chart.metrics();
   console.log(`  chart widget: ${cm.messageCount} messages in ${cm.batchCount} batches, average latency ${cm.averageLatency.toFixed(2)} ms, window ${cm.windowSize}`);
   console.log(`  aggregate node saw ${sum} messages; sensor sent ${sensor.sent()}, counter ${counter.sent()}, bursts ${bursts.sent()}`);
+  const r = engine.getMetrics().retired;
+  console.log(`  totals: accepted ${r.accepted} = delivered ${r.delivered} + dropped ${r.dropped} + dead-lettered ${r.deadLettered} + in flight ${r.inFlight}`);
   console.log(`  engine state: ${engine.state}`);
   engine.dispose();
 }, DURATION);

@@ -67,6 +67,15 @@ export class ConfigError extends NodeflowError {
   }
 }
 
+/** Throws a ConfigError for the first key of `options` not in `allowed` (typos never pass silently). @internal */
+export function rejectUnknownKeys(options: object | undefined, allowed: readonly string[], prefix = ''): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object') throw new ConfigError(prefix || 'options', 'an object', options);
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw new ConfigError(prefix + key, `one of ${allowed.join(', ')}`, (options as Record<string, unknown>)[key]);
+  }
+}
+
 /** Short, safe rendering of a bad value for an error message. @internal */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);

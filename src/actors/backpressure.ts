@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, rejectUnknownKeys } from '../errors.js';
 import { check } from './error-recovery.js';
 
 /**
@@ -50,6 +50,7 @@ export class DefaultBackpressureHandler implements BackpressureHandler {
   readonly maxWaitTime: number;
 
   constructor(options: DefaultBackpressureOptions = {}) {
+    rejectUnknownKeys(options, ['dropThreshold', 'priorityDrop', 'maxWaitTime']);
     this.dropThreshold = check('dropThreshold', options.dropThreshold ?? 0.9, 'a number in (0, 1]', (v) => v > 0 && v <= 1);
     const pd = options.priorityDrop ?? true;
     if (typeof pd !== 'boolean') throw new ConfigError('priorityDrop', 'a boolean', pd);

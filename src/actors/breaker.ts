@@ -58,9 +58,9 @@ export class Breaker {
     return openDuration(this.state, this.options());
   }
 
-  /** The machine entered half-open. */
-  allowProbes(n: number): void {
-    this.probes = n;
+  /** The machine entered half-open: the probe budget comes from the options in force now. */
+  allowProbes(): void {
+    this.probes = this.options().halfOpenProbes;
     this.probesOk = 0;
   }
 

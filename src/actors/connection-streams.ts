@@ -1,6 +1,6 @@
 import { assertMessage, type StreamMessage } from '../message.js';
 import type { Connection } from './connection.js';
-import type { Inbox } from './types.js';
+import type { Batch, Inbox } from './types.js';
 
 // Written by the engine itself while the connection is backpressured: it sits in the writer's
 // queue, so `desiredSize` is <= 0 and `ready` pends until the low watermark, however the
@@ -17,11 +17,11 @@ export class ConnectionStreams {
   private w: WritableStreamDefaultWriter<Chunk> | undefined;
   private broken = false;
   private tokenQueued = false;
+  private holdExpired = false;
   private relieve: (() => void) | undefined;
   private waiters: Array<() => void> = [];
   private r: ReadableStream<StreamMessage> | undefined;
   private ctrl: ReadableStreamDefaultController<StreamMessage> | undefined;
-  private pulled: (() => void) | undefined;
 
   constructor(private readonly c: Connection) {}
 
@@ -43,34 +43,59 @@ export class ConnectionStreams {
 
   readable(): ReadableStream<StreamMessage> {
     if (this.r) return this.r;
+    // One message per pull (highWaterMark 0): the connection learns exactly what was read, so
+    // a cancel hands the unread rest back to the previous consumer instead of losing it.
     let previous: Inbox | undefined;
-    this.r = new ReadableStream<StreamMessage>(
+    let pending: { batch: Batch; next: number; done: (r?: void | PromiseLike<void>) => void } | null = null;
+    let wanted = false;
+    const give = (ctrl: ReadableStreamDefaultController<StreamMessage>) => {
+      const p = pending!;
+      ctrl.enqueue(p.batch.messages[p.next++]!);
+      if (p.next === p.batch.messages.length) {
+        pending = null;
+        p.done();
+      }
+    };
+    const stream = new ReadableStream<StreamMessage>(
       {
         start: (ctrl) => {
           this.ctrl = ctrl;
         },
-        pull: () => this.release(),
+        pull: (ctrl) => {
+          if (pending) give(ctrl);
+          else wanted = true;
+        },
         cancel: () => {
           this.ctrl = undefined;
+          this.r = undefined; // the next `readable` is a fresh stream
           if (previous) this.c.setInbox(previous);
-          this.release();
+          const p = pending;
+          pending = null;
+          if (p && previous) {
+            try {
+              p.done(previous.deliver({ ...p.batch, messages: p.batch.messages.slice(p.next) }));
+            } catch (error) {
+              p.done(Promise.reject(error));
+            }
+          } else p?.done();
         },
       },
-      new CountQueuingStrategy({ highWaterMark: this.c.config.maxBatchSize }),
+      new CountQueuingStrategy({ highWaterMark: 0 }),
     );
     const inbox: Inbox = {
       id: `${this.c.id}:readable`,
-      deliver: (batch) => {
-        const ctrl = this.ctrl;
-        if (!ctrl) return;
-        for (const m of batch.messages) ctrl.enqueue(m);
-        if ((ctrl.desiredSize ?? 0) > 0) return;
-        // The reader is behind: the connection holds further batches until it pulls.
-        return new Promise<void>((resolve) => (this.pulled = resolve));
-      },
+      deliver: (batch) =>
+        new Promise<void>((resolve) => {
+          pending = { batch, next: 0, done: resolve };
+          if (wanted && this.ctrl) {
+            wanted = false;
+            give(this.ctrl);
+          }
+        }),
     };
     previous = this.c.swapInbox(inbox);
-    return this.r;
+    this.r = stream;
+    return stream;
   }
 
   /** Backpressure began: park a pressure token in the writer's queue. */
@@ -91,8 +116,9 @@ export class ConnectionStreams {
     }
   }
 
-  /** Backpressure ended. */
+  /** Backpressure ended (or the hold timed out, which then sets holdExpired). */
   relief(): void {
+    this.holdExpired = false;
     const r = this.relieve;
     this.relieve = undefined;
     r?.();
@@ -115,19 +141,12 @@ export class ConnectionStreams {
   finished(): void {
     this.closing();
     this.relief();
-    this.release();
     try {
       this.ctrl?.close();
     } catch {
       // already closed or cancelled
     }
     this.ctrl = undefined;
-  }
-
-  private release(): void {
-    const p = this.pulled;
-    this.pulled = undefined;
-    p?.();
   }
 
   private write(chunk: Chunk): void | Promise<void> {
@@ -137,19 +156,32 @@ export class ConnectionStreams {
       return new Promise<void>((resolve) => {
         const max = this.c.maxWaitTime();
         let timer: unknown;
+        this.holdExpired = false;
         this.relieve = () => {
           if (timer !== undefined) this.c.clock.clearTimeout(timer);
           resolve();
         };
-        if (max !== undefined) timer = this.c.clock.setTimeout(() => this.relief(), max);
+        if (max !== undefined) {
+          timer = this.c.clock.setTimeout(() => {
+            timer = undefined;
+            this.relief();
+            this.holdExpired = true;
+          }, max);
+        }
       });
     }
     try {
       assertMessage(chunk, true);
-      if (this.c.accept(chunk) !== 'full') return;
+      if (this.c.accept(chunk, false) !== 'full') return;
     } catch (error) {
       this.broken = true;
       throw error;
+    }
+    // Released by maxWaitTime behind the pressure token and the buffer is still full: this
+    // producer has had its wait already, so it is not held a second maxWaitTime.
+    if (this.holdExpired) {
+      this.c.acceptAsTimedOut();
+      return;
     }
     return this.waitForRoom(chunk);
   }
@@ -168,7 +200,7 @@ export class ConnectionStreams {
       const retry = () => {
         if (settled) return;
         try {
-          if (this.c.accept(chunk) === 'full') {
+          if (this.c.accept(chunk, false) === 'full') {
             this.waiters.push(retry);
             return;
           }

@@ -97,18 +97,17 @@ export class Connection {
     const port: ConnectionPort = {
       isPressured: () => this.pressured,
       redeliver: () => this.redeliver(),
-      allowProbes: (n) => {
-        this.breaker.allowProbes(n);
-        this.pump();
-      },
+      // The probes start from onSnapshot once the machine is in halfOpen, so no attempt is
+      // ever made while the machine still reads circuitOpen.
+      allowProbes: () => this.breaker.allowProbes(),
+      halfOpenTimeout: () => host.errorRecovery(config).breaker.halfOpenTimeout,
       // Called inside the machine's transition: only unblock here; close() pumps once the
       // machine has settled in `closing`, so its `mailbox.drained` is not swallowed.
       drain: () => this.breaker.close(),
       probeTimedOut: () => this.reopen(this.breaker.forceOpen()),
     };
-    const breaker = host.errorRecovery(config).breaker;
     this.actor = createActor(connectionMachine, {
-      input: { connectionId: id, port, halfOpenProbes: breaker.halfOpenProbes, halfOpenTimeout: breaker.halfOpenTimeout },
+      input: { connectionId: id, port },
       clock: host.clock,
       inspect: host.inspect,
     });
@@ -167,10 +166,10 @@ export class Connection {
   }
 
   /** Hot path after validation (fan-out validates once for every edge). @internal */
-  accept(message: StreamMessage): OfferResult {
+  accept(message: StreamMessage, countRefusal = true): OfferResult {
     if (!this.accepting) throw this.closedError();
     const admitted = this.mailbox.admit(message);
-    if (admitted !== Admit.Ok) return this.notAdmitted(admitted);
+    if (admitted !== Admit.Ok) return this.notAdmitted(admitted, countRefusal);
     this.accepted++;
     const size = this.mailbox.size;
     // One comparison on most messages: edgeAt is the smallest size at which anything happens.
@@ -283,13 +282,14 @@ export class Connection {
     this.drop('timeout', 1);
   }
 
-  private notAdmitted(admitted: Admit): OfferResult {
+  private notAdmitted(admitted: Admit, countRefusal: boolean): OfferResult {
     if (admitted === Admit.Dropped) {
       this.accepted++; // accepted, then dropped by policy (already counted by reason)
       return 'dropped';
     }
     if (admitted === Admit.Full) {
-      this.refused++;
+      // A writer keeps its message and tries again: that is a wait, not a refusal.
+      if (countRefusal) this.refused++;
       return 'full';
     }
     // overflowStrategy 'fail': the connection fails, loudly.
@@ -303,6 +303,8 @@ export class Connection {
   }
 
   private onEdge(size: number): void {
+    // dropBuffer can empty a pressured buffer without a batch being taken.
+    if (this.pressured && size <= this.lowWater) this.relieve();
     if (size === 1) {
       this.headSince = this.host.clock.now();
       if (!this.timerArmed && !this.immediate) this.arm(this.config.batchTimeout);
@@ -332,6 +334,12 @@ export class Connection {
     this.streams.pressure();
   }
 
+  private relieve(): void {
+    this.pressured = false;
+    this.actor.send({ type: 'mailbox.relief' });
+    this.streams.relief();
+  }
+
   private arm(ms: number): void {
     this.timerArmed = true;
     this.timer = this.host.clock.setTimeout(this.onTimer, ms);
@@ -354,8 +362,10 @@ export class Connection {
     try {
       for (;;) {
         if (this.held !== null) {
-          // A batch kept for retry goes first; in half-open it is the probe.
-          if (this.awaiting || !this.breaker.blocked || !this.breaker.tryStart()) break;
+          // A batch kept for retry goes first: at once when closing (one last attempt), as the
+          // probe in half-open, otherwise when its retry timer fires (redeliver).
+          if (this.awaiting) break;
+          if (!this.closing && (!this.breaker.blocked || !this.breaker.tryStart())) break;
           this.attemptHeld();
           continue;
         }
@@ -381,11 +391,7 @@ export class Connection {
 
   private takeBatch(): Batch {
     const messages = this.mailbox.take();
-    if (this.pressured && this.mailbox.size <= this.lowWater) {
-      this.pressured = false;
-      this.actor.send({ type: 'mailbox.relief' });
-      this.streams.relief();
-    }
+    if (this.pressured && this.mailbox.size <= this.lowWater) this.relieve();
     this.streams.room();
     return { connectionId: this.id, port: this.inputPort, messages };
   }
@@ -505,6 +511,7 @@ export class Connection {
     const from = this.state;
     this.state = value;
     this.host.emit({ type: 'connection.state', connectionId: this.id, from, to: value, at: this.host.clock.now() });
+    if (value === 'halfOpen') this.pump();
   }
 
   private closedError(): NodeflowError {

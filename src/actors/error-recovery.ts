@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, rejectUnknownKeys } from '../errors.js';
 import { backoffDelay, type BreakerOptions } from '../machines/recovery.logic.js';
 
 /**
@@ -87,7 +87,9 @@ export class GracefulErrorRecovery implements ErrorRecovery {
   private readonly random: () => number;
   private readonly retryable: (error: unknown) => boolean;
 
-  constructor(options: GracefulErrorRecoveryOptions = {}) {
+  constructor(readonly options: Readonly<GracefulErrorRecoveryOptions> = {}) {
+    rejectUnknownKeys(options, ['retryAttempts', 'retryDelay', 'maxRetryDelay', 'jitter', 'random', 'isRetryable', 'deliveryTimeout', 'circuitBreaker']);
+    rejectUnknownKeys(options.circuitBreaker, Object.keys(DEFAULT_BREAKER), 'circuitBreaker.');
     this.retryAttempts = check('retryAttempts', options.retryAttempts ?? 3, 'an integer >= 0', isCount);
     this.retryDelay = check('retryDelay', options.retryDelay ?? 100, 'a finite number >= 0 (ms)', isMs);
     this.maxRetryDelay = check('maxRetryDelay', options.maxRetryDelay ?? 30_000, 'a finite number >= retryDelay (ms)', (v) => isMs(v) && v >= this.retryDelay);
@@ -109,6 +111,13 @@ export class GracefulErrorRecovery implements ErrorRecovery {
       halfOpenProbes: check('circuitBreaker.halfOpenProbes', b.halfOpenProbes, 'an integer >= 1', (v) => isCount(v) && v >= 1),
       halfOpenTimeout: check('circuitBreaker.halfOpenTimeout', b.halfOpenTimeout, 'a finite number > 0 (ms)', (v) => isMs(v) && v > 0),
     });
+  }
+
+  /** The same recovery with some options replaced (a connection's own retryAttempts/retryDelay). */
+  with(overrides: Partial<GracefulErrorRecoveryOptions>): GracefulErrorRecovery {
+    const merged = { ...this.options, ...overrides };
+    if (merged.maxRetryDelay !== undefined && merged.retryDelay !== undefined && merged.maxRetryDelay < merged.retryDelay) merged.maxRetryDelay = merged.retryDelay;
+    return new GracefulErrorRecovery(merged);
   }
 
   retryDelayFor(k: number): number {

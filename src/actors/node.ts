@@ -76,6 +76,8 @@ export class NodeRuntime implements NodeHandle, Inbox {
   private failed = false;
   private error: unknown = undefined;
   private parked: Array<() => void> = [];
+  /** Created only because a connection named it (removed with its last connection). @internal */
+  auto = false;
   /** Messages emitted on a port with no connection: counted, never silently lost. */
   unrouted = 0;
   received = 0;
@@ -90,11 +92,17 @@ export class NodeRuntime implements NodeHandle, Inbox {
     this.actor = createActor(nodeMachine, { input: { nodeId: id, sink: this }, clock: host.clock, inspect: host.inspect }).start();
   }
 
+  /** Has a batch handler or subscribers: somebody relies on it. @internal */
+  isObserved(): boolean {
+    return this.process !== undefined || this.subject.observed;
+  }
+
   setProcess(fn: ProcessFn | undefined): void {
     this.process = fn;
   }
 
   output(name: string): OutputPort {
+    if (typeof name !== 'string' || name.length === 0) throw new NodeflowError('INVALID_ARGUMENT', `node ${this.id}: an output port name must be a non-empty string`, { nodeId: this.id });
     let port = this.outputs.get(name);
     if (!port) {
       port = new OutputPort(this, name);

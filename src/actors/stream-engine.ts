@@ -2,9 +2,10 @@ import { Observable, Subject } from 'rxjs';
 import { createActor } from 'xstate';
 import { realClock, type EngineClock } from '../clock.js';
 import { validateStreamConfig, type StreamConfig } from '../config.js';
-import { ConfigError, NodeflowError } from '../errors.js';
+import { ConfigError, NodeflowError, rejectUnknownKeys } from '../errors.js';
 import type { OutgoingMessage } from '../message.js';
 import { engineMachine, type EngineActorRef } from '../machines/engine.machine.js';
+import { backoffDelay } from '../machines/recovery.logic.js';
 import type { BackpressureHandler } from './backpressure.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { GracefulErrorRecovery, type ErrorRecovery } from './error-recovery.js';
@@ -57,7 +58,26 @@ export interface ConnectionInfo {
 export interface EngineMetrics {
   readonly state: string;
   readonly connections: Readonly<Record<string, ConnectionStats>>;
-  readonly totals: { readonly accepted: number; readonly delivered: number; readonly dropped: number; readonly deadLettered: number; readonly inFlight: number };
+  /** Over the live connections. */
+  readonly totals: MetricTotals;
+  /** Final counters of the connections removed so far (stop() removes them all). */
+  readonly retired: MetricTotals & { readonly connections: number };
+}
+
+/**
+ * Summed counters.
+ *
+ * @example
+ * ```ts
+ * const { delivered, dropped } = engine.getMetrics().totals;
+ * ```
+ */
+export interface MetricTotals {
+  readonly accepted: number;
+  readonly delivered: number;
+  readonly dropped: number;
+  readonly deadLettered: number;
+  readonly inFlight: number;
 }
 
 /**
@@ -91,6 +111,14 @@ export class StreamEngine {
   private readonly eventSubject = new Subject<EngineEvent>();
   private readonly deadSubject = new Subject<DeadLetter>();
   private readonly defaultRecovery = new WeakMap<Readonly<StreamConfig>, ErrorRecovery>();
+  /** The retry fields a connection set itself: they win over the engine-wide recovery. */
+  private readonly ownRetry = new WeakMap<Readonly<StreamConfig>, Partial<StreamConfig>>();
+  private readonly derivedRecovery = new WeakMap<Readonly<StreamConfig>, { base: ErrorRecovery; derived: ErrorRecovery }>();
+  /** Connections by (source, outPort, target, inPort), so ids with ':' in names cannot collide. */
+  private readonly edges = new Map<string, string>();
+  private readonly links = new Map<string, number>();
+  private retired = { accepted: 0, delivered: 0, dropped: 0, deadLettered: 0, inFlight: 0, connections: 0 };
+  private stopping: Promise<void> | undefined;
   private readonly host: ConnectionHost;
   private handler: BackpressureHandler | undefined;
   private recovery: ErrorRecovery | undefined;
@@ -134,15 +162,25 @@ export class StreamEngine {
     if (sourceNodeId === targetNodeId) {
       throw new NodeflowError('SELF_CONNECTION', `createConnection: ${sourceNodeId} cannot connect to itself`, { nodeId: sourceNodeId });
     }
-    const id = `${sourceNodeId}:${outputPort}->${targetNodeId}:${inputPort}`;
-    if (this.connections.has(id)) throw new NodeflowError('DUPLICATE_CONNECTION', `Connection ${id} already exists`, { connectionId: id });
+    const edge = JSON.stringify([sourceNodeId, outputPort, targetNodeId, inputPort]);
+    const existing = this.edges.get(edge);
+    if (existing !== undefined) throw new NodeflowError('DUPLICATE_CONNECTION', `Connection ${existing} already exists`, { connectionId: existing });
     if (this.widgets.has(sourceNodeId)) throw new NodeflowError('INVALID_ARGUMENT', `createConnection: ${sourceNodeId} is a widget; widgets have no output ports`, { nodeId: sourceNodeId });
     const merged = Object.freeze(validateStreamConfig(config, this.config));
     // Everything is validated: from here nothing can fail half-way.
-    const inbox = this.widgets.get(targetNodeId) ?? this.nodeRuntime(targetNodeId);
+    let id = `${sourceNodeId}:${outputPort}->${targetNodeId}:${inputPort}`;
+    for (let n = 2; this.connections.has(id); n++) id = `${sourceNodeId}:${outputPort}->${targetNodeId}:${inputPort}#${n}`;
+    const own: Partial<StreamConfig> = {};
+    if (config.retryAttempts !== undefined) own.retryAttempts = merged.retryAttempts;
+    if (config.retryDelay !== undefined) own.retryDelay = merged.retryDelay;
+    if (Object.keys(own).length > 0) this.ownRetry.set(merged, own);
+    const inbox = this.widgets.get(targetNodeId) ?? this.nodeRuntime(targetNodeId, true);
     const conn = new Connection(id, sourceNodeId, targetNodeId, outputPort, inputPort, merged, inbox, this.host);
     this.connections.set(id, conn);
-    this.nodeRuntime(sourceNodeId).output(outputPort).connections.push(conn);
+    this.edges.set(edge, id);
+    this.link(sourceNodeId, 1);
+    this.link(targetNodeId, 1);
+    this.nodeRuntime(sourceNodeId, true).output(outputPort).connections.push(conn);
     this.actor.send({ type: 'topology.connectionAdded' });
     this.host.emit({ type: 'connection.created', connectionId: id, at: this.clock.now() });
     return id;
@@ -183,7 +221,10 @@ export class StreamEngine {
   node(id: string, options?: NodeOptions): NodeHandle {
     if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'node: id must be a non-empty string', { field: 'id' });
     if (this.widgets.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} is a widget, not a node`, { id });
-    const n = this.nodeRuntime(id);
+    if (!this.nodes.has(id)) this.assertRunning();
+    rejectUnknownKeys(options, ['process']);
+    const n = this.nodeRuntime(id, false);
+    n.auto = false; // asked for by name: the user owns it now
     if (options?.process !== undefined) {
       if (typeof options.process !== 'function') throw new ConfigError('process', 'a function (batch, node) => void | Promise<void>', options.process);
       n.setProcess(options.process);
@@ -196,6 +237,7 @@ export class StreamEngine {
     this.assertRunning();
     if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'createWidget: id must be a non-empty string', { field: 'id' });
     if (this.widgets.has(id) || this.nodes.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} already names a ${this.widgets.has(id) ? 'widget' : 'node'}`, { id });
+    rejectUnknownKeys(options, ['bufferSize']);
     const size = options.bufferSize ?? this.config.bufferSize;
     if (!Number.isInteger(size) || size < 1) throw new ConfigError('bufferSize', 'an integer >= 1', size);
     const w = new WidgetRuntime(id, size, this.host);
@@ -208,6 +250,23 @@ export class StreamEngine {
     const w = this.widgets.get(id);
     if (!w) throw new NodeflowError('INVALID_ARGUMENT', `No widget ${JSON.stringify(id)}`, { id });
     return w;
+  }
+
+  /** Stops and forgets a node that no connection uses any more (`INVALID_ARGUMENT` otherwise). */
+  removeNode(id: string): void {
+    const n = this.nodes.get(id);
+    if (!n) throw new NodeflowError('INVALID_ARGUMENT', `No node ${JSON.stringify(id)}`, { id });
+    this.assertUnlinked(id);
+    n.stop();
+    this.nodes.delete(id);
+  }
+
+  /** Stops and forgets a widget that no connection feeds any more (`INVALID_ARGUMENT` otherwise). */
+  removeWidget(id: string): void {
+    const w = this.widget(id);
+    this.assertUnlinked(id);
+    w.stop();
+    this.widgets.delete(id);
   }
 
   /** Shorthand for `engine.node(nodeId).output(port).emit(message)`. */
@@ -245,7 +304,7 @@ export class StreamEngine {
       deadLettered += s.deadLettered;
       inFlight += s.inFlight;
     }
-    return { state: this.state, connections, totals: { accepted, delivered, dropped, deadLettered, inFlight } };
+    return { state: this.state, connections, totals: { accepted, delivered, dropped, deadLettered, inFlight }, retired: { ...this.retired } };
   }
 
   /** Runs again after `stop()` (with an empty topology). */
@@ -259,9 +318,16 @@ export class StreamEngine {
    * waits for deliveries in flight up to `timeout` ms, then counts anything left
    * `dropped(shutdown)`. Afterwards no timer, actor or subscription is left behind.
    */
-  async stop(options: { timeout?: number } = {}): Promise<void> {
-    if (this.state !== 'running') return;
+  stop(options: { timeout?: number } = {}): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.state !== 'running') return Promise.resolve();
     const timeout = options.timeout ?? 5000;
+    if (!Number.isFinite(timeout) || timeout < 0) throw new ConfigError('timeout', 'a finite number >= 0 (ms)', timeout);
+    this.stopping = this.drainAndStop(timeout).finally(() => (this.stopping = undefined));
+    return this.stopping;
+  }
+
+  private async drainAndStop(timeout: number): Promise<void> {
     this.actor.send({ type: 'engine.stop' });
     const closing = [...this.connections.values()].map((c) => {
       this.detach(c);
@@ -292,18 +358,50 @@ export class StreamEngine {
     for (const w of this.widgets.values()) w.stop();
     this.nodes.clear();
     this.widgets.clear();
+    this.links.clear();
   }
 
-  private nodeRuntime(id: string): NodeRuntime {
+  private nodeRuntime(id: string, auto: boolean): NodeRuntime {
     let n = this.nodes.get(id);
     if (!n) {
       n = new NodeRuntime(id, this.host);
+      n.auto = auto;
       this.nodes.set(id, n);
     }
     return n;
   }
 
+  private link(id: string, delta: number): void {
+    const left = (this.links.get(id) ?? 0) + delta;
+    if (left > 0) {
+      this.links.set(id, left);
+      return;
+    }
+    this.links.delete(id);
+    // A node that only existed because a connection named it goes with its last connection,
+    // so creating and removing connections does not pile up idle node actors.
+    const n = this.nodes.get(id);
+    if (n && n.auto && !n.isObserved()) {
+      n.stop();
+      this.nodes.delete(id);
+    }
+  }
+
+  private assertUnlinked(id: string): void {
+    const count = this.links.get(id) ?? 0;
+    if (count > 0) throw new NodeflowError('INVALID_ARGUMENT', `${id} still has ${count} connection(s); remove them first`, { id });
+  }
+
   private recoveryFor(config: Readonly<StreamConfig>): ErrorRecovery {
+    const own = this.ownRetry.get(config);
+    if (this.recovery && own) {
+      // The connection's own retryAttempts/retryDelay win over the engine-wide recovery.
+      const cached = this.derivedRecovery.get(config);
+      if (cached?.base === this.recovery) return cached.derived;
+      const derived = withRetry(this.recovery, own);
+      this.derivedRecovery.set(config, { base: this.recovery, derived });
+      return derived;
+    }
     if (this.recovery) return this.recovery;
     let r = this.defaultRecovery.get(config);
     if (!r) {
@@ -324,6 +422,12 @@ export class StreamEngine {
     if (this.connections.get(c.id) !== c) return;
     this.detach(c);
     this.connections.delete(c.id);
+    this.edges.delete(JSON.stringify([c.sourceNodeId, c.outputPort, c.targetNodeId, c.inputPort]));
+    const s = c.stats();
+    const r = this.retired;
+    this.retired = { accepted: r.accepted + s.accepted, delivered: r.delivered + s.delivered, dropped: r.dropped + s.droppedTotal, deadLettered: r.deadLettered + s.deadLettered, inFlight: r.inFlight + s.inFlight, connections: r.connections + 1 };
+    this.link(c.sourceNodeId, -1);
+    this.link(c.targetNodeId, -1);
     if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'topology.connectionRemoved' });
     this.host.emit({ type: 'connection.removed', connectionId: c.id, at: this.clock.now() });
   }
@@ -333,4 +437,18 @@ export class StreamEngine {
       throw new NodeflowError('ENGINE_STOPPED', `The engine is ${this.disposed ? 'disposed' : this.state}; call start() first`);
     }
   }
+}
+
+/** An engine-wide recovery with a connection's own retry fields in force. */
+function withRetry(base: ErrorRecovery, own: Partial<StreamConfig>): ErrorRecovery {
+  if (base instanceof GracefulErrorRecovery) return base.with(own);
+  const retryAttempts = own.retryAttempts ?? base.retryAttempts;
+  const retryDelay = own.retryDelay;
+  return {
+    retryAttempts,
+    retryDelayFor: (k) => (retryDelay === undefined ? base.retryDelayFor(k) : backoffDelay(k, { retryDelay, maxRetryDelay: Math.max(30_000, retryDelay), jitter: 0 }, 0)),
+    isRetryable: (e) => base.isRetryable(e),
+    deliveryTimeout: base.deliveryTimeout,
+    breaker: base.breaker,
+  };
 }

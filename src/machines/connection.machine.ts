@@ -7,7 +7,7 @@ import { assign, setup, type ActorRefFrom } from 'xstate';
  *
  * @example
  * ```ts
- * const port: ConnectionPort = { isPressured: () => false, redeliver() {}, allowProbes() {}, drain() {}, probeTimedOut() {} };
+ * const port: ConnectionPort = { isPressured: () => false, redeliver() {}, allowProbes() {}, halfOpenTimeout: () => 5000, drain() {}, probeTimedOut() {} };
  * ```
  */
 export interface ConnectionPort {
@@ -15,8 +15,10 @@ export interface ConnectionPort {
   isPressured(): boolean;
   /** Attempts the held batch again (retry timer or half-open probe fired). */
   redeliver(): void;
-  /** Half-open: allows `n` probe batches through. */
-  allowProbes(n: number): void;
+  /** Half-open began: lets the configured number of probe batches through. */
+  allowProbes(): void;
+  /** How long half-open may last (ms), read when it is entered. */
+  halfOpenTimeout(): number;
   /** Closing: flush everything that is buffered. */
   drain(): void;
   /** Half-open outlived halfOpenTimeout before its probes succeeded. */
@@ -57,8 +59,6 @@ export type ConnectionEvent =
 export interface ConnectionContext {
   readonly connectionId: string;
   readonly port: ConnectionPort;
-  readonly halfOpenProbes: number;
-  readonly halfOpenTimeout: number;
   readonly retry: { readonly attempt: number; readonly delay: number } | null;
   readonly openFor: number | null;
   readonly failure: string | null;
@@ -69,14 +69,12 @@ export interface ConnectionContext {
  *
  * @example
  * ```ts
- * createActor(connectionMachine, { input: { connectionId: 'c1', port, halfOpenProbes: 1 } satisfies ConnectionInput });
+ * createActor(connectionMachine, { input: { connectionId: 'c1', port } satisfies ConnectionInput });
  * ```
  */
 export interface ConnectionInput {
   connectionId: string;
   port: ConnectionPort;
-  halfOpenProbes?: number;
-  halfOpenTimeout?: number;
 }
 
 /**
@@ -105,7 +103,7 @@ export const connectionMachine = setup({
     redeliver: ({ context }) => context.port.redeliver(),
     recordOpen: assign({ openFor: ({ event }) => (event.type === 'breaker.open' ? event.openFor : null) }),
     clearOpen: assign({ openFor: null }),
-    allowProbes: ({ context }) => context.port.allowProbes(context.halfOpenProbes),
+    allowProbes: ({ context }) => context.port.allowProbes(),
     probeTimedOut: ({ context }) => context.port.probeTimedOut(),
     drain: ({ context }) => context.port.drain(),
     recordFailure: assign({ failure: ({ event }) => (event.type === 'connection.fail' ? event.reason : null) }),
@@ -116,15 +114,13 @@ export const connectionMachine = setup({
   delays: {
     retryDelay: ({ context }) => context.retry?.delay ?? 0,
     resetTimeout: ({ context }) => context.openFor ?? 0,
-    halfOpenTimeout: ({ context }) => context.halfOpenTimeout,
+    halfOpenTimeout: ({ context }) => context.port.halfOpenTimeout(),
   },
 }).createMachine({
   id: 'connection',
   context: ({ input }) => ({
     connectionId: input.connectionId,
     port: input.port,
-    halfOpenProbes: input.halfOpenProbes ?? 1,
-    halfOpenTimeout: input.halfOpenTimeout ?? 5000,
     retry: null,
     openFor: null,
     failure: null,
