@@ -23,7 +23,10 @@ export class BatchQueue<T> {
     readonly capacity: number,
     readonly batchSize: number,
   ) {
-    this.chunks = new RingBuffer<T[]>(Math.ceil(capacity / batchSize) + 1);
+    // Removals from the middle (priority shedding, conflation) leave chunks shorter than
+    // batchSize, so in the worst case every chunk holds one message. The ring grows lazily,
+    // so this bound costs nothing until it is needed.
+    this.chunks = new RingBuffer<T[]>(capacity + 1);
     this.tailFill = batchSize;
   }
 

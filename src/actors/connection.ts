@@ -325,6 +325,11 @@ export class Connection {
     this.awaiting = false;
     this.token++; // a late result of the batch that was out now counts for nothing
     this.drop(reason, left);
+    // An empty buffer is not pressured; the machine is leaving for closed/failed anyway.
+    if (this.pressured) {
+      this.pressured = false;
+      this.streams.relief();
+    }
   }
 
   private raisePressure(): void {

@@ -41,6 +41,23 @@ describe('BatchQueue (the connection mailbox)', () => {
     );
   });
 
+  // Found by the connection model (seed 539924859 family): middle removals left short chunks,
+  // and the ring of chunks, sized for full ones, silently refused a new tail.
+  it('keeps every message when removals fragment the chunks', () => {
+    const q = new BatchQueue<number>(31, 4);
+    const model: number[] = [];
+    let v = 0;
+    for (let round = 0; round < 40; round++) {
+      while (q.size < 31) (q.push(++v), model.push(v));
+      // remove the second message of the buffer, as non-priority shedding of a critical head does
+      expect(q.removeAt(1)).toBe(model.splice(1, 1)[0]);
+      expect(q.toArray()).toEqual(model);
+    }
+    const out: number[] = [];
+    while (q.size > 0) out.push(...q.take());
+    expect(out).toEqual(model);
+  });
+
   it('hands out full chunks when it holds at least batchSize (no copy: the chunk is the batch)', () => {
     const q = new BatchQueue<number>(100, 10);
     for (let i = 0; i < 25; i++) q.push(i);

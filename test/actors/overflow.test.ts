@@ -114,6 +114,8 @@ describe('overflow strategies (capacity k, no consumer, n > k sends)', () => {
     expect(() => c.offer(m(3))).toThrow(expect.objectContaining({ code: 'CONNECTION_FAILED' }));
     expect(c.currentState).toBe('failed');
     expect(states).toEqual(['failed']);
+    // seed 539924859: a failed connection kept reporting backpressure over an empty buffer.
+    expect(c.isBackpressured).toBe(false);
     expect(c.stats()).toMatchObject({ accepted: 3, dropped: expect.objectContaining({ overflow: 3 }), inFlight: 0 });
     expect(() => c.offer(m(4))).toThrow(expect.objectContaining({ code: 'CONNECTION_FAILED' }));
     expect(engine.listConnections().map((x) => x.state)).toEqual(['failed']);

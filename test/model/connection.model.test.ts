@@ -1,0 +1,363 @@
+// Model-based suite (fast-check commands) for one connection on simulated time, with
+// fc.scheduler choosing when asynchronous deliveries complete. Each invariant of
+// semantics.md is its own named property, run NUM_RUNS (>= 200) times over random configs and
+// command sequences; a failure prints the seed, the shrunk path and the command list.
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import {
+  DefaultBackpressureHandler,
+  GracefulErrorRecovery,
+  OVERFLOW_STRATEGIES,
+  StreamEngine,
+  type Connection,
+  type OverflowStrategy,
+  type Priority,
+  type StreamMessage,
+} from '../../src/index.js';
+import { NUM_RUNS, pendingTimers } from '../support/helpers.js';
+
+// ---------- the system under test, instrumented ----------
+
+interface Setup {
+  bufferSize: number;
+  maxBatchSize: number;
+  batchTimeout: number;
+  backpressureThreshold: number;
+  overflowStrategy: OverflowStrategy;
+  handler: { dropThreshold: number; priorityDrop: boolean; maxWaitTime: number } | null;
+  retryAttempts: number;
+  retryDelay: number;
+  consecutiveFailures: number;
+  resetTimeout: number;
+  halfOpenProbes: number;
+  halfOpenTimeout: number;
+}
+
+interface Attempt {
+  ids: number[];
+  state: string;
+  ok: boolean | null;
+}
+
+interface Real {
+  clock: SimulatedClock;
+  engine: StreamEngine;
+  c: Connection;
+  s: fc.Scheduler;
+  setup: Setup;
+  attempts: Attempt[];
+  delivered: number[];
+  dead: number[][];
+  /** Buffered count before each offer during which a handler or strategy drop happened. */
+  dropsAt: { reason: string; before: number }[];
+  halfOpenEpisodes: number[];
+  failNext: number;
+  stalled: boolean;
+  stopped: boolean;
+  stopAttempts: number;
+  sentBefore: number;
+}
+
+interface Model {
+  sent: StreamMessage[];
+  accepted: StreamMessage[];
+  stopped: boolean;
+  failed: boolean;
+}
+
+function createReal(setup: Setup, s: fc.Scheduler): Real {
+  const clock = new SimulatedClock();
+  const engine = new StreamEngine(
+    {
+      bufferSize: setup.bufferSize,
+      maxBatchSize: setup.maxBatchSize,
+      batchTimeout: setup.batchTimeout,
+      backpressureThreshold: setup.backpressureThreshold,
+      overflowStrategy: setup.overflowStrategy,
+    },
+    { clock },
+  );
+  if (setup.handler) engine.setBackpressureHandler(new DefaultBackpressureHandler(setup.handler));
+  engine.setErrorRecovery(
+    new GracefulErrorRecovery({
+      retryAttempts: setup.retryAttempts,
+      retryDelay: setup.retryDelay,
+      circuitBreaker: {
+        consecutiveFailures: setup.consecutiveFailures,
+        resetTimeout: setup.resetTimeout,
+        maxResetTimeout: setup.resetTimeout * 4,
+        halfOpenProbes: setup.halfOpenProbes,
+        halfOpenTimeout: setup.halfOpenTimeout,
+      },
+    }),
+  );
+  const real = { clock, engine, s, setup, attempts: [], delivered: [], dead: [], dropsAt: [], halfOpenEpisodes: [], failNext: 0, stalled: false, stopped: false, stopAttempts: 0, sentBefore: 0 } as unknown as Real;
+  engine.node('t', {
+    process: (b) => {
+      const a: Attempt = { ids: b.messages.map((m) => m.id as number), state: real.c.currentState, ok: null };
+      real.attempts.push(a);
+      if (a.state === 'halfOpen') real.halfOpenEpisodes[real.halfOpenEpisodes.length - 1]!++;
+      if (real.failNext > 0) {
+        real.failNext--;
+        a.ok = false;
+        throw new Error('injected failure');
+      }
+      const done = () => {
+        a.ok = true;
+        real.delivered.push(...a.ids);
+      };
+      if (!real.stalled) return done();
+      return s.schedule(Promise.resolve(), `delivery of ${a.ids.length}`).then(done);
+    },
+  });
+  engine.deadLetters$.subscribe((d) => real.dead.push(d.messages.map((m) => m.id as number)));
+  real.c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+  engine.events$.subscribe((e) => {
+    if (e.type === 'message.dropped' && e.reason !== 'shutdown') real.dropsAt.push({ reason: e.reason, before: real.sentBefore });
+    if (e.type === 'connection.state' && e.to === 'halfOpen') real.halfOpenEpisodes.push(0);
+  });
+  return real;
+}
+
+const settle = async () => {
+  for (let i = 0; i < 6; i++) await Promise.resolve();
+};
+
+// ---------- commands ----------
+
+type Cmd = fc.AsyncCommand<Model, Real>;
+let nextId = 0;
+
+class Send implements Cmd {
+  constructor(readonly n: number, readonly priority: Priority | undefined, readonly keyed: boolean) {}
+  check = (m: Readonly<Model>) => !m.stopped && !m.failed;
+  async run(m: Model, r: Real) {
+    for (let i = 0; i < this.n; i++) {
+      const msg: StreamMessage = { id: ++nextId, timestamp: r.clock.now(), sourceNodeId: 's', targetNodeId: 't', port: 'out', data: i, ...(this.priority ? { priority: this.priority } : {}), ...(this.keyed ? { key: `k${nextId % 3}` } : {}) };
+      m.sent.push(msg);
+      r.sentBefore = r.c.stats().buffered;
+      let outcome: string;
+      try {
+        outcome = r.c.offer(msg);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'CONNECTION_FAILED') throw e;
+        m.failed = true;
+        break;
+      }
+      if (outcome !== 'full') m.accepted.push(msg);
+    }
+    await settle();
+    check(m, r);
+  }
+  toString = () => `send(${this.n}${this.priority ? `, ${this.priority}` : ''}${this.keyed ? ', keyed' : ''})`;
+}
+
+class Advance implements Cmd {
+  constructor(readonly ms: number) {}
+  check = (m: Readonly<Model>) => !m.stopped;
+  async run(m: Model, r: Real) {
+    for (let i = 0; i < this.ms; i++) {
+      r.clock.increment(1); // one step at a time: SimulatedClock fires due timers at the end of an increment
+      await settle();
+    }
+    check(m, r);
+  }
+  toString = () => `advance(${this.ms})`;
+}
+
+class Toggle implements Cmd {
+  constructor(readonly what: 'stall' | 'unstall' | 'open' | 'close') {}
+  check = (m: Readonly<Model>) => !m.stopped;
+  async run(m: Model, r: Real) {
+    if (this.what === 'stall') r.stalled = true;
+    else if (this.what === 'unstall') r.stalled = false;
+    else if (this.what === 'open') r.c.openCircuit();
+    else r.c.closeCircuit();
+    await settle();
+    check(m, r);
+  }
+  toString = () => this.what === 'open' || this.what === 'close' ? `${this.what}Circuit` : this.what;
+}
+
+class Consume implements Cmd {
+  check = (m: Readonly<Model>) => !m.stopped;
+  async run(m: Model, r: Real) {
+    if (r.s.count() > 0) await r.s.waitOne();
+    await settle();
+    check(m, r);
+  }
+  toString = () => 'consume';
+}
+
+class FailNext implements Cmd {
+  constructor(readonly n: number) {}
+  check = (m: Readonly<Model>) => !m.stopped;
+  async run(m: Model, r: Real) {
+    r.failNext += this.n;
+    check(m, r);
+  }
+  toString = () => `failNext(${this.n})`;
+}
+
+class Stop implements Cmd {
+  check = (m: Readonly<Model>) => !m.stopped;
+  async run(m: Model, r: Real) {
+    r.stalled = false;
+    r.failNext = 0;
+    const stopping = r.engine.stop({ timeout: 1000 });
+    while (r.s.count() > 0) await r.s.waitOne();
+    await settle();
+    r.clock.increment(1000);
+    await stopping;
+    m.stopped = true;
+    r.stopped = true;
+    r.stopAttempts = r.attempts.length;
+    check(m, r);
+  }
+  toString = () => 'stop';
+}
+
+const commands = [
+  fc.tuple(fc.integer({ min: 1, max: 25 }), fc.constantFrom<Priority | undefined>(undefined, undefined, 'low', 'normal', 'high', 'critical'), fc.boolean()).map(([n, p, k]) => new Send(n, p, k)),
+  fc.integer({ min: 1, max: 40 }).map((ms) => new Advance(ms)),
+  fc.constantFrom('stall', 'unstall', 'open', 'close').map((w) => new Toggle(w as 'stall')),
+  fc.constant(new Consume()),
+  fc.integer({ min: 1, max: 4 }).map((n) => new FailNext(n)),
+  fc.constant(new Stop()),
+];
+
+const setupArb: fc.Arbitrary<Setup> = fc
+  .record({
+    bufferSize: fc.integer({ min: 1, max: 40 }),
+    maxBatchSize: fc.integer({ min: 1, max: 10 }),
+    batchTimeout: fc.integer({ min: 0, max: 20 }),
+    backpressureThreshold: fc.double({ min: 0.2, max: 1, noNaN: true }),
+    overflowStrategy: fc.constantFrom(...OVERFLOW_STRATEGIES),
+    handler: fc.option(fc.record({ dropThreshold: fc.double({ min: 0.3, max: 1, noNaN: true }), priorityDrop: fc.boolean(), maxWaitTime: fc.integer({ min: 0, max: 50 }) }), { nil: null }),
+    retryAttempts: fc.integer({ min: 0, max: 3 }),
+    retryDelay: fc.integer({ min: 0, max: 20 }),
+    consecutiveFailures: fc.integer({ min: 1, max: 5 }),
+    resetTimeout: fc.integer({ min: 5, max: 60 }),
+    halfOpenProbes: fc.integer({ min: 1, max: 2 }),
+    halfOpenTimeout: fc.integer({ min: 5, max: 80 }),
+  })
+  .map((s) => ({ ...s, maxBatchSize: Math.min(s.maxBatchSize, s.bufferSize) }));
+
+// ---------- invariants ----------
+
+type Invariant = (m: Model, r: Real) => void;
+let active: Invariant = () => {};
+function check(m: Model, r: Real) {
+  active(m, r);
+}
+function fail(why: string): never {
+  throw new Error(why);
+}
+const increasing = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+
+const INVARIANTS: Record<string, Invariant> = {
+  'conservation: accepted = delivered + dropped + deadLettered + inFlight, and the consumer agrees': (m, r) => {
+    const s = r.c.stats();
+    if (s.accepted !== s.delivered + s.droppedTotal + s.deadLettered + s.inFlight) fail(`conservation broken: ${JSON.stringify(s)}`);
+    if (s.accepted !== m.accepted.length) fail(`accepted ${s.accepted} but the model saw ${m.accepted.length} offers taken`);
+    if (s.delivered !== r.delivered.length) fail(`delivered ${s.delivered} but the consumer saw ${r.delivered.length}`);
+    if (s.deadLettered !== r.dead.flat().length) fail(`deadLettered ${s.deadLettered} but deadLetters$ carried ${r.dead.flat().length}`);
+  },
+  'bounded buffer: never more than bufferSize buffered': (_m, r) => {
+    if (r.c.stats().buffered > r.setup.bufferSize) fail(`buffered ${r.c.stats().buffered} > ${r.setup.bufferSize}`);
+  },
+  'batch bounds: every attempt carries 1..maxBatchSize messages': (_m, r) => {
+    for (const a of r.attempts) if (a.ids.length < 1 || a.ids.length > r.setup.maxBatchSize) fail(`batch of ${a.ids.length}`);
+  },
+  'ordering: the delivered stream is a subsequence of the sent stream (FIFO within every priority class)': (_m, r) => {
+    if (!increasing(r.delivered)) fail(`delivered out of order: ${r.delivered.join(',')}`);
+  },
+  'retries never reorder: after a failed attempt the same batch goes next, unless it was dead-lettered': (_m, r) => {
+    const deadFirst = new Set(r.dead.map((d) => d[0]));
+    for (let i = 0; i + 1 < r.attempts.length; i++) {
+      const a = r.attempts[i]!;
+      if (a.ok !== false) continue;
+      const next = r.attempts[i + 1]!;
+      if (next.ids.join() !== a.ids.join() && !deadFirst.has(a.ids[0]!)) fail(`attempt ${i + 1} failed with [${a.ids}] but [${next.ids}] went next`);
+    }
+  },
+  'at most 1 + retryAttempts attempts per batch; dead letters only after the last one (or at close)': (m, r) => {
+    const count = new Map<string, number>();
+    for (const a of r.attempts) count.set(a.ids.join(), (count.get(a.ids.join()) ?? 0) + 1);
+    for (const [ids, n] of count) if (n > 1 + r.setup.retryAttempts) fail(`batch [${ids}] attempted ${n} times`);
+    if (!m.stopped) for (const d of r.dead) if ((count.get(d.join()) ?? 0) !== 1 + r.setup.retryAttempts) fail(`[${d}] dead-lettered after ${count.get(d.join())} attempts`);
+  },
+  'no shedding below the drop threshold; policy drops only from a full buffer (conflate aside)': (_m, r) => {
+    if (r.setup.overflowStrategy === 'conflate') return;
+    const shedAt = r.setup.handler ? Math.max(1, Math.ceil(r.setup.handler.dropThreshold * r.setup.bufferSize)) : Infinity;
+    for (const d of r.dropsAt) if (d.before < Math.min(shedAt, r.setup.bufferSize)) fail(`${d.reason} drop with ${d.before} buffered (threshold ${shedAt}, capacity ${r.setup.bufferSize})`);
+  },
+  'critical is never shed by the handler: after stop every accepted critical message was delivered or dead-lettered': (m, r) => {
+    if (!m.stopped || r.setup.overflowStrategy !== 'backpressure' || !r.setup.handler) return;
+    const settled = new Set([...r.delivered, ...r.dead.flat()]);
+    for (const msg of m.accepted) if (msg.priority === 'critical' && !settled.has(msg.id as number)) fail(`critical ${msg.id} lost`);
+  },
+  'hysteresis: flowing below the high watermark, backpressured above the low one': (_m, r) => {
+    const s = r.c.stats();
+    const high = Math.max(1, Math.ceil(r.setup.backpressureThreshold * r.setup.bufferSize));
+    const low = Math.floor(r.c.config.lowWatermark * r.setup.bufferSize);
+    if (r.c.isBackpressured && s.buffered <= low) fail(`backpressured with ${s.buffered} buffered (low watermark ${low})`);
+    if (!r.c.isBackpressured && s.buffered >= high) fail(`not backpressured with ${s.buffered} buffered (high watermark ${high})`);
+    if (s.state === 'flowing' && r.c.isBackpressured) fail('state flowing while the mailbox is pressured');
+    if (s.state === 'backpressured' && !r.c.isBackpressured) fail('state backpressured while the mailbox is not');
+  },
+  'circuit: no attempt while open; at most halfOpenProbes attempts per half-open': (_m, r) => {
+    for (const a of r.attempts) if (a.state === 'circuitOpen') fail(`an attempt [${a.ids}] while circuitOpen`);
+    for (const n of r.halfOpenEpisodes) if (n > r.setup.halfOpenProbes) fail(`${n} attempts in one half-open (probes ${r.setup.halfOpenProbes})`);
+  },
+  'stop: inFlight 0, no timer left, no delivery afterwards': (m, r) => {
+    if (!m.stopped) return;
+    const s = r.c.stats();
+    if (s.inFlight !== 0) fail(`inFlight ${s.inFlight} after stop`);
+    if (pendingTimers(r.clock) !== 0) fail(`${pendingTimers(r.clock)} timers left after stop`);
+    if (r.attempts.length !== r.stopAttempts) fail('a delivery after stop');
+  },
+};
+
+describe('connection model (fast-check commands, simulated time, scheduled deliveries)', () => {
+  for (const [name, invariant] of Object.entries(INVARIANTS)) {
+    it(name, async () => {
+      active = invariant;
+      try {
+        await fc.assert(
+          fc.asyncProperty(fc.scheduler(), setupArb, fc.commands(commands, { maxCommands: 40 }), async (s, setup, cmds) => {
+            const real = createReal(setup, s);
+            try {
+              await fc.asyncModelRun(() => ({ model: { sent: [], accepted: [], stopped: false, failed: false }, real }), cmds);
+            } finally {
+              real.engine.dispose();
+            }
+          }),
+          { numRuns: NUM_RUNS },
+        );
+      } finally {
+        active = () => {};
+      }
+    });
+  }
+
+  it('same seed, same trace: a command sequence replays identically on simulated time', async () => {
+    await fc.assert(
+      fc.asyncProperty(setupArb, fc.commands(commands.filter((_, i) => i !== 3), { maxCommands: 30 }), fc.integer(), async (setup, cmds, salt) => {
+        void salt;
+        const traces: string[] = [];
+        for (let run = 0; run < 2; run++) {
+          nextId = 0;
+          const real = createReal(setup, { count: () => 0, schedule: (p: Promise<unknown>) => p } as unknown as fc.Scheduler);
+          const model: Model = { sent: [], accepted: [], stopped: false, failed: false };
+          for (const cmd of cmds) if (cmd.check(model)) await cmd.run(model, real);
+          traces.push(JSON.stringify({ attempts: real.attempts, dead: real.dead, stats: real.c.stats() }));
+          real.engine.dispose();
+        }
+        if (traces[0] !== traces[1]) fail('two runs of the same commands differ');
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
