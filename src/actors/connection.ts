@@ -376,6 +376,9 @@ export class Connection {
         }
         const size = this.mailbox.size;
         if (size === 0) break;
+        // The breaker closed but the machine has not left circuitOpen/halfOpen yet (its event
+        // is queued): wait for it, onSnapshot pumps again, so no attempt runs in those states.
+        if (!this.breaker.blocked && (this.state === 'halfOpen' || this.state === 'circuitOpen')) break;
         if (!this.breaker.blocked && size < this.maxBatch && !this.closing && !due && !this.isDue()) {
           if (!this.timerArmed) this.arm(this.headSince + this.config.batchTimeout - this.host.clock.now());
           break;
@@ -516,7 +519,7 @@ export class Connection {
     const from = this.state;
     this.state = value;
     this.host.emit({ type: 'connection.state', connectionId: this.id, from, to: value, at: this.host.clock.now() });
-    if (value === 'halfOpen') this.pump();
+    if (value === 'halfOpen' || ((from === 'halfOpen' || from === 'circuitOpen') && (value === 'flowing' || value === 'backpressured'))) this.pump();
   }
 
   private closedError(): NodeflowError {

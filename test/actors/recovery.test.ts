@@ -264,3 +264,19 @@ describe('circuit breaker (sliding window, manual control, bounded half-open, la
     engine.dispose();
   });
 });
+
+// Found by the connection model: after the probe closed the breaker, the next batch went out
+// while the machine still read halfOpen (its probeSucceeded was queued).
+it('half-open lets exactly halfOpenProbes attempts through; the rest waits for flowing', () => {
+  const { clock, engine } = simEngine({ bufferSize: 2, maxBatchSize: 1, batchTimeout: 0 });
+  engine.setErrorRecovery(new GracefulErrorRecovery({ circuitBreaker: { resetTimeout: 5, halfOpenProbes: 1 } }));
+  const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+  const states: string[] = [];
+  engine.node('t', { process: () => void states.push(c.currentState) });
+  c.openCircuit();
+  c.offer(msg(clock));
+  c.offer(msg(clock));
+  clock.increment(5);
+  expect(states).toEqual(['halfOpen', 'flowing']);
+  engine.dispose();
+});
