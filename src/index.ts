@@ -8,9 +8,12 @@ export { OutputPort } from './actors/output-port.js';
 export type { NodeHandle, NodeOptions, ProcessFn } from './actors/node.js';
 export { WidgetRuntime, type WidgetOptions, type WidgetWindow, type WidgetFrame, type WidgetMetrics, type WidgetStatus } from './actors/widget.js';
 export { RingBuffer } from './actors/ring-buffer.js';
-export { DefaultBackpressureHandler, type BackpressureHandler, type DefaultBackpressureOptions } from './actors/backpressure.js';
+export { DefaultBackpressureHandler, type BackpressureHandler, type DefaultBackpressureOptions, type HandlerContext } from './actors/backpressure.js';
+export { AdaptiveBackpressureHandler, type AdaptiveBackpressureOptions, type AdaptiveConnectionMetrics } from './actors/adaptive-backpressure.js';
+export { systemLoadProbe, type LoadProbe } from './actors/load-probe.js';
+export { DEFAULT_ADAPTIVE_LAW, decide, type AdaptiveLaw, type Knobs, type Signals, type KnobChange } from './machines/adaptive.logic.js';
 export { GracefulErrorRecovery, DEFAULT_BREAKER, type ErrorRecovery, type GracefulErrorRecoveryOptions } from './actors/error-recovery.js';
-export type { OfferResult, DropReason, Batch, Inbox, DeadLetter, ConnectionStats, EngineEvent, InspectObserver } from './actors/types.js';
+export type { OfferResult, DropReason, Batch, Inbox, DeadLetter, ConnectionStats, ConnectionKnobs, EngineEvent, InspectObserver } from './actors/types.js';
 export {
   DEFAULT_STREAM_CONFIG,
   HIGH_FREQUENCY_CONFIG,

@@ -1,5 +1,8 @@
 import { ConfigError, rejectUnknownKeys } from '../errors.js';
+import type { EngineClock } from '../clock.js';
+import type { Connection } from './connection.js';
 import { check } from './error-recovery.js';
+import type { EngineEvent } from './types.js';
 
 /**
  * What a connection does when its buffer fills: from which occupancy it sheds messages, whether
@@ -19,6 +22,28 @@ export interface BackpressureHandler {
   readonly priorityDrop: boolean;
   /** A producer held by backpressure is accepted or dropped(timeout) within this many ms. */
   readonly maxWaitTime: number;
+  /**
+   * Optional: called when the handler is installed on an engine (again after a restart), with
+   * what it may observe and tune; returns the function that detaches it (stop, dispose, or
+   * another handler). AdaptiveBackpressureHandler uses it to run its adjustment loop.
+   */
+  bind?(ctx: HandlerContext): () => void;
+}
+
+/**
+ * What an engine lends a handler that binds to it.
+ *
+ * @example
+ * ```ts
+ * const handler: BackpressureHandler = { dropThreshold: 0.9, priorityDrop: true, maxWaitTime: 100, bind: (ctx) => () => {} };
+ * ```
+ */
+export interface HandlerContext {
+  readonly clock: EngineClock;
+  /** The engine's live connections. */
+  connections(): Connection[];
+  /** Emits a debug-ready engine event. */
+  emit(event: EngineEvent): void;
 }
 
 /**

@@ -21,13 +21,21 @@ export class BatchQueue<T> {
 
   constructor(
     readonly capacity: number,
-    readonly batchSize: number,
+    private batchSize: number,
   ) {
     // Removals from the middle (priority shedding, conflation) leave chunks shorter than
     // batchSize, so in the worst case every chunk holds one message. The ring grows lazily,
     // so this bound costs nothing until it is needed.
     this.chunks = new RingBuffer<T[]>(capacity + 1);
     this.tailFill = batchSize;
+  }
+
+  /** Chunks started from now on hold at most `n` messages (the current tail is sealed). */
+  setBatchSize(n: number): void {
+    if (n === this.batchSize) return;
+    this.seal();
+    this.batchSize = n;
+    this.tailFill = n;
   }
 
   /** Messages held now. */
@@ -56,7 +64,9 @@ export class BatchQueue<T> {
   take(): T[] {
     if (this.count === 0) return [];
     if (this.chunks.at(0) === this.tail) this.seal();
-    const batch = this.chunks.shift()!;
+    const head = this.chunks.at(0)!;
+    // A chunk made before the batch size was lowered is handed out in pieces.
+    const batch = head.length > this.batchSize ? head.splice(0, this.batchSize) : this.chunks.shift()!;
     this.count -= batch.length;
     return batch;
   }
@@ -130,7 +140,11 @@ export class BatchQueue<T> {
 
   // The tail chunk was allocated at batchSize; cut it to what was written before it leaves.
   private seal(): void {
-    if (this.tail !== null) this.tail.length = this.tailFill;
+    if (this.tail !== null) {
+      // An emptied tail (removals) leaves the ring: a chunk in the ring is never empty.
+      if (this.tailFill === 0) this.chunks.removeAt(this.chunks.size - 1);
+      else this.tail.length = this.tailFill;
+    }
     this.tail = null;
     this.tailFill = this.batchSize;
   }

@@ -1,7 +1,8 @@
 import { createActor, type Subscription } from 'xstate';
 import type { EngineClock } from '../clock.js';
 import type { StreamConfig } from '../config.js';
-import { NodeflowError } from '../errors.js';
+import { NodeflowError, rejectUnknownKeys } from '../errors.js';
+import { check } from './error-recovery.js';
 import { assertMessage, type StreamMessage } from '../message.js';
 import { connectionMachine, type ConnectionActorRef, type ConnectionPort, type ConnectionState } from '../machines/connection.machine.js';
 import type { BackpressureHandler } from './backpressure.js';
@@ -9,7 +10,7 @@ import { Breaker } from './breaker.js';
 import { ConnectionStreams } from './connection-streams.js';
 import type { ErrorRecovery } from './error-recovery.js';
 import { Admit, Mailbox } from './mailbox.js';
-import type { ActorHost, Batch, ConnectionStats, DeadLetter, DropReason, EngineEvent, Inbox, OfferResult } from './types.js';
+import type { ActorHost, Batch, ConnectionKnobs, ConnectionStats, DeadLetter, DropReason, EngineEvent, Inbox, OfferResult } from './types.js';
 
 /** What the engine lends each connection. @internal */
 export interface ConnectionHost extends ActorHost {
@@ -40,11 +41,18 @@ export class Connection {
   private readonly mailbox: Mailbox;
   private readonly highWater: number;
   private readonly lowWater: number;
-  private readonly maxBatch: number;
+  // Live knobs: start from the config, tunable at run time (tune(), the adaptive handler).
+  private maxBatch: number;
+  private batchTimeout: number;
   /** batchTimeout within timer slack: a message is due on arrival, no deadline timer. */
-  private readonly immediate: boolean;
+  private immediate: boolean;
   /** The smallest buffer size at which accept() has anything to do besides counting. */
-  private readonly edgeAt: number;
+  private edgeAt: number;
+  /** Drop threshold for this connection, overriding the handler's (tune). */
+  private dropThreshold: number | undefined;
+  /** Milliseconds spent in deliveries (sync and async): the consumer's busy time. */
+  private busyMs = 0;
+  private attemptStart = 0;
   private readonly streams: ConnectionStreams;
   private readonly breaker: Breaker;
   private state: ConnectionState = 'flowing';
@@ -87,6 +95,7 @@ export class Connection {
   ) {
     this.mailbox = new Mailbox(config, (reason, count) => this.drop(reason, count));
     this.maxBatch = config.maxBatchSize;
+    this.batchTimeout = config.batchTimeout;
     this.immediate = config.batchTimeout <= TIMER_SLACK_MS;
     this.highWater = Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize));
     this.lowWater = Math.floor(config.lowWatermark * config.bufferSize);
@@ -182,6 +191,45 @@ export class Connection {
     this.pump(true);
   }
 
+  /**
+   * Changes the live flow knobs of this connection (what AdaptiveBackpressureHandler does):
+   * `maxBatchSize` in [1, bufferSize], `batchTimeout` >= 0 ms, `dropThreshold` in (0, 1].
+   * Takes effect for the next batch; returns the knobs now in force.
+   */
+  tune(knobs: Partial<ConnectionKnobs>): ConnectionKnobs {
+    rejectUnknownKeys(knobs, ['maxBatchSize', 'batchTimeout', 'dropThreshold']);
+    const { maxBatchSize, batchTimeout, dropThreshold } = knobs;
+    if (maxBatchSize !== undefined) check('maxBatchSize', maxBatchSize, `an integer in [1, ${this.config.bufferSize}]`, (v) => Number.isInteger(v) && v >= 1 && v <= this.config.bufferSize);
+    if (batchTimeout !== undefined) check('batchTimeout', batchTimeout, 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0);
+    if (dropThreshold !== undefined) check('dropThreshold', dropThreshold, 'a number in (0, 1]', (v) => v > 0 && v <= 1);
+    if (maxBatchSize !== undefined) {
+      this.maxBatch = maxBatchSize;
+      this.mailbox.queue.setBatchSize(maxBatchSize);
+    }
+    if (batchTimeout !== undefined) {
+      this.batchTimeout = batchTimeout;
+      this.immediate = batchTimeout <= TIMER_SLACK_MS;
+      // The armed deadline was computed with the old timeout: it could now fire too late.
+      if (this.timerArmed) {
+        this.host.clock.clearTimeout(this.timer);
+        this.timerArmed = false;
+        if (this.mailbox.size > 0 && !this.immediate) this.arm(Math.max(0, this.headSince + batchTimeout - this.host.clock.now()));
+      }
+    }
+    this.edgeAt = this.immediate ? 1 : Math.min(this.maxBatch, this.highWater);
+    if (dropThreshold !== undefined) {
+      this.dropThreshold = dropThreshold;
+      this.refreshHandler();
+    }
+    this.pump(); // a smaller batch size or timeout may make a batch due now
+    return this.knobs();
+  }
+
+  /** The flow knobs in force now. */
+  knobs(): ConnectionKnobs {
+    return { maxBatchSize: this.maxBatch, batchTimeout: this.batchTimeout, dropThreshold: this.dropThreshold ?? this.host.backpressureHandler()?.dropThreshold ?? 1 };
+  }
+
   /** Opens the circuit by hand: no delivery until it half-opens after the (backed-off) reset time. */
   openCircuit(): void {
     if (this.finished || this.closing) return;
@@ -222,6 +270,7 @@ export class Connection {
       retries: this.retries,
       backpressureEvents: this.backpressureEvents,
       bufferUtilization: this.mailbox.size / this.config.bufferSize,
+      busyMs: this.busyMs,
       breaker: { consecutiveFailures: b.consecutiveFailures, windowAttempts: b.windowCount, windowFailures: b.windowFailures, reopens: b.reopens },
     };
   }
@@ -256,7 +305,7 @@ export class Connection {
 
   /** Re-reads the engine's backpressure handler (after setBackpressureHandler). @internal */
   refreshHandler(): void {
-    this.mailbox.setHandler(this.host.backpressureHandler(), this.config.bufferSize);
+    this.mailbox.setHandler(this.host.backpressureHandler(), this.config.bufferSize, this.dropThreshold);
   }
 
   /** How long a held producer may wait, from the handler (undefined: as long as it takes). @internal */
@@ -307,7 +356,7 @@ export class Connection {
     if (this.pressured && size <= this.lowWater) this.relieve();
     if (size === 1) {
       this.headSince = this.host.clock.now();
-      if (!this.timerArmed && !this.immediate) this.arm(this.config.batchTimeout);
+      if (!this.timerArmed && !this.immediate) this.arm(this.batchTimeout);
     }
     if (size >= this.highWater && !this.pressured) this.raisePressure();
     if ((size >= this.maxBatch || this.immediate) && !this.pumping && this.held === null) this.pump();
@@ -355,7 +404,7 @@ export class Connection {
   private readonly onTimer = (): void => {
     this.timerArmed = false;
     if (this.mailbox.size === 0 || this.finished) return;
-    const wait = this.headSince + this.config.batchTimeout - this.host.clock.now();
+    const wait = this.headSince + this.batchTimeout - this.host.clock.now();
     if (wait > TIMER_SLACK_MS && !this.closing) this.arm(wait);
     else this.pump(true);
   };
@@ -380,7 +429,7 @@ export class Connection {
         // is queued): wait for it, onSnapshot pumps again, so no attempt runs in those states.
         if (!this.breaker.blocked && (this.state === 'halfOpen' || this.state === 'circuitOpen')) break;
         if (!this.breaker.blocked && size < this.maxBatch && !this.closing && !due && !this.isDue()) {
-          if (!this.timerArmed) this.arm(this.headSince + this.config.batchTimeout - this.host.clock.now());
+          if (!this.timerArmed) this.arm(this.headSince + this.batchTimeout - this.host.clock.now());
           break;
         }
         if (!this.breaker.tryStart()) break;
@@ -394,7 +443,7 @@ export class Connection {
   }
 
   private isDue(): boolean {
-    return this.host.clock.now() - this.headSince >= this.config.batchTimeout - TIMER_SLACK_MS;
+    return this.host.clock.now() - this.headSince >= this.batchTimeout - TIMER_SLACK_MS;
   }
 
   private takeBatch(): Batch {
@@ -408,9 +457,12 @@ export class Connection {
     const batch = this.held!;
     const token = ++this.token;
     let result: void | PromiseLike<void>;
+    const clock = this.host.clock;
+    this.attemptStart = clock.now();
     try {
       result = this.inbox.deliver(batch);
     } catch (error) {
+      this.busyMs += clock.now() - this.attemptStart;
       this.onFailure(error);
       return;
     }
@@ -426,6 +478,7 @@ export class Connection {
       );
       return;
     }
+    this.busyMs += clock.now() - this.attemptStart;
     this.onSuccess();
   }
 
@@ -433,6 +486,7 @@ export class Connection {
   private settle(token: number, ok: boolean, error: unknown): void {
     if (token !== this.token || !this.awaiting) return;
     this.awaiting = false;
+    this.busyMs += this.host.clock.now() - this.attemptStart;
     if (this.attemptTimer !== undefined) this.host.clock.clearTimeout(this.attemptTimer);
     this.attemptTimer = undefined;
     if (ok) this.onSuccess();

@@ -49,8 +49,8 @@ export class Mailbox {
   }
 
   /** Applies the engine's handler (or none): drop threshold and priority tracking. */
-  setHandler(h: BackpressureHandler | undefined, bufferSize: number): void {
-    this.shedAt = h ? Math.max(1, Math.ceil(h.dropThreshold * bufferSize)) : Infinity;
+  setHandler(h: BackpressureHandler | undefined, bufferSize: number, dropThreshold?: number): void {
+    this.shedAt = h ? Math.max(1, Math.ceil((dropThreshold ?? h.dropThreshold) * bufferSize)) : Infinity;
     this.priorityDrop = h ? h.priorityDrop : false;
     this.trackPriority = h !== undefined;
     this.counts.fill(0);

@@ -119,6 +119,7 @@ export class StreamEngine {
   private readonly links = new Map<string, number>();
   private retired = { accepted: 0, delivered: 0, dropped: 0, deadLettered: 0, inFlight: 0, connections: 0 };
   private stopping: Promise<void> | undefined;
+  private unbindHandler: (() => void) | undefined;
   private readonly host: ConnectionHost;
   private handler: BackpressureHandler | undefined;
   private recovery: ErrorRecovery | undefined;
@@ -279,8 +280,21 @@ export class StreamEngine {
     if (!handler || typeof handler.dropThreshold !== 'number' || typeof handler.maxWaitTime !== 'number') {
       throw new ConfigError('backpressureHandler', 'a BackpressureHandler (e.g. new DefaultBackpressureHandler())', handler);
     }
+    this.unbindHandler?.();
+    this.unbindHandler = undefined;
     this.handler = handler;
     for (const c of this.connections.values()) c.refreshHandler();
+    this.bindHandler();
+  }
+
+  // A handler with an adjustment loop runs it while the engine runs, on the engine's clock.
+  private bindHandler(): void {
+    if (!this.handler?.bind || this.disposed || this.state !== 'running') return;
+    this.unbindHandler = this.handler.bind({
+      clock: this.clock,
+      connections: () => [...this.connections.values()],
+      emit: (e) => this.host.emit(e),
+    });
   }
 
   /** Installs the engine-wide error recovery (retries, backoff, circuit breaker). */
@@ -310,7 +324,10 @@ export class StreamEngine {
   /** Runs again after `stop()` (with an empty topology). */
   start(): void {
     if (this.disposed) throw new NodeflowError('ENGINE_STOPPED', 'This engine was disposed; create a new one');
-    if (this.state === 'stopped') this.actor.send({ type: 'engine.start' });
+    if (this.state === 'stopped') {
+      this.actor.send({ type: 'engine.start' });
+      this.bindHandler();
+    }
   }
 
   /**
@@ -354,6 +371,8 @@ export class StreamEngine {
   }
 
   private teardown(): void {
+    this.unbindHandler?.();
+    this.unbindHandler = undefined;
     for (const n of this.nodes.values()) n.stop();
     for (const w of this.widgets.values()) w.stop();
     this.nodes.clear();

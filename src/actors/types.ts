@@ -99,6 +99,8 @@ export interface ConnectionStats {
   readonly retries: number;
   readonly backpressureEvents: number;
   readonly bufferUtilization: number;
+  /** Milliseconds the consumer spent in deliveries (its busy time). */
+  readonly busyMs: number;
   /** The circuit breaker's view: failure run, sliding-window counts, opens since it last closed. */
   readonly breaker: { readonly consecutiveFailures: number; readonly windowAttempts: number; readonly windowFailures: number; readonly reopens: number };
 }
@@ -118,7 +120,8 @@ export type EngineEvent =
   | { readonly type: 'message.dropped'; readonly connectionId: string; readonly reason: DropReason; readonly count: number; readonly at: number }
   | { readonly type: 'delivery.failed'; readonly connectionId: string; readonly attempt: number; readonly error: unknown; readonly at: number }
   | { readonly type: 'delivery.retry'; readonly connectionId: string; readonly attempt: number; readonly delay: number; readonly at: number }
-  | { readonly type: 'batch.deadLettered'; readonly connectionId: string; readonly count: number; readonly at: number };
+  | { readonly type: 'batch.deadLettered'; readonly connectionId: string; readonly count: number; readonly at: number }
+  | { readonly type: 'handler.adjusted'; readonly connectionId: string; readonly knob: 'maxBatchSize' | 'batchTimeout' | 'dropThreshold'; readonly from: number; readonly to: number; readonly reason: string; readonly at: number };
 
 /**
  * An XState inspection observer, as `createActor(..., { inspect })` takes it. The engine passes
@@ -135,4 +138,19 @@ export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEve
 export interface ActorHost {
   readonly clock: EngineClock;
   readonly inspect: InspectObserver | undefined;
+}
+
+/**
+ * The flow knobs of one connection that can change at run time.
+ *
+ * @example
+ * ```ts
+ * engine.getConnection(id).tune({ maxBatchSize: 200 } satisfies Partial<ConnectionKnobs>);
+ * ```
+ */
+export interface ConnectionKnobs {
+  readonly maxBatchSize: number;
+  readonly batchTimeout: number;
+  /** Occupancy from which the handler sheds (1 when no handler is installed). */
+  readonly dropThreshold: number;
 }

@@ -3,20 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { BatchQueue } from '../../src/actors/batch-queue.js';
 import { propParams } from '../support/helpers.js';
 
-type Op = { op: 'push'; v: number } | { op: 'take' } | { op: 'shift' } | { op: 'pop' } | { op: 'removeAt'; i: number };
+type Op = { op: 'push'; v: number } | { op: 'take' } | { op: 'shift' } | { op: 'pop' } | { op: 'removeAt'; i: number } | { op: 'resize'; n: number };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('push' as const), v: fc.integer() }) },
   fc.constant({ op: 'take' as const }),
   fc.constant({ op: 'shift' as const }),
   fc.constant({ op: 'pop' as const }),
   fc.record({ op: fc.constant('removeAt' as const), i: fc.integer({ min: -1, max: 60 }) }),
+  fc.record({ op: fc.constant('resize' as const), n: fc.integer({ min: 1, max: 20 }) }),
 );
 
 describe('BatchQueue (the connection mailbox)', () => {
   it('is a bounded FIFO whose batches are contiguous runs of 1..batchSize (model check)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 20 }), fc.array(opArb, { maxLength: 300 }), (cap, bs0, ops) => {
-        const batchSize = Math.min(bs0, cap);
+        let batchSize = Math.min(bs0, cap);
         const q = new BatchQueue<number>(cap, batchSize);
         const model: number[] = [];
         for (const o of ops) {
@@ -29,6 +30,9 @@ describe('BatchQueue (the connection mailbox)', () => {
               expect(batch.length).toBeLessThanOrEqual(batchSize);
               expect(batch).toEqual(model.splice(0, batch.length));
             }
+          } else if (o.op === 'resize') {
+            batchSize = Math.min(o.n, cap);
+            q.setBatchSize(batchSize);
           } else if (o.op === 'shift') expect(q.shift()).toBe(model.shift());
           else if (o.op === 'pop') expect(q.pop()).toBe(model.pop());
           else expect(q.removeAt(o.i)).toBe(o.i >= 0 && o.i < model.length ? model.splice(o.i, 1)[0] : undefined);
