@@ -4,6 +4,7 @@ import os from 'node:os';
 import { measureLatency, type LatencyResult } from './latency.js';
 import { fmt, fmtMs, measureThroughput, ratio, table } from './lib.js';
 import { stalledConsumerHeap } from './memory.js';
+import { overload } from './overload.js';
 import { keepSink, nodeflowPath, nodeflowWriter, rxjsChain, ringThreeHop, webStreamsWriter } from './throughput.js';
 
 const args = new Set(process.argv.slice(2));
@@ -77,7 +78,18 @@ async function main() {
   log(table(['case', 'heap growth', 'accepted', 'refused', 'dropped', 'buffered'], memory.map((m) => [m.case, `${fmt(m.heapGrowthBytes / 1e6, 3)} MB`, fmt(m.accepted), fmt(m.refused), fmt(m.dropped), fmt(m.buffered)])));
   for (const m of memory) targets.push({ name: `heap growth, ${m.case}`, value: `${fmt(m.heapGrowthBytes / 1e6, 3)} MB`, goal: '<= 1.5 MB', met: m.heapGrowthBytes <= 1.5e6 });
 
-  log('\n## Targets (issue #2)');
+  log(`\n## Overload: 1M msg/s offered into a consumer costing 10 µs per message, ${quick ? 5 : 30} s, DefaultBackpressureHandler`);
+  const ov = await overload(quick ? 5000 : 30_000, 1_000_000, 10, progress);
+  log(
+    table(
+      ['sent', 'delivered', 'dropped (priority)', 'in flight', 'dropped = sent − delivered − in flight', 'max heap', 'p50', 'p95', 'p99', 'max'],
+      [[fmt(ov.sent), fmt(ov.delivered), fmt(ov.dropped.priority ?? 0), fmt(ov.inFlightAtEnd), ov.dropIdentityHolds ? 'exactly' : 'NO', `${fmt(ov.maxHeapMB, 1)} MB (start ${fmt(ov.startHeapMB, 1)})`, fmtMs(ov.latency.p50), fmtMs(ov.latency.p95), fmtMs(ov.latency.p99), fmtMs(ov.latency.max)]],
+    ),
+  );
+  targets.push({ name: 'overload: drops = sent − delivered − in flight', value: ov.dropIdentityHolds ? 'exact' : 'off', goal: 'exact', met: ov.dropIdentityHolds });
+  targets.push({ name: 'overload: heap bounded', value: `max ${fmt(ov.maxHeapMB, 1)} MB`, goal: 'bounded (< start + 64 MB)', met: ov.maxHeapMB < ov.startHeapMB + 64 });
+
+  log('\n## Targets (issues #2 and #3)');
   log(table(['target', 'measured', 'goal', 'met'], targets.map((t) => [t.name, t.value, t.goal, t.met ? 'yes' : 'NO'])));
   const result = {
     version: 1,
@@ -89,6 +101,7 @@ async function main() {
     ratios,
     latency,
     memory,
+    overload: ov,
     targets,
     sink: keepSink(),
   };

@@ -33,3 +33,4 @@ export { nodeMachine, type NodeActorRef, type NodeEvent, type BatchSink } from '
 export { widgetMachine, type WidgetActorRef, type WidgetEvent } from './machines/widget.machine.js';
 export { engineMachine, type EngineActorRef, type EngineMachineEvent } from './machines/engine.machine.js';
 export { backoffDelay, failureRate, createBreakerState, type BreakerOptions, type BreakerState } from './machines/recovery.logic.js';
+export { LatencyHistogram } from './actors/histogram.js';

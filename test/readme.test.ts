@@ -20,9 +20,11 @@ describe('README examples', () => {
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});
       try {
         await import(/* @vite-ignore */ file);
-        // Examples that state a result in a comment must print it.
-        const promised = [...code.matchAll(/console\.log\((.*)\); \/\/ (\d+)/g)].map((m) => Number(m[2]));
-        for (const value of promised) expect(log.mock.calls.map((c) => c[0])).toContain(value);
+        // Examples that state a result in a comment (`console.log(x); // → value`) must print
+        // exactly that, in that order.
+        const promised = [...code.matchAll(/console\.log\(.*\); \/\/ → (.+)$/gm)].map((m) => m[1]!.trim());
+        const printed = log.mock.calls.map((c) => (c.length === 1 ? JSON.stringify(c[0]) : JSON.stringify(c)));
+        expect(printed.filter((p) => promised.includes(p))).toEqual(promised);
       } finally {
         log.mockRestore();
       }

@@ -1,0 +1,81 @@
+/**
+ * A latency histogram with log-linear buckets (HdrHistogram's layout): O(1) record, fixed
+ * memory (about 20 KB), percentiles within 1/64 (1.6%) relative error, from 1 µs to ~days.
+ * Values are milliseconds.
+ *
+ * @example
+ * ```ts
+ * const h = new LatencyHistogram();
+ * h.record(12.5);
+ * h.percentile(99); // ≈ 12.5
+ * ```
+ */
+export class LatencyHistogram {
+  private static readonly SUB = 64; // buckets per power of two
+  private readonly counts = new Float64Array(64 * LatencyHistogram.SUB);
+  private total = 0;
+  private sum = 0;
+  private maxValue = 0;
+  private minValue = Infinity;
+
+  /** Adds one value in ms (negative values count as 0). */
+  record(ms: number): void {
+    const v = ms > 0 ? ms : 0;
+    this.counts[LatencyHistogram.index(v)]!++;
+    this.total++;
+    this.sum += v;
+    if (v > this.maxValue) this.maxValue = v;
+    if (v < this.minValue) this.minValue = v;
+  }
+
+  get count(): number {
+    return this.total;
+  }
+
+  get mean(): number {
+    return this.total === 0 ? 0 : this.sum / this.total;
+  }
+
+  get max(): number {
+    return this.maxValue;
+  }
+
+  get min(): number {
+    return this.total === 0 ? 0 : this.minValue;
+  }
+
+  /** The value at percentile `p` (0..100): the upper edge of its bucket, capped at the max seen. */
+  percentile(p: number): number {
+    if (this.total === 0) return 0;
+    const rank = Math.max(1, Math.ceil((p / 100) * this.total));
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) return Math.min(this.maxValue, LatencyHistogram.upper(i));
+    }
+    return this.maxValue;
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.total = 0;
+    this.sum = 0;
+    this.maxValue = 0;
+    this.minValue = Infinity;
+  }
+
+  private static index(ms: number): number {
+    const us = ms * 1000;
+    if (us < 1) return 0;
+    const e = Math.floor(Math.log2(us));
+    const m = Math.floor((us / 2 ** e - 1) * LatencyHistogram.SUB);
+    return Math.min(64 * LatencyHistogram.SUB - 1, 1 + e * LatencyHistogram.SUB + m);
+  }
+
+  private static upper(i: number): number {
+    if (i === 0) return 0.001;
+    const e = Math.floor((i - 1) / LatencyHistogram.SUB);
+    const m = (i - 1) % LatencyHistogram.SUB;
+    return (2 ** e * (1 + (m + 1) / LatencyHistogram.SUB)) / 1000;
+  }
+}
