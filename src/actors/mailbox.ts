@@ -29,6 +29,8 @@ export class Mailbox {
   private trackPriority = false;
   private shedAt = Infinity;
   private priorityDrop = false;
+  /** No handler and no conflation: admission is a plain push while there is room. */
+  private plain: boolean;
   private readonly strategy: OverflowStrategy;
   private readonly keyOf: (m: StreamMessage) => unknown;
   /** With `conflate`: the buffered message of each key. */
@@ -42,6 +44,7 @@ export class Mailbox {
     this.strategy = config.overflowStrategy;
     this.keyOf = config.conflateKey ?? ((m) => m.key);
     this.latest = this.strategy === 'conflate' ? new Map() : null;
+    this.plain = this.latest === null;
   }
 
   get size(): number {
@@ -53,11 +56,19 @@ export class Mailbox {
     this.shedAt = h ? Math.max(1, Math.ceil((dropThreshold ?? h.dropThreshold) * bufferSize)) : Infinity;
     this.priorityDrop = h ? h.priorityDrop : false;
     this.trackPriority = h !== undefined;
+    this.plain = h === undefined && this.latest === null;
     this.counts.fill(0);
     if (this.trackPriority) for (let i = 0; i < this.queue.size; i++) this.counts[rankOf(this.queue.at(i)!.priority)]++;
   }
 
   admit(m: StreamMessage): Admit {
+    const q = this.queue;
+    // The common case (no handler, no conflation, room left) is one push and one test.
+    if (this.plain && q.push(m)) return Admit.Ok;
+    return this.admitSlow(m);
+  }
+
+  private admitSlow(m: StreamMessage): Admit {
     const q = this.queue;
     if (q.size >= this.shedAt && this.shed(m)) return Admit.Dropped;
     if (this.latest !== null) this.conflate(m);
