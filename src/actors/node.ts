@@ -30,6 +30,8 @@ export type ProcessFn = (batch: Batch, node: NodeHandle) => void | PromiseLike<v
  */
 export interface NodeOptions {
   process?: ProcessFn;
+  /** false: the node waits in `idle` (deliveries wait) until `start()`. Default true. @internal */
+  autoStart?: boolean;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface NodeHandle {
   /** Holds deliveries (connections back up) until `resume()`. */
   pause(): void;
   resume(): void;
+  /** idle, running, paused, completed, failed or stopped. */
+  readonly state: string;
 }
 
 /**
@@ -90,6 +94,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
     this.process = options.process;
     this.batches$ = this.subject.asObservable();
     this.actor = createActor(nodeMachine, { input: { nodeId: id, sink: this }, clock: host.clock, inspect: host.inspect }).start();
+    if (options.autoStart !== false) this.start();
   }
 
   /** Has a batch handler or subscribers: somebody relies on it. @internal */
@@ -119,9 +124,9 @@ export class NodeRuntime implements NodeHandle, Inbox {
   deliver(batch: Batch): void | PromiseLike<void> {
     const snap = this.actor.getSnapshot();
     if (snap.status !== 'active') {
-      throw new NodeflowError('CONNECTION_FAILED', `Node ${this.id} is stopped and cannot take deliveries`, { nodeId: this.id });
+      throw new NodeflowError('CONNECTION_FAILED', `Node ${this.id} is ${String(snap.value)} and cannot take deliveries`, { nodeId: this.id });
     }
-    if (snap.value === 'paused') {
+    if (snap.value !== 'running') {
       return new Promise<void>((resolve, reject) => {
         this.parked.push(() => {
           try {
@@ -160,12 +165,39 @@ export class NodeRuntime implements NodeHandle, Inbox {
     }
   }
 
+  /** idle → running: parked deliveries go through. */
+  start(): void {
+    this.actor.send({ type: 'node.start' });
+    this.unpark();
+  }
+
   pause(): void {
     this.actor.send({ type: 'node.pause' });
   }
 
   resume(): void {
     this.actor.send({ type: 'node.resume' });
+    this.unpark();
+  }
+
+  /** Its inputs ended (or, for a source, its data): final. @internal */
+  complete(): void {
+    this.actor.send({ type: 'node.complete' });
+    this.unpark();
+  }
+
+  /** Final failure; later deliveries fail (and are retried, then dead-lettered). @internal */
+  fail(error: unknown): void {
+    this.actor.send({ type: 'node.fail', error: error instanceof Error ? error.message : String(error) });
+    this.unpark();
+  }
+
+  /** The node machine's state: idle, running, paused, completed, failed or stopped. */
+  get state(): string {
+    return String(this.actor.getSnapshot().value);
+  }
+
+  private unpark(): void {
     const parked = this.parked;
     this.parked = [];
     for (const run of parked) run();

@@ -1,4 +1,4 @@
-import { setup, type ActorRefFrom } from 'xstate';
+import { assign, setup, type ActorRefFrom } from 'xstate';
 import type { Batch } from '../actors/types.js';
 
 /**
@@ -24,14 +24,18 @@ export interface BatchSink {
  */
 export type NodeEvent =
   | { type: 'batch.ready'; batch: Batch }
+  | { type: 'node.start' }
   | { type: 'node.pause' }
   | { type: 'node.resume' }
+  | { type: 'node.complete' }
+  | { type: 'node.fail'; error: string }
   | { type: 'node.stop' };
 
 /**
- * A workflow node as an actor: `running` hands every batch to its sink; `paused` holds
- * deliveries (the runtime keeps them waiting, so connections back up instead of losing them);
- * `stopped` is final.
+ * A node as an actor. Lifecycle: `idle` (created, deliveries wait) → `running` (every batch
+ * goes to its sink) ⇄ `paused` (deliveries wait: connections back up instead of losing
+ * anything) → `completed` (its inputs ended, or a source finished) or `failed` (context.error);
+ * `stopped` when the engine or workflow stops it. The last three are final.
  *
  * @example
  * ```ts
@@ -40,7 +44,7 @@ export type NodeEvent =
  */
 export const nodeMachine = setup({
   types: {
-    context: {} as { readonly nodeId: string; readonly sink: BatchSink },
+    context: {} as { readonly nodeId: string; readonly sink: BatchSink; readonly error: string | null },
     events: {} as NodeEvent,
     input: {} as { nodeId: string; sink: BatchSink },
   },
@@ -48,22 +52,32 @@ export const nodeMachine = setup({
     ingestBatch: ({ context, event }) => {
       if (event.type === 'batch.ready') context.sink.ingest(event.batch);
     },
+    recordError: assign({ error: ({ event }) => (event.type === 'node.fail' ? event.error : null) }),
   },
 }).createMachine({
   id: 'node',
-  context: ({ input }) => ({ nodeId: input.nodeId, sink: input.sink }),
-  initial: 'running',
-  on: { 'node.stop': { target: '.stopped' } },
+  context: ({ input }) => ({ nodeId: input.nodeId, sink: input.sink, error: null }),
+  initial: 'idle',
+  on: {
+    'node.stop': { target: '.stopped' },
+    'node.fail': { target: '.failed', actions: 'recordError' },
+  },
   states: {
+    idle: {
+      on: { 'node.start': { target: 'running' } },
+    },
     running: {
       on: {
         'batch.ready': { actions: 'ingestBatch' },
         'node.pause': { target: 'paused' },
+        'node.complete': { target: 'completed' },
       },
     },
     paused: {
-      on: { 'node.resume': { target: 'running' } },
+      on: { 'node.resume': { target: 'running' }, 'node.complete': { target: 'completed' } },
     },
+    completed: { type: 'final' },
+    failed: { type: 'final' },
     stopped: { type: 'final' },
   },
 });

@@ -5,9 +5,13 @@ import { engineMachine, nodeMachine, widgetMachine, type Batch } from '../../src
 const batch: Batch = { connectionId: 'c', port: 'in', messages: [] };
 
 describe('node machine', () => {
-  it('hands batches to its sink while running, not while paused; stop is final', () => {
+  it('idle until started; hands batches to its sink while running, not while paused; stop is final', () => {
     const sink = { ingest: vi.fn() };
     const a = createActor(nodeMachine, { input: { nodeId: 'n', sink }, clock: new SimulatedClock() }).start();
+    expect(a.getSnapshot().value).toBe('idle');
+    a.send({ type: 'batch.ready', batch });
+    expect(sink.ingest).not.toHaveBeenCalled();
+    a.send({ type: 'node.start' });
     a.send({ type: 'batch.ready', batch });
     expect(sink.ingest).toHaveBeenCalledWith(batch);
     a.send({ type: 'node.pause' });
@@ -18,6 +22,20 @@ describe('node machine', () => {
     expect(a.getSnapshot().value).toBe('running');
     a.send({ type: 'node.stop' });
     expect(a.getSnapshot().status).toBe('done');
+  });
+
+  it('completes (final) from running or paused; fails from any state with the error kept', () => {
+    const sink = { ingest: vi.fn() };
+    const a = createActor(nodeMachine, { input: { nodeId: 'n', sink } }).start();
+    a.send({ type: 'node.start' });
+    a.send({ type: 'node.pause' });
+    a.send({ type: 'node.complete' });
+    expect(a.getSnapshot().value).toBe('completed');
+    expect(a.getSnapshot().status).toBe('done');
+    const b = createActor(nodeMachine, { input: { nodeId: 'm', sink } }).start();
+    b.send({ type: 'node.fail', error: 'source crashed' });
+    expect(b.getSnapshot().value).toBe('failed');
+    expect(b.getSnapshot().context.error).toBe('source crashed');
   });
 });
 
