@@ -34,3 +34,19 @@ export { widgetMachine, type WidgetActorRef, type WidgetEvent } from './machines
 export { engineMachine, type EngineActorRef, type EngineMachineEvent } from './machines/engine.machine.js';
 export { backoffDelay, failureRate, createBreakerState, type BreakerOptions, type BreakerState } from './machines/recovery.logic.js';
 export { LatencyHistogram } from './actors/histogram.js';
+export { WorkflowEngine, type WorkflowEngineOptions } from './actors/workflow/workflow-engine.js';
+export { WorkflowRun, type WorkflowStatus, type WorkflowNodeStatus, type WorkflowResult, type WorkflowMetrics } from './actors/workflow/run.js';
+export {
+  WorkflowValidationError,
+  type WorkflowDefinition,
+  type WorkflowNode,
+  type WorkflowEdge,
+  type WorkflowProblem,
+  type PortSpec,
+  type StandardSchemaV1,
+  type StandardResult,
+} from './actors/workflow/definition.js';
+export { NodeTypeRegistry, type NodeTypeDefinition, type NodeBehavior, type NodeContext, type Emitter } from './actors/workflow/node-types.js';
+export { BUILTIN_NODE_TYPES } from './actors/workflow/builtins.js';
+export { patternGenerator, seededRandom, DATA_PATTERNS, type DataPattern, type PatternOptions } from './actors/workflow/patterns.js';
+export { validateWorkflow } from './actors/workflow/validate.js';

@@ -30,7 +30,7 @@ export type ProcessFn = (batch: Batch, node: NodeHandle) => void | PromiseLike<v
  */
 export interface NodeOptions {
   process?: ProcessFn;
-  /** false: the node waits in `idle` (deliveries wait) until `start()`. Default true. @internal */
+  /** false: the node waits in `idle` (deliveries wait) until `start()`. Default true. */
   autoStart?: boolean;
 }
 
@@ -51,6 +51,8 @@ export interface NodeHandle {
   readonly batches$: Observable<Batch>;
   /** The output port `name` (created on first use); `emit` fans out to its connections. */
   output(name: string): OutputPort;
+  /** idle → running (only needed after `autoStart: false`). */
+  start(): void;
   /** Holds deliveries (connections back up) until `resume()`. */
   pause(): void;
   resume(): void;
@@ -204,7 +206,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
   }
 
   stop(): void {
-    this.actor.send({ type: 'node.stop' });
+    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'node.stop' });
     this.actor.stop();
     const parked = this.parked;
     this.parked = [];

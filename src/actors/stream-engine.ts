@@ -187,16 +187,36 @@ export class StreamEngine {
     return id;
   }
 
-  /** The connection `id`; throws `UNKNOWN_CONNECTION` if there is none. */
+  /**
+   * The connection `id`, or the one leaving output port `nodeId:port`; throws
+   * `UNKNOWN_CONNECTION` if there is none (or the port has several).
+   */
   getConnection(id: string): Connection {
-    const c = this.connections.get(id);
+    const c = this.connections.get(id) ?? this.byPort(id);
     if (!c) throw new NodeflowError('UNKNOWN_CONNECTION', `No connection ${JSON.stringify(id)} (known: ${this.connections.size})`, { connectionId: id });
     return c;
+  }
+
+  // `nodeId:port` names the one connection leaving that output port.
+  private byPort(ref: string): Connection | undefined {
+    const cut = ref.lastIndexOf(':');
+    if (cut <= 0 || ref.includes('->')) return undefined;
+    const port = this.nodes.get(ref.slice(0, cut))?.existingOutput(ref.slice(cut + 1));
+    if (!port || port.connections.length === 0) return undefined;
+    if (port.connections.length > 1) {
+      throw new NodeflowError('UNKNOWN_CONNECTION', `${ref} has ${port.connections.length} connections (${port.connections.map((c) => c.id).join(', ')}); name one by id`, { ref });
+    }
+    return port.connections[0];
   }
 
   /** True when a connection `id` exists (open or closing). */
   hasConnection(id: string): boolean {
     return this.connections.has(id);
+  }
+
+  /** True when `id` names a node or a widget of this engine. */
+  hasNodeOrWidget(id: string): boolean {
+    return this.nodes.has(id) || this.widgets.has(id);
   }
 
   /** Every live connection. */
@@ -223,8 +243,8 @@ export class StreamEngine {
     if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'node: id must be a non-empty string', { field: 'id' });
     if (this.widgets.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} is a widget, not a node`, { id });
     if (!this.nodes.has(id)) this.assertRunning();
-    rejectUnknownKeys(options, ['process']);
-    const n = this.nodeRuntime(id, false);
+    rejectUnknownKeys(options, ['process', 'autoStart']);
+    const n = this.nodeRuntime(id, false, options?.autoStart);
     n.auto = false; // asked for by name: the user owns it now
     if (options?.process !== undefined) {
       if (typeof options.process !== 'function') throw new ConfigError('process', 'a function (batch, node) => void | Promise<void>', options.process);
@@ -268,6 +288,12 @@ export class StreamEngine {
     this.assertUnlinked(id);
     w.stop();
     this.widgets.delete(id);
+  }
+
+  /** Publishes a dead letter found outside a connection (a message rejected at a port). @internal */
+  reportDeadLetter(letter: DeadLetter): void {
+    this.host.deadLetter(letter);
+    this.host.emit({ type: 'batch.deadLettered', connectionId: letter.connectionId, count: letter.messages.length, at: letter.at });
   }
 
   /** Shorthand for `engine.node(nodeId).output(port).emit(message)`. */
@@ -380,10 +406,10 @@ export class StreamEngine {
     this.links.clear();
   }
 
-  private nodeRuntime(id: string, auto: boolean): NodeRuntime {
+  private nodeRuntime(id: string, auto: boolean, autoStart?: boolean): NodeRuntime {
     let n = this.nodes.get(id);
     if (!n) {
-      n = new NodeRuntime(id, this.host);
+      n = new NodeRuntime(id, this.host, { autoStart });
       n.auto = auto;
       this.nodes.set(id, n);
     }
