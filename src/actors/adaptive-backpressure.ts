@@ -119,16 +119,26 @@ export class AdaptiveBackpressureHandler implements BackpressureHandler {
       const s = c.stats();
       const dropped = s.dropped.priority + s.dropped.overflow + s.dropped.timeout;
       let t = this.tracked.get(c.id);
+      const law = { ...this.law, maxBatchSize: { min: Math.min(this.law.maxBatchSize.min, c.config.bufferSize), max: Math.min(this.law.maxBatchSize.max, c.config.bufferSize) } };
       if (!t) {
+        // Adoption: the connection's own knobs, brought within the law's bounds, are its base.
         const k = c.knobs();
-        const base = { ...k, dropThreshold: Math.min(this.law.dropThreshold.max, Math.max(this.law.dropThreshold.min, k.dropThreshold)) };
-        this.tracked.set(c.id, { base, knobs: k, calm: 0, adjustments: 0, lastChange: null, last: { dropped, busyMs: s.busyMs, at: now } });
+        const clamp = (v: number, b: { min: number; max: number }) => Math.min(b.max, Math.max(b.min, v));
+        const base: Knobs = { maxBatchSize: clamp(k.maxBatchSize, law.maxBatchSize), batchTimeout: clamp(k.batchTimeout, law.batchTimeout), dropThreshold: clamp(k.dropThreshold, law.dropThreshold) };
+        const knobs = c.tune(base);
+        t = { base, knobs, calm: 0, adjustments: 0, lastChange: null, last: { dropped, busyMs: s.busyMs, at: now } };
+        this.tracked.set(c.id, t);
+        for (const knob of ['maxBatchSize', 'batchTimeout', 'dropThreshold'] as const) {
+          if (k[knob] === base[knob]) continue;
+          t.adjustments++;
+          t.lastChange = { knob, from: k[knob], to: base[knob], reason: "adopted: brought within the law's bounds", at: now };
+          ctx.emit({ type: 'handler.adjusted', connectionId: c.id, knob, from: k[knob], to: base[knob], reason: t.lastChange.reason, at: now });
+        }
         continue;
       }
       const elapsed = Math.max(1e-9, now - t.last.at);
       const signals = { utilization: s.bufferUtilization, dropped: dropped - t.last.dropped, busyRatio: Math.min(1, (s.busyMs - t.last.busyMs) / elapsed), loopDelayMs };
       t.last = { dropped, busyMs: s.busyMs, at: now };
-      const law = { ...this.law, maxBatchSize: { min: Math.min(this.law.maxBatchSize.min, c.config.bufferSize), max: Math.min(this.law.maxBatchSize.max, c.config.bufferSize) } };
       const r = decide(t.knobs, t.base, signals, law, t.calm);
       t.calm = r.calm;
       if (!r.change) continue;

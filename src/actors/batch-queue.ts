@@ -18,6 +18,8 @@ export class BatchQueue<T> {
   private tail: T[] | null = null;
   private tailFill: number;
   private count = 0;
+  /** Room held back for messages that left the queue but are still owned (the batch out). */
+  private reserved = 0;
 
   constructor(
     readonly capacity: number,
@@ -38,6 +40,11 @@ export class BatchQueue<T> {
     this.tailFill = n;
   }
 
+  /** Holds back `n` places of the capacity (0 releases them). */
+  reserve(n: number): void {
+    this.reserved = n;
+  }
+
   /** Messages held now. */
   get size(): number {
     return this.count;
@@ -45,7 +52,7 @@ export class BatchQueue<T> {
 
   /** Appends at the tail; false (nothing held) when full. */
   push(item: T): boolean {
-    if (this.count === this.capacity) return false;
+    if (this.count + this.reserved >= this.capacity) return false;
     // tailFill === batchSize also stands for "no tail chunk": one test on the hot path.
     if (this.tailFill === this.batchSize) this.newTail();
     this.tail![this.tailFill++] = item;

@@ -1,4 +1,4 @@
-import { createBreakerState, openDuration, recordFailure, recordSuccess, resetBreaker, type BreakerOptions, type BreakerState } from '../machines/recovery.logic.js';
+import { createBreakerState, openDuration, recordFailure, recordLateFailure, recordSuccess, resetBreaker, type BreakerOptions, type BreakerState } from '../machines/recovery.logic.js';
 
 /**
  * A connection's circuit breaker, runtime side: the outcome window (pure maths in
@@ -44,7 +44,7 @@ export class Breaker {
   failed(): number | null {
     const probe = this.blocked && this.probeEpoch === this.epoch;
     if (this.blocked && !probe) {
-      recordFailure(this.state, this.options()); // counted, but it is already open
+      recordLateFailure(this.state); // counted, but it is already open: no re-open, no backoff
       return null;
     }
     const openFor = probe ? openDuration(this.state, this.options()) : recordFailure(this.state, this.options());

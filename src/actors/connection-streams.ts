@@ -211,6 +211,7 @@ export class ConnectionStreams {
           return;
         }
         end();
+        this.holdExpired = false; // there was room after all: later writers may wait again
         resolve();
       };
       this.waiters.push(retry);
@@ -220,6 +221,9 @@ export class ConnectionStreams {
           if (settled) return;
           end();
           this.c.acceptAsTimedOut();
+          // Writes queued behind this one have waited at least as long: while the buffer stays
+          // full they time out at once instead of each waiting a full maxWaitTime in turn.
+          this.holdExpired = true;
           resolve();
         }, max);
       }

@@ -98,7 +98,7 @@ export class Connection {
     this.batchTimeout = config.batchTimeout;
     this.immediate = config.batchTimeout <= TIMER_SLACK_MS;
     this.highWater = Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize));
-    this.lowWater = Math.floor(config.lowWatermark * config.bufferSize);
+    this.lowWater = config.lowWatermark * config.bufferSize;
     this.edgeAt = this.immediate ? 1 : Math.min(this.maxBatch, this.highWater);
     this.streams = new ConnectionStreams(this);
     this.breaker = new Breaker(() => host.errorRecovery(config).breaker);
@@ -110,9 +110,9 @@ export class Connection {
       // ever made while the machine still reads circuitOpen.
       allowProbes: () => this.breaker.allowProbes(),
       halfOpenTimeout: () => host.errorRecovery(config).breaker.halfOpenTimeout,
-      // Called inside the machine's transition: only unblock here; close() pumps once the
-      // machine has settled in `closing`, so its `mailbox.drained` is not swallowed.
-      drain: () => this.breaker.close(),
+      // close() pumps once the machine has settled in `closing`, so `mailbox.drained` is not
+      // swallowed by a transition still in progress; nothing to do here.
+      drain: () => {},
       probeTimedOut: () => this.reopen(this.breaker.forceOpen()),
     };
     this.actor = createActor(connectionMachine, {
@@ -279,14 +279,20 @@ export class Connection {
   close(): Promise<void> {
     if (this.closePromise) return this.closePromise;
     if (this.finished) {
-      // A failed connection has nothing left to deliver: closing only unregisters it.
-      this.host.closed(this);
-      return (this.closePromise = Promise.resolve());
+      // A failed connection: wait for the batch still out (its outcome is counted), then
+      // unregister it.
+      if (this.held === null) {
+        this.host.closed(this);
+        return (this.closePromise = Promise.resolve());
+      }
+      return (this.closePromise = new Promise<void>((resolve) => (this.closeResolve = resolve)));
     }
     this.accepting = false;
     this.closing = true;
     this.closePromise = new Promise<void>((resolve) => (this.closeResolve = resolve));
     this.streams.closing();
+    // Open circuit: no attempt may reach the target, so what is left is dropped(circuitOpen).
+    if (this.breaker.blocked) this.discardAll('circuitOpen');
     this.actor.send({ type: 'connection.close' });
     this.pump();
     return this.closePromise;
@@ -295,7 +301,9 @@ export class Connection {
   /** Hard stop: whatever is still buffered or out is counted `dropped(shutdown)`. */
   dispose(): void {
     if (this.finished) {
+      this.discardAll('shutdown'); // a failed connection's batch still out, if any
       this.host.closed(this);
+      this.closeResolve?.();
       return;
     }
     this.accepting = false;
@@ -332,8 +340,9 @@ export class Connection {
   }
 
   private notAdmitted(admitted: Admit, countRefusal: boolean): OfferResult {
-    if (admitted === Admit.Dropped) {
-      this.accepted++; // accepted, then dropped by policy (already counted by reason)
+    if (admitted === Admit.DroppedOverflow || admitted === Admit.DroppedPriority) {
+      this.accepted++; // accepted, then dropped by policy: counted in this order for conservation
+      this.drop(admitted === Admit.DroppedPriority ? 'priority' : 'overflow', 1);
       return 'dropped';
     }
     if (admitted === Admit.Full) {
@@ -341,9 +350,14 @@ export class Connection {
       if (countRefusal) this.refused++;
       return 'full';
     }
-    // overflowStrategy 'fail': the connection fails, loudly.
+    // overflowStrategy 'fail': the connection fails, loudly. What is buffered is dropped; a batch
+    // already out keeps its outcome (delivered or dead-lettered) when it settles.
     this.accepting = false;
-    this.discardAll('overflow');
+    this.drop('overflow', this.mailbox.clear());
+    if (this.pressured) {
+      this.pressured = false;
+      this.streams.relief();
+    }
     this.finish('failed');
     throw new NodeflowError('CONNECTION_FAILED', `Connection ${this.id} failed: its buffer (${this.config.bufferSize}) overflowed and overflowStrategy is 'fail'`, {
       connectionId: this.id,
@@ -353,7 +367,7 @@ export class Connection {
 
   private onEdge(size: number): void {
     // dropBuffer can empty a pressured buffer without a batch being taken.
-    if (this.pressured && size <= this.lowWater) this.relieve();
+    if (this.pressured && this.isLow(size)) this.relieve();
     if (size === 1) {
       this.headSince = this.host.clock.now();
       if (!this.timerArmed && !this.immediate) this.arm(this.batchTimeout);
@@ -370,7 +384,7 @@ export class Connection {
 
   private discardAll(reason: DropReason): void {
     const left = this.mailbox.clear() + (this.held ? this.held.messages.length : 0);
-    this.held = null;
+    this.setHeld(null);
     this.awaiting = false;
     this.token++; // a late result of the batch that was out now counts for nothing
     this.drop(reason, left);
@@ -433,7 +447,7 @@ export class Connection {
           break;
         }
         if (!this.breaker.tryStart()) break;
-        this.held = this.takeBatch();
+        this.takeBatch();
         this.attemptHeld();
       }
     } finally {
@@ -446,11 +460,24 @@ export class Connection {
     return this.host.clock.now() - this.headSince >= this.batchTimeout - TIMER_SLACK_MS;
   }
 
-  private takeBatch(): Batch {
+  // The batch becomes `held` before any edge event fires, so inFlight counts it throughout.
+  private takeBatch(): void {
     const messages = this.mailbox.take();
-    if (this.pressured && this.mailbox.size <= this.lowWater) this.relieve();
+    this.setHeld({ connectionId: this.id, port: this.inputPort, messages });
+    if (this.pressured && this.isLow(this.mailbox.size)) this.relieve();
     this.streams.room();
-    return { connectionId: this.id, port: this.inputPort, messages };
+  }
+
+  // The batch out still belongs to the connection, so its room stays reserved: buffered plus
+  // in flight never exceeds bufferSize.
+  private setHeld(batch: Batch | null): void {
+    this.held = batch;
+    this.mailbox.queue.reserve(batch === null ? 0 : batch.messages.length);
+  }
+
+  /** Below the low watermark (or empty, so a watermark of 0 still relieves). */
+  private isLow(size: number): boolean {
+    return size < this.lowWater || size === 0;
   }
 
   private attemptHeld(): void {
@@ -491,17 +518,27 @@ export class Connection {
     this.attemptTimer = undefined;
     if (ok) this.onSuccess();
     else this.onFailure(error);
-    this.pump();
+    if (!this.finished) this.pump();
+    else if (this.held === null && this.closeResolve) {
+      // The failed connection's last batch settled: a pending close() can complete.
+      this.host.closed(this);
+      this.closeResolve();
+    }
+  }
+
+  // Control events after the machine reached a final state would only raise XState warnings.
+  private tell(event: Parameters<ConnectionActorRef['send']>[0]): void {
+    if (this.actor.getSnapshot().status === 'active') this.actor.send(event);
   }
 
   private onSuccess(): void {
     this.delivered += this.held!.messages.length;
     this.batches++;
-    this.held = null;
+    this.setHeld(null);
     const wasRetry = this.attempt > 0;
     this.attempt = 0;
-    if (this.breaker.succeeded()) this.actor.send({ type: 'breaker.probeSucceeded' });
-    else if (wasRetry && this.state === 'retrying') this.actor.send({ type: 'delivery.recovered' });
+    if (this.breaker.succeeded()) this.tell({ type: 'breaker.probeSucceeded' });
+    else if (wasRetry && this.state === 'retrying') this.tell({ type: 'delivery.recovered' });
   }
 
   private onFailure(error: unknown): void {
@@ -511,10 +548,11 @@ export class Connection {
     const now = this.host.clock.now();
     this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at: now });
     const rec = this.host.errorRecovery(this.config);
-    const exhausted = this.closing || attempt > rec.retryAttempts || !safeRetryable(rec, error);
-    const openFor = this.closing ? null : this.breaker.failed();
+    const ending = this.closing || this.finished;
+    const exhausted = ending || attempt > rec.retryAttempts || !safeRetryable(rec, error);
+    const openFor = ending ? null : this.breaker.failed();
     if (exhausted) {
-      this.held = null;
+      this.setHeld(null);
       this.attempt = 0;
       this.deadLettered += batch.messages.length;
       this.host.deadLetter({ connectionId: this.id, messages: batch.messages, error, attempts: attempt, at: now });
@@ -522,18 +560,20 @@ export class Connection {
     }
     if (openFor !== null) {
       this.reopen(openFor);
+    } else if (this.breaker.blocked) {
+      // A result from before the circuit opened: the batch waits to be the half-open probe.
     } else if (!exhausted) {
       this.retries++;
       const delay = rec.retryDelayFor(attempt);
       this.host.emit({ type: 'delivery.retry', connectionId: this.id, attempt, delay, at: now });
-      this.actor.send({ type: 'delivery.retry', attempt, delay });
+      this.tell({ type: 'delivery.retry', attempt, delay });
     } else if (this.state === 'retrying') {
-      this.actor.send({ type: 'delivery.deadLettered' });
+      this.tell({ type: 'delivery.deadLettered' });
     }
   }
 
   private reopen(openFor: number): void {
-    this.actor.send({ type: 'breaker.open', openFor });
+    this.tell({ type: 'breaker.open', openFor });
   }
 
   private redeliver(): void {

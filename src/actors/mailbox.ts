@@ -2,16 +2,18 @@ import type { OverflowStrategy, StreamConfig } from '../config.js';
 import type { StreamMessage } from '../message.js';
 import type { BackpressureHandler } from './backpressure.js';
 import { BatchQueue } from './batch-queue.js';
-import { pickVictim, rankOf } from './shedding.js';
+import { CRITICAL, pickVictim, rankOf } from './shedding.js';
 import type { DropReason } from './types.js';
 
 /**
- * What `admit` did with a message: buffered (`Ok`); dropped by policy and already counted
- * through onDrop (`Dropped`); not taken because the buffer is full and the strategy is
- * `backpressure` (`Full`) or `fail` (`Fail`).
+ * What `admit` did with a message: buffered (`Ok`); not buffered because a policy dropped it
+ * (`DroppedOverflow`, `DroppedPriority`: the caller counts it, after counting it accepted, so
+ * the conservation law holds when the drop event fires); not taken because the buffer is full
+ * and the strategy is `backpressure` or only critical messages could go (`Full`), or the
+ * strategy is `fail` (`Fail`).
  * @internal
  */
-export const Admit = { Ok: 0, Dropped: 1, Full: 2, Fail: 3 } as const;
+export const Admit = { Ok: 0, DroppedOverflow: 1, Full: 2, Fail: 3, DroppedPriority: 4 } as const;
 /** @internal */
 export type Admit = (typeof Admit)[keyof typeof Admit];
 
@@ -70,31 +72,14 @@ export class Mailbox {
 
   private admitSlow(m: StreamMessage): Admit {
     const q = this.queue;
-    if (q.size >= this.shedAt && this.shed(m)) return Admit.Dropped;
+    if (q.size >= this.shedAt) {
+      const shed = this.shed(m);
+      if (shed !== Admit.Ok) return shed;
+    }
     if (this.latest !== null) this.conflate(m);
     if (!q.push(m)) {
-      switch (this.strategy) {
-        case 'backpressure':
-          return Admit.Full;
-        case 'fail':
-          return Admit.Fail;
-        case 'dropNew':
-          this.onDrop('overflow', 1);
-          return Admit.Dropped;
-        case 'dropTail':
-          this.evicted(q.pop()!);
-          this.onDrop('overflow', 1);
-          break;
-        case 'dropBuffer': {
-          const all = q.drain();
-          for (const x of all) this.evicted(x);
-          this.onDrop('overflow', all.length);
-          break;
-        }
-        default: // dropHead, conflate
-          this.evicted(q.shift()!);
-          this.onDrop('overflow', 1);
-      }
+      const r = this.overflow(m);
+      if (r !== Admit.Ok) return r;
       q.push(m);
     }
     if (this.trackPriority) this.counts[rankOf(m.priority)]++;
@@ -103,6 +88,47 @@ export class Mailbox {
       if (key !== undefined) this.latest.set(key, m);
     }
     return Admit.Ok;
+  }
+
+  // The buffer is full: the strategy makes room (Ok) or says what happens to `m`. With a
+  // handler installed, critical messages are never the victims ("critical is never shed").
+  private overflow(m: StreamMessage): Admit {
+    const q = this.queue;
+    const strategy = this.strategy;
+    if (strategy === 'backpressure') return Admit.Full;
+    if (strategy === 'fail') return Admit.Fail;
+    const keepCritical = this.trackPriority;
+    const incomingCritical = keepCritical && rankOf(m.priority) === CRITICAL;
+    if (strategy === 'dropNew') return incomingCritical ? Admit.Full : Admit.DroppedOverflow;
+    if (strategy === 'dropBuffer') {
+      const all = q.drain();
+      const kept = keepCritical ? all.filter((x) => rankOf(x.priority) === CRITICAL) : [];
+      for (const x of all) if (!kept.includes(x)) this.evicted(x);
+      for (const x of kept) q.push(x);
+      this.onDrop('overflow', all.length - kept.length);
+      if (all.length > kept.length) return Admit.Ok;
+    } else {
+      // dropHead / conflate: the oldest; dropTail: the youngest (non-critical with a handler).
+      const i = this.findVictim(strategy === 'dropTail', keepCritical);
+      if (i >= 0) {
+        this.evicted(q.removeAt(i)!);
+        this.onDrop('overflow', 1);
+        return Admit.Ok;
+      }
+    }
+    // Nothing may be evicted (the room is all in flight, or only critical messages are left).
+    return incomingCritical || (keepCritical && q.size === 0) ? Admit.Full : Admit.DroppedOverflow;
+  }
+
+  private findVictim(youngest: boolean, keepCritical: boolean): number {
+    const q = this.queue;
+    if (!keepCritical) return q.size === 0 ? -1 : youngest ? q.size - 1 : 0;
+    if (youngest) {
+      for (let i = q.size - 1; i >= 0; i--) if (rankOf(q.at(i)!.priority) !== CRITICAL) return i;
+      return -1;
+    }
+    for (let i = 0; i < q.size; i++) if (rankOf(q.at(i)!.priority) !== CRITICAL) return i;
+    return -1;
   }
 
   /** The next batch (the head chunk), FIFO. */
@@ -129,18 +155,14 @@ export class Mailbox {
     }
   }
 
-  /** The handler sheds one message; true when that was the incoming one. */
-  private shed(incoming: StreamMessage): boolean {
+  /** The handler sheds one message: Ok (a buffered one went, or none may) or the incoming's fate. */
+  private shed(incoming: StreamMessage): Admit {
     const victim = pickVictim(this.queue, this.counts, rankOf(incoming.priority), this.priorityDrop);
-    if (victim === null) return false;
-    const reason: DropReason = this.priorityDrop ? 'priority' : 'overflow';
-    if (victim === -1) {
-      this.onDrop(reason, 1);
-      return true;
-    }
+    if (victim === null) return Admit.Ok;
+    if (victim === -1) return this.priorityDrop ? Admit.DroppedPriority : Admit.DroppedOverflow;
     this.evicted(victim === 0 ? this.queue.shift()! : this.queue.removeAt(victim)!);
-    this.onDrop(reason, 1);
-    return false;
+    this.onDrop(this.priorityDrop ? 'priority' : 'overflow', 1);
+    return Admit.Ok;
   }
 
   // Keeps only the newest message per key: the older one leaves, counted dropped(overflow).

@@ -165,7 +165,6 @@ export const connectionMachine = setup({
       after: { halfOpenTimeout: { actions: 'probeTimedOut' } },
       on: {
         'breaker.probeSucceeded': { target: 'settled' },
-        'delivery.retry': { target: 'retrying', actions: 'recordRetry' },
       },
     },
     // Transient: picks flowing or backpressured from the mailbox's current occupancy.

@@ -19,7 +19,8 @@ export function backoffDelay(
 ): number {
   const exp = Math.min(o.maxRetryDelay, o.retryDelay * 2 ** Math.max(0, k - 1));
   const uu = u >= 0 && u < 1 ? u : 0;
-  const d = exp * (1 + o.jitter * uu);
+  // The cap holds after jitter too ("never above the cap").
+  const d = Math.min(o.maxRetryDelay, exp * (1 + o.jitter * uu));
   return Number.isFinite(d) && d > 0 ? d : 0;
 }
 
@@ -98,6 +99,20 @@ function push(s: BreakerState, failed: 0 | 1): void {
  */
 export function failureRate(s: BreakerState, o: BreakerOptions): number {
   return s.windowCount < o.minimumThroughput ? 0 : s.windowFailures / s.windowCount;
+}
+
+/**
+ * Records a failure that arrived while the breaker was already open (a result from before the
+ * open): it counts in the window and the run, but never opens it again or advances the backoff.
+ *
+ * @example
+ * ```ts
+ * recordLateFailure(state);
+ * ```
+ */
+export function recordLateFailure(s: BreakerState): void {
+  s.consecutiveFailures++;
+  push(s, 1);
 }
 
 /**

@@ -113,11 +113,13 @@ describe('backpressure (flowing ⇄ backpressured)', () => {
     const t = controllable(engine);
     t.stall();
     const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
-    for (let i = 0; i < 25; i++) c.offer(msg(clock)); // 5 out, 20 buffered
+    // 5 out (their room stays reserved) + 15 buffered = bufferSize: the 21st is refused.
+    const outcomes = Array.from({ length: 25 }, () => c.offer(msg(clock)));
+    expect(outcomes.filter((o) => o === 'full')).toHaveLength(5);
     expect(c.offer(msg(clock))).toBe('full');
     expect(() => c.send(msg(clock))).toThrow(expect.objectContaining({ code: 'BUFFER_FULL' }));
     const s = c.stats();
-    expect(s).toMatchObject({ accepted: 25, buffered: 20, inFlight: 25, refused: 2 });
+    expect(s).toMatchObject({ accepted: 20, buffered: 15, inFlight: 20, refused: 7 });
     engine.dispose();
   });
 
@@ -314,7 +316,7 @@ describe('no producer waits forever (DefaultBackpressureHandler.maxWaitTime)', (
     t.stall();
     const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
     const w = c.writer;
-    for (let i = 0; i < 12; i++) c.offer(msg(clock)); // 2 out, 10 buffered: full and pressured
+    for (let i = 0; i < 12; i++) c.offer(msg(clock)); // 2 out + 8 buffered: full and pressured
     await tick();
     let ready = false;
     void w.ready.then(() => (ready = true));
@@ -324,8 +326,8 @@ describe('no producer waits forever (DefaultBackpressureHandler.maxWaitTime)', (
     clock.increment(1);
     await tick();
     expect(ready).toBe(true);
-    // Still pressured, so the next write is held again, but never past maxWaitTime: then the
-    // handler sheds the oldest normal message to take it (dropThreshold 1 = only when full).
+    // Still pressured: the next write is held again, but never past maxWaitTime; the buffer is
+    // still full then, so its message is dropped(timeout) without a second wait.
     let settled = false;
     void w.write(msg(clock)).then(() => (settled = true));
     await tick();
@@ -333,7 +335,7 @@ describe('no producer waits forever (DefaultBackpressureHandler.maxWaitTime)', (
     clock.increment(100);
     await tick();
     expect(settled).toBe(true);
-    expect(c.stats().dropped.priority).toBe(1);
+    expect(c.stats().dropped.timeout).toBe(1);
     const s = c.stats();
     expect(s.accepted).toBe(s.delivered + s.droppedTotal + s.deadLettered + s.inFlight);
     engine.dispose();

@@ -93,7 +93,7 @@ describe('fault injection', () => {
     let failures = 7;
     const s = await drive(() => {
       if (failures-- > 0) throw new Error('warming up');
-    }, { perMs: 3, ms: 200, recovery: new GracefulErrorRecovery({ retryAttempts: 3, retryDelay: 2, circuitBreaker: { consecutiveFailures: 3, resetTimeout: 10 } }) });
+    }, { perMs: 3, ms: 600, recovery: new GracefulErrorRecovery({ retryAttempts: 3, retryDelay: 2, circuitBreaker: { consecutiveFailures: 3, resetTimeout: 10 } }) });
     expect(s.delivered).toBeGreaterThan(0);
     expect(s.state).toBe('closed');
   });
