@@ -291,8 +291,9 @@ export class Connection {
     this.closing = true;
     this.closePromise = new Promise<void>((resolve) => (this.closeResolve = resolve));
     this.streams.closing();
-    // Open circuit: no attempt may reach the target, so what is left is dropped(circuitOpen).
-    if (this.breaker.blocked) this.discardAll('circuitOpen');
+    // Open circuit: no attempt may reach the target, so what is left is dropped(circuitOpen);
+    // a batch already out (from before the open) keeps its outcome when it settles.
+    if (this.breaker.blocked) this.discardAll('circuitOpen', true);
     this.actor.send({ type: 'connection.close' });
     this.pump();
     return this.closePromise;
@@ -382,11 +383,14 @@ export class Connection {
     this.host.emit({ type: 'message.dropped', connectionId: this.id, reason, count, at: this.host.clock.now() });
   }
 
-  private discardAll(reason: DropReason): void {
-    const left = this.mailbox.clear() + (this.held ? this.held.messages.length : 0);
-    this.setHeld(null);
-    this.awaiting = false;
-    this.token++; // a late result of the batch that was out now counts for nothing
+  private discardAll(reason: DropReason, keepAwaiting = false): void {
+    const keepHeld = keepAwaiting && this.awaiting;
+    const left = this.mailbox.clear() + (this.held && !keepHeld ? this.held.messages.length : 0);
+    if (!keepHeld) {
+      this.setHeld(null);
+      this.awaiting = false;
+      this.token++; // a late result of the batch that was out now counts for nothing
+    }
     this.drop(reason, left);
     // An empty buffer is not pressured; the machine is leaving for closed/failed anyway.
     if (this.pressured) {

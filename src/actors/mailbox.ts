@@ -173,6 +173,8 @@ export class Mailbox {
     if (key === undefined) return;
     const old = this.latest!.get(key);
     if (old === undefined) return;
+    // With a handler installed a critical message is never shed, not even by a newer value.
+    if (this.trackPriority && rankOf(old.priority) === CRITICAL) return;
     const i = this.queue.indexOf(old);
     if (i < 0) return;
     this.evicted(this.queue.removeAt(i)!);

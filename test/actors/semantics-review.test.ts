@@ -140,3 +140,32 @@ it('flows again only below the low watermark (hysteresis)', async () => {
   expect(bufferedAtRelief).toEqual([4]); // 4 < 0.5 x 10; at 5 it was still backpressured
   engine.dispose();
 });
+
+describe('regressions found by the model suite after the review fixes', () => {
+  it('closing with the circuit open lets the batch already out settle and counts it as it ends', async () => {
+    const { clock, engine } = simEngine({ bufferSize: 1, maxBatchSize: 1, batchTimeout: 0 });
+    let release: (() => void) | undefined;
+    let seen = 0;
+    engine.node('t', { process: () => new Promise<void>((r) => (release = () => ((seen = 1), r()))) });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    c.openCircuit();
+    const stopping = engine.stop();
+    release!();
+    await stopping;
+    expect(seen).toBe(1);
+    expect(c.stats()).toMatchObject({ delivered: 1, droppedTotal: 0, inFlight: 0 });
+  });
+
+  it('conflate never supersedes a critical message while a handler is installed', () => {
+    const { clock, engine } = simEngine({ bufferSize: 4, maxBatchSize: 4, overflowStrategy: 'conflate' });
+    engine.setBackpressureHandler(new DefaultBackpressureHandler({ dropThreshold: 1 }));
+    const got: unknown[] = [];
+    engine.node('t', { process: (b) => void got.push(...b.messages.map((m) => m.id)) });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    for (let i = 1; i <= 3; i++) c.offer({ ...msg(clock), id: i, key: 'same', priority: 'critical' });
+    c.flush();
+    expect(got).toEqual([1, 2, 3]);
+    engine.dispose();
+  });
+});
