@@ -245,7 +245,9 @@ export class WorkflowRun {
     const clock = this.engine.clock;
     let timer: unknown;
     const expired = new Promise<void>((r) => (timer = clock.setTimeout(r, options.timeout ?? 5000)));
-    await Promise.race([Promise.all([...this.open].map((id) => this.engine.removeConnection(id))), expired]);
+    // Closing one edge can end a node and close its outputs in turn: close what is still open.
+    const closing = [...this.open].map((id) => (this.engine.hasConnection(id) ? this.engine.removeConnection(id) : undefined));
+    await Promise.race([Promise.all(closing), expired]);
     clock.clearTimeout(timer);
     for (const id of [...this.open]) if (this.engine.hasConnection(id)) this.engine.getConnection(id).dispose();
     for (const n of this.nodes.values()) if (!n.ended) (n.ended = true), (n.stateOverride = 'stopped');
