@@ -5,6 +5,7 @@ import { measureLatency, type LatencyResult } from './latency.js';
 import { fmt, fmtMs, measureThroughput, ratio, table } from './lib.js';
 import { stalledConsumerHeap } from './memory.js';
 import { overload } from './overload.js';
+import { hopCosts, keepWorkflowSink, tenNode } from './workflow.js';
 import { keepSink, nodeflowPath, nodeflowWriter, rxjsChain, ringThreeHop, webStreamsWriter } from './throughput.js';
 
 const args = new Set(process.argv.slice(2));
@@ -89,7 +90,20 @@ async function main() {
   targets.push({ name: 'overload: drops = sent − delivered − in flight', value: ov.dropIdentityHolds ? 'exact' : 'off', goal: 'exact', met: ov.dropIdentityHolds });
   targets.push({ name: 'overload: heap bounded', value: `max ${fmt(ov.maxHeapMB, 1)} MB`, goal: 'bounded (< start + 64 MB)', met: ov.maxHeapMB < ov.startHeapMB + 64 });
 
-  log('\n## Targets (issues #2 and #3)');
+  log('\n## Workflows: per-hop cost, and a 10-node workflow (2 sources, 6 transforms, 2 sinks) at 1M msg/s aggregate');
+  const hop = await hopCosts(quick ? 3 : 7, quick ? 150 : 300, (s) => progress(`hop costs ${s}`));
+  progress('10-node workflow');
+  const ten = await tenNode(quick ? 2000 : 10_000);
+  log(
+    table(
+      ['bare connection hop', 'transform (map) hop', 'ratio', '10-node offered', 'delivered at sinks', 'msg/s', 'dropped', 'p50', 'p95', 'p99', 'max'],
+      [[`${fmt(hop.bareHopNs, 1)} ns`, `${fmt(hop.transformHopNs, 1)} ns`, `${hop.ratio.toFixed(2)}x`, fmt(ten.offered), fmt(ten.delivered), fmt(ten.throughput), fmt(ten.dropped), fmtMs(ten.latency.p50), fmtMs(ten.latency.p95), fmtMs(ten.latency.p99), fmtMs(ten.latency.max)]],
+    ),
+  );
+  targets.push({ name: '10-node workflow at 1M msg/s aggregate', value: `${fmt(ten.throughput)} msg/s, p99 ${fmtMs(ten.latency.p99)}`, goal: '>= 1M msg/s sustained', met: ten.throughput >= 0.97e6 && ten.dropped === 0 });
+  targets.push({ name: 'transform hop / bare connection hop', value: `${hop.ratio.toFixed(2)}x`, goal: '<= 1.5x', met: hop.ratio <= 1.5 });
+
+  log('\n## Targets (issues #2, #3 and #4)');
   log(table(['target', 'measured', 'goal', 'met'], targets.map((t) => [t.name, t.value, t.goal, t.met ? 'yes' : 'NO'])));
   const result = {
     version: 1,
@@ -102,8 +116,9 @@ async function main() {
     latency,
     memory,
     overload: ov,
+    workflow: { hop, tenNode: ten },
     targets,
-    sink: keepSink(),
+    sink: keepSink() + keepWorkflowSink(),
   };
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/latest.json', JSON.stringify(result, null, 2));
