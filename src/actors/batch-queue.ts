@@ -50,14 +50,13 @@ export class BatchQueue<T> {
     return this.count;
   }
 
-  /** Appends at the tail; false (nothing held) when full. */
-  push(item: T): boolean {
-    if (this.count + this.reserved >= this.capacity) return false;
+  /** Appends at the tail and returns the new size; 0 (nothing held) when full. */
+  push(item: T): number {
+    if (this.count + this.reserved >= this.capacity) return 0;
     // tailFill === batchSize also stands for "no tail chunk": one test on the hot path.
     if (this.tailFill === this.batchSize) this.newTail();
     this.tail![this.tailFill++] = item;
-    this.count++;
-    return true;
+    return ++this.count;
   }
 
   private newTail(): void {

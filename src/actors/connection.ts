@@ -53,6 +53,8 @@ export class Connection {
   /** Milliseconds spent in deliveries (sync and async): the consumer's busy time. */
   private busyMs = 0;
   private attemptStart = 0;
+  /** Time deliveries (two clock reads per batch) only while someone reads busyMs. */
+  private timing = false;
   private readonly streams: ConnectionStreams;
   private readonly breaker: Breaker;
   private state: ConnectionState = 'flowing';
@@ -177,10 +179,9 @@ export class Connection {
   /** Hot path after validation (fan-out validates once for every edge). @internal */
   accept(message: StreamMessage, countRefusal = true): OfferResult {
     if (!this.accepting) throw this.closedError();
-    const admitted = this.mailbox.admit(message);
-    if (admitted !== Admit.Ok) return this.notAdmitted(admitted, countRefusal);
+    const size = this.mailbox.admit(message);
+    if (size < 0) return this.notAdmitted(size as Admit, countRefusal);
     this.accepted++;
-    const size = this.mailbox.size;
     // One comparison on most messages: edgeAt is the smallest size at which anything happens.
     if (size === 1 || size >= this.edgeAt) this.onEdge(size);
     return this.pressured ? 'backpressured' : 'accepted';
@@ -270,7 +271,7 @@ export class Connection {
       retries: this.retries,
       backpressureEvents: this.backpressureEvents,
       bufferUtilization: this.mailbox.size / this.config.bufferSize,
-      busyMs: this.busyMs,
+      busyMs: this.busyMs, // measured while an adjusting handler is installed
       breaker: { consecutiveFailures: b.consecutiveFailures, windowAttempts: b.windowCount, windowFailures: b.windowFailures, reopens: b.reopens },
     };
   }
@@ -314,7 +315,10 @@ export class Connection {
 
   /** Re-reads the engine's backpressure handler (after setBackpressureHandler). @internal */
   refreshHandler(): void {
-    this.mailbox.setHandler(this.host.backpressureHandler(), this.config.bufferSize, this.dropThreshold);
+    const h = this.host.backpressureHandler();
+    this.mailbox.setHandler(h, this.config.bufferSize, this.dropThreshold);
+    // A handler that tunes from load (bind) reads the consumer's busy time.
+    this.timing = typeof h?.bind === 'function';
   }
 
   /** How long a held producer may wait, from the handler (undefined: as long as it takes). @internal */
@@ -489,11 +493,12 @@ export class Connection {
     const token = ++this.token;
     let result: void | PromiseLike<void>;
     const clock = this.host.clock;
-    this.attemptStart = clock.now();
+    const timing = this.timing;
+    if (timing) this.attemptStart = clock.now();
     try {
       result = this.inbox.deliver(batch);
     } catch (error) {
-      this.busyMs += clock.now() - this.attemptStart;
+      if (timing) this.busyMs += clock.now() - this.attemptStart;
       this.onFailure(error);
       return;
     }
@@ -509,7 +514,7 @@ export class Connection {
       );
       return;
     }
-    this.busyMs += clock.now() - this.attemptStart;
+    if (timing) this.busyMs += clock.now() - this.attemptStart;
     this.onSuccess();
   }
 
@@ -517,7 +522,7 @@ export class Connection {
   private settle(token: number, ok: boolean, error: unknown): void {
     if (token !== this.token || !this.awaiting) return;
     this.awaiting = false;
-    this.busyMs += this.host.clock.now() - this.attemptStart;
+    if (this.timing) this.busyMs += this.host.clock.now() - this.attemptStart;
     if (this.attemptTimer !== undefined) this.host.clock.clearTimeout(this.attemptTimer);
     this.attemptTimer = undefined;
     if (ok) this.onSuccess();

@@ -6,16 +6,18 @@ import { CRITICAL, pickVictim, rankOf } from './shedding.js';
 import type { DropReason } from './types.js';
 
 /**
- * What `admit` did with a message: buffered (`Ok`); not buffered because a policy dropped it
- * (`DroppedOverflow`, `DroppedPriority`: the caller counts it, after counting it accepted, so
- * the conservation law holds when the drop event fires); not taken because the buffer is full
- * and the strategy is `backpressure` or only critical messages could go (`Full`), or the
- * strategy is `fail` (`Fail`).
+ * What `admit` did with a message when it was not buffered (admit returns the new buffer size,
+ * >= 1, when it was): a policy dropped it (`DroppedOverflow`, `DroppedPriority`: the caller
+ * counts it, after counting it accepted, so the conservation law holds when the drop event
+ * fires); the buffer is full and the strategy is `backpressure` or only critical messages could
+ * go (`Full`); or the strategy is `fail` (`Fail`).
  * @internal
  */
-export const Admit = { Ok: 0, DroppedOverflow: 1, Full: 2, Fail: 3, DroppedPriority: 4 } as const;
+export const Admit = { DroppedOverflow: -1, Full: -2, Fail: -3, DroppedPriority: -4 } as const;
 /** @internal */
 export type Admit = (typeof Admit)[keyof typeof Admit];
+/** Room was made: go on with the push. */
+const OK = 0;
 
 /**
  * Admission to a connection's buffer: the backpressure handler's shedding (from its drop
@@ -63,23 +65,26 @@ export class Mailbox {
     if (this.trackPriority) for (let i = 0; i < this.queue.size; i++) this.counts[rankOf(this.queue.at(i)!.priority)]++;
   }
 
-  admit(m: StreamMessage): Admit {
-    const q = this.queue;
+  /** Buffers `m` and returns the new size (>= 1), or a negative {@link Admit} code. */
+  admit(m: StreamMessage): number {
     // The common case (no handler, no conflation, room left) is one push and one test.
-    if (this.plain && q.push(m)) return Admit.Ok;
+    if (this.plain) {
+      const size = this.queue.push(m);
+      if (size > 0) return size;
+    }
     return this.admitSlow(m);
   }
 
-  private admitSlow(m: StreamMessage): Admit {
+  private admitSlow(m: StreamMessage): number {
     const q = this.queue;
     if (q.size >= this.shedAt) {
       const shed = this.shed(m);
-      if (shed !== Admit.Ok) return shed;
+      if (shed !== OK) return shed;
     }
     if (this.latest !== null) this.conflate(m);
     if (!q.push(m)) {
       const r = this.overflow(m);
-      if (r !== Admit.Ok) return r;
+      if (r !== OK) return r;
       q.push(m);
     }
     if (this.trackPriority) this.counts[rankOf(m.priority)]++;
@@ -87,12 +92,12 @@ export class Mailbox {
       const key = this.keyOf(m);
       if (key !== undefined) this.latest.set(key, m);
     }
-    return Admit.Ok;
+    return q.size;
   }
 
   // The buffer is full: the strategy makes room (Ok) or says what happens to `m`. With a
   // handler installed, critical messages are never the victims ("critical is never shed").
-  private overflow(m: StreamMessage): Admit {
+  private overflow(m: StreamMessage): Admit | typeof OK {
     const q = this.queue;
     const strategy = this.strategy;
     if (strategy === 'backpressure') return Admit.Full;
@@ -106,14 +111,14 @@ export class Mailbox {
       for (const x of all) if (!kept.includes(x)) this.evicted(x);
       for (const x of kept) q.push(x);
       this.onDrop('overflow', all.length - kept.length);
-      if (all.length > kept.length) return Admit.Ok;
+      if (all.length > kept.length) return OK;
     } else {
       // dropHead / conflate: the oldest; dropTail: the youngest (non-critical with a handler).
       const i = this.findVictim(strategy === 'dropTail', keepCritical);
       if (i >= 0) {
         this.evicted(q.removeAt(i)!);
         this.onDrop('overflow', 1);
-        return Admit.Ok;
+        return OK;
       }
     }
     // Nothing may be evicted (the room is all in flight, or only critical messages are left).
@@ -155,14 +160,14 @@ export class Mailbox {
     }
   }
 
-  /** The handler sheds one message: Ok (a buffered one went, or none may) or the incoming's fate. */
-  private shed(incoming: StreamMessage): Admit {
+  /** The handler sheds one message: OK (a buffered one went, or none may) or the incoming's fate. */
+  private shed(incoming: StreamMessage): Admit | typeof OK {
     const victim = pickVictim(this.queue, this.counts, rankOf(incoming.priority), this.priorityDrop);
-    if (victim === null) return Admit.Ok;
+    if (victim === null) return OK;
     if (victim === -1) return this.priorityDrop ? Admit.DroppedPriority : Admit.DroppedOverflow;
     this.evicted(victim === 0 ? this.queue.shift()! : this.queue.removeAt(victim)!);
     this.onDrop(this.priorityDrop ? 'priority' : 'overflow', 1);
-    return Admit.Ok;
+    return OK;
   }
 
   // Keeps only the newest message per key: the older one leaves, counted dropped(overflow).
