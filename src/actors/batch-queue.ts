@@ -40,6 +40,11 @@ export class BatchQueue<T> {
     this.tailFill = n;
   }
 
+  /** True when a push would be refused now. */
+  get full(): boolean {
+    return this.count + this.reserved >= this.capacity;
+  }
+
   /** Holds back `n` places of the capacity (0 releases them). */
   reserve(n: number): void {
     this.reserved = n;

@@ -71,6 +71,8 @@ export class Connection {
   private timerArmed = false;
   private timer: unknown = undefined;
   private attemptTimer: unknown = undefined;
+  /** While closing the machine no longer runs retry timers: the runtime keeps this one. */
+  private closingRetry: unknown = undefined;
   private readonly sub: Subscription;
   private closeResolve: (() => void) | undefined;
   private closePromise: Promise<void> | undefined;
@@ -185,6 +187,14 @@ export class Connection {
     // One comparison on most messages: edgeAt is the smallest size at which anything happens.
     if (size === 1 || size >= this.edgeAt) this.onEdge(size);
     return this.pressured ? 'backpressured' : 'accepted';
+  }
+
+  /** Would this (valid) message be refused as full right now? Counts the refusal if so. @internal */
+  refuses(message: StreamMessage): boolean {
+    if (!this.accepting) return false; // accept() will throw the real error
+    if (!this.mailbox.refuses(message)) return false;
+    this.refused++;
+    return true;
   }
 
   /** Delivers buffered messages now instead of waiting for batchTimeout (end of a burst). */
@@ -440,7 +450,7 @@ export class Connection {
         if (this.held !== null) {
           // A batch kept for retry goes first: at once when closing (one last attempt), as the
           // probe in half-open, otherwise when its retry timer fires (redeliver).
-          if (this.awaiting) break;
+          if (this.awaiting || this.closingRetry !== undefined) break;
           if (!this.closing && (!this.breaker.blocked || !this.breaker.tryStart())) break;
           this.attemptHeld();
           continue;
@@ -557,9 +567,10 @@ export class Connection {
     const now = this.host.clock.now();
     this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at: now });
     const rec = this.host.errorRecovery(this.config);
-    const ending = this.closing || this.finished;
-    const exhausted = ending || attempt > rec.retryAttempts || !safeRetryable(rec, error);
-    const openFor = ending ? null : this.breaker.failed();
+    // A graceful close still honours retries (the stop timeout bounds it); a failed or disposed
+    // connection does not.
+    const exhausted = this.finished || attempt > rec.retryAttempts || !safeRetryable(rec, error);
+    const openFor = this.closing || this.finished ? null : this.breaker.failed();
     if (exhausted) {
       this.setHeld(null);
       this.attempt = 0;
@@ -575,7 +586,12 @@ export class Connection {
       this.retries++;
       const delay = rec.retryDelayFor(attempt);
       this.host.emit({ type: 'delivery.retry', connectionId: this.id, attempt, delay, at: now });
-      this.tell({ type: 'delivery.retry', attempt, delay });
+      if (this.closing) {
+        this.closingRetry = this.host.clock.setTimeout(() => {
+          this.closingRetry = undefined;
+          this.redeliver();
+        }, delay);
+      } else this.tell({ type: 'delivery.retry', attempt, delay });
     } else if (this.state === 'retrying') {
       this.tell({ type: 'delivery.deadLettered' });
     }
@@ -601,8 +617,10 @@ export class Connection {
     this.accepting = false;
     if (this.timerArmed) this.host.clock.clearTimeout(this.timer);
     if (this.attemptTimer !== undefined) this.host.clock.clearTimeout(this.attemptTimer);
+    if (this.closingRetry !== undefined) this.host.clock.clearTimeout(this.closingRetry);
     this.timerArmed = false;
     this.attemptTimer = undefined;
+    this.closingRetry = undefined;
     if (end === 'failed') this.actor.send({ type: 'connection.fail', reason: 'overflow' });
     else {
       // dispose() skips the drain, but the machine still walks closing → closed.

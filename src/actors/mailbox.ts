@@ -136,6 +136,38 @@ export class Mailbox {
     return -1;
   }
 
+  /**
+   * Would `admit(m)` refuse `m` now (Full)? The same decisions as admit, without side effects:
+   * a fan-out asks every connection first, so a message goes to all of them or to none.
+   */
+  refuses(m: StreamMessage): boolean {
+    const q = this.queue;
+    if (!q.full) return false;
+    const rank = rankOf(m.priority);
+    if (q.size >= this.shedAt && pickVictim(q, this.counts, rank, this.priorityDrop) !== null) return false;
+    if (this.latest !== null) {
+      const key = this.keyOf(m);
+      const old = key === undefined ? undefined : this.latest.get(key);
+      if (old !== undefined && !(this.trackPriority && rankOf(old.priority) === CRITICAL)) return false;
+    }
+    const keepCritical = this.trackPriority;
+    const incomingCritical = keepCritical && rank === CRITICAL;
+    switch (this.strategy) {
+      case 'backpressure':
+        return true;
+      case 'fail':
+        return false;
+      case 'dropNew':
+        return incomingCritical;
+      case 'dropBuffer':
+        if (q.size > 0 && (!keepCritical || this.counts[CRITICAL]! < q.size)) return false;
+        break;
+      default:
+        if (this.findVictim(this.strategy === 'dropTail', keepCritical) >= 0) return false;
+    }
+    return incomingCritical || (keepCritical && q.size === 0);
+  }
+
   /** The next batch (the head chunk), FIFO. */
   take(): StreamMessage[] {
     const batch = this.queue.take();

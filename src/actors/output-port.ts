@@ -26,8 +26,9 @@ export class OutputPort {
   ) {}
 
   /**
-   * Offers `message` to every connection of this port. Returns the worst outcome over the
-   * edges, or `'unrouted'` (counted on the node) when the port has no connection.
+   * Offers `message` to every connection of this port: all of them take it, or (`'full'`) none
+   * does. Returns the worst outcome over the edges, or `'unrouted'` (counted on the node) when
+   * the port has no connection.
    */
   emit(message: OutgoingMessage): OfferResult | 'unrouted' {
     assertMessage(message, false);
@@ -38,6 +39,11 @@ export class OutputPort {
       this.node.unrouted++;
       return 'unrouted';
     }
+    // All or nothing: if any edge would refuse it as full, no edge takes it, so a producer
+    // that offers it again never duplicates it on the others (the slowest edge backpressures).
+    let refused = false;
+    for (let i = 0; i < cs.length; i++) if (cs[i]!.refuses(m)) refused = true;
+    if (refused) return 'full';
     let worst: OfferResult = 'accepted';
     for (let i = 0; i < cs.length; i++) {
       const r = cs[i]!.accept(m);

@@ -19,6 +19,7 @@ function checks(c: Config, rules: Record<string, (v: unknown) => string | null>)
 }
 const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? null : 'must be a finite number > 0');
 const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? null : 'must be an integer >= 0');
+const atLeastOne = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? null : 'must be an integer >= 1');
 const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? null : 'must be a finite number');
 const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? null : 'must be a non-empty string');
 const oneOf = (xs: readonly string[]) => (v: unknown) => (typeof v === 'string' && xs.includes(v) ? null : `must be one of ${xs.join(', ')}`);
@@ -60,13 +61,17 @@ const map: NodeTypeDefinition = {
     const get = pick(c.field as string | undefined);
     const out = ctx.output('out');
     return {
+      // Two passes: if fn throws, nothing was emitted, so the retried batch duplicates nothing.
       process(batch) {
-        for (const m of batch.messages) {
-          let v = get(m);
+        const ms = batch.messages;
+        const values = new Array<unknown>(ms.length);
+        for (let i = 0; i < ms.length; i++) {
+          let v = get(ms[i]!);
           if (f) v = f(v);
           if (scale !== undefined || offset !== undefined) v = (v as number) * (scale ?? 1) + (offset ?? 0);
-          out(v, m);
+          values[i] = v;
         }
+        for (let i = 0; i < ms.length; i++) out(values[i], ms[i]);
       },
     };
   },
@@ -78,7 +83,10 @@ const filter: NodeTypeDefinition = {
   kind: 'transform',
   inputs: { in: { type: 'any' } },
   outputs: { out: { type: 'any' } },
-  validateConfig: (c) => checks(c, { fn: text, min: finite, max: finite, field: text }),
+  validateConfig: (c) => [
+    ...checks(c, { fn: text, min: finite, max: finite, field: text }),
+    ...(typeof c.min === 'number' && typeof c.max === 'number' && c.min > c.max ? [`min (${c.min}) must not exceed max (${c.max})`] : []),
+  ],
   create(ctx) {
     const c = ctx.config;
     const f = typeof c.fn === 'string' ? ctx.fn(c.fn) : undefined;
@@ -88,12 +96,14 @@ const filter: NodeTypeDefinition = {
     const out = ctx.output('out');
     return {
       process(batch) {
+        const pass: StreamMessage[] = [];
         for (const m of batch.messages) {
           const v = get(m);
           if (f && !f(v)) continue;
           if (typeof v === 'number' ? v < min || v > max : min !== -Infinity || max !== Infinity) continue;
-          out(m.data, m);
+          pass.push(m);
         }
+        for (const m of pass) out(m.data, m); // after every predicate ran: a throw emits nothing
       },
     };
   },
@@ -106,7 +116,7 @@ const aggregate: NodeTypeDefinition = {
   kind: 'transform',
   inputs: { in: { type: 'number' } },
   outputs: { out: { type: 'number' } },
-  validateConfig: (c) => checks(c, { window: (v) => (count(v) ?? (v === 0 ? 'must be >= 1' : null)), op: oneOf(OPS), scan: (v) => (typeof v === 'boolean' ? null : 'must be a boolean') }),
+  validateConfig: (c) => checks(c, { window: atLeastOne, op: oneOf(OPS), scan: (v) => (typeof v === 'boolean' ? null : 'must be a boolean') }),
   create(ctx) {
     const c = ctx.config;
     const size = num(c, 'window') ?? 10;
@@ -215,7 +225,7 @@ const log: NodeTypeDefinition = {
   description: 'Logs one line per `every` messages (default 1000) through `console.log`, prefixed with the node id.',
   kind: 'sink',
   inputs: { in: { type: 'any' } },
-  validateConfig: (c) => checks(c, { every: (v) => (count(v) ?? (v === 0 ? 'must be >= 1' : null)) }),
+  validateConfig: (c) => checks(c, { every: atLeastOne }),
   create(ctx) {
     const every = num(ctx.config, 'every') ?? 1000;
     let seen = 0;

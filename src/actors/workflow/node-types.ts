@@ -111,6 +111,14 @@ export class NodeTypeRegistry {
     if (!def || typeof def.type !== 'string' || def.type.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'registerNodeType: type must be a non-empty string', { field: 'type' });
     if (typeof def.create !== 'function') throw new NodeflowError('INVALID_ARGUMENT', `registerNodeType(${def.type}): create must be a function (ctx) => behaviour`, { field: 'create' });
     if (this.types.has(def.type)) throw new NodeflowError('DUPLICATE_ID', `Node type ${def.type} is already registered`, { type: def.type });
+    for (const [side, ports] of [['inputs', def.inputs], ['outputs', def.outputs]] as const) {
+      for (const [name, spec] of Object.entries(ports ?? {})) {
+        const schema = spec?.schema as { '~standard'?: { validate?: unknown } } | undefined;
+        if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
+          throw new NodeflowError('INVALID_ARGUMENT', `registerNodeType(${def.type}): ${side}.${name}.schema is not a Standard Schema (no ['~standard'].validate function)`, { type: def.type, port: name });
+        }
+      }
+    }
     this.types.set(def.type, def);
   }
 

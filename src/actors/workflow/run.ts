@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
+import { BehaviorSubject, defer, of, type Observable, type Subscription } from 'rxjs';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
 import type { NodeRuntime } from '../node.js';
@@ -28,6 +28,8 @@ export interface WorkflowNodeStatus {
   /** Failed delivery attempts into this node. */
   readonly errors: number;
   readonly lastError?: string;
+  /** Messages still waiting to be emitted when the run stopped (counted, never silently lost). */
+  readonly discarded?: number;
 }
 
 /**
@@ -87,6 +89,12 @@ interface RunNode {
   rejected: number;
   errors: number;
   lastError?: string;
+  readonly source: boolean;
+  /** Messages an output refused as full, in order: delivered before the batch counts as done. */
+  outbox: Array<{ emit: (m: StreamMessage) => string; message: StreamMessage }>;
+  draining?: Promise<void>;
+  /** Left in an outbox when the run stopped: counted, not lost silently. */
+  discarded: number;
 }
 
 /**
@@ -107,7 +115,7 @@ export class WorkflowRun {
   readonly done: Promise<WorkflowResult>;
   private readonly statusSubject: BehaviorSubject<WorkflowStatus>;
   private readonly nodes = new Map<string, RunNode>();
-  private readonly edges = new Map<string, { connectionId: string; source: string; target: string }>();
+  private readonly edges = new Map<string, { connectionId: string; source: string; sourcePort: string; target: string }>();
   private readonly open = new Set<string>();
   private readonly finalStats = new Map<string, ConnectionStats>();
   private readonly sub: Subscription;
@@ -125,13 +133,16 @@ export class WorkflowRun {
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.statusSubject = new BehaviorSubject<WorkflowStatus>({ state: 'running', nodes: {} });
-    this.status$ = this.statusSubject.asObservable();
+    // A late subscriber (after done) still gets the final status, then completion.
+    this.status$ = defer(() => (this.finished ? of(this.statusSubject.value) : this.statusSubject.asObservable()));
     this.sub = engine.events$.subscribe((e) => this.onEngineEvent(e));
     const created: Array<() => void> = [];
     try {
       for (const spec of def.nodes) {
         const type = types(spec.type);
-        const n: RunNode = { id: spec.id, type, config: spec.config ?? {}, behavior: {}, incoming: new Set(), outgoing: [], ended: false, received: 0, emitted: 0, rejected: 0, errors: 0 };
+        // A type that declares no inputs is a source even without kind: 'source'.
+        const source = type.kind === 'source' || (type.kind === undefined && Object.keys(type.inputs ?? {}).length === 0);
+        const n: RunNode = { id: spec.id, type, config: spec.config ?? {}, behavior: {}, incoming: new Set(), outgoing: [], ended: false, received: 0, emitted: 0, rejected: 0, errors: 0, source, outbox: [], discarded: 0 };
         this.nodes.set(spec.id, n);
         if (type.widget) {
           n.widget = engine.createWidget(spec.id, { bufferSize: type.widget.bufferSize?.(n.config) });
@@ -140,13 +151,22 @@ export class WorkflowRun {
         }
         n.handle = engine.node(spec.id, { process: (batch) => this.deliver(n, batch), autoStart: false }) as NodeRuntime;
         created.push(() => engine.removeNode(spec.id));
-        n.behavior = type.create(this.context(n, fns));
+        let behavior: unknown;
+        try {
+          behavior = type.create(this.context(n, fns));
+        } catch (error) {
+          throw new NodeflowError('INVALID_ARGUMENT', `node ${spec.id} (${spec.type}): create() threw: ${error instanceof Error ? error.message : String(error)}`, { nodeId: spec.id, cause: error });
+        }
+        if (behavior === null || typeof behavior !== 'object') {
+          throw new NodeflowError('INVALID_ARGUMENT', `node ${spec.id} (${spec.type}): create() must return a behaviour object, got ${behavior === null ? 'null' : typeof behavior}`, { nodeId: spec.id });
+        }
+        n.behavior = behavior as NodeBehavior;
       }
       for (const e of def.edges) {
         const connectionId = engine.createConnection(e.source, e.target, e.sourcePort, e.targetPort, { ...def.config, ...e.config });
         created.unshift(() => engine.getConnection(connectionId).dispose());
         const edgeId = e.id ?? `${e.source}.${e.sourcePort}->${e.target}.${e.targetPort}`;
-        this.edges.set(edgeId, { connectionId, source: e.source, target: e.target });
+        this.edges.set(edgeId, { connectionId, source: e.source, sourcePort: e.sourcePort, target: e.target });
         this.open.add(connectionId);
         this.nodes.get(e.source)!.outgoing.push(connectionId);
         this.nodes.get(e.target)!.incoming.add(connectionId);
@@ -163,16 +183,17 @@ export class WorkflowRun {
   start(): void {
     for (const n of this.nodes.values()) n.handle?.start();
     for (const n of this.nodes.values()) {
-      if (n.type.kind !== 'source' && n.incoming.size === 0) this.end(n); // nothing can ever arrive
-    }
-    for (const n of this.nodes.values()) {
       try {
         void Promise.resolve(n.behavior.start?.()).catch((error: unknown) => this.failNode(n, error));
       } catch (error) {
         this.failNode(n, error);
       }
     }
+    for (const n of this.nodes.values()) {
+      if (!n.source && n.incoming.size === 0) this.end(n); // nothing can ever arrive
+    }
     this.publish();
+    this.maybeFinish(); // an empty workflow is done at once
   }
 
   /** The current status (also what status$ last emitted). */
@@ -184,6 +205,9 @@ export class WorkflowRun {
   connectionId(ref: string): string {
     const e = this.edges.get(ref);
     if (e) return e.connectionId;
+    const matches = [...this.edges.values()].filter((x) => `${x.source}:${x.sourcePort}` === ref);
+    if (matches.length === 1) return matches[0]!.connectionId;
+    if (matches.length > 1) throw new NodeflowError('UNKNOWN_CONNECTION', `${ref} has ${matches.length} edges (${matches.map((x) => x.connectionId).join(', ')}); name one by edge id`, { ref });
     return this.engine.getConnection(ref).id;
   }
 
@@ -215,7 +239,7 @@ export class WorkflowRun {
     if (this.state !== 'running') return;
     for (const n of this.nodes.values()) {
       if (n.ended) continue;
-      n.behavior.pause?.();
+      this.hook(n, 'pause');
       n.handle?.pause();
     }
     this.state = 'paused';
@@ -228,7 +252,7 @@ export class WorkflowRun {
     for (const n of this.nodes.values()) {
       if (n.ended) continue;
       n.handle?.resume();
-      n.behavior.resume?.();
+      this.hook(n, 'resume');
     }
     this.publish();
   }
@@ -241,7 +265,7 @@ export class WorkflowRun {
     if (this.finished) return this.done;
     if (this.state === 'paused') this.resume();
     this.state = 'stopped';
-    for (const n of this.nodes.values()) n.behavior.stop?.();
+    for (const n of this.nodes.values()) this.hook(n, 'stop');
     const clock = this.engine.clock;
     let timer: unknown;
     const expired = new Promise<void>((r) => (timer = clock.setTimeout(r, options.timeout ?? 5000)));
@@ -250,7 +274,11 @@ export class WorkflowRun {
     await Promise.race([Promise.all(closing), expired]);
     clock.clearTimeout(timer);
     for (const id of [...this.open]) if (this.engine.hasConnection(id)) this.engine.getConnection(id).dispose();
-    for (const n of this.nodes.values()) if (!n.ended) (n.ended = true), (n.stateOverride = 'stopped');
+    for (const n of this.nodes.values()) {
+      if (!n.ended) (n.ended = true), (n.stateOverride = 'stopped');
+      n.discarded += n.outbox.length; // refused messages that never got out: counted
+      n.outbox = [];
+    }
     this.finish('stopped');
     return this.done;
   }
@@ -263,11 +291,26 @@ export class WorkflowRun {
       config: n.config,
       clock,
       output: (port) => {
+        if (n.type.outputs && !(port in n.type.outputs)) {
+          throw new NodeflowError('INVALID_ARGUMENT', `node ${n.id} (${n.type.type}) has no output port '${port}' (outputs: ${Object.keys(n.type.outputs).join(', ') || 'none'})`, { nodeId: n.id, port });
+        }
         const out = n.handle!.output(port);
+        const emit = (m: StreamMessage) => out.emit(m);
         const id = n.id;
         return (data, origin, timestamp) => {
-          n.emitted++;
-          return out.emit({ id: ++seq, timestamp: timestamp ?? origin?.timestamp ?? clock.now(), sourceNodeId: id, port, data });
+          const m: StreamMessage = { id: ++seq, timestamp: timestamp ?? origin?.timestamp ?? clock.now(), sourceNodeId: id, targetNodeId: '', port, data };
+          // Behind refused messages, or refused now: a transform keeps it in order in its
+          // outbox, and its delivery completes only once the outbox has gone out (backpressure
+          // travels upstream). A source's driver keeps and re-offers its own.
+          if (n.outbox.length > 0 && !n.source) {
+            n.outbox.push({ emit, message: m });
+            return 'full';
+          }
+          const r = out.emit(m);
+          if (r === 'full') {
+            if (!n.source) n.outbox.push({ emit, message: m });
+          } else if (r !== 'unrouted') n.emitted++;
+          return r;
         };
       },
       fn: fns,
@@ -300,22 +343,69 @@ export class WorkflowRun {
   }
 
   private run(n: RunNode, batch: Batch): void | PromiseLike<void> {
-    n.received += batch.messages.length;
     const b = n.behavior;
-    if (b.process) return b.process(batch);
-    if (b.onMessage) for (const m of batch.messages) b.onMessage(m, batch.port);
+    const count = batch.messages.length;
+    let r: void | PromiseLike<void> = undefined;
+    if (b.process) r = b.process(batch);
+    else if (b.onMessage) for (const m of batch.messages) b.onMessage(m, batch.port);
+    if (r != null && typeof r.then === 'function') {
+      return Promise.resolve(r).then(() => {
+        n.received += count;
+        return this.drain(n);
+      });
+    }
+    n.received += count;
+    return n.outbox.length > 0 ? this.drain(n) : undefined;
+  }
+
+  // Offers the outbox again until it is empty, waiting 1 ms between tries (on the engine clock).
+  private drain(n: RunNode): Promise<void> | undefined {
+    if (n.outbox.length === 0) return undefined;
+    if (n.draining) return n.draining;
+    const clock = this.engine.clock;
+    n.draining = new Promise<void>((resolve, reject) => {
+      const step = () => {
+        try {
+          while (n.outbox.length > 0) {
+            const head = n.outbox[0]!;
+            const r = head.emit(head.message);
+            if (r === 'full') {
+              clock.setTimeout(step, 1);
+              return;
+            }
+            n.outbox.shift();
+            if (r !== 'unrouted') n.emitted++;
+          }
+        } catch (error) {
+          n.draining = undefined;
+          n.discarded += n.outbox.length;
+          n.outbox = [];
+          reject(error);
+          return;
+        }
+        n.draining = undefined;
+        resolve();
+      };
+      step();
+    });
+    return n.draining;
+  }
+
+  private hook(n: RunNode, name: 'complete' | 'stop' | 'pause' | 'resume'): void {
+    try {
+      n.behavior[name]?.();
+    } catch (error) {
+      n.lastError = `${name}(): ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   // End-of-stream: flush, close the outputs (they drain, then their targets end in turn).
   private end(n: RunNode): void {
     if (n.ended) return;
     n.ended = true;
-    try {
-      n.behavior.complete?.();
-    } catch (error) {
-      n.lastError = error instanceof Error ? error.message : String(error);
-    }
-    n.behavior.stop?.();
+    if (this.state === 'stopped') n.stateOverride = 'stopped';
+    this.hook(n, 'complete');
+    this.hook(n, 'stop');
     n.handle?.complete();
     for (const id of n.outgoing) if (this.engine.hasConnection(id)) void this.engine.removeConnection(id);
     this.publish();
@@ -326,7 +416,7 @@ export class WorkflowRun {
     if (n.ended) return;
     n.ended = true;
     n.lastError = error instanceof Error ? error.message : String(error);
-    n.behavior.stop?.();
+    this.hook(n, 'stop');
     n.handle?.fail(error);
     for (const id of n.outgoing) if (this.engine.hasConnection(id)) void this.engine.removeConnection(id);
     this.publish();
@@ -339,7 +429,7 @@ export class WorkflowRun {
       this.open.delete(e.connectionId);
       for (const n of this.nodes.values()) {
         if (!n.incoming.delete(e.connectionId)) continue;
-        if (n.incoming.size === 0 && n.type.kind !== 'source') this.end(n);
+        if (n.incoming.size === 0 && !n.source) this.end(n);
       }
       this.maybeFinish();
     } else if (e.type === 'delivery.failed') {
@@ -385,7 +475,15 @@ export class WorkflowRun {
     const out: Record<string, WorkflowNodeStatus> = {};
     for (const n of this.nodes.values()) {
       const state = n.stateOverride ?? (n.widget ? (n.ended ? 'completed' : 'running') : n.handle?.state ?? 'idle');
-      out[n.id] = { state, received: n.widget ? n.widget.metrics().messageCount : n.received, emitted: n.emitted, rejected: n.rejected, errors: n.errors, ...(n.lastError ? { lastError: n.lastError } : {}) };
+      out[n.id] = {
+        state,
+        received: n.widget ? n.widget.metrics().messageCount : n.received,
+        emitted: n.emitted,
+        rejected: n.rejected,
+        errors: n.errors,
+        ...(n.lastError ? { lastError: n.lastError } : {}),
+        ...(n.discarded ? { discarded: n.discarded } : {}),
+      };
     }
     return out;
   }

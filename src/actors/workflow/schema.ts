@@ -26,16 +26,26 @@ function issueText(r: StandardResult<unknown>): string {
  */
 export function checkPort(schema: StandardSchemaV1, batch: Batch, portName: string): PortCheck | Promise<PortCheck> {
   const validate = schema['~standard'].validate;
-  const results = batch.messages.map((m) => validate(m.data));
+  // A validator that throws fails that message only, as an issue.
+  const results = batch.messages.map((m) => {
+    try {
+      return validate(m.data);
+    } catch (error) {
+      return { issues: [{ message: `validator threw: ${error instanceof Error ? error.message : String(error)}` }] };
+    }
+  });
   const sort = (rs: StandardResult<unknown>[]): PortCheck => {
     const out: PortCheck = { valid: [], invalid: [] };
     rs.forEach((r, i) => {
       const m = batch.messages[i]!;
       if (r.issues) out.invalid.push({ message: m, error: new NodeflowError('INVALID_MESSAGE', `Port ${portName} rejected message ${String(m.id)}: ${issueText(r)}`, { port: portName, messageId: m.id }) });
-      else out.valid.push(m);
+      // The schema's output is what the node sees (zod transforms, defaults, coercions).
+      else out.valid.push(Object.is(r.value, m.data) ? m : { ...m, data: r.value });
     });
     return out;
   };
-  if (results.some((r) => r instanceof Promise)) return Promise.all(results).then(sort);
+  if (results.some((r) => r instanceof Promise)) {
+    return Promise.all(results.map((r) => Promise.resolve(r).catch((error: unknown) => ({ issues: [{ message: `validator threw: ${error instanceof Error ? error.message : String(error)}` }] })))).then(sort);
+  }
   return sort(results as StandardResult<unknown>[]);
 }

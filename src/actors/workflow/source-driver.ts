@@ -58,7 +58,9 @@ export function driveSource(ctx: NodeContext, port: string, schedule: SourceSche
       return;
     }
     if (i >= count) return finish();
-    const wait = interval ? Math.min(MAX_TICK_MS, Math.max(0, t0 + i * interval - clock.now())) : 0;
+    // At least 1 ms between turns (what Node's setTimeout(0) gives anyway): a blocked source
+    // polls instead of spinning, and simulated clocks move on.
+    const wait = interval ? Math.min(MAX_TICK_MS, Math.max(1, t0 + i * interval - clock.now())) : 1;
     timer = clock.setTimeout(tick, wait);
   };
   return {

@@ -23,9 +23,13 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
   if (!isObj(def) || !Array.isArray(def.nodes) || !Array.isArray(def.edges)) {
     return [{ code: 'INVALID_DEFINITION', path: 'definition', message: 'a workflow is { nodes: [...], edges: [...], config? }' }];
   }
+  if (def.id !== undefined && !str(def.id)) add({ code: 'INVALID_DEFINITION', path: 'id', message: 'the workflow id must be a non-empty string' });
+  // Edges start from the engine's config, then the workflow's, then their own.
+  let base = engine ? engine.config : validateStreamConfig({});
   if (def.config !== undefined) {
     try {
-      validateStreamConfig(def.config);
+      if (!isObj(def.config)) throw new Error('must be an object of StreamConfig fields');
+      base = validateStreamConfig(def.config as Partial<StreamConfig>, base);
     } catch (e) {
       add({ code: 'INVALID_DEFINITION', path: 'config', message: `workflow config: ${(e as Error).message}` });
     }
@@ -36,13 +40,18 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
     if (!isObj(n) || !str(n.id) || !str(n.type)) return add({ code: 'INVALID_DEFINITION', path, message: `${path} must be { id: string, type: string, config? }` });
     if (nodes.has(n.id)) return add({ code: 'DUPLICATE_NODE_ID', path, nodeId: n.id, message: `node ${n.id}: id already used by nodes[${nodes.get(n.id)!.index}]` });
     nodes.set(n.id, { type: n.type, index: i });
-    if (engine && engine.hasNodeOrWidget(n.id)) add({ code: 'NODE_ID_IN_USE', path, nodeId: n.id, message: `node ${n.id}: the stream engine already has a node or widget with this id` });
+    if (engine && engine.hasNodeOrWidget(n.id)) add({ code: 'NODE_ID_IN_USE', path, nodeId: n.id, message: `node ${n.id}: the stream engine already has a node or widget with this id (a finished run keeps its widgets until run.release())` });
     const type = registry.get(n.type);
     if (!type) return add({ code: 'UNKNOWN_NODE_TYPE', path, nodeId: n.id, message: `node ${n.id}: unknown type '${n.type}' (known: ${registry.list().map((t) => t.type).join(', ')})` });
     if (n.config !== undefined && !isObj(n.config)) return add({ code: 'INVALID_NODE_CONFIG', path: `${path}.config`, nodeId: n.id, message: `node ${n.id}: config must be an object` });
     for (const message of type.validateConfig?.(n.config ?? {}) ?? []) add({ code: 'INVALID_NODE_CONFIG', path: `${path}.config`, nodeId: n.id, message: `node ${n.id} (${n.type}): ${message}` });
   });
   const edgeIds = new Map<string, number>();
+  // Every edge's id, explicit or default (source.port->target.port), must be unique.
+  def.edges.forEach((e, i) => {
+    if (!isObj(e) || e.id !== undefined) return;
+    edgeIds.set(`${String(e.source)}.${String(e.sourcePort)}->${String(e.target)}.${String(e.targetPort)}`, i);
+  });
   const tuples = new Map<string, number>();
   const graph = new Map<string, string[]>();
   def.edges.forEach((e, i) => {
@@ -62,7 +71,7 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
     tuples.set(key, i);
     if (e.config !== undefined) {
       try {
-        validateStreamConfig(e.config as Partial<StreamConfig>, validateStreamConfig((isObj(def.config) ? def.config : {}) as Partial<StreamConfig>));
+        validateStreamConfig(e.config as Partial<StreamConfig>, base);
       } catch (err) {
         add({ code: 'INVALID_EDGE_CONFIG', path: `${path}.config`, edgeId, message: `edge ${edgeId}: ${(err as Error).message}` });
       }
