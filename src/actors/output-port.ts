@@ -32,8 +32,12 @@ export class OutputPort {
    */
   emit(message: OutgoingMessage): OfferResult | 'unrouted' {
     assertMessage(message, false);
+    return this.emitValid(message as StreamMessage);
+  }
+
+  /** `emit` for a message the runtime built itself (already valid). @internal */
+  emitValid(m: StreamMessage): OfferResult | 'unrouted' {
     const cs = this.connections;
-    const m = message as StreamMessage;
     if (cs.length === 1) return cs[0]!.accept(m);
     if (cs.length === 0) {
       this.node.unrouted++;

@@ -61,15 +61,26 @@ const map: NodeTypeDefinition = {
     const get = pick(c.field as string | undefined);
     const out = ctx.output('out');
     return {
-      // Two passes: if fn throws, nothing was emitted, so the retried batch duplicates nothing.
       process(batch) {
         const ms = batch.messages;
+        const arith = scale !== undefined || offset !== undefined;
+        const k = scale ?? 1;
+        const c0 = offset ?? 0;
+        if (!f) {
+          // Arithmetic cannot throw: one pass.
+          for (let i = 0; i < ms.length; i++) {
+            const m = ms[i]!;
+            const v = get(m);
+            out(arith ? (v as number) * k + c0 : v, m);
+          }
+          return;
+        }
+        // A user fn may throw: compute the whole batch first, so a failed attempt emitted
+        // nothing and its retry duplicates nothing.
         const values = new Array<unknown>(ms.length);
         for (let i = 0; i < ms.length; i++) {
-          let v = get(ms[i]!);
-          if (f) v = f(v);
-          if (scale !== undefined || offset !== undefined) v = (v as number) * (scale ?? 1) + (offset ?? 0);
-          values[i] = v;
+          const v = f(get(ms[i]!));
+          values[i] = arith ? (v as number) * k + c0 : v;
         }
         for (let i = 0; i < ms.length; i++) out(values[i], ms[i]);
       },

@@ -295,10 +295,11 @@ export class WorkflowRun {
           throw new NodeflowError('INVALID_ARGUMENT', `node ${n.id} (${n.type.type}) has no output port '${port}' (outputs: ${Object.keys(n.type.outputs).join(', ') || 'none'})`, { nodeId: n.id, port });
         }
         const out = n.handle!.output(port);
-        const emit = (m: StreamMessage) => out.emit(m);
+        const emit = (m: StreamMessage) => out.emitValid(m);
         const id = n.id;
         return (data, origin, timestamp) => {
-          const m: StreamMessage = { id: ++seq, timestamp: timestamp ?? origin?.timestamp ?? clock.now(), sourceNodeId: id, targetNodeId: '', port, data };
+          // Built here, so valid by construction: no per-message check on the way out.
+          const m = { id: ++seq, timestamp: timestamp ?? origin?.timestamp ?? clock.now(), sourceNodeId: id, port, data } as StreamMessage;
           // Behind refused messages, or refused now: a transform keeps it in order in its
           // outbox, and its delivery completes only once the outbox has gone out (backpressure
           // travels upstream). A source's driver keeps and re-offers its own.
@@ -306,7 +307,7 @@ export class WorkflowRun {
             n.outbox.push({ emit, message: m });
             return 'full';
           }
-          const r = out.emit(m);
+          const r = out.emitValid(m);
           if (r === 'full') {
             if (!n.source) n.outbox.push({ emit, message: m });
           } else if (r !== 'unrouted') n.emitted++;
