@@ -64,6 +64,8 @@ export class Connection {
   private pressured = false;
   private pumping = false;
   private held: Batch | null = null;
+  /** Messages in the batch out: they count towards occupancy until it settles. */
+  private heldCount = 0;
   private awaiting = false;
   private attempt = 0;
   private token = 0;
@@ -227,7 +229,7 @@ export class Connection {
         if (this.mailbox.size > 0 && !this.immediate) this.arm(Math.max(0, this.headSince + batchTimeout - this.host.clock.now()));
       }
     }
-    this.edgeAt = this.immediate ? 1 : Math.min(this.maxBatch, this.highWater);
+    this.edgeAt = this.immediate ? 1 : Math.max(1, Math.min(this.maxBatch, this.highWater - this.heldCount));
     if (dropThreshold !== undefined) {
       this.dropThreshold = dropThreshold;
       this.refreshHandler();
@@ -280,7 +282,7 @@ export class Connection {
       failedAttempts: this.failedAttempts,
       retries: this.retries,
       backpressureEvents: this.backpressureEvents,
-      bufferUtilization: this.mailbox.size / this.config.bufferSize,
+      bufferUtilization: (this.mailbox.size + this.heldCount) / this.config.bufferSize,
       busyMs: this.busyMs, // measured while an adjusting handler is installed
       breaker: { consecutiveFailures: b.consecutiveFailures, windowAttempts: b.windowCount, windowFailures: b.windowFailures, reopens: b.reopens },
     };
@@ -381,13 +383,15 @@ export class Connection {
   }
 
   private onEdge(size: number): void {
+    // Occupancy is what the connection holds: buffered plus the batch out (as for "full").
+    const occupancy = size + this.heldCount;
     // dropBuffer can empty a pressured buffer without a batch being taken.
-    if (this.pressured && this.isLow(size)) this.relieve();
+    if (this.pressured && this.isLow(occupancy)) this.relieve();
     if (size === 1) {
       this.headSince = this.host.clock.now();
       if (!this.timerArmed && !this.immediate) this.arm(this.batchTimeout);
     }
-    if (size >= this.highWater && !this.pressured) this.raisePressure();
+    if (occupancy >= this.highWater && !this.pressured) this.raisePressure();
     if ((size >= this.maxBatch || this.immediate) && !this.pumping && this.held === null) this.pump();
   }
 
@@ -482,7 +486,6 @@ export class Connection {
   private takeBatch(): void {
     const messages = this.mailbox.take();
     this.setHeld({ connectionId: this.id, port: this.inputPort, messages });
-    if (this.pressured && this.isLow(this.mailbox.size)) this.relieve();
     this.streams.room();
   }
 
@@ -490,7 +493,11 @@ export class Connection {
   // in flight never exceeds bufferSize.
   private setHeld(batch: Batch | null): void {
     this.held = batch;
-    this.mailbox.queue.reserve(batch === null ? 0 : batch.messages.length);
+    this.heldCount = batch === null ? 0 : batch.messages.length;
+    this.mailbox.queue.reserve(this.heldCount);
+    this.edgeAt = this.immediate ? 1 : Math.max(1, Math.min(this.maxBatch, this.highWater - this.heldCount));
+    // A settled batch frees room: that is where occupancy falls below the low watermark.
+    if (batch === null && this.pressured && this.isLow(this.mailbox.size)) this.relieve();
   }
 
   /** Below the low watermark (or empty, so a watermark of 0 still relieves). */

@@ -309,8 +309,10 @@ const INVARIANTS: Record<string, Invariant> = {
     const s = r.c.stats();
     const high = Math.max(1, Math.ceil(r.setup.backpressureThreshold * r.setup.bufferSize));
     const low = r.c.config.lowWatermark * r.setup.bufferSize;
-    if (r.c.isBackpressured && (s.buffered < low || s.buffered === 0)) fail(`backpressured with ${s.buffered} buffered (low watermark ${low})`);
-    if (!r.c.isBackpressured && s.buffered >= high) fail(`not backpressured with ${s.buffered} buffered (high watermark ${high})`);
+    if (s.state === 'failed' || s.state === 'closed') return; // no longer flowing at all
+    // Occupancy is what the connection holds: buffered plus the batch out.
+    if (r.c.isBackpressured && (s.inFlight < low || s.inFlight === 0)) fail(`backpressured holding ${s.inFlight} (low watermark ${low})`);
+    if (!r.c.isBackpressured && s.inFlight >= high) fail(`not backpressured holding ${s.inFlight} (high watermark ${high})`);
     if (s.state === 'flowing' && r.c.isBackpressured) fail('state flowing while the mailbox is pressured');
     if (s.state === 'backpressured' && !r.c.isBackpressured) fail('state backpressured while the mailbox is not');
   },

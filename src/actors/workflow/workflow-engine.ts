@@ -1,4 +1,4 @@
-import { NodeflowError } from '../../errors.js';
+import { ConfigError, NodeflowError, rejectUnknownKeys } from '../../errors.js';
 import type { StreamConfig } from '../../config.js';
 import { StreamEngine, type EngineOptions } from '../stream-engine.js';
 import { BUILTIN_NODE_TYPES } from './builtins.js';
@@ -16,7 +16,7 @@ import { validateWorkflow } from './validate.js';
  * ```
  */
 export interface WorkflowEngineOptions {
-  /** Run on this stream engine (default: a new one made with `config` and `engineOptions`). */
+  /** Run on this stream engine (default: a new one made with `config` and `engineOptions`, which may not be given with it). */
   streamEngine?: StreamEngine;
   config?: Partial<StreamConfig>;
   engineOptions?: EngineOptions;
@@ -47,6 +47,10 @@ export class WorkflowEngine {
   private readonly functions = new Map<string, (value: unknown) => unknown>();
 
   constructor(options: WorkflowEngineOptions = {}) {
+    rejectUnknownKeys(options, ['streamEngine', 'config', 'engineOptions']);
+    if (options.streamEngine && (options.config || options.engineOptions)) {
+      throw new ConfigError('config', 'config/engineOptions only with no streamEngine (they make the new engine); set them on the engine you pass', options.config ?? options.engineOptions);
+    }
     this.engine = options.streamEngine ?? new StreamEngine(options.config, options.engineOptions);
     for (const t of BUILTIN_NODE_TYPES) this.registry.register(t);
   }
