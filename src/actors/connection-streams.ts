@@ -30,10 +30,9 @@ export class ConnectionStreams {
     // message does not end the connection.
     if (!this.w || this.broken) {
       this.broken = false;
-      const ws = new WritableStream<Chunk>(
-        { write: (chunk) => this.write(chunk), close: () => this.c.close() },
-        new CountQueuingStrategy({ highWaterMark: 1 }),
-      );
+      // The default strategy (highWaterMark 1, every chunk counts 1) without a size() call per
+      // chunk: an explicit CountQueuingStrategy costs a JS call on every write.
+      const ws = new WritableStream<Chunk>({ write: (chunk) => this.write(chunk), close: () => this.c.close() });
       this.w = ws.getWriter();
       this.tokenQueued = false;
       if (this.c.isBackpressured) this.pressure();
