@@ -50,3 +50,6 @@ export { NodeTypeRegistry, type NodeTypeDefinition, type NodeBehavior, type Node
 export { BUILTIN_NODE_TYPES } from './actors/workflow/builtins.js';
 export { patternGenerator, seededRandom, DATA_PATTERNS, type DataPattern, type PatternOptions } from './actors/workflow/patterns.js';
 export { validateWorkflow } from './actors/workflow/validate.js';
+export { PerformanceTestSuite, type PerformanceProgress } from './actors/perf/performance-test-suite.js';
+export { STANDARD_PERFORMANCE_TESTS, QUICK_PERFORMANCE_TESTS, type PerformanceTest, type PerformanceResult } from './actors/perf/perf-test.js';
+export { formatReport, type ReportFormat } from './actors/perf/report.js';

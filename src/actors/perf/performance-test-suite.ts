@@ -1,0 +1,199 @@
+import { ConfigError, rejectUnknownKeys } from '../../errors.js';
+import { LatencyHistogram } from '../histogram.js';
+import type { Connection } from '../connection.js';
+import type { StreamEngine } from '../stream-engine.js';
+import { DATA_PATTERNS, patternGenerator, seededRandom } from '../workflow/patterns.js';
+import type { PerformanceResult, PerformanceTest } from './perf-test.js';
+import { formatReport, type ReportFormat } from './report.js';
+
+/**
+ * Live figures of a running test, for progress bars.
+ *
+ * @example
+ * ```ts
+ * suite.runTest(test, { onProgress: (p: PerformanceProgress) => console.log(`${p.name} ${Math.round(p.fraction * 100)}%`) });
+ * ```
+ */
+export interface PerformanceProgress {
+  readonly name: string;
+  /** 0..1 of the test's duration. */
+  readonly fraction: number;
+  readonly sent: number;
+  readonly delivered: number;
+  readonly throughput: number;
+  readonly p99Latency: number;
+}
+
+const TICK_MS = 10;
+let runs = 0;
+
+/**
+ * Runs performance tests on a StreamEngine: producers at the offered rate (stamped with their
+ * intended send time, so a producer that falls behind shows up as latency), the test's
+ * connections and sinks, then a drain and the figures. `generateReport()` prints the spec's
+ * text block (also Markdown and JSON) for every test run so far.
+ *
+ * @example
+ * ```ts
+ * const testSuite = new PerformanceTestSuite(streamEngine);
+ * const results = await testSuite.runTestSuite(STANDARD_PERFORMANCE_TESTS);
+ * console.log(testSuite.generateReport());
+ * ```
+ */
+export class PerformanceTestSuite {
+  private readonly results: PerformanceResult[] = [];
+
+  constructor(private readonly engine: StreamEngine) {}
+
+  /** Every result so far, oldest first. */
+  getResults(): readonly PerformanceResult[] {
+    return [...this.results];
+  }
+
+  /** Runs the tests one after the other. */
+  async runTestSuite(tests: readonly PerformanceTest[], options: { onProgress?: (p: PerformanceProgress) => void; onResult?: (r: PerformanceResult) => void } = {}): Promise<PerformanceResult[]> {
+    const out: PerformanceResult[] = [];
+    for (const t of tests) {
+      const r = await this.runTest(t, { onProgress: options.onProgress });
+      options.onResult?.(r);
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** The spec's report of every test run so far: 'text' (default), 'markdown' or 'json'. */
+  generateReport(format: ReportFormat = 'text'): string {
+    return formatReport(this.results, format);
+  }
+
+  /** Runs one test and resolves with its figures (also kept for generateReport). */
+  async runTest(test: PerformanceTest, options: { onProgress?: (p: PerformanceProgress) => void } = {}): Promise<PerformanceResult> {
+    validate(test);
+    const engine = this.engine;
+    const clock = engine.clock;
+    const prefix = `perf${++runs}`;
+    const fanOut = test.fanOut ?? 1;
+    const latency = new LatencyHistogram();
+    const random = seededRandom(runs);
+    let delivered = 0;
+    const sinks: string[] = [];
+    const connections: Connection[] = [];
+    const config = { ...test.config, ...(test.shed ? { overflowStrategy: 'dropHead' as const } : {}) };
+    for (let c = 0; c < test.concurrentConnections; c++) {
+      for (let k = 0; k < fanOut; k++) {
+        const sink = `${prefix}-sink-${c}-${k}`;
+        sinks.push(sink);
+        engine.node(sink, {
+          process: (batch) => {
+            if (test.failureRate && random() < test.failureRate) throw new Error('injected failure');
+            const record = () => {
+              const now = clock.now();
+              for (const m of batch.messages) latency.record(now - m.timestamp);
+              delivered += batch.messages.length;
+            };
+            if (!test.consumerCostMs) return record();
+            return new Promise<void>((resolve) => clock.setTimeout(() => (record(), resolve()), test.consumerCostMs!));
+          },
+        });
+        connections.push(engine.getConnection(engine.createConnection(`${prefix}-src-${c}`, sink, 'out', 'in', config)));
+      }
+    }
+    const outs = Array.from({ length: test.concurrentConnections }, (_, c) => engine.node(`${prefix}-src-${c}`).output('out'));
+    const value = patternGenerator(test.dataPattern, { seed: runs, amplitude: 100, period: 1000 });
+    const payload = 'x'.repeat(test.messageSize);
+    const total = Math.round((test.messageRate * test.duration) / 1000);
+    const onTimeAt = (elapsed: number) => {
+      if (!test.burst) return elapsed;
+      const cycle = test.burst.onMs + test.burst.offMs;
+      return Math.floor(elapsed / cycle) * test.burst.onMs + Math.min(test.burst.onMs, elapsed % cycle);
+    };
+    const wallAt = (onTime: number) => {
+      if (!test.burst) return onTime;
+      return Math.floor(onTime / test.burst.onMs) * (test.burst.onMs + test.burst.offMs) + (onTime % test.burst.onMs);
+    };
+    const t0 = clock.now();
+    let sent = 0;
+    let refused = 0;
+    let lastReport = t0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const now = clock.now();
+        const elapsed = now - t0;
+        // Due per connection by the offered schedule (on-time only, for bursts).
+        const due = Math.min(total, Math.floor((onTimeAt(Math.min(elapsed, test.duration)) * test.messageRate) / 1000));
+        while (sent < due) {
+          // Round-robin over the connections on one schedule: message `sent` is due at
+          // sent / messageRate, so each connection gets messageRate / connections.
+          const c = sent % test.concurrentConnections;
+          const i = Math.floor(sent / test.concurrentConnections);
+          const at = t0 + wallAt((sent * 1000) / test.messageRate);
+          const r = outs[c]!.emit({ id: sent, timestamp: at, sourceNodeId: `${prefix}-src-${c}`, port: 'out', data: { value: value(i), payload } });
+          if (r === 'full') refused++;
+          sent++;
+        }
+        if (options.onProgress && now - lastReport >= 1000) {
+          lastReport = now;
+          options.onProgress({ name: test.name, fraction: Math.min(1, elapsed / test.duration), sent, delivered, throughput: delivered / Math.max(0.001, elapsed / 1000), p99Latency: latency.percentile(99) });
+        }
+        if (elapsed >= test.duration && sent >= due) return resolve();
+        // Tick at the message interval (1..10 ms): a coarser tick would itself add latency.
+        clock.setTimeout(tick, Math.max(1, Math.min(TICK_MS, 1000 / test.messageRate, test.duration - elapsed)));
+      };
+      tick();
+    });
+    // Drain: deliver what is buffered (bounded), then release the test's connections and nodes.
+    let timer: unknown;
+    const drained = Promise.all(connections.map((c) => (engine.hasConnection(c.id) ? engine.removeConnection(c.id) : undefined)));
+    await Promise.race([drained, new Promise<void>((r) => (timer = clock.setTimeout(r, 5000)))]);
+    clock.clearTimeout(timer);
+    for (const c of connections) if (engine.hasConnection(c.id)) c.dispose();
+    for (const sink of sinks) if (engine.hasNodeOrWidget(sink)) engine.removeNode(sink);
+    const elapsed = clock.now() - t0;
+    const stats = connections.map((c) => c.stats());
+    const sum = (f: (s: (typeof stats)[number]) => number) => stats.reduce((n, s) => n + f(s), 0);
+    const deadLettered = sum((s) => s.deadLettered);
+    options.onProgress?.({ name: test.name, fraction: 1, sent, delivered, throughput: delivered / (elapsed / 1000), p99Latency: latency.percentile(99) });
+    const result: PerformanceResult = {
+      name: test.name,
+      duration: test.duration,
+      messageRate: test.messageRate,
+      concurrentConnections: test.concurrentConnections,
+      totalMessages: sent,
+      delivered,
+      averageThroughput: delivered / (elapsed / 1000),
+      averageLatency: latency.mean,
+      p50Latency: latency.percentile(50),
+      p95Latency: latency.percentile(95),
+      p99Latency: latency.percentile(99),
+      maxLatency: latency.max,
+      errorRate: sent === 0 ? 0 : (deadLettered / fanOut + refused) / sent,
+      backpressureEvents: sum((s) => s.backpressureEvents),
+      dropped: sum((s) => s.droppedTotal),
+      deadLettered,
+      retries: sum((s) => s.retries),
+      elapsed,
+    };
+    this.results.push(result);
+    return result;
+  }
+}
+
+function validate(t: PerformanceTest): void {
+  rejectUnknownKeys(t, ['name', 'duration', 'messageRate', 'messageSize', 'concurrentConnections', 'dataPattern', 'config', 'burst', 'consumerCostMs', 'failureRate', 'fanOut', 'shed']);
+  const positive = (field: string, v: unknown) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, 'a finite number > 0', v);
+  };
+  if (typeof t.name !== 'string' || t.name.length === 0) throw new ConfigError('name', 'a non-empty string', t.name);
+  positive('duration', t.duration);
+  positive('messageRate', t.messageRate);
+  if (!Number.isInteger(t.messageSize) || t.messageSize < 0) throw new ConfigError('messageSize', 'an integer >= 0 (bytes)', t.messageSize);
+  if (!Number.isInteger(t.concurrentConnections) || t.concurrentConnections < 1) throw new ConfigError('concurrentConnections', 'an integer >= 1', t.concurrentConnections);
+  if (!DATA_PATTERNS.includes(t.dataPattern)) throw new ConfigError('dataPattern', DATA_PATTERNS.join(' | '), t.dataPattern);
+  if (t.failureRate !== undefined && !(t.failureRate >= 0 && t.failureRate < 1)) throw new ConfigError('failureRate', 'a number in [0, 1)', t.failureRate);
+  if (t.fanOut !== undefined && (!Number.isInteger(t.fanOut) || t.fanOut < 1)) throw new ConfigError('fanOut', 'an integer >= 1', t.fanOut);
+  if (t.consumerCostMs !== undefined) positive('consumerCostMs', t.consumerCostMs);
+  if (t.burst !== undefined) {
+    positive('burst.onMs', t.burst?.onMs);
+    if (!(t.burst.offMs >= 0)) throw new ConfigError('burst.offMs', 'a number >= 0', t.burst.offMs);
+  }
+}

@@ -1,0 +1,53 @@
+import type { PerformanceResult } from './perf-test.js';
+
+/**
+ * Report formats of PerformanceTestSuite.generateReport.
+ *
+ * @example
+ * ```ts
+ * const f: ReportFormat = 'markdown';
+ * ```
+ */
+export type ReportFormat = 'text' | 'markdown' | 'json';
+
+const n0 = (v: number) => Math.round(v).toLocaleString('en-US');
+const ms = (v: number) => `${v.toFixed(1)}ms`;
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+/**
+ * Formats results: 'text' is the spec's benchmark block, one per test; 'markdown' a table;
+ * 'json' the results themselves (versioned).
+ *
+ * @example
+ * ```ts
+ * console.log(formatReport(results, 'text'));
+ * ```
+ */
+export function formatReport(results: readonly PerformanceResult[], format: ReportFormat): string {
+  if (format === 'json') return JSON.stringify({ version: 1, results }, null, 2);
+  if (format === 'markdown') {
+    const head = '| Test | Duration | Rate | Connections | Total | Throughput | Avg | P95 | P99 | Errors | Backpressure | Dropped |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+    const rows = results.map((r) => `| ${r.name} | ${r.duration}ms | ${n0(r.messageRate)}/s | ${r.concurrentConnections} | ${n0(r.totalMessages)} | ${n0(r.averageThroughput)} msg/s | ${ms(r.averageLatency)} | ${ms(r.p95Latency)} | ${ms(r.p99Latency)} | ${pct(r.errorRate)} | ${r.backpressureEvents} | ${n0(r.dropped)} |`);
+    return [head, ...rows].join('\n');
+  }
+  return results
+    .map((r) =>
+      [
+        `Test: ${r.name}`,
+        `Duration: ${r.duration}ms`,
+        `Message Rate: ${n0(r.messageRate)}/s`,
+        `Concurrent Connections: ${r.concurrentConnections}`,
+        '',
+        'Results:',
+        `- Total Messages: ${n0(r.totalMessages)}`,
+        `- Average Throughput: ${n0(r.averageThroughput)} msg/s`,
+        `- Average Latency: ${ms(r.averageLatency)}`,
+        `- P95 Latency: ${ms(r.p95Latency)}`,
+        `- P99 Latency: ${ms(r.p99Latency)}`,
+        `- Error Rate: ${pct(r.errorRate)}`,
+        `- Backpressure Events: ${r.backpressureEvents}`,
+        `- Dropped: ${n0(r.dropped)}`,
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
