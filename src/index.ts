@@ -53,3 +53,4 @@ export { validateWorkflow } from './actors/workflow/validate.js';
 export { PerformanceTestSuite, type PerformanceProgress } from './actors/perf/performance-test-suite.js';
 export { STANDARD_PERFORMANCE_TESTS, QUICK_PERFORMANCE_TESTS, type PerformanceTest, type PerformanceResult } from './actors/perf/perf-test.js';
 export { formatReport, type ReportFormat } from './actors/perf/report.js';
+export type { ConnectionMetrics } from './actors/connection-meter.js';

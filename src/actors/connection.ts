@@ -7,6 +7,7 @@ import { assertMessage, type StreamMessage } from '../message.js';
 import { connectionMachine, type ConnectionActorRef, type ConnectionPort, type ConnectionState } from '../machines/connection.machine.js';
 import type { BackpressureHandler } from './backpressure.js';
 import { Breaker } from './breaker.js';
+import { ConnectionMeter, type ConnectionMetrics } from './connection-meter.js';
 import { ConnectionStreams } from './connection-streams.js';
 import type { ErrorRecovery } from './error-recovery.js';
 import { Admit, Mailbox } from './mailbox.js';
@@ -50,11 +51,9 @@ export class Connection {
   private edgeAt: number;
   /** Drop threshold for this connection, overriding the handler's (tune). */
   private dropThreshold: number | undefined;
-  /** Milliseconds spent in deliveries (sync and async): the consumer's busy time. */
-  private busyMs = 0;
   private attemptStart = 0;
-  /** Time deliveries (two clock reads per batch) only while someone reads busyMs. */
-  private timing = false;
+  /** Latency, rates, time ratios, recoveries: O(1) per batch or edge. */
+  private readonly meter: ConnectionMeter;
   private readonly streams: ConnectionStreams;
   private readonly breaker: Breaker;
   private state: ConnectionState = 'flowing';
@@ -100,6 +99,7 @@ export class Connection {
     private readonly host: ConnectionHost,
   ) {
     this.mailbox = new Mailbox(config, (reason, count) => this.drop(reason, count));
+    this.meter = new ConnectionMeter(host.clock.now());
     this.maxBatch = config.maxBatchSize;
     this.batchTimeout = config.batchTimeout;
     this.immediate = config.batchTimeout <= TIMER_SLACK_MS;
@@ -283,9 +283,19 @@ export class Connection {
       retries: this.retries,
       backpressureEvents: this.backpressureEvents,
       bufferUtilization: (this.mailbox.size + this.heldCount) / this.config.bufferSize,
-      busyMs: this.busyMs, // measured while an adjusting handler is installed
+      busyMs: this.meter.busyMs,
       breaker: { consecutiveFailures: b.consecutiveFailures, windowAttempts: b.windowCount, windowFailures: b.windowFailures, reopens: b.reopens },
     };
+  }
+
+  /** Latency, rates and time ratios (see {@link ConnectionMetrics}); O(1). */
+  metrics(): ConnectionMetrics {
+    return this.meter.snapshot(this.host.clock.now(), this.accepted, this.delivered);
+  }
+
+  /** Takes a rate sample (the engine's metrics sampler calls this). @internal */
+  sampleMetrics(now: number): void {
+    this.meter.sample(now, this.accepted, this.delivered);
   }
 
   /** Stops accepting, delivers what is buffered, then resolves (state `closed`). */
@@ -329,8 +339,6 @@ export class Connection {
   refreshHandler(): void {
     const h = this.host.backpressureHandler();
     this.mailbox.setHandler(h, this.config.bufferSize, this.dropThreshold);
-    // A handler that tunes from load (bind) reads the consumer's busy time.
-    this.timing = typeof h?.bind === 'function';
   }
 
   /** How long a held producer may wait, from the handler (undefined: as long as it takes). @internal */
@@ -419,6 +427,7 @@ export class Connection {
 
   private raisePressure(): void {
     this.pressured = true;
+    this.meter.pressure(this.host.clock.now());
     this.backpressureEvents++;
     this.actor.send({ type: 'mailbox.pressure' });
     this.streams.pressure();
@@ -426,6 +435,7 @@ export class Connection {
 
   private relieve(): void {
     this.pressured = false;
+    this.meter.relief(this.host.clock.now());
     this.actor.send({ type: 'mailbox.relief' });
     this.streams.relief();
   }
@@ -510,12 +520,12 @@ export class Connection {
     const token = ++this.token;
     let result: void | PromiseLike<void>;
     const clock = this.host.clock;
-    const timing = this.timing;
-    if (timing) this.attemptStart = clock.now();
+    const start = clock.now();
+    this.attemptStart = start;
     try {
       result = this.inbox.deliver(batch);
     } catch (error) {
-      if (timing) this.busyMs += clock.now() - this.attemptStart;
+      this.meter.busyMs += clock.now() - start;
       this.onFailure(error);
       return;
     }
@@ -531,7 +541,9 @@ export class Connection {
       );
       return;
     }
-    if (timing) this.busyMs += clock.now() - this.attemptStart;
+    const end = clock.now();
+    this.meter.busyMs += end - start;
+    this.meter.batch(end, batch.messages);
     this.onSuccess();
   }
 
@@ -539,7 +551,9 @@ export class Connection {
   private settle(token: number, ok: boolean, error: unknown): void {
     if (token !== this.token || !this.awaiting) return;
     this.awaiting = false;
-    if (this.timing) this.busyMs += this.host.clock.now() - this.attemptStart;
+    const end = this.host.clock.now();
+    this.meter.busyMs += end - this.attemptStart;
+    if (ok) this.meter.batch(end, this.held!.messages);
     if (this.attemptTimer !== undefined) this.host.clock.clearTimeout(this.attemptTimer);
     this.attemptTimer = undefined;
     if (ok) this.onSuccess();
@@ -646,7 +660,9 @@ export class Connection {
     if (value === this.state) return;
     const from = this.state;
     this.state = value;
-    this.host.emit({ type: 'connection.state', connectionId: this.id, from, to: value, at: this.host.clock.now() });
+    const now = this.host.clock.now();
+    this.meter.state(value, now);
+    this.host.emit({ type: 'connection.state', connectionId: this.id, from, to: value, at: now });
     if (value === 'halfOpen' || ((from === 'halfOpen' || from === 'circuitOpen') && (value === 'flowing' || value === 'backpressured'))) this.pump();
   }
 

@@ -10,6 +10,7 @@ import type { BackpressureHandler } from './backpressure.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { GracefulErrorRecovery, type ErrorRecovery } from './error-recovery.js';
 import { NodeRuntime, type NodeHandle, type NodeOptions } from './node.js';
+import type { ConnectionMetrics } from './connection-meter.js';
 import type { ConnectionStats, DeadLetter, EngineEvent, InspectObserver, OfferResult } from './types.js';
 import { WidgetRuntime, type WidgetOptions } from './widget.js';
 
@@ -57,7 +58,11 @@ export interface ConnectionInfo {
  */
 export interface EngineMetrics {
   readonly state: string;
-  readonly connections: Readonly<Record<string, ConnectionStats>>;
+  readonly at: number;
+  /** Counters plus live figures (latency, rates, time ratios, recoveries) of every connection. */
+  readonly connections: Readonly<Record<string, ConnectionStats & { readonly metrics: ConnectionMetrics }>>;
+  /** Event-loop utilization (0..1) since the previous snapshot, where the runtime reports it. */
+  readonly system: { readonly eventLoopUtilization: number | null };
   /** Over the live connections. */
   readonly totals: MetricTotals;
   /** Final counters of the connections removed so far (stop() removes them all). */
@@ -333,18 +338,55 @@ export class StreamEngine {
 
   /** Counters of every connection, and totals. Synchronous; O(connections). */
   getMetrics(): EngineMetrics {
-    const connections: Record<string, ConnectionStats> = {};
+    const connections: Record<string, ConnectionStats & { metrics: ConnectionMetrics }> = {};
     let accepted = 0, delivered = 0, dropped = 0, deadLettered = 0, inFlight = 0;
     for (const c of this.connections.values()) {
       const s = c.stats();
-      connections[c.id] = s;
+      connections[c.id] = { ...s, metrics: c.metrics() };
       accepted += s.accepted;
       delivered += s.delivered;
       dropped += s.droppedTotal;
       deadLettered += s.deadLettered;
       inFlight += s.inFlight;
     }
-    return { state: this.state, connections, totals: { accepted, delivered, dropped, deadLettered, inFlight }, retired: { ...this.retired } };
+    return { state: this.state, at: this.clock.now(), connections, system: { eventLoopUtilization: this.elu() }, totals: { accepted, delivered, dropped, deadLettered, inFlight }, retired: { ...this.retired } };
+  }
+
+  /**
+   * getMetrics() every `intervalMs` (default 1000) on the engine's clock, while subscribed:
+   * never per message. Between emissions it samples the connections every 250 ms, so rates
+   * cover a sliding window of about a second.
+   */
+  metrics$(intervalMs = 1000): Observable<EngineMetrics> {
+    if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
+    return new Observable<EngineMetrics>((sub) => {
+      const step = Math.min(250, intervalMs);
+      let elapsed = 0;
+      let timer: unknown;
+      const tick = () => {
+        const now = this.clock.now();
+        for (const c of this.connections.values()) c.sampleMetrics(now);
+        elapsed += step;
+        if (elapsed >= intervalMs) {
+          elapsed = 0;
+          sub.next(this.getMetrics());
+        }
+        timer = this.clock.setTimeout(tick, step);
+      };
+      timer = this.clock.setTimeout(tick, step);
+      return () => this.clock.clearTimeout(timer);
+    });
+  }
+
+  private lastElu: unknown;
+  // Node's performance.eventLoopUtilization (null where the runtime has none).
+  private elu(): number | null {
+    const perf = globalThis.performance as { eventLoopUtilization?: (a?: unknown, b?: unknown) => { utilization: number } } | undefined;
+    if (typeof perf?.eventLoopUtilization !== 'function') return null;
+    const now = perf.eventLoopUtilization();
+    const delta = this.lastElu ? perf.eventLoopUtilization(now, this.lastElu) : now;
+    this.lastElu = now;
+    return delta.utilization;
   }
 
   /** Runs again after `stop()` (with an empty topology). */

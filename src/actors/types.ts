@@ -99,7 +99,7 @@ export interface ConnectionStats {
   readonly retries: number;
   readonly backpressureEvents: number;
   readonly bufferUtilization: number;
-  /** Milliseconds the consumer spent in deliveries (its busy time), measured while a handler that adjusts from load (AdaptiveBackpressureHandler) is installed; 0 otherwise. */
+  /** Milliseconds the consumer spent in deliveries (its busy time). */
   readonly busyMs: number;
   /** The circuit breaker's view: failure run, sliding-window counts, opens since it last closed. */
   readonly breaker: { readonly consecutiveFailures: number; readonly windowAttempts: number; readonly windowFailures: number; readonly reopens: number };
