@@ -7,8 +7,8 @@ const make = (i: number): StreamMessage => ({ id: i, timestamp: 0, sourceNodeId:
 let sink = 0; // sinks keep small integers (no heap numbers): (sum + v) | 0
 
 /** nodeflow: node output port → connection (ring mailbox) → widget actor → data$ subscriber. */
-export function nodeflowPath(name: string, config: Partial<StreamConfig>, flowControl = false): ThroughputCase {
-  const engine = new StreamEngine(config);
+export function nodeflowPath(name: string, config: Partial<StreamConfig>, flowControl = false, metrics = false): ThroughputCase {
+  const engine = new StreamEngine(config, { metrics });
   if (flowControl) {
     engine.setBackpressureHandler(new DefaultBackpressureHandler());
     engine.setErrorRecovery(new GracefulErrorRecovery());

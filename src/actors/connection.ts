@@ -15,6 +15,8 @@ import type { ActorHost, Batch, ConnectionKnobs, ConnectionStats, DeadLetter, Dr
 
 /** What the engine lends each connection. @internal */
 export interface ConnectionHost extends ActorHost {
+  /** Are delivery timing and latency wanted now (metrics on, metrics$ watched, an adjusting handler)? */
+  metering(): boolean;
   backpressureHandler(): BackpressureHandler | undefined;
   errorRecovery(config: StreamConfig): ErrorRecovery;
   emit(event: EngineEvent): void;
@@ -54,6 +56,8 @@ export class Connection {
   private attemptStart = 0;
   /** Latency, rates, time ratios, recoveries: O(1) per batch or edge. */
   private readonly meter: ConnectionMeter;
+  /** Delivery timing and latency (two clock reads per batch) only while someone needs them. */
+  private metered = false;
   private readonly streams: ConnectionStreams;
   private readonly breaker: Breaker;
   private state: ConnectionState = 'flowing';
@@ -288,7 +292,11 @@ export class Connection {
     };
   }
 
-  /** Latency, rates and time ratios (see {@link ConnectionMetrics}); O(1). */
+  /**
+   * Latency, rates and time ratios (see {@link ConnectionMetrics}); O(1). Latency and busy time
+   * are recorded while the engine meters (`{ metrics: true }`, a `metrics$` subscriber, or an
+   * adjusting handler); counters, rates and backpressured time always.
+   */
   metrics(): ConnectionMetrics {
     return this.meter.snapshot(this.host.clock.now(), this.accepted, this.delivered);
   }
@@ -339,6 +347,7 @@ export class Connection {
   refreshHandler(): void {
     const h = this.host.backpressureHandler();
     this.mailbox.setHandler(h, this.config.bufferSize, this.dropThreshold);
+    this.metered = this.host.metering();
   }
 
   /** How long a held producer may wait, from the handler (undefined: as long as it takes). @internal */
@@ -520,12 +529,13 @@ export class Connection {
     const token = ++this.token;
     let result: void | PromiseLike<void>;
     const clock = this.host.clock;
-    const start = clock.now();
+    const timing = this.metered;
+    const start = timing ? clock.now() : -1;
     this.attemptStart = start;
     try {
       result = this.inbox.deliver(batch);
     } catch (error) {
-      this.meter.busyMs += clock.now() - start;
+      if (timing) this.meter.busyMs += clock.now() - start;
       this.onFailure(error);
       return;
     }
@@ -541,9 +551,11 @@ export class Connection {
       );
       return;
     }
-    const end = clock.now();
-    this.meter.busyMs += end - start;
-    this.meter.batch(end, batch.messages);
+    if (timing) {
+      const end = clock.now();
+      this.meter.busyMs += end - start;
+      this.meter.batch(end, batch.messages);
+    }
     this.onSuccess();
   }
 
@@ -551,9 +563,11 @@ export class Connection {
   private settle(token: number, ok: boolean, error: unknown): void {
     if (token !== this.token || !this.awaiting) return;
     this.awaiting = false;
-    const end = this.host.clock.now();
-    this.meter.busyMs += end - this.attemptStart;
-    if (ok) this.meter.batch(end, this.held!.messages);
+    if (this.attemptStart >= 0) {
+      const end = this.host.clock.now();
+      this.meter.busyMs += end - this.attemptStart;
+      if (ok) this.meter.batch(end, this.held!.messages);
+    }
     if (this.attemptTimer !== undefined) this.host.clock.clearTimeout(this.attemptTimer);
     this.attemptTimer = undefined;
     if (ok) this.onSuccess();

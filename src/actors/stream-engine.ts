@@ -28,6 +28,11 @@ export interface EngineOptions {
   clock?: EngineClock;
   /** XState inspection observer, given to every actor the engine creates. */
   inspect?: InspectObserver;
+  /**
+   * Record delivery latency and consumer busy time on every connection (two clock reads per
+   * batch). Also on while `metrics$` has subscribers or an adjusting handler is installed.
+   */
+  metrics?: boolean;
 }
 
 /**
@@ -124,6 +129,8 @@ export class StreamEngine {
   private readonly links = new Map<string, number>();
   private retired = { accepted: 0, delivered: 0, dropped: 0, deadLettered: 0, inFlight: 0, connections: 0 };
   private stopping: Promise<void> | undefined;
+  private readonly alwaysMeter: boolean;
+  private watchers = 0;
   private unbindHandler: (() => void) | undefined;
   private readonly host: ConnectionHost;
   private handler: BackpressureHandler | undefined;
@@ -136,11 +143,13 @@ export class StreamEngine {
     this.events$ = this.eventSubject.asObservable();
     this.deadLetters$ = this.deadSubject.asObservable();
     const inspect = options.inspect;
+    this.alwaysMeter = options.metrics === true;
     this.actor = createActor(engineMachine, { clock: this.clock, inspect }).start();
     this.host = {
       clock: this.clock,
       inspect,
       backpressureHandler: () => this.handler,
+      metering: () => this.alwaysMeter || this.watchers > 0 || typeof this.handler?.bind === 'function',
       errorRecovery: (c) => this.recoveryFor(c),
       emit: (e) => {
         if (this.eventSubject.observed) this.eventSubject.next(e);
@@ -360,6 +369,8 @@ export class StreamEngine {
   metrics$(intervalMs = 1000): Observable<EngineMetrics> {
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
     return new Observable<EngineMetrics>((sub) => {
+      this.watchers++;
+      for (const c of this.connections.values()) c.refreshHandler();
       const step = Math.min(250, intervalMs);
       let elapsed = 0;
       let timer: unknown;
@@ -374,7 +385,11 @@ export class StreamEngine {
         timer = this.clock.setTimeout(tick, step);
       };
       timer = this.clock.setTimeout(tick, step);
-      return () => this.clock.clearTimeout(timer);
+      return () => {
+        this.clock.clearTimeout(timer);
+        this.watchers--;
+        for (const c of this.connections.values()) c.refreshHandler();
+      };
     });
   }
 

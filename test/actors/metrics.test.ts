@@ -8,7 +8,7 @@ const settle = async () => {
 
 describe('connection metrics', () => {
   it('latency of delivered messages from the histogram: a lone message waits out the batch window', () => {
-    const { clock, engine } = simEngine({ batchTimeout: 16, maxBatchSize: 50 });
+    const { clock, engine } = simEngine({ batchTimeout: 16, maxBatchSize: 50 }, { metrics: true });
     const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
     for (let i = 0; i < 20; i++) {
       c.offer(msg(clock));
@@ -66,6 +66,20 @@ describe('connection metrics', () => {
     expect(m.circuitOpens).toBe(1);
     expect(m.recovery).toMatchObject({ count: 1, avgMs: 400, maxMs: 400, failingForMs: 0 });
     expect(m.backpressuredMsPerSec).toBeGreaterThan(0);
+    engine.dispose();
+  });
+
+  it('without metering, latency and busy time are not recorded (the default path stays lean)', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 1 });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    expect(c.metrics().latency.count).toBe(0);
+    const sub = engine.metrics$(1000).subscribe();
+    c.offer(msg(clock));
+    expect(c.metrics().latency.count).toBe(1);
+    sub.unsubscribe();
+    c.offer(msg(clock));
+    expect(c.metrics().latency.count).toBe(1);
     engine.dispose();
   });
 

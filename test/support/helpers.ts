@@ -9,9 +9,9 @@ export const NUM_RUNS = Math.max(200, Number(process.env.NUMRUNS ?? 200));
 export const propParams: fc.Parameters<unknown> = { numRuns: NUM_RUNS, verbose: 1 };
 
 /** An engine on simulated time. */
-export function simEngine(config: Partial<StreamConfig> = {}) {
+export function simEngine(config: Partial<StreamConfig> = {}, options: { metrics?: boolean } = {}) {
   const clock = new SimulatedClock();
-  const engine = new StreamEngine(config, { clock });
+  const engine = new StreamEngine(config, { clock, ...options });
   return { clock, engine };
 }
 
