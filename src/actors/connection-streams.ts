@@ -67,7 +67,7 @@ export class ConnectionStreams {
         cancel: () => {
           this.ctrl = undefined;
           this.r = undefined; // the next `readable` is a fresh stream
-          if (previous) this.c.setInbox(previous);
+          if (previous) this.c.swapInbox(previous);
           const p = pending;
           pending = null;
           if (p && previous) {

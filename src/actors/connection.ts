@@ -120,9 +120,6 @@ export class Connection {
       // ever made while the machine still reads circuitOpen.
       allowProbes: () => this.breaker.allowProbes(),
       halfOpenTimeout: () => host.errorRecovery(config).breaker.halfOpenTimeout,
-      // close() pumps once the machine has settled in `closing`, so `mailbox.drained` is not
-      // swallowed by a transition still in progress; nothing to do here.
-      drain: () => {},
       probeTimedOut: () => this.reopen(this.breaker.forceOpen()),
     };
     this.actor = createActor(connectionMachine, {
@@ -360,11 +357,6 @@ export class Connection {
     const old = this.inbox;
     this.inbox = inbox;
     return old;
-  }
-
-  /** @internal */
-  setInbox(inbox: Inbox): void {
-    this.inbox = inbox;
   }
 
   /** Counts one message that waited past maxWaitTime: it was accepted, then dropped. @internal */

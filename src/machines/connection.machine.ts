@@ -7,7 +7,7 @@ import { assign, setup, type ActorRefFrom } from 'xstate';
  *
  * @example
  * ```ts
- * const port: ConnectionPort = { isPressured: () => false, redeliver() {}, allowProbes() {}, halfOpenTimeout: () => 5000, drain() {}, probeTimedOut() {} };
+ * const port: ConnectionPort = { isPressured: () => false, redeliver() {}, allowProbes() {}, halfOpenTimeout: () => 5000, probeTimedOut() {} };
  * ```
  */
 export interface ConnectionPort {
@@ -19,8 +19,6 @@ export interface ConnectionPort {
   allowProbes(): void;
   /** How long half-open may last (ms), read when it is entered. */
   halfOpenTimeout(): number;
-  /** Closing: flush everything that is buffered. */
-  drain(): void;
   /** Half-open outlived halfOpenTimeout before its probes succeeded. */
   probeTimedOut(): void;
 }
@@ -105,7 +103,6 @@ export const connectionMachine = setup({
     clearOpen: assign({ openFor: null }),
     allowProbes: ({ context }) => context.port.allowProbes(),
     probeTimedOut: ({ context }) => context.port.probeTimedOut(),
-    drain: ({ context }) => context.port.drain(),
     recordFailure: assign({ failure: ({ event }) => (event.type === 'connection.fail' ? event.reason : null) }),
   },
   guards: {
@@ -172,7 +169,7 @@ export const connectionMachine = setup({
       always: [{ guard: 'isPressured', target: 'backpressured' }, { target: 'flowing' }],
     },
     closing: {
-      entry: 'drain',
+      // The runtime delivers what is buffered (close() pumps) and reports mailbox.drained.
       on: { 'mailbox.drained': { target: 'closed' }, 'breaker.open': {}, 'breaker.close': {}, 'connection.close': {} },
     },
     closed: { type: 'final' },

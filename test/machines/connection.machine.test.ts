@@ -10,7 +10,6 @@ function setup(pressured = false) {
     redeliver: vi.fn(),
     allowProbes: vi.fn(),
     halfOpenTimeout: () => 300,
-    drain: vi.fn(),
     probeTimedOut: vi.fn(),
   };
   const actor = createActor(connectionMachine, { input: { connectionId: 'c1', port }, clock }).start();
@@ -104,11 +103,10 @@ describe('connection machine', () => {
     expect(value()).toBe('flowing'); // the reset timer left with the state
   });
 
-  it('closing drains, ignores breaker events, and ends closed (final); fail ends failed', () => {
-    const { actor, value, port } = setup();
+  it('closing waits for mailbox.drained, ignores breaker events, and ends closed (final); fail ends failed', () => {
+    const { actor, value } = setup();
     actor.send({ type: 'connection.close' });
     expect(value()).toBe('closing');
-    expect(port.drain).toHaveBeenCalledTimes(1);
     actor.send({ type: 'breaker.open', openFor: 5 });
     expect(value()).toBe('closing');
     actor.send({ type: 'mailbox.drained' });

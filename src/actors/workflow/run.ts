@@ -117,6 +117,8 @@ export class WorkflowRun {
   private readonly nodes = new Map<string, RunNode>();
   private readonly edges = new Map<string, { connectionId: string; source: string; sourcePort: string; target: string }>();
   private readonly open = new Set<string>();
+  /** The node each of the run's connections delivers to. */
+  private readonly targetOf = new Map<string, RunNode>();
   private readonly finalStats = new Map<string, ConnectionStats>();
   private readonly sub: Subscription;
   private state: WorkflowStatus['state'] = 'running';
@@ -170,6 +172,7 @@ export class WorkflowRun {
         this.open.add(connectionId);
         this.nodes.get(e.source)!.outgoing.push(connectionId);
         this.nodes.get(e.target)!.incoming.add(connectionId);
+        this.targetOf.set(connectionId, this.nodes.get(e.target)!);
       }
     } catch (error) {
       // A node type's factory threw: undo everything, start nothing.
@@ -434,8 +437,7 @@ export class WorkflowRun {
       }
       this.maybeFinish();
     } else if (e.type === 'delivery.failed') {
-      const target = [...this.edges.values()].find((x) => x.connectionId === e.connectionId)?.target;
-      const n = target ? this.nodes.get(target) : undefined;
+      const n = this.targetOf.get(e.connectionId);
       if (n) {
         n.errors++;
         n.lastError = e.error instanceof Error ? e.error.message : String(e.error);
