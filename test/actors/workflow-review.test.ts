@@ -1,30 +1,9 @@
 // Problems a new-user review of workflows found, pinned so they stay fixed.
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
-import { StreamEngine, WorkflowEngine, type StandardSchemaV1, type WorkflowRun } from '../../src/index.js';
+import { WorkflowEngine, type StandardSchemaV1 } from '../../src/index.js';
+import { settle, simWorkflow } from '../support/workflow.js';
 
-const settle = async () => {
-  for (let i = 0; i < 8; i++) await Promise.resolve();
-};
-
-function sim(config = {}) {
-  const clock = new SimulatedClock();
-  const wf = new WorkflowEngine({ streamEngine: new StreamEngine(config, { clock }) });
-  const runToEnd = async (run: WorkflowRun, maxMs = 200_000) => {
-    let done = false;
-    void run.done.then(() => (done = true));
-    for (let t = 0; t < maxMs && !done; t++) {
-      clock.increment(1);
-      await settle();
-    }
-    expect(done).toBe(true);
-    return run.done;
-  };
-  /** A sink taking `ms` of simulated time per batch. */
-  const slowSink = (type: string, ms: number) =>
-    wf.registerNodeType({ type, kind: 'sink', inputs: { in: {} }, create: () => ({ process: () => new Promise<void>((r) => clock.setTimeout(r, ms)) }) });
-  return { clock, wf, runToEnd, slowSink };
-}
+const sim = simWorkflow;
 
 describe('backpressure through workflows: nothing lost, nothing duplicated', () => {
   it('fan-out to a slow branch: a message goes to every edge or to none, so no duplicates', async () => {

@@ -1,46 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
-import {
-  StreamEngine,
-  WorkflowEngine,
-  WorkflowValidationError,
-  type StandardSchemaV1,
-  type WorkflowDefinition,
-  type WorkflowRun,
-} from '../../src/index.js';
+import { WorkflowEngine, WorkflowValidationError, type StandardSchemaV1, type WorkflowDefinition } from '../../src/index.js';
+import { settle, simWorkflow } from '../support/workflow.js';
 import { NUM_RUNS, pendingTimers } from '../support/helpers.js';
 
-const settle = async () => {
-  for (let i = 0; i < 8; i++) await Promise.resolve();
-};
-
-/** A workflow engine on simulated time, with a recorder sink that keeps every batch per edge. */
-function sim(config = {}) {
-  const clock = new SimulatedClock();
-  const wf = new WorkflowEngine({ streamEngine: new StreamEngine(config, { clock }) });
-  const recorded = new Map<string, { connectionId: string; values: unknown[] }[]>();
-  wf.registerNodeType({
-    type: 'test.recorder',
-    kind: 'sink',
-    inputs: { in: { type: 'any' } },
-    create: (ctx) => {
-      const batches: { connectionId: string; values: unknown[] }[] = [];
-      recorded.set(ctx.nodeId, batches);
-      return { process: (b) => void batches.push({ connectionId: b.connectionId, values: b.messages.map((m) => m.data) }) };
-    },
-  });
-  const runToEnd = async (run: WorkflowRun, maxMs = 100_000) => {
-    let done = false;
-    void run.done.then(() => (done = true));
-    for (let t = 0; t < maxMs && !done; t++) {
-      clock.increment(1);
-      await settle();
-    }
-    return run.done;
-  };
-  return { clock, wf, recorded, runToEnd };
-}
+const sim = simWorkflow;
 
 describe('WorkflowEngine: the spec sample', () => {
   it('runs as written: stream connections come from the edges, on the engine getStreamEngine() returns', async () => {
