@@ -68,25 +68,6 @@ it('the breaker in force is the one installed now (halfOpenProbes read when half
   engine.dispose();
 });
 
-it('a writer held on a full buffer of critical messages settles within one maxWaitTime, counted once', async () => {
-  const { clock, engine } = simEngine({ bufferSize: 4, maxBatchSize: 4 });
-  engine.setBackpressureHandler(new DefaultBackpressureHandler({ maxWaitTime: 200 }));
-  const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
-  c.openCircuit();
-  for (let i = 0; i < 4; i++) c.offer({ ...msg(clock), priority: 'critical' });
-  const w = c.writer;
-  let settled = false;
-  void w.write({ ...msg(clock), priority: 'critical' }).then(() => (settled = true));
-  await tick();
-  clock.increment(200);
-  await tick();
-  await tick();
-  expect(settled).toBe(true);
-  const s = c.stats();
-  expect(s).toMatchObject({ accepted: 5, refused: 0, dropped: expect.objectContaining({ timeout: 1 }) });
-  engine.dispose();
-});
-
 it('cancelling the readable hands the unread rest back to the node, nothing lost; a new readable can be taken', async () => {
   const { clock, engine } = simEngine({ maxBatchSize: 10 });
   const got: unknown[] = [];
