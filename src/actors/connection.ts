@@ -15,6 +15,8 @@ import type { ActorHost, Batch, ConnectionKnobs, ConnectionStats, DeadLetter, Dr
 
 /** What the engine lends each connection. @internal */
 export interface ConnectionHost extends ActorHost {
+  /** Does anyone listen for events of this type? */
+  observed(type: EngineEvent['type']): boolean;
   /** Are delivery timing and latency wanted now (metrics on, metrics$ watched, an adjusting handler)? */
   metering(): boolean;
   backpressureHandler(): BackpressureHandler | undefined;
@@ -407,7 +409,8 @@ export class Connection {
   private drop(reason: DropReason, count: number): void {
     if (count === 0) return;
     this.dropped[reason] += count;
-    this.host.emit({ type: 'message.dropped', connectionId: this.id, reason, count, at: this.host.clock.now() });
+    // Drops can be per message under overload: build the event only for a listener.
+    if (this.host.observed('message.dropped')) this.host.emit({ type: 'message.dropped', connectionId: this.id, reason, count, at: this.host.clock.now() });
   }
 
   private discardAll(reason: DropReason, keepAwaiting = false): void {

@@ -119,6 +119,8 @@ export class StreamEngine {
   private readonly nodes = new Map<string, NodeRuntime>();
   private readonly widgets = new Map<string, WidgetRuntime>();
   private readonly eventSubject = new Subject<EngineEvent>();
+  /** Topology, state and failure events only (no per-drop events): what workflow runs follow. */
+  private readonly lifecycleSubject = new Subject<EngineEvent>();
   private readonly deadSubject = new Subject<DeadLetter>();
   private readonly defaultRecovery = new WeakMap<Readonly<StreamConfig>, ErrorRecovery>();
   /** The retry fields a connection set itself: they win over the engine-wide recovery. */
@@ -151,8 +153,10 @@ export class StreamEngine {
       backpressureHandler: () => this.handler,
       metering: () => this.alwaysMeter || this.watchers > 0 || typeof this.handler?.bind === 'function',
       errorRecovery: (c) => this.recoveryFor(c),
+      observed: (type) => this.eventSubject.observed || (type !== 'message.dropped' && this.lifecycleSubject.observed),
       emit: (e) => {
         if (this.eventSubject.observed) this.eventSubject.next(e);
+        if (e.type !== 'message.dropped' && this.lifecycleSubject.observed) this.lifecycleSubject.next(e);
       },
       deadLetter: (d) => this.deadSubject.next(d),
       closed: (c) => this.forget(c),
@@ -304,6 +308,14 @@ export class StreamEngine {
     this.widgets.delete(id);
   }
 
+  /**
+   * events$ without the per-drop events: a subscriber here (a workflow run) does not make every
+   * dropped message allocate an event. @internal
+   */
+  get lifecycle$(): Observable<EngineEvent> {
+    return this.lifecycleSubject.asObservable();
+  }
+
   /** Publishes a dead letter found outside a connection (a message rejected at a port). @internal */
   reportDeadLetter(letter: DeadLetter): void {
     this.host.deadLetter(letter);
@@ -449,6 +461,7 @@ export class StreamEngine {
     for (const c of [...this.connections.values()]) c.dispose();
     this.teardown();
     this.eventSubject.complete();
+    this.lifecycleSubject.complete();
     this.deadSubject.complete();
     this.actor.stop();
   }

@@ -76,6 +76,16 @@ describe('backpressure through workflows: nothing lost, nothing duplicated', () 
 });
 
 describe('edge cases', () => {
+  it('a running workflow follows lifecycle events only: dropped messages build no event objects', async () => {
+    const { wf, runToEnd } = sim();
+    const engine = wf.getStreamEngine();
+    const run = await wf.executeWorkflow({ nodes: [{ id: 's', type: 'source.sequential', config: { count: 10 } }, { id: 'c', type: 'sink.collector' }], edges: [{ source: 's', sourcePort: 'out', target: 'c', targetPort: 'in' }] });
+    const host = (engine as unknown as { host: { observed(t: string): boolean } }).host;
+    expect(host.observed('message.dropped')).toBe(false);
+    expect(host.observed('connection.removed')).toBe(true);
+    await runToEnd(run);
+  });
+
   it('an empty workflow completes at once', async () => {
     const { wf } = sim();
     const run = await wf.executeWorkflow({ nodes: [], edges: [] });

@@ -137,7 +137,7 @@ export class WorkflowRun {
     this.statusSubject = new BehaviorSubject<WorkflowStatus>({ state: 'running', nodes: {} });
     // A late subscriber (after done) still gets the final status, then completion.
     this.status$ = defer(() => (this.finished ? of(this.statusSubject.value) : this.statusSubject.asObservable()));
-    this.sub = engine.events$.subscribe((e) => this.onEngineEvent(e));
+    this.sub = engine.lifecycle$.subscribe((e) => this.onEngineEvent(e));
     const created: Array<() => void> = [];
     try {
       for (const spec of def.nodes) {
