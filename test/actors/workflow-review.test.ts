@@ -79,7 +79,7 @@ describe('edge cases', () => {
   it('a running workflow follows lifecycle events only: dropped messages build no event objects', async () => {
     const { wf, runToEnd } = sim();
     const engine = wf.getStreamEngine();
-    const run = await wf.executeWorkflow({ nodes: [{ id: 's', type: 'source.sequential', config: { count: 10 } }, { id: 'c', type: 'sink.collector' }], edges: [{ source: 's', sourcePort: 'out', target: 'c', targetPort: 'in' }] });
+    const run = await wf.executeWorkflow({ nodes: [{ id: 's', type: 'source.sequential', config: { rate: 1000, count: 10 } }, { id: 'c', type: 'sink.collector' }], edges: [{ source: 's', sourcePort: 'out', target: 'c', targetPort: 'in' }] });
     const host = (engine as unknown as { host: { observed(t: string): boolean } }).host;
     expect(host.observed('message.dropped')).toBe(false);
     expect(host.observed('connection.removed')).toBe(true);
