@@ -19,6 +19,8 @@ const C = {
   b256: 'nodeflow node→conn→widget (maxBatchSize 256)',
   fc: 'nodeflow default + DefaultBackpressureHandler + GracefulErrorRecovery',
   met: 'nodeflow default with metrics recording on (latency, busy time)',
+  dbg: 'nodeflow default + metrics + StreamDebugger recording',
+  insp: 'nodeflow default + an XState inspect observer on every actor',
   writer: 'nodeflow connection.writer (Web Streams)',
   rx: 'RxJS 3 Subjects chained (per message)',
   ring: 'hand-written ring buffer 3-hop (batch 256)',
@@ -31,7 +33,7 @@ async function main() {
 
   log('## Throughput (median of interleaved rounds; ratios computed within each round)');
   const sync = await measureThroughput(
-    [nodeflowPath(C.def, {}), nodeflowPath(C.b256, { maxBatchSize: 256 }), nodeflowPath(C.fc, {}, true), nodeflowPath(C.met, {}, false, true), rxjsChain(C.rx), ringThreeHop(C.ring, 256)],
+    [nodeflowPath(C.def, {}), nodeflowPath(C.b256, { maxBatchSize: 256 }), nodeflowPath(C.fc, {}, true), nodeflowPath(C.met, {}, false, true), nodeflowPath(C.dbg, {}, false, true, 'debugger'), nodeflowPath(C.insp, {}, false, false, 'inspect'), rxjsChain(C.rx), ringThreeHop(C.ring, 256)],
     { rounds: quick ? 3 : 7, targetMs: quick ? 150 : 300, onProgress: (s) => progress(`sync paths ${s}`) },
   );
   const streams = await measureThroughput([nodeflowWriter(C.writer), webStreamsWriter(C.ws)], {
@@ -47,6 +49,8 @@ async function main() {
     writerVsWebStreams: ratio(streams, C.writer, C.ws),
     flowControlVsDefault: ratio(sync, C.fc, C.def),
     metricsVsDefault: ratio(sync, C.met, C.def),
+    debuggerVsDefault: ratio(sync, C.dbg, C.def),
+    inspectVsDefault: ratio(sync, C.insp, C.def),
   };
   log('');
   const targets: { name: string; value: string; goal: string; met: boolean }[] = [
@@ -54,7 +58,9 @@ async function main() {
     { name: 'maxBatchSize 256 path / hand-written ring 3-hop', value: `${ratios.batch256VsRing.toFixed(2)}x`, goal: '>= 0.5x', met: ratios.batch256VsRing >= 0.5 },
     { name: 'writer path / native Web Streams writer loop', value: `${ratios.writerVsWebStreams.toFixed(2)}x`, goal: '>= 0.8x', met: ratios.writerVsWebStreams >= 0.8 },
     { name: 'with flow control installed / without', value: `${ratios.flowControlVsDefault.toFixed(2)}x`, goal: '>= 0.8x', met: ratios.flowControlVsDefault >= 0.8 },
-    { name: 'metrics recording on / off (issue 5; no debugger yet)', value: `${ratios.metricsVsDefault.toFixed(2)}x`, goal: '>= 0.85x', met: ratios.metricsVsDefault >= 0.85 },
+    { name: 'metrics recording on / off', value: `${ratios.metricsVsDefault.toFixed(2)}x`, goal: '>= 0.85x', met: ratios.metricsVsDefault >= 0.85 },
+    { name: 'metrics + StreamDebugger recording / neither', value: `${ratios.debuggerVsDefault.toFixed(2)}x`, goal: '>= 0.85x', met: ratios.debuggerVsDefault >= 0.85 },
+    { name: 'XState inspection observer attached / not (reported)', value: `${ratios.inspectVsDefault.toFixed(2)}x`, goal: 'reported', met: true },
   ];
 
   log('\n## Latency: delivery − intended send time, node→conn→widget, default config (batchTimeout 16 ms)');
@@ -106,7 +112,7 @@ async function main() {
   targets.push({ name: '10-node workflow at 1M msg/s aggregate', value: `${fmt(ten.throughput)} msg/s, p99 ${fmtMs(ten.latency.p99)}`, goal: '>= 1M msg/s sustained', met: ten.throughput >= 0.97e6 && ten.dropped === 0 });
   targets.push({ name: 'transform hop / bare connection hop', value: `${hop.ratio.toFixed(2)}x`, goal: '<= 1.5x', met: hop.ratio <= 1.5 });
 
-  log('\n## Targets (issues #2, #3, #4, and #5 so far)');
+  log('\n## Targets (issues #2-#5)');
   log(table(['target', 'measured', 'goal', 'met'], targets.map((t) => [t.name, t.value, t.goal, t.met ? 'yes' : 'NO'])));
   const result = {
     version: 1,

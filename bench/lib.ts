@@ -7,6 +7,8 @@ export interface ThroughputCase {
   name: string;
   /** Sends `n` messages through the path; resolves when they are through. */
   run(n: number): void | Promise<void>;
+  /** Releases what the case holds (engines, timers) once measured. */
+  dispose?(): void;
 }
 
 export interface ThroughputResult {
@@ -56,6 +58,7 @@ export async function measureThroughput(
     }
     opts.onProgress?.(`round ${r + 1}/${opts.rounds}`);
   }
+  for (const c of cases) c.dispose?.();
   const out = new Map<string, ThroughputResult>();
   for (const [name, xs] of perRound) {
     const m = median(xs);

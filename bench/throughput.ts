@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import { DefaultBackpressureHandler, GracefulErrorRecovery, StreamEngine, type StreamConfig, type StreamMessage } from '../src/index.js';
+import { DefaultBackpressureHandler, GracefulErrorRecovery, StreamDebugger, StreamEngine, type StreamConfig, type StreamMessage } from '../src/index.js';
 import type { ThroughputCase } from './lib.js';
 
 // Every case allocates the same message shape per message: allocation is part of the cost.
@@ -7,8 +7,14 @@ const make = (i: number): StreamMessage => ({ id: i, timestamp: 0, sourceNodeId:
 let sink = 0; // sinks keep small integers (no heap numbers): (sum + v) | 0
 
 /** nodeflow: node output port → connection (ring mailbox) → widget actor → data$ subscriber. */
-export function nodeflowPath(name: string, config: Partial<StreamConfig>, flowControl = false, metrics = false): ThroughputCase {
+export function nodeflowPath(name: string, config: Partial<StreamConfig>, flowControl = false, metrics = false, watch: 'debugger' | 'inspect' | 'none' = 'none'): ThroughputCase {
   const engine = new StreamEngine(config, { metrics });
+  // A recording debugger (XState inspection of every actor + metering), or a bare inspection
+  // observer such as Stately's inspector would attach.
+  const dbg = watch === 'debugger' ? new StreamDebugger(engine) : undefined;
+  dbg?.startRecording();
+  let inspected = 0;
+  if (watch === 'inspect') engine.inspect(() => void inspected++);
   if (flowControl) {
     engine.setBackpressureHandler(new DefaultBackpressureHandler());
     engine.setErrorRecovery(new GracefulErrorRecovery());
@@ -26,6 +32,10 @@ export function nodeflowPath(name: string, config: Partial<StreamConfig>, flowCo
     run(n) {
       for (let i = 0; i < n; i++) out.emit(make(i));
       conn.flush(); // the partial tail batch: rounds stay independent
+    },
+    dispose() {
+      dbg?.dispose();
+      engine.dispose();
     },
   };
 }

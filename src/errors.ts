@@ -22,7 +22,8 @@ export type NodeflowErrorCode =
   | 'BUFFER_FULL'
   | 'CONNECTION_FAILED'
   | 'ENGINE_STOPPED'
-  | 'INVALID_ARGUMENT';
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_DEBUG_DATA';
 
 /**
  * The one error class of the library. `code` is stable; `message` is for people.

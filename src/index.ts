@@ -54,3 +54,13 @@ export { PerformanceTestSuite, type PerformanceProgress } from './actors/perf/pe
 export { STANDARD_PERFORMANCE_TESTS, QUICK_PERFORMANCE_TESTS, type PerformanceTest, type PerformanceResult } from './actors/perf/perf-test.js';
 export { formatReport, type ReportFormat } from './actors/perf/report.js';
 export type { ConnectionMetrics } from './actors/connection-meter.js';
+export type { NodeMetrics } from './actors/node-metrics.js';
+export type { ActorTag, ActorKind, TaggedInspector } from './actors/inspection-hub.js';
+export { StreamDebugger, type StreamDebuggerOptions } from './actors/debug/stream-debugger.js';
+export type { DebugInspection } from './actors/debug/debug-sources.js';
+export type { DebugEvent, DebugEventType, DebugEventData } from './actors/debug/debug-event.js';
+export type { Alert } from './actors/debug/alerts.js';
+export { DEFAULT_ALERT_THRESHOLDS, defaultAlertRules, type AlertRule, type AlertSeverity, type AlertSubject, type AlertThresholds } from './actors/debug/alert-rules.js';
+export { DEBUG_DATA_FORMAT, DEBUG_DATA_VERSION, type DebugData } from './actors/debug/debug-data.js';
+export { BoundedHistory } from './actors/debug/bounded-history.js';
+export { stepAlert, INITIAL_ALERT_STATE, type AlertState, type AlertTiming } from './machines/alert.logic.js';

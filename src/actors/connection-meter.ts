@@ -15,6 +15,8 @@ import type { StreamMessage } from '../message.js';
 export interface ConnectionMetrics {
   /** Delivery time minus message.timestamp, ms, from a log-bucket histogram (1.6% buckets). */
   readonly latency: { readonly count: number; readonly avg: number; readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  /** The same over the last one to two seconds only (what alerts watch: it recovers). */
+  readonly recentLatency: { readonly count: number; readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
   /** Accepted and delivered per second over the last window (about a second). */
   readonly inPerSec: number;
   readonly outPerSec: number;
@@ -44,6 +46,10 @@ const SAMPLES = 16;
  */
 export class ConnectionMeter {
   readonly latency = new LatencyHistogram();
+  // Two periods of WINDOW_MS, rotated lazily: recent figures cover one to two seconds.
+  private current = new LatencyHistogram();
+  private previous = new LatencyHistogram();
+  private rotatedAt: number;
   busyMs = 0;
   private pressuredMs = 0;
   private pressuredSince = -1;
@@ -54,12 +60,27 @@ export class ConnectionMeter {
   private recoveryMax = 0;
   private readonly samples: Sample[] = [];
 
-  constructor(private readonly createdAt: number) {}
+  constructor(private readonly createdAt: number) {
+    this.rotatedAt = createdAt;
+  }
 
   batch(now: number, ms: readonly StreamMessage[]): void {
     // One record per batch: its oldest message (the worst latency in it) for the whole batch.
     // Percentiles therefore err high by at most the batch window; O(1), not O(batch).
-    this.latency.recordN(now - ms[0]!.timestamp, ms.length);
+    const v = now - ms[0]!.timestamp;
+    this.latency.recordN(v, ms.length);
+    if (now - this.rotatedAt >= WINDOW_MS) this.rotate(now);
+    this.current.recordN(v, ms.length);
+  }
+
+  private rotate(now: number): void {
+    const old = this.previous;
+    // More than two periods without a batch: both periods are stale.
+    if (now - this.rotatedAt >= 2 * WINDOW_MS) this.current.reset();
+    this.previous = this.current;
+    old.reset();
+    this.current = old;
+    this.rotatedAt = now;
   }
 
   pressure(now: number): void {
@@ -105,7 +126,11 @@ export class ConnectionMeter {
     const busy = Math.min(1000, perSec(this.busyMs - from.busy));
     const pressured = Math.min(1000 - busy, perSec(this.pressuredNow(now) - from.pressured));
     const h = this.latency;
+    if (now - this.rotatedAt >= WINDOW_MS) this.rotate(now);
+    const r = [this.current, this.previous];
+    const pct = (p: number) => LatencyHistogram.percentileOf(r, p);
     return {
+      recentLatency: { count: this.current.count + this.previous.count, p50: pct(50), p95: pct(95), p99: pct(99), max: Math.max(this.current.max, this.previous.max) },
       latency: { count: h.count, avg: h.mean, p50: h.percentile(50), p95: h.percentile(95), p99: h.percentile(99), max: h.max },
       inPerSec: perSec(accepted - from.accepted),
       outPerSec: perSec(delivered - from.delivered),

@@ -446,7 +446,8 @@ export class Connection {
 
   private arm(ms: number): void {
     this.timerArmed = true;
-    this.timer = this.host.clock.setTimeout(this.onTimer, ms);
+    const lead = Math.min(this.host.clock.timerLead ?? 0, TIMER_SLACK_MS);
+    this.timer = this.host.clock.setTimeout(this.onTimer, Math.max(0, ms - lead));
   }
 
   // One deadline timer per connection: when it fires early for the current head, it re-arms

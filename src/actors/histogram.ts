@@ -62,6 +62,24 @@ export class LatencyHistogram {
     return this.maxValue;
   }
 
+  /**
+   * Percentile `p` over several histograms as if they were one (counts summed bucket by bucket),
+   * for a sliding window made of a current and a previous period.
+   */
+  static percentileOf(hs: readonly LatencyHistogram[], p: number): number {
+    const total = hs.reduce((n, h) => n + h.total, 0);
+    const max = hs.reduce((m, h) => Math.max(m, h.total > 0 ? h.maxValue : 0), 0);
+    if (total === 0) return 0;
+    const rank = Math.max(1, Math.ceil((p / 100) * total));
+    let seen = 0;
+    const n = 64 * LatencyHistogram.SUB;
+    for (let i = 0; i < n; i++) {
+      for (const h of hs) seen += h.counts[i]!;
+      if (seen >= rank) return Math.min(max, LatencyHistogram.upper(i));
+    }
+    return max;
+  }
+
   reset(): void {
     this.counts.fill(0);
     this.total = 0;

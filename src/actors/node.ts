@@ -90,7 +90,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
 
   constructor(
     readonly id: string,
-    host: ActorHost,
+    private readonly host: ActorHost,
     options: NodeOptions = {},
   ) {
     this.process = options.process;
@@ -169,29 +169,38 @@ export class NodeRuntime implements NodeHandle, Inbox {
 
   /** idle → running: parked deliveries go through. */
   start(): void {
-    this.actor.send({ type: 'node.start' });
+    this.move({ type: 'node.start' });
     this.unpark();
   }
 
   pause(): void {
-    this.actor.send({ type: 'node.pause' });
+    this.move({ type: 'node.pause' });
   }
 
   resume(): void {
-    this.actor.send({ type: 'node.resume' });
+    this.move({ type: 'node.resume' });
     this.unpark();
   }
 
   /** Its inputs ended (or, for a source, its data): final. @internal */
   complete(): void {
-    this.actor.send({ type: 'node.complete' });
+    this.move({ type: 'node.complete' });
     this.unpark();
   }
 
   /** Final failure; later deliveries fail (and are retried, then dead-lettered). @internal */
   fail(error: unknown): void {
-    this.actor.send({ type: 'node.fail', error: error instanceof Error ? error.message : String(error) });
+    this.move({ type: 'node.fail', error: error instanceof Error ? error.message : String(error) });
     this.unpark();
+  }
+
+  // Lifecycle events are rare edges: each state change is reported to the engine's events, so
+  // a debugger need not inspect node actors (which also take one event per batch).
+  private move(event: Parameters<NodeActorRef['send']>[0]): void {
+    const from = this.state;
+    this.actor.send(event);
+    const to = this.state;
+    if (from !== to) this.host.emit?.({ type: 'node.state', nodeId: this.id, from, to, event: event.type, at: this.host.clock.now() });
   }
 
   /** The node machine's state: idle, running, paused, completed, failed or stopped. */
@@ -206,7 +215,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
   }
 
   stop(): void {
-    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'node.stop' });
+    if (this.actor.getSnapshot().status === 'active') this.move({ type: 'node.stop' });
     this.actor.stop();
     const parked = this.parked;
     this.parked = [];

@@ -9,8 +9,10 @@ import { backoffDelay } from '../machines/recovery.logic.js';
 import type { BackpressureHandler } from './backpressure.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { GracefulErrorRecovery, type ErrorRecovery } from './error-recovery.js';
+import { InspectionHub, type ActorKind, type TaggedInspector } from './inspection-hub.js';
 import { NodeRuntime, type NodeHandle, type NodeOptions } from './node.js';
 import type { ConnectionMetrics } from './connection-meter.js';
+import { NodeMetricsBuilder, type NodeMetrics } from './node-metrics.js';
 import type { ConnectionStats, DeadLetter, EngineEvent, InspectObserver, OfferResult } from './types.js';
 import { WidgetRuntime, type WidgetOptions } from './widget.js';
 
@@ -66,8 +68,14 @@ export interface EngineMetrics {
   readonly at: number;
   /** Counters plus live figures (latency, rates, time ratios, recoveries) of every connection. */
   readonly connections: Readonly<Record<string, ConnectionStats & { readonly metrics: ConnectionMetrics }>>;
-  /** Event-loop utilization (0..1) since the previous snapshot, where the runtime reports it. */
-  readonly system: { readonly eventLoopUtilization: number | null };
+  /** Every node and widget, summed over its connections. */
+  readonly nodes: Readonly<Record<string, NodeMetrics>>;
+  /**
+   * System load since the previous snapshot: event-loop utilization (0..1, where the runtime
+   * reports it) and event-loop delay, the lateness of the metrics$ sampling timer (null while
+   * no metrics$ subscription runs).
+   */
+  readonly system: { readonly eventLoopUtilization: number | null; readonly eventLoopDelay: { readonly meanMs: number; readonly maxMs: number } | null };
   /** Over the live connections. */
   readonly totals: MetricTotals;
   /** Final counters of the connections removed so far (stop() removes them all). */
@@ -138,6 +146,7 @@ export class StreamEngine {
   private handler: BackpressureHandler | undefined;
   private recovery: ErrorRecovery | undefined;
   private disposed = false;
+  private readonly hub = new InspectionHub();
 
   constructor(config: Partial<StreamConfig> = {}, options: EngineOptions = {}) {
     this.config = Object.freeze(validateStreamConfig(config));
@@ -161,6 +170,35 @@ export class StreamEngine {
       deadLetter: (d) => this.deadSubject.next(d),
       closed: (c) => this.forget(c),
     };
+    this.hub.track(this.actor, { kind: 'engine', id: 'engine' });
+  }
+
+  /**
+   * Attaches an XState inspection observer to every actor of this engine, present and future
+   * (the engine's, each node's, connection's and widget's); returns the function that detaches
+   * it. Function observers also get the actor's kind and id. Events come per actor event
+   * (per batch or control edge), never per message; `options.kinds` limits the actors (engine
+   * and connection actors hear only control edges, node and widget actors one event per batch,
+   * so inspecting those costs throughput). `@statelyai/inspect` works as is:
+   * `engine.inspect(createBrowserInspector().inspect)`.
+   *
+   * @example
+   * ```ts
+   * const stop = engine.inspect((e, actor) => {
+   *   if (e.type === '@xstate.snapshot') console.log(actor.kind, actor.id, (e.snapshot as any).value);
+   * });
+   * stop();
+   * ```
+   */
+  inspect(observer: TaggedInspector | InspectObserver, options: { kinds?: readonly ActorKind[] } = {}): () => void {
+    rejectUnknownKeys(options, ['kinds']);
+    const kinds = options.kinds ?? null;
+    if (kinds && (!Array.isArray(kinds) || kinds.some((k) => !['engine', 'node', 'connection', 'widget'].includes(k)))) {
+      throw new ConfigError('kinds', "an array of 'engine' | 'node' | 'connection' | 'widget'", kinds);
+    }
+    if (typeof observer === 'function') return this.hub.add(observer as TaggedInspector, kinds);
+    if (observer && typeof observer.next === 'function') return this.hub.add((e) => observer.next!(e), kinds);
+    throw new ConfigError('inspect', 'a function (event, actor) => void or an observer with next()', observer);
   }
 
   /** `running`, `stopping` or `stopped`. */
@@ -196,6 +234,7 @@ export class StreamEngine {
     const inbox = this.widgets.get(targetNodeId) ?? this.nodeRuntime(targetNodeId, true);
     const conn = new Connection(id, sourceNodeId, targetNodeId, outputPort, inputPort, merged, inbox, this.host);
     this.connections.set(id, conn);
+    this.hub.track(conn.actor, { kind: 'connection', id });
     this.edges.set(edge, id);
     this.link(sourceNodeId, 1);
     this.link(targetNodeId, 1);
@@ -249,6 +288,21 @@ export class StreamEngine {
     }));
   }
 
+  /**
+   * Every node and widget with its machine state: with listConnections(), the whole topology.
+   *
+   * @example
+   * ```ts
+   * for (const n of engine.listNodes()) console.log(n.kind, n.id, n.state);
+   * ```
+   */
+  listNodes(): { readonly id: string; readonly kind: 'node' | 'widget'; readonly state: string }[] {
+    return [
+      ...[...this.nodes.values()].map((n) => ({ id: n.id, kind: 'node' as const, state: n.state })),
+      ...[...this.widgets.values()].map((w) => ({ id: w.id, kind: 'widget' as const, state: String(w.actor.getSnapshot().value) })),
+    ];
+  }
+
   /** Stops new writes at once, delivers what is buffered, then forgets the connection. */
   removeConnection(id: string): Promise<void> {
     const c = this.getConnection(id);
@@ -281,6 +335,7 @@ export class StreamEngine {
     if (!Number.isInteger(size) || size < 1) throw new ConfigError('bufferSize', 'an integer >= 1', size);
     const w = new WidgetRuntime(id, size, this.host);
     this.widgets.set(id, w);
+    this.hub.track(w.actor, { kind: 'widget', id });
     return w;
   }
 
@@ -360,17 +415,26 @@ export class StreamEngine {
   /** Counters of every connection, and totals. Synchronous; O(connections). */
   getMetrics(): EngineMetrics {
     const connections: Record<string, ConnectionStats & { metrics: ConnectionMetrics }> = {};
+    const nodes = new NodeMetricsBuilder();
+    for (const n of this.nodes.values()) nodes.add('node', n.id, n.state, n.unrouted);
+    for (const w of this.widgets.values()) nodes.add('widget', w.id, String(w.actor.getSnapshot().value), 0);
     let accepted = 0, delivered = 0, dropped = 0, deadLettered = 0, inFlight = 0;
     for (const c of this.connections.values()) {
       const s = c.stats();
-      connections[c.id] = { ...s, metrics: c.metrics() };
+      const m = c.metrics();
+      connections[c.id] = { ...s, metrics: m };
+      nodes.connection(c.sourceNodeId, c.targetNodeId, s, m);
       accepted += s.accepted;
       delivered += s.delivered;
       dropped += s.droppedTotal;
       deadLettered += s.deadLettered;
       inFlight += s.inFlight;
     }
-    return { state: this.state, at: this.clock.now(), connections, system: { eventLoopUtilization: this.elu() }, totals: { accepted, delivered, dropped, deadLettered, inFlight }, retired: { ...this.retired } };
+    // Since the previous snapshot; a snapshot right after another reports the previous period.
+    if (this.lag.n > 0) this.lagShown = { meanMs: this.lag.sum / this.lag.n, maxMs: this.lag.max };
+    this.lag = { sum: 0, max: 0, n: 0 };
+    const lag = this.watchers > 0 ? this.lagShown : null;
+    return { state: this.state, at: this.clock.now(), connections, nodes: nodes.build(), system: { eventLoopUtilization: this.elu(), eventLoopDelay: lag }, totals: { accepted, delivered, dropped, deadLettered, inFlight }, retired: { ...this.retired } };
   }
 
   /**
@@ -386,8 +450,13 @@ export class StreamEngine {
       const step = Math.min(250, intervalMs);
       let elapsed = 0;
       let timer: unknown;
+      let due = this.clock.now() + step;
       const tick = () => {
         const now = this.clock.now();
+        // How late this timer fired is the event loop's delay (works in Node and browsers).
+        const late = Math.max(0, now - due);
+        this.lag = { sum: this.lag.sum + late, max: Math.max(this.lag.max, late), n: this.lag.n + 1 };
+        due = now + step;
         for (const c of this.connections.values()) c.sampleMetrics(now);
         elapsed += step;
         if (elapsed >= intervalMs) {
@@ -406,6 +475,8 @@ export class StreamEngine {
   }
 
   private lastElu: unknown;
+  private lag = { sum: 0, max: 0, n: 0 };
+  private lagShown: { meanMs: number; maxMs: number } | null = null;
   // Node's performance.eventLoopUtilization (null where the runtime has none).
   private elu(): number | null {
     const perf = globalThis.performance as { eventLoopUtilization?: (a?: unknown, b?: unknown) => { utilization: number } } | undefined;
@@ -482,6 +553,7 @@ export class StreamEngine {
       n = new NodeRuntime(id, this.host, { autoStart });
       n.auto = auto;
       this.nodes.set(id, n);
+      this.hub.track(n.actor, { kind: 'node', id });
     }
     return n;
   }

@@ -117,6 +117,7 @@ export type EngineEvent =
   | { readonly type: 'connection.created'; readonly connectionId: string; readonly at: number }
   | { readonly type: 'connection.removed'; readonly connectionId: string; readonly at: number }
   | { readonly type: 'connection.state'; readonly connectionId: string; readonly from: string; readonly to: string; readonly at: number }
+  | { readonly type: 'node.state'; readonly nodeId: string; readonly from: string; readonly to: string; readonly event: string; readonly at: number }
   | { readonly type: 'message.dropped'; readonly connectionId: string; readonly reason: DropReason; readonly count: number; readonly at: number }
   | { readonly type: 'delivery.failed'; readonly connectionId: string; readonly attempt: number; readonly error: unknown; readonly at: number }
   | { readonly type: 'delivery.retry'; readonly connectionId: string; readonly attempt: number; readonly delay: number; readonly at: number }
@@ -138,6 +139,8 @@ export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEve
 export interface ActorHost {
   readonly clock: EngineClock;
   readonly inspect: InspectObserver | undefined;
+  /** Engine events (node state changes); absent for actors built outside an engine. */
+  readonly emit?: (event: EngineEvent) => void;
 }
 
 /**

@@ -90,4 +90,30 @@ describe('connection metrics', () => {
     expect(() => engine.metrics$(0)).toThrow(expect.objectContaining({ field: 'intervalMs' }));
     engine.dispose();
   });
+
+  it('per-node figures sum the connections into and out of each node; event-loop delay while metrics$ runs', async () => {
+    const { clock, engine } = simEngine({ batchTimeout: 5 });
+    let fail = 3;
+    engine.node('t', { process: () => { if (fail-- > 0) throw new Error('x'); } });
+    const a = engine.getConnection(engine.createConnection('s', 't', 'out', 'in', { retryDelay: 1 }));
+    const b = engine.getConnection(engine.createConnection('t', 'u', 'out', 'in'));
+    engine.createWidget('w');
+    engine.createConnection('s', 'w', 'out2', 'in');
+    expect(engine.getMetrics().system.eventLoopDelay).toBeNull();
+    const sub = engine.metrics$(250).subscribe(() => {});
+    for (let i = 0; i < 20; i++) a.offer(msg(clock, 's', 't'));
+    for (let i = 0; i < 5; i++) b.offer(msg(clock, 't', 'u'));
+    for (let i = 0; i < 100; i++) {
+      clock.increment(10);
+      await settle();
+    }
+    const m = engine.getMetrics();
+    expect(m.nodes['s']).toMatchObject({ kind: 'node', sent: 20, droppedOut: 0 });
+    expect(m.nodes['t']).toMatchObject({ kind: 'node', state: 'running', received: 20, sent: 5, errors: 3, retries: 3 });
+    expect(m.nodes['u']!.received).toBe(5);
+    expect(m.nodes['w']).toMatchObject({ kind: 'widget', state: 'waiting', received: 0 });
+    expect(m.system.eventLoopDelay).toEqual({ meanMs: 0, maxMs: 0 }); // simulated time is never late
+    sub.unsubscribe();
+    engine.dispose();
+  });
 });

@@ -1,0 +1,96 @@
+import { NodeflowError } from '../../errors.js';
+import { INITIAL_ALERT_STATE, stepAlert, type AlertState } from '../../machines/alert.logic.js';
+import type { EngineMetrics } from '../stream-engine.js';
+import type { AlertRule, AlertSeverity, AlertSubject } from './alert-rules.js';
+
+/**
+ * One alert change: `firing` when a rule trips on a connection, `resolved` when it clears (or the
+ * connection goes away). `alerts$` emits both; a storm is impossible by construction (hysteresis,
+ * cooldown, one alert per rule and connection at a time).
+ *
+ * @example
+ * ```ts
+ * dbg.alerts$.subscribe((a: Alert) => console.log(a.severity, a.status, a.message));
+ * ```
+ */
+export interface Alert {
+  /** `<ruleId>@<connectionId>`: the same id for the firing and its resolution. */
+  readonly id: string;
+  readonly ruleId: string;
+  readonly severity: AlertSeverity;
+  readonly status: 'firing' | 'resolved';
+  readonly connectionId: string;
+  readonly value: number;
+  readonly threshold: number;
+  readonly message: string;
+  readonly at: number;
+  /** When the alert fired (equal to `at` on the firing itself). */
+  readonly firedAt: number;
+}
+
+const fmt = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : String(Number(v.toPrecision(3))));
+
+/**
+ * Evaluates alert rules per connection on each metrics snapshot. O(rules × connections) per
+ * tick, never per message.
+ * @internal
+ */
+export class AlertEvaluator {
+  private readonly rules = new Map<string, AlertRule>();
+  private readonly states = new Map<string, AlertState & { firedAt?: number }>();
+  private previous: EngineMetrics | undefined;
+  readonly active = new Map<string, Alert>();
+
+  constructor(rules: readonly AlertRule[]) {
+    for (const r of rules) this.add(r);
+  }
+
+  add(rule: AlertRule): void {
+    if (!rule || typeof rule.id !== 'string' || rule.id === '' || typeof rule.measure !== 'function') {
+      throw new NodeflowError('INVALID_ARGUMENT', 'addRule: a rule needs an id and a measure(subject) function', { rule: String(rule?.id) });
+    }
+    if (rule.id.includes('@')) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): a rule id cannot contain '@'`, { rule: rule.id });
+    if (!['info', 'warning', 'critical'].includes(rule.severity)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): severity must be info, warning or critical`, { rule: rule.id });
+    if (!Number.isFinite(rule.threshold)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): threshold must be a finite number`, { rule: rule.id });
+    if (rule.clearBelow !== undefined && !(rule.clearBelow <= rule.threshold)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): clearBelow must be <= threshold`, { rule: rule.id });
+    if (this.rules.has(rule.id)) throw new NodeflowError('INVALID_ARGUMENT', `addRule: a rule ${rule.id} already exists`, { rule: rule.id });
+    this.rules.set(rule.id, rule);
+  }
+
+  /** Steps every rule on every connection; returns the alerts that fired or resolved. */
+  evaluate(m: EngineMetrics): Alert[] {
+    const out: Alert[] = [];
+    const dt = this.previous ? m.at - this.previous.at : 0;
+    for (const [cid, now] of Object.entries(m.connections)) {
+      const subject: AlertSubject = { connectionId: cid, now, previous: this.previous?.connections[cid], intervalMs: dt };
+      for (const rule of this.rules.values()) {
+        const key = `${rule.id}@${cid}`;
+        const s = this.states.get(key) ?? INITIAL_ALERT_STATE;
+        const value = rule.measure(subject);
+        const timing = { threshold: rule.threshold, clearBelow: rule.clearBelow ?? rule.threshold * 0.8, forMs: rule.forMs ?? 0, cooldownMs: rule.cooldownMs ?? 10_000 };
+        const { state, change } = stepAlert(s, value, m.at, timing);
+        this.states.set(key, state);
+        if (change === null || value === null) continue;
+        const firedAt = change === 'fire' ? m.at : (this.active.get(key)?.firedAt ?? m.at);
+        const u = rule.unit ?? '';
+        const message =
+          change === 'fire'
+            ? (rule.message?.(value, subject) ?? `${rule.description} ${fmt(value)}${u} > ${fmt(rule.threshold)}${u}`)
+            : `${rule.description} back to ${fmt(value)}${u} (clears at <= ${fmt(timing.clearBelow)}${u})`;
+        const alert: Alert = { id: key, ruleId: rule.id, severity: rule.severity, status: change === 'fire' ? 'firing' : 'resolved', connectionId: cid, value, threshold: rule.threshold, message: `${cid}: ${message}`, at: m.at, firedAt };
+        if (change === 'fire') this.active.set(key, alert);
+        else this.active.delete(key);
+        out.push(alert);
+      }
+    }
+    // A connection that went away resolves its alerts and forgets their state.
+    for (const [key, a] of this.active) {
+      if (m.connections[a.connectionId]) continue;
+      this.active.delete(key);
+      out.push({ ...a, status: 'resolved', message: `${a.connectionId}: connection removed`, at: m.at });
+    }
+    for (const key of this.states.keys()) if (!m.connections[key.slice(key.indexOf('@') + 1)]) this.states.delete(key);
+    this.previous = m;
+    return out;
+  }
+}

@@ -1,0 +1,91 @@
+import type { StreamConfig } from '../../config.js';
+import { NodeflowError } from '../../errors.js';
+import type { ConnectionInfo, EngineMetrics, StreamEngine } from '../stream-engine.js';
+import type { AlertThresholds } from './alert-rules.js';
+import type { Alert } from './alerts.js';
+import type { DebugEvent } from './debug-event.js';
+
+/** The export format's name and version; bump the version on any incompatible change. */
+export const DEBUG_DATA_FORMAT = 'nodeflow-debug';
+export const DEBUG_DATA_VERSION = 1;
+
+/**
+ * What `exportDebugData()` returns: plain JSON (no functions, no cycles), versioned, so a file
+ * written today can be read back by `StreamDebugger.importDebugData` or any tool.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('debug.json', JSON.stringify(dbg.exportDebugData(), null, 2));
+ * const back = StreamDebugger.importDebugData(readFileSync('debug.json', 'utf8'));
+ * console.log(back.version, back.history.events.length);
+ * ```
+ */
+export interface DebugData {
+  readonly format: typeof DEBUG_DATA_FORMAT;
+  readonly version: typeof DEBUG_DATA_VERSION;
+  /** Engine clock time of the export, and the same as an ISO date when the clock is the wall clock. */
+  readonly exportedAt: number;
+  readonly exportedAtIso: string;
+  readonly recording: {
+    readonly active: boolean;
+    readonly startedAt: number | null;
+    readonly stoppedAt: number | null;
+    readonly options: { readonly historySize: number; readonly sampleIntervalMs: number; readonly inspection: string };
+  };
+  readonly engine: { readonly state: string; readonly config: Readonly<StreamConfig> };
+  readonly topology: {
+    readonly nodes: readonly { readonly id: string; readonly kind: 'node' | 'widget'; readonly state: string }[];
+    readonly connections: readonly (ConnectionInfo & { readonly config: Readonly<StreamConfig> })[];
+  };
+  readonly metrics: EngineMetrics;
+  readonly history: { readonly events: readonly DebugEvent[]; readonly discarded: number; readonly totalEvents: number; readonly capacity: number };
+  readonly alerts: { readonly active: readonly Alert[]; readonly recent: readonly Alert[]; readonly discarded: number; readonly thresholds: AlertThresholds };
+}
+
+type Parts = Pick<DebugData, 'recording' | 'alerts'> & { events: DebugEvent[]; discarded: number; totalEvents: number };
+
+/** Builds the export, passed once through JSON so what you hold is what a file would hold. @internal */
+export function buildDebugData(engine: StreamEngine, p: Parts): DebugData {
+  const at = engine.clock.now();
+  const data: DebugData = {
+    format: DEBUG_DATA_FORMAT,
+    version: DEBUG_DATA_VERSION,
+    exportedAt: at,
+    exportedAtIso: at > 1e12 ? new Date(at).toISOString() : new Date().toISOString(),
+    recording: p.recording,
+    engine: { state: engine.state, config: engine.config },
+    topology: {
+      nodes: engine.listNodes(),
+      connections: engine.listConnections().map((c) => ({ ...c, config: engine.getConnection(c.id).config })),
+    },
+    metrics: engine.getMetrics(),
+    history: { events: p.events, discarded: p.discarded, totalEvents: p.totalEvents, capacity: p.recording.options.historySize },
+    alerts: p.alerts,
+  };
+  return JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : typeof v === 'function' ? undefined : v))) as DebugData;
+}
+
+const bad = (why: string): never => {
+  throw new NodeflowError('INVALID_DEBUG_DATA', `importDebugData: ${why}`, {});
+};
+
+/** Parses and checks an export (object or JSON text). @internal */
+export function parseDebugData(input: unknown): DebugData {
+  let v = input;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch (e) {
+      bad(`not JSON (${(e as Error).message})`);
+    }
+  }
+  if (v === null || typeof v !== 'object') return bad('expected an object');
+  const d = v as Partial<DebugData>;
+  if (d.format !== DEBUG_DATA_FORMAT) bad(`format is ${JSON.stringify(d.format)}, expected "${DEBUG_DATA_FORMAT}"`);
+  if (d.version !== DEBUG_DATA_VERSION) bad(`version ${JSON.stringify(d.version)} is not supported (this build reads ${DEBUG_DATA_VERSION})`);
+  for (const k of ['recording', 'engine', 'topology', 'metrics', 'history', 'alerts'] as const) if (d[k] === null || typeof d[k] !== 'object') bad(`missing ${k}`);
+  if (!Array.isArray(d.history!.events)) bad('history.events must be an array');
+  if (!Array.isArray(d.topology!.connections) || !Array.isArray(d.topology!.nodes)) bad('topology must list nodes and connections');
+  for (const e of d.history!.events) if (typeof e?.type !== 'string' || typeof e.seq !== 'number') bad('every history event needs a type and a seq');
+  return d as DebugData;
+}

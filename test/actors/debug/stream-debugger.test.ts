@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { DEBUG_DATA_VERSION, NodeflowError, StreamDebugger, type Alert, type DebugEvent } from '../../../src/index.js';
+import { msg, pendingTimers, simEngine } from '../../support/helpers.js';
+import { settle } from '../../support/workflow.js';
+
+describe('StreamDebugger', () => {
+  it('records topology, XState transitions, retries, errors, dead letters and circuit changes', () => {
+    const { clock, engine } = simEngine({ batchTimeout: 5, retryAttempts: 1, retryDelay: 10 });
+    const dbg = new StreamDebugger(engine);
+    const seen: DebugEvent[] = [];
+    dbg.debug$.subscribe((e) => seen.push(e));
+    dbg.startRecording();
+    let fail = true;
+    engine.node('b', { process: () => { if (fail) throw new Error('boom'); } });
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    for (let t = 0; t < 160; t++) {
+      engine.getConnection(id).offer(msg(clock, 'a', 'b'));
+      clock.increment(25);
+      if (t === 80) fail = false;
+    }
+    const types = new Set(seen.map((e) => e.type));
+    for (const t of ['connection.created', 'state.transition', 'retry', 'error', 'dead.letter', 'circuit.change', 'batch.flushed'] as const) expect(types).toContain(t);
+    const transitions = seen.filter((e) => e.type === 'state.transition').map((e) => (e.data as { to: string }).to);
+    expect(transitions).toContain('circuitOpen');
+    expect(transitions).toContain('halfOpen');
+    expect(transitions.at(-1)).toBe('flowing');
+    const circuit = seen.flatMap((e) => (e.type === 'circuit.change' ? [e.data.to] : []));
+    expect(circuit[0]).toBe('open');
+    expect(circuit.at(-1)).toBe('closed');
+    // seq counts every event; the history holds them all here (bound not reached).
+    expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => i + 1));
+    expect(dbg.getHistory()).toEqual(seen);
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('node transitions come from the engine\'s node.state events (pause/resume), and stop when recording stops', () => {
+    const { engine } = simEngine();
+    const dbg = new StreamDebugger(engine);
+    const node = engine.node('n');
+    dbg.startRecording();
+    node.pause();
+    node.resume();
+    const moves = dbg.getHistory().flatMap((e) => (e.type === 'state.transition' ? [`${e.data.actor}:${e.data.from}->${e.data.to}`] : []));
+    expect(moves).toEqual(['node:running->paused', 'node:paused->running']);
+    dbg.stopRecording();
+    node.pause();
+    expect(dbg.getHistory()).toHaveLength(2);
+    expect(dbg.recording).toBe(false);
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('drops are sampled per tick and per reason, not one event per message', () => {
+    const { clock, engine } = simEngine({ bufferSize: 100, batchTimeout: 5, overflowStrategy: 'dropHead' });
+    engine.node('b', { process: () => new Promise(() => {}) }); // a consumer that never finishes
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    const dbg = new StreamDebugger(engine, { sampleIntervalMs: 100 });
+    dbg.startRecording();
+    for (let i = 0; i < 10_000; i++) engine.getConnection(id).offer(msg(clock, 'a', 'b'));
+    clock.increment(100);
+    clock.increment(100);
+    const drops = dbg.getHistory().filter((e) => e.type === 'drop');
+    expect(drops.length).toBeLessThanOrEqual(2);
+    const counted = drops.reduce((n, e) => n + (e.data as { count: number }).count, 0);
+    expect(counted).toBe(engine.getConnection(id).stats().droppedTotal);
+    expect(counted).toBeGreaterThan(9000);
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('bounded history under a flood: keeps the newest historySize events and counts the rest', () => {
+    const { clock, engine } = simEngine({ batchTimeout: 1 });
+    const dbg = new StreamDebugger(engine, { historySize: 50 });
+    dbg.startRecording();
+    const node = engine.node('n');
+    for (let i = 0; i < 5000; i++) (i % 2 ? node.resume() : node.pause());
+    expect(dbg.getHistory()).toHaveLength(50);
+    expect(dbg.discarded).toBe(5000 - 50);
+    const h = dbg.getHistory();
+    expect(h[0]!.seq).toBe(4951);
+    expect(h.at(-1)!.seq).toBe(5000);
+    const data = dbg.exportDebugData();
+    expect(data.history).toMatchObject({ discarded: 4950, totalEvents: 5000, capacity: 50 });
+    clock.increment(1000);
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('export → JSON → import round trip; wrong format or version is refused', () => {
+    const { clock, engine } = simEngine({ batchTimeout: 5 });
+    engine.createWidget('w');
+    const id = engine.createConnection('s', 'w', 'out', 'in');
+    const dbg = new StreamDebugger(engine);
+    dbg.startRecording();
+    for (let i = 0; i < 100; i++) engine.getConnection(id).offer(msg(clock, 's', 'w'));
+    clock.increment(600);
+    const data = dbg.exportDebugData();
+    expect(data.format).toBe('nodeflow-debug');
+    expect(data.version).toBe(DEBUG_DATA_VERSION);
+    expect(data.topology.connections.map((c) => c.id)).toEqual([id]);
+    expect(data.topology.nodes.map((n) => `${n.kind}:${n.id}`).sort()).toEqual(['node:s', 'widget:w']);
+    expect(data.metrics.connections[id]!.delivered).toBe(100);
+    expect(data.history.events.some((e) => e.type === 'batch.flushed')).toBe(true);
+    const back = StreamDebugger.importDebugData(JSON.stringify(data));
+    expect(back).toEqual(data);
+    expect(StreamDebugger.importDebugData(data)).toEqual(data);
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e instanceof NodeflowError ? e.code : 'other';
+      }
+      return 'none';
+    };
+    expect(code(() => StreamDebugger.importDebugData('{'))).toBe('INVALID_DEBUG_DATA');
+    expect(code(() => StreamDebugger.importDebugData({ ...data, version: 2 }))).toBe('INVALID_DEBUG_DATA');
+    expect(code(() => StreamDebugger.importDebugData({ ...data, format: 'other' }))).toBe('INVALID_DEBUG_DATA');
+    expect(code(() => StreamDebugger.importDebugData({ ...data, history: { events: [{}] } }))).toBe('INVALID_DEBUG_DATA');
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('alerts$ works without recording, fires once per episode and resolves; leaves no timer behind', async () => {
+    const { clock, engine } = simEngine({ batchTimeout: 5, bufferSize: 1000 });
+    let slow = true;
+    engine.node('b', { process: () => (slow ? new Promise<void>((r) => clock.setTimeout(r, 400)) : undefined) });
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    const dbg = new StreamDebugger(engine, { alerts: { latencyP95Ms: 200 }, sampleIntervalMs: 100 });
+    const alerts: Alert[] = [];
+    const sub = dbg.alerts$.subscribe((a) => alerts.push(a));
+    for (let t = 0; t < 600; t++) {
+      engine.getConnection(id).offer(msg(clock, 'a', 'b'));
+      clock.increment(10);
+      await settle();
+      if (t === 300) slow = false;
+    }
+    const p95 = alerts.filter((a) => a.ruleId === 'latency-p95');
+    expect(p95.map((a) => a.status)).toEqual(['firing', 'resolved']);
+    expect(p95[0]!.severity).toBe('warning');
+    expect(p95[0]!.message).toContain('p95 latency');
+    expect(dbg.activeAlerts().filter((a) => a.ruleId === 'latency-p95')).toEqual([]);
+    expect(dbg.getHistory()).toEqual([]); // not recording: alerts only
+    sub.unsubscribe();
+    dbg.dispose();
+    engine.dispose();
+    expect(pendingTimers(clock)).toBe(0);
+  });
+
+  it('user rules: validated, and they fire', () => {
+    const { clock, engine } = simEngine({ bufferSize: 10, batchTimeout: 1000 });
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    const dbg = new StreamDebugger(engine, { defaultRules: false });
+    expect(() => dbg.addRule({ id: 'x', severity: 'loud' as never, description: 'x', threshold: 1, measure: () => 0 })).toThrow(/severity/);
+    expect(() => dbg.addRule({ id: 'x', severity: 'info', description: 'x', threshold: 1, clearBelow: 2, measure: () => 0 })).toThrow(/clearBelow/);
+    dbg.addRule({ id: 'deep', severity: 'info', description: 'buffer', threshold: 0.5, measure: (s) => s.now.bufferUtilization });
+    expect(() => dbg.addRule({ id: 'deep', severity: 'info', description: 'x', threshold: 1, measure: () => 0 })).toThrow(/already/);
+    const alerts: Alert[] = [];
+    dbg.alerts$.subscribe((a) => alerts.push(a));
+    for (let i = 0; i < 8; i++) engine.getConnection(id).offer(msg(clock, 'a', 'b'));
+    clock.increment(300);
+    expect(alerts.map((a) => `${a.ruleId}:${a.status}:${a.severity}`)).toEqual(['deep:firing:info']);
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('rejects bad options', () => {
+    const { engine } = simEngine();
+    expect(() => new StreamDebugger(engine, { historySize: -1 })).toThrow(/historySize/);
+    expect(() => new StreamDebugger(engine, { sampleIntervalMs: 0 })).toThrow(/sampleIntervalMs/);
+    expect(() => new StreamDebugger(engine, { alerts: { latencyP99: 5 } as never })).toThrow(/latencyP99/);
+    expect(() => new StreamDebugger(engine, { histroySize: 5 } as never)).toThrow(/histroySize/);
+    engine.dispose();
+  });
+
+  it("widget transitions: sampled by default, exact through XState inspection with inspection: 'all'", () => {
+    for (const inspection of ['edges', 'all'] as const) {
+      const { clock, engine } = simEngine({ batchTimeout: 5 });
+      engine.createWidget('w');
+      const id = engine.createConnection('s', 'w', 'out', 'in');
+      const dbg = new StreamDebugger(engine, { inspection, sampleIntervalMs: 100 });
+      dbg.startRecording();
+      engine.getConnection(id).offer(msg(clock, 's', 'w'));
+      clock.increment(200);
+      const moves = dbg.getHistory().flatMap((e) => (e.type === 'state.transition' && e.data.actor === 'widget' ? [`${e.data.from}->${e.data.to}:${e.data.event}`] : []));
+      expect(moves).toEqual([inspection === 'all' ? 'waiting->live:batch.ready' : 'waiting->live:(sampled)']);
+      dbg.dispose();
+      engine.dispose();
+    }
+  });
+});
