@@ -440,7 +440,7 @@ export class StreamEngine {
   /**
    * getMetrics() every `intervalMs` (default 1000) on the engine's clock, while subscribed:
    * never per message. Between emissions it samples the connections every 250 ms, so rates
-   * cover a sliding window of about a second.
+   * cover a sliding window of about a second. Completes once the engine stops.
    */
   metrics$(intervalMs = 1000): Observable<EngineMetrics> {
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
@@ -452,6 +452,8 @@ export class StreamEngine {
       let timer: unknown;
       let due = this.clock.now() + step;
       const tick = () => {
+        // A stopped engine has nothing left to report: complete, so no timer outlives it.
+        if (this.disposed || this.state === 'stopped') return sub.complete();
         const now = this.clock.now();
         // How late this timer fired is the event loop's delay (works in Node and browsers).
         const late = Math.max(0, now - due);

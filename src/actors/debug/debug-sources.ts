@@ -92,8 +92,8 @@ export class DebugSources {
   private onEngineEvent(e: EngineEvent): void {
     switch (e.type) {
       case 'connection.created': {
-        const c = this.engine.listConnections().find((x) => x.id === e.connectionId);
-        if (c) this.states.set(`connection:${c.id}`, c.state);
+        const c = this.engine.hasConnection(e.connectionId) ? this.engine.getConnection(e.connectionId) : undefined;
+        if (c) this.states.set(`connection:${c.id}`, c.currentState);
         this.record('connection.created', e.connectionId, { sourceNodeId: c?.sourceNodeId ?? '', targetNodeId: c?.targetNodeId ?? '', outputPort: c?.outputPort ?? '', inputPort: c?.inputPort ?? '' });
         return;
       }

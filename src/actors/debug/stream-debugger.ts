@@ -182,13 +182,17 @@ export class StreamDebugger {
   private updateMonitor(): void {
     const want = (this.sources.active || this.alertWatchers > 0) && this.engine.state === 'running';
     if (want && !this.monitor) {
-      this.monitor = this.engine.metrics$(this.options.sampleIntervalMs).subscribe((m) => {
-        if (this.sources.active) this.sources.sample(m);
-        for (const a of this.evaluator.evaluate(m)) {
-          this.alertLog.push(a);
-          if (this.sources.active) this.record('alert', a.connectionId, a);
-          this.alertSubject.next(a);
-        }
+      this.monitor = this.engine.metrics$(this.options.sampleIntervalMs).subscribe({
+        next: (m) => {
+          if (this.sources.active) this.sources.sample(m);
+          for (const a of this.evaluator.evaluate(m)) {
+            this.alertLog.push(a);
+            if (this.sources.active) this.record('alert', a.connectionId, a);
+            this.alertSubject.next(a);
+          }
+        },
+        // The engine stopped: nothing is sampled until recording or watching starts again.
+        complete: () => (this.monitor = undefined),
       });
     } else if (!want && this.monitor) {
       this.monitor.unsubscribe();

@@ -188,4 +188,18 @@ describe('StreamDebugger', () => {
       engine.dispose();
     }
   });
+
+  it('a recording debugger leaves no timer behind once the engine stops, even without dispose()', async () => {
+    const { clock, engine } = simEngine();
+    const dbg = new StreamDebugger(engine);
+    dbg.startRecording();
+    engine.createConnection('a', 'b', 'out', 'in');
+    clock.increment(300);
+    const stopped = engine.stop();
+    clock.increment(10);
+    await stopped;
+    clock.increment(300);
+    expect(pendingTimers(clock)).toBe(0);
+    expect(dbg.getHistory().some((e) => e.type === 'connection.removed')).toBe(true);
+  });
 });
