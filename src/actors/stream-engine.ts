@@ -336,6 +336,7 @@ export class StreamEngine {
     const w = new WidgetRuntime(id, size, this.host);
     this.widgets.set(id, w);
     this.hub.track(w.actor, { kind: 'widget', id });
+    this.host.emit({ type: 'widget.created', widgetId: id, at: this.clock.now() });
     return w;
   }
 
@@ -361,11 +362,18 @@ export class StreamEngine {
     this.assertUnlinked(id);
     w.stop();
     this.widgets.delete(id);
+    this.host.emit({ type: 'widget.removed', widgetId: id, at: this.clock.now() });
   }
 
   /**
-   * events$ without the per-drop events: a subscriber here (a workflow run) does not make every
-   * dropped message allocate an event. @internal
+   * events$ without the per-drop events (topology, state changes, retries, failures, dead
+   * letters, handler adjustments): what a UI or a workflow run follows. A subscriber here does
+   * not make every dropped message allocate an event, as an events$ subscriber does.
+   *
+   * @example
+   * ```ts
+   * engine.lifecycle$.subscribe((e) => { if (e.type === 'widget.created') console.log(e.widgetId); });
+   * ```
    */
   get lifecycle$(): Observable<EngineEvent> {
     return this.lifecycleSubject.asObservable();

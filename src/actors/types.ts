@@ -117,6 +117,8 @@ export type EngineEvent =
   | { readonly type: 'connection.created'; readonly connectionId: string; readonly at: number }
   | { readonly type: 'connection.removed'; readonly connectionId: string; readonly at: number }
   | { readonly type: 'connection.state'; readonly connectionId: string; readonly from: string; readonly to: string; readonly at: number }
+  | { readonly type: 'widget.created'; readonly widgetId: string; readonly at: number }
+  | { readonly type: 'widget.removed'; readonly widgetId: string; readonly at: number }
   | { readonly type: 'node.state'; readonly nodeId: string; readonly from: string; readonly to: string; readonly event: string; readonly at: number }
   | { readonly type: 'message.dropped'; readonly connectionId: string; readonly reason: DropReason; readonly count: number; readonly at: number }
   | { readonly type: 'delivery.failed'; readonly connectionId: string; readonly attempt: number; readonly error: unknown; readonly at: number }

@@ -65,6 +65,39 @@ export interface WidgetMetrics {
   /** The same over the last batch. */
   readonly lastBatchLatency: number;
   readonly windowSize: number;
+  /** Times a paced consumer made the widget hold a batch back (see `pace()`). */
+  readonly pushbacks: number;
+}
+
+/**
+ * A paced consumer of a widget (what `useStreamData(..., { enableBackpressure: true })` holds).
+ * While an active pacer has not acknowledged `credit` messages, the widget does not take the
+ * next batch: the delivery stays pending, so the connection buffers behind it, turns
+ * `backpressured`, and its overflow strategy decides (instead of the window overwriting
+ * messages nobody saw).
+ *
+ * @example
+ * ```ts
+ * const pacer = widget.pace();
+ * requestAnimationFrame(() => { draw(widget.window.toArray()); pacer.ack(); });
+ * // later: pacer.release();
+ * ```
+ */
+export interface WidgetPacer {
+  /** The consumer has seen everything delivered so far. */
+  ack(): void;
+  /** An inactive pacer (a hidden widget) never holds deliveries back. */
+  setActive(active: boolean): void;
+  /** Unregisters; a held batch is taken if nothing else holds it. */
+  release(): void;
+  /** True while this widget holds a batch back. */
+  readonly holding: boolean;
+}
+
+interface PacerState {
+  acked: number;
+  active: boolean;
+  readonly credit: number;
 }
 
 /**
@@ -104,6 +137,10 @@ export class WidgetRuntime implements Inbox {
   private readonly dataSubject = new Subject<WidgetFrame>();
   private readonly metricsSubject = new Subject<WidgetMetrics>();
   private readonly statusSubject = new BehaviorSubject<WidgetStatus>('waiting');
+  private readonly pacers = new Set<PacerState>();
+  /** The batch held back for a lagging consumer, and its pending delivery. */
+  private held: { batch: Batch; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  private pushbacks = 0;
   private messageCount = 0;
   private batchCount = 0;
   private latencySum = 0;
@@ -143,14 +180,75 @@ export class WidgetRuntime implements Inbox {
       averageLatency: this.messageCount === 0 ? 0 : this.latencySum / this.messageCount,
       lastBatchLatency: this.lastBatchLatency,
       windowSize: this.ring.size,
+      pushbacks: this.pushbacks,
     };
   }
 
-  deliver(batch: Batch): void {
+  /** True while anything observes data$ or metrics$, or a pacer is registered. */
+  get isObserved(): boolean {
+    return this.dataSubject.observed || this.metricsSubject.observed || this.pacers.size > 0;
+  }
+
+  /**
+   * Registers a paced consumer that may leave at most `credit` (default: the window capacity)
+   * unseen messages in the window before the widget pushes back; see {@link WidgetPacer}.
+   */
+  pace(options: { credit?: number } = {}): WidgetPacer {
+    const credit = options.credit ?? this.window.capacity;
+    if (!Number.isInteger(credit) || credit < 1) throw new NodeflowError('INVALID_ARGUMENT', 'pace: credit must be an integer >= 1', { field: 'credit' });
+    const p: PacerState = { acked: this.messageCount, active: true, credit };
+    this.pacers.add(p);
+    const self = this;
+    return {
+      ack: () => {
+        p.acked = this.messageCount;
+        this.releaseHeld();
+      },
+      setActive: (active) => {
+        p.active = active;
+        p.acked = this.messageCount;
+        this.releaseHeld();
+      },
+      release: () => {
+        this.pacers.delete(p);
+        this.releaseHeld();
+      },
+      get holding() {
+        return self.held !== undefined;
+      },
+    };
+  }
+
+  deliver(batch: Batch): void | Promise<void> {
     if (this.statusSubject.value === 'stopped') {
       throw new NodeflowError('CONNECTION_FAILED', `Widget ${this.id} is stopped and cannot take deliveries`, { widgetId: this.id });
     }
+    if (this.pacers.size > 0 && this.lagging(batch.messages.length)) {
+      // The connection keeps at most one batch out, so at most one is ever held here.
+      this.pushbacks++;
+      this.actor.send({ type: 'consumer.lagging' });
+      return new Promise<void>((resolve, reject) => (this.held = { batch, resolve, reject }));
+    }
     sendBatch(this.actor, batch, this.lastTaken);
+  }
+
+  // Taking `n` more would leave some active pacer more than its credit behind. A pacer that
+  // has seen everything always takes one batch, so a credit below the batch size cannot stall.
+  private lagging(n: number): boolean {
+    for (const p of this.pacers) {
+      const unseen = this.messageCount - p.acked;
+      if (p.active && unseen > 0 && unseen + n > p.credit) return true;
+    }
+    return false;
+  }
+
+  private releaseHeld(): void {
+    const h = this.held;
+    if (h === undefined || this.lagging(h.batch.messages.length)) return;
+    this.held = undefined;
+    this.actor.send({ type: 'consumer.caughtUp' });
+    sendBatch(this.actor, h.batch, this.lastTaken);
+    h.resolve();
   }
 
   /** Called by the actor's `ingestBatch` action. @internal */
@@ -172,6 +270,10 @@ export class WidgetRuntime implements Inbox {
   }
 
   stop(): void {
+    const h = this.held;
+    this.held = undefined;
+    this.pacers.clear();
+    h?.reject(new NodeflowError('CONNECTION_FAILED', `Widget ${this.id} stopped with a batch held for its consumer`, { widgetId: this.id }));
     this.actor.send({ type: 'widget.stop' });
     this.actor.stop();
     if (this.statusSubject.value !== 'stopped') this.statusSubject.next('stopped');

@@ -3,18 +3,27 @@ import type { Batch } from '../actors/types.js';
 import type { BatchSink } from './node.machine.js';
 
 /**
- * Events of a widget actor: one `batch.ready` per flushed batch, plus stop.
+ * Events of a widget actor: one `batch.ready` per flushed batch; the two edges of a paced UI
+ * (`consumer.lagging` when its paced consumer has not seen what it already holds,
+ * `consumer.caughtUp` when it has); and stop.
  *
  * @example
  * ```ts
  * widget.actor.send({ type: 'widget.stop' } satisfies WidgetEvent);
  * ```
  */
-export type WidgetEvent = { type: 'batch.ready'; batch: Batch } | { type: 'widget.stop' };
+export type WidgetEvent =
+  | { type: 'batch.ready'; batch: Batch }
+  | { type: 'consumer.lagging' }
+  | { type: 'consumer.caughtUp' }
+  | { type: 'widget.stop' };
 
 /**
  * A widget's engine side: `waiting` until the first batch, then `live`; every batch goes to the
- * widget runtime, which keeps a bounded window and notifies observers once per batch.
+ * widget runtime, which keeps a bounded window and notifies observers once per batch. With a
+ * paced consumer (`useStreamData(..., { enableBackpressure: true })`) the widget is
+ * `backpressured` while the UI has not consumed what it holds: the runtime then leaves the next
+ * batch with its connection, which backs up and backpressures its producer.
  *
  * @example
  * ```ts
@@ -43,7 +52,17 @@ export const widgetMachine = setup({
       on: { 'batch.ready': { target: 'live', actions: 'ingestBatch' } },
     },
     live: {
-      on: { 'batch.ready': { actions: 'ingestBatch' } },
+      on: {
+        'batch.ready': { actions: 'ingestBatch' },
+        'consumer.lagging': { target: 'backpressured' },
+      },
+    },
+    backpressured: {
+      on: {
+        'consumer.caughtUp': { target: 'live' },
+        // Only the runtime sends batches, and it holds them here; a stray one is still kept.
+        'batch.ready': { actions: 'ingestBatch' },
+      },
     },
     stopped: { type: 'final' },
   },

@@ -1,8 +1,38 @@
 /**
- * @nodeflow/runtime/widgets: the UI side. For now it exposes the widget actor's streams; the
- * React hook `useStreamData` and the components arrive with the widgets issue. React is a
- * peer dependency of this entry only.
+ * @nodeflow/runtime/widgets: the UI side. React hooks over the engine's widget actors
+ * (`useStreamData`, `useConnectionState`, `useEngineMetrics`), the components of the widget
+ * gallery, and the widget actor's own types. React is a peer dependency of this entry only.
+ *
+ * Renders happen at most once per `updateInterval` through one shared frame loop, never per
+ * message; data windows are bounded; off-screen widgets do not render.
  * @packageDocumentation
  */
-export { WidgetRuntime, type WidgetOptions, type WidgetWindow, type WidgetFrame, type WidgetMetrics, type WidgetStatus } from '../actors/widget.js';
-export { widgetMachine, type WidgetActorRef } from '../machines/widget.machine.js';
+export { StreamEngineProvider, useStreamEngine } from './engine-context.js';
+export { useStreamData, type StreamDataOptions } from './use-stream-data.js';
+export type { StreamData, StreamDataMetrics } from './stream-data.js';
+export { useConnectionState } from './use-connection-state.js';
+export { useEngineMetrics } from './use-engine-metrics.js';
+export { useVisible, useDocumentVisible } from './visibility.js';
+export { FrameLoop, frameLoop, defaultFrameSource, type FrameTask, type FrameSource } from './frame-loop.js';
+export { createGovernor, govern, MAX_INTERVAL_MS, type GovernorState } from './governor.js';
+export { resolveStream, topologyOf, type ResolvedStream, type Topology } from './topology.js';
+export { WidgetCard, numericValue, type StreamWidgetProps } from './card.js';
+export { LineChart } from './line-chart.js';
+export { Sparkline } from './sparkline.js';
+export { Gauge } from './gauge.js';
+export { ValueTile } from './value-tile.js';
+export { EventLog } from './event-log.js';
+export { Histogram } from './histogram.js';
+export { MetricsPanel } from './metrics-panel.js';
+export { ConnectionBadge } from './connection-badge.js';
+export { FrameRateMeter } from './frame-rate-meter.js';
+export {
+  WidgetRuntime,
+  type WidgetOptions,
+  type WidgetWindow,
+  type WidgetFrame,
+  type WidgetMetrics,
+  type WidgetStatus,
+  type WidgetPacer,
+} from '../actors/widget.js';
+export { widgetMachine, type WidgetActorRef, type WidgetEvent } from '../machines/widget.machine.js';

@@ -1,0 +1,81 @@
+import { useLayoutEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import { numericValue, useWidgetStream, WidgetCard, type StreamWidgetProps } from './card.js';
+
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+
+/**
+ * A streaming line chart (uPlot on a canvas) of the window's values, redrawn with `setData` at
+ * most once per update interval, no animation. `xAxis` is `'index'` (default: the last N
+ * messages, evenly spaced, which reads well at any rate even when a producer stamps a burst
+ * with one time) or `'time'` (message timestamps). Library code imports no CSS: the few
+ * positioning rules uPlot needs are set inline.
+ *
+ * @example
+ * ```tsx
+ * <LineChart streamId="chart" title="Sensor" width={480} height={200} bufferSize={1000} xAxis="time" />
+ * ```
+ */
+export function LineChart(props: StreamWidgetProps & { width?: number; height?: number; color?: string; xAxis?: 'index' | 'time' }) {
+  const [ref, stream] = useWidgetStream<HTMLDivElement>(props);
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const width = props.width ?? 480;
+  const height = props.height ?? 200;
+  const color = props.color ?? '#0969da';
+  const time = props.xAxis === 'time';
+
+  useLayoutEffect(() => {
+    const el = host.current!;
+    const u = new uPlot(
+      {
+        width,
+        height,
+        legend: { show: false },
+        cursor: { show: false },
+        // The time axis is in seconds; the y scale follows the data.
+        scales: { x: { time } },
+        series: [{}, { stroke: color, width: 1.5, points: { show: false } }],
+        // Compact y labels (182K, not 182,000): a streaming axis must fit any magnitude.
+        axes: [{ size: 30 }, { size: 50, values: (_u, splits) => splits.map((v) => compact.format(v)) }],
+      },
+      [[], []],
+      el,
+    );
+    inlineStyles(el);
+    plot.current = u;
+    return () => {
+      u.destroy();
+      plot.current = null;
+    };
+  }, [width, height, color, time]);
+
+  const value = props.value ?? numericValue;
+  useLayoutEffect(() => {
+    const u = plot.current;
+    if (!u) return;
+    const d = stream.data;
+    const xs = new Float64Array(d.length);
+    const ys = new Float64Array(d.length);
+    for (let i = 0; i < d.length; i++) {
+      xs[i] = time ? d[i]!.timestamp / 1000 : i - d.length + 1;
+      ys[i] = value(d[i]!);
+    }
+    u.setData([xs as unknown as number[], ys as unknown as number[]]);
+  }, [stream.data, value, time]);
+
+  return (
+    <WidgetCard title={props.title ?? props.streamId} stream={stream} cardRef={ref} style={props.style}>
+      <div ref={host} data-points={stream.data.length} />
+    </WidgetCard>
+  );
+}
+
+// uPlot's stylesheet, reduced to what layout needs (the rest is legend and cursor styling).
+function inlineStyles(root: HTMLElement): void {
+  const wrap = root.querySelector<HTMLElement>('.u-wrap');
+  if (wrap) wrap.style.position = 'relative';
+  root.querySelectorAll<HTMLElement>('.u-over, .u-under').forEach((e) => (e.style.position = 'absolute'));
+  root.querySelectorAll<HTMLElement>('.u-under').forEach((e) => (e.style.overflow = 'hidden'));
+  root.querySelectorAll<HTMLElement>('canvas').forEach((c) => (c.style.display = 'block'));
+}

@@ -1,0 +1,144 @@
+import type { Subscription } from 'rxjs';
+import type { EngineClock } from '../clock.js';
+import type { Connection } from '../actors/connection.js';
+import type { WidgetFrame, WidgetPacer, WidgetRuntime } from '../actors/widget.js';
+import type { FrameLoop, FrameTask } from './frame-loop.js';
+import { createGovernor, govern, type GovernorState } from './governor.js';
+import { EMPTY, type Snapshot, type StoreOptions } from './stream-data.js';
+
+/**
+ * One hook's subscription to a widget, shaped for `useSyncExternalStore`: data$ marks it
+ * dirty (one flag per batch, nothing else), the frame loop decides when to copy the window
+ * into a new snapshot, and the governor widens the interval while frames are slow.
+ * @internal
+ */
+export class StreamDataStore implements FrameTask {
+  private snap: Snapshot;
+  private notify: (() => void) | undefined;
+  private subs: Subscription[] = [];
+  private pacer: WidgetPacer | undefined;
+  private dirty = false;
+  private paused = false;
+  private oldest = 0;
+  private lastRender = -Infinity;
+  private renders = 0;
+  private gap = 0;
+  private droppedAtStart = 0;
+  private gov: GovernorState;
+  private feeds: readonly Connection[] = [];
+
+  constructor(
+    private readonly widget: WidgetRuntime | undefined,
+    private readonly opts: StoreOptions,
+    private readonly loop: FrameLoop,
+    private readonly clock: EngineClock,
+  ) {
+    this.gov = createGovernor(opts.updateInterval);
+    this.snap = widget ? this.build(widget, 0, clock.now()) : EMPTY;
+  }
+
+  getSnapshot = (): Snapshot => this.snap;
+
+  subscribe = (notify: () => void): (() => void) => {
+    const w = this.widget;
+    if (!w) return () => {};
+    this.notify = notify;
+    this.droppedAtStart = this.loop.droppedFrames;
+    if (this.opts.enableBackpressure) {
+      // Credit = the window: the widget never overwrites a message this UI has not rendered.
+      this.pacer = w.pace();
+      this.pacer.setActive(!this.paused);
+    }
+    this.subs.push(w.data$.subscribe(this.onData), w.status$.subscribe(this.onStatus));
+    // Catch up with what arrived between the render that built this store and now.
+    if (w.metrics().messageCount !== this.snap.metrics.messageCount) this.onData(undefined);
+    return () => {
+      for (const s of this.subs) s.unsubscribe();
+      this.subs = [];
+      this.pacer?.release();
+      this.pacer = undefined;
+      this.loop.cancel(this);
+      this.notify = undefined;
+      this.dirty = false;
+    };
+  };
+
+  /** The connections feeding the widget: their partial batches are flushed into each render. */
+  setFeeds(feeds: readonly Connection[]): void {
+    this.feeds = feeds;
+  }
+
+  /** A hidden widget neither renders nor holds its widget back. */
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    this.pacer?.setActive(!paused);
+    if (!paused && this.dirty) this.loop.schedule(this);
+  }
+
+  private readonly onData = (f: WidgetFrame | undefined): void => {
+    if (!this.dirty) {
+      this.dirty = true;
+      this.oldest = f ? f.batch.messages[0]!.timestamp : this.clock.now();
+    }
+    if (!this.paused) this.loop.schedule(this);
+  };
+
+  private readonly onStatus = (): void => {
+    this.dirty = true;
+    this.loop.schedule(this);
+  };
+
+  frame(now: number): boolean {
+    if (!this.dirty || !this.notify || this.paused || !this.widget) return false;
+    // Paced on frame begin times (what the screen shows), not on when the callback happens to
+    // run: under load a frame's callbacks can start late, and pacing on that would skip frames.
+    const interval = this.gov.interval;
+    // A quarter interval (at most 4 ms) of slack, so a 16 ms interval renders every 16.7 ms frame.
+    if (now - this.lastRender < interval - Math.min(4, interval / 4)) return true;
+    if (this.lastRender > -Infinity) this.gap += (now - this.lastRender - this.gap) * (this.renders < 4 ? 0.5 : 0.1);
+    this.lastRender = now;
+    this.renders++;
+    // A partial batch would otherwise wait for its batchTimeout (or for more messages) and
+    // miss this frame: flushed now, the render shows everything sent before it.
+    for (const c of this.feeds) if (c.isOpen) c.flush();
+    this.dirty = false;
+    const at = this.clock.now();
+    this.snap = this.build(this.widget, at - this.oldest, at);
+    // The window is copied into the snapshot: nothing in it can be lost now.
+    this.pacer?.ack();
+    this.gov = govern(this.gov, this.loop.frameMs, this.loop.refreshMs, now);
+    this.notify();
+    return false;
+  }
+
+  private build(w: WidgetRuntime, renderLatency: number, renderedAt: number): Snapshot {
+    const all = w.window.toArray();
+    const data = all.length > this.opts.bufferSize ? all.slice(all.length - this.opts.bufferSize) : all;
+    const m = w.metrics();
+    return {
+      data,
+      latest: data[data.length - 1],
+      live: !this.stopped(w),
+      metrics: {
+        messageCount: m.messageCount,
+        averageLatency: m.averageLatency,
+        windowSize: data.length,
+        renderCount: this.renders,
+        updateRate: this.gap > 0 ? 1000 / this.gap : 0,
+        updateInterval: this.gov.interval,
+        throttled: this.gov.interval > this.gov.base,
+        frameTime: this.loop.frameMs,
+        droppedFrames: this.loop.droppedFrames - this.droppedAtStart,
+        renderLatency,
+        renderedAt,
+        backpressured: w.actor.getSnapshot().value === 'backpressured',
+        pushbacks: m.pushbacks,
+      },
+    };
+  }
+
+  private stopped(w: WidgetRuntime): boolean {
+    return w.actor.getSnapshot().status !== 'active';
+  }
+}

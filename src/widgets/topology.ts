@@ -1,0 +1,103 @@
+import type { Connection } from '../actors/connection.js';
+import type { StreamEngine } from '../actors/stream-engine.js';
+import type { EngineEvent } from '../actors/types.js';
+import type { WidgetRuntime } from '../actors/widget.js';
+
+/**
+ * What a stream id names: the widget whose data it is, and the connections feeding it.
+ *
+ * @example
+ * ```ts
+ * const { widget, feeds } = resolveStream(engine, 'chart');
+ * ```
+ */
+export interface ResolvedStream {
+  readonly widget: WidgetRuntime | undefined;
+  readonly feeds: readonly Connection[];
+}
+
+// A connection in one of these states feeds nothing any more.
+const DEAD = new Set(['closing', 'closed', 'failed']);
+
+/**
+ * Resolves a stream id: a widget id (`engine.createWidget(id)`), a connection id
+ * (`'sensor:out->chart:in'`) or an output port (`'sensor:out'`) whose connection ends in a
+ * widget. Never throws: an unknown id resolves to no widget.
+ *
+ * @example
+ * ```ts
+ * resolveStream(engine, 'sensor:out').widget?.id; // 'chart'
+ * ```
+ */
+export function resolveStream(engine: StreamEngine, streamId: string): ResolvedStream {
+  let widget: WidgetRuntime | undefined;
+  try {
+    widget = engine.widget(streamId);
+  } catch {
+    try {
+      widget = engine.widget(engine.getConnection(streamId).targetNodeId);
+    } catch {
+      widget = undefined;
+    }
+  }
+  if (!widget) return { widget, feeds: [] };
+  const feeds: Connection[] = [];
+  for (const info of engine.listConnections()) {
+    if (info.targetNodeId === widget.id && !DEAD.has(info.state)) feeds.push(engine.getConnection(info.id));
+  }
+  return { widget, feeds };
+}
+
+/**
+ * A counter that moves when the engine's topology changes (a widget or connection created or
+ * removed, a connection entering or leaving a dead state): hooks re-resolve their ids on it. One lifecycle
+ * subscription per engine, shared by every hook and dropped with the last listener. State
+ * changes that keep a connection alive (flowing ⇄ backpressured) do not move it, so they never
+ * cost a render here.
+ *
+ * @example
+ * ```ts
+ * const t = topologyOf(engine);
+ * const off = t.subscribe(() => console.log('topology', t.version()));
+ * ```
+ */
+export interface Topology {
+  subscribe(listener: () => void): () => void;
+  version(): number;
+}
+
+const stores = new WeakMap<StreamEngine, Topology>();
+
+/** The engine's shared topology counter (see {@link Topology}). @example `topologyOf(engine).version()` */
+export function topologyOf(engine: StreamEngine): Topology {
+  let t = stores.get(engine);
+  if (!t) stores.set(engine, (t = createTopology(engine)));
+  return t;
+}
+
+function createTopology(engine: StreamEngine): Topology {
+  const listeners = new Set<() => void>();
+  let version = 0;
+  let sub: { unsubscribe(): void } | undefined;
+  const onEvent = (e: EngineEvent) => {
+    if (e.type === 'connection.state' && DEAD.has(e.from) === DEAD.has(e.to)) return;
+    if (e.type !== 'connection.state' && e.type !== 'connection.created' && e.type !== 'connection.removed' && e.type !== 'widget.created' && e.type !== 'widget.removed') return;
+    version++;
+    for (const l of [...listeners]) l();
+  };
+  return {
+    version: () => version,
+    subscribe(listener) {
+      listeners.add(listener);
+      // lifecycle$ is events$ without per-drop events: subscribing costs nothing per message.
+      sub ??= engine.lifecycle$.subscribe(onEvent);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          sub?.unsubscribe();
+          sub = undefined;
+        }
+      };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { useMemo, useSyncExternalStore } from 'react';
+import { useSelector } from '@xstate/react';
+import type { StreamEngine } from '../actors/stream-engine.js';
+import type { Connection } from '../actors/connection.js';
+import type { ConnectionState } from '../machines/connection.machine.js';
+import { useStreamEngine } from './engine-context.js';
+import { topologyOf } from './topology.js';
+
+/**
+ * The state of a connection's machine, live: `'flowing'`, `'backpressured'`, `'retrying'`,
+ * `'circuitOpen'`, `'halfOpen'`, `'closing'`, `'closed'`, `'failed'`, or `'unknown'` while no
+ * such connection exists. `connectionId` is a connection id or an output port
+ * (`'sensor:out'`). It reads the machine through @xstate/react's `useSelector`, so it renders
+ * on state changes only (edges, never per message).
+ *
+ * @example
+ * ```tsx
+ * function Badge({ id }: { id: string }) {
+ *   const state = useConnectionState(id);
+ *   return <span data-state={state}>{state}</span>;
+ * }
+ * ```
+ */
+export function useConnectionState(connectionId: string, options: { engine?: StreamEngine } = {}): ConnectionState | 'unknown' {
+  const engine = useStreamEngine(options.engine);
+  const topology = topologyOf(engine);
+  const version = useSyncExternalStore(topology.subscribe, topology.version, topology.version);
+  const connection = useMemo(() => findConnection(engine, connectionId), [engine, connectionId, version]);
+  const value = useSelector(connection?.actor, (s) => s?.value as ConnectionState | undefined);
+  return connection ? (value ?? connection.currentState) : 'unknown';
+}
+
+function findConnection(engine: StreamEngine, id: string): Connection | undefined {
+  try {
+    return engine.getConnection(id);
+  } catch {
+    return undefined;
+  }
+}

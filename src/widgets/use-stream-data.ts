@@ -1,0 +1,77 @@
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import type { StreamEngine } from '../actors/stream-engine.js';
+import { ConfigError } from '../errors.js';
+import { frameLoop as pageLoop, type FrameLoop } from './frame-loop.js';
+import { useStreamEngine } from './engine-context.js';
+import { StreamDataStore } from './stream-data-store.js';
+import type { StreamData } from './stream-data.js';
+import { resolveStream, topologyOf } from './topology.js';
+import { useDocumentVisible } from './visibility.js';
+
+/**
+ * Options of `useStreamData`.
+ *
+ * @example
+ * ```ts
+ * const options: StreamDataOptions = { bufferSize: 1000, updateInterval: 16, enableBackpressure: true };
+ * ```
+ */
+export interface StreamDataOptions {
+  /** Messages in `data` (the last ones of the widget's window; the window bounds it). Default: the window. */
+  bufferSize?: number;
+  /** Least ms between renders (default 16: one frame). The governor may widen it. */
+  updateInterval?: number;
+  /**
+   * Push back instead of overwriting: once the widget's window holds a window's worth of
+   * messages this UI has not rendered yet, the widget holds its next batch, so the connection
+   * into it backpressures (and its overflow strategy decides) until the next render.
+   */
+  enableBackpressure?: boolean;
+  /** No renders, and no pushback, while true (e.g. off screen). */
+  paused?: boolean;
+  /** The engine (default: the nearest StreamEngineProvider's). */
+  engine?: StreamEngine;
+  /** The frame loop (default: the page's); inject one in tests. */
+  frameLoop?: FrameLoop;
+}
+
+/**
+ * Live data of a widget, re-rendering at most once per `updateInterval` however fast messages
+ * come. `streamId` is a widget id (`engine.createWidget(id)`), a connection id
+ * (`'sensor:out->chart:in'`) or an output port (`'sensor:out'`) whose connection ends in a
+ * widget. It re-resolves when connections are created or removed, and re-subscribes when
+ * `streamId` changes. `isConnected` is true while the widget runs and a live connection feeds
+ * it.
+ *
+ * @example
+ * ```tsx
+ * function MyWidget({ streamId }: { streamId: string }) {
+ *   const { data, isConnected, metrics } = useStreamData(streamId, { bufferSize: 1000, updateInterval: 16, enableBackpressure: true });
+ *   return <div>{isConnected ? 'Connected' : 'Disconnected'}: {metrics.messageCount} ({data.length} shown)</div>;
+ * }
+ * ```
+ */
+export function useStreamData<T = unknown>(streamId: string, options: StreamDataOptions = {}): StreamData<T> {
+  const engine = useStreamEngine(options.engine);
+  const updateInterval = options.updateInterval ?? 16;
+  if (!Number.isFinite(updateInterval) || updateInterval < 0) throw new ConfigError('updateInterval', 'a finite number >= 0 (ms)', updateInterval);
+  const bufferSize = options.bufferSize ?? Infinity;
+  if (bufferSize !== Infinity && (!Number.isInteger(bufferSize) || bufferSize < 1)) throw new ConfigError('bufferSize', 'an integer >= 1', bufferSize);
+  const enableBackpressure = options.enableBackpressure ?? false;
+  const loop = options.frameLoop ?? pageLoop;
+  const topology = topologyOf(engine);
+  const version = useSyncExternalStore(topology.subscribe, topology.version, topology.version);
+  const resolved = useMemo(() => resolveStream(engine, streamId), [engine, streamId, version]);
+  const widget = resolved.widget;
+  const store = useMemo(
+    () => new StreamDataStore(widget, { bufferSize, updateInterval, enableBackpressure }, loop, engine.clock),
+    [widget, bufferSize, updateInterval, enableBackpressure, loop, engine],
+  );
+  const snap = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  const visible = useDocumentVisible();
+  const paused = options.paused === true || !visible;
+  useEffect(() => store.setPaused(paused), [store, paused]);
+  useEffect(() => store.setFeeds(resolved.feeds), [store, resolved]);
+  const isConnected = snap.live && resolved.feeds.length > 0;
+  return useMemo(() => ({ data: snap.data, latest: snap.latest, isConnected, metrics: snap.metrics }) as StreamData<T>, [snap, isConnected]);
+}
