@@ -1,5 +1,5 @@
 // Every ```ts block of the README that imports '@nodeflow/runtime' runs here as written (only
-// the import path is pointed at src/), so the docs cannot drift from the code.
+// the import paths are pointed at src/; ```tsx blocks are React and run as browser tests), so the docs cannot drift from the code.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -16,7 +16,8 @@ describe('README examples', () => {
   blocks.forEach((code, i) => {
     it(`example ${i + 1} runs: ${code.split('\n').find((l) => l.trim() && !l.startsWith('import'))?.slice(0, 60)}`, async () => {
       const file = path.join(dir, `block-${i + 1}.ts`);
-      writeFileSync(file, code.replaceAll("'@nodeflow/runtime'", "'../../src/index.js'") + '\nexport {};\n');
+      const src = code.replaceAll("'@nodeflow/runtime/inspect'", "'../../src/inspect/index.js'").replaceAll("'@nodeflow/runtime'", "'../../src/index.js'");
+      writeFileSync(file, src + '\nexport {};\n');
       const log = vi.spyOn(console, 'log').mockImplementation(() => {});
       try {
         await import(/* @vite-ignore */ file);

@@ -1,0 +1,142 @@
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import type { StreamEngine } from '../actors/stream-engine.js';
+import { connectionMachine } from '../machines/connection.machine.js';
+import { nodeMachine } from '../machines/node.machine.js';
+import { widgetMachine } from '../machines/widget.machine.js';
+import { StateChart } from './state-chart.js';
+import { layoutTopology, readTopology, type Topology, type TopologyLayout } from './topology.js';
+
+/**
+ * The color of each connection state in the inspector (and a legend for your own views).
+ *
+ * @example
+ * ```ts
+ * const stroke = CONNECTION_STATE_COLORS[engine.getConnection(id).currentState];
+ * ```
+ */
+export const CONNECTION_STATE_COLORS: Readonly<Record<string, string>> = {
+  flowing: '#16a34a',
+  backpressured: '#d97706',
+  retrying: '#9333ea',
+  circuitOpen: '#dc2626',
+  halfOpen: '#ea580c',
+  settled: '#0891b2',
+  closing: '#64748b',
+  closed: '#94a3b8',
+  failed: '#7f1d1d',
+};
+
+type Step = { readonly connectionId: string; readonly from: string; readonly to: string; readonly at: number };
+type Selection = { readonly kind: 'connection' | 'node' | 'widget'; readonly id: string };
+
+/**
+ * Props of {@link EngineInspector}.
+ *
+ * @example
+ * ```ts
+ * const props: EngineInspectorProps = { engine, selected: 'producer:out->consumer:in' };
+ * ```
+ */
+export interface EngineInspectorProps {
+  readonly engine: StreamEngine;
+  /** The connection id selected at first. */
+  readonly selected?: string;
+  /** How many state changes the timeline keeps. Default 12. */
+  readonly historySize?: number;
+}
+
+/**
+ * A live view of a running engine: nodes, widgets and connections as a graph, each connection
+ * colored by its machine state; selecting a connection (or a node) shows its state chart
+ * following the actor, and a timeline of its recent state changes. It listens to
+ * `engine.events$` (state changes are edges, never per message) and relays out only when
+ * connections come or go.
+ *
+ * @example
+ * ```tsx
+ * import { EngineInspector } from '@nodeflow/runtime/inspect';
+ * <EngineInspector engine={engine} />;
+ * ```
+ */
+export function EngineInspector({ engine, selected: initial, historySize = 12 }: EngineInspectorProps): ReactElement {
+  const [topology, setTopology] = useState<Topology>(() => readTopology(engine));
+  const [steps, setSteps] = useState<readonly Step[]>([]);
+  const [selected, select] = useState<Selection | null>(initial ? { kind: 'connection', id: initial } : null);
+  useEffect(() => {
+    setTopology(readTopology(engine));
+    const sub = engine.events$.subscribe((e) => {
+      if (e.type !== 'connection.state' && e.type !== 'connection.created' && e.type !== 'connection.removed') return;
+      setTopology(readTopology(engine));
+      if (e.type === 'connection.state') setSteps((s) => [...s, { connectionId: e.connectionId, from: e.from, to: e.to, at: e.at }].slice(-200));
+    });
+    return () => sub.unsubscribe();
+  }, [engine]);
+  const shape = JSON.stringify([topology.nodes, topology.connections.map((c) => c.id)]);
+  const [layout, setLayout] = useState<TopologyLayout | null>(null);
+  useEffect(() => {
+    let current = true;
+    void layoutTopology(topology).then((l) => current && setLayout(l));
+    return () => {
+      current = false;
+    };
+  }, [shape]); // keyed on ids: a state change recolors, it does not relayout
+  const state = useMemo(() => new Map(topology.connections.map((c) => [c.id, c.state])), [topology]);
+  const actor = selected && pick(engine, selected);
+  const timeline = selected?.kind === 'connection' ? steps.filter((s) => s.connectionId === selected.id).slice(-historySize) : [];
+  return (
+    <div className="nodeflow-engine-inspector" style={{ fontFamily: 'system-ui, sans-serif', fontSize: 13 }}>
+      <svg role="img" aria-label="engine topology" width={layout?.width ?? 0} height={layout?.height ?? 0} xmlns="http://www.w3.org/2000/svg">
+        <defs>
+          <marker id="topology-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto-start-reverse">
+            <path d="M0,0 L10,5 L0,10 z" fill="#334155" />
+          </marker>
+        </defs>
+        {layout?.paths.map((p) => (
+          <g key={p.id} data-connection-id={p.id} data-state={state.get(p.id)} onClick={() => select({ kind: 'connection', id: p.id })} style={{ cursor: 'pointer' }}>
+            <path d={p.points.map((q, i) => `${i ? 'L' : 'M'}${q.x},${q.y}`).join(' ')} fill="none" stroke={CONNECTION_STATE_COLORS[state.get(p.id) ?? ''] ?? '#334155'} strokeWidth={selected?.id === p.id ? 6 : 4} markerEnd="url(#topology-arrow)" />
+            <title>{`${p.id}: ${state.get(p.id)}`}</title>
+          </g>
+        ))}
+        {layout?.boxes.map((b) => (
+          <g key={b.id} data-node-id={b.id} data-kind={b.kind} onClick={() => select({ kind: b.kind, id: b.id })} style={{ cursor: 'pointer' }}>
+            <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={b.kind === 'widget' ? 14 : 4} fill={b.kind === 'widget' ? '#eef2ff' : '#f8fafc'} stroke={selected?.id === b.id ? '#2563eb' : '#334155'} />
+            <text x={b.x + b.width / 2} y={b.y + 24} textAnchor="middle">{b.id}</text>
+          </g>
+        ))}
+      </svg>
+      <ul aria-label="connections" style={{ listStyle: 'none', padding: 0, display: 'flex', flexWrap: 'wrap', gap: 6 }}>
+        {topology.connections.map((c) => (
+          <li key={c.id}>
+            <button type="button" aria-pressed={selected?.id === c.id} data-connection-id={c.id} data-state={c.state} onClick={() => select({ kind: 'connection', id: c.id })} style={{ borderLeft: `6px solid ${CONNECTION_STATE_COLORS[c.state] ?? '#334155'}` }}>
+              {c.id}: <strong>{c.state}</strong>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {selected && actor ? (
+        <section aria-label={`${selected.kind} ${selected.id}`}>
+          <h4 style={{ margin: '8px 0' }}>{`${selected.kind} ${selected.id}`}</h4>
+          <StateChart key={`${selected.kind}:${selected.id}`} machine={actor.machine} actor={actor.ref} />
+          {selected.kind === 'connection' ? (
+            <ol aria-label="recent transitions" style={{ fontFamily: 'ui-monospace, monospace' }}>
+              {timeline.map((s, i) => (
+                <li key={i} data-from={s.from} data-to={s.to}>{`${((s.at - (timeline[0]?.at ?? s.at)) / 1000).toFixed(2)}s  ${s.from} → ${s.to}`}</li>
+              ))}
+            </ol>
+          ) : null}
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+// The selected actor, if it still exists.
+function pick(engine: StreamEngine, s: Selection) {
+  try {
+    if (s.kind === 'connection') return engine.hasConnection(s.id) ? { machine: connectionMachine, ref: engine.getConnection(s.id).actor } : null;
+    if (s.kind === 'widget') return { machine: widgetMachine, ref: engine.widget(s.id).actor };
+    return engine.hasNodeOrWidget(s.id) ? { machine: nodeMachine, ref: engine.node(s.id).actor } : null;
+  } catch {
+    return null;
+  }
+}
