@@ -5,8 +5,25 @@ import type { AlertThresholds } from './alert-rules.js';
 import type { Alert } from './alerts.js';
 import type { DebugEvent } from './debug-event.js';
 
-/** The export format's name and version; bump the version on any incompatible change. */
+/**
+ * The name every debug export carries in `format`.
+ *
+ * @example
+ * ```ts
+ * if (data.format !== DEBUG_DATA_FORMAT) throw new Error('not a nodeflow debug export');
+ * ```
+ */
 export const DEBUG_DATA_FORMAT = 'nodeflow-debug';
+
+/**
+ * The version of the export format; it changes with any incompatible change, and
+ * `importDebugData` refuses other versions.
+ *
+ * @example
+ * ```ts
+ * console.log(dbg.exportDebugData().version === DEBUG_DATA_VERSION); // true
+ * ```
+ */
 export const DEBUG_DATA_VERSION = 1;
 
 /**
