@@ -9,6 +9,7 @@ import { backoffDelay } from '../machines/recovery.logic.js';
 import type { BackpressureHandler } from './backpressure.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { GracefulErrorRecovery, type ErrorRecovery } from './error-recovery.js';
+import { FrameProbe } from './frame-probe.js';
 import { InspectionHub, type ActorKind, type TaggedInspector } from './inspection-hub.js';
 import { NodeRuntime, type NodeHandle, type NodeOptions } from './node.js';
 import type { ConnectionMetrics } from './connection-meter.js';
@@ -75,7 +76,12 @@ export interface EngineMetrics {
    * reports it) and event-loop delay, the lateness of the metrics$ sampling timer (null while
    * no metrics$ subscription runs).
    */
-  readonly system: { readonly eventLoopUtilization: number | null; readonly eventLoopDelay: { readonly meanMs: number; readonly maxMs: number } | null };
+  readonly system: {
+    readonly eventLoopUtilization: number | null;
+    readonly eventLoopDelay: { readonly meanMs: number; readonly maxMs: number } | null;
+    /** In a browser while metrics$ runs: time between animation frames (null in Node). */
+    readonly frameTime: { readonly meanMs: number; readonly maxMs: number; readonly frames: number } | null;
+  };
   /** Over the live connections. */
   readonly totals: MetricTotals;
   /** Final counters of the connections removed so far (stop() removes them all). */
@@ -442,7 +448,7 @@ export class StreamEngine {
     if (this.lag.n > 0) this.lagShown = { meanMs: this.lag.sum / this.lag.n, maxMs: this.lag.max };
     this.lag = { sum: 0, max: 0, n: 0 };
     const lag = this.watchers > 0 ? this.lagShown : null;
-    return { state: this.state, at: this.clock.now(), connections, nodes: nodes.build(), system: { eventLoopUtilization: this.elu(), eventLoopDelay: lag }, totals: { accepted, delivered, dropped, deadLettered, inFlight }, retired: { ...this.retired } };
+    return { state: this.state, at: this.clock.now(), connections, nodes: nodes.build(), system: { eventLoopUtilization: this.elu(), eventLoopDelay: lag, frameTime: this.frames.take() }, totals: { accepted, delivered, dropped, deadLettered, inFlight }, retired: { ...this.retired } };
   }
 
   /**
@@ -454,6 +460,7 @@ export class StreamEngine {
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
     return new Observable<EngineMetrics>((sub) => {
       this.watchers++;
+      this.frames.start();
       for (const c of this.connections.values()) c.refreshHandler();
       const step = Math.min(250, intervalMs);
       let elapsed = 0;
@@ -479,6 +486,7 @@ export class StreamEngine {
       return () => {
         this.clock.clearTimeout(timer);
         this.watchers--;
+        if (this.watchers === 0) this.frames.stop();
         for (const c of this.connections.values()) c.refreshHandler();
       };
     });
@@ -487,6 +495,7 @@ export class StreamEngine {
   private lastElu: unknown;
   private lag = { sum: 0, max: 0, n: 0 };
   private lagShown: { meanMs: number; maxMs: number } | null = null;
+  private readonly frames = new FrameProbe();
   // Node's performance.eventLoopUtilization (null where the runtime has none).
   private elu(): number | null {
     const perf = globalThis.performance as { eventLoopUtilization?: (a?: unknown, b?: unknown) => { utilization: number } } | undefined;

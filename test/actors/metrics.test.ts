@@ -113,6 +113,7 @@ describe('connection metrics', () => {
     expect(m.nodes['u']!.received).toBe(5);
     expect(m.nodes['w']).toMatchObject({ kind: 'widget', state: 'waiting', received: 0 });
     expect(m.system.eventLoopDelay).toEqual({ meanMs: 0, maxMs: 0 }); // simulated time is never late
+    expect(m.system.frameTime).toBeNull(); // no animation frames in Node
     sub.unsubscribe();
     engine.dispose();
   });
