@@ -27,7 +27,7 @@ const dbg = new StreamDebugger(engine, { historySize: 20_000, sampleIntervalMs: 
 dbg.startRecording();
 const notes: string[] = [];
 const note = (s: string) => notes.push(`${((realClock.now() - t0) / 1000).toFixed(1).padStart(5)}s ${s}`);
-dbg.alerts$.subscribe((a) => note(`ALERT ${a.status === 'firing' ? a.severity.toUpperCase() : 'resolved'}: ${a.message}`));
+dbg.alerts$.subscribe((a) => note(`ALERT ${a.status === 'firing' ? a.severity.toUpperCase() : a.status}: ${a.message}`));
 dbg.debug$.subscribe((e) => {
   if (e.type === 'circuit.change') note(`circuit ${e.data.to} on ${e.connectionId}`);
 });

@@ -76,17 +76,19 @@ export class InspectionHub {
     this.observers.set(observer, kinds ? new Set(kinds) : null);
     for (const [a, t] of this.actors) {
       if (!this.wants(observer, t.tag.kind)) continue;
-      if (t.sub) observer(announce(a), t.tag);
+      if (t.sub) this.call(observer, announce(a), t.tag);
       else this.attach(a, t);
     }
-    return () => {
-      if (!this.observers.delete(observer)) return;
-      for (const t of this.actors.values()) {
-        if (!t.sub || this.wanted(t.tag.kind)) continue;
-        t.sub.unsubscribe();
-        t.sub = undefined;
-      }
-    };
+    return () => this.remove(observer);
+  }
+
+  private remove(observer: TaggedInspector): void {
+    if (!this.observers.delete(observer)) return;
+    for (const t of this.actors.values()) {
+      if (!t.sub || this.wanted(t.tag.kind)) continue;
+      t.sub.unsubscribe();
+      t.sub = undefined;
+    }
   }
 
   private wants(observer: TaggedInspector, kind: ActorKind): boolean {
@@ -104,12 +106,23 @@ export class InspectionHub {
     const kind = t.tag.kind;
     t.sub = actor.system.inspect({
       next: (e: InspectionEvent) => {
-        for (const [o, k] of this.observers) if (k === null || k.has(kind)) o(e, t.tag);
+        for (const [o, k] of this.observers) if (k === null || k.has(kind)) this.call(o, e, t.tag);
       },
     });
     // The actor started before anyone inspected it: announce it as XState would have, so an
     // observer (ours, or Stately's inspector) learns of it and its current state.
     const e = announce(actor);
-    for (const [o, k] of this.observers) if (k === null || k.has(kind)) o(e, t.tag);
+    for (const [o, k] of this.observers) if (k === null || k.has(kind)) this.call(o, e, t.tag);
+  }
+
+  // An observer runs inside the actor's event processing: its throw must not break delivery
+  // (the message was already accepted). It is detached and its error reported once.
+  private call(o: TaggedInspector, e: InspectionEvent, tag: ActorTag): void {
+    try {
+      o(e, tag);
+    } catch (error) {
+      this.remove(o);
+      console.error(`nodeflow: an inspection observer threw on ${e.type} from ${tag.kind} ${tag.id}; it was detached.`, error);
+    }
   }
 }

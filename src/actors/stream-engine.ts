@@ -9,7 +9,7 @@ import { backoffDelay } from '../machines/recovery.logic.js';
 import type { BackpressureHandler } from './backpressure.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { GracefulErrorRecovery, type ErrorRecovery } from './error-recovery.js';
-import { FrameProbe } from './frame-probe.js';
+import { SystemLoad } from './system-load.js';
 import { InspectionHub, type ActorKind, type TaggedInspector } from './inspection-hub.js';
 import { NodeRuntime, type NodeHandle, type NodeOptions } from './node.js';
 import type { ConnectionMetrics } from './connection-meter.js';
@@ -72,9 +72,11 @@ export interface EngineMetrics {
   /** Every node and widget, summed over its connections. */
   readonly nodes: Readonly<Record<string, NodeMetrics>>;
   /**
-   * System load since the previous snapshot: event-loop utilization (0..1, where the runtime
-   * reports it) and event-loop delay, the lateness of the metrics$ sampling timer (null while
-   * no metrics$ subscription runs).
+   * System load over the last closed window (about a second) of metrics$ sampling: event-loop
+   * utilization (0..1, where the runtime reports it; since the engine began while nothing
+   * samples), event-loop delay (how late the sampling timer fired) and, in a browser, frame
+   * time. Delay and frame time are null while no metrics$ subscription runs. Reading has no
+   * side effect.
    */
   readonly system: {
     readonly eventLoopUtilization: number | null;
@@ -82,8 +84,8 @@ export interface EngineMetrics {
     /** In a browser while metrics$ runs: time between animation frames (null in Node). */
     readonly frameTime: { readonly meanMs: number; readonly maxMs: number; readonly frames: number } | null;
   };
-  /** Over the live connections. */
-  readonly totals: MetricTotals;
+  /** Over the live connections, with their summed msg/s in and out (the engine's rates). */
+  readonly totals: MetricTotals & { readonly inPerSec: number; readonly outPerSec: number };
   /** Final counters of the connections removed so far (stop() removes them all). */
   readonly retired: MetricTotals & { readonly connections: number };
 }
@@ -331,6 +333,19 @@ export class StreamEngine {
     return n;
   }
 
+  /**
+   * The node `id` if it exists, without creating it or taking ownership of it (unlike `node()`,
+   * which keeps a node that only existed for its connections): for viewers and tools.
+   *
+   * @example
+   * ```ts
+   * const ref = engine.findNode('transform')?.actor;
+   * ```
+   */
+  findNode(id: string): NodeHandle | undefined {
+    return this.nodes.get(id);
+  }
+
   /** Registers a widget actor under `id`; connect to it with `createConnection(..., id, ...)`. */
   createWidget(id: string, options: WidgetOptions = {}): WidgetRuntime {
     this.assertRunning();
@@ -432,23 +447,21 @@ export class StreamEngine {
     const nodes = new NodeMetricsBuilder();
     for (const n of this.nodes.values()) nodes.add('node', n.id, n.state, n.unrouted);
     for (const w of this.widgets.values()) nodes.add('widget', w.id, String(w.actor.getSnapshot().value), 0);
-    let accepted = 0, delivered = 0, dropped = 0, deadLettered = 0, inFlight = 0;
+    let accepted = 0, delivered = 0, dropped = 0, deadLettered = 0, inFlight = 0, inPerSec = 0, outPerSec = 0;
     for (const c of this.connections.values()) {
       const s = c.stats();
       const m = c.metrics();
       connections[c.id] = { ...s, metrics: m };
       nodes.connection(c.sourceNodeId, c.targetNodeId, s, m);
+      inPerSec += m.inPerSec;
+      outPerSec += m.outPerSec;
       accepted += s.accepted;
       delivered += s.delivered;
       dropped += s.droppedTotal;
       deadLettered += s.deadLettered;
       inFlight += s.inFlight;
     }
-    // Since the previous snapshot; a snapshot right after another reports the previous period.
-    if (this.lag.n > 0) this.lagShown = { meanMs: this.lag.sum / this.lag.n, maxMs: this.lag.max };
-    this.lag = { sum: 0, max: 0, n: 0 };
-    const lag = this.watchers > 0 ? this.lagShown : null;
-    return { state: this.state, at: this.clock.now(), connections, nodes: nodes.build(), system: { eventLoopUtilization: this.elu(), eventLoopDelay: lag, frameTime: this.frames.take() }, totals: { accepted, delivered, dropped, deadLettered, inFlight }, retired: { ...this.retired } };
+    return { state: this.state, at: this.clock.now(), connections, nodes: nodes.build(), system: this.load.snapshot(), totals: { accepted, delivered, dropped, deadLettered, inFlight, inPerSec, outPerSec }, retired: { ...this.retired } };
   }
 
   /**
@@ -460,7 +473,9 @@ export class StreamEngine {
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
     return new Observable<EngineMetrics>((sub) => {
       this.watchers++;
-      this.frames.start();
+      this.load.start();
+      const done = () => sub.complete();
+      this.tickers.add(done);
       for (const c of this.connections.values()) c.refreshHandler();
       const step = Math.min(250, intervalMs);
       let elapsed = 0;
@@ -471,8 +486,7 @@ export class StreamEngine {
         if (this.disposed || this.state === 'stopped') return sub.complete();
         const now = this.clock.now();
         // How late this timer fired is the event loop's delay (works in Node and browsers).
-        const late = Math.max(0, now - due);
-        this.lag = { sum: this.lag.sum + late, max: Math.max(this.lag.max, late), n: this.lag.n + 1 };
+        this.load.tick(now, Math.max(0, now - due));
         due = now + step;
         for (const c of this.connections.values()) c.sampleMetrics(now);
         elapsed += step;
@@ -485,26 +499,17 @@ export class StreamEngine {
       timer = this.clock.setTimeout(tick, step);
       return () => {
         this.clock.clearTimeout(timer);
+        this.tickers.delete(done);
         this.watchers--;
-        if (this.watchers === 0) this.frames.stop();
+        this.load.stop();
         for (const c of this.connections.values()) c.refreshHandler();
       };
     });
   }
 
-  private lastElu: unknown;
-  private lag = { sum: 0, max: 0, n: 0 };
-  private lagShown: { meanMs: number; maxMs: number } | null = null;
-  private readonly frames = new FrameProbe();
-  // Node's performance.eventLoopUtilization (null where the runtime has none).
-  private elu(): number | null {
-    const perf = globalThis.performance as { eventLoopUtilization?: (a?: unknown, b?: unknown) => { utilization: number } } | undefined;
-    if (typeof perf?.eventLoopUtilization !== 'function') return null;
-    const now = perf.eventLoopUtilization();
-    const delta = this.lastElu ? perf.eventLoopUtilization(now, this.lastElu) : now;
-    this.lastElu = now;
-    return delta.utilization;
-  }
+  private readonly load = new SystemLoad();
+  /** Completes every running metrics$ ticker (stop, dispose): no timer outlives the engine. */
+  private readonly tickers = new Set<() => void>();
 
   /** Runs again after `stop()` (with an empty topology). */
   start(): void {
@@ -557,6 +562,7 @@ export class StreamEngine {
   }
 
   private teardown(): void {
+    for (const done of [...this.tickers]) done();
     this.unbindHandler?.();
     this.unbindHandler = undefined;
     for (const n of this.nodes.values()) n.stop();
@@ -635,7 +641,7 @@ export class StreamEngine {
     this.link(c.sourceNodeId, -1);
     this.link(c.targetNodeId, -1);
     if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'topology.connectionRemoved' });
-    this.host.emit({ type: 'connection.removed', connectionId: c.id, at: this.clock.now() });
+    this.host.emit({ type: 'connection.removed', connectionId: c.id, at: this.clock.now(), stats: s });
   }
 
   private assertRunning(): void {

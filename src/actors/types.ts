@@ -115,7 +115,7 @@ export interface ConnectionStats {
  */
 export type EngineEvent =
   | { readonly type: 'connection.created'; readonly connectionId: string; readonly at: number }
-  | { readonly type: 'connection.removed'; readonly connectionId: string; readonly at: number }
+  | { readonly type: 'connection.removed'; readonly connectionId: string; readonly at: number; /** Its final counters. */ readonly stats?: ConnectionStats }
   | { readonly type: 'connection.state'; readonly connectionId: string; readonly from: string; readonly to: string; readonly at: number }
   | { readonly type: 'widget.created'; readonly widgetId: string; readonly at: number }
   | { readonly type: 'widget.removed'; readonly widgetId: string; readonly at: number }

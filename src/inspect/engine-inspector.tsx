@@ -64,7 +64,8 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
   const [selected, select] = useState<Selection | null>(initial ? { kind: 'connection', id: initial } : null);
   useEffect(() => {
     setTopology(readTopology(engine));
-    const sub = engine.events$.subscribe((e) => {
+    // lifecycle$, not events$: an events$ subscriber makes every dropped message an event.
+    const sub = engine.lifecycle$.subscribe((e) => {
       if (e.type !== 'connection.state' && e.type !== 'connection.created' && e.type !== 'connection.removed') return;
       setTopology(readTopology(engine));
       if (e.type === 'connection.state') setSteps((s) => [...s, { connectionId: e.connectionId, from: e.from, to: e.to, at: e.at }].slice(-200));
@@ -135,7 +136,8 @@ function pick(engine: StreamEngine, s: Selection) {
   try {
     if (s.kind === 'connection') return engine.hasConnection(s.id) ? { machine: connectionMachine, ref: engine.getConnection(s.id).actor } : null;
     if (s.kind === 'widget') return { machine: widgetMachine, ref: engine.widget(s.id).actor };
-    return engine.hasNodeOrWidget(s.id) ? { machine: nodeMachine, ref: engine.node(s.id).actor } : null;
+    const node = engine.findNode(s.id); // engine.node() would take ownership of an auto node
+    return node ? { machine: nodeMachine, ref: node.actor } : null;
   } catch {
     return null;
   }

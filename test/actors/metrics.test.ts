@@ -22,6 +22,21 @@ describe('connection metrics', () => {
     engine.dispose();
   });
 
+  it('a batch counts as its oldest and newest messages, half each: the mean is exact for evenly spaced messages', () => {
+    const { clock, engine } = simEngine({ batchTimeout: 16, maxBatchSize: 50 }, { metrics: true });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock)); // waits 16 ms
+    clock.increment(8);
+    c.offer(msg(clock)); // waits 8 ms
+    clock.increment(8);
+    const m = c.metrics().latency;
+    expect(m.count).toBe(2);
+    expect(m.avg).toBeCloseTo(12, 5);
+    expect(m.max).toBe(16);
+    expect(m.p50).toBeLessThan(8.2);
+    engine.dispose();
+  });
+
   it('rates and time ratios over a sliding window; metrics$ emits on its interval, never per message', async () => {
     const { clock, engine } = simEngine({ bufferSize: 1000, maxBatchSize: 10 });
     // A consumer that is busy 5 ms of every 10: 50% busy.
@@ -38,6 +53,7 @@ describe('connection metrics', () => {
     expect(seen).toHaveLength(3);
     const m = seen[2]!.connections[c.id]!.metrics;
     expect(m.inPerSec).toBeGreaterThan(900);
+    expect(seen[2]!.totals.inPerSec).toBeCloseTo(m.inPerSec, 5); // one connection: the engine's rate is its rate
     expect(m.inPerSec).toBeLessThan(1100);
     expect(m.outPerSec).toBeGreaterThan(900);
     expect(m.busyMsPerSec).toBeGreaterThan(400);
@@ -103,11 +119,12 @@ describe('connection metrics', () => {
     const sub = engine.metrics$(250).subscribe(() => {});
     for (let i = 0; i < 20; i++) a.offer(msg(clock, 's', 't'));
     for (let i = 0; i < 5; i++) b.offer(msg(clock, 't', 'u'));
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 150; i++) {
       clock.increment(10);
       await settle();
     }
     const m = engine.getMetrics();
+    expect(engine.getMetrics().system).toEqual(m.system); // reading has no side effect
     expect(m.nodes['s']).toMatchObject({ kind: 'node', sent: 20, droppedOut: 0 });
     expect(m.nodes['t']).toMatchObject({ kind: 'node', state: 'running', received: 20, sent: 5, errors: 3, retries: 3 });
     expect(m.nodes['u']!.received).toBe(5);

@@ -43,6 +43,21 @@ describe('PerformanceTestSuite', () => {
     }
     expect(new Set(progress)).toEqual(new Set(QUICK_PERFORMANCE_TESTS.map((t) => t.name)));
     expect(engine.listConnections()).toEqual([]); // each test cleans up after itself
+    expect(engine.listNodes()).toEqual([]); // sources and sinks too
+  });
+
+  it('same seed, same run: the data and the injected failures repeat', async () => {
+    const run = async () => {
+      const clock = new SimulatedClock();
+      const suite = new PerformanceTestSuite(new StreamEngine({}, { clock }));
+      const test = QUICK_PERFORMANCE_TESTS.find((t) => t.name.startsWith('Fault Injection'))!;
+      const a = await simulated(clock, suite.runTest({ ...test, seed: 7 }));
+      const b = await simulated(clock, suite.runTest({ ...test, seed: 7 }));
+      return [a.retries, b.retries];
+    };
+    const [first, second] = await run();
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBe(first);
   });
 
   it('generateReport gives the spec block, Markdown and JSON', async () => {

@@ -103,7 +103,9 @@ export const DEFAULT_ALERT_THRESHOLDS: Readonly<AlertThresholds> = Object.freeze
 });
 
 const delta = (s: AlertSubject, f: (x: ConnectionStats) => number): number | null => (s.previous ? f(s.now) - f(s.previous) : null);
-const ratio = (num: number | null, den: number | null): number | null => (num === null || den === null || den <= 0 ? null : num / den);
+// No traffic since the last tick means nothing is failing or dropping: 0, so alerts resolve
+// when a connection goes quiet (a stall is the `stalled` rule's business).
+const ratio = (num: number | null, den: number | null): number | null => (num === null || den === null ? null : den <= 0 ? 0 : num / den);
 
 /**
  * The built-in rules: recent latency p95 and p99, error rate, sustained backpressure, drop rate
@@ -118,8 +120,9 @@ export function defaultAlertRules(t: Readonly<AlertThresholds>): AlertRule[] {
   const offered = (x: ConnectionStats) => x.accepted + x.refused;
   const dropRate = (s: AlertSubject) => ratio(delta(s, (x) => x.droppedTotal + x.refused), delta(s, offered));
   return [
-    { id: 'latency-p95', severity: 'warning', description: 'p95 latency', unit: 'ms', threshold: t.latencyP95Ms, measure: (s) => (s.now.metrics.recentLatency.count > 0 ? s.now.metrics.recentLatency.p95 : null) },
-    { id: 'latency-p99', severity: 'critical', description: 'p99 latency', unit: 'ms', threshold: t.latencyP99Ms, measure: (s) => (s.now.metrics.recentLatency.count > 0 ? s.now.metrics.recentLatency.p99 : null) },
+    // Nothing delivered in the last 1-2 s: no latency to complain about (0, so it resolves).
+    { id: 'latency-p95', severity: 'warning', description: 'p95 latency', unit: 'ms', threshold: t.latencyP95Ms, measure: (s) => s.now.metrics.recentLatency.p95 },
+    { id: 'latency-p99', severity: 'critical', description: 'p99 latency', unit: 'ms', threshold: t.latencyP99Ms, measure: (s) => s.now.metrics.recentLatency.p99 },
     { id: 'error-rate', severity: 'warning', description: 'delivery error rate', threshold: t.errorRate, measure: (s) => ratio(delta(s, (x) => x.failedAttempts), delta(s, (x) => x.batches + x.failedAttempts)) },
     { id: 'backpressure', severity: 'warning', description: 'time backpressured', threshold: t.backpressureRatio, forMs: t.backpressureForMs, measure: (s) => s.now.metrics.backpressuredMsPerSec / 1000 },
     { id: 'drop-rate', severity: 'warning', description: 'drop rate', threshold: t.dropRate, measure: dropRate },

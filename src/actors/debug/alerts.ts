@@ -5,7 +5,7 @@ import type { AlertRule, AlertSeverity, AlertSubject } from './alert-rules.js';
 
 /**
  * One alert change: `firing` when a rule trips on a connection, `resolved` when it clears (or the
- * connection goes away). `alerts$` emits both; a storm is impossible by construction (hysteresis,
+ * connection goes away), `error` when a rule threw and was removed. `alerts$` emits both; a storm is impossible by construction (hysteresis,
  * cooldown, one alert per rule and connection at a time).
  *
  * @example
@@ -18,7 +18,8 @@ export interface Alert {
   readonly id: string;
   readonly ruleId: string;
   readonly severity: AlertSeverity;
-  readonly status: 'firing' | 'resolved';
+  /** `error`: the rule itself threw; it was removed (a user rule's bug, reported once). */
+  readonly status: 'firing' | 'resolved' | 'error';
   readonly connectionId: string;
   readonly value: number;
   readonly threshold: number;
@@ -66,7 +67,17 @@ export class AlertEvaluator {
       for (const rule of this.rules.values()) {
         const key = `${rule.id}@${cid}`;
         const s = this.states.get(key) ?? INITIAL_ALERT_STATE;
-        const value = rule.measure(subject);
+        let value: number | null;
+        try {
+          value = rule.measure(subject);
+        } catch (error) {
+          // A broken user rule must not take the sampling loop (or the process) down: it is
+          // removed, and one critical alert says so.
+          this.rules.delete(rule.id);
+          const why = error instanceof Error ? error.message : String(error);
+          out.push({ id: key, ruleId: rule.id, severity: 'critical', status: 'error', connectionId: cid, value: NaN, threshold: rule.threshold, message: `${cid}: alert rule ${rule.id} threw (${why}) and was removed`, at: m.at, firedAt: m.at });
+          continue;
+        }
         const timing = { threshold: rule.threshold, clearBelow: rule.clearBelow ?? rule.threshold * 0.8, forMs: rule.forMs ?? 0, cooldownMs: rule.cooldownMs ?? 10_000 };
         const { state, change } = stepAlert(s, value, m.at, timing);
         this.states.set(key, state);

@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { InspectionEvent } from 'xstate';
 import type { ActorTag } from '../inspection-hub.js';
 import type { EngineMetrics, StreamEngine } from '../stream-engine.js';
-import type { DropReason, EngineEvent } from '../types.js';
+import type { ConnectionStats, DropReason, EngineEvent } from '../types.js';
 import type { DebugEventData, DebugEventType } from './debug-event.js';
 
 /**
@@ -59,6 +59,7 @@ export class DebugSources {
   }
 
   stop(): void {
+    this.sample(this.engine.getMetrics()); // what happened since the last tick
     this.active = false;
     this.events?.unsubscribe();
     this.detachInspect?.();
@@ -97,13 +98,22 @@ export class DebugSources {
         this.record('connection.created', e.connectionId, { sourceNodeId: c?.sourceNodeId ?? '', targetNodeId: c?.targetNodeId ?? '', outputPort: c?.outputPort ?? '', inputPort: c?.inputPort ?? '' });
         return;
       }
-      case 'connection.removed':
+      case 'connection.removed': {
         this.states.delete(`connection:${e.connectionId}`);
+        // Its last counters, so what happened since the previous tick is not lost.
+        const last = this.last;
+        if (e.stats && last) {
+          this.deltas(e.connectionId, e.stats, last.connections[e.connectionId], e.at - last.at);
+          const { [e.connectionId]: _gone, ...rest } = last.connections;
+          this.last = { ...last, connections: rest };
+        }
         this.record('connection.removed', e.connectionId, {});
         return;
+      }
       case 'node.state':
         // Node actors take one event per batch: their lifecycle comes from the engine's events
         // unless the debugger inspects every actor.
+        if (e.to === 'stopped') this.states.delete(`node:${e.nodeId}`);
         if (this.inspection !== 'all') this.transition('node', e.nodeId, e.to, e.event);
         return;
       case 'connection.state':
@@ -137,17 +147,18 @@ export class DebugSources {
     const prev = this.last;
     this.last = m;
     if (!prev) return;
-    const since = m.at - prev.at;
-    for (const [id, c] of Object.entries(m.connections)) {
-      const p = prev.connections[id];
-      if (!p) continue;
-      const batches = c.batches - p.batches;
-      if (batches > 0) this.record('batch.flushed', id, { batches, messages: c.delivered - p.delivered, sinceMs: since });
-      for (const reason of Object.keys(c.dropped) as DropReason[]) {
-        const n = c.dropped[reason] - p.dropped[reason];
-        if (n > 0) this.record('drop', id, { reason, count: n, sinceMs: since });
-      }
-      if (c.refused > p.refused) this.record('drop', id, { reason: 'refused', count: c.refused - p.refused, sinceMs: since });
+    // A connection created since the previous tick counts from zero.
+    for (const [id, c] of Object.entries(m.connections)) this.deltas(id, c, prev.connections[id], m.at - prev.at);
+  }
+
+  private deltas(id: string, c: ConnectionStats, p: ConnectionStats | undefined, since: number): void {
+    const batches = c.batches - (p?.batches ?? 0);
+    if (batches > 0) this.record('batch.flushed', id, { batches, messages: c.delivered - (p?.delivered ?? 0), sinceMs: since });
+    for (const reason of Object.keys(c.dropped) as DropReason[]) {
+      const n = c.dropped[reason] - (p?.dropped[reason] ?? 0);
+      if (n > 0) this.record('drop', id, { reason, count: n, sinceMs: since });
     }
+    const refused = c.refused - (p?.refused ?? 0);
+    if (refused > 0) this.record('drop', id, { reason: 'refused', count: refused, sinceMs: since });
   }
 }

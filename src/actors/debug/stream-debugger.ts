@@ -63,6 +63,7 @@ export class StreamDebugger {
   private alertWatchers = 0;
   private monitor: Subscription | undefined;
   private startedAt: number | null = null;
+  private readonly engineSub: { unsubscribe(): void };
   private stoppedAt: number | null = null;
 
   constructor(
@@ -84,6 +85,9 @@ export class StreamDebugger {
     this.evaluator = new AlertEvaluator([...(this.options.defaultRules ? defaultAlertRules(alerts) : []), ...(options.rules ?? [])]);
     this.sources = new DebugSources(engine, this.options.inspection, (type, connectionId, data) => this.record(type, connectionId, data));
     this.debug$ = this.debugSubject.asObservable();
+    // The engine's own actor hears only start/stop and topology edges: on a restart the
+    // sampling (which completes when the engine stops) starts again.
+    this.engineSub = engine.actor.subscribe(() => this.updateMonitor());
     this.alerts$ = new Observable<Alert>((sub) => {
       this.alertWatchers++;
       this.updateMonitor();
@@ -166,6 +170,7 @@ export class StreamDebugger {
   /** Stops recording and completes debug$ and alerts$. */
   dispose(): void {
     this.stopRecording();
+    this.engineSub.unsubscribe();
     this.monitor?.unsubscribe();
     this.monitor = undefined;
     this.debugSubject.complete();

@@ -27,6 +27,8 @@ export interface PerformanceTest {
   readonly burst?: { readonly onMs: number; readonly offMs: number };
   /** Consumer cost per batch, ms (asynchronous, so the producer keeps its schedule). */
   readonly consumerCostMs?: number;
+  /** Seed of the data pattern and of injected failures (default 1): same seed, same run. */
+  readonly seed?: number;
   /** Share of deliveries that fail (seeded), to exercise retries and the breaker. */
   readonly failureRate?: number;
   /** Sinks per source: each connection's source fans out to this many sinks. */

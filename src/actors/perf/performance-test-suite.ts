@@ -75,7 +75,10 @@ export class PerformanceTestSuite {
     const prefix = `perf${++runs}`;
     const fanOut = test.fanOut ?? 1;
     const latency = new LatencyHistogram();
-    const random = seededRandom(runs);
+    // Seeded per test (its `seed`, default 1), not per run: the same test makes the same data
+    // and the same injected failures every time.
+    const seed = test.seed ?? 1;
+    const random = seededRandom(seed);
     let delivered = 0;
     const sinks: string[] = [];
     const connections: Connection[] = [];
@@ -100,7 +103,7 @@ export class PerformanceTestSuite {
       }
     }
     const outs = Array.from({ length: test.concurrentConnections }, (_, c) => engine.node(`${prefix}-src-${c}`).output('out'));
-    const value = patternGenerator(test.dataPattern, { seed: runs, amplitude: 100, period: 1000 });
+    const value = patternGenerator(test.dataPattern, { seed, amplitude: 100, period: 1000 });
     const payload = 'x'.repeat(test.messageSize);
     const total = Math.round((test.messageRate * test.duration) / 1000);
     const onTimeAt = (elapsed: number) => {
@@ -155,6 +158,8 @@ export class PerformanceTestSuite {
     clock.clearTimeout(timer);
     for (const c of connections) if (engine.hasConnection(c.id)) c.dispose();
     for (const sink of sinks) if (engine.hasNodeOrWidget(sink)) engine.removeNode(sink);
+    // The sources were asked for by name (engine.node), so they do not go with their edges.
+    for (let c = 0; c < test.concurrentConnections; c++) if (engine.findNode(`${prefix}-src-${c}`)) engine.removeNode(`${prefix}-src-${c}`);
     const elapsed = clock.now() - t0;
     const stats = connections.map((c) => c.stats());
     const sum = (f: (s: (typeof stats)[number]) => number) => stats.reduce((n, s) => n + f(s), 0);
@@ -186,7 +191,7 @@ export class PerformanceTestSuite {
 }
 
 function validate(t: PerformanceTest): void {
-  rejectUnknownKeys(t, ['name', 'duration', 'messageRate', 'messageSize', 'concurrentConnections', 'dataPattern', 'config', 'burst', 'consumerCostMs', 'failureRate', 'fanOut', 'shed']);
+  rejectUnknownKeys(t, ['name', 'duration', 'messageRate', 'messageSize', 'concurrentConnections', 'dataPattern', 'config', 'burst', 'consumerCostMs', 'failureRate', 'fanOut', 'shed', 'seed']);
   const positive = (field: string, v: unknown) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, 'a finite number > 0', v);
   };
@@ -197,6 +202,7 @@ function validate(t: PerformanceTest): void {
   if (!Number.isInteger(t.concurrentConnections) || t.concurrentConnections < 1) throw new ConfigError('concurrentConnections', 'an integer >= 1', t.concurrentConnections);
   if (!DATA_PATTERNS.includes(t.dataPattern)) throw new ConfigError('dataPattern', DATA_PATTERNS.join(' | '), t.dataPattern);
   if (t.failureRate !== undefined && !(t.failureRate >= 0 && t.failureRate < 1)) throw new ConfigError('failureRate', 'a number in [0, 1)', t.failureRate);
+  if (t.seed !== undefined && !(Number.isInteger(t.seed) && t.seed >= 0)) throw new ConfigError('seed', 'an integer >= 0', t.seed);
   if (t.fanOut !== undefined && (!Number.isInteger(t.fanOut) || t.fanOut < 1)) throw new ConfigError('fanOut', 'an integer >= 1', t.fanOut);
   if (t.consumerCostMs !== undefined) positive('consumerCostMs', t.consumerCostMs);
   if (t.burst !== undefined) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEBUG_DATA_VERSION, NodeflowError, StreamDebugger, type Alert, type DebugEvent } from '../../../src/index.js';
 import { msg, pendingTimers, simEngine } from '../../support/helpers.js';
 import { settle } from '../../support/workflow.js';
@@ -198,8 +198,118 @@ describe('StreamDebugger', () => {
     const stopped = engine.stop();
     clock.increment(10);
     await stopped;
-    clock.increment(300);
-    expect(pendingTimers(clock)).toBe(0);
+    expect(pendingTimers(clock)).toBe(0); // at once, not at the next tick
     expect(dbg.getHistory().some((e) => e.type === 'connection.removed')).toBe(true);
+  });
+
+  it('keeps sampling after the engine stops and starts again', async () => {
+    const { clock, engine } = simEngine({ batchTimeout: 5 });
+    const dbg = new StreamDebugger(engine, { sampleIntervalMs: 100 });
+    dbg.startRecording();
+    const stopped = engine.stop();
+    clock.increment(10);
+    await stopped;
+    engine.start();
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    for (let i = 0; i < 10; i++) engine.getConnection(id).offer(msg(clock, 'a', 'b'));
+    clock.increment(300);
+    const flushed = dbg.getHistory().filter((e) => e.type === 'batch.flushed' && e.connectionId === id);
+    expect(flushed.reduce((n, e) => n + (e.data as { messages: number }).messages, 0)).toBe(10);
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('a connection created and removed between two ticks still reports its drops and batches', async () => {
+    const { clock, engine } = simEngine({ bufferSize: 10, batchTimeout: 5 });
+    const dbg = new StreamDebugger(engine, { sampleIntervalMs: 1000 });
+    dbg.startRecording();
+    clock.increment(1000); // one tick: the baseline
+    engine.node('b', { process: () => new Promise(() => {}) }); // never finishes
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    for (let i = 0; i < 50; i++) engine.getConnection(id).offer(msg(clock, 'a', 'b'));
+    const removed = engine.removeConnection(id);
+    clock.increment(10);
+    engine.getConnection(id).dispose();
+    await removed;
+    const drops = dbg.getHistory().filter((e) => e.type === 'drop' && e.connectionId === id);
+    const s = engine.getMetrics().retired;
+    const refused = drops.find((e) => (e.data as { reason: string }).reason === 'refused');
+    expect((refused?.data as { count: number }).count).toBe(40);
+    expect(drops.filter((e) => (e.data as { reason: string }).reason !== 'refused').reduce((n, e) => n + (e.data as { count: number }).count, 0)).toBe(s.dropped);
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('records handler adjustments; stopRecording detaches the XState inspection too', () => {
+    const { engine } = simEngine();
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    const dbg = new StreamDebugger(engine);
+    dbg.startRecording();
+    engine.setBackpressureHandler({
+      dropThreshold: 0.9, priorityDrop: true, maxWaitTime: 100,
+      bind: (ctx) => {
+        ctx.emit({ type: 'handler.adjusted', connectionId: id, knob: 'maxBatchSize', from: 50, to: 25, reason: 'test', at: 0 });
+        return () => {};
+      },
+    });
+    expect(dbg.getHistory().filter((e) => e.type === 'handler.adjusted').map((e) => e.data)).toEqual([{ knob: 'maxBatchSize', from: 50, to: 25, reason: 'test' }]);
+    dbg.stopRecording();
+    const before = dbg.getHistory().length;
+    engine.getConnection(id).openCircuit(); // a connection transition: seen only through inspection
+    engine.getConnection(id).closeCircuit();
+    expect(dbg.getHistory()).toHaveLength(before);
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('alerts resolve when traffic stops; a removed connection resolves its alerts; a throwing rule is removed, not fatal', async () => {
+    const { clock, engine } = simEngine({ batchTimeout: 5 });
+    engine.node('b', { process: () => new Promise<void>((r) => clock.setTimeout(r, 300)) });
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    const id2 = engine.createConnection('a', 'c', 'out2', 'in');
+    const dbg = new StreamDebugger(engine, { sampleIntervalMs: 100, alerts: { latencyP95Ms: 100 } });
+    dbg.addRule({ id: 'broken', severity: 'info', description: 'x', threshold: 1, measure: () => { throw new Error('oops'); } });
+    dbg.addRule({ id: 'always', severity: 'info', description: 'always', threshold: 0.5, measure: () => 1 });
+    const alerts: Alert[] = [];
+    dbg.alerts$.subscribe((a) => alerts.push(a));
+    for (let t = 0; t < 100; t++) {
+      engine.getConnection(id).offer(msg(clock, 'a', 'b'));
+      clock.increment(10);
+      await settle();
+    }
+    expect(alerts.filter((a) => a.ruleId === 'broken').map((a) => a.status)).toEqual(['error']); // once, then removed
+    expect(alerts.some((a) => a.ruleId === 'latency-p95' && a.status === 'firing')).toBe(true);
+    for (let t = 0; t < 400; t++) {
+      clock.increment(10); // quiet: nothing offered any more
+      await settle();
+    }
+    expect(alerts.filter((a) => a.ruleId === 'latency-p95').map((a) => a.status)).toEqual(['firing', 'resolved']);
+    expect(dbg.activeAlerts().map((a) => a.id).sort()).toEqual([`always@${id}`, `always@${id2}`]);
+    await engine.removeConnection(id2);
+    clock.increment(100);
+    expect(alerts.at(-1)).toMatchObject({ id: `always@${id2}`, status: 'resolved', message: `${id2}: connection removed` });
+    dbg.dispose();
+    engine.dispose();
+  });
+
+  it('a throwing inspection observer is detached and reported; delivery goes on', () => {
+    const { clock, engine } = simEngine({ bufferSize: 10, batchTimeout: 5 });
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    const errors: unknown[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a));
+    let calls = 0;
+    engine.inspect(() => {
+      calls++;
+      if (calls > 2) throw new Error('bad observer');
+    }, { kinds: ['connection'] });
+    const c = engine.getConnection(id);
+    for (let i = 0; i < 10; i++) expect(c.offer(msg(clock, 'a', 'b'))).not.toBe('full');
+    clock.increment(20);
+    spy.mockRestore();
+    expect(errors).toHaveLength(1);
+    expect(String((errors[0] as unknown[])[0])).toContain('inspection observer threw');
+    expect(c.stats().delivered).toBe(10);
+    expect(c.currentState).toBe('flowing');
+    engine.dispose();
   });
 });
