@@ -86,6 +86,9 @@ export function trackRemoteActors(options: { machines?: Record<string, AnyStateM
         const changed = !init && JSON.stringify(to) !== JSON.stringify(a.value);
         const history = changed ? [...a.history, { event, from: a.value, to }].slice(-size) : a.history;
         actors.set(e.sessionId, { ...a, value: to, context: snap.context, taken: taken.length ? taken : a.taken, history });
+        // A stopped or finished actor leaves the model, so a long-lived viewer stays bounded.
+        const status = (snap as { status?: string }).status;
+        if (status === 'stopped' || status === 'done' || status === 'error') actors.delete(e.sessionId);
       } else return;
       options.onChange?.();
     },
