@@ -54,11 +54,14 @@ export function createGovernor(base: number): GovernorState {
  */
 export function govern(s: GovernorState, frameMs: number, refreshMs: number, now: number): GovernorState {
   if (frameMs > refreshMs * 1.5) {
-    const interval = Math.min(Math.max(MAX_INTERVAL_MS, s.base), s.interval * FACTOR);
+    // An interval of 0 (render every frame) widens from one refresh period.
+    const interval = Math.min(Math.max(MAX_INTERVAL_MS, s.base), (s.interval > 0 ? s.interval : refreshMs) * FACTOR);
     return interval === s.interval && s.healthySince < 0 ? s : { base: s.base, interval, healthySince: -1 };
   }
   if (s.interval === s.base) return s;
   if (s.healthySince < 0) return { base: s.base, interval: s.interval, healthySince: now };
   if (now - s.healthySince < RECOVER_AFTER_MS) return s;
-  return { base: s.base, interval: Math.max(s.base, s.interval / FACTOR), healthySince: now };
+  // Below a refresh period the interval makes no difference: snap back to what was asked for.
+  const next = s.interval / FACTOR;
+  return { base: s.base, interval: next < Math.max(s.base, refreshMs) ? s.base : next, healthySince: now };
 }

@@ -31,4 +31,12 @@ describe('render governor law', () => {
     expect(govern(g, 16.7, REFRESH, 300 + RECOVER_AFTER_MS - 1).interval).toBe(36);
     expect(govern(g, 16.7, REFRESH, 300 + RECOVER_AFTER_MS).interval).toBe(24);
   });
+
+  it('an interval of 0 (every frame) widens on slow frames and snaps back to 0 when healthy', () => {
+    let g = govern(createGovernor(0), 40, REFRESH, 0);
+    expect(g.interval).toBeCloseTo(REFRESH * 1.5, 5);
+    let t = 0;
+    for (let i = 0; i < 10 && g.interval > 0; i++) g = govern(g, 16.7, REFRESH, (t += RECOVER_AFTER_MS));
+    expect(g.interval).toBe(0);
+  });
 });
