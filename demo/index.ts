@@ -104,6 +104,8 @@ const result = await run.done;
 producing = false;
 clearInterval(live);
 board.draw(dashboardLines(engine.getMetrics(), `t=${((realClock.now() - t0) / 1000).toFixed(1)}s  streaming phases done`, notes, tty), Infinity);
+// The export while the topology is still up (after stop() only retired totals are left).
+const debugData = dbg.exportDebugData();
 await engine.stop({ timeout: 3000 });
 dbg.stopRecording();
 const r = engine.getMetrics().retired;
@@ -116,6 +118,9 @@ console.log(`Last windowed sums of the counter: ${JSON.stringify(run.collected('
 // 4. A short performance test on its own engine, then the report.
 const perfMs = Math.max(3000, TOTAL - STREAMING - 2000);
 console.log(`\n── phase 4: High Volume Stress Test, ${perfMs / 1000} s (the full one: npx nodeflow perf --test "High Volume Stress Test")`);
+// A clean heap for the measurement: the streaming phases left garbage a collection would
+// otherwise drop in the middle of it (run-ts starts node with --expose-gc).
+(globalThis as { gc?: () => void }).gc?.();
 const perfEngine = new StreamEngine();
 const suite = new PerformanceTestSuite(perfEngine);
 const hv = STANDARD_PERFORMANCE_TESTS.find((t) => t.name === 'High Volume Stress Test')!;
@@ -132,7 +137,7 @@ const files = {
   report: path.join(OUT, 'perf-report.md'),
   reportJson: path.join(OUT, 'perf-report.json'),
 };
-writeFileSync(files.debug, JSON.stringify(dbg.exportDebugData(), null, 2));
+writeFileSync(files.debug, JSON.stringify(debugData, null, 2));
 writeFileSync(files.report, suite.generateReport('markdown') + '\n');
 writeFileSync(files.reportJson, suite.generateReport('json') + '\n');
 dbg.dispose();

@@ -4,7 +4,8 @@
  * otherwise) and prints the report.
  * @packageDocumentation
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { StreamEngine } from './actors/stream-engine.js';
 import { PerformanceTestSuite, type PerformanceProgress } from './actors/perf/performance-test-suite.js';
 import { QUICK_PERFORMANCE_TESTS, STANDARD_PERFORMANCE_TESTS } from './actors/perf/perf-test.js';
@@ -47,6 +48,15 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     const found = tests.find((t) => t.name === opts.test) ?? all.find((t) => t.name === opts.test);
     if (!found) return fail(out, `no test named ${JSON.stringify(opts.test)} (known: ${all.map((t) => t.name).join(', ')})`);
     tests = [found];
+  }
+  if (opts.out) {
+    // Before a run that may take minutes: a path that cannot be written fails now, not after.
+    try {
+      mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
+      writeFileSync(opts.out, '');
+    } catch (e) {
+      return fail(out, `cannot write --out ${opts.out}: ${(e as Error).message}`);
+    }
   }
   const engine = new StreamEngine();
   const suite = new PerformanceTestSuite(engine);

@@ -43,3 +43,19 @@ export const realClock: EngineClock = {
   // was 18.9 ms); arming 1 ms early keeps a flush inside batchTimeout + ~1 ms.
   timerLead: 1,
 };
+
+/**
+ * Lets a wall-clock timer not keep a Node process alive (a no-op for simulated clocks and in
+ * browsers). For observation loops only (metrics sampling, the adaptive handler's control loop):
+ * a script that ends without `engine.stop()` then exits, while batch deadlines and retries,
+ * which deliver messages, still hold the process until they ran.
+ *
+ * @example
+ * ```ts
+ * unrefTimer(clock.setTimeout(tick, 250));
+ * ```
+ */
+export function unrefTimer<T>(timer: T): T {
+  (timer as { unref?: () => void } | undefined)?.unref?.();
+  return timer;
+}

@@ -3,7 +3,7 @@ import type { StreamMessage } from './message.js';
 
 /**
  * Per-connection flow settings, with the spec's names and defaults. Exact meaning of each knob:
- * `docs/semantics` in the README (and ../shared/spec/semantics.md).
+ * docs/semantics.md.
  *
  * @example
  * ```ts

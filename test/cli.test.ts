@@ -21,6 +21,10 @@ describe('nodeflow CLI', () => {
     expect(await main(['perf', '--test', 'Nope'], c.out)).toBe(2);
     expect(c.text()).toContain('High Volume Stress Test');
     expect(await main(['bench'], capture().out)).toBe(2);
+    const d = capture();
+    // A directory that cannot exist (under a regular file): fails at once, before the 120 s run.
+    expect(await main(['perf', '--test', 'High Volume Stress Test', '--out', path.join(import.meta.filename, 'x', 'report.txt')], d.out)).toBe(2);
+    expect(d.text()).toContain('cannot write --out');
   });
 
   it('runs one named test, prints JSON and writes it to --out', async () => {

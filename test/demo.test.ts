@@ -24,6 +24,8 @@ it('npm run demo runs its four phases and writes the debug export and the report
       expect(r.stdout).toContain(f);
     }
     const data = StreamDebugger.importDebugData(readFileSync(files[0]!, 'utf8'));
+    expect(data.topology.connections.map((c) => c.id).sort()).toEqual(["bursts:out->slowSink:in", "feed:out->flaky:in"]); // exported while up
+    expect(Object.keys(data.metrics.connections).length).toBe(data.topology.connections.length);
     const types = new Set(data.history.events.map((e) => e.type));
     for (const t of ['connection.created', 'state.transition', 'drop', 'retry', 'circuit.change', 'batch.flushed']) expect(types).toContain(t);
   } finally {

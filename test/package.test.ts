@@ -34,5 +34,8 @@ describe('package', () => {
     // React is a peer of the widgets entry only, and optional for core users.
     expect(pkg.dependencies.react).toBeUndefined();
     expect(pkg.peerDependenciesMeta.react.optional).toBe(true);
+    // @xstate/react would pull React into every install: an optional peer of the widgets entry.
+    expect(pkg.dependencies['@xstate/react']).toBeUndefined();
+    expect(pkg.peerDependenciesMeta['@xstate/react'].optional).toBe(true);
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { unrefTimer } from '../clock.js';
 import { rejectUnknownKeys } from '../errors.js';
 import { DEFAULT_ADAPTIVE_LAW, decide, type AdaptiveLaw, type KnobChange, type Knobs } from '../machines/adaptive.logic.js';
 import type { EngineClock } from '../clock.js';
@@ -100,9 +101,9 @@ export class AdaptiveBackpressureHandler implements BackpressureHandler {
     const tick = () => {
       if (!bound) return;
       this.adjust(ctx, ctx.clock, probe.sample());
-      timer = ctx.clock.setTimeout(tick, this.adjustmentInterval);
+      timer = unrefTimer(ctx.clock.setTimeout(tick, this.adjustmentInterval));
     };
-    timer = ctx.clock.setTimeout(tick, this.adjustmentInterval);
+    timer = unrefTimer(ctx.clock.setTimeout(tick, this.adjustmentInterval));
     return () => {
       bound = false;
       ctx.clock.clearTimeout(timer);

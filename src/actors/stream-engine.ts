@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs';
 import { createActor } from 'xstate';
-import { realClock, type EngineClock } from '../clock.js';
+import { realClock, unrefTimer, type EngineClock } from '../clock.js';
 import { validateStreamConfig, type StreamConfig } from '../config.js';
 import { ConfigError, NodeflowError, rejectUnknownKeys } from '../errors.js';
 import type { OutgoingMessage } from '../message.js';
@@ -157,6 +157,14 @@ export class StreamEngine {
   private readonly hub = new InspectionHub();
 
   constructor(config: Partial<StreamConfig> = {}, options: EngineOptions = {}) {
+    rejectUnknownKeys(options, ['clock', 'inspect', 'metrics']);
+    if (options.metrics !== undefined && typeof options.metrics !== 'boolean') throw new ConfigError('metrics', 'a boolean', options.metrics);
+    if (options.clock !== undefined && (typeof options.clock?.now !== 'function' || typeof options.clock.setTimeout !== 'function' || typeof options.clock.clearTimeout !== 'function')) {
+      throw new ConfigError('clock', 'an EngineClock (now, setTimeout, clearTimeout)', options.clock);
+    }
+    if (options.inspect !== undefined && typeof options.inspect !== 'function' && typeof (options.inspect as { next?: unknown })?.next !== 'function') {
+      throw new ConfigError('inspect', 'an XState inspection observer', options.inspect);
+    }
     this.config = Object.freeze(validateStreamConfig(config));
     this.clock = options.clock ?? realClock;
     this.events$ = this.eventSubject.asObservable();
@@ -201,8 +209,9 @@ export class StreamEngine {
   inspect(observer: TaggedInspector | InspectObserver, options: { kinds?: readonly ActorKind[] } = {}): () => void {
     rejectUnknownKeys(options, ['kinds']);
     const kinds = options.kinds ?? null;
-    if (kinds && (!Array.isArray(kinds) || kinds.some((k) => !['engine', 'node', 'connection', 'widget'].includes(k)))) {
-      throw new ConfigError('kinds', "an array of 'engine' | 'node' | 'connection' | 'widget'", kinds);
+    const bad = Array.isArray(kinds) ? kinds.find((k) => !['engine', 'node', 'connection', 'widget'].includes(k)) : kinds;
+    if (kinds && (!Array.isArray(kinds) || bad !== undefined)) {
+      throw new ConfigError('kinds', `an array of 'engine' | 'node' | 'connection' | 'widget' (got ${JSON.stringify(bad)})`, kinds);
     }
     if (typeof observer === 'function') return this.hub.add(observer as TaggedInspector, kinds);
     if (observer && typeof observer.next === 'function') return this.hub.add((e) => observer.next!(e), kinds);
@@ -494,9 +503,9 @@ export class StreamEngine {
           elapsed = 0;
           sub.next(this.getMetrics());
         }
-        timer = this.clock.setTimeout(tick, step);
+        timer = unrefTimer(this.clock.setTimeout(tick, step));
       };
-      timer = this.clock.setTimeout(tick, step);
+      timer = unrefTimer(this.clock.setTimeout(tick, step));
       return () => {
         this.clock.clearTimeout(timer);
         this.tickers.delete(done);

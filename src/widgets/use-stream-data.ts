@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { StreamEngine } from '../actors/stream-engine.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, rejectUnknownKeys } from '../errors.js';
 import { frameLoop as pageLoop, type FrameLoop } from './frame-loop.js';
 import { useStreamEngine } from './engine-context.js';
 import { StreamDataStore } from './stream-data-store.js';
@@ -52,6 +52,10 @@ export interface StreamDataOptions {
  * ```
  */
 export function useStreamData<T = unknown>(streamId: string, options: StreamDataOptions = {}): StreamData<T> {
+  // A typo in an option (updateIntervall) would otherwise be ignored silently.
+  rejectUnknownKeys(options, ['bufferSize', 'updateInterval', 'enableBackpressure', 'paused', 'engine', 'frameLoop']);
+  for (const k of ['enableBackpressure', 'paused'] as const) if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new ConfigError(k, 'a boolean', options[k]);
+  if (typeof streamId !== 'string' || streamId === '') throw new ConfigError('streamId', 'a non-empty string (a widget id, a connection id, or nodeId:port)', streamId);
   const engine = useStreamEngine(options.engine);
   const updateInterval = options.updateInterval ?? 16;
   if (!Number.isFinite(updateInterval) || updateInterval < 0) throw new ConfigError('updateInterval', 'a finite number >= 0 (ms)', updateInterval);

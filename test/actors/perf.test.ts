@@ -71,6 +71,12 @@ describe('PerformanceTestSuite', () => {
   });
 
   it('refuses bad tests with typed errors naming the field', async () => {
+    const suite0 = new PerformanceTestSuite(new StreamEngine());
+    const ok = { name: 'x', duration: 500, messageRate: 100, messageSize: 10, concurrentConnections: 1, dataPattern: 'random' as const };
+    await expect(suite0.runTest(undefined as never)).rejects.toThrow(/test/);
+    await expect(suite0.runTest({ ...ok, messageSize: 1e9 })).rejects.toThrow(/messageSize/);
+    await expect(suite0.runTest({ ...ok, messageRate: 1e9 })).rejects.toThrow(/messageRate/);
+    expect(() => suite0.generateReport('xml' as never)).toThrow(/format/);
     const suite = new PerformanceTestSuite(new StreamEngine());
     const good = { name: 't', duration: 10, messageRate: 10, messageSize: 1, concurrentConnections: 1, dataPattern: 'random' as const };
     for (const [field, bad] of [['duration', { duration: 0 }], ['dataPattern', { dataPattern: 'zigzag' }], ['concurrentConnections', { concurrentConnections: 0 }], ['failureRate', { failureRate: 1 }], ['rate', { rate: 5 }]] as const) {

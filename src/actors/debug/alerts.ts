@@ -1,4 +1,4 @@
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, rejectUnknownKeys } from '../../errors.js';
 import { INITIAL_ALERT_STATE, stepAlert, type AlertState } from '../../machines/alert.logic.js';
 import type { EngineMetrics } from '../stream-engine.js';
 import type { AlertRule, AlertSeverity, AlertSubject } from './alert-rules.js';
@@ -54,8 +54,24 @@ export class AlertEvaluator {
     if (!['info', 'warning', 'critical'].includes(rule.severity)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): severity must be info, warning or critical`, { rule: rule.id });
     if (!Number.isFinite(rule.threshold)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): threshold must be a finite number`, { rule: rule.id });
     if (rule.clearBelow !== undefined && !(rule.clearBelow <= rule.threshold)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): clearBelow must be <= threshold`, { rule: rule.id });
+    rejectUnknownKeys(rule, ['id', 'severity', 'description', 'unit', 'threshold', 'clearBelow', 'forMs', 'cooldownMs', 'measure', 'message'], 'rule.');
+    if (typeof rule.description !== 'string' || rule.description === '') throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): description must be a non-empty string`, { rule: rule.id });
+    for (const k of ['forMs', 'cooldownMs'] as const) {
+      const v = rule[k];
+      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): ${k} must be a finite number >= 0 (ms)`, { rule: rule.id });
+    }
+    if (rule.message !== undefined && typeof rule.message !== 'function') throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): message must be a function`, { rule: rule.id });
     if (this.rules.has(rule.id)) throw new NodeflowError('INVALID_ARGUMENT', `addRule: a rule ${rule.id} already exists`, { rule: rule.id });
     this.rules.set(rule.id, rule);
+  }
+
+  /** Resolves every firing alert (the engine stopped: nothing is measured any more). */
+  resolveAll(at: number, why: string): Alert[] {
+    const out = [...this.active.values()].map((a): Alert => ({ ...a, status: 'resolved', message: `${a.connectionId}: ${why}`, at }));
+    this.active.clear();
+    this.states.clear();
+    this.previous = undefined;
+    return out;
   }
 
   /** Steps every rule on every connection; returns the alerts that fired or resolved. */

@@ -70,7 +70,10 @@ export class StreamDebugger {
     readonly engine: StreamEngine,
     options: StreamDebuggerOptions = {},
   ) {
+    if (!engine || typeof engine.getMetrics !== 'function' || typeof engine.inspect !== 'function') throw new ConfigError('engine', 'a StreamEngine', engine);
     rejectUnknownKeys(options, ['historySize', 'sampleIntervalMs', 'inspection', 'alerts', 'defaultRules', 'rules']);
+    if (options.defaultRules !== undefined && typeof options.defaultRules !== 'boolean') throw new ConfigError('defaultRules', 'a boolean', options.defaultRules);
+    if (options.rules !== undefined && !Array.isArray(options.rules)) throw new ConfigError('rules', 'an array of AlertRule', options.rules);
     const historySize = options.historySize ?? 10_000;
     if (!Number.isInteger(historySize) || historySize < 0) throw new ConfigError('historySize', 'an integer >= 0', historySize);
     const sampleIntervalMs = options.sampleIntervalMs ?? 250;
@@ -183,6 +186,12 @@ export class StreamDebugger {
     this.debugSubject.next(e);
   }
 
+  private publish(a: Alert): void {
+    this.alertLog.push(a);
+    if (this.sources.active) this.record('alert', a.connectionId, a);
+    this.alertSubject.next(a);
+  }
+
   // Counter sampling and alerts run while recording or while somebody watches alerts$.
   private updateMonitor(): void {
     const want = (this.sources.active || this.alertWatchers > 0) && this.engine.state === 'running';
@@ -190,18 +199,23 @@ export class StreamDebugger {
       this.monitor = this.engine.metrics$(this.options.sampleIntervalMs).subscribe({
         next: (m) => {
           if (this.sources.active) this.sources.sample(m);
-          for (const a of this.evaluator.evaluate(m)) {
-            this.alertLog.push(a);
-            if (this.sources.active) this.record('alert', a.connectionId, a);
-            this.alertSubject.next(a);
-          }
+          for (const a of this.evaluator.evaluate(m)) this.publish(a);
         },
-        // The engine stopped: nothing is sampled until recording or watching starts again.
-        complete: () => (this.monitor = undefined),
+        // The engine stopped: its alerts resolve, and nothing is sampled until it starts again.
+        complete: () => {
+          this.monitor = undefined;
+          this.engineStopped();
+        },
       });
     } else if (!want && this.monitor) {
       this.monitor.unsubscribe();
       this.monitor = undefined;
+      if (this.engine.state !== 'running') this.engineStopped();
     }
+  }
+
+  // Nothing is measured any more: what was firing resolves.
+  private engineStopped(): void {
+    for (const a of this.evaluator.resolveAll(this.engine.clock.now(), 'engine stopped')) this.publish(a);
   }
 }

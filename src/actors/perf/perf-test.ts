@@ -70,6 +70,10 @@ export interface PerformanceResult {
   readonly retries: number;
   /** Wall time the run took, ms. */
   readonly elapsed: number;
+  /** Receivers per message (High Fan-out): `delivered` and the throughput count each receiver. */
+  readonly fanOut?: number;
+  /** On/off cycle of a burst test: `messageRate` is the rate while on. */
+  readonly burst?: { readonly onMs: number; readonly offMs: number };
 }
 
 const base = { messageSize: 100, dataPattern: 'random' as const };

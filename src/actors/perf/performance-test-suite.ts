@@ -26,6 +26,9 @@ export interface PerformanceProgress {
 }
 
 const TICK_MS = 10;
+const PER_TICK = 20_000;
+/** How long a producer behind schedule may run past the duration to send what was due. */
+const OVERRUN_MS = 1000;
 let runs = 0;
 
 /**
@@ -126,7 +129,10 @@ export class PerformanceTestSuite {
         const elapsed = now - t0;
         // Due per connection by the offered schedule (on-time only, for bursts).
         const due = Math.min(total, Math.floor((onTimeAt(Math.min(elapsed, test.duration)) * test.messageRate) / 1000));
-        while (sent < due) {
+        // At most PER_TICK per wake-up: a producer behind schedule still yields, so timers,
+        // deliveries and progress run; the test ends at its duration whatever was sent.
+        const until = Math.min(due, sent + PER_TICK);
+        while (sent < until) {
           // Round-robin over the connections on one schedule: message `sent` is due at
           // sent / messageRate, so each connection gets messageRate / connections.
           const c = sent % test.concurrentConnections;
@@ -140,7 +146,7 @@ export class PerformanceTestSuite {
           lastReport = now;
           options.onProgress({ name: test.name, fraction: Math.min(1, elapsed / test.duration), sent, delivered, throughput: delivered / Math.max(0.001, elapsed / 1000), p99Latency: latency.percentile(99) });
         }
-        if (elapsed >= test.duration && sent >= due) return resolve();
+        if (elapsed >= test.duration && (sent >= due || now - t0 >= test.duration + OVERRUN_MS)) return resolve();
         // Wake for the next message's intended time. Timers fire up to a millisecond or two
         // late, and that lateness would count as latency; so on the wall clock, when the next
         // message is due within 2 ms, yield with setImmediate instead (a precise load
@@ -184,13 +190,19 @@ export class PerformanceTestSuite {
       deadLettered,
       retries: sum((s) => s.retries),
       elapsed,
+      ...(fanOut > 1 ? { fanOut } : {}),
+      ...(test.burst ? { burst: test.burst } : {}),
     };
     this.results.push(result);
     return result;
   }
 }
 
+const MAX_MESSAGE_SIZE = 10_000_000;
+const MAX_MESSAGES = 100_000_000;
+
 function validate(t: PerformanceTest): void {
+  if (t === null || typeof t !== 'object') throw new ConfigError('test', 'a PerformanceTest object', t);
   rejectUnknownKeys(t, ['name', 'duration', 'messageRate', 'messageSize', 'concurrentConnections', 'dataPattern', 'config', 'burst', 'consumerCostMs', 'failureRate', 'fanOut', 'shed', 'seed']);
   const positive = (field: string, v: unknown) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, 'a finite number > 0', v);
@@ -198,7 +210,9 @@ function validate(t: PerformanceTest): void {
   if (typeof t.name !== 'string' || t.name.length === 0) throw new ConfigError('name', 'a non-empty string', t.name);
   positive('duration', t.duration);
   positive('messageRate', t.messageRate);
-  if (!Number.isInteger(t.messageSize) || t.messageSize < 0) throw new ConfigError('messageSize', 'an integer >= 0 (bytes)', t.messageSize);
+  if (!Number.isInteger(t.messageSize) || t.messageSize < 0 || t.messageSize > MAX_MESSAGE_SIZE) throw new ConfigError('messageSize', `an integer in [0, ${MAX_MESSAGE_SIZE}] (bytes)`, t.messageSize);
+  // An offered load no process could produce in time is a typo, not a test.
+  if ((t.messageRate * t.duration) / 1000 > MAX_MESSAGES) throw new ConfigError('messageRate', `at most ${MAX_MESSAGES} messages per test (messageRate × duration)`, t.messageRate);
   if (!Number.isInteger(t.concurrentConnections) || t.concurrentConnections < 1) throw new ConfigError('concurrentConnections', 'an integer >= 1', t.concurrentConnections);
   if (!DATA_PATTERNS.includes(t.dataPattern)) throw new ConfigError('dataPattern', DATA_PATTERNS.join(' | '), t.dataPattern);
   if (t.failureRate !== undefined && !(t.failureRate >= 0 && t.failureRate < 1)) throw new ConfigError('failureRate', 'a number in [0, 1)', t.failureRate);

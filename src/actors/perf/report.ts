@@ -1,3 +1,4 @@
+import { ConfigError } from '../../errors.js';
 import type { PerformanceResult } from './perf-test.js';
 
 /**
@@ -24,6 +25,7 @@ const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
  * ```
  */
 export function formatReport(results: readonly PerformanceResult[], format: ReportFormat): string {
+  if (!['text', 'markdown', 'json'].includes(format)) throw new ConfigError('format', "'text' | 'markdown' | 'json'", format);
   if (format === 'json') return JSON.stringify({ version: 1, results }, null, 2);
   if (format === 'markdown') {
     const head = '| Test | Duration | Rate | Connections | Total | Throughput | Avg | P95 | P99 | Errors | Backpressure | Dropped |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
@@ -47,6 +49,10 @@ export function formatReport(results: readonly PerformanceResult[], format: Repo
         `- Error Rate: ${pct(r.errorRate)}`,
         `- Backpressure Events: ${r.backpressureEvents}`,
         `- Dropped: ${n0(r.dropped)}`,
+        // Beyond the spec's block, only when they say something.
+        ...(r.retries > 0 || r.deadLettered > 0 ? [`- Retries: ${n0(r.retries)} (dead-lettered: ${n0(r.deadLettered)})`] : []),
+        ...(r.fanOut && r.fanOut > 1 ? [`- Fan-out: ${r.fanOut} receivers per message (throughput counts deliveries)`] : []),
+        ...(r.burst ? [`- Bursts: ${r.burst.onMs} ms at the message rate, ${r.burst.offMs} ms silent`] : []),
       ].join('\n'),
     )
     .join('\n\n');

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DEBUG_DATA_VERSION, NodeflowError, StreamDebugger, type Alert, type DebugEvent } from '../../../src/index.js';
+import { DEBUG_DATA_VERSION, NodeflowError, StreamDebugger, StreamEngine, type Alert, type DebugEvent } from '../../../src/index.js';
 import { msg, pendingTimers, simEngine } from '../../support/helpers.js';
 import { settle } from '../../support/workflow.js';
 
@@ -170,6 +170,17 @@ describe('StreamDebugger', () => {
     expect(() => new StreamDebugger(engine, { sampleIntervalMs: 0 })).toThrow(/sampleIntervalMs/);
     expect(() => new StreamDebugger(engine, { alerts: { latencyP99: 5 } as never })).toThrow(/latencyP99/);
     expect(() => new StreamDebugger(engine, { histroySize: 5 } as never)).toThrow(/histroySize/);
+    expect(() => new StreamDebugger(engine, { defaultRules: 'no' } as never)).toThrow(/defaultRules/);
+    expect(() => new StreamDebugger(engine, { rules: {} } as never)).toThrow(/rules/);
+    expect(() => new StreamDebugger(undefined as never)).toThrow(/engine/);
+    const dbg = new StreamDebugger(engine);
+    const rule = { id: 'r', severity: 'info' as const, description: 'r', threshold: 1, measure: () => 0 };
+    expect(() => dbg.addRule({ ...rule, forMS: 5 } as never)).toThrow(/forMS/);
+    expect(() => dbg.addRule({ ...rule, forMs: -1 })).toThrow(/forMs/);
+    expect(() => dbg.addRule({ ...rule, cooldownMs: 'x' as never })).toThrow(/cooldownMs/);
+    expect(() => dbg.addRule({ ...rule, description: undefined as never })).toThrow(/description/);
+    expect(() => new StreamEngine({}, { metric: true } as never)).toThrow(/metric/);
+    expect(() => new StreamEngine({}, { metrics: 'yes' } as never)).toThrow(/metrics/);
     engine.dispose();
   });
 
@@ -310,6 +321,24 @@ describe('StreamDebugger', () => {
     expect(String((errors[0] as unknown[])[0])).toContain('inspection observer threw');
     expect(c.stats().delivered).toBe(10);
     expect(c.currentState).toBe('flowing');
+    engine.dispose();
+  });
+
+  it('firing alerts resolve when the engine stops', async () => {
+    const { clock, engine } = simEngine();
+    engine.createConnection('a', 'b', 'out', 'in');
+    const dbg = new StreamDebugger(engine, { defaultRules: false, sampleIntervalMs: 100 });
+    dbg.addRule({ id: 'always', severity: 'warning', description: 'always', threshold: 0.5, measure: () => 1 });
+    const alerts: Alert[] = [];
+    dbg.alerts$.subscribe((a) => alerts.push(a));
+    clock.increment(200);
+    expect(dbg.activeAlerts()).toHaveLength(1);
+    const stopped = engine.stop();
+    clock.increment(10);
+    await stopped;
+    expect(dbg.activeAlerts()).toEqual([]);
+    expect(alerts.map((a) => a.status)).toEqual(['firing', 'resolved']);
+    expect(alerts[1]!.message).toContain('engine stopped');
     engine.dispose();
   });
 });
