@@ -1,6 +1,7 @@
 import type { CSSProperties } from 'react';
 import type { StreamEngine } from '../actors/stream-engine.js';
 import { useEngineMetrics } from './use-engine-metrics.js';
+import { useVisible } from './visibility.js';
 
 const fmt = (v: number, d = 0) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 const cell: CSSProperties = { padding: '2px 6px', textAlign: 'right', fontVariantNumeric: 'tabular-nums' };
@@ -16,10 +17,12 @@ const cell: CSSProperties = { padding: '2px 6px', textAlign: 'right', fontVarian
  * ```
  */
 export function MetricsPanel(props: { intervalMs?: number; connectionIds?: readonly string[]; engine?: StreamEngine; style?: CSSProperties }) {
-  const m = useEngineMetrics(props.intervalMs ?? 500, { engine: props.engine });
+  // Off screen or in a hidden page it stops refreshing, as the data widgets do.
+  const [ref, visible] = useVisible<HTMLTableElement>();
+  const m = useEngineMetrics(props.intervalMs ?? 500, { engine: props.engine, paused: !visible });
   const ids = props.connectionIds ?? Object.keys(m.connections);
   return (
-    <table aria-label="metrics" style={{ borderCollapse: 'collapse', font: '12px system-ui, sans-serif', ...props.style }}>
+    <table ref={ref} aria-label="metrics" style={{ borderCollapse: 'collapse', font: '12px system-ui, sans-serif', ...props.style }}>
       <thead>
         <tr style={{ borderBottom: '1px solid #d0d7de' }}>
           {['connection', 'state', 'in/s', 'out/s', 'p50 ms', 'p95 ms', 'p99 ms', 'buffer', 'dropped', 'refused'].map((h) => (

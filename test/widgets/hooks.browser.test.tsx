@@ -46,3 +46,21 @@ test('useEngineMetrics renders once per interval under a flood, not per message'
   await screen.unmount();
   engine.dispose();
 });
+
+test('useEngineMetrics paused: no refresh, no metrics$ subscription; it resumes when unpaused', async () => {
+  const engine = new StreamEngine({ batchTimeout: 1 });
+  engine.createWidget('w');
+  engine.createConnection('s', 'w', 'out', 'in');
+  function Delivered({ paused }: { paused: boolean }) {
+    const m = useEngineMetrics(50, { engine, paused });
+    return <span data-testid="delivered">{m.totals.delivered}</span>;
+  }
+  const screen = await render(<Delivered paused />);
+  for (let i = 0; i < 20; i++) engine.emit('s', 'out', { id: i, timestamp: Date.now(), sourceNodeId: 's', port: 'out', data: i });
+  await new Promise((r) => setTimeout(r, 300));
+  await expect.element(screen.getByTestId('delivered')).toHaveTextContent(/^0$/); // paused: still the first snapshot
+  await screen.rerender(<Delivered paused={false} />);
+  await expect.element(screen.getByTestId('delivered')).toHaveTextContent(/^20$/);
+  await screen.unmount();
+  engine.dispose();
+});
