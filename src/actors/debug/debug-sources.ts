@@ -110,6 +110,9 @@ export class DebugSources {
         this.record('connection.removed', e.connectionId, {});
         return;
       }
+      case 'widget.removed':
+        this.states.delete(`widget:${e.widgetId}`);
+        return;
       case 'node.state':
         // Node actors take one event per batch: their lifecycle comes from the engine's events
         // unless the debugger inspects every actor.
