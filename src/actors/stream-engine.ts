@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs';
 import { createActor } from 'xstate';
-import { realClock, unrefTimer, type EngineClock } from '../clock.js';
+import { realClock, type EngineClock } from '../clock.js';
 import { validateStreamConfig, type StreamConfig } from '../config.js';
 import { ConfigError, NodeflowError, rejectUnknownKeys } from '../errors.js';
 import type { OutgoingMessage } from '../message.js';
@@ -9,13 +9,13 @@ import { backoffDelay } from '../machines/recovery.logic.js';
 import type { BackpressureHandler } from './backpressure.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { GracefulErrorRecovery, type ErrorRecovery } from './error-recovery.js';
-import { SystemLoad } from './system-load.js';
+import { EngineMetering, type EngineMetrics } from './engine-metrics.js';
 import { InspectionHub, type ActorKind, type TaggedInspector } from './inspection-hub.js';
 import { NodeRuntime, type NodeHandle, type NodeOptions } from './node.js';
-import type { ConnectionMetrics } from './connection-meter.js';
-import { NodeMetricsBuilder, type NodeMetrics } from './node-metrics.js';
-import type { ConnectionStats, DeadLetter, EngineEvent, InspectObserver, OfferResult } from './types.js';
+import type { DeadLetter, EngineEvent, InspectObserver, OfferResult } from './types.js';
 import { WidgetRuntime, type WidgetOptions } from './widget.js';
+
+export type { EngineMetrics, MetricTotals } from './engine-metrics.js';
 
 /**
  * Engine-wide options that are not per-connection flow settings.
@@ -53,57 +53,6 @@ export interface ConnectionInfo {
   readonly outputPort: string;
   readonly inputPort: string;
   readonly state: string;
-}
-
-/**
- * A synchronous snapshot of every connection's counters plus engine totals.
- *
- * @example
- * ```ts
- * const m = engine.getMetrics();
- * console.log(m.totals.delivered, m.connections['a:out->b:in']?.bufferUtilization);
- * ```
- */
-export interface EngineMetrics {
-  readonly state: string;
-  readonly at: number;
-  /** Counters plus live figures (latency, rates, time ratios, recoveries) of every connection. */
-  readonly connections: Readonly<Record<string, ConnectionStats & { readonly metrics: ConnectionMetrics }>>;
-  /** Every node and widget, summed over its connections. */
-  readonly nodes: Readonly<Record<string, NodeMetrics>>;
-  /**
-   * System load over the last closed window (about a second) of metrics$ sampling: event-loop
-   * utilization (0..1, where the runtime reports it; since the engine began while nothing
-   * samples), event-loop delay (how late the sampling timer fired) and, in a browser, frame
-   * time. Delay and frame time are null while no metrics$ subscription runs. Reading has no
-   * side effect.
-   */
-  readonly system: {
-    readonly eventLoopUtilization: number | null;
-    readonly eventLoopDelay: { readonly meanMs: number; readonly maxMs: number } | null;
-    /** In a browser while metrics$ runs: time between animation frames (null in Node). */
-    readonly frameTime: { readonly meanMs: number; readonly maxMs: number; readonly frames: number } | null;
-  };
-  /** Over the live connections, with their summed msg/s in and out (the engine's rates). */
-  readonly totals: MetricTotals & { readonly inPerSec: number; readonly outPerSec: number };
-  /** Final counters of the connections removed so far (stop() removes them all). */
-  readonly retired: MetricTotals & { readonly connections: number };
-}
-
-/**
- * Summed counters.
- *
- * @example
- * ```ts
- * const { delivered, dropped } = engine.getMetrics().totals;
- * ```
- */
-export interface MetricTotals {
-  readonly accepted: number;
-  readonly delivered: number;
-  readonly dropped: number;
-  readonly deadLettered: number;
-  readonly inFlight: number;
 }
 
 /**
@@ -148,13 +97,20 @@ export class StreamEngine {
   private retired = { accepted: 0, delivered: 0, dropped: 0, deadLettered: 0, inFlight: 0, connections: 0 };
   private stopping: Promise<void> | undefined;
   private readonly alwaysMeter: boolean;
-  private watchers = 0;
   private unbindHandler: (() => void) | undefined;
   private readonly host: ConnectionHost;
   private handler: BackpressureHandler | undefined;
   private recovery: ErrorRecovery | undefined;
   private disposed = false;
   private readonly hub = new InspectionHub();
+  private readonly metering: EngineMetering = new EngineMetering({
+    clock: () => this.clock,
+    state: () => (this.disposed ? 'stopped' : this.state),
+    connections: () => this.connections.values(),
+    nodes: () => this.nodes.values(),
+    widgets: () => this.widgets.values(),
+    retired: () => this.retired,
+  });
 
   constructor(config: Partial<StreamConfig> = {}, options: EngineOptions = {}) {
     rejectUnknownKeys(options, ['clock', 'inspect', 'metrics']);
@@ -176,7 +132,7 @@ export class StreamEngine {
       clock: this.clock,
       inspect,
       backpressureHandler: () => this.handler,
-      metering: () => this.alwaysMeter || this.watchers > 0 || typeof this.handler?.bind === 'function',
+      metering: () => this.alwaysMeter || this.metering.watched || typeof this.handler?.bind === 'function',
       errorRecovery: (c) => this.recoveryFor(c),
       observed: (type) => this.eventSubject.observed || (type !== 'message.dropped' && this.lifecycleSubject.observed),
       emit: (e) => {
@@ -450,27 +406,9 @@ export class StreamEngine {
     this.recovery = recovery;
   }
 
-  /** Counters of every connection, and totals. Synchronous; O(connections). */
+  /** Counters of every connection and node, totals, system load. Synchronous; O(connections). */
   getMetrics(): EngineMetrics {
-    const connections: Record<string, ConnectionStats & { metrics: ConnectionMetrics }> = {};
-    const nodes = new NodeMetricsBuilder();
-    for (const n of this.nodes.values()) nodes.add('node', n.id, n.state, n.unrouted);
-    for (const w of this.widgets.values()) nodes.add('widget', w.id, String(w.actor.getSnapshot().value), 0);
-    let accepted = 0, delivered = 0, dropped = 0, deadLettered = 0, inFlight = 0, inPerSec = 0, outPerSec = 0;
-    for (const c of this.connections.values()) {
-      const s = c.stats();
-      const m = c.metrics();
-      connections[c.id] = { ...s, metrics: m };
-      nodes.connection(c.sourceNodeId, c.targetNodeId, s, m);
-      inPerSec += m.inPerSec;
-      outPerSec += m.outPerSec;
-      accepted += s.accepted;
-      delivered += s.delivered;
-      dropped += s.droppedTotal;
-      deadLettered += s.deadLettered;
-      inFlight += s.inFlight;
-    }
-    return { state: this.state, at: this.clock.now(), connections, nodes: nodes.build(), system: this.load.snapshot(), totals: { accepted, delivered, dropped, deadLettered, inFlight, inPerSec, outPerSec }, retired: { ...this.retired } };
+    return this.metering.snapshot();
   }
 
   /**
@@ -479,46 +417,8 @@ export class StreamEngine {
    * cover a sliding window of about a second. Completes once the engine stops.
    */
   metrics$(intervalMs = 1000): Observable<EngineMetrics> {
-    if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
-    return new Observable<EngineMetrics>((sub) => {
-      this.watchers++;
-      this.load.start();
-      const done = () => sub.complete();
-      this.tickers.add(done);
-      for (const c of this.connections.values()) c.refreshHandler();
-      const step = Math.min(250, intervalMs);
-      let elapsed = 0;
-      let timer: unknown;
-      let due = this.clock.now() + step;
-      const tick = () => {
-        // A stopped engine has nothing left to report: complete, so no timer outlives it.
-        if (this.disposed || this.state === 'stopped') return sub.complete();
-        const now = this.clock.now();
-        // How late this timer fired is the event loop's delay (works in Node and browsers).
-        this.load.tick(now, Math.max(0, now - due));
-        due = now + step;
-        for (const c of this.connections.values()) c.sampleMetrics(now);
-        elapsed += step;
-        if (elapsed >= intervalMs) {
-          elapsed = 0;
-          sub.next(this.getMetrics());
-        }
-        timer = unrefTimer(this.clock.setTimeout(tick, step));
-      };
-      timer = unrefTimer(this.clock.setTimeout(tick, step));
-      return () => {
-        this.clock.clearTimeout(timer);
-        this.tickers.delete(done);
-        this.watchers--;
-        this.load.stop();
-        for (const c of this.connections.values()) c.refreshHandler();
-      };
-    });
+    return this.metering.observe(intervalMs);
   }
-
-  private readonly load = new SystemLoad();
-  /** Completes every running metrics$ ticker (stop, dispose): no timer outlives the engine. */
-  private readonly tickers = new Set<() => void>();
 
   /** Runs again after `stop()` (with an empty topology). */
   start(): void {
@@ -571,7 +471,7 @@ export class StreamEngine {
   }
 
   private teardown(): void {
-    for (const done of [...this.tickers]) done();
+    this.metering.completeAll();
     this.unbindHandler?.();
     this.unbindHandler = undefined;
     for (const n of this.nodes.values()) n.stop();
