@@ -4,21 +4,13 @@ import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
+import chromium from './scripts/lib/chromium.json' with { type: 'json' };
 
 const dirname = path.dirname(fileURLToPath(import.meta.url));
 
 // Debian's Chromium: nothing downloads a browser. Override with CHROMIUM_PATH.
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? chromium.path;
+const CHROMIUM_ARGS = chromium.args;
 
 // A fresh object per project: vitest mutates `instances`, and a shared one mislabels projects.
 const browser = () => ({

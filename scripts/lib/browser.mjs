@@ -5,19 +5,11 @@ import { execFileSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium as playwrightChromium } from 'playwright-core';
+import chromium from './chromium.json' with { type: 'json' };
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? chromium.path;
+export const CHROMIUM_ARGS = chromium.args;
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const staticDir = path.join(root, 'storybook-static');
@@ -53,7 +45,7 @@ export function serveStatic() {
 
 /** Launches Chromium and opens one story in the preview iframe; waits until a widget renders. */
 export async function openStory(baseUrl, storyId, { args = '', viewport = { width: 1280, height: 900 } } = {}) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const browser = await playwrightChromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const page = await browser.newPage({ viewport });
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${baseUrl}/iframe.html?id=${storyId}&viewMode=story${args ? `&args=${args}` : ''}`);
