@@ -4,7 +4,8 @@ import { connectionMachine } from '../machines/connection.machine.js';
 import { nodeMachine } from '../machines/node.machine.js';
 import { widgetMachine } from '../machines/widget.machine.js';
 import { StateChart } from './state-chart.js';
-import { layoutTopology, readTopology, type Topology, type TopologyLayout } from './topology.js';
+import { layoutTopology, readTopology, type Topology } from './topology.js';
+import { useLayout } from './use-layout.js';
 
 /**
  * The color of each connection state in the inspector (and a legend for your own views).
@@ -73,14 +74,8 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
     return () => sub.unsubscribe();
   }, [engine]);
   const shape = JSON.stringify([topology.nodes, topology.connections.map((c) => c.id)]);
-  const [layout, setLayout] = useState<TopologyLayout | null>(null);
-  useEffect(() => {
-    let current = true;
-    void layoutTopology(topology).then((l) => current && setLayout(l));
-    return () => {
-      current = false;
-    };
-  }, [shape]); // keyed on ids: a state change recolors, it does not relayout
+  // Keyed on ids: a state change recolors, it does not relayout.
+  const layout = useLayout(() => layoutTopology(topology), [shape]);
   const state = useMemo(() => new Map(topology.connections.map((c) => [c.id, c.state])), [topology]);
   const actor = selected && pick(engine, selected);
   const timeline = selected?.kind === 'connection' ? steps.filter((s) => s.connectionId === selected.id).slice(-historySize) : [];

@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import type { AnyActorRef, AnyStateMachine, StateValue } from 'xstate';
 import { activeStateIds, takenTransitionIds } from './active.js';
 import { machineToGraph } from './graph.js';
-import { layoutChart, type ChartLayout } from './layout.js';
+import { layoutChart } from './layout.js';
+import { useLayout } from './use-layout.js';
 import { StateChartSvg } from './svg.js';
 
 /**
@@ -82,14 +83,7 @@ export interface StateChartProps {
  */
 export function StateChart({ machine, actor, value, taken, title }: StateChartProps): ReactElement {
   const graph = useMemo(() => machineToGraph(machine), [machine]);
-  const [layout, setLayout] = useState<ChartLayout | null>(null);
-  useEffect(() => {
-    let current = true;
-    void layoutChart(graph).then((l) => current && setLayout(l));
-    return () => {
-      current = false;
-    };
-  }, [graph]);
+  const layout = useLayout(() => layoutChart(graph), [graph]);
   const trace = useChartTrace(actor);
   const shown = actor ? trace : { value: value ?? null, taken: taken ?? [] };
   const active = useMemo(() => activeStateIds(graph, shown.value), [graph, shown.value]);

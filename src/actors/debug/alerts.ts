@@ -38,7 +38,7 @@ const fmt = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixe
  */
 export class AlertEvaluator {
   private readonly rules = new Map<string, AlertRule>();
-  private readonly states = new Map<string, AlertState & { firedAt?: number }>();
+  private readonly states = new Map<string, AlertState>();
   private previous: EngineMetrics | undefined;
   readonly active = new Map<string, Alert>();
 
