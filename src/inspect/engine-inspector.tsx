@@ -67,7 +67,7 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
     setTopology(readTopology(engine));
     // lifecycle$, not events$: an events$ subscriber makes every dropped message an event.
     const sub = engine.lifecycle$.subscribe((e) => {
-      if (e.type !== 'connection.state' && e.type !== 'connection.created' && e.type !== 'connection.removed') return;
+      if (e.type !== 'connection.state' && e.type !== 'connection.created' && e.type !== 'connection.removed' && e.type !== 'widget.created' && e.type !== 'widget.removed') return;
       setTopology(readTopology(engine));
       if (e.type === 'connection.state') setSteps((s) => [...s, { connectionId: e.connectionId, from: e.from, to: e.to, at: e.at }].slice(-200));
     });

@@ -17,25 +17,16 @@ export interface Topology {
 }
 
 /**
- * Reads {@link Topology} from a running engine (cheap: no actor is touched but the registry).
+ * Reads {@link Topology} from a running engine: every node and widget (`engine.listNodes()`) and
+ * every connection.
  *
  * @example
  * ```ts
- * engine.events$.subscribe(() => render(readTopology(engine)));
+ * engine.lifecycle$.subscribe(() => render(readTopology(engine)));
  * ```
  */
 export function readTopology(engine: StreamEngine): Topology {
-  const connections = engine.listConnections();
-  const ids = [...new Set(connections.flatMap((c) => [c.sourceNodeId, c.targetNodeId]))];
-  const isWidget = (id: string) => {
-    try {
-      engine.widget(id);
-      return true;
-    } catch {
-      return false; // engine.widget throws for a node: there is no cheaper public check
-    }
-  };
-  return { nodes: ids.map((id) => ({ id, kind: isWidget(id) ? 'widget' : 'node' })), connections };
+  return { nodes: engine.listNodes().map(({ id, kind }) => ({ id, kind })), connections: engine.listConnections() };
 }
 
 /**

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { StreamEngine } from '../../src/index.js';
+import { readTopology } from '../../src/inspect/index.js';
+
+describe('readTopology', () => {
+  it('lists every node and widget with its kind (a widget with no connection yet included) and every connection', () => {
+    const engine = new StreamEngine();
+    engine.createWidget('chart');
+    engine.createWidget('idle');
+    const id = engine.createConnection('sensor', 'chart', 'out', 'in');
+    const t = readTopology(engine);
+    expect([...t.nodes].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'chart', kind: 'widget' },
+      { id: 'idle', kind: 'widget' },
+      { id: 'sensor', kind: 'node' },
+    ]);
+    expect(t.connections.map((c) => c.id)).toEqual([id]);
+    engine.dispose();
+  });
+});
