@@ -326,6 +326,18 @@ export class StreamEngine {
     return w;
   }
 
+  /**
+   * The widget `id` if there is one (undefined otherwise, where `widget()` throws).
+   *
+   * @example
+   * ```ts
+   * const w = engine.findWidget('chart');
+   * ```
+   */
+  findWidget(id: string): WidgetRuntime | undefined {
+    return this.widgets.get(id);
+  }
+
   /** The widget `id`; throws `INVALID_ARGUMENT` if there is none. */
   widget(id: string): WidgetRuntime {
     const w = this.widgets.get(id);

@@ -130,7 +130,10 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
 function pick(engine: StreamEngine, s: Selection) {
   try {
     if (s.kind === 'connection') return engine.hasConnection(s.id) ? { machine: connectionMachine, ref: engine.getConnection(s.id).actor } : null;
-    if (s.kind === 'widget') return { machine: widgetMachine, ref: engine.widget(s.id).actor };
+    if (s.kind === 'widget') {
+      const w = engine.findWidget(s.id);
+      return w ? { machine: widgetMachine, ref: w.actor } : null;
+    }
     const node = engine.findNode(s.id); // engine.node() would take ownership of an auto node
     return node ? { machine: nodeMachine, ref: node.actor } : null;
   } catch {

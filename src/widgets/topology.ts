@@ -30,14 +30,12 @@ const DEAD = new Set(['closing', 'closed', 'failed']);
  * ```
  */
 export function resolveStream(engine: StreamEngine, streamId: string): ResolvedStream {
-  let widget: WidgetRuntime | undefined;
-  try {
-    widget = engine.widget(streamId);
-  } catch {
+  let widget = engine.findWidget(streamId);
+  if (!widget) {
     try {
-      widget = engine.widget(engine.getConnection(streamId).targetNodeId);
+      widget = engine.findWidget(engine.getConnection(streamId).targetNodeId);
     } catch {
-      widget = undefined;
+      widget = undefined; // no such connection, or a port with several: nothing to show
     }
   }
   if (!widget) return { widget, feeds: [] };

@@ -15,6 +15,9 @@ describe('readTopology', () => {
       { id: 'sensor', kind: 'node' },
     ]);
     expect(t.connections.map((c) => c.id)).toEqual([id]);
+    expect(engine.findWidget('idle')?.id).toBe('idle');
+    expect(engine.findWidget('sensor')).toBeUndefined(); // a node, not a widget: no throw
+    expect(engine.findNode('nope')).toBeUndefined();
     engine.dispose();
   });
 });
