@@ -1,4 +1,3 @@
-import { realClock } from '../../clock.js';
 import { ConfigError, rejectUnknownKeys } from '../../errors.js';
 import { LatencyHistogram } from '../histogram.js';
 import type { Connection } from '../connection.js';
@@ -119,7 +118,9 @@ export class PerformanceTestSuite {
       return Math.floor(onTime / test.burst.onMs) * (test.burst.onMs + test.burst.offMs) + (onTime % test.burst.onMs);
     };
     const t0 = clock.now();
-    const precise = clock === realClock && typeof setImmediate === 'function';
+    // A clock whose timers run late (it says so with timerLead: the wall clock) gets the
+    // precise producer; simulated clocks fire exactly and always use their own timers.
+    const precise = (clock.timerLead ?? 0) > 0 && typeof setImmediate === 'function';
     let sent = 0;
     let refused = 0;
     let lastReport = t0;
@@ -150,7 +151,7 @@ export class PerformanceTestSuite {
         // Wake for the next message's intended time. Timers fire up to a millisecond or two
         // late, and that lateness would count as latency; so on the wall clock, when the next
         // message is due within 2 ms, yield with setImmediate instead (a precise load
-        // generator, as the bench's). Simulated clocks always use their own timers.
+        // generator, as the bench's).
         const wait = t0 + wallAt((sent * 1000) / test.messageRate) - clock.now();
         if (precise && wait <= 2) setImmediate(tick);
         else clock.setTimeout(tick, Math.max(1, Math.min(TICK_MS, wait - 1, test.duration - elapsed)));
