@@ -35,7 +35,8 @@ export class DebugSources {
   private detachInspect: (() => void) | undefined;
   /** Last known state per actor (`kind:id`), so a transition is reported once. */
   private readonly states = new Map<string, string>();
-  private last: EngineMetrics | undefined;
+  /** Counters at the previous tick, by connection (a removal deletes one entry: O(1)). */
+  private last: { at: number; connections: Map<string, ConnectionStats> } | undefined;
 
   constructor(
     private readonly engine: StreamEngine,
@@ -50,7 +51,7 @@ export class DebugSources {
     for (const n of this.engine.listNodes()) this.states.set(`${n.kind}:${n.id}`, n.state);
     this.states.set('engine:engine', this.engine.state);
     // The baseline of the counter deltas: what happens from now on is reported.
-    this.last = this.engine.getMetrics();
+    this.remember(this.engine.getMetrics());
     this.events = this.engine.lifecycle$.subscribe((e) => this.onEngineEvent(e));
     if (this.inspection !== 'off') {
       const kinds = this.inspection === 'all' ? null : (['engine', 'connection'] as const);
@@ -103,9 +104,8 @@ export class DebugSources {
         // Its last counters, so what happened since the previous tick is not lost.
         const last = this.last;
         if (e.stats && last) {
-          this.deltas(e.connectionId, e.stats, last.connections[e.connectionId], e.at - last.at);
-          const { [e.connectionId]: _gone, ...rest } = last.connections;
-          this.last = { ...last, connections: rest };
+          this.deltas(e.connectionId, e.stats, last.connections.get(e.connectionId), e.at - last.at);
+          last.connections.delete(e.connectionId);
         }
         this.record('connection.removed', e.connectionId, {});
         return;
@@ -148,10 +148,14 @@ export class DebugSources {
     // Widget actors take one event per batch and change state rarely: sampled, unless inspected.
     if (this.inspection !== 'all') for (const [id, n] of Object.entries(m.nodes)) if (n.kind === 'widget') this.transition('widget', id, n.state, '(sampled)');
     const prev = this.last;
-    this.last = m;
+    this.remember(m);
     if (!prev) return;
     // A connection created since the previous tick counts from zero.
-    for (const [id, c] of Object.entries(m.connections)) this.deltas(id, c, prev.connections[id], m.at - prev.at);
+    for (const [id, c] of Object.entries(m.connections)) this.deltas(id, c, prev.connections.get(id), m.at - prev.at);
+  }
+
+  private remember(m: EngineMetrics): void {
+    this.last = { at: m.at, connections: new Map(Object.entries(m.connections)) };
   }
 
   private deltas(id: string, c: ConnectionStats, p: ConnectionStats | undefined, since: number): void {
