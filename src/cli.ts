@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { StreamEngine } from './actors/stream-engine.js';
+import { StreamEngine } from './actors/engine/stream-engine.js';
 import { PerformanceTestSuite, type PerformanceProgress } from './actors/perf/performance-test-suite.js';
 import { QUICK_PERFORMANCE_TESTS, STANDARD_PERFORMANCE_TESTS } from './actors/perf/perf-test.js';
 

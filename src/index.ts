@@ -2,18 +2,19 @@
  * @nodeflow/runtime: the public API. One barrel, named exports only.
  * @packageDocumentation
  */
-export { StreamEngine, type EngineOptions, type ConnectionInfo, type EngineMetrics } from './actors/stream-engine.js';
-export { Connection } from './actors/connection.js';
-export { OutputPort } from './actors/output-port.js';
-export type { NodeHandle, NodeOptions, ProcessFn } from './actors/node.js';
-export { WidgetRuntime, type WidgetOptions, type WidgetWindow, type WidgetFrame, type WidgetMetrics, type WidgetStatus } from './actors/widget.js';
-export { RingBuffer } from './actors/ring-buffer.js';
-export { DefaultBackpressureHandler, type BackpressureHandler, type DefaultBackpressureOptions, type HandlerContext } from './actors/backpressure.js';
-export { AdaptiveBackpressureHandler, type AdaptiveBackpressureOptions, type AdaptiveConnectionMetrics } from './actors/adaptive-backpressure.js';
-export { systemLoadProbe, type LoadProbe } from './actors/load-probe.js';
+export { StreamEngine, type EngineOptions, type ConnectionInfo, type EngineMetrics } from './actors/engine/stream-engine.js';
+export { Connection } from './actors/connection/connection.js';
+export { OutputPort } from './actors/targets/output-port.js';
+export type { NodeHandle, NodeOptions, ProcessFn } from './actors/targets/node.js';
+export { WidgetRuntime, type WidgetOptions, type WidgetWindow, type WidgetFrame, type WidgetMetrics, type WidgetStatus } from './actors/targets/widget.js';
+export { RingBuffer } from './actors/buffers/ring-buffer.js';
+export { DefaultBackpressureHandler, type BackpressureHandler, type DefaultBackpressureOptions, type HandlerContext } from './actors/policies/backpressure.js';
+export { AdaptiveBackpressureHandler, type AdaptiveBackpressureOptions, type AdaptiveConnectionMetrics } from './actors/policies/adaptive-backpressure.js';
+export { systemLoadProbe, type LoadProbe } from './actors/metrics/load-probe.js';
 export { DEFAULT_ADAPTIVE_LAW, decide, type AdaptiveLaw, type Knobs, type Signals, type KnobChange } from './machines/adaptive.logic.js';
-export { GracefulErrorRecovery, DEFAULT_BREAKER, type ErrorRecovery, type GracefulErrorRecoveryOptions } from './actors/error-recovery.js';
-export type { OfferResult, DropReason, Batch, Inbox, DeadLetter, ConnectionStats, ConnectionKnobs, EngineEvent, InspectObserver } from './actors/types.js';
+export { GracefulErrorRecovery, DEFAULT_BREAKER, type ErrorRecovery, type GracefulErrorRecoveryOptions } from './actors/policies/error-recovery.js';
+export type { DeadLetter, ConnectionStats, ConnectionKnobs, EngineEvent, InspectObserver } from './actors/types.js';
+export type { OfferResult, DropReason, Batch, Inbox } from './message.js';
 export {
   DEFAULT_STREAM_CONFIG,
   HIGH_FREQUENCY_CONFIG,
@@ -33,7 +34,7 @@ export { nodeMachine, type NodeActorRef, type NodeEvent, type BatchSink } from '
 export { widgetMachine, type WidgetActorRef, type WidgetEvent } from './machines/widget.machine.js';
 export { engineMachine, type EngineActorRef, type EngineMachineEvent } from './machines/engine.machine.js';
 export { backoffDelay, failureRate, createBreakerState, type BreakerOptions, type BreakerState } from './machines/recovery.logic.js';
-export { LatencyHistogram } from './actors/histogram.js';
+export { LatencyHistogram } from './actors/metrics/histogram.js';
 export { WorkflowEngine, type WorkflowEngineOptions } from './actors/workflow/workflow-engine.js';
 export { WorkflowRun, type WorkflowStatus, type WorkflowNodeStatus, type WorkflowResult, type WorkflowMetrics } from './actors/workflow/run.js';
 export {
@@ -53,14 +54,14 @@ export { validateWorkflow } from './actors/workflow/validate.js';
 export { PerformanceTestSuite, type PerformanceProgress } from './actors/perf/performance-test-suite.js';
 export { STANDARD_PERFORMANCE_TESTS, QUICK_PERFORMANCE_TESTS, type PerformanceTest, type PerformanceResult } from './actors/perf/perf-test.js';
 export { formatReport, type ReportFormat } from './actors/perf/report.js';
-export type { ConnectionMetrics } from './actors/connection-meter.js';
-export type { NodeMetrics } from './actors/node-metrics.js';
-export type { ActorTag, ActorKind, TaggedInspector } from './actors/inspection-hub.js';
+export type { ConnectionMetrics } from './actors/connection/connection-meter.js';
+export type { NodeMetrics } from './actors/metrics/node-metrics.js';
+export type { ActorTag, ActorKind, TaggedInspector } from './actors/engine/inspection-hub.js';
 export { StreamDebugger, type StreamDebuggerOptions } from './actors/debug/stream-debugger.js';
 export type { DebugInspection } from './actors/debug/debug-sources.js';
 export type { DebugEvent, DebugEventType, DebugEventData } from './actors/debug/debug-event.js';
 export type { Alert } from './actors/debug/alerts.js';
 export { DEFAULT_ALERT_THRESHOLDS, defaultAlertRules, type AlertRule, type AlertSeverity, type AlertSubject, type AlertThresholds } from './actors/debug/alert-rules.js';
 export { DEBUG_DATA_FORMAT, DEBUG_DATA_VERSION, type DebugData } from './actors/debug/debug-data.js';
-export { BoundedHistory } from './actors/debug/bounded-history.js';
+export { BoundedHistory } from './actors/buffers/bounded-history.js';
 export { stepAlert, INITIAL_ALERT_STATE, type AlertState, type AlertTiming } from './machines/alert.logic.js';

@@ -1,60 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { EngineClock } from '../clock.js';
-import type { StreamMessage } from '../message.js';
-
-/**
- * What happened to one message offered to a connection:
- * - `accepted`: buffered, the connection is flowing;
- * - `backpressured`: buffered, but the connection is at or above its threshold: slow down;
- * - `dropped`: shed by the backpressure handler (it was the lowest priority), counted;
- * - `full`: refused, not buffered (the caller still owns it; `send` throws instead).
- *
- * @example
- * ```ts
- * if (connection.offer(msg) === 'full') setTimeout(() => connection.offer(msg), 10);
- * ```
- */
-export type OfferResult = 'accepted' | 'backpressured' | 'dropped' | 'full';
-
-/**
- * Why an accepted message was dropped (see the semantics for each).
- *
- * @example
- * ```ts
- * const r: DropReason = 'overflow';
- * ```
- */
-export type DropReason = 'overflow' | 'priority' | 'timeout' | 'expired' | 'shutdown' | 'circuitOpen';
-
-/**
- * A batch: a contiguous run of one connection's FIFO order, delivered as ONE actor event.
- *
- * @example
- * ```ts
- * engine.node('sink').batches$.subscribe((b: Batch) => console.log(b.connectionId, b.messages.length));
- * ```
- */
-export interface Batch<T = unknown> {
-  readonly connectionId: string;
-  /** The target's input port. */
-  readonly port: string;
-  readonly messages: readonly StreamMessage<T>[];
-}
-
-/**
- * Anything a connection can deliver to: a node actor, a widget actor, a ReadableStream. A
- * returned promise makes the delivery asynchronous (the next batch waits for it); a throw or a
- * rejection is a failed delivery.
- *
- * @example
- * ```ts
- * const inbox: Inbox = { id: 'log', deliver: (b) => console.log(b.messages.length) };
- * ```
- */
-export interface Inbox {
-  readonly id: string;
-  deliver(batch: Batch): void | PromiseLike<void>;
-}
+import type { DropReason, StreamMessage } from '../message.js';
 
 /**
  * A batch that failed all its attempts (or was not retryable).

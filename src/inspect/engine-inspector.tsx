@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
-import type { StreamEngine } from '../actors/stream-engine.js';
+import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import { connectionMachine } from '../machines/connection.machine.js';
 import { nodeMachine } from '../machines/node.machine.js';
 import { widgetMachine } from '../machines/widget.machine.js';

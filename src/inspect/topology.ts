@@ -1,6 +1,6 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { runElk } from './elk.js';
-import type { ConnectionInfo, StreamEngine } from '../actors/stream-engine.js';
+import type { ConnectionInfo, StreamEngine } from '../actors/engine/stream-engine.js';
 
 /**
  * An engine's topology at one moment: every node and widget a connection touches, and every

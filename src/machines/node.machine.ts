@@ -1,5 +1,5 @@
 import { assign, setup, type ActorRefFrom } from 'xstate';
-import type { Batch } from '../actors/types.js';
+import type { Batch } from '../message.js';
 
 /**
  * Where a node or widget actor hands each batch it receives: the plain runtime object that

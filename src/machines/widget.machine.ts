@@ -1,5 +1,5 @@
 import { setup, type ActorRefFrom } from 'xstate';
-import type { Batch } from '../actors/types.js';
+import type { Batch } from '../message.js';
 import type { BatchSink } from './node.machine.js';
 
 /**

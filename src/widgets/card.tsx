@@ -1,5 +1,5 @@
 import type { CSSProperties, ReactNode, Ref } from 'react';
-import type { StreamEngine } from '../actors/stream-engine.js';
+import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { StreamMessage } from '../message.js';
 import { useStreamData, type StreamDataOptions } from './use-stream-data.js';
 import type { StreamData } from './stream-data.js';

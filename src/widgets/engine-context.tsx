@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { NodeflowError } from '../errors.js';
-import type { StreamEngine } from '../actors/stream-engine.js';
+import type { StreamEngine } from '../actors/engine/stream-engine.js';
 
 const EngineContext = createContext<StreamEngine | null>(null);
 

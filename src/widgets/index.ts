@@ -34,5 +34,5 @@ export {
   type WidgetMetrics,
   type WidgetStatus,
   type WidgetPacer,
-} from '../actors/widget.js';
+} from '../actors/targets/widget.js';
 export { widgetMachine, type WidgetActorRef, type WidgetEvent } from '../machines/widget.machine.js';

@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'react';
-import type { StreamEngine } from '../actors/stream-engine.js';
+import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import { useEngineMetrics } from './use-engine-metrics.js';
 import { useVisible } from './visibility.js';
 

@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { EngineClock } from '../clock.js';
-import type { Connection } from '../actors/connection.js';
-import type { WidgetFrame, WidgetPacer, WidgetRuntime } from '../actors/widget.js';
+import type { Connection } from '../actors/connection/connection.js';
+import type { WidgetFrame, WidgetPacer, WidgetRuntime } from '../actors/targets/widget.js';
 import type { FrameLoop, FrameTask } from './frame-loop.js';
 import { createGovernor, govern, type GovernorState } from './governor.js';
 import { EMPTY, type Snapshot, type StoreOptions } from './stream-data.js';

@@ -1,7 +1,7 @@
-import type { Connection } from '../actors/connection.js';
-import type { StreamEngine } from '../actors/stream-engine.js';
+import type { Connection } from '../actors/connection/connection.js';
+import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { EngineEvent } from '../actors/types.js';
-import type { WidgetRuntime } from '../actors/widget.js';
+import type { WidgetRuntime } from '../actors/targets/widget.js';
 
 /**
  * What a stream id names: the widget whose data it is, and the connections feeding it.

@@ -1,7 +1,7 @@
 import { useMemo, useSyncExternalStore } from 'react';
 import { useSelector } from '@xstate/react';
-import type { StreamEngine } from '../actors/stream-engine.js';
-import type { Connection } from '../actors/connection.js';
+import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import type { Connection } from '../actors/connection/connection.js';
 import type { ConnectionState } from '../machines/connection.machine.js';
 import { useStreamEngine } from './engine-context.js';
 import { topologyOf } from './topology.js';

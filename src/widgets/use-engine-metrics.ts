@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { EngineMetrics, StreamEngine } from '../actors/stream-engine.js';
+import type { EngineMetrics, StreamEngine } from '../actors/engine/stream-engine.js';
 import { ConfigError, rejectUnknownKeys } from '../errors.js';
 import { useStreamEngine } from './engine-context.js';
 

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import type { StreamEngine } from '../actors/stream-engine.js';
+import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import { ConfigError, rejectUnknownKeys } from '../errors.js';
 import { frameLoop as pageLoop, type FrameLoop } from './frame-loop.js';
 import { useStreamEngine } from './engine-context.js';

@@ -16,6 +16,7 @@ import {
   type StreamMessage,
 } from '../../src/index.js';
 import { NUM_RUNS, pendingTimers } from '../support/helpers.js';
+import { flushMicrotasks } from '../support/flush.js';
 
 // ---------- the system under test, instrumented ----------
 
@@ -121,9 +122,6 @@ function createReal(setup: Setup, s: fc.Scheduler): Real {
   return real;
 }
 
-const settle = async () => {
-  for (let i = 0; i < 6; i++) await Promise.resolve();
-};
 
 // ---------- commands ----------
 
@@ -150,7 +148,7 @@ class Send implements Cmd {
       }
       if (outcome !== 'full') m.accepted.push(msg);
     }
-    await settle();
+    await flushMicrotasks();
     check(m, r);
   }
   toString = () => `send(${this.n}${this.priority ? `, ${this.priority}` : ''}${this.keyed ? ', keyed' : ''})`;
@@ -162,7 +160,7 @@ class Advance implements Cmd {
   async run(m: Model, r: Real) {
     for (let i = 0; i < this.ms; i++) {
       r.clock.increment(1); // one step at a time: SimulatedClock fires due timers at the end of an increment
-      await settle();
+      await flushMicrotasks();
     }
     check(m, r);
   }
@@ -177,7 +175,7 @@ class Toggle implements Cmd {
     else if (this.what === 'unstall') r.stalled = false;
     else if (this.what === 'open') r.c.openCircuit();
     else r.c.closeCircuit();
-    await settle();
+    await flushMicrotasks();
     check(m, r);
   }
   toString = () => this.what === 'open' || this.what === 'close' ? `${this.what}Circuit` : this.what;
@@ -187,7 +185,7 @@ class Consume implements Cmd {
   check = (m: Readonly<Model>) => !m.stopped;
   async run(m: Model, r: Real) {
     if (r.s.count() > 0) await r.s.waitOne();
-    await settle();
+    await flushMicrotasks();
     check(m, r);
   }
   toString = () => 'consume';
@@ -210,7 +208,7 @@ class Stop implements Cmd {
     r.failNext = 0;
     const stopping = r.engine.stop({ timeout: 1000 });
     while (r.s.count() > 0) await r.s.waitOne();
-    await settle();
+    await flushMicrotasks();
     r.clock.increment(1000);
     await stopping;
     m.stopped = true;

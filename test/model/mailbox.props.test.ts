@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Connection, StreamMessage } from '../../src/index.js';
 import { NUM_RUNS, pendingTimers, simEngine } from '../support/helpers.js';
+import { flushMicrotasks } from '../support/flush.js';
 
 type Cmd =
   | { kind: 'send'; n: number }
@@ -98,7 +99,7 @@ async function runTrace(config: fc.Arbitrary<unknown> extends never ? never : Re
       stalled = false;
       while (pending.length) {
         pending.shift()!();
-        for (let i = 0; i < 4; i++) await Promise.resolve();
+        await flushMicrotasks();
       }
     }
     check();
@@ -146,7 +147,7 @@ describe('mailbox properties (simulated time)', () => {
       fc.asyncProperty(configArb, fc.array(cmdArb(true), { maxLength: 40 }), async (config, cmds) => {
         const { engine, c, clock } = await runTrace(config, cmds);
         const stopping = engine.stop({ timeout: 100 });
-        for (let i = 0; i < 10; i++) await Promise.resolve();
+        await flushMicrotasks();
         clock.increment(100);
         await stopping;
         const s = c.stats();

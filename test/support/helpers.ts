@@ -25,3 +25,9 @@ let seq = 0;
 export function msg(clock: { now(): number }, source = 's', target = 't', port = 'out', data: unknown = ++seq): StreamMessage {
   return { id: ++seq, timestamp: clock.now(), sourceNodeId: source, targetNodeId: target, port, data };
 }
+
+/** The conservation law of a connection's counters: accepted = delivered + dropped + dead-lettered + in flight. */
+export function conserved(c: { stats(): { accepted: number; delivered: number; droppedTotal: number; deadLettered: number; inFlight: number } }): boolean {
+  const s = c.stats();
+  return s.accepted === s.delivered + s.droppedTotal + s.deadLettered + s.inFlight;
+}

@@ -1,11 +1,10 @@
 import { expect } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { StreamEngine, WorkflowEngine, type StreamConfig, type WorkflowRun } from '../../src/index.js';
+import { flushMicrotasks } from './flush.js';
 
 /** Lets promise callbacks (async deliveries, drains) run. */
-export const settle = async () => {
-  for (let i = 0; i < 8; i++) await Promise.resolve();
-};
+export { flushMicrotasks } from './flush.js';
 
 /**
  * A WorkflowEngine on simulated time, with two test node types: `test.recorder` (keeps every
@@ -31,7 +30,7 @@ export function simWorkflow(config: Partial<StreamConfig> = {}) {
     void run.done.then(() => (done = true));
     for (let t = 0; t < maxMs && !done; t++) {
       clock.increment(1);
-      await settle();
+      await flushMicrotasks();
     }
     expect(done).toBe(true);
     return run.done;

@@ -1,4 +1,4 @@
-import type { ConnectionMetrics } from '../connection-meter.js';
+import type { ConnectionMetrics } from '../connection/connection-meter.js';
 import type { ConnectionStats } from '../types.js';
 
 /**

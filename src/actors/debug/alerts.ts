@@ -1,6 +1,6 @@
 import { NodeflowError, rejectUnknownKeys } from '../../errors.js';
 import { INITIAL_ALERT_STATE, stepAlert, type AlertState } from '../../machines/alert.logic.js';
-import type { EngineMetrics } from '../stream-engine.js';
+import type { EngineMetrics } from '../engine/stream-engine.js';
 import type { AlertRule, AlertSeverity, AlertSubject } from './alert-rules.js';
 
 /**

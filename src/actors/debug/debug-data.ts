@@ -1,6 +1,6 @@
 import type { StreamConfig } from '../../config.js';
 import { NodeflowError } from '../../errors.js';
-import type { ConnectionInfo, EngineMetrics, StreamEngine } from '../stream-engine.js';
+import type { ConnectionInfo, EngineMetrics, StreamEngine } from '../engine/stream-engine.js';
 import type { AlertThresholds } from './alert-rules.js';
 import type { Alert } from './alerts.js';
 import type { DebugEvent } from './debug-event.js';

@@ -1,4 +1,4 @@
-import type { DropReason } from '../types.js';
+import type { DropReason } from '../../message.js';
 import type { Alert } from './alerts.js';
 
 /**

@@ -1,8 +1,9 @@
 import type { Subscription } from 'rxjs';
 import type { InspectionEvent } from 'xstate';
-import type { ActorTag } from '../inspection-hub.js';
-import type { EngineMetrics, StreamEngine } from '../stream-engine.js';
-import type { ConnectionStats, DropReason, EngineEvent } from '../types.js';
+import type { ActorTag } from '../engine/inspection-hub.js';
+import type { EngineMetrics, StreamEngine } from '../engine/stream-engine.js';
+import type { ConnectionStats, EngineEvent } from '../types.js';
+import type { DropReason } from '../../message.js';
 import type { DebugEventData, DebugEventType } from './debug-event.js';
 
 /**

@@ -1,9 +1,9 @@
 import { Observable, Subject, type Subscription } from 'rxjs';
 import { ConfigError, rejectUnknownKeys } from '../../errors.js';
-import type { StreamEngine } from '../stream-engine.js';
+import type { StreamEngine } from '../engine/stream-engine.js';
 import { DEFAULT_ALERT_THRESHOLDS, defaultAlertRules, type AlertRule, type AlertThresholds } from './alert-rules.js';
 import { AlertEvaluator, type Alert } from './alerts.js';
-import { BoundedHistory } from './bounded-history.js';
+import { BoundedHistory } from '../buffers/bounded-history.js';
 import { buildDebugData, parseDebugData, type DebugData } from './debug-data.js';
 import type { DebugEvent, DebugEventData, DebugEventType } from './debug-event.js';
 import { DebugSources, type DebugInspection } from './debug-sources.js';

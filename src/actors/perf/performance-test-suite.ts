@@ -1,7 +1,7 @@
 import { ConfigError, rejectUnknownKeys } from '../../errors.js';
-import { LatencyHistogram } from '../histogram.js';
-import type { Connection } from '../connection.js';
-import type { StreamEngine } from '../stream-engine.js';
+import { LatencyHistogram } from '../metrics/histogram.js';
+import type { Connection } from '../connection/connection.js';
+import type { StreamEngine } from '../engine/stream-engine.js';
 import { DATA_PATTERNS, patternGenerator, seededRandom } from '../workflow/patterns.js';
 import type { PerformanceResult, PerformanceTest } from './perf-test.js';
 import { formatReport, type ReportFormat } from './report.js';

@@ -1,7 +1,7 @@
 import type { EngineClock } from '../../clock.js';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
-import type { Batch, OfferResult } from '../types.js';
+import type { Batch, OfferResult } from '../../message.js';
 import type { PortSpec } from './definition.js';
 
 /**

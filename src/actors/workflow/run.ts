@@ -1,10 +1,11 @@
 import { BehaviorSubject, defer, of, type Observable, type Subscription } from 'rxjs';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
-import type { NodeRuntime } from '../node.js';
-import type { StreamEngine } from '../stream-engine.js';
-import type { Batch, ConnectionStats, EngineEvent } from '../types.js';
-import type { WidgetRuntime } from '../widget.js';
+import type { NodeRuntime } from '../targets/node.js';
+import type { StreamEngine } from '../engine/stream-engine.js';
+import type { ConnectionStats, EngineEvent } from '../types.js';
+import type { Batch } from '../../message.js';
+import type { WidgetRuntime } from '../targets/widget.js';
 import { COLLECTED } from './builtins.js';
 import type { PortSpec, WorkflowDefinition } from './definition.js';
 import type { NodeBehavior, NodeContext, NodeTypeDefinition } from './node-types.js';

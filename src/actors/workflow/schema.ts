@@ -1,6 +1,6 @@
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
-import type { Batch } from '../types.js';
+import type { Batch } from '../../message.js';
 import type { StandardResult, StandardSchemaV1 } from './definition.js';
 
 /** Valid messages go on; each invalid one carries an error naming the port and the issues. @internal */

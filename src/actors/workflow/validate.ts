@@ -1,5 +1,5 @@
 import { validateStreamConfig, type StreamConfig } from '../../config.js';
-import type { StreamEngine } from '../stream-engine.js';
+import type { StreamEngine } from '../engine/stream-engine.js';
 import type { WorkflowDefinition, WorkflowProblem } from './definition.js';
 import type { NodeTypeRegistry } from './node-types.js';
 

@@ -1,6 +1,6 @@
 import { ConfigError, NodeflowError, rejectUnknownKeys } from '../../errors.js';
 import type { StreamConfig } from '../../config.js';
-import { StreamEngine, type EngineOptions } from '../stream-engine.js';
+import { StreamEngine, type EngineOptions } from '../engine/stream-engine.js';
 import { BUILTIN_NODE_TYPES } from './builtins.js';
 import { WorkflowValidationError, type WorkflowDefinition, type WorkflowProblem } from './definition.js';
 import { NodeTypeRegistry, type NodeTypeDefinition } from './node-types.js';

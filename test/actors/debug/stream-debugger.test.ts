@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEBUG_DATA_VERSION, NodeflowError, StreamDebugger, StreamEngine, type Alert, type DebugEvent } from '../../../src/index.js';
 import { msg, pendingTimers, simEngine } from '../../support/helpers.js';
-import { settle } from '../../support/workflow.js';
+import { flushMicrotasks } from '../../support/flush.js';
 
 describe('StreamDebugger', () => {
   it('records topology, XState transitions, retries, errors, dead letters and circuit changes', () => {
@@ -132,7 +132,7 @@ describe('StreamDebugger', () => {
     for (let t = 0; t < 600; t++) {
       engine.getConnection(id).offer(msg(clock, 'a', 'b'));
       clock.increment(10);
-      await settle();
+      await flushMicrotasks();
       if (t === 300) slow = false;
     }
     const p95 = alerts.filter((a) => a.ruleId === 'latency-p95');
@@ -286,13 +286,13 @@ describe('StreamDebugger', () => {
     for (let t = 0; t < 100; t++) {
       engine.getConnection(id).offer(msg(clock, 'a', 'b'));
       clock.increment(10);
-      await settle();
+      await flushMicrotasks();
     }
     expect(alerts.filter((a) => a.ruleId === 'broken').map((a) => a.status)).toEqual(['error']); // once, then removed
     expect(alerts.some((a) => a.ruleId === 'latency-p95' && a.status === 'firing')).toBe(true);
     for (let t = 0; t < 400; t++) {
       clock.increment(10); // quiet: nothing offered any more
-      await settle();
+      await flushMicrotasks();
     }
     expect(alerts.filter((a) => a.ruleId === 'latency-p95').map((a) => a.status)).toEqual(['firing', 'resolved']);
     expect(dbg.activeAlerts().map((a) => a.id).sort()).toEqual([`always@${id}`, `always@${id2}`]);

@@ -1,0 +1,85 @@
+import { ConfigError, rejectUnknownKeys } from '../../errors.js';
+import type { EngineClock } from '../../clock.js';
+import type { Connection } from '../connection/connection.js';
+import { check } from './error-recovery.js';
+import type { EngineEvent } from '../types.js';
+
+/**
+ * What a connection does when its buffer fills: from which occupancy it sheds messages, whether
+ * it picks victims by priority, and how long a waiting producer may be held. Install one
+ * engine-wide with `engine.setBackpressureHandler(...)`; without one nothing is ever shed and
+ * producers are held (writer) or refused (`offer` returns `'full'`).
+ *
+ * @example
+ * ```ts
+ * const handler: BackpressureHandler = new DefaultBackpressureHandler({ dropThreshold: 0.95 });
+ * ```
+ */
+export interface BackpressureHandler {
+  /** Occupancy ratio in (0, 1]: no message is shed below dropThreshold x bufferSize. */
+  readonly dropThreshold: number;
+  /** Shed the lowest priority buffered (oldest among equals) instead of the oldest. */
+  readonly priorityDrop: boolean;
+  /** A producer held by backpressure is accepted or dropped(timeout) within this many ms. */
+  readonly maxWaitTime: number;
+  /**
+   * Optional: called when the handler is installed on an engine (again after a restart), with
+   * what it may observe and tune; returns the function that detaches it (stop, dispose, or
+   * another handler). AdaptiveBackpressureHandler uses it to run its adjustment loop.
+   */
+  bind?(ctx: HandlerContext): () => void;
+}
+
+/**
+ * What an engine lends a handler that binds to it.
+ *
+ * @example
+ * ```ts
+ * const handler: BackpressureHandler = { dropThreshold: 0.9, priorityDrop: true, maxWaitTime: 100, bind: (ctx) => () => {} };
+ * ```
+ */
+export interface HandlerContext {
+  readonly clock: EngineClock;
+  /** The engine's live connections. */
+  connections(): Connection[];
+  /** Emits a debug-ready engine event. */
+  emit(event: EngineEvent): void;
+}
+
+/**
+ * Options of {@link DefaultBackpressureHandler}, with the spec's defaults.
+ *
+ * @example
+ * ```ts
+ * const o: DefaultBackpressureOptions = { dropThreshold: 0.9, priorityDrop: true, maxWaitTime: 100 };
+ * ```
+ */
+export interface DefaultBackpressureOptions {
+  dropThreshold?: number;
+  priorityDrop?: boolean;
+  maxWaitTime?: number;
+}
+
+/**
+ * The spec's handler: sheds from 90% occupancy, lowest priority first (`critical` never), and
+ * never holds a producer longer than `maxWaitTime`.
+ *
+ * @example
+ * ```ts
+ * engine.setBackpressureHandler(new DefaultBackpressureHandler({ dropThreshold: 0.9, priorityDrop: true, maxWaitTime: 100 }));
+ * ```
+ */
+export class DefaultBackpressureHandler implements BackpressureHandler {
+  readonly dropThreshold: number;
+  readonly priorityDrop: boolean;
+  readonly maxWaitTime: number;
+
+  constructor(options: DefaultBackpressureOptions = {}) {
+    rejectUnknownKeys(options, ['dropThreshold', 'priorityDrop', 'maxWaitTime']);
+    this.dropThreshold = check('dropThreshold', options.dropThreshold ?? 0.9, 'a number in (0, 1]', (v) => v > 0 && v <= 1);
+    const pd = options.priorityDrop ?? true;
+    if (typeof pd !== 'boolean') throw new ConfigError('priorityDrop', 'a boolean', pd);
+    this.priorityDrop = pd;
+    this.maxWaitTime = check('maxWaitTime', options.maxWaitTime ?? 100, 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0);
+  }
+}

@@ -1,0 +1,225 @@
+import { Observable, Subject } from 'rxjs';
+import { createActor } from 'xstate';
+import { NodeflowError } from '../../errors.js';
+import { nodeMachine, type NodeActorRef } from '../../machines/node.machine.js';
+import { OutputPort } from './output-port.js';
+import type { ActorHost } from '../types.js';
+import { sendBatch } from './send-batch.js';
+import type { Batch, Inbox } from '../../message.js';
+
+/**
+ * A node's batch handler: called once per delivered batch (never per message). Return a promise
+ * to make the delivery asynchronous; throw or reject to fail it (the connection then retries).
+ *
+ * @example
+ * ```ts
+ * const process: ProcessFn = (batch, node) => {
+ *   for (const m of batch.messages) node.output('out').emit({ ...m, sourceNodeId: node.id, port: 'out' });
+ * };
+ * ```
+ */
+export type ProcessFn = (batch: Batch, node: NodeHandle) => void | PromiseLike<void>;
+
+/**
+ * Options of `engine.node(id, options)`.
+ *
+ * @example
+ * ```ts
+ * engine.node('double', { process: (b) => console.log(b.messages.length) });
+ * ```
+ */
+export interface NodeOptions {
+  process?: ProcessFn;
+  /** false: the node waits in `idle` (deliveries wait) until `start()`. Default true. */
+  autoStart?: boolean;
+}
+
+/**
+ * A node as users see it: its output ports, its delivered batches, and its actor.
+ *
+ * @example
+ * ```ts
+ * const src = engine.node('sensor');
+ * const out = src.output('out');
+ * out.emit({ id: 1, timestamp: Date.now(), sourceNodeId: 'sensor', port: 'out', data: 20.5 });
+ * ```
+ */
+export interface NodeHandle {
+  readonly id: string;
+  readonly actor: NodeActorRef;
+  /** Every batch delivered to this node, on any input port. */
+  readonly batches$: Observable<Batch>;
+  /** The output port `name` (created on first use); `emit` fans out to its connections. */
+  output(name: string): OutputPort;
+  /** idle → running (only needed after `autoStart: false`). */
+  start(): void;
+  /** Holds deliveries (connections back up) until `resume()`. */
+  pause(): void;
+  resume(): void;
+  /** idle, running, paused, completed, failed or stopped. */
+  readonly state: string;
+}
+
+/**
+ * Runtime of one node actor: delivered batches go through the actor as ONE `batch.ready`
+ * event, the actor's action hands them back here, and the outcome of the user's `process` is
+ * read right after the synchronous send.
+ * @internal
+ */
+export class NodeRuntime implements NodeHandle, Inbox {
+  private last: Batch | undefined;
+  private readonly lastTaken = () => {
+    const b = this.last;
+    this.last = undefined;
+    return b;
+  };
+  readonly actor: NodeActorRef;
+  readonly batches$: Observable<Batch>;
+  private readonly subject = new Subject<Batch>();
+  private readonly outputs = new Map<string, OutputPort>();
+  private process: ProcessFn | undefined;
+  private result: void | PromiseLike<void> = undefined;
+  private failed = false;
+  private error: unknown = undefined;
+  private parked: Array<() => void> = [];
+  /** Created only because a connection named it (removed with its last connection). @internal */
+  auto = false;
+  /** Messages emitted on a port with no connection: counted, never silently lost. */
+  unrouted = 0;
+  received = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly host: ActorHost,
+    options: NodeOptions = {},
+  ) {
+    this.process = options.process;
+    this.batches$ = this.subject.asObservable();
+    this.actor = createActor(nodeMachine, { input: { nodeId: id, sink: this }, clock: host.clock, inspect: host.inspect }).start();
+    if (options.autoStart !== false) this.start();
+  }
+
+  /** Has a batch handler or subscribers: somebody relies on it. @internal */
+  isObserved(): boolean {
+    return this.process !== undefined || this.subject.observed;
+  }
+
+  setProcess(fn: ProcessFn | undefined): void {
+    this.process = fn;
+  }
+
+  output(name: string): OutputPort {
+    if (typeof name !== 'string' || name.length === 0) throw new NodeflowError('INVALID_ARGUMENT', `node ${this.id}: an output port name must be a non-empty string`, { nodeId: this.id });
+    let port = this.outputs.get(name);
+    if (!port) {
+      port = new OutputPort(this, name);
+      this.outputs.set(name, port);
+    }
+    return port;
+  }
+
+  /** @internal */
+  existingOutput(name: string): OutputPort | undefined {
+    return this.outputs.get(name);
+  }
+
+  deliver(batch: Batch): void | PromiseLike<void> {
+    const snap = this.actor.getSnapshot();
+    if (snap.status !== 'active') {
+      throw new NodeflowError('CONNECTION_FAILED', `Node ${this.id} is ${String(snap.value)} and cannot take deliveries`, { nodeId: this.id });
+    }
+    if (snap.value !== 'running') {
+      return new Promise<void>((resolve, reject) => {
+        this.parked.push(() => {
+          try {
+            const r = this.deliver(batch);
+            if (r) r.then(resolve, reject);
+            else resolve();
+          } catch (e) {
+            reject(e);
+          }
+        });
+      });
+    }
+    this.result = undefined;
+    sendBatch(this.actor, batch, this.lastTaken);
+    if (this.failed) {
+      const e = this.error;
+      this.failed = false;
+      this.error = undefined;
+      throw e;
+    }
+    const r = this.result;
+    this.result = undefined;
+    return r;
+  }
+
+  /** Called by the actor's `ingestBatch` action. @internal */
+  ingest(batch: Batch): void {
+    this.last = batch;
+    this.received += batch.messages.length;
+    try {
+      if (this.subject.observed) this.subject.next(batch);
+      if (this.process) this.result = this.process(batch, this);
+    } catch (error) {
+      this.failed = true;
+      this.error = error;
+    }
+  }
+
+  /** idle → running: parked deliveries go through. */
+  start(): void {
+    this.move({ type: 'node.start' });
+    this.unpark();
+  }
+
+  pause(): void {
+    this.move({ type: 'node.pause' });
+  }
+
+  resume(): void {
+    this.move({ type: 'node.resume' });
+    this.unpark();
+  }
+
+  /** Its inputs ended (or, for a source, its data): final. @internal */
+  complete(): void {
+    this.move({ type: 'node.complete' });
+    this.unpark();
+  }
+
+  /** Final failure; later deliveries fail (and are retried, then dead-lettered). @internal */
+  fail(error: unknown): void {
+    this.move({ type: 'node.fail', error: error instanceof Error ? error.message : String(error) });
+    this.unpark();
+  }
+
+  // Lifecycle events are rare edges: each state change is reported to the engine's events, so
+  // a debugger need not inspect node actors (which also take one event per batch).
+  private move(event: Parameters<NodeActorRef['send']>[0]): void {
+    const from = this.state;
+    this.actor.send(event);
+    const to = this.state;
+    if (from !== to) this.host.emit?.({ type: 'node.state', nodeId: this.id, from, to, event: event.type, at: this.host.clock.now() });
+  }
+
+  /** The node machine's state: idle, running, paused, completed, failed or stopped. */
+  get state(): string {
+    return String(this.actor.getSnapshot().value);
+  }
+
+  private unpark(): void {
+    const parked = this.parked;
+    this.parked = [];
+    for (const run of parked) run();
+  }
+
+  stop(): void {
+    if (this.actor.getSnapshot().status === 'active') this.move({ type: 'node.stop' });
+    this.actor.stop();
+    const parked = this.parked;
+    this.parked = [];
+    for (const run of parked) run(); // each now fails: the node is stopped
+    this.subject.complete();
+  }
+}

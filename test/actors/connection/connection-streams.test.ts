@@ -1,0 +1,44 @@
+import { expect, it } from 'vitest';
+import { type StreamMessage, DefaultBackpressureHandler } from '../../../src/index.js';
+import { msg, simEngine } from '../../support/helpers.js';
+import { nextMacrotask as tick, flushMicrotasks } from '../../support/flush.js';
+
+
+it('cancelling the readable hands the unread rest back to the node, nothing lost; a new readable can be taken', async () => {
+  const { clock, engine } = simEngine({ maxBatchSize: 10 });
+  const got: unknown[] = [];
+  engine.node('t', { process: (b) => void got.push(...b.messages.map((m) => m.id)) });
+  const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+  const reader = c.readable.getReader();
+  const sent: StreamMessage[] = Array.from({ length: 30 }, () => msg(clock));
+  for (const m of sent) c.offer(m);
+  const read: unknown[] = [];
+  for (let i = 0; i < 13; i++) read.push((await reader.read()).value!.id);
+  await reader.cancel();
+  await tick();
+  c.flush();
+  await tick();
+  expect([...read, ...got]).toEqual(sent.map((m) => m.id));
+  expect(c.readable.locked).toBe(false);
+  engine.dispose();
+});
+
+// Also the single-write case (a review found one write held twice maxWaitTime): counted once.
+it('queued writes each settle within one maxWaitTime of being written, each counted once', async () => {
+  const { clock, engine } = simEngine({ bufferSize: 4, maxBatchSize: 4 });
+  engine.setBackpressureHandler(new DefaultBackpressureHandler({ maxWaitTime: 100 }));
+  const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+  c.openCircuit();
+  for (let i = 0; i < 4; i++) c.offer({ ...msg(clock), priority: 'critical' });
+  const w = c.writer;
+  const settledAt: number[] = [];
+  for (let i = 0; i < 10; i++) void w.write({ ...msg(clock), priority: 'critical' }).then(() => settledAt.push(clock.now()));
+  for (let t = 0; t < 300 && settledAt.length < 10; t++) {
+    clock.increment(1);
+    await flushMicrotasks();
+  }
+  expect(settledAt).toHaveLength(10);
+  expect(Math.max(...settledAt)).toBeLessThanOrEqual(100 + 5); // maxWaitTime + scheduling slack
+  expect(c.stats()).toMatchObject({ refused: 0, dropped: expect.objectContaining({ timeout: 10 }) });
+  engine.dispose();
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { DefaultBackpressureHandler, GracefulErrorRecovery } from '../../../src/index.js';
+import { msg, simEngine } from '../../support/helpers.js';
+
+
+describe('bounded bookkeeping', () => {
+  it('nodes that exist only for a connection go with it; removeNode refuses a node in use', async () => {
+    const { engine } = simEngine();
+    for (let i = 0; i < 50; i++) {
+      const id = engine.createConnection(`a${i}`, `b${i}`, 'out', 'in');
+      await engine.removeConnection(id);
+    }
+    expect((engine as unknown as { nodes: Map<string, unknown> }).nodes.size).toBe(0);
+    engine.node('kept', { process: () => {} });
+    const id = engine.createConnection('src', 'kept', 'out', 'in');
+    expect(() => engine.removeNode('kept')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    await engine.removeConnection(id);
+    expect(() => engine.node('kept')).not.toThrow(); // user-owned nodes stay
+    engine.removeNode('kept');
+    engine.dispose();
+  });
+
+  it('final counters stay readable after stop() as retired totals', async () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 2 });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    for (let i = 0; i < 5; i++) c.offer(msg(clock));
+    await engine.stop();
+    expect(engine.getMetrics().retired).toMatchObject({ connections: 1, accepted: 5, delivered: 5, inFlight: 0 });
+  });
+});
+
+
+describe('API edges', () => {
+  it('ids cannot collide when names contain separators', () => {
+    const { engine } = simEngine();
+    const a = engine.createConnection('a:b', 'd', 'c', 'e');
+    const b = engine.createConnection('a', 'd', 'b:c', 'e');
+    expect(a).not.toBe(b);
+    expect(engine.getConnection(b).outputPort).toBe('b:c');
+    engine.dispose();
+  });
+
+  it('refuses empty port names, nodes on a stopped engine, unknown option keys', async () => {
+    const { engine } = simEngine();
+    expect(() => engine.node('n').output('')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => new GracefulErrorRecovery({ retries: 5 } as never)).toThrow(expect.objectContaining({ field: 'retries' }));
+    expect(() => new GracefulErrorRecovery({ circuitBreaker: { threshold: 1 } } as never)).toThrow(expect.objectContaining({ field: 'circuitBreaker.threshold' }));
+    expect(() => new DefaultBackpressureHandler({ dropAt: 1 } as never)).toThrow(expect.objectContaining({ field: 'dropAt' }));
+    expect(() => engine.createWidget('w', { size: 3 } as never)).toThrow(expect.objectContaining({ field: 'size' }));
+    expect(() => engine.node('m', { proc: () => {} } as never)).toThrow(expect.objectContaining({ field: 'proc' }));
+    const first = engine.stop();
+    expect(engine.stop()).toBe(first); // a second stop() waits for the same drain
+    await first;
+    expect(() => engine.node('late')).toThrow(expect.objectContaining({ code: 'ENGINE_STOPPED' }));
+  });
+});

@@ -1,0 +1,23 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LatencyHistogram } from '../../../src/index.js';
+import { NUM_RUNS } from '../../support/helpers.js';
+
+describe('LatencyHistogram', () => {
+  it('percentiles match the exact ones within the bucket resolution (1/64 relative, 1 µs absolute)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 60_000, noNaN: true }), { minLength: 1, maxLength: 2000 }), fc.constantFrom(50, 90, 95, 99, 99.9, 100), (xs, p) => {
+        const h = new LatencyHistogram();
+        for (const x of xs) h.record(x);
+        const sorted = [...xs].sort((a, b) => a - b);
+        const exact = sorted[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)]!;
+        const got = h.percentile(p);
+        expect(got).toBeGreaterThanOrEqual(exact - 0.001);
+        expect(got).toBeLessThanOrEqual(exact * (1 + 1 / 64) + 0.001);
+        expect(h.count).toBe(xs.length);
+        expect(h.max).toBe(Math.max(...xs));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { msg, simEngine } from '../../support/helpers.js';
+
+describe('widget pacing (enableBackpressure)', () => {
+  it('holds the next batch while the consumer lags, so the connection backs up; ack takes it', async () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 10, bufferSize: 40, backpressureThreshold: 0.5, lowWatermark: 0.25 });
+    const w = engine.createWidget('chart', { bufferSize: 20 });
+    const c = engine.getConnection(engine.createConnection('s', 'chart', 'out', 'in'));
+    const pacer = w.pace();
+    for (let i = 0; i < 20; i++) c.offer(msg(clock));
+    expect(w.metrics().messageCount).toBe(20); // the credit (window capacity) is used up
+    expect(w.actor.getSnapshot().value).toBe('live');
+    for (let i = 0; i < 40; i++) c.offer(msg(clock));
+    // The 3rd batch is held: nothing new reaches the window, the connection fills up.
+    expect(w.metrics().messageCount).toBe(20);
+    expect(pacer.holding).toBe(true);
+    expect(w.actor.getSnapshot().value).toBe('backpressured');
+    expect(c.currentState).toBe('backpressured');
+    expect(c.offer(msg(clock))).toBe('full');
+    expect(w.metrics().pushbacks).toBe(1);
+    pacer.ack(); // the UI drew a frame
+    await Promise.resolve();
+    expect(w.metrics().messageCount).toBeGreaterThan(20);
+    expect(w.actor.getSnapshot().value).not.toBe('waiting');
+    pacer.release();
+    await Promise.resolve();
+    clock.increment(100);
+    await Promise.resolve();
+    expect(w.metrics().messageCount).toBe(60);
+    expect(c.stats().droppedTotal).toBe(0);
+    engine.dispose();
+  });
+
+  it('an inactive (hidden) or released pacer never holds deliveries', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 10, bufferSize: 100 });
+    const w = engine.createWidget('w', { bufferSize: 10 });
+    const c = engine.getConnection(engine.createConnection('s', 'w', 'out', 'in'));
+    const pacer = w.pace();
+    pacer.setActive(false);
+    for (let i = 0; i < 50; i++) c.offer(msg(clock));
+    expect(w.metrics().messageCount).toBe(50);
+    expect(w.isObserved).toBe(true);
+    pacer.release();
+    expect(w.isObserved).toBe(false);
+    engine.dispose();
+  });
+
+  it('stopping the widget rejects a held delivery instead of leaving it pending', async () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 5, bufferSize: 50 });
+    const w = engine.createWidget('w', { bufferSize: 5 });
+    const c = engine.getConnection(engine.createConnection('s', 'w', 'out', 'in'));
+    w.pace();
+    for (let i = 0; i < 10; i++) c.offer(msg(clock));
+    expect(w.metrics().messageCount).toBe(5);
+    engine.dispose();
+    await Promise.resolve();
+    const s = c.stats();
+    expect(s.accepted).toBe(s.delivered + s.droppedTotal + s.deadLettered + s.inFlight);
+    expect(w.metrics().messageCount).toBe(5);
+  });
+});
