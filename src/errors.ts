@@ -15,12 +15,16 @@ export type NodeflowErrorCode =
   | 'INVALID_CONFIG'
   | 'INVALID_MESSAGE'
   | 'UNKNOWN_CONNECTION'
+  | 'UNKNOWN_NODE'
+  | 'UNKNOWN_WIDGET'
   | 'CONNECTION_CLOSED'
   | 'SELF_CONNECTION'
   | 'DUPLICATE_CONNECTION'
   | 'DUPLICATE_ID'
   | 'BUFFER_FULL'
   | 'CONNECTION_FAILED'
+  | 'DELIVERY_TIMEOUT'
+  | 'TARGET_STOPPED'
   | 'ENGINE_STOPPED'
   | 'INVALID_ARGUMENT'
   | 'INVALID_DEBUG_DATA';
@@ -34,7 +38,7 @@ export type NodeflowErrorCode =
  * ```
  */
 export class NodeflowError extends Error {
-  override readonly name = 'NodeflowError';
+  override readonly name: string = 'NodeflowError';
   constructor(
     readonly code: NodeflowErrorCode,
     message: string,
@@ -55,6 +59,7 @@ export class NodeflowError extends Error {
  * ```
  */
 export class ConfigError extends NodeflowError {
+  override readonly name: string = 'ConfigError';
   constructor(
     readonly field: string,
     readonly allowed: string,
@@ -77,10 +82,26 @@ export function rejectUnknownKeys(options: object | undefined, allowed: readonly
   }
 }
 
-/** Short, safe rendering of a bad value for an error message. @internal */
+/** Short, safe rendering of a bad value for an error message; never throws. @internal */
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? value.slice(0, 80) + '…' : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/**
+ * The message of a thrown value, for logs and events: `error.message` for an Error, a safe
+ * rendering of anything else. Never throws, whatever was thrown (a null-prototype object, a
+ * throwing getter, a revoked proxy). @internal
+ */
+export function errorMessage(error: unknown): string {
+  try {
+    if (error instanceof Error) return String(error.message);
+    if (typeof error === 'string') return error;
+    return describe(error);
+  } catch {
+    return 'an unreadable thrown value';
+  }
 }

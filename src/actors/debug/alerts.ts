@@ -1,4 +1,4 @@
-import { NodeflowError, rejectUnknownKeys } from '../../errors.js';
+import { NodeflowError, rejectUnknownKeys, errorMessage } from '../../errors.js';
 import { INITIAL_ALERT_STATE, stepAlert, type AlertState } from '../../machines/alert.logic.js';
 import type { EngineMetrics } from '../engine/stream-engine.js';
 import type { AlertRule, AlertSeverity, AlertSubject } from './alert-rules.js';
@@ -90,7 +90,7 @@ export class AlertEvaluator {
           // A broken user rule must not take the sampling loop (or the process) down: it is
           // removed, and one critical alert says so.
           this.rules.delete(rule.id);
-          const why = error instanceof Error ? error.message : String(error);
+          const why = errorMessage(error);
           out.push({ id: key, ruleId: rule.id, severity: 'critical', status: 'error', connectionId: cid, value: NaN, threshold: rule.threshold, message: `${cid}: alert rule ${rule.id} threw (${why}) and was removed`, at: m.at, firedAt: m.at });
           continue;
         }

@@ -5,6 +5,7 @@ import type { EngineMetrics, StreamEngine } from '../engine/stream-engine.js';
 import type { ConnectionStats, EngineEvent } from '../types.js';
 import type { DropReason } from '../../message.js';
 import type { DebugEventData, DebugEventType } from './debug-event.js';
+import { errorMessage } from '../../errors.js';
 
 /**
  * How much XState inspection a StreamDebugger attaches: `'edges'` (default) inspects the engine
@@ -128,7 +129,7 @@ export class DebugSources {
         }
         return;
       case 'delivery.failed':
-        this.record('error', e.connectionId, { attempt: e.attempt, error: e.error instanceof Error ? e.error.message : String(e.error) });
+        this.record('error', e.connectionId, { attempt: e.attempt, error: errorMessage(e.error) });
         return;
       case 'delivery.retry':
         this.record('retry', e.connectionId, { attempt: e.attempt, delay: e.delay });

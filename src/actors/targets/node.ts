@@ -1,6 +1,6 @@
 import { Observable, Subject } from 'rxjs';
 import { createActor } from 'xstate';
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, errorMessage } from '../../errors.js';
 import { nodeMachine, type NodeActorRef } from '../../machines/node.machine.js';
 import { OutputPort } from './output-port.js';
 import type { ActorHost } from '../types.js';
@@ -190,7 +190,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
 
   /** Final failure; later deliveries fail (and are retried, then dead-lettered). @internal */
   fail(error: unknown): void {
-    this.move({ type: 'node.fail', error: error instanceof Error ? error.message : String(error) });
+    this.move({ type: 'node.fail', error: errorMessage(error) });
     this.unpark();
   }
 

@@ -1,5 +1,5 @@
 import { BehaviorSubject, defer, of, type Observable, type Subscription } from 'rxjs';
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, errorMessage } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
 import type { NodeRuntime } from '../targets/node.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
@@ -158,7 +158,7 @@ export class WorkflowRun {
         try {
           behavior = type.create(this.context(n, fns));
         } catch (error) {
-          throw new NodeflowError('INVALID_ARGUMENT', `node ${spec.id} (${spec.type}): create() threw: ${error instanceof Error ? error.message : String(error)}`, { nodeId: spec.id, cause: error });
+          throw new NodeflowError('INVALID_ARGUMENT', `node ${spec.id} (${spec.type}): create() threw: ${errorMessage(error)}`, { nodeId: spec.id, cause: error });
         }
         if (behavior === null || typeof behavior !== 'object') {
           throw new NodeflowError('INVALID_ARGUMENT', `node ${spec.id} (${spec.type}): create() must return a behaviour object, got ${behavior === null ? 'null' : typeof behavior}`, { nodeId: spec.id });
@@ -400,7 +400,7 @@ export class WorkflowRun {
     try {
       n.behavior[name]?.();
     } catch (error) {
-      n.lastError = `${name}(): ${error instanceof Error ? error.message : String(error)}`;
+      n.lastError = `${name}(): ${errorMessage(error)}`;
     }
   }
 
@@ -420,7 +420,7 @@ export class WorkflowRun {
   private failNode(n: RunNode, error: unknown): void {
     if (n.ended) return;
     n.ended = true;
-    n.lastError = error instanceof Error ? error.message : String(error);
+    n.lastError = errorMessage(error);
     this.hook(n, 'stop');
     n.handle?.fail(error);
     for (const id of n.outgoing) if (this.engine.hasConnection(id)) void this.engine.removeConnection(id);
@@ -441,7 +441,7 @@ export class WorkflowRun {
       const n = this.targetOf.get(e.connectionId);
       if (n) {
         n.errors++;
-        n.lastError = e.error instanceof Error ? e.error.message : String(e.error);
+        n.lastError = errorMessage(e.error);
         this.publish();
       }
     } else if (e.type === 'connection.state' && (e.to === 'closed' || e.to === 'failed')) {

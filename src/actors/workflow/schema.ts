@@ -1,4 +1,4 @@
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, errorMessage } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
 import type { Batch } from '../../message.js';
 import type { StandardResult, StandardSchemaV1 } from './definition.js';
@@ -31,7 +31,7 @@ export function checkPort(schema: StandardSchemaV1, batch: Batch, portName: stri
     try {
       return validate(m.data);
     } catch (error) {
-      return { issues: [{ message: `validator threw: ${error instanceof Error ? error.message : String(error)}` }] };
+      return { issues: [{ message: `validator threw: ${errorMessage(error)}` }] };
     }
   });
   const sort = (rs: StandardResult<unknown>[]): PortCheck => {
@@ -45,7 +45,7 @@ export function checkPort(schema: StandardSchemaV1, batch: Batch, portName: stri
     return out;
   };
   if (results.some((r) => r instanceof Promise)) {
-    return Promise.all(results.map((r) => Promise.resolve(r).catch((error: unknown) => ({ issues: [{ message: `validator threw: ${error instanceof Error ? error.message : String(error)}` }] })))).then(sort);
+    return Promise.all(results.map((r) => Promise.resolve(r).catch((error: unknown) => ({ issues: [{ message: `validator threw: ${errorMessage(error)}` }] })))).then(sort);
   }
   return sort(results as StandardResult<unknown>[]);
 }
