@@ -131,6 +131,11 @@ export class ConnectionStreams {
     for (const retry of ws) retry();
   }
 
+  /** Calls `callback` once, at the next room in the buffer (or when the connection closes). */
+  onRoom(callback: () => void): void {
+    this.waiters.push(callback);
+  }
+
   /** The connection stopped accepting: held writers are refused. */
   closing(): void {
     this.room();

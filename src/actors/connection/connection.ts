@@ -362,6 +362,16 @@ export class Connection {
     return old;
   }
 
+  /**
+   * Calls `callback` once, when a batch leaves the buffer (room appeared) or the connection
+   * stops accepting: the signal a producer holding refused messages waits on instead of polling.
+   * @internal
+   */
+  onRoom(callback: () => void): void {
+    if (!this.accepting) callback();
+    else this.streams.onRoom(callback);
+  }
+
   /** Counts one message that waited past maxWaitTime: it was accepted, then dropped. @internal */
   acceptAsTimedOut(): void {
     this.accepted++;
