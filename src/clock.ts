@@ -59,3 +59,23 @@ export function unrefTimer<T>(timer: T): T {
   (timer as { unref?: () => void } | undefined)?.unref?.();
   return timer;
 }
+
+/**
+ * The longest delay a timer can honour: Node and browsers clamp anything above 2^31 − 1 ms
+ * (about 24.8 days) to 1 ms, so a longer "timeout" would fire at once. Every duration option is
+ * checked against it.
+ *
+ * @example
+ * ```ts
+ * validateStreamConfig({ retryDelay: MAX_DELAY_MS + 1 }); // throws ConfigError (retryDelay)
+ * ```
+ */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** The `allowed` text of a duration option, for ConfigError. @internal */
+export const DELAY_ALLOWED = `a number of ms in [0, ${MAX_DELAY_MS}] (timers cannot wait longer)`;
+
+/** Is `v` a duration a timer can honour: a finite number in [0, MAX_DELAY_MS]? @internal */
+export function isDelay(v: unknown): v is number {
+  return typeof v === 'number' && v >= 0 && v <= MAX_DELAY_MS;
+}

@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import type { StreamMessage } from './message.js';
+import { DELAY_ALLOWED, isDelay } from './clock.js';
 
 /**
  * Per-connection flow settings, with the spec's names and defaults. Exact meaning of each knob:
@@ -78,16 +79,19 @@ export const DEFAULT_STREAM_CONFIG: Readonly<StreamConfig> = Object.freeze({
 });
 
 type Check = (v: number, c: StreamConfig) => boolean;
+/** 2^24 messages per connection: far past any real buffer, well inside what an array can hold. */
+const MAX_BUFFER_SIZE = 2 ** 24;
 type NumericField = 'bufferSize' | 'batchTimeout' | 'maxBatchSize' | 'backpressureThreshold' | 'lowWatermark' | 'retryAttempts' | 'retryDelay';
 const isInt = (v: number) => Number.isInteger(v);
 const RULES: ReadonlyArray<readonly [NumericField, string, Check]> = [
-  ['bufferSize', 'an integer >= 1', (v) => isInt(v) && v >= 1],
-  ['batchTimeout', 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0],
+  // An upper bound keeps a typo (1e12) from reserving a ring that can never be allocated.
+  ['bufferSize', `an integer in [1, ${MAX_BUFFER_SIZE}]`, (v) => isInt(v) && v >= 1 && v <= MAX_BUFFER_SIZE],
+  ['batchTimeout', DELAY_ALLOWED, isDelay],
   ['maxBatchSize', 'an integer in [1, bufferSize]', (v, c) => isInt(v) && v >= 1 && v <= c.bufferSize],
   ['backpressureThreshold', 'a number in (0, 1]', (v) => v > 0 && v <= 1],
   ['lowWatermark', 'a number in [0, backpressureThreshold)', (v, c) => v >= 0 && v < c.backpressureThreshold],
-  ['retryAttempts', 'an integer >= 0', (v) => isInt(v) && v >= 0],
-  ['retryDelay', 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0],
+  ['retryAttempts', 'an integer in [0, 1000]', (v) => isInt(v) && v >= 0 && v <= 1000],
+  ['retryDelay', DELAY_ALLOWED, isDelay],
 ];
 
 /**
@@ -109,7 +113,8 @@ export function validateStreamConfig(
     throw new ConfigError('config', 'an object of StreamConfig fields', overrides);
   }
   for (const key of Object.keys(overrides)) {
-    if (!(key in DEFAULT_STREAM_CONFIG) && key !== 'conflateKey') {
+    // Own properties only: `key in` would let 'toString' or 'constructor' through.
+    if (!Object.hasOwn(DEFAULT_STREAM_CONFIG, key) && key !== 'conflateKey') {
       throw new ConfigError(key, `a StreamConfig field (${[...Object.keys(DEFAULT_STREAM_CONFIG), 'conflateKey'].join(', ')})`, (overrides as Record<string, unknown>)[key]);
     }
   }

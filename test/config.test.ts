@@ -7,7 +7,9 @@ import {
   MEMORY_CONSTRAINED_CONFIG,
   STREAM_PRESETS,
   StreamEngine,
+  NodeflowError,
   validateStreamConfig,
+  type StreamConfig,
 } from '../src/index.js';
 
 describe('StreamConfig', () => {
@@ -96,5 +98,42 @@ describe('StreamConfig', () => {
     expect(engine.getConnection(id).config).toMatchObject({ bufferSize: 100, maxBatchSize: 10, batchTimeout: 4 });
     expect(() => engine.createConnection('a', 'c', 'out', 'in', { maxBatchSize: 101 })).toThrow(/maxBatchSize/);
     engine.dispose();
+  });
+});
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('limits a timer or an array can honour', () => {
+  it('refuses durations a timer would clamp to 1 ms (2^31 ms and more)', () => {
+    for (const field of ['batchTimeout', 'retryDelay'] as const) {
+      expect(validateStreamConfig({ [field]: 2 ** 31 - 1 })[field]).toBe(2 ** 31 - 1);
+      const e = thrown(() => validateStreamConfig({ [field]: 2 ** 31 }));
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).field).toBe(field);
+      expect((e as ConfigError).allowed).toContain('2147483647');
+    }
+  });
+
+  it('refuses keys named after Object.prototype members, and absurd sizes', () => {
+    for (const key of ['toString', 'constructor', 'hasOwnProperty', '__proto__']) {
+      const overrides = JSON.parse(`{"${key}": 1}`) as Partial<StreamConfig>;
+      expect(() => validateStreamConfig(overrides), key).toThrow(ConfigError);
+    }
+    expect(() => validateStreamConfig({ bufferSize: 2 ** 25 })).toThrow(/bufferSize/);
+    expect(() => validateStreamConfig({ retryAttempts: 1e9 })).toThrow(/retryAttempts/);
+  });
+
+  it('names itself: ConfigError.name is "ConfigError", NodeflowError.name "NodeflowError"', () => {
+    const e = thrown(() => validateStreamConfig({ bufferSize: 0 }));
+    expect((e as Error).name).toBe('ConfigError');
+    expect(e).toBeInstanceOf(NodeflowError);
+    expect(new NodeflowError('BUFFER_FULL', 'x').name).toBe('NodeflowError');
   });
 });
