@@ -1,3 +1,4 @@
+import { DELAY_ALLOWED, isDelay } from '../../clock.js';
 import { NodeflowError, rejectUnknownKeys, errorMessage } from '../../errors.js';
 import { INITIAL_ALERT_STATE, stepAlert, type AlertState } from '../../machines/alert.logic.js';
 import type { EngineMetrics } from '../engine/stream-engine.js';
@@ -58,7 +59,7 @@ export class AlertEvaluator {
     if (typeof rule.description !== 'string' || rule.description === '') throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): description must be a non-empty string`, { rule: rule.id });
     for (const k of ['forMs', 'cooldownMs'] as const) {
       const v = rule[k];
-      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): ${k} must be a finite number >= 0 (ms)`, { rule: rule.id });
+      if (v !== undefined && !isDelay(v)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): ${k} must be ${DELAY_ALLOWED}`, { rule: rule.id });
     }
     if (rule.message !== undefined && typeof rule.message !== 'function') throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): message must be a function`, { rule: rule.id });
     if (this.rules.has(rule.id)) throw new NodeflowError('INVALID_ARGUMENT', `addRule: a rule ${rule.id} already exists`, { rule: rule.id });

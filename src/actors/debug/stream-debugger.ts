@@ -7,6 +7,10 @@ import { BoundedHistory } from '../buffers/bounded-history.js';
 import { buildDebugData, parseDebugData, type DebugData } from './debug-data.js';
 import type { DebugEvent, DebugEventData, DebugEventType } from './debug-event.js';
 import { DebugSources, type DebugInspection } from './debug-sources.js';
+import { DELAY_ALLOWED, isDelay } from '../../clock.js';
+
+/** Ten million events: far past any useful history, well inside what an array can hold. */
+const MAX_HISTORY = 10_000_000;
 
 /**
  * Options of `new StreamDebugger(engine, options)`.
@@ -75,12 +79,13 @@ export class StreamDebugger {
     if (options.defaultRules !== undefined && typeof options.defaultRules !== 'boolean') throw new ConfigError('defaultRules', 'a boolean', options.defaultRules);
     if (options.rules !== undefined && !Array.isArray(options.rules)) throw new ConfigError('rules', 'an array of AlertRule', options.rules);
     const historySize = options.historySize ?? 10_000;
-    if (!Number.isInteger(historySize) || historySize < 0) throw new ConfigError('historySize', 'an integer >= 0', historySize);
+    // Bounded: the history is a ring allocated up front, and 2^32 would not even be a valid length.
+    if (!Number.isInteger(historySize) || historySize < 0 || historySize > MAX_HISTORY) throw new ConfigError('historySize', `an integer in [0, ${MAX_HISTORY}]`, historySize);
     const sampleIntervalMs = options.sampleIntervalMs ?? 250;
-    if (!Number.isFinite(sampleIntervalMs) || sampleIntervalMs <= 0) throw new ConfigError('sampleIntervalMs', 'a finite number > 0 (ms)', sampleIntervalMs);
+    if (!isDelay(sampleIntervalMs) || sampleIntervalMs <= 0) throw new ConfigError('sampleIntervalMs', DELAY_ALLOWED.replace('[0,', '(0,'), sampleIntervalMs);
     rejectUnknownKeys(options.alerts, Object.keys(DEFAULT_ALERT_THRESHOLDS));
     const alerts = { ...DEFAULT_ALERT_THRESHOLDS, ...options.alerts };
-    for (const [k, v] of Object.entries(alerts)) if (!Number.isFinite(v) || v < 0) throw new ConfigError(`alerts.${k}`, 'a finite number >= 0', v);
+    for (const [k, v] of Object.entries(alerts)) if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`alerts.${k}`, 'a finite number >= 0', v);
     const inspection = options.inspection ?? 'edges';
     if (!['edges', 'all', 'off'].includes(inspection)) throw new ConfigError('inspection', "'edges', 'all' or 'off'", inspection);
     this.options = Object.freeze({ historySize, sampleIntervalMs, inspection, defaultRules: options.defaultRules ?? true, alerts });

@@ -168,6 +168,9 @@ describe('StreamDebugger', () => {
     const { engine } = simEngine();
     expect(() => new StreamDebugger(engine, { historySize: -1 })).toThrow(/historySize/);
     expect(() => new StreamDebugger(engine, { sampleIntervalMs: 0 })).toThrow(/sampleIntervalMs/);
+    // Past what an array can hold or a timer can wait: refused up front, never a RangeError later.
+    expect(() => new StreamDebugger(engine, { historySize: 2 ** 32 })).toThrow(/historySize/);
+    expect(() => new StreamDebugger(engine, { sampleIntervalMs: 2 ** 31 })).toThrow(/sampleIntervalMs/);
     expect(() => new StreamDebugger(engine, { alerts: { latencyP99: 5 } as never })).toThrow(/latencyP99/);
     expect(() => new StreamDebugger(engine, { histroySize: 5 } as never)).toThrow(/histroySize/);
     expect(() => new StreamDebugger(engine, { defaultRules: 'no' } as never)).toThrow(/defaultRules/);
@@ -177,6 +180,7 @@ describe('StreamDebugger', () => {
     const rule = { id: 'r', severity: 'info' as const, description: 'r', threshold: 1, measure: () => 0 };
     expect(() => dbg.addRule({ ...rule, forMS: 5 } as never)).toThrow(/forMS/);
     expect(() => dbg.addRule({ ...rule, forMs: -1 })).toThrow(/forMs/);
+    expect(() => dbg.addRule({ ...rule, forMs: 2 ** 31 })).toThrow(/forMs/);
     expect(() => dbg.addRule({ ...rule, cooldownMs: 'x' as never })).toThrow(/cooldownMs/);
     expect(() => dbg.addRule({ ...rule, description: undefined as never })).toThrow(/description/);
     expect(() => new StreamEngine({}, { metric: true } as never)).toThrow(/metric/);
