@@ -1,5 +1,5 @@
 import { DELAY_ALLOWED, isDelay } from '../../clock.js';
-import { NodeflowError, rejectUnknownKeys, errorMessage } from '../../errors.js';
+import { NodeflowError, describe, errorMessage, rejectUnknownKeys } from '../../errors.js';
 import { INITIAL_ALERT_STATE, stepAlert, type AlertState } from '../../machines/alert.logic.js';
 import type { EngineMetrics } from '../engine/stream-engine.js';
 import type { AlertRule, AlertSeverity, AlertSubject } from './alert-rules.js';
@@ -49,7 +49,7 @@ export class AlertEvaluator {
 
   add(rule: AlertRule): void {
     if (!rule || typeof rule.id !== 'string' || rule.id === '' || typeof rule.measure !== 'function') {
-      throw new NodeflowError('INVALID_ARGUMENT', 'addRule: a rule needs an id and a measure(subject) function', { rule: String(rule?.id) });
+      throw new NodeflowError('INVALID_ARGUMENT', 'addRule: a rule needs an id and a measure(subject) function', { rule: describe(rule?.id) });
     }
     if (rule.id.includes('@')) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): a rule id cannot contain '@'`, { rule: rule.id });
     if (!['info', 'warning', 'critical'].includes(rule.severity)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): severity must be info, warning or critical`, { rule: rule.id });

@@ -1,5 +1,5 @@
 import type { StreamConfig } from '../../config.js';
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, describe } from '../../errors.js';
 import type { ConnectionInfo, EngineMetrics, StreamEngine } from '../engine/stream-engine.js';
 import type { AlertThresholds } from './alert-rules.js';
 import type { Alert } from './alerts.js';
@@ -98,8 +98,8 @@ export function parseDebugData(input: unknown): DebugData {
   }
   if (v === null || typeof v !== 'object') return bad('expected an object');
   const d = v as Partial<DebugData>;
-  if (d.format !== DEBUG_DATA_FORMAT) bad(`format is ${JSON.stringify(d.format)}, expected "${DEBUG_DATA_FORMAT}"`);
-  if (d.version !== DEBUG_DATA_VERSION) bad(`version ${JSON.stringify(d.version)} is not supported (this build reads ${DEBUG_DATA_VERSION})`);
+  if (d.format !== DEBUG_DATA_FORMAT) bad(`format is ${describe(d.format)}, expected "${DEBUG_DATA_FORMAT}"`);
+  if (d.version !== DEBUG_DATA_VERSION) bad(`version ${describe(d.version)} is not supported (this build reads ${DEBUG_DATA_VERSION})`);
   for (const k of ['recording', 'engine', 'topology', 'metrics', 'history', 'alerts'] as const) if (d[k] === null || typeof d[k] !== 'object') bad(`missing ${k}`);
   if (!Array.isArray(d.history!.events)) bad('history.events must be an array');
   if (!Array.isArray(d.topology!.connections) || !Array.isArray(d.topology!.nodes)) bad('topology must list nodes and connections');

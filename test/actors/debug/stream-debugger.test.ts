@@ -116,6 +116,12 @@ describe('StreamDebugger', () => {
     expect(code(() => StreamDebugger.importDebugData('{'))).toBe('INVALID_DEBUG_DATA');
     expect(code(() => StreamDebugger.importDebugData({ ...data, version: 2 }))).toBe('INVALID_DEBUG_DATA');
     expect(code(() => StreamDebugger.importDebugData({ ...data, format: 'other' }))).toBe('INVALID_DEBUG_DATA');
+    // Values that JSON.stringify or String() cannot render still give the library's error.
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const version of [10n, cyclic, Object.create(null), Symbol('v')]) {
+      expect(code(() => StreamDebugger.importDebugData({ ...data, version } as never))).toBe('INVALID_DEBUG_DATA');
+    }
     expect(code(() => StreamDebugger.importDebugData({ ...data, history: { events: [{}] } }))).toBe('INVALID_DEBUG_DATA');
     dbg.dispose();
     engine.dispose();
