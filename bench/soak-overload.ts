@@ -1,0 +1,136 @@
+import { DefaultBackpressureHandler, LatencyHistogram, StreamEngine, realClock, type Connection, type OutputPort } from '../src/index.js';
+import { PRIORITY_MIX, heapAfterGcMB, spin } from './soak-lib.js';
+
+/** One 10-second window of the overload phase. */
+export interface OverloadSample {
+  phase: 'overload';
+  t: number;
+  heapMB: number;
+  rssMB: number;
+  offeredPerSec: number;
+  deliveredPerSec: number;
+  /** Mean size of the batches the consumer received in the window. */
+  meanBatch: number;
+  /** The producer's cost per offer (ns), measured around its emit loop. */
+  offerNs: number;
+  p99Ms: number;
+  dropped: number;
+  conserved: boolean;
+}
+
+/** A consumer of fixed cost per message, run in its own event-loop turn as an I/O-bound one would. */
+function slowConsumer(engine: StreamEngine, costUs: number, onBatch: (n: number, now: number, first: number) => void) {
+  engine.node('slow', {
+    process: (batch) =>
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          spin(costUs * batch.messages.length);
+          onBatch(batch.messages.length, realClock.now(), batch.messages[0]!.timestamp);
+          resolve();
+        }),
+      ),
+  });
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+/** The consumer's capacity (msg/s): a producer that only offers while there is room, 5 s. */
+export async function capacityOf(costUs: number, log: (s: string) => void): Promise<number> {
+  const engine = new StreamEngine();
+  let delivered = 0;
+  slowConsumer(engine, costUs, (n) => (delivered += n));
+  engine.createConnection('fast', 'slow', 'out', 'in');
+  const out = engine.node('fast').output('out');
+  const t0 = realClock.now();
+  let id = 0;
+  while (realClock.now() - t0 < 5000) {
+    while (out.emit({ id: id, timestamp: realClock.now(), sourceNodeId: 'fast', port: 'out', data: id }) !== 'full') id++;
+    await tick();
+  }
+  const capacity = Math.round((delivered * 1000) / (realClock.now() - t0));
+  await engine.stop({ timeout: 100 }).catch(() => undefined);
+  engine.dispose();
+  log(`capacity: ${capacity.toLocaleString('en-US')} msg/s at ${costUs} µs/msg`);
+  return capacity;
+}
+
+/** ns per emit on the non-full path: same handler and priority mix, a consumer that keeps up. */
+function nonFullOfferNs(): number {
+  const engine = new StreamEngine();
+  engine.setBackpressureHandler(new DefaultBackpressureHandler());
+  engine.node('sink', { process: () => undefined });
+  engine.createConnection('fast', 'sink', 'out', 'in');
+  const out = engine.node('fast').output('out');
+  const n = 2_000_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) out.emit({ id: i, timestamp: 0, sourceNodeId: 'fast', port: 'out', data: i, priority: PRIORITY_MIX[i % PRIORITY_MIX.length] });
+  const ns = ((performance.now() - t0) * 1e6) / n;
+  engine.dispose();
+  return ns;
+}
+
+/** 10x `capacity` with mixed priorities for `durationMs`, sampled every 10 s. */
+export async function overloadPhase(durationMs: number, capacity: number, costUs: number, log: (s: string) => void): Promise<{ samples: OverloadSample[]; nonFullOfferNs: number }> {
+  const nonFull = nonFullOfferNs();
+  log(`non-full offer path: ${nonFull.toFixed(0)} ns/offer`);
+  const engine = new StreamEngine();
+  engine.setBackpressureHandler(new DefaultBackpressureHandler());
+  const hist = new LatencyHistogram();
+  let delivered = 0;
+  let batches = 0;
+  slowConsumer(engine, costUs, (n, now, first) => {
+    delivered += n;
+    batches++;
+    hist.recordN(now - first, n);
+  });
+  const conn: Connection = engine.getConnection(engine.createConnection('fast', 'slow', 'out', 'in'));
+  const out: OutputPort = engine.node('fast').output('out');
+  const rate = capacity * 10;
+  const interval = 1000 / rate;
+  const start = realClock.now() + 5;
+  let sent = 0;
+  let offerMs = 0;
+  let offersInWindow = 0;
+  const samples: OverloadSample[] = [];
+  let last = { t: start, delivered: 0, batches: 0, sent: 0 };
+  let nextSample = start + 10_000;
+  while (realClock.now() - start < durationMs) {
+    const now = realClock.now();
+    const due = Math.floor((now - start) / interval) + 1;
+    const t0 = performance.now();
+    const from = sent;
+    while (sent < due) {
+      out.emit({ id: sent, timestamp: start + sent * interval, sourceNodeId: 'fast', port: 'out', data: sent, priority: PRIORITY_MIX[sent % PRIORITY_MIX.length] });
+      sent++;
+    }
+    offerMs += performance.now() - t0;
+    offersInWindow += sent - from;
+    if (now >= nextSample) {
+      const s = conn.stats();
+      const span = now - last.t;
+      const sample: OverloadSample = {
+        phase: 'overload',
+        t: Math.round((now - start) / 1000),
+        heapMB: heapAfterGcMB(),
+        rssMB: process.memoryUsage().rss / 1e6,
+        offeredPerSec: Math.round(((sent - last.sent) * 1000) / span),
+        deliveredPerSec: Math.round(((delivered - last.delivered) * 1000) / span),
+        meanBatch: batches > last.batches ? (delivered - last.delivered) / (batches - last.batches) : 0,
+        offerNs: offersInWindow ? (offerMs * 1e6) / offersInWindow : 0,
+        p99Ms: hist.percentile(99),
+        dropped: s.droppedTotal,
+        conserved: s.accepted === s.delivered + s.droppedTotal + s.deadLettered + s.inFlight,
+      };
+      samples.push(sample);
+      log(`overload t=${String(sample.t).padStart(4)}s heap ${sample.heapMB.toFixed(1)} MB rss ${sample.rssMB.toFixed(0)} MB offered ${sample.offeredPerSec.toLocaleString('en-US')} delivered ${sample.deliveredPerSec.toLocaleString('en-US')} msg/s (${((sample.deliveredPerSec / capacity) * 100).toFixed(0)}% of capacity, batches of ${sample.meanBatch.toFixed(1)}) offer ${sample.offerNs.toFixed(0)} ns p99 ${sample.p99Ms.toFixed(0)} ms conserved ${sample.conserved}`);
+      hist.reset();
+      offerMs = 0;
+      offersInWindow = 0;
+      last = { t: now, delivered, batches, sent };
+      nextSample += 10_000;
+    }
+    await tick();
+  }
+  engine.dispose();
+  return { samples, nonFullOfferNs: nonFull };
+}
