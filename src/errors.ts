@@ -73,13 +73,46 @@ export class ConfigError extends NodeflowError {
   }
 }
 
-/** Throws a ConfigError for the first key of `options` not in `allowed` (typos never pass silently). @internal */
-export function rejectUnknownKeys(options: object | undefined, allowed: readonly string[], prefix = ''): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== 'object') throw new ConfigError(prefix || 'options', 'an object', options);
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new ConfigError(prefix + key, `one of ${allowed.join(', ')}`, (options as Record<string, unknown>)[key]);
+/**
+ * Reads an option bag once, safely: a plain copy of its own enumerable keys, so later checks
+ * never touch the caller's object again (a getter that throws, a revoked proxy, or a value that
+ * changes between two reads cannot get past validation). Throws a ConfigError for a
+ * non-object, an unreadable object, or the first key not in `allowed` (typos never pass
+ * silently; own keys only, so `toString` or `constructor` are typos too). @internal
+ */
+export function readOptions<T extends object>(options: T | undefined, allowed: readonly string[], prefix = ''): Partial<T> {
+  if (options === undefined) return {};
+  const what = prefix ? prefix.slice(0, -1) : 'options';
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError(what, 'an object', options);
+  const copy: Record<string, unknown> = {};
+  let keys: string[];
+  try {
+    keys = Object.keys(options);
+  } catch {
+    throw new ConfigError(what, 'an object whose keys can be read', options);
   }
+  for (const key of keys) {
+    if (!allowed.includes(key)) throw new ConfigError(prefix + key, `one of ${allowed.join(', ')}`, safeRead(options, key));
+    try {
+      copy[key] = (options as Record<string, unknown>)[key];
+    } catch {
+      throw new ConfigError(prefix + key, 'a value that can be read (its getter threw)', undefined);
+    }
+  }
+  return copy as Partial<T>;
+}
+
+function safeRead(o: object, key: string): unknown {
+  try {
+    return (o as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** {@link readOptions} for callers that only check the keys. @internal */
+export function rejectUnknownKeys(options: object | undefined, allowed: readonly string[], prefix = ''): void {
+  readOptions(options, allowed, prefix);
 }
 
 /** Short, safe rendering of a bad value for an error message; never throws. @internal */

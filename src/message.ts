@@ -114,6 +114,17 @@ const PRIORITIES: ReadonlySet<unknown> = new Set(['low', 'normal', 'high', 'crit
  * ```
  */
 export function assertMessage(m: unknown, needsTarget: boolean): asserts m is StreamMessage {
+  // A message whose fields cannot be read (a throwing getter, a revoked proxy) is an invalid
+  // message like any other: the caller gets INVALID_MESSAGE, never the getter's own error.
+  try {
+    check(m, needsTarget);
+  } catch (error) {
+    if (error instanceof NodeflowError) throw error;
+    throw new NodeflowError('INVALID_MESSAGE', 'Invalid message: its fields cannot be read (a getter or proxy threw)', { field: 'message' });
+  }
+}
+
+function check(m: unknown, needsTarget: boolean): void {
   // Fast path: one pass of typeof checks, no call, no allocation. Anything off goes to the
   // slow path below, which names the first bad field.
   if (m !== null && typeof m === 'object') {

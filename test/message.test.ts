@@ -37,4 +37,21 @@ describe('assertMessage', () => {
     const { targetNodeId: _t, ...rest } = ok;
     expect(() => assertMessage(rest, false)).not.toThrow();
   });
+
+  it('a message whose fields cannot be read is INVALID_MESSAGE, not the getter\'s own error', () => {
+    const hostile = [
+      Object.defineProperty({ ...ok }, 'timestamp', { get: () => { throw new RangeError('boom'); } }),
+      (() => { const { proxy, revoke } = Proxy.revocable({ ...ok }, {}); revoke(); return proxy; })(),
+    ];
+    for (const m of hostile) {
+      let err: unknown;
+      try {
+        assertMessage(m, true);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(NodeflowError);
+      expect((err as NodeflowError).code).toBe('INVALID_MESSAGE');
+    }
+  });
 });

@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+
+/** An object whose every property read throws: a hostile option bag or message. */
+function throwingGetters(): object {
+  return new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('hostile getter');
+      },
+      ownKeys() {
+        return ['bufferSize', 'id'];
+      },
+      getOwnPropertyDescriptor() {
+        return { configurable: true, enumerable: true, get: () => 1 };
+      },
+    },
+  );
+}
+
+function cyclic(): object {
+  const o: Record<string, unknown> = { id: 'x' };
+  o.self = o;
+  o.nested = { back: o };
+  return o;
+}
+
+function revokedProxy(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
+/**
+ * A hostile value made only when the test unwraps it: fast-check itself reads the values it
+ * generates (to clone and print them), and a revoked or throwing proxy would break it there.
+ */
+class Hostile {
+  constructor(
+    readonly kind: string,
+    readonly make: () => unknown,
+  ) {}
+  toString(): string {
+    return `<${this.kind}>`;
+  }
+}
+
+/** Replaces each hostile placeholder with the value it stands for (fresh each time). */
+export function unwrap(values: readonly unknown[]): unknown[] {
+  return values.map((v) => (v instanceof Hostile ? v.make() : v));
+}
+
+const hostile = (kind: string, make: () => unknown) => fc.constant(new Hostile(kind, make));
+
+/**
+ * Junk for fuzzing public entries (pass the drawn values through {@link unwrap}): everything fast-check's `anything()` gives, plus the values
+ * that break naive formatting and validation — BigInt, symbols, cycles, proxies (throwing,
+ * revoked), null-prototype objects, objects named after Object.prototype members, throwing
+ * getters, functions, and numbers at the edges of what timers and arrays take.
+ */
+export const junk: fc.Arbitrary<unknown> = fc.oneof(
+  { depthSize: 'small' },
+  fc.anything({ withBigInt: true, withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }),
+  fc.bigInt(),
+  fc.constantFrom<unknown>(NaN, Infinity, -Infinity, -0, 2 ** 31, 2 ** 32, 2 ** 53, -1, 0.5, '', ' ', 'toString', '__proto__', 'constructor', null, undefined, true),
+  fc.string().map((s) => Symbol(s)),
+  hostile('cyclic object', cyclic),
+  hostile('throwing getters', throwingGetters),
+  hostile('revoked proxy', revokedProxy),
+  hostile('null-prototype object', () => Object.create(null) as object),
+  hostile('prototype-named keys', () => JSON.parse('{"toString": 1, "constructor": 2, "hasOwnProperty": 3}') as object),
+  hostile('throwing function', () => () => {
+    throw new Error('hostile callback');
+  }),
+);
+
+/** Junk or, half the time, a plausible value, so fuzzing also reaches past the first check. */
+export function junkOr<T>(plausible: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
+  return fc.oneof(plausible, junk);
+}
