@@ -4,7 +4,7 @@ import { NodeflowError, errorMessage } from '../../errors.js';
 import { nodeMachine, type NodeActorRef } from '../../machines/node.machine.js';
 import { OutputPort } from './output-port.js';
 import type { ActorHost } from '../types.js';
-import { sendBatch } from './send-batch.js';
+import { BatchHandoff } from './batch-handoff.js';
 import type { Batch, Inbox } from '../../message.js';
 
 /**
@@ -67,12 +67,7 @@ export interface NodeHandle {
  * @internal
  */
 export class NodeRuntime implements NodeHandle, Inbox {
-  private last: Batch | undefined;
-  private readonly lastTaken = () => {
-    const b = this.last;
-    this.last = undefined;
-    return b;
-  };
+  private readonly handoff = new BatchHandoff();
   readonly actor: NodeActorRef;
   readonly batches$: Observable<Batch>;
   private readonly subject = new Subject<Batch>();
@@ -126,7 +121,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
   deliver(batch: Batch): void | PromiseLike<void> {
     const snap = this.actor.getSnapshot();
     if (snap.status !== 'active') {
-      throw new NodeflowError('CONNECTION_FAILED', `Node ${this.id} is ${String(snap.value)} and cannot take deliveries`, { nodeId: this.id });
+      throw new NodeflowError('TARGET_STOPPED', `Node ${this.id} is ${String(snap.value)} and cannot take deliveries`, { nodeId: this.id, state: String(snap.value) });
     }
     if (snap.value !== 'running') {
       return new Promise<void>((resolve, reject) => {
@@ -142,7 +137,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
       });
     }
     this.result = undefined;
-    sendBatch(this.actor, batch, this.lastTaken);
+    this.handoff.send(this.actor, batch);
     if (this.failed) {
       const e = this.error;
       this.failed = false;
@@ -156,7 +151,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
 
   /** Called by the actor's `ingestBatch` action. @internal */
   ingest(batch: Batch): void {
-    this.last = batch;
+    this.handoff.took(batch);
     this.received += batch.messages.length;
     try {
       if (this.subject.observed) this.subject.next(batch);

@@ -1,10 +1,10 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
-import { createActor } from 'xstate';
+import { createActor, type SnapshotFrom } from 'xstate';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
 import { widgetMachine, type WidgetActorRef } from '../../machines/widget.machine.js';
 import { WindowBuffer } from '../buffers/window-buffer.js';
-import { sendBatch } from './send-batch.js';
+import { BatchHandoff } from './batch-handoff.js';
 import type { ActorHost } from '../types.js';
 import type { Batch, Inbox } from '../../message.js';
 
@@ -102,14 +102,24 @@ interface PacerState {
 }
 
 /**
- * Lifecycle of a widget actor, as `status$` reports it.
+ * Lifecycle of a widget, as `status$` reports it: the widget machine's state, typed from the
+ * machine (never a hand-kept copy). `waiting` until the first batch, then `live`;
+ * `backpressured` while the widget holds its next batch back because a paced consumer
+ * (`useStreamData(..., { enableBackpressure: true })`, see `pace()`) has not seen what the
+ * window already holds: the connection feeding it then backs up and backpressures its
+ * producer. Back to `live` when the consumer catches up. `stopped` is final.
+ *
+ * It is the widget's own state, not its connections': a widget fed by a backpressured
+ * connection without a paced consumer is still `live` (the connection's state says that).
  *
  * @example
  * ```ts
- * widget.status$.subscribe((s: WidgetStatus) => console.log(s));
+ * widget.status$.subscribe((s: WidgetStatus) => {
+ *   if (s === 'backpressured') console.log('the UI is behind; the producer is being slowed');
+ * });
  * ```
  */
-export type WidgetStatus = 'waiting' | 'live' | 'stopped';
+export type WidgetStatus = SnapshotFrom<typeof widgetMachine>['value'];
 
 /**
  * A widget's engine side: an actor that receives batches, a bounded window, and RxJS
@@ -123,12 +133,7 @@ export type WidgetStatus = 'waiting' | 'live' | 'stopped';
  * ```
  */
 export class WidgetRuntime implements Inbox {
-  private last: Batch | undefined;
-  private readonly lastTaken = () => {
-    const b = this.last;
-    this.last = undefined;
-    return b;
-  };
+  private readonly handoff = new BatchHandoff();
   readonly actor: WidgetActorRef;
   readonly window: WidgetWindow;
   readonly data$: Observable<WidgetFrame>;
@@ -168,8 +173,8 @@ export class WidgetRuntime implements Inbox {
     });
     this.status$ = this.statusSubject.asObservable();
     this.actor = createActor(widgetMachine, { input: { widgetId: id, sink: this }, clock: host.clock, inspect: host.inspect });
-    // No snapshot observer: it would run on every batch event. The status mirrors the two
-    // edges the machine has (first batch: waiting → live; stop) where they happen.
+    // No snapshot observer: it would run on every batch event. The status mirrors the machine's
+    // edges (first batch: waiting → live; consumer lagging ⇄ caught up; stop) where they happen.
     this.actor.start();
   }
 
@@ -222,15 +227,16 @@ export class WidgetRuntime implements Inbox {
 
   deliver(batch: Batch): void | Promise<void> {
     if (this.statusSubject.value === 'stopped') {
-      throw new NodeflowError('CONNECTION_FAILED', `Widget ${this.id} is stopped and cannot take deliveries`, { widgetId: this.id });
+      throw new NodeflowError('TARGET_STOPPED', `Widget ${this.id} is stopped and cannot take deliveries`, { widgetId: this.id });
     }
     if (this.pacers.size > 0 && this.lagging(batch.messages.length)) {
       // The connection keeps at most one batch out, so at most one is ever held here.
       this.pushbacks++;
       this.actor.send({ type: 'consumer.lagging' });
+      this.statusSubject.next('backpressured');
       return new Promise<void>((resolve, reject) => (this.held = { batch, resolve, reject }));
     }
-    sendBatch(this.actor, batch, this.lastTaken);
+    this.handoff.send(this.actor, batch);
   }
 
   // Taking `n` more would leave some active pacer more than its credit behind. A pacer that
@@ -248,13 +254,14 @@ export class WidgetRuntime implements Inbox {
     if (h === undefined || this.lagging(h.batch.messages.length)) return;
     this.held = undefined;
     this.actor.send({ type: 'consumer.caughtUp' });
-    sendBatch(this.actor, h.batch, this.lastTaken);
+    this.statusSubject.next('live');
+    this.handoff.send(this.actor, h.batch);
     h.resolve();
   }
 
   /** Called by the actor's `ingestBatch` action. @internal */
   ingest(batch: Batch): void {
-    this.last = batch;
+    this.handoff.took(batch);
     if (this.statusSubject.value === 'waiting') this.statusSubject.next('live');
     const ms = batch.messages;
     this.ring.add(ms);
@@ -274,7 +281,7 @@ export class WidgetRuntime implements Inbox {
     const h = this.held;
     this.held = undefined;
     this.pacers.clear();
-    h?.reject(new NodeflowError('CONNECTION_FAILED', `Widget ${this.id} stopped with a batch held for its consumer`, { widgetId: this.id }));
+    h?.reject(new NodeflowError('TARGET_STOPPED', `Widget ${this.id} stopped with a batch held for its consumer`, { widgetId: this.id }));
     this.actor.send({ type: 'widget.stop' });
     this.actor.stop();
     if (this.statusSubject.value !== 'stopped') this.statusSubject.next('stopped');
