@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { WidgetStatus } from '../../../src/index.js';
+import type { Batch } from '../../../src/message.js';
 import { msg, simEngine } from '../../support/helpers.js';
 
 describe('widget pacing (enableBackpressure)', () => {
@@ -57,5 +59,39 @@ describe('widget pacing (enableBackpressure)', () => {
     const s = c.stats();
     expect(s.accepted).toBe(s.delivered + s.droppedTotal + s.deadLettered + s.inFlight);
     expect(w.metrics().messageCount).toBe(5);
+  });
+
+  it('stopping the widget rejects the held delivery with TARGET_STOPPED', async () => {
+    const { clock, engine } = simEngine();
+    const w = engine.createWidget('w', { bufferSize: 4 });
+    const batch = (): Batch => ({ connectionId: 'c', port: 'in', messages: [msg(clock), msg(clock), msg(clock)] });
+    w.pace();
+    expect(w.deliver(batch())).toBeUndefined(); // taken: the consumer had seen everything
+    const held = w.deliver(batch());
+    expect(held).toBeInstanceOf(Promise); // 3 unseen + 3 > credit 4: held for the consumer
+    engine.removeWidget('w');
+    await expect(held).rejects.toMatchObject({ code: 'TARGET_STOPPED', details: { widgetId: 'w' } });
+    expect(w.metrics().messageCount).toBe(3);
+    engine.dispose();
+  });
+
+  it('status$ reports backpressured while a batch is held for the consumer, live once it catches up', async () => {
+    const { clock, engine } = simEngine();
+    const w = engine.createWidget('w', { bufferSize: 4 });
+    const status: WidgetStatus[] = [];
+    w.status$.subscribe((s) => status.push(s));
+    const batch = (): Batch => ({ connectionId: 'c', port: 'in', messages: [msg(clock), msg(clock), msg(clock)] });
+    const pacer = w.pace();
+    w.deliver(batch());
+    const held = w.deliver(batch());
+    expect(status).toEqual(['waiting', 'live', 'backpressured']);
+    expect(w.actor.getSnapshot().value).toBe('backpressured'); // the status is the machine's state
+    pacer.ack();
+    await expect(held).resolves.toBeUndefined();
+    expect(status).toEqual(['waiting', 'live', 'backpressured', 'live']);
+    expect(w.actor.getSnapshot().value).toBe('live');
+    expect(w.metrics().messageCount).toBe(6);
+    engine.dispose();
+    expect(status.at(-1)).toBe('stopped');
   });
 });
