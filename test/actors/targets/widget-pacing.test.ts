@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WidgetStatus } from '../../../src/index.js';
 import type { Batch } from '../../../src/message.js';
+import { PacerSet } from '../../../src/actors/targets/widget-pacing.js';
 import { msg, simEngine } from '../../support/helpers.js';
 
 describe('widget pacing (enableBackpressure)', () => {
@@ -93,5 +94,28 @@ describe('widget pacing (enableBackpressure)', () => {
     expect(w.metrics().messageCount).toBe(6);
     engine.dispose();
     expect(status.at(-1)).toBe('stopped');
+  });
+
+  it('PacerSet: lags only past an active pacer\'s credit, never with nothing unseen', () => {
+    let seen = 0;
+    let changes = 0;
+    const pacers = new PacerSet();
+    const p = pacers.add(10, () => seen, () => changes++, () => false);
+    expect(pacers.lagging(seen, 50)).toBe(false); // everything seen: one batch always goes, whatever its size
+    seen = 8;
+    expect(pacers.lagging(seen, 2)).toBe(false); // 10 unseen: exactly the credit
+    expect(pacers.lagging(seen, 3)).toBe(true);
+    p.setActive(false);
+    seen = 100;
+    expect(pacers.lagging(seen, 3)).toBe(false); // inactive (hidden) never holds
+    p.setActive(true);
+    seen = 108;
+    expect(pacers.lagging(seen, 3)).toBe(true); // active again, counted from when it came back
+    p.ack();
+    expect(pacers.lagging(seen, 3)).toBe(false);
+    p.release();
+    expect(pacers.size).toBe(0);
+    expect(changes).toBe(4);
+    expect(() => pacers.add(0, () => seen, () => {}, () => false)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });
