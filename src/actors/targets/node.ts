@@ -1,5 +1,5 @@
 import { Observable, Subject } from 'rxjs';
-import { createActor } from 'xstate';
+import { createActor, type SnapshotFrom } from 'xstate';
 import { NodeflowError, errorMessage } from '../../errors.js';
 import { nodeMachine, type NodeActorRef } from '../../machines/node.machine.js';
 import { OutputPort } from './output-port.js';
@@ -35,6 +35,18 @@ export interface NodeOptions {
 }
 
 /**
+ * A node's lifecycle state, typed from the node machine (never a hand-kept copy): `idle`,
+ * `running`, `paused`, then one of the final `completed`, `failed`, `stopped`.
+ *
+ * @example
+ * ```ts
+ * const s: NodeState = engine.node('sink').state;
+ * if (s === 'failed') console.error(engine.node('sink').actor.getSnapshot().context.error);
+ * ```
+ */
+export type NodeState = SnapshotFrom<typeof nodeMachine>['value'];
+
+/**
  * A node as users see it: its output ports, its delivered batches, and its actor.
  *
  * @example
@@ -57,13 +69,19 @@ export interface NodeHandle {
   pause(): void;
   resume(): void;
   /** idle, running, paused, completed, failed or stopped. */
-  readonly state: string;
+  readonly state: NodeState;
 }
 
 /**
  * Runtime of one node actor: delivered batches go through the actor as ONE `batch.ready`
  * event, the actor's action hands them back here, and the outcome of the user's `process` is
  * read right after the synchronous send.
+ *
+ * @example
+ * ```ts
+ * const node = new NodeRuntime('sink', { clock: realClock, inspect: undefined }, { process: (b) => console.log(b.messages.length) });
+ * node.deliver({ connectionId: 'c', port: 'in', messages }); // one batch.ready event, then process
+ * ```
  * @internal
  */
 export class NodeRuntime implements NodeHandle, Inbox {
@@ -199,8 +217,8 @@ export class NodeRuntime implements NodeHandle, Inbox {
   }
 
   /** The node machine's state: idle, running, paused, completed, failed or stopped. */
-  get state(): string {
-    return String(this.actor.getSnapshot().value);
+  get state(): NodeState {
+    return this.actor.getSnapshot().value;
   }
 
   private unpark(): void {

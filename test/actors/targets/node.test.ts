@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import type { EngineEvent } from '../../../src/index.js';
 import { NodeRuntime } from '../../../src/actors/targets/node.js';
@@ -33,6 +33,8 @@ describe('node lifecycle', () => {
 
   it('reports every state change (and only changes) as a node.state event', () => {
     const { node, events } = bare();
+    // The state is typed from the machine (tsc checks this line), not a hand-kept string.
+    expectTypeOf(node.state).toEqualTypeOf<'idle' | 'running' | 'paused' | 'completed' | 'failed' | 'stopped'>();
     node.pause();
     node.pause(); // no change: no event
     node.resume();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { WidgetFrame, WidgetMetrics, WidgetStatus } from '../../../src/index.js';
 import type { Batch } from '../../../src/message.js';
 import { msg, simEngine } from '../../support/helpers.js';
@@ -24,6 +24,8 @@ describe('widget actor', () => {
     expect(w.metrics()).toMatchObject({ messageCount: 100, batchCount: 10, windowSize: 25 });
     engine.dispose();
     expect(status).toEqual(['waiting', 'live', 'stopped']);
+    // Typed from the widget machine (tsc checks this line): backpressured included.
+    expectTypeOf<WidgetStatus>().toEqualTypeOf<'waiting' | 'live' | 'backpressured' | 'stopped'>();
   });
 
   it('averageLatency is the mean of delivery time − timestamp (simulated clock)', () => {
