@@ -5,7 +5,7 @@
 export { StreamEngine, type EngineOptions, type ConnectionInfo, type EngineMetrics } from './actors/engine/stream-engine.js';
 export { Connection } from './actors/connection/connection.js';
 export { OutputPort } from './actors/targets/output-port.js';
-export type { NodeHandle, NodeOptions, ProcessFn } from './actors/targets/node.js';
+export type { NodeHandle, NodeOptions, NodeState, ProcessFn } from './actors/targets/node.js';
 export { WidgetRuntime, type WidgetOptions, type WidgetWindow, type WidgetFrame, type WidgetMetrics, type WidgetStatus } from './actors/targets/widget.js';
 export { RingBuffer } from './actors/buffers/ring-buffer.js';
 export { DefaultBackpressureHandler, type BackpressureHandler, type DefaultBackpressureOptions, type HandlerContext } from './actors/policies/backpressure.js';

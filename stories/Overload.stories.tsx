@@ -49,6 +49,8 @@ export const BackpressureAndDrops: StoryObj<LiveArgs> = {
     if (args.overflowStrategy !== 'backpressure') await waitFor(() => expect(num(row()!, 'data-dropped')).toBeGreaterThan(0), { timeout: 5000 });
     await waitFor(() => expect(num(canvasElement.querySelector('[data-testid="pacing"]')!, 'data-pushbacks')).toBeGreaterThan(0), { timeout: 5000 });
     const chart = canvasElement.querySelector('[role="figure"]')!;
+    // The paced chart's card shows that its widget holds batches back for it.
+    if (args.enableBackpressure) await waitFor(() => expect(chart.getAttribute('data-status')).toBe('backpressured'), { timeout: 5000, interval: 10 });
     const seen = num(chart, 'data-message-count');
     await waitFor(() => expect(num(chart, 'data-message-count')).toBeGreaterThan(seen), { timeout: 5000 });
   },

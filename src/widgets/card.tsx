@@ -70,9 +70,30 @@ const cardStyle: CSSProperties = {
 };
 
 /**
- * The frame around a component: a title, a connection dot, and data attributes the gallery's
+ * What the card's dot says: a widget holding its next batch for this UI (`backpressured`,
+ * only with `enableBackpressure`) is connected but behind, which matters more than connected.
+ *
+ * @example
+ * ```tsx
+ * <span data-status={cardStatus(useStreamData('chart', { enableBackpressure: true }))} />
+ * ```
+ * @internal
+ */
+export function cardStatus(stream: StreamData): 'backpressured' | 'connected' | 'disconnected' {
+  if (!stream.isConnected) return 'disconnected';
+  return stream.metrics.backpressured ? 'backpressured' : 'connected';
+}
+
+const DOT: Record<ReturnType<typeof cardStatus>, { color: string; title: string }> = {
+  connected: { color: '#1a7f37', title: 'Connected' },
+  backpressured: { color: '#bf8700', title: 'Connected, backpressured: the widget holds its next batch until this view catches up' },
+  disconnected: { color: '#cf222e', title: 'Disconnected' },
+};
+
+/**
+ * The frame around a component: a title, a status dot, and data attributes the gallery's
  * play functions (and your tests) read: `data-message-count`, `data-render-count`,
- * `data-connected`.
+ * `data-connected`, `data-status` (`connected`, `backpressured` or `disconnected`).
  *
  * @example
  * ```tsx
@@ -81,6 +102,7 @@ const cardStyle: CSSProperties = {
  */
 export function WidgetCard(props: { title: string; stream: StreamData; cardRef?: Ref<HTMLDivElement>; style?: CSSProperties; children?: ReactNode }) {
   const { stream } = props;
+  const status = cardStatus(stream);
   return (
     <div
       ref={props.cardRef}
@@ -89,11 +111,12 @@ export function WidgetCard(props: { title: string; stream: StreamData; cardRef?:
       data-message-count={stream.metrics.messageCount}
       data-render-count={stream.metrics.renderCount}
       data-connected={stream.isConnected}
+      data-status={status}
       style={{ ...cardStyle, ...props.style }}
     >
       <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, marginBottom: 4 }}>
         <strong>{props.title}</strong>
-        <span title={stream.isConnected ? 'Connected' : 'Disconnected'} style={{ color: stream.isConnected ? '#1a7f37' : '#cf222e' }}>
+        <span title={DOT[status].title} style={{ color: DOT[status].color }}>
           ● {stream.metrics.messageCount.toLocaleString('en-US')}
         </span>
       </div>

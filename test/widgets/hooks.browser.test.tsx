@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { expect, test } from 'vitest';
 import { render } from 'vitest-browser-react';
+import { SimulatedClock } from 'xstate';
 import { StreamEngine } from '../../src/index.js';
 import { ConnectionBadge, StreamEngineProvider, useEngineMetrics } from '../../src/widgets/index.js';
 import { flood } from './support.js';
@@ -48,18 +49,29 @@ test('useEngineMetrics renders once per interval under a flood, not per message'
 });
 
 test('useEngineMetrics paused: no refresh, no metrics$ subscription; it resumes when unpaused', async () => {
-  const engine = new StreamEngine({ batchTimeout: 1 });
+  // Simulated time: the metering interval elapses when the test says so, not after a sleep.
+  const clock = new SimulatedClock();
+  const engine = new StreamEngine({ batchTimeout: 1 }, { clock });
   engine.createWidget('w');
   engine.createConnection('s', 'w', 'out', 'in');
-  function Delivered({ paused }: { paused: boolean }) {
+  function Delivered({ paused, id }: { paused: boolean; id: string }) {
     const m = useEngineMetrics(50, { engine, paused });
-    return <span data-testid="delivered">{m.totals.delivered}</span>;
+    return <span data-testid={id}>{m.totals.delivered}</span>;
   }
-  const screen = await render(<Delivered paused />);
-  for (let i = 0; i < 20; i++) engine.emit('s', 'out', { id: i, timestamp: Date.now(), sourceNodeId: 's', port: 'out', data: i });
-  await new Promise((r) => setTimeout(r, 300));
+  // A live twin on the same engine is the positive control: the same simulated time refreshes it.
+  const ui = (paused: boolean) => (
+    <>
+      <Delivered paused={paused} id="delivered" />
+      <Delivered paused={false} id="control" />
+    </>
+  );
+  const screen = await render(ui(true));
+  for (let i = 0; i < 20; i++) engine.emit('s', 'out', { id: i, timestamp: clock.now(), sourceNodeId: 's', port: 'out', data: i });
+  clock.increment(1); // the batch goes out
+  clock.increment(300); // six metering intervals
+  await expect.element(screen.getByTestId('control')).toHaveTextContent(/^20$/);
   await expect.element(screen.getByTestId('delivered')).toHaveTextContent(/^0$/); // paused: still the first snapshot
-  await screen.rerender(<Delivered paused={false} />);
+  await screen.rerender(ui(false));
   await expect.element(screen.getByTestId('delivered')).toHaveTextContent(/^20$/);
   await screen.unmount();
   engine.dispose();

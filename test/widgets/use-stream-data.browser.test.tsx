@@ -25,6 +25,9 @@ describe.each(modes)('useStreamData (%s)', (_mode, wrap) => {
     await expect.element(screen.getByTestId('count')).toHaveTextContent('10');
     await expect.element(screen.getByTestId('last')).toHaveTextContent('9');
     expect(widget.isObserved).toBe(true);
+    c.offer(message(engine, 10));
+    c.flush(); // delivered now: the hook's store asks the loop for a frame (positive control)
+    expect(loop.size).toBe(1);
     await screen.unmount();
     expect(widget.isObserved).toBe(false);
     expect(loop.size).toBe(0);
@@ -46,8 +49,12 @@ describe.each(modes)('useStreamData (%s)', (_mode, wrap) => {
     cb.offer(message(engine, 'from-b'));
     await expect.element(screen.getByTestId('last')).toHaveTextContent('from-b');
     ca.offer(message(engine, 'late-a'));
-    await new Promise((r) => setTimeout(r, 50));
-    await expect.element(screen.getByTestId('last')).toHaveTextContent('from-b');
+    // No sleep: wait until `a` really has it, then until the probe renders something newer
+    // from `b`. Still subscribed to `a`, it would show 'late-a' and never 'after-b'.
+    await expect.poll(() => a.window.latest()?.data).toBe('late-a');
+    cb.offer(message(engine, 'after-b'));
+    await expect.element(screen.getByTestId('last')).toHaveTextContent('after-b');
+    expect(a.isObserved).toBe(false);
     await screen.unmount();
     engine.dispose();
   });
@@ -120,6 +127,11 @@ describe('useStreamData under a flood', () => {
     expect(w.metrics().messageCount).toBe(sent);
     await screen.rerender(ui(false));
     await expect.element(screen.getByTestId('count')).toHaveTextContent(String(sent));
+    expect(renders).toBeGreaterThan(before); // positive control: the same probe does render
+    // Positive control for the pushback check: unpaused, the same flood makes it push back.
+    const more = await flood(engine, c, 300, 50);
+    expect(w.metrics().pushbacks).toBeGreaterThan(0);
+    await expect.poll(() => w.metrics().messageCount, { timeout: 5000 }).toBe(sent + more);
     await screen.unmount();
     engine.dispose();
   });

@@ -1,10 +1,10 @@
 import { Observable, Subject } from 'rxjs';
-import { createActor } from 'xstate';
+import { createActor, type SnapshotFrom } from 'xstate';
 import { NodeflowError, errorMessage } from '../../errors.js';
 import { nodeMachine, type NodeActorRef } from '../../machines/node.machine.js';
 import { OutputPort } from './output-port.js';
 import type { ActorHost } from '../types.js';
-import { sendBatch } from './send-batch.js';
+import { BatchHandoff } from './batch-handoff.js';
 import type { Batch, Inbox } from '../../message.js';
 
 /**
@@ -35,6 +35,18 @@ export interface NodeOptions {
 }
 
 /**
+ * A node's lifecycle state, typed from the node machine (never a hand-kept copy): `idle`,
+ * `running`, `paused`, then one of the final `completed`, `failed`, `stopped`.
+ *
+ * @example
+ * ```ts
+ * const s: NodeState = engine.node('sink').state;
+ * if (s === 'failed') console.error(engine.node('sink').actor.getSnapshot().context.error);
+ * ```
+ */
+export type NodeState = SnapshotFrom<typeof nodeMachine>['value'];
+
+/**
  * A node as users see it: its output ports, its delivered batches, and its actor.
  *
  * @example
@@ -57,22 +69,23 @@ export interface NodeHandle {
   pause(): void;
   resume(): void;
   /** idle, running, paused, completed, failed or stopped. */
-  readonly state: string;
+  readonly state: NodeState;
 }
 
 /**
  * Runtime of one node actor: delivered batches go through the actor as ONE `batch.ready`
  * event, the actor's action hands them back here, and the outcome of the user's `process` is
  * read right after the synchronous send.
+ *
+ * @example
+ * ```ts
+ * const node = new NodeRuntime('sink', { clock: realClock, inspect: undefined }, { process: (b) => console.log(b.messages.length) });
+ * node.deliver({ connectionId: 'c', port: 'in', messages }); // one batch.ready event, then process
+ * ```
  * @internal
  */
 export class NodeRuntime implements NodeHandle, Inbox {
-  private last: Batch | undefined;
-  private readonly lastTaken = () => {
-    const b = this.last;
-    this.last = undefined;
-    return b;
-  };
+  private readonly handoff = new BatchHandoff();
   readonly actor: NodeActorRef;
   readonly batches$: Observable<Batch>;
   private readonly subject = new Subject<Batch>();
@@ -126,7 +139,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
   deliver(batch: Batch): void | PromiseLike<void> {
     const snap = this.actor.getSnapshot();
     if (snap.status !== 'active') {
-      throw new NodeflowError('CONNECTION_FAILED', `Node ${this.id} is ${String(snap.value)} and cannot take deliveries`, { nodeId: this.id });
+      throw new NodeflowError('TARGET_STOPPED', `Node ${this.id} is ${String(snap.value)} and cannot take deliveries`, { nodeId: this.id, state: String(snap.value) });
     }
     if (snap.value !== 'running') {
       return new Promise<void>((resolve, reject) => {
@@ -142,7 +155,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
       });
     }
     this.result = undefined;
-    sendBatch(this.actor, batch, this.lastTaken);
+    this.handoff.send(this.actor, batch);
     if (this.failed) {
       const e = this.error;
       this.failed = false;
@@ -156,7 +169,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
 
   /** Called by the actor's `ingestBatch` action. @internal */
   ingest(batch: Batch): void {
-    this.last = batch;
+    this.handoff.took(batch);
     this.received += batch.messages.length;
     try {
       if (this.subject.observed) this.subject.next(batch);
@@ -204,8 +217,8 @@ export class NodeRuntime implements NodeHandle, Inbox {
   }
 
   /** The node machine's state: idle, running, paused, completed, failed or stopped. */
-  get state(): string {
-    return String(this.actor.getSnapshot().value);
+  get state(): NodeState {
+    return this.actor.getSnapshot().value;
   }
 
   private unpark(): void {

@@ -1,115 +1,16 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { createActor } from 'xstate';
 import { NodeflowError } from '../../errors.js';
-import type { StreamMessage } from '../../message.js';
+import type { Batch, Inbox, StreamMessage } from '../../message.js';
 import { widgetMachine, type WidgetActorRef } from '../../machines/widget.machine.js';
 import { WindowBuffer } from '../buffers/window-buffer.js';
-import { sendBatch } from './send-batch.js';
 import type { ActorHost } from '../types.js';
-import type { Batch, Inbox } from '../../message.js';
+import { BatchHandoff } from './batch-handoff.js';
+import { PacerSet, type WidgetPacer } from './widget-pacing.js';
+import type { WidgetFrame, WidgetMetrics, WidgetStatus, WidgetWindow } from './widget-types.js';
 
-/**
- * Options of `engine.createWidget(id, options)`.
- *
- * @example
- * ```ts
- * engine.createWidget('chart', { bufferSize: 500 });
- * ```
- */
-export interface WidgetOptions {
-  /** Messages kept in the widget's sliding window (default: the engine's bufferSize). */
-  bufferSize?: number;
-}
-
-/**
- * A read-only view of a widget's sliding window; `toArray()` copies, so call it when you
- * render (once per frame), not per message.
- *
- * @example
- * ```ts
- * const points = widget.window.toArray().map((m) => m.data as number);
- * ```
- */
-export interface WidgetWindow {
-  readonly size: number;
-  readonly capacity: number;
-  toArray(): StreamMessage[];
-  latest(): StreamMessage | undefined;
-}
-
-/**
- * What `data$` emits once per delivered batch: the new batch and the window after it.
- *
- * @example
- * ```ts
- * widget.data$.subscribe(({ batch, window }) => draw(window.toArray()));
- * ```
- */
-export interface WidgetFrame {
-  readonly batch: Batch;
-  readonly window: WidgetWindow;
-}
-
-/**
- * Live figures of a widget (the spec's `metrics.messageCount` and `metrics.averageLatency`).
- *
- * @example
- * ```ts
- * widget.metrics$.subscribe((m) => console.log(m.messageCount, m.averageLatency.toFixed(1)));
- * ```
- */
-export interface WidgetMetrics {
-  readonly messageCount: number;
-  readonly batchCount: number;
-  /** Mean of (delivery time − message.timestamp) in ms over every message so far. */
-  readonly averageLatency: number;
-  /** The same over the last batch. */
-  readonly lastBatchLatency: number;
-  readonly windowSize: number;
-  /** Times a paced consumer made the widget hold a batch back (see `pace()`). */
-  readonly pushbacks: number;
-}
-
-/**
- * A paced consumer of a widget (what `useStreamData(..., { enableBackpressure: true })` holds).
- * While an active pacer has not acknowledged `credit` messages, the widget does not take the
- * next batch: the delivery stays pending, so the connection buffers behind it, turns
- * `backpressured`, and its overflow strategy decides (instead of the window overwriting
- * messages nobody saw).
- *
- * @example
- * ```ts
- * const pacer = widget.pace();
- * requestAnimationFrame(() => { draw(widget.window.toArray()); pacer.ack(); });
- * // later: pacer.release();
- * ```
- */
-export interface WidgetPacer {
-  /** The consumer has seen everything delivered so far. */
-  ack(): void;
-  /** An inactive pacer (a hidden widget) never holds deliveries back. */
-  setActive(active: boolean): void;
-  /** Unregisters; a held batch is taken if nothing else holds it. */
-  release(): void;
-  /** True while this widget holds a batch back. */
-  readonly holding: boolean;
-}
-
-interface PacerState {
-  acked: number;
-  active: boolean;
-  readonly credit: number;
-}
-
-/**
- * Lifecycle of a widget actor, as `status$` reports it.
- *
- * @example
- * ```ts
- * widget.status$.subscribe((s: WidgetStatus) => console.log(s));
- * ```
- */
-export type WidgetStatus = 'waiting' | 'live' | 'stopped';
+export type { WidgetOptions, WidgetWindow, WidgetFrame, WidgetMetrics, WidgetStatus } from './widget-types.js';
+export type { WidgetPacer } from './widget-pacing.js';
 
 /**
  * A widget's engine side: an actor that receives batches, a bounded window, and RxJS
@@ -123,12 +24,7 @@ export type WidgetStatus = 'waiting' | 'live' | 'stopped';
  * ```
  */
 export class WidgetRuntime implements Inbox {
-  private last: Batch | undefined;
-  private readonly lastTaken = () => {
-    const b = this.last;
-    this.last = undefined;
-    return b;
-  };
+  private readonly handoff = new BatchHandoff();
   readonly actor: WidgetActorRef;
   readonly window: WidgetWindow;
   readonly data$: Observable<WidgetFrame>;
@@ -138,7 +34,7 @@ export class WidgetRuntime implements Inbox {
   private readonly dataSubject = new Subject<WidgetFrame>();
   private readonly metricsSubject = new Subject<WidgetMetrics>();
   private readonly statusSubject = new BehaviorSubject<WidgetStatus>('waiting');
-  private readonly pacers = new Set<PacerState>();
+  private readonly pacers = new PacerSet();
   /** The batch held back for a lagging consumer, and its pending delivery. */
   private held: { batch: Batch; resolve: () => void; reject: (e: unknown) => void } | undefined;
   private pushbacks = 0;
@@ -168,8 +64,8 @@ export class WidgetRuntime implements Inbox {
     });
     this.status$ = this.statusSubject.asObservable();
     this.actor = createActor(widgetMachine, { input: { widgetId: id, sink: this }, clock: host.clock, inspect: host.inspect });
-    // No snapshot observer: it would run on every batch event. The status mirrors the two
-    // edges the machine has (first batch: waiting → live; stop) where they happen.
+    // No snapshot observer: it would run on every batch event. The status mirrors the machine's
+    // edges (first batch: waiting → live; consumer lagging ⇄ caught up; stop) where they happen.
     this.actor.start();
   }
 
@@ -195,66 +91,41 @@ export class WidgetRuntime implements Inbox {
    * unseen messages in the window before the widget pushes back; see {@link WidgetPacer}.
    */
   pace(options: { credit?: number } = {}): WidgetPacer {
-    const credit = options.credit ?? this.window.capacity;
-    if (!Number.isInteger(credit) || credit < 1) throw new NodeflowError('INVALID_ARGUMENT', 'pace: credit must be an integer >= 1', { field: 'credit' });
-    const p: PacerState = { acked: this.messageCount, active: true, credit };
-    this.pacers.add(p);
-    const self = this;
-    return {
-      ack: () => {
-        p.acked = this.messageCount;
-        this.releaseHeld();
-      },
-      setActive: (active) => {
-        p.active = active;
-        p.acked = this.messageCount;
-        this.releaseHeld();
-      },
-      release: () => {
-        this.pacers.delete(p);
-        this.releaseHeld();
-      },
-      get holding() {
-        return self.held !== undefined;
-      },
-    };
+    return this.pacers.add(
+      options.credit ?? this.window.capacity,
+      () => this.messageCount,
+      () => this.releaseHeld(),
+      () => this.held !== undefined,
+    );
   }
 
   deliver(batch: Batch): void | Promise<void> {
     if (this.statusSubject.value === 'stopped') {
-      throw new NodeflowError('CONNECTION_FAILED', `Widget ${this.id} is stopped and cannot take deliveries`, { widgetId: this.id });
+      throw new NodeflowError('TARGET_STOPPED', `Widget ${this.id} is stopped and cannot take deliveries`, { widgetId: this.id });
     }
-    if (this.pacers.size > 0 && this.lagging(batch.messages.length)) {
+    if (this.pacers.size > 0 && this.pacers.lagging(this.messageCount, batch.messages.length)) {
       // The connection keeps at most one batch out, so at most one is ever held here.
       this.pushbacks++;
       this.actor.send({ type: 'consumer.lagging' });
+      this.statusSubject.next('backpressured');
       return new Promise<void>((resolve, reject) => (this.held = { batch, resolve, reject }));
     }
-    sendBatch(this.actor, batch, this.lastTaken);
-  }
-
-  // Taking `n` more would leave some active pacer more than its credit behind. A pacer that
-  // has seen everything always takes one batch, so a credit below the batch size cannot stall.
-  private lagging(n: number): boolean {
-    for (const p of this.pacers) {
-      const unseen = this.messageCount - p.acked;
-      if (p.active && unseen > 0 && unseen + n > p.credit) return true;
-    }
-    return false;
+    this.handoff.send(this.actor, batch);
   }
 
   private releaseHeld(): void {
     const h = this.held;
-    if (h === undefined || this.lagging(h.batch.messages.length)) return;
+    if (h === undefined || this.pacers.lagging(this.messageCount, h.batch.messages.length)) return;
     this.held = undefined;
     this.actor.send({ type: 'consumer.caughtUp' });
-    sendBatch(this.actor, h.batch, this.lastTaken);
+    this.statusSubject.next('live');
+    this.handoff.send(this.actor, h.batch);
     h.resolve();
   }
 
   /** Called by the actor's `ingestBatch` action. @internal */
   ingest(batch: Batch): void {
-    this.last = batch;
+    this.handoff.took(batch);
     if (this.statusSubject.value === 'waiting') this.statusSubject.next('live');
     const ms = batch.messages;
     this.ring.add(ms);
@@ -274,7 +145,7 @@ export class WidgetRuntime implements Inbox {
     const h = this.held;
     this.held = undefined;
     this.pacers.clear();
-    h?.reject(new NodeflowError('CONNECTION_FAILED', `Widget ${this.id} stopped with a batch held for its consumer`, { widgetId: this.id }));
+    h?.reject(new NodeflowError('TARGET_STOPPED', `Widget ${this.id} stopped with a batch held for its consumer`, { widgetId: this.id }));
     this.actor.send({ type: 'widget.stop' });
     this.actor.stop();
     if (this.statusSubject.value !== 'stopped') this.statusSubject.next('stopped');

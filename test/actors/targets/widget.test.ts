@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { WidgetFrame, WidgetMetrics, WidgetStatus } from '../../../src/index.js';
+import type { Batch } from '../../../src/message.js';
 import { msg, simEngine } from '../../support/helpers.js';
-import { flushMicrotasks } from '../../support/flush.js';
 
 describe('widget actor', () => {
   it('keeps a bounded window and notifies once per batch, never per message', () => {
@@ -24,6 +24,8 @@ describe('widget actor', () => {
     expect(w.metrics()).toMatchObject({ messageCount: 100, batchCount: 10, windowSize: 25 });
     engine.dispose();
     expect(status).toEqual(['waiting', 'live', 'stopped']);
+    // Typed from the widget machine (tsc checks this line): backpressured included.
+    expectTypeOf<WidgetStatus>().toEqualTypeOf<'waiting' | 'live' | 'backpressured' | 'stopped'>();
   });
 
   it('averageLatency is the mean of delivery time − timestamp (simulated clock)', () => {
@@ -49,34 +51,31 @@ describe('widget actor', () => {
     expect(() => engine.createConnection('w', 'n', 'out', 'in')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     engine.dispose();
   });
-});
 
-describe('node actor', () => {
-  it('pause holds deliveries (the connection backs up), resume delivers them in order', async () => {
-    const { clock, engine } = simEngine({ maxBatchSize: 2 });
-    const got: unknown[] = [];
-    const node = engine.node('t', { process: (b) => void got.push(...b.messages) });
-    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
-    node.pause();
-    expect(node.actor.getSnapshot().value).toBe('paused');
-    const sent = Array.from({ length: 6 }, () => msg(clock));
-    for (const m of sent) c.offer(m);
-    expect(got).toHaveLength(0);
-    expect(c.stats().inFlight).toBe(6);
-    node.resume();
-    await flushMicrotasks();
-    expect(got).toEqual(sent);
+  it('a stopped widget refuses a delivery with TARGET_STOPPED (not a connection failure)', () => {
+    const { clock, engine } = simEngine();
+    const w = engine.createWidget('w');
+    const batch: Batch = { connectionId: 'c', port: 'in', messages: [msg(clock)] };
+    w.deliver(batch); // positive control: a running widget takes it
+    expect(w.metrics().messageCount).toBe(1);
+    engine.removeWidget('w');
+    expect(() => w.deliver(batch)).toThrow(expect.objectContaining({ code: 'TARGET_STOPPED', details: { widgetId: 'w' } }));
+    expect(w.metrics().messageCount).toBe(1);
     engine.dispose();
   });
 
-  it('batches$ sees every batch delivered to the node', () => {
-    const { clock, engine } = simEngine({ maxBatchSize: 3 });
-    const sizes: number[] = [];
-    engine.node('t').batches$.subscribe((b) => sizes.push(b.messages.length));
-    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
-    for (let i = 0; i < 7; i++) c.offer(msg(clock));
-    clock.increment(16);
-    expect(sizes).toEqual([3, 3, 1]);
+  it('unhooks each delivered batch from the actor event that carried it', () => {
+    const { clock, engine } = simEngine();
+    const w = engine.createWidget('w');
+    const sent: { type: string; batch?: unknown }[] = [];
+    const send = w.actor.send.bind(w.actor);
+    w.actor.send = ((e: { type: string; batch?: unknown }) => {
+      sent.push(e);
+      send(e as never);
+    }) as typeof w.actor.send;
+    w.deliver({ connectionId: 'c', port: 'in', messages: [msg(clock), msg(clock)] });
+    expect(w.metrics().messageCount).toBe(2);
+    expect(sent).toEqual([{ type: 'batch.ready', batch: null }]);
     engine.dispose();
   });
 });
