@@ -198,13 +198,11 @@ export class Connection extends ConnectionCircuit {
 
   protected failByOverflow(): never {
     // The machine fails first, so nothing is accepted from here on. What is buffered is
-    // dropped; a batch already out keeps its outcome (delivered or dead-lettered) when it settles.
+    // dropped, and so is a batch waiting for a retry (no retry timer runs in a failed
+    // connection, so close() would wait for it forever); a batch already out keeps its outcome
+    // (delivered or dead-lettered) when it settles.
     this.tell({ type: 'connection.fail', reason: 'overflow' });
-    this.drop('overflow', this.mailbox.clear());
-    if (this.pressured) {
-      this.pressured = false;
-      this.streams.relief();
-    }
+    this.discardAll('overflow', true);
     this.finish('failed');
     throw new NodeflowError('CONNECTION_FAILED', `Connection ${this.id} failed: its buffer (${this.config.bufferSize}) overflowed and overflowStrategy is 'fail'`, {
       connectionId: this.id,

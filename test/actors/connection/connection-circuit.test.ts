@@ -173,3 +173,30 @@ describe('what a failed delivery reports', () => {
     engine.dispose();
   });
 });
+
+describe('failing by overflow while a batch waits for its retry', () => {
+  it('the waiting batch is dropped(overflow) with the buffer, so close() resolves and the counts add up', async () => {
+    const { clock, engine } = simEngine({ bufferSize: 3, maxBatchSize: 1, overflowStrategy: 'fail' });
+    engine.setErrorRecovery(new GracefulErrorRecovery({ retryDelay: 1000 }));
+    engine.node('t', {
+      process: () => {
+        throw new Error('down');
+      },
+    });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    expect(c.currentState).toBe('retrying');
+    c.offer(msg(clock));
+    c.offer(msg(clock));
+    expect(() => c.offer(msg(clock))).toThrow(expect.objectContaining({ code: 'CONNECTION_FAILED' }));
+    expect(c.currentState).toBe('failed');
+    expect(c.stats()).toMatchObject({ inFlight: 0, dropped: expect.objectContaining({ overflow: 3 }) });
+    expect(conserved(c)).toBe(true);
+    let closed = false;
+    void c.close().then(() => (closed = true));
+    await flushMicrotasks();
+    expect(closed).toBe(true);
+    engine.dispose();
+    expect(pendingTimers(clock)).toBe(0);
+  });
+});
