@@ -5,6 +5,12 @@ import { createBreakerState, openDuration, recordFailure, recordLateFailure, rec
  * recovery.logic) and the half-open probe budget, nothing else. Whether the circuit is open or
  * half-open is the connection machine's state (`circuitOpen`, `halfOpen`), and the machine owns
  * the timers; the caller says which mode a verdict arrives in.
+ *
+ * @example
+ * ```ts
+ * const breaker = new Breaker(() => recovery.breaker);
+ * const openFor = breaker.failed(false, false); // null, or how long to stay open
+ * ```
  * @internal
  */
 export class Breaker {

@@ -14,6 +14,12 @@ import { MODES, type Mode } from './modes.js';
  * Admission layer of a connection: the synchronous hot path (validate, buffer, count) and the
  * watermarks. Per message it does one mode read, one `admit` and one comparison; anything more
  * happens only at an edge (first message, batch size, high watermark).
+ *
+ * @example
+ * ```ts
+ * const layer: ConnectionAdmission = engine.getConnection(id); // Connection is the concrete class
+ * layer.offer(message);
+ * ```
  * @internal
  */
 export abstract class ConnectionAdmission extends ConnectionCounters {

@@ -7,6 +7,13 @@ import { MODES } from './modes.js';
  * Circuit layer of a connection: what the machine's entry actions tell the runtime (through
  * `ConnectionPort`), and the manual breaker controls. The machine owns open/half-open and
  * their timers; this layer only reacts to its edges and asks for new ones.
+ *
+ * @example
+ * ```ts
+ * const c = engine.getConnection(id);
+ * c.openCircuit(); // circuitOpen: zero attempts until it half-opens
+ * c.closeCircuit(); // deliveries resume at once
+ * ```
  * @internal
  */
 export abstract class ConnectionCircuit extends ConnectionDelivery {

@@ -9,6 +9,11 @@ import type { ConnectionServices } from './connection-host.js';
  * The layers (counters → admission → deadline → delivery → circuit → `Connection`) each hold
  * one job in their own file, but build ONE object: the hot path stays plain method calls on
  * one hidden class, with no indirection per message.
+ *
+ * @example
+ * ```ts
+ * const { accepted, delivered } = engine.getConnection(id).stats(); // a Connection is its counters too
+ * ```
  * @internal
  */
 export abstract class ConnectionCounters {

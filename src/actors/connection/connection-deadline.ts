@@ -5,6 +5,12 @@ import { ConnectionAdmission } from './connection-admission.js';
  * Deadline layer of a connection: one timer that flushes a partial batch once its first
  * message has waited `batchTimeout`. When it fires early for the current head it re-arms for
  * the rest of the wait instead of being cleared and set again on every batch.
+ *
+ * @example
+ * ```ts
+ * const c = engine.getConnection(id);
+ * c.offer(message); // arms the deadline: the batch leaves after batchTimeout at the latest
+ * ```
  * @internal
  */
 export abstract class ConnectionDeadline extends ConnectionAdmission {

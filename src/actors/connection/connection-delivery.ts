@@ -12,6 +12,12 @@ import { IDLE, type Attempting, type Delivery } from './delivery-state.js';
  * one at a time, then settles, retries or dead-letters them. The batch held is one
  * {@link Delivery} value; what may be attempted depends on the machine's mode (read from the
  * mirror) and, in half-open, on the breaker's probe budget.
+ *
+ * @example
+ * ```ts
+ * const c = engine.getConnection(id);
+ * c.flush(); // delivers what is buffered now instead of waiting for the deadline
+ * ```
  * @internal
  */
 export abstract class ConnectionDelivery extends ConnectionDeadline {

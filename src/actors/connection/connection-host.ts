@@ -7,6 +7,11 @@ import type { ActorHost, DeadLetter, EngineEvent } from '../types.js';
  * What the engine lends each connection, as the layers below the public `Connection` class see
  * it (`closed` takes the connection as an object so this file needs no import of the class;
  * `ConnectionHost` in connection.ts narrows it).
+ *
+ * @example
+ * ```ts
+ * const services: ConnectionServices = host; // what the layers below Connection may use
+ * ```
  * @internal
  */
 export interface ConnectionServices extends ActorHost {
@@ -21,5 +26,13 @@ export interface ConnectionServices extends ActorHost {
   closed(connection: object): void;
 }
 
-/** Real timers may fire a hair early against performance.now(). @internal */
+/**
+ * Real timers may fire a hair early against performance.now(): a deadline within this slack is due.
+ *
+ * @example
+ * ```ts
+ * const due = clock.now() - headSince >= batchTimeout - TIMER_SLACK_MS;
+ * ```
+ * @internal
+ */
 export const TIMER_SLACK_MS = 1;

@@ -10,7 +10,15 @@ import type { ConnectionMetrics } from './connection-meter.js';
 import { IDLE } from './delivery-state.js';
 import { knobsIn, validateKnobs } from './knobs.js';
 
-/** What the engine lends each connection. @internal */
+/**
+ * What the engine lends each connection.
+ *
+ * @example
+ * ```ts
+ * const c = new Connection(id, from, to, 'out', 'in', config, inbox, host satisfies ConnectionHost);
+ * ```
+ * @internal
+ */
 export interface ConnectionHost extends ConnectionServices {
   closed(connection: Connection): void;
 }
