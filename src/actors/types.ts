@@ -85,7 +85,15 @@ export type EngineEvent =
  */
 export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
-/** What the engine lends the actors it creates: the one clock and the inspector. @internal */
+/**
+ * What the engine lends the actors it creates: the one clock and the inspector. Not internal:
+ * the public `Connection` and `WidgetRuntime` constructors name it, so the published types need it.
+ *
+ * @example
+ * ```ts
+ * const host: ActorHost = { clock: realClock, inspect: undefined };
+ * ```
+ */
 export interface ActorHost {
   readonly clock: EngineClock;
   readonly inspect: InspectObserver | undefined;

@@ -20,7 +20,6 @@ import { MODES, type Mode } from './modes.js';
  * const layer: ConnectionAdmission = engine.getConnection(id); // Connection is the concrete class
  * layer.offer(message);
  * ```
- * @internal
  */
 export abstract class ConnectionAdmission extends ConnectionCounters {
   /**
@@ -34,6 +33,7 @@ export abstract class ConnectionAdmission extends ConnectionCounters {
    * `retrying` or in the circuit states (and the writer's `ready` follows it there too).
    */
   protected pressured = false;
+  /** @internal */
   protected readonly mailbox: Mailbox;
   protected readonly highWater: number;
   protected readonly lowWater: number;
@@ -46,10 +46,11 @@ export abstract class ConnectionAdmission extends ConnectionCounters {
   protected edgeAt: number;
   /** Drop threshold for this connection, overriding the handler's (tune). */
   protected dropThreshold: number | undefined = undefined;
-  /** Latency, rates, time ratios, recoveries: O(1) per batch or edge. */
+  /** Latency, rates, time ratios, recoveries: O(1) per batch or edge. @internal */
   protected readonly meter: ConnectionMeter;
   /** Delivery timing and latency (two clock reads per batch) only while someone needs them. */
   protected metered = false;
+  /** @internal */
   protected readonly streams: ConnectionStreams;
 
   constructor(id: string, config: Readonly<StreamConfig>, host: ConnectionServices) {

@@ -14,7 +14,6 @@ import { MODES } from './modes.js';
  * c.openCircuit(); // circuitOpen: zero attempts until it half-opens
  * c.closeCircuit(); // deliveries resume at once
  * ```
- * @internal
  */
 export abstract class ConnectionCircuit extends ConnectionDelivery {
   /** The connection machine's current state. */

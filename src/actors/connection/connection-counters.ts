@@ -14,7 +14,6 @@ import type { ConnectionServices } from './connection-host.js';
  * ```ts
  * const { accepted, delivered } = engine.getConnection(id).stats(); // a Connection is its counters too
  * ```
- * @internal
  */
 export abstract class ConnectionCounters {
   protected accepted = 0;

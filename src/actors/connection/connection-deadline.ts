@@ -11,7 +11,6 @@ import { ConnectionAdmission } from './connection-admission.js';
  * const c = engine.getConnection(id);
  * c.offer(message); // arms the deadline: the batch leaves after batchTimeout at the latest
  * ```
- * @internal
  */
 export abstract class ConnectionDeadline extends ConnectionAdmission {
   /** When the oldest buffered message arrived (the head of the next batch). */

@@ -18,10 +18,10 @@ import { IDLE, type Attempting, type Delivery } from './delivery-state.js';
  * const c = engine.getConnection(id);
  * c.flush(); // delivers what is buffered now instead of waiting for the deadline
  * ```
- * @internal
  */
 export abstract class ConnectionDelivery extends ConnectionDeadline {
   protected delivery: Delivery = IDLE;
+  /** @internal */
   protected readonly breaker: Breaker;
 
   constructor(

@@ -12,7 +12,6 @@ import type { ActorHost, DeadLetter, EngineEvent } from '../types.js';
  * ```ts
  * const services: ConnectionServices = host; // what the layers below Connection may use
  * ```
- * @internal
  */
 export interface ConnectionServices extends ActorHost {
   /** Does anyone listen for events of this type? */

@@ -17,7 +17,6 @@ import { knobsIn, validateKnobs } from './knobs.js';
  * ```ts
  * const c = new Connection(id, from, to, 'out', 'in', config, inbox, host satisfies ConnectionHost);
  * ```
- * @internal
  */
 export interface ConnectionHost extends ConnectionServices {
   closed(connection: Connection): void;
