@@ -201,6 +201,9 @@ export abstract class ConnectionAdmission extends ConnectionCounters {
   protected closedError(): NodeflowError {
     const failed = this.mode.state === 'failed';
     const what = failed ? 'failed' : this.mode.final ? 'closed' : 'closing';
-    return new NodeflowError(failed ? 'CONNECTION_FAILED' : 'CONNECTION_CLOSED', `Connection ${this.id} is ${what}: it accepts no more messages`, { connectionId: this.id });
+    // Overflow with the 'fail' strategy is the only way a connection fails (the machine's
+    // `failure` says so too); later writes carry the same reason as the first error.
+    const details = failed ? { connectionId: this.id, reason: 'overflow' } : { connectionId: this.id };
+    return new NodeflowError(failed ? 'CONNECTION_FAILED' : 'CONNECTION_CLOSED', `Connection ${this.id} is ${what}: it accepts no more messages`, details);
   }
 }

@@ -190,6 +190,8 @@ describe('failing by overflow while a batch waits for its retry', () => {
     c.offer(msg(clock));
     expect(() => c.offer(msg(clock))).toThrow(expect.objectContaining({ code: 'CONNECTION_FAILED' }));
     expect(c.currentState).toBe('failed');
+    // Later writes fail with the same code and reason as the first.
+    expect(() => c.offer(msg(clock))).toThrow(expect.objectContaining({ code: 'CONNECTION_FAILED', details: { connectionId: c.id, reason: 'overflow' } }));
     expect(c.stats()).toMatchObject({ inFlight: 0, dropped: expect.objectContaining({ overflow: 3 }) });
     expect(conserved(c)).toBe(true);
     let closed = false;
