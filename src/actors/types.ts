@@ -1,5 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { EngineClock } from '../clock.js';
+import type { ConnectionState } from '../machines/connection.machine.js';
 import type { DropReason, StreamMessage } from '../message.js';
 
 /**
@@ -29,7 +30,8 @@ export interface DeadLetter {
  * ```
  */
 export interface ConnectionStats {
-  readonly state: string;
+  /** The connection machine's state (typed from the machine). */
+  readonly state: ConnectionState;
   readonly accepted: number;
   readonly delivered: number;
   readonly deadLettered: number;
@@ -62,7 +64,7 @@ export interface ConnectionStats {
 export type EngineEvent =
   | { readonly type: 'connection.created'; readonly connectionId: string; readonly at: number }
   | { readonly type: 'connection.removed'; readonly connectionId: string; readonly at: number; /** Its final counters. */ readonly stats?: ConnectionStats }
-  | { readonly type: 'connection.state'; readonly connectionId: string; readonly from: string; readonly to: string; readonly at: number }
+  | { readonly type: 'connection.state'; readonly connectionId: string; readonly from: ConnectionState; readonly to: ConnectionState; readonly at: number }
   | { readonly type: 'widget.created'; readonly widgetId: string; readonly at: number }
   | { readonly type: 'widget.removed'; readonly widgetId: string; readonly at: number }
   | { readonly type: 'node.state'; readonly nodeId: string; readonly from: string; readonly to: string; readonly event: string; readonly at: number }
@@ -83,7 +85,15 @@ export type EngineEvent =
  */
 export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
-/** What the engine lends the actors it creates: the one clock and the inspector. @internal */
+/**
+ * What the engine lends the actors it creates: the one clock and the inspector. Not internal:
+ * the public `Connection` and `WidgetRuntime` constructors name it, so the published types need it.
+ *
+ * @example
+ * ```ts
+ * const host: ActorHost = { clock: realClock, inspect: undefined };
+ * ```
+ */
 export interface ActorHost {
   readonly clock: EngineClock;
   readonly inspect: InspectObserver | undefined;

@@ -1,4 +1,4 @@
-import { assign, setup, type ActorRefFrom } from 'xstate';
+import { assign, setup, type ActorRefFrom, type StateValueFrom } from 'xstate';
 
 /**
  * What the connection machine may ask of its mailbox runtime. The machine decides *when*
@@ -7,10 +7,16 @@ import { assign, setup, type ActorRefFrom } from 'xstate';
  *
  * @example
  * ```ts
- * const port: ConnectionPort = { isPressured: () => false, redeliver() {}, allowProbes() {}, halfOpenTimeout: () => 5000, probeTimedOut() {} };
+ * const port: ConnectionPort = { entered() {}, isPressured: () => false, redeliver() {}, allowProbes() {}, halfOpenTimeout: () => 5000, probeTimedOut() {} };
  * ```
  */
 export interface ConnectionPort {
+  /**
+   * The machine entered `state` (a {@link ConnectionState}; typed as a string because that type
+   * is derived from this machine). Called only by entry actions: it is how the runtime's one
+   * mirror of the mode, read on the hot path, is set.
+   */
+  entered?(state: string): void;
   /** Is occupancy at or above the low watermark? Decides flowing vs backpressured on exit. */
   isPressured(): boolean;
   /** Attempts the held batch again (retry timer or half-open probe fired). */
@@ -104,6 +110,7 @@ export const connectionMachine = setup({
     allowProbes: ({ context }) => context.port.allowProbes(),
     probeTimedOut: ({ context }) => context.port.probeTimedOut(),
     recordFailure: assign({ failure: ({ event }) => (event.type === 'connection.fail' ? event.reason : null) }),
+    report: ({ context }, params: { state: string }) => context.port.entered?.(params.state),
   },
   guards: {
     isPressured: ({ context }) => context.port.isPressured(),
@@ -131,18 +138,21 @@ export const connectionMachine = setup({
   },
   states: {
     flowing: {
+      entry: { type: 'report', params: { state: 'flowing' } },
       on: {
         'mailbox.pressure': { target: 'backpressured' },
         'delivery.retry': { target: 'retrying', actions: 'recordRetry' },
       },
     },
     backpressured: {
+      entry: { type: 'report', params: { state: 'backpressured' } },
       on: {
         'mailbox.relief': { target: 'flowing' },
         'delivery.retry': { target: 'retrying', actions: 'recordRetry' },
       },
     },
     retrying: {
+      entry: { type: 'report', params: { state: 'retrying' } },
       after: { retryDelay: { actions: 'redeliver' } },
       exit: 'clearRetry',
       on: {
@@ -152,12 +162,16 @@ export const connectionMachine = setup({
       },
     },
     circuitOpen: {
-      entry: 'clearRetry',
+      entry: ['clearRetry', { type: 'report', params: { state: 'circuitOpen' } }],
       after: { resetTimeout: { target: 'halfOpen' } },
       exit: 'clearOpen',
+      // Already open: a repeated open (by hand, or a late verdict) changes nothing, so the reset
+      // timer keeps its time and the open-time backoff does not advance.
+      on: { 'breaker.open': {} },
     },
     halfOpen: {
-      entry: 'allowProbes',
+      // The budget first: reporting halfOpen lets the runtime start its probes.
+      entry: ['allowProbes', { type: 'report', params: { state: 'halfOpen' } }],
       // No stuck half-open: probes that do not all succeed in time count as a failed probe.
       after: { halfOpenTimeout: { actions: 'probeTimedOut' } },
       on: {
@@ -169,11 +183,12 @@ export const connectionMachine = setup({
       always: [{ guard: 'isPressured', target: 'backpressured' }, { target: 'flowing' }],
     },
     closing: {
+      entry: { type: 'report', params: { state: 'closing' } },
       // The runtime delivers what is buffered (close() pumps) and reports mailbox.drained.
       on: { 'mailbox.drained': { target: 'closed' }, 'breaker.open': {}, 'breaker.close': {}, 'connection.close': {} },
     },
-    closed: { type: 'final' },
-    failed: { type: 'final' },
+    closed: { type: 'final', entry: { type: 'report', params: { state: 'closed' } } },
+    failed: { type: 'final', entry: { type: 'report', params: { state: 'failed' } } },
   },
 });
 
@@ -189,19 +204,12 @@ export const connectionMachine = setup({
 export type ConnectionActorRef = ActorRefFrom<typeof connectionMachine>;
 
 /**
- * The state names a connection can be in (what status badges show).
+ * The state names a connection can be in (what status badges show), derived from the machine so
+ * they cannot drift from it. `settled` is left out: it is transient (`always`), never a snapshot.
  *
  * @example
  * ```ts
  * const s: ConnectionState = 'backpressured';
  * ```
  */
-export type ConnectionState =
-  | 'flowing'
-  | 'backpressured'
-  | 'retrying'
-  | 'circuitOpen'
-  | 'halfOpen'
-  | 'closing'
-  | 'closed'
-  | 'failed';
+export type ConnectionState = Exclude<StateValueFrom<typeof connectionMachine>, 'settled'>;

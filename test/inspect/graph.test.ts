@@ -33,8 +33,8 @@ describe('machineToGraph', () => {
     const state = (key: string) => g.states.find((s) => s.key === key)!;
     expect(state('connection').initial).toBe('connection.flowing');
     expect(['closed', 'failed'].map((k) => state(k).type)).toEqual(['final', 'final']);
-    expect(state('circuitOpen')).toMatchObject({ entry: ['clearRetry'], exit: ['clearOpen'] });
-    expect(state('retrying').entry).toEqual([]); // the after timer's own raise is XState's, not drawn
+    expect(state('circuitOpen')).toMatchObject({ entry: ['clearRetry', 'report'], exit: ['clearOpen'] });
+    expect(state('retrying').entry).toEqual(['report']); // the after timer's own raise is XState's, not drawn
     const settled = g.transitions.filter((t) => t.source === 'connection.settled');
     expect(settled.map((t) => [t.kind, t.guard, t.targets])).toEqual([
       ['always', 'isPressured', ['connection.backpressured']],

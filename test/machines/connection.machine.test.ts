@@ -1,11 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, createActor } from 'xstate';
 import { connectionMachine, type ConnectionPort } from '../../src/index.js';
+import { MODES } from '../../src/actors/connection/modes.js';
 
 function setup(pressured = false) {
   const clock = new SimulatedClock();
   const port: ConnectionPort & { pressured: boolean } = {
     pressured,
+    entered: vi.fn(),
     isPressured: () => port.pressured,
     redeliver: vi.fn(),
     allowProbes: vi.fn(),
@@ -116,5 +118,37 @@ describe('connection machine', () => {
     b.actor.send({ type: 'connection.fail', reason: 'overflow' });
     expect(b.value()).toBe('failed');
     expect(b.actor.getSnapshot().context.failure).toBe('overflow');
+  });
+
+  it('reports every state it enters, once per entry, through the port (never the transient settled)', () => {
+    const { actor, clock, port } = setup();
+    actor.send({ type: 'mailbox.pressure' });
+    actor.send({ type: 'delivery.retry', attempt: 1, delay: 5 });
+    actor.send({ type: 'delivery.retry', attempt: 2, delay: 5 }); // re-entry: reported again
+    actor.send({ type: 'breaker.open', openFor: 10 });
+    clock.increment(10);
+    actor.send({ type: 'breaker.probeSucceeded' });
+    actor.send({ type: 'connection.close' });
+    actor.send({ type: 'mailbox.drained' });
+    expect(vi.mocked(port.entered!).mock.calls.map(([s]) => s)).toEqual([
+      'flowing', 'backpressured', 'retrying', 'retrying', 'circuitOpen', 'halfOpen', 'flowing', 'closing', 'closed',
+    ]);
+  });
+
+  it('a repeated breaker.open while open changes nothing: the reset timer keeps its time', () => {
+    const { actor, value, clock, port } = setup();
+    actor.send({ type: 'breaker.open', openFor: 1000 });
+    clock.increment(500);
+    actor.send({ type: 'breaker.open', openFor: 2000 });
+    expect(actor.getSnapshot().context.openFor).toBe(1000);
+    clock.increment(500);
+    expect(value()).toBe('halfOpen');
+    expect(vi.mocked(port.entered!).mock.calls.filter(([s]) => s === 'circuitOpen')).toHaveLength(1);
+  });
+
+  it('the runtime has a mode record for every state the machine can report', () => {
+    const states = Object.keys(connectionMachine.root.states).filter((k) => k !== 'settled');
+    expect(Object.keys(MODES).sort()).toEqual(states.sort());
+    for (const k of states) expect(MODES[k as keyof typeof MODES].state).toBe(k);
   });
 });

@@ -2,82 +2,83 @@ import { createBreakerState, openDuration, recordFailure, recordLateFailure, rec
 
 /**
  * A connection's circuit breaker, runtime side: the outcome window (pure maths in
- * recovery.logic), whether deliveries are blocked, the half-open probe budget, and an epoch
- * that makes a result from before an open (or from a timed-out probe) count for nothing.
- * The connection machine owns the timers (open → halfOpen, half-open timeout).
+ * recovery.logic) and the half-open probe budget, nothing else. Whether the circuit is open or
+ * half-open is the connection machine's state (`circuitOpen`, `halfOpen`), and the machine owns
+ * the timers; the caller says which mode a verdict arrives in.
+ *
+ * @example
+ * ```ts
+ * const breaker = new Breaker(() => recovery.breaker);
+ * const openFor = breaker.failed(false, false); // null, or how long to stay open
+ * ```
  * @internal
  */
 export class Breaker {
   readonly state: BreakerState;
-  /** No delivery may start (open, or half-open with its probes spent). */
-  blocked = false;
   private probes = 0;
   private probesOk = 0;
-  private epoch = 0;
-  /** Epoch of the attempt in flight when it is a half-open probe, else -1. */
-  private probeEpoch = -1;
+  /**
+   * Counts half-open rounds, so a probe is recognised as one of the current round: a probe from
+   * an earlier round (the circuit re-opened by hand meanwhile) decides nothing.
+   */
+  private round = 0;
 
   constructor(private readonly options: () => BreakerOptions) {
     this.state = createBreakerState(options());
   }
 
-  /** May a new delivery start now? Consumes one probe in half-open. */
-  tryStart(): boolean {
-    if (!this.blocked) return true;
-    if (this.probes <= 0) return false;
-    this.probes--;
-    this.probeEpoch = this.epoch;
-    return true;
-  }
-
-  /** A delivery succeeded. Returns true when that closes the breaker (all probes passed). */
-  succeeded(): boolean {
-    recordSuccess(this.state);
-    if (!this.blocked || this.probeEpoch !== this.epoch) return false; // a late result: no effect
-    this.probeEpoch = -1;
-    if (++this.probesOk < this.options().halfOpenProbes) return false;
-    this.close();
-    return true;
-  }
-
-  /** A delivery failed. Returns the open duration when the breaker must (re)open, else null. */
-  failed(): number | null {
-    const probe = this.blocked && this.probeEpoch === this.epoch;
-    if (this.blocked && !probe) {
-      recordLateFailure(this.state); // counted, but it is already open: no re-open, no backoff
-      return null;
-    }
-    const openFor = probe ? openDuration(this.state, this.options()) : recordFailure(this.state, this.options());
-    if (openFor !== null) this.open();
-    return openFor;
-  }
-
-  /** Opens now (manual open, or a half-open that timed out); returns the open duration. */
-  forceOpen(): number {
-    this.open();
-    return openDuration(this.state, this.options());
-  }
-
-  /** The machine entered half-open: the probe budget comes from the options in force now. */
+  /** Half-open began: the probe budget comes from the options in force now. */
   allowProbes(): void {
+    this.round++;
     this.probes = this.options().halfOpenProbes;
     this.probesOk = 0;
   }
 
-  /** Closes and starts over (probes passed, manual close or reset). */
-  close(): void {
-    this.blocked = false;
-    this.probes = 0;
-    this.probeEpoch = -1;
-    this.epoch++;
-    resetBreaker(this.state);
+  /** In half-open, may one more probe start? Returns its round (> 0), or 0 when spent. */
+  takeProbe(): number {
+    if (this.probes <= 0) return 0;
+    this.probes--;
+    return this.round;
   }
 
-  private open(): void {
-    this.blocked = true;
+  /** Is `probe` (from {@link takeProbe}, 0 for none) a probe of the current round? */
+  isProbe(probe: number): boolean {
+    return probe !== 0 && probe === this.round;
+  }
+
+  /** A delivery succeeded. Returns true when it was the last probe the round needed. */
+  succeeded(probe: boolean): boolean {
+    recordSuccess(this.state);
+    if (!probe || ++this.probesOk < this.options().halfOpenProbes) return false;
+    this.reset(); // the circuit closes: counters and the open-time backoff start over
+    return true;
+  }
+
+  /**
+   * A delivery failed. `circuit` says the circuit is already open or half-open. Returns the open
+   * duration when the circuit must (re)open, else null.
+   */
+  failed(probe: boolean, circuit: boolean): number | null {
+    if (probe) return this.open();
+    if (circuit) {
+      recordLateFailure(this.state); // from before the open: counted, no re-open, no backoff
+      return null;
+    }
+    const openFor = recordFailure(this.state, this.options());
+    if (openFor !== null) this.probes = 0;
+    return openFor;
+  }
+
+  /** Opens now (by hand, a failed probe, or a half-open that timed out); returns the open duration. */
+  open(): number {
+    this.probes = 0;
+    return openDuration(this.state, this.options());
+  }
+
+  /** Forgets the history (window, failure run, open-time backoff) and any probe budget. */
+  reset(): void {
     this.probes = 0;
     this.probesOk = 0;
-    this.probeEpoch = -1;
-    this.epoch++;
+    resetBreaker(this.state);
   }
 }

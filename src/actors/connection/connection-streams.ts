@@ -1,6 +1,28 @@
 import { assertMessage, type StreamMessage } from '../../message.js';
-import type { Connection } from './connection.js';
-import type { Batch, Inbox } from '../../message.js';
+import type { EngineClock } from '../../clock.js';
+import type { Batch, Inbox, OfferResult } from '../../message.js';
+
+/**
+ * What the streams need of their connection, and nothing more (so this file does not depend on
+ * the `Connection` class).
+ *
+ * @example
+ * ```ts
+ * const streams = new ConnectionStreams(connection satisfies StreamSource);
+ * ```
+ * @internal
+ */
+export interface StreamSource {
+  readonly id: string;
+  readonly clock: EngineClock;
+  readonly isBackpressured: boolean;
+  readonly isOpen: boolean;
+  accept(message: StreamMessage, countRefusal?: boolean): OfferResult;
+  acceptAsTimedOut(): void;
+  maxWaitTime(): number | undefined;
+  swapInbox(inbox: Inbox): Inbox;
+  close(): Promise<void>;
+}
 
 // Written by the engine itself while the connection is backpressured: it sits in the writer's
 // queue, so `desiredSize` is <= 0 and `ready` pends until the low watermark, however the
@@ -23,7 +45,7 @@ export class ConnectionStreams {
   private r: ReadableStream<StreamMessage> | undefined;
   private ctrl: ReadableStreamDefaultController<StreamMessage> | undefined;
 
-  constructor(private readonly c: Connection) {}
+  constructor(private readonly c: StreamSource) {}
 
   writer(): WritableStreamDefaultWriter<StreamMessage> {
     // A rejected chunk errors a WritableStream for good; hand out a fresh one so one bad

@@ -1,8 +1,8 @@
 import { ConfigError, rejectUnknownKeys } from '../../errors.js';
 import type { EngineClock } from '../../clock.js';
-import type { Connection } from '../connection/connection.js';
 import { check } from './error-recovery.js';
-import type { EngineEvent } from '../types.js';
+import type { StreamConfig } from '../../config.js';
+import type { ConnectionKnobs, ConnectionStats, EngineEvent } from '../types.js';
 
 /**
  * What a connection does when its buffer fills: from which occupancy it sheds messages, whether
@@ -31,6 +31,25 @@ export interface BackpressureHandler {
 }
 
 /**
+ * What a handler may see and change of one connection: its identity, whether it is open, its
+ * config and counters, and its flow knobs. A `Connection` is one; a handler needs no more, so
+ * this file does not depend on the connection's class.
+ *
+ * @example
+ * ```ts
+ * const grow = (c: HandledConnection) => c.isOpen && c.tune({ maxBatchSize: Math.min(c.config.bufferSize, c.knobs().maxBatchSize * 2) });
+ * ```
+ */
+export interface HandledConnection {
+  readonly id: string;
+  readonly isOpen: boolean;
+  readonly config: Readonly<StreamConfig>;
+  stats(): ConnectionStats;
+  knobs(): ConnectionKnobs;
+  tune(knobs: Partial<ConnectionKnobs>): ConnectionKnobs;
+}
+
+/**
  * What an engine lends a handler that binds to it.
  *
  * @example
@@ -41,7 +60,7 @@ export interface BackpressureHandler {
 export interface HandlerContext {
   readonly clock: EngineClock;
   /** The engine's live connections. */
-  connections(): Connection[];
+  connections(): HandledConnection[];
   /** Emits a debug-ready engine event. */
   emit(event: EngineEvent): void;
 }

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { type StreamMessage, DefaultBackpressureHandler } from '../../../src/index.js';
+import { ConnectionStreams, type StreamSource } from '../../../src/actors/connection/connection-streams.js';
 import { msg, simEngine } from '../../support/helpers.js';
 import { nextMacrotask as tick, flushMicrotasks } from '../../support/flush.js';
 
@@ -41,4 +42,35 @@ it('queued writes each settle within one maxWaitTime of being written, each coun
   expect(Math.max(...settledAt)).toBeLessThanOrEqual(100 + 5); // maxWaitTime + scheduling slack
   expect(c.stats()).toMatchObject({ refused: 0, dropped: expect.objectContaining({ timeout: 10 }) });
   engine.dispose();
+});
+
+it('needs only its StreamSource (no Connection): writes go to accept, pressure holds ready until relief', async () => {
+  const { clock } = simEngine();
+  const accepted: StreamMessage[] = [];
+  const source: StreamSource & { isBackpressured: boolean } = {
+    id: 'stub',
+    clock,
+    isBackpressured: false,
+    isOpen: true,
+    accept: (m) => (accepted.push(m), 'accepted'),
+    acceptAsTimedOut: () => {},
+    maxWaitTime: () => undefined,
+    swapInbox: (inbox) => inbox,
+    close: () => Promise.resolve(),
+  };
+  const streams = new ConnectionStreams(source);
+  const w = streams.writer();
+  await w.write(msg(clock));
+  expect(accepted).toHaveLength(1);
+  source.isBackpressured = true;
+  streams.pressure();
+  expect(w.desiredSize).toBeLessThanOrEqual(0);
+  let ready = false;
+  void w.ready.then(() => (ready = true));
+  await flushMicrotasks();
+  expect(ready).toBe(false);
+  source.isBackpressured = false;
+  streams.relief();
+  await flushMicrotasks();
+  expect(ready).toBe(true);
 });
