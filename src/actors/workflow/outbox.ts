@@ -109,6 +109,12 @@ export class Outbox {
     const port = this.ports[this.head]!;
     const m = this.messages[this.head]!;
     const cs = port.connections;
+    if (cs.length === 0) {
+      // Its connections were removed while it waited (a stop disposes them): it can go nowhere.
+      this.counts.discarded++;
+      this.pop();
+      return null;
+    }
     if (cs.length > 1) {
       // Ask each edge once here (refuses() counts the refusal, as emitValid's own check would):
       // the edges that refuse are the ones whose room to wait on. If none does, emitValid's
