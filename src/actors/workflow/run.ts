@@ -42,13 +42,14 @@ export class WorkflowRun {
   ) {
     let resolveDone!: (r: WorkflowResult) => void;
     this.done = new Promise((resolve) => (resolveDone = resolve));
+    const changed = () => this.life.publish(); // made once: deliver runs per batch
     // The callbacks run only once the run has started, when `life` exists.
     this.graph = buildRun(engine, def, types, {
       clock: engine.clock,
       fns,
       complete: (n) => this.life.end(n),
       fail: (n, error) => this.life.fail(n, error),
-      deliver: (n, batch) => deliverBatch(n, batch, engine, () => this.life.publish()),
+      deliver: (n, batch) => deliverBatch(n, batch, engine, changed),
     });
     this.life = new RunLifecycle(engine, this.graph, (result) => {
       this.sub.unsubscribe();
