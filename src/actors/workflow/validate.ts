@@ -49,8 +49,10 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
   const edgeIds = new Map<string, number>();
   // Every edge's id, explicit or default (source.port->target.port), must be unique.
   def.edges.forEach((e, i) => {
-    if (!isObj(e) || e.id !== undefined) return;
-    edgeIds.set(`${String(e.source)}.${String(e.sourcePort)}->${String(e.target)}.${String(e.targetPort)}`, i);
+    // Only well-formed edges have a default id (the others are reported below); String() on a
+    // user value such as a null-prototype object would throw here instead.
+    if (!isObj(e) || e.id !== undefined || !str(e.source) || !str(e.sourcePort) || !str(e.target) || !str(e.targetPort)) return;
+    edgeIds.set(`${e.source}.${e.sourcePort}->${e.target}.${e.targetPort}`, i);
   });
   const tuples = new Map<string, number>();
   const graph = new Map<string, string[]>();

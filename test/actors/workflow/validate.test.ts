@@ -40,3 +40,13 @@ describe('validate: iterative, whatever the depth', () => {
     expect(problems[0]!.message).toContain('cycle c → b → c:');
   });
 });
+
+describe('validate: hostile edge ends are problems, not crashes', () => {
+  it('a null-prototype object, a BigInt or a symbol as an edge end is reported as INVALID_DEFINITION', () => {
+    const nodes = [{ id: 's', type: 'source.sequential' }, { id: 'c', type: 'sink.collector' }];
+    for (const bad of [Object.create(null), 10n, Symbol('x')]) {
+      const problems = new WorkflowEngine().validate({ nodes, edges: [{ source: bad, sourcePort: 'out', target: 'c', targetPort: 'in' }] } as never);
+      expect(problems.map((p) => p.code)).toEqual(['INVALID_DEFINITION']);
+    }
+  });
+});
