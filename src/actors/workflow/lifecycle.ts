@@ -101,6 +101,11 @@ export class RunLifecycle {
     this.batch(() => {
       for (const id of [...this.open]) if (this.engine.hasConnection(id)) this.engine.getConnection(id).dispose();
     });
+    this.settleStopped();
+  }
+
+  // Whatever has not ended is stopped, and what outboxes kept is counted: then the run is done.
+  private settleStopped(): void {
     for (const n of this.graph.nodes.values()) {
       if (!n.ended) {
         n.ended = true;
@@ -110,6 +115,24 @@ export class RunLifecycle {
       n.outbox?.discard(); // refused messages that never got out: counted
     }
     this.finish('stopped');
+  }
+
+  /**
+   * The engine under the run began to stop: nothing may produce any more, so the sources stop
+   * now (their timers end) while the engine drains what is buffered.
+   */
+  engineStopping(): void {
+    if (this.finished || this.state === 'stopped') return;
+    this.state = 'stopped';
+    for (const n of this.graph.nodes.values()) this.hook(n, 'stop');
+    this.publish();
+  }
+
+  /** The engine stopped (or was disposed): its nodes and connections are gone, so is the run. */
+  engineStopped(): void {
+    if (this.finished) return;
+    this.engineStopping();
+    this.settleStopped();
   }
 
   /** End-of-stream for `n`: flush, close its outputs (they drain, then their targets end). */

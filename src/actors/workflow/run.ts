@@ -58,7 +58,15 @@ export class WorkflowRun {
     const status = this.life.status;
     // A late subscriber (after done) still gets the final status, then completion.
     this.status$ = defer(() => (this.life.finished ? of(status.value) : status.asObservable()));
-    this.sub = engine.lifecycle$.subscribe((e) => this.life.onEngineEvent(e));
+    this.sub = engine.lifecycle$.subscribe({ next: (e) => this.life.onEngineEvent(e), complete: () => this.life.engineStopped() });
+    // An engine stopped under the run ends it too (issue 12: the run stayed 'running' and its
+    // sources' timers kept the process alive). Engine snapshots change per stop/start, not per message.
+    this.sub.add(
+      engine.actor.subscribe((s) => {
+        if (s.value === 'stopping') this.life.engineStopping();
+        else if (s.value === 'stopped') this.life.engineStopped();
+      }),
+    );
   }
 
   /** Starts every node, then the sources. @internal */

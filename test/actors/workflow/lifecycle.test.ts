@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowDefinition, WorkflowStatus } from '../../../src/index.js';
 import { flushMicrotasks } from '../../support/flush.js';
+import { pendingTimers } from '../../support/helpers.js';
 import { simWorkflow } from '../../support/workflow.js';
 
 // Deep enough that walking end-of-stream on the stack overflowed (it did from about 1,000 nodes),
@@ -69,4 +70,44 @@ describe('RunLifecycle: end-of-stream walks the graph in a loop', () => {
     expect(result.nodes.n5!.lastError).toBe('complete(): flush failed');
     expect(result.nodes[`n${N - 1}`]!.state).toBe('completed');
   });
+});
+
+describe('RunLifecycle: an engine stopped under a run ends it', () => {
+  for (const how of ['stop', 'dispose'] as const) {
+    it(`engine.${how}(): the run settles 'stopped', its sources stop, and no timer is left`, async () => {
+      const { wf, clock } = simWorkflow();
+      const engine = wf.getStreamEngine();
+      const run = await wf.executeWorkflow({
+        nodes: [{ id: 's', type: 'source.sequential', config: { rate: 1000 } }, { id: 'm', type: 'transform.map', config: { scale: 2 } }, { id: 'c', type: 'sink.collector' }],
+        edges: [{ source: 's', sourcePort: 'out', target: 'm', targetPort: 'in' }, { source: 'm', sourcePort: 'out', target: 'c', targetPort: 'in' }],
+      });
+      for (let i = 0; i < 50; i++) {
+        clock.increment(1);
+        await flushMicrotasks();
+      }
+      let settled = false;
+      void run.done.then(() => (settled = true));
+      if (how === 'stop') {
+        const stopping = engine.stop({ timeout: 100 });
+        for (let i = 0; i < 200 && !settled; i++) {
+          clock.increment(1);
+          await flushMicrotasks();
+        }
+        await stopping;
+      } else engine.dispose();
+      await flushMicrotasks();
+      expect(settled).toBe(true);
+      const result = await run.done;
+      expect(result.status).toBe('stopped');
+      expect(run.status().state).toBe('stopped');
+      // stop() detaches the connections, so every node is stopped where it was; dispose() closes
+      // them first (connection.removed), so downstream nodes see their inputs end and complete.
+      expect(Object.values(result.nodes).map((n) => n.state)).toEqual(how === 'stop' ? ['stopped', 'stopped', 'stopped'] : ['stopped', 'completed', 'completed']);
+      expect(pendingTimers(clock)).toBe(0);
+      const sent = (run.collected('c') as number[]).length;
+      clock.increment(1000);
+      await flushMicrotasks();
+      expect(run.collected('c')).toHaveLength(sent); // the source produces nothing more
+    });
+  }
 });
