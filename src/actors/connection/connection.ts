@@ -502,6 +502,8 @@ export class Connection {
       this.pumping = false;
     }
     if (this.closing && !this.finished && this.mailbox.size === 0 && this.held === null) this.finish('closed');
+    // After the bookkeeping: a settled batch freed its reserved room, and a producer held on a buffer that was all in flight has no other wake-up.
+    else this.streams.room();
   }
 
   private isDue(): boolean {
@@ -524,8 +526,6 @@ export class Connection {
     this.edgeAt = this.immediate ? 1 : Math.max(1, Math.min(this.maxBatch, this.highWater - this.heldCount));
     // A settled batch frees room: that is where occupancy falls below the low watermark.
     if (batch === null && this.pressured && this.isLow(this.mailbox.size)) this.relieve();
-    // The settled batch's reserved room is free: a producer held on a buffer that was all in flight has no other wake-up.
-    if (batch === null) this.streams.room();
   }
 
   /** Below the low watermark (or empty, so a watermark of 0 still relieves). */
