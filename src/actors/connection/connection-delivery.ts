@@ -73,6 +73,9 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
       if (!this.run(a)) break;
     }
     if (this.mode.state === 'closing' && this.mailbox.size === 0 && this.delivery === IDLE) this.finish('closed');
+    // After the bookkeeping: a settled batch freed its reserved room, and a producer held on a
+    // buffer that was all in flight has no other wake-up (with no waiter: one length check).
+    else this.streams.room();
   }
 
   /** May an attempt start in this mode? -1 no; 0 yes; > 0 yes, as a probe of that round. */

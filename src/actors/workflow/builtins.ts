@@ -2,27 +2,11 @@ import type { StreamMessage } from '../../message.js';
 import { patternGenerator, type DataPattern } from './patterns.js';
 import type { NodeTypeDefinition } from './node-types.js';
 import { driveSource } from './source-driver.js';
+import { collectorType } from './collector.js';
+import { atLeastOne, checkConfig as checks, count, finite, oneOf, positive, text } from './config-rules.js';
 
 type Config = Readonly<Record<string, unknown>>;
 const num = (c: Config, k: string) => c[k] as number | undefined;
-
-/** Config checks shared by the built-ins: one message per problem. */
-function checks(c: Config, rules: Record<string, (v: unknown) => string | null>): string[] {
-  const problems: string[] = [];
-  for (const key of Object.keys(c)) if (!(key in rules)) problems.push(`unknown config key '${key}' (known: ${Object.keys(rules).join(', ') || 'none'})`);
-  for (const [key, rule] of Object.entries(rules)) {
-    if (c[key] === undefined) continue;
-    const p = rule(c[key]);
-    if (p) problems.push(`${key} ${p}`);
-  }
-  return problems;
-}
-const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? null : 'must be a finite number > 0');
-const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? null : 'must be an integer >= 0');
-const atLeastOne = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? null : 'must be an integer >= 1');
-const finite = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? null : 'must be a finite number');
-const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? null : 'must be a non-empty string');
-const oneOf = (xs: readonly string[]) => (v: unknown) => (typeof v === 'string' && xs.includes(v) ? null : `must be one of ${xs.join(', ')}`);
 
 const SCHEDULE = { rate: positive, count, duration: positive };
 const PATTERN = { offset: finite, step: finite, amplitude: finite, period: positive, noise: (v: unknown) => (typeof v === 'number' && v >= 0 ? null : 'must be a number >= 0'), seed: count };
@@ -208,28 +192,7 @@ const throttle: NodeTypeDefinition = {
   },
 };
 
-/** Collected values of every sink.collector, by node id (read through WorkflowRun.collected). @internal */
-export const COLLECTED = Symbol('collected');
-
-const collector: NodeTypeDefinition = {
-  type: 'sink.collector',
-  description: 'Keeps the data of the last `limit` messages (default 10000), readable through run.collected(nodeId).',
-  kind: 'sink',
-  inputs: { in: { type: 'any' } },
-  validateConfig: (c) => checks(c, { limit: count }),
-  create(ctx) {
-    const limit = num(ctx.config, 'limit') ?? 10_000;
-    const values: unknown[] = [];
-    const behavior = {
-      [COLLECTED]: values,
-      process(batch: { messages: readonly StreamMessage[] }) {
-        for (const m of batch.messages) values.push(m.data);
-        if (values.length > limit) values.splice(0, values.length - limit);
-      },
-    };
-    return behavior;
-  },
-};
+const collector = collectorType();
 
 const log: NodeTypeDefinition = {
   type: 'sink.log',

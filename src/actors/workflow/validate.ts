@@ -49,8 +49,10 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
   const edgeIds = new Map<string, number>();
   // Every edge's id, explicit or default (source.port->target.port), must be unique.
   def.edges.forEach((e, i) => {
-    if (!isObj(e) || e.id !== undefined) return;
-    edgeIds.set(`${String(e.source)}.${String(e.sourcePort)}->${String(e.target)}.${String(e.targetPort)}`, i);
+    // Only well-formed edges have a default id (the others are reported below); String() on a
+    // user value such as a null-prototype object would throw here instead.
+    if (!isObj(e) || e.id !== undefined || !str(e.source) || !str(e.sourcePort) || !str(e.target) || !str(e.targetPort)) return;
+    edgeIds.set(`${e.source}.${e.sourcePort}->${e.target}.${e.targetPort}`, i);
   });
   const tuples = new Map<string, number>();
   const graph = new Map<string, string[]>();
@@ -93,33 +95,48 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
       if (a !== 'any' && b !== 'any' && a !== b) add({ code: 'PORT_TYPE_MISMATCH', ...at, message: `edge ${edgeId}: ${e.source}.${e.sourcePort} carries '${a}' but ${e.target}.${e.targetPort} takes '${b}'` });
     }
     if (e.source === e.target) add({ code: 'CYCLE', ...at, message: `edge ${edgeId}: node ${e.source} connects to itself` });
-    else graph.set(e.source, [...(graph.get(e.source) ?? []), e.target]);
+    else {
+      const targets = graph.get(e.source);
+      if (targets) targets.push(e.target); // a push, not a copy: a 10k fan-out stays linear
+      else graph.set(e.source, [e.target]);
+    }
   });
   const cycle = findCycle(graph);
   if (cycle) add({ code: 'CYCLE', path: 'edges', nodeId: cycle[0], message: `the edges form a cycle ${cycle.join(' → ')}: end-of-stream could never reach every node` });
   return problems;
 }
 
-function findCycle(graph: Map<string, string[]>): string[] | null {
-  const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
-  const visit = (n: string): string[] | null => {
-    state.set(n, 1);
-    stack.push(n);
-    for (const m of graph.get(n) ?? []) {
-      if (state.get(m) === 1) return [...stack.slice(stack.indexOf(m)), m];
-      if (!state.has(m)) {
-        const c = visit(m);
-        if (c) return c;
+/**
+ * A cycle of `graph` as its node ids (first id repeated at the end), or null. Depth-first with an
+ * explicit stack rather than recursion, so a chain of any length fits: O(nodes + edges).
+ */
+function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | null {
+  const DONE = -1;
+  // For a node on the current path: its position in `path`; DONE once fully explored.
+  const seen = new Map<string, number>();
+  const path: string[] = [];
+  const next: number[] = []; // per path entry: the index of its next target to explore
+  for (const root of graph.keys()) {
+    if (seen.has(root)) continue;
+    seen.set(root, 0);
+    path.push(root);
+    next.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const targets = graph.get(path[top]!) ?? [];
+      if (next[top]! === targets.length) {
+        seen.set(path.pop()!, DONE);
+        next.pop();
+        continue;
       }
+      const m = targets[next[top]!++]!;
+      const at = seen.get(m);
+      if (at === undefined) {
+        seen.set(m, path.length);
+        path.push(m);
+        next.push(0);
+      } else if (at !== DONE) return [...path.slice(at), m];
     }
-    stack.pop();
-    state.set(n, 2);
-    return null;
-  };
-  for (const n of graph.keys()) if (!state.has(n)) {
-    const c = visit(n);
-    if (c) return c;
   }
   return null;
 }
