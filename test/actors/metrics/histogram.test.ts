@@ -20,4 +20,19 @@ describe('LatencyHistogram', () => {
       { numRuns: NUM_RUNS },
     );
   });
+
+  it('an empty histogram shares one read-only bucket array; the first record gives it its own', () => {
+    const a = new LatencyHistogram();
+    const b = new LatencyHistogram();
+    a.reset();
+    expect([a.count, a.percentile(99), LatencyHistogram.percentileOf([a, b], 99)]).toEqual([0, 0, 0]);
+    a.record(5);
+    expect(a.percentile(50)).toBeCloseTo(5, 0);
+    // b was untouched by a's record: still empty, and still correct once it records.
+    expect(b.count).toBe(0);
+    expect(LatencyHistogram.percentileOf([a, b], 50)).toBeCloseTo(5, 0);
+    b.record(100);
+    expect(b.percentile(50)).toBeCloseTo(100, 0);
+    expect(a.percentile(100)).toBeCloseTo(5, 0);
+  });
 });
