@@ -1,0 +1,71 @@
+/**
+ * Work per lifecycle event at 10k connections, for the two readers of the topology: the
+ * inspector (what EngineInspector computes per event, React rendering left out) and a widget
+ * hook (what useStreamData re-runs when the topology moves: resolveStream for its id).
+ * Events: a connection's state edge (openCircuit/closeCircuit) and a connection created/removed.
+ * Prints a table and one JSON line. `node scripts/run-ts.mjs bench/topology.ts [connections]`
+ */
+import { StreamEngine } from '../src/index.js';
+import { resolveStream } from '../src/widgets/topology.js';
+import { median } from './lib.js';
+
+const N = Number(process.argv[2] ?? 10_000);
+const WIDGETS = 100;
+const engine = new StreamEngine({ bufferSize: 16 });
+for (let w = 0; w < WIDGETS; w++) engine.createWidget(`w${w}`);
+let t0 = performance.now();
+for (let i = 0; i < N; i++) engine.createConnection(`s${i}`, `w${i % WIDGETS}`, 'out', 'in');
+const buildMs = performance.now() - t0;
+const probe = engine.getConnection(`s0:out->w0:in`);
+
+// What the inspector recomputes per event before the snapshot: readTopology, the layout key, the state map.
+function inspectorLegacy(): number {
+  const nodes = engine.listNodes().map(({ id, kind }) => ({ id, kind }));
+  const connections = engine.listConnections();
+  const shape = JSON.stringify([nodes, connections.map((c) => c.id)]);
+  const state = new Map(connections.map((c) => [c.id, c.state]));
+  return shape.length + state.size;
+}
+
+// What one hook recomputes when the topology moves.
+const hook = (): number => resolveStream(engine, 'w7').feeds.length;
+
+type Reader = { name: string; run(): number };
+const readers: Reader[] = [
+  { name: 'inspector (legacy readTopology)', run: inspectorLegacy },
+  { name: 'hook (resolveStream)', run: hook },
+];
+
+let n = 0;
+const events: [string, () => void | Promise<void>][] = [
+  ['connection.state', () => (n++ % 2 ? probe.closeCircuit() : probe.openCircuit())],
+  ['connection.created+removed', async () => {
+    const id = engine.createConnection('x', `w${n++ % WIDGETS}`, 'out', 'in');
+    await engine.removeConnection(id);
+  }],
+];
+
+const results: Record<string, Record<string, number>> = {};
+let sink = 0;
+for (const r of readers) {
+  for (const [label, fire] of events) {
+    const samples: number[] = [];
+    for (let round = 0; round < 7; round++) {
+      const reps = 20;
+      let work = 0;
+      for (let k = 0; k < reps; k++) {
+        await fire();
+        const t = performance.now();
+        sink += r.run();
+        work += performance.now() - t;
+      }
+      samples.push((work / reps) * 1000);
+    }
+    (results[r.name] ??= {})[label] = Math.round(median(samples) * 10) / 10;
+  }
+}
+t0 = performance.now();
+engine.dispose();
+console.log(`connections: ${N}, widgets: ${WIDGETS}, build: ${buildMs.toFixed(0)} ms, dispose: ${(performance.now() - t0).toFixed(0)} ms`);
+for (const [name, r] of Object.entries(results)) for (const [e, us] of Object.entries(r)) console.log(`${name.padEnd(36)} ${e.padEnd(28)} ${us.toFixed(1).padStart(10)} µs/event`);
+console.log(JSON.stringify({ bench: 'topology', connections: N, buildMs: Math.round(buildMs), usPerEvent: results, sink: sink > 0 }));
