@@ -11,7 +11,7 @@ const modes = [
 ] as const;
 
 // Private fields, read only to prove nothing is left subscribed.
-const lifecycleObserved = (e: StreamEngine) => (e as unknown as { lifecycleSubject: { observed: boolean } }).lifecycleSubject.observed;
+const lifecycleObserved = (e: StreamEngine) => (e as unknown as { bus: { lifecycle: { observed: boolean } } }).bus.lifecycle.observed;
 
 describe.each(modes)('useStreamData (%s)', (_mode, wrap) => {
   test('shows live data, reports Connected, and leaves no subscription after unmount', async () => {

@@ -10,7 +10,7 @@ describe('bounded bookkeeping', () => {
       const id = engine.createConnection(`a${i}`, `b${i}`, 'out', 'in');
       await engine.removeConnection(id);
     }
-    expect((engine as unknown as { nodes: Map<string, unknown> }).nodes.size).toBe(0);
+    expect(engine.listNodes()).toEqual([]);
     engine.node('kept', { process: () => {} });
     const id = engine.createConnection('src', 'kept', 'out', 'in');
     expect(() => engine.removeNode('kept')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

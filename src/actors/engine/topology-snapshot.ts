@@ -1,0 +1,228 @@
+import { enableMapSet, produce, type Draft } from 'immer';
+
+// Connection and node entries live in Maps inside the immer state.
+enableMapSet();
+
+/**
+ * One connection of the topology (a row of `engine.listConnections()`, an entry of
+ * `engine.topology()`).
+ *
+ * @example
+ * ```ts
+ * for (const c of engine.listConnections()) console.log(c.id, c.state);
+ * ```
+ */
+export interface ConnectionInfo {
+  readonly id: string;
+  readonly sourceNodeId: string;
+  readonly targetNodeId: string;
+  readonly outputPort: string;
+  readonly inputPort: string;
+  readonly state: string;
+}
+
+/**
+ * One node or widget of the topology, with the ids of the connections entering it.
+ *
+ * @example
+ * ```ts
+ * const feeds = engine.topology().node('chart')?.inputs ?? [];
+ * ```
+ */
+export interface TopologyNode {
+  readonly id: string;
+  readonly kind: 'node' | 'widget';
+  readonly inputs: readonly string[];
+}
+
+/**
+ * An immutable snapshot of an engine's topology with structural sharing: a new snapshot per
+ * change, in which every connection and node that did not change is the same object as before
+ * (so `===` tells a viewer what to redraw). `version` moves on every change, `shape` only when
+ * a connection, node or widget comes or goes (what a layout depends on).
+ *
+ * @example
+ * ```ts
+ * const t = engine.topology();
+ * console.log(t.connectionCount, t.connection('a:out->b:in')?.state);
+ * for (const n of t.nodes()) console.log(n.kind, n.id, n.inputs.length);
+ * ```
+ */
+export interface EngineTopology {
+  readonly version: number;
+  readonly shape: number;
+  readonly connectionCount: number;
+  readonly nodeCount: number;
+  connection(id: string): ConnectionInfo | undefined;
+  node(id: string): TopologyNode | undefined;
+  connections(): IterableIterator<ConnectionInfo>;
+  nodes(): IterableIterator<TopologyNode>;
+}
+
+/** What the store reads when it reconciles: the engine's registry, the truth. @internal */
+export interface TopologySource {
+  connectionInfo(id: string): ConnectionInfo | undefined;
+  kindOf(id: string): 'node' | 'widget' | undefined;
+  connectionIds(): Iterable<string>;
+  nodeIds(): Iterable<string>;
+}
+
+// Entries are spread over buckets so a change copies one small Map and the bucket array,
+// never a Map of every connection (copying 10k entries costs about 1 ms).
+const BUCKETS = 256;
+
+interface State {
+  version: number;
+  shape: number;
+  connectionCount: number;
+  nodeCount: number;
+  connections: Map<string, ConnectionInfo>[];
+  nodes: Map<string, TopologyNode>[];
+}
+
+function bucket(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) | 0;
+  return h & (BUCKETS - 1);
+}
+
+class Snapshot implements EngineTopology {
+  constructor(private readonly s: State) {}
+  get version() { return this.s.version; }
+  get shape() { return this.s.shape; }
+  get connectionCount() { return this.s.connectionCount; }
+  get nodeCount() { return this.s.nodeCount; }
+  connection(id: string) { return this.s.connections[bucket(id)]!.get(id); }
+  node(id: string) { return this.s.nodes[bucket(id)]!.get(id); }
+  *connections() { for (const b of this.s.connections) yield* b.values(); }
+  *nodes() { for (const b of this.s.nodes) yield* b.values(); }
+}
+
+/**
+ * Keeps the engine's {@link EngineTopology}. The engine marks ids as they change (O(1), no
+ * snapshot work); the next read reconciles only the marked ids with the registry in one immer
+ * `produce`. Nothing is kept until somebody reads or follows, and a backlog larger than the
+ * engine is replaced by one full reconcile, so memory stays bounded.
+ *
+ * @example
+ * ```ts
+ * const store = new TopologyStore(registry);
+ * const off = store.follow((t) => console.log(t.version));
+ * store.markConnection('a:out->b:in');
+ * ```
+ * @internal
+ */
+export class TopologyStore {
+  private state: State = { version: 0, shape: 0, connectionCount: 0, nodeCount: 0, connections: [], nodes: [] };
+  private view: Snapshot | undefined;
+  private stale = true;
+  private readonly dirtyConnections = new Set<string>();
+  private readonly dirtyNodes = new Set<string>();
+  private readonly followers = new Set<(t: EngineTopology) => void>();
+
+  constructor(private readonly src: TopologySource) {}
+
+  markConnection(id: string): void {
+    if (this.stale) return; // the next read rebuilds everything anyway
+    this.dirtyConnections.add(id);
+    this.changed();
+  }
+
+  markNode(id: string): void {
+    if (this.stale) return;
+    this.dirtyNodes.add(id);
+    this.changed();
+  }
+
+  /** Forget the marks: the next read reconciles every entry (teardown, or a long backlog). */
+  markAll(): void {
+    this.stale = true;
+    this.dirtyConnections.clear();
+    this.dirtyNodes.clear();
+    if (this.followers.size > 0) this.notify();
+  }
+
+  read(): EngineTopology {
+    if (this.stale) {
+      this.stale = false;
+      this.reconcile(true);
+    } else if (this.dirtyConnections.size > 0 || this.dirtyNodes.size > 0) this.reconcile(false);
+    return (this.view ??= new Snapshot(this.state));
+  }
+
+  /** Calls `listener` with the new snapshot after every change; returns the function that stops it. */
+  follow(listener: (t: EngineTopology) => void): () => void {
+    this.followers.add(listener);
+    return () => this.followers.delete(listener);
+  }
+
+  private changed(): void {
+    const backlog = this.dirtyConnections.size + this.dirtyNodes.size;
+    if (backlog > 1024 && backlog > 2 * (this.state.connectionCount + this.state.nodeCount)) return this.markAll();
+    if (this.followers.size > 0) this.notify();
+  }
+
+  private notify(): void {
+    const t = this.read();
+    for (const f of [...this.followers]) f(t);
+  }
+
+  private reconcile(all: boolean): void {
+    const nodeIds = all ? union(this.src.nodeIds(), this.state.nodes.flatMap((b) => [...b.keys()])) : this.dirtyNodes;
+    const connectionIds = all ? union(this.src.connectionIds(), this.state.connections.flatMap((b) => [...b.keys()])) : this.dirtyConnections;
+    const next = produce(this.state, (d) => {
+      if (d.connections.length === 0) for (let i = 0; i < BUCKETS; i++) d.connections.push(new Map()), d.nodes.push(new Map());
+      // Nodes first, so a new connection finds its target's entry.
+      for (const id of nodeIds) putNode(d, id, this.src.kindOf(id));
+      for (const id of connectionIds) putConnection(d, id, this.src.connectionInfo(id));
+    });
+    this.dirtyConnections.clear();
+    this.dirtyNodes.clear();
+    if (next === this.state) return;
+    this.state = produce(next, (d) => void d.version++);
+    this.view = undefined;
+  }
+}
+
+function union(a: Iterable<string>, b: Iterable<string>): Set<string> {
+  const s = new Set(a);
+  for (const id of b) s.add(id);
+  return s;
+}
+
+function putNode(d: Draft<State>, id: string, kind: 'node' | 'widget' | undefined): void {
+  const b = d.nodes[bucket(id)]!;
+  const old = b.get(id);
+  if (old?.kind === kind) return; // unchanged (or absent and still absent): keeps its identity
+  if (old) b.delete(id), d.nodeCount--;
+  if (kind) b.set(id, { id, kind, inputs: [] }), d.nodeCount++;
+  d.shape++;
+}
+
+function putConnection(d: Draft<State>, id: string, now: ConnectionInfo | undefined): void {
+  const b = d.connections[bucket(id)]!;
+  const old = b.get(id);
+  if (old && now && sameEdge(old, now)) {
+    if (old.state !== now.state) old.state = now.state; // immer copies this entry alone
+    return;
+  }
+  if (old) {
+    b.delete(id);
+    d.connectionCount--;
+    const inputs = d.nodes[bucket(old.targetNodeId)]!.get(old.targetNodeId)?.inputs;
+    const i = inputs ? inputs.indexOf(id) : -1;
+    if (i >= 0) inputs!.splice(i, 1);
+    d.shape++;
+  }
+  if (now) {
+    b.set(id, { ...now });
+    d.connectionCount++;
+    d.nodes[bucket(now.targetNodeId)]!.get(now.targetNodeId)?.inputs.push(id);
+    d.shape++;
+  }
+}
+
+// A removed id can come back naming other endpoints ('a:b'+'c' and 'a'+'b:c' share a prefix).
+function sameEdge(a: ConnectionInfo, b: ConnectionInfo): boolean {
+  return a.sourceNodeId === b.sourceNodeId && a.targetNodeId === b.targetNodeId && a.outputPort === b.outputPort && a.inputPort === b.inputPort;
+}
