@@ -6,6 +6,7 @@
  * Prints a table and one JSON line. `node scripts/run-ts.mjs bench/topology.ts [connections]`
  */
 import { StreamEngine } from '../src/index.js';
+import { readTopology, type Topology } from '../src/inspect/topology.js';
 import { resolveStream } from '../src/widgets/topology.js';
 import { median } from './lib.js';
 
@@ -27,12 +28,30 @@ function inspectorLegacy(): number {
   return shape.length + state.size;
 }
 
+// What EngineInspector computes per event now: read the snapshot (the engine reconciles what
+// changed), re-sort for the layout only when the shape moved, walk the rows by id (React then
+// skips every row whose entry kept its identity).
+let shape = -1;
+let order: Topology | undefined;
+function inspectorSnapshot(): number {
+  const t = engine.topology();
+  if (t.shape !== shape) (shape = t.shape), (order = readTopology(t));
+  let rows = 0;
+  for (const c of order!.connections) if (t.connection(c.id)) rows++;
+  return rows;
+}
+
+// The engine's side alone: reconciling the snapshot with what changed.
+const snapshotRead = (): number => engine.topology().version;
+
 // What one hook recomputes when the topology moves.
 const hook = (): number => resolveStream(engine, 'w7').feeds.length;
 
 type Reader = { name: string; run(): number };
 const readers: Reader[] = [
   { name: 'inspector (legacy readTopology)', run: inspectorLegacy },
+  { name: 'inspector (topology snapshot)', run: inspectorSnapshot },
+  { name: 'engine.topology() alone', run: snapshotRead },
   { name: 'hook (resolveStream)', run: hook },
 ];
 
@@ -46,6 +65,7 @@ const events: [string, () => void | Promise<void>][] = [
 ];
 
 const results: Record<string, Record<string, number>> = {};
+engine.topology(); // the first read builds the snapshot (once per engine)
 let sink = 0;
 for (const r of readers) {
   for (const [label, fire] of events) {

@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement } from 'react';
+import type { ConnectionInfo, StreamEngine } from '../actors/engine/stream-engine.js';
 import { connectionMachine } from '../machines/connection.machine.js';
 import { nodeMachine } from '../machines/node.machine.js';
 import { widgetMachine } from '../machines/widget.machine.js';
 import { StateChart } from './state-chart.js';
-import { layoutTopology, readTopology, type Topology } from './topology.js';
+import { layoutTopology, readTopology } from './topology.js';
 import { useLayout } from './use-layout.js';
 
 /**
@@ -60,23 +60,26 @@ export interface EngineInspectorProps {
  * ```
  */
 export function EngineInspector({ engine, selected: initial, historySize = 12 }: EngineInspectorProps): ReactElement {
-  const [topology, setTopology] = useState<Topology>(() => readTopology(engine));
+  // The engine's topology snapshot: each change costs the engine one small immer update, and
+  // an unchanged connection keeps its object, so only the rows that changed re-render.
+  const subscribe = useCallback((changed: () => void) => {
+    const sub = engine.topology$.subscribe(changed);
+    return () => sub.unsubscribe();
+  }, [engine]);
+  const topology = useSyncExternalStore(subscribe, () => engine.topology(), () => engine.topology());
   const [steps, setSteps] = useState<readonly Step[]>([]);
   const [selected, select] = useState<Selection | null>(initial ? { kind: 'connection', id: initial } : null);
   useEffect(() => {
-    setTopology(readTopology(engine));
     // lifecycle$, not events$: an events$ subscriber makes every dropped message an event.
     const sub = engine.lifecycle$.subscribe((e) => {
-      if (e.type !== 'connection.state' && e.type !== 'connection.created' && e.type !== 'connection.removed' && e.type !== 'widget.created' && e.type !== 'widget.removed') return;
-      setTopology(readTopology(engine));
-      if (e.type === 'connection.state') setSteps((s) => [...s, { connectionId: e.connectionId, from: e.from, to: e.to, at: e.at }].slice(-200));
+      if (e.type === 'connection.state') setSteps((s) => [...s.slice(-199), { connectionId: e.connectionId, from: e.from, to: e.to, at: e.at }]);
     });
     return () => sub.unsubscribe();
   }, [engine]);
-  const shape = JSON.stringify([topology.nodes, topology.connections.map((c) => c.id)]);
-  // Keyed on ids: a state change recolors, it does not relayout.
-  const layout = useLayout(() => layoutTopology(topology), [shape]);
-  const state = useMemo(() => new Map(topology.connections.map((c) => [c.id, c.state])), [topology]);
+  // Keyed on shape: a state change recolors, it does not relayout (or re-sort).
+  const shape = useMemo(() => readTopology(topology), [topology.shape]); // eslint-disable-line react-hooks/exhaustive-deps
+  const layout = useLayout(() => layoutTopology(shape), [shape]);
+  const stateOf = (id: string) => topology.connection(id)?.state;
   const actor = selected && pick(engine, selected);
   const timeline = selected?.kind === 'connection' ? steps.filter((s) => s.connectionId === selected.id).slice(-historySize) : [];
   return (
@@ -88,9 +91,9 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
           </marker>
         </defs>
         {layout?.paths.map((p) => (
-          <g key={p.id} data-connection-id={p.id} data-state={state.get(p.id)} onClick={() => select({ kind: 'connection', id: p.id })} style={{ cursor: 'pointer' }}>
-            <path d={p.points.map((q, i) => `${i ? 'L' : 'M'}${q.x},${q.y}`).join(' ')} fill="none" stroke={CONNECTION_STATE_COLORS[state.get(p.id) ?? ''] ?? '#334155'} strokeWidth={selected?.id === p.id ? 6 : 4} markerEnd="url(#topology-arrow)" />
-            <title>{`${p.id}: ${state.get(p.id)}`}</title>
+          <g key={p.id} data-connection-id={p.id} data-state={stateOf(p.id)} onClick={() => select({ kind: 'connection', id: p.id })} style={{ cursor: 'pointer' }}>
+            <path d={p.points.map((q, i) => `${i ? 'L' : 'M'}${q.x},${q.y}`).join(' ')} fill="none" stroke={CONNECTION_STATE_COLORS[stateOf(p.id) ?? ''] ?? '#334155'} strokeWidth={selected?.id === p.id ? 6 : 4} markerEnd="url(#topology-arrow)" />
+            <title>{`${p.id}: ${stateOf(p.id)}`}</title>
           </g>
         ))}
         {layout?.boxes.map((b) => (
@@ -101,13 +104,10 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
         ))}
       </svg>
       <ul aria-label="connections" style={{ listStyle: 'none', padding: 0, display: 'flex', flexWrap: 'wrap', gap: 6 }}>
-        {topology.connections.map((c) => (
-          <li key={c.id}>
-            <button type="button" aria-pressed={selected?.id === c.id} data-connection-id={c.id} data-state={c.state} onClick={() => select({ kind: 'connection', id: c.id })} style={{ borderLeft: `6px solid ${CONNECTION_STATE_COLORS[c.state] ?? '#334155'}` }}>
-              {c.id}: <strong>{c.state}</strong>
-            </button>
-          </li>
-        ))}
+        {shape.connections.map(({ id }) => {
+          const c = topology.connection(id);
+          return c ? <ConnectionRow key={id} info={c} selected={selected?.id === id} select={select} /> : null;
+        })}
       </ul>
       {selected && actor ? (
         <section aria-label={`${selected.kind} ${selected.id}`}>
@@ -125,6 +125,18 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
     </div>
   );
 }
+
+// One row per connection, memoized on the snapshot's entry: an unchanged connection is the same
+// object in the next snapshot, so a state change elsewhere does not re-render this row.
+const ConnectionRow = memo(function ConnectionRow({ info: c, selected, select }: { info: ConnectionInfo; selected: boolean; select(s: Selection): void }) {
+  return (
+    <li>
+      <button type="button" aria-pressed={selected} data-connection-id={c.id} data-state={c.state} onClick={() => select({ kind: 'connection', id: c.id })} style={{ borderLeft: `6px solid ${CONNECTION_STATE_COLORS[c.state] ?? '#334155'}` }}>
+        {c.id}: <strong>{c.state}</strong>
+      </button>
+    </li>
+  );
+});
 
 // The selected actor, if it still exists.
 function pick(engine: StreamEngine, s: Selection) {

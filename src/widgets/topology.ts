@@ -22,7 +22,8 @@ const DEAD = new Set(['closing', 'closed', 'failed']);
 /**
  * Resolves a stream id: a widget id (`engine.createWidget(id)`), a connection id
  * (`'sensor:out->chart:in'`) or an output port (`'sensor:out'`) whose connection ends in a
- * widget. Never throws: an unknown id resolves to no widget.
+ * widget. Never throws: an unknown id resolves to no widget. Reads the engine's topology
+ * snapshot, so it costs O(connections into the widget), not O(connections).
  *
  * @example
  * ```ts
@@ -39,9 +40,10 @@ export function resolveStream(engine: StreamEngine, streamId: string): ResolvedS
     }
   }
   if (!widget) return { widget, feeds: [] };
+  const t = engine.topology();
   const feeds: Connection[] = [];
-  for (const info of engine.listConnections()) {
-    if (info.targetNodeId === widget.id && !DEAD.has(info.state)) feeds.push(engine.getConnection(info.id));
+  for (const id of t.node(widget.id)?.inputs ?? []) {
+    if (!DEAD.has(t.connection(id)?.state ?? 'closed')) feeds.push(engine.getConnection(id));
   }
   return { widget, feeds };
 }

@@ -172,14 +172,16 @@ export class TopologyStore {
     const connectionIds = all ? union(this.src.connectionIds(), this.state.connections.flatMap((b) => [...b.keys()])) : this.dirtyConnections;
     const next = produce(this.state, (d) => {
       if (d.connections.length === 0) for (let i = 0; i < BUCKETS; i++) d.connections.push(new Map()), d.nodes.push(new Map());
+      let changed = false;
       // Nodes first, so a new connection finds its target's entry.
-      for (const id of nodeIds) putNode(d, id, this.src.kindOf(id));
-      for (const id of connectionIds) putConnection(d, id, this.src.connectionInfo(id));
+      for (const id of nodeIds) changed = putNode(d, id, this.src.kindOf(id)) || changed;
+      for (const id of connectionIds) changed = putConnection(d, id, this.src.connectionInfo(id)) || changed;
+      if (changed) d.version++;
     });
     this.dirtyConnections.clear();
     this.dirtyNodes.clear();
     if (next === this.state) return;
-    this.state = produce(next, (d) => void d.version++);
+    this.state = next;
     this.view = undefined;
   }
 }
@@ -190,22 +192,26 @@ function union(a: Iterable<string>, b: Iterable<string>): Set<string> {
   return s;
 }
 
-function putNode(d: Draft<State>, id: string, kind: 'node' | 'widget' | undefined): void {
+// Each returns whether it changed the draft.
+function putNode(d: Draft<State>, id: string, kind: 'node' | 'widget' | undefined): boolean {
   const b = d.nodes[bucket(id)]!;
   const old = b.get(id);
-  if (old?.kind === kind) return; // unchanged (or absent and still absent): keeps its identity
+  if (old?.kind === kind) return false; // unchanged (or absent and still absent): keeps its identity
   if (old) b.delete(id), d.nodeCount--;
   if (kind) b.set(id, { id, kind, inputs: [] }), d.nodeCount++;
   d.shape++;
+  return true;
 }
 
-function putConnection(d: Draft<State>, id: string, now: ConnectionInfo | undefined): void {
+function putConnection(d: Draft<State>, id: string, now: ConnectionInfo | undefined): boolean {
   const b = d.connections[bucket(id)]!;
   const old = b.get(id);
   if (old && now && sameEdge(old, now)) {
-    if (old.state !== now.state) old.state = now.state; // immer copies this entry alone
-    return;
+    if (old.state === now.state) return false;
+    old.state = now.state; // immer copies this entry, its bucket and the bucket array alone
+    return true;
   }
+  if (!old && !now) return false;
   if (old) {
     b.delete(id);
     d.connectionCount--;
@@ -220,6 +226,7 @@ function putConnection(d: Draft<State>, id: string, now: ConnectionInfo | undefi
     d.nodes[bucket(now.targetNodeId)]!.get(now.targetNodeId)?.inputs.push(id);
     d.shape++;
   }
+  return true;
 }
 
 // A removed id can come back naming other endpoints ('a:b'+'c' and 'a'+'b:c' share a prefix).
