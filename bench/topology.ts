@@ -2,11 +2,12 @@
  * Work per lifecycle event at 10k connections, for the two readers of the topology: the
  * inspector (what EngineInspector computes per event, React rendering left out) and a widget
  * hook (what useStreamData re-runs when the topology moves: resolveStream for its id).
- * Events: a connection's state edge (openCircuit/closeCircuit) and a connection created/removed.
- * Prints a table and one JSON line. `node scripts/run-ts.mjs bench/topology.ts [connections]`
+ * Events: a connection's state edge (openCircuit/closeCircuit), a connection created, one removed.
+ * The legacy readers are the code as it was before the snapshot, kept to compare under the
+ * same load. Prints a table and one JSON line. `node scripts/run-ts.mjs bench/topology.ts [connections]`
  */
 import { StreamEngine } from '../src/index.js';
-import { readTopology, type Topology } from '../src/inspect/topology.js';
+import { readTopology } from '../src/inspect/topology.js';
 import { resolveStream } from '../src/widgets/topology.js';
 import { median } from './lib.js';
 
@@ -29,20 +30,31 @@ function inspectorLegacy(): number {
 }
 
 // What EngineInspector computes per event now: read the snapshot (the engine reconciles what
-// changed), re-sort for the layout only when the shape moved, walk the rows by id (React then
-// skips every row whose entry kept its identity).
+// changed), re-sort for the layout only when the shape moved, compare each connection group
+// with the last render's and redraw the rows of the groups that changed (React.memo per group).
 let shape = -1;
-let order: Topology | undefined;
+let groups: readonly unknown[] = [];
 function inspectorSnapshot(): number {
   const t = engine.topology();
-  if (t.shape !== shape) (shape = t.shape), (order = readTopology(t));
+  if (t.shape !== shape) (shape = t.shape), readTopology(t);
   let rows = 0;
-  for (const c of order!.connections) if (t.connection(c.id)) rows++;
+  const now = t.connectionGroups();
+  for (let i = 0; i < now.length; i++) if (now[i] !== groups[i]) for (const c of now[i]!.values()) rows += c.state.length > 0 ? 1 : 0;
+  groups = now;
   return rows;
 }
 
 // The engine's side alone: reconciling the snapshot with what changed.
 const snapshotRead = (): number => engine.topology().version;
+
+// What one hook recomputed before the snapshot (resolveStream as it was: a scan of every connection).
+const DEAD = new Set(['closing', 'closed', 'failed']);
+function hookLegacy(): number {
+  const widget = engine.findWidget('w7')!;
+  const feeds = [];
+  for (const info of engine.listConnections()) if (info.targetNodeId === widget.id && !DEAD.has(info.state)) feeds.push(engine.getConnection(info.id));
+  return feeds.length;
+}
 
 // What one hook recomputes when the topology moves.
 const hook = (): number => resolveStream(engine, 'w7').feeds.length;
@@ -52,16 +64,16 @@ const readers: Reader[] = [
   { name: 'inspector (legacy readTopology)', run: inspectorLegacy },
   { name: 'inspector (topology snapshot)', run: inspectorSnapshot },
   { name: 'engine.topology() alone', run: snapshotRead },
+  { name: 'hook (legacy resolveStream)', run: hookLegacy },
   { name: 'hook (resolveStream)', run: hook },
 ];
 
 let n = 0;
+const extra: string[] = [];
 const events: [string, () => void | Promise<void>][] = [
   ['connection.state', () => (n++ % 2 ? probe.closeCircuit() : probe.openCircuit())],
-  ['connection.created+removed', async () => {
-    const id = engine.createConnection('x', `w${n++ % WIDGETS}`, 'out', 'in');
-    await engine.removeConnection(id);
-  }],
+  ['connection.created', () => void extra.push(engine.createConnection(`x${n}`, `w${n++ % WIDGETS}`, 'out', 'in'))],
+  ['connection.removed', () => engine.removeConnection(extra.pop()!)],
 ];
 
 const results: Record<string, Record<string, number>> = {};
