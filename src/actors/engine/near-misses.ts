@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * nearMisses('a:output', ['a:out', 'b:in', 'a:out->b:in']); // ['a:out', 'b:in', 'a:out->b:in']
+ * nearMisses('a:output', ['b:in', 'a:out', 'a:out->b:in']); // ['a:out', 'a:out->b:in', 'b:in']
  * ```
  * @internal
  */
