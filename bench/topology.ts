@@ -81,17 +81,14 @@ engine.topology(); // the first read builds the snapshot (once per engine)
 let sink = 0;
 for (const r of readers) {
   for (const [label, fire] of events) {
+    // One sample per event, median over all: a GC pause (10k connections hold a lot of heap)
+    // lands in a few samples instead of skewing a round's mean.
     const samples: number[] = [];
-    for (let round = 0; round < 7; round++) {
-      const reps = 20;
-      let work = 0;
-      for (let k = 0; k < reps; k++) {
-        await fire();
-        const t = performance.now();
-        sink += r.run();
-        work += performance.now() - t;
-      }
-      samples.push((work / reps) * 1000);
+    for (let k = 0; k < 140; k++) {
+      await fire();
+      const t = performance.now();
+      sink += r.run();
+      samples.push((performance.now() - t) * 1000);
     }
     (results[r.name] ??= {})[label] = Math.round(median(samples) * 10) / 10;
   }

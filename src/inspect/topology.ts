@@ -18,8 +18,8 @@ export interface Topology {
 
 /**
  * Reads {@link Topology} from an engine's topology snapshot (`engine.topology()`, or one it
- * emitted): every node and widget and every connection, each sorted by id so a layout does not
- * depend on creation order. O(n log n): for a layout, when `shape` moves, not per event.
+ * emitted): every node and widget and every connection, in the snapshot's group order (stable
+ * while the ids stay). O(n): for a layout, when `shape` moves, not per event.
  *
  * @example
  * ```ts
@@ -28,8 +28,7 @@ export interface Topology {
  */
 export function readTopology(source: StreamEngine | EngineTopology): Topology {
   const t = 'topology' in source ? source.topology() : source;
-  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { nodes: [...t.nodes()].map(({ id, kind }) => ({ id, kind })).sort(byId), connections: [...t.connections()].sort(byId) };
+  return { nodes: [...t.nodes()].map(({ id, kind }) => ({ id, kind })), connections: [...t.connections()] };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { enableMapSet, Immer, type Draft } from 'immer';
+import { current, enableMapSet, Immer, isDraft, type Draft } from 'immer';
 
 // Connection and node entries live in Maps inside the immer state.
 enableMapSet();
@@ -245,18 +245,24 @@ function putConnection(d: Draft<State>, id: string, now: ConnectionInfo | undefi
   if (old) {
     b.delete(id);
     d.connectionCount--;
-    const inputs = d.nodes[bucket(old.targetNodeId)]!.get(old.targetNodeId)?.inputs;
-    const i = inputs ? inputs.indexOf(id) : -1;
-    if (i >= 0) inputs!.splice(i, 1);
+    const target = d.nodes[bucket(old.targetNodeId)]!.get(old.targetNodeId);
+    // A plain array, not edits through the draft: splice on a proxy traps once per element moved.
+    if (target) target.inputs = plain(target.inputs).filter((x) => x !== id);
     d.shape++;
   }
   if (now) {
     b.set(id, { ...now });
     d.connectionCount++;
-    d.nodes[bucket(now.targetNodeId)]!.get(now.targetNodeId)?.inputs.push(id);
+    const target = d.nodes[bucket(now.targetNodeId)]!.get(now.targetNodeId);
+    if (target) target.inputs = [...plain(target.inputs), id];
     d.shape++;
   }
   return true;
+}
+
+// An array as it stands in this produce (a draft, or a plain one assigned earlier in it).
+function plain(a: readonly string[]): readonly string[] {
+  return isDraft(a) ? (current(a as string[]) as readonly string[]) : a;
 }
 
 // A removed id can come back naming other endpoints ('a:b'+'c' and 'a'+'b:c' share a prefix).
