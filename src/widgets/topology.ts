@@ -31,14 +31,9 @@ const DEAD = new Set(['closing', 'closed', 'failed']);
  * ```
  */
 export function resolveStream(engine: StreamEngine, streamId: string): ResolvedStream {
-  let widget = engine.findWidget(streamId);
-  if (!widget) {
-    try {
-      widget = engine.findWidget(engine.getConnection(streamId).targetNodeId);
-    } catch {
-      widget = undefined; // no such connection, or a port with several: nothing to show
-    }
-  }
+  // No such connection, or a port with several: nothing to show.
+  const target = engine.findConnection(streamId)?.targetNodeId;
+  const widget = engine.findWidget(streamId) ?? (target === undefined ? undefined : engine.findWidget(target));
   if (!widget) return { widget, feeds: [] };
   const t = engine.topology();
   const feeds: Connection[] = [];

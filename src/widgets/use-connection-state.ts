@@ -1,7 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react';
 import { useSelector } from '@xstate/react';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
-import type { Connection } from '../actors/connection/connection.js';
 import type { ConnectionState } from '../machines/connection.machine.js';
 import { useStreamEngine } from './engine-context.js';
 import { topologyOf } from './topology.js';
@@ -25,15 +24,8 @@ export function useConnectionState(connectionId: string, options: { engine?: Str
   const engine = useStreamEngine(options.engine);
   const topology = topologyOf(engine);
   const version = useSyncExternalStore(topology.subscribe, topology.version, topology.version);
-  const connection = useMemo(() => findConnection(engine, connectionId), [engine, connectionId, version]);
+  const connection = useMemo(() => engine.findConnection(connectionId), [engine, connectionId, version]);
   const value = useSelector(connection?.actor, (s) => s?.value as ConnectionState | undefined);
   return connection ? (value ?? connection.currentState) : 'unknown';
 }
 
-function findConnection(engine: StreamEngine, id: string): Connection | undefined {
-  try {
-    return engine.getConnection(id);
-  } catch {
-    return undefined;
-  }
-}

@@ -87,7 +87,19 @@ export class EngineRegistry implements TopologySource {
   connection(ref: string): Connection {
     const c = this.connections.get(ref) ?? this.byPort(ref);
     if (c) return c;
+    // O(connections) to name the near misses: lookups that may miss use findConnection.
     throw new NodeflowError('UNKNOWN_CONNECTION', unknownMessage('connection', ref, this.refs()), { connectionId: ref });
+  }
+
+  /** Like connection(), but undefined where it would throw (a port with several too). */
+  findConnection(ref: string): Connection | undefined {
+    const c = this.connections.get(ref);
+    if (c) return c;
+    try {
+      return this.byPort(ref);
+    } catch {
+      return undefined; // a port with several connections names none of them
+    }
   }
 
   widget(id: string): WidgetRuntime {

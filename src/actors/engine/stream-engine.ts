@@ -81,6 +81,19 @@ export class StreamEngine extends EngineCore {
     return this.registry.connection(id);
   }
 
+  /**
+   * The connection `id` (or the one leaving `nodeId:port`) if there is exactly one, undefined
+   * otherwise: a lookup that neither throws nor pays for getConnection's near-miss message.
+   *
+   * @example
+   * ```ts
+   * const state = engine.findConnection('sensor:out')?.currentState ?? 'unknown';
+   * ```
+   */
+  findConnection(id: string): Connection | undefined {
+    return this.registry.findConnection(id);
+  }
+
   /** True when a connection `id` exists (open or closing). @example `engine.hasConnection('a:out->b:in')` */
   hasConnection(id: string): boolean {
     return this.registry.connections.has(id);

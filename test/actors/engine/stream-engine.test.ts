@@ -80,4 +80,16 @@ describe('errors that say what happened', () => {
     expect(() => empty.getConnection('x')).toThrow('No connection "x" (there are no connections)');
     empty.dispose();
   });
+
+  it('findConnection is the lookup that never throws: by id, by a port with one connection, undefined otherwise', () => {
+    const { engine } = simEngine();
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    expect(engine.findConnection(id)?.id).toBe(id);
+    expect(engine.findConnection('a:out')?.id).toBe(id);
+    engine.createConnection('a', 'c', 'out', 'in');
+    expect(engine.findConnection('a:out')).toBeUndefined(); // two connections leave a.out
+    expect(() => engine.getConnection('a:out')).toThrow(/has 2 connections/);
+    expect(engine.findConnection('nope')).toBeUndefined();
+    engine.dispose();
+  });
 });
