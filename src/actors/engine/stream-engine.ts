@@ -60,6 +60,9 @@ export class StreamEngine extends EngineCore {
     for (let n = 2; r.connections.has(id); n++) id = `${sourceNodeId}:${outputPort}->${targetNodeId}:${inputPort}#${n}`;
     this.recovery.remember(merged, config);
     const inbox = r.widgets.get(targetNodeId) ?? r.node(targetNodeId, true);
+    // Both ends exist before the connection does, so a topology$ follower never sees an edge
+    // to or from a node that is not there yet.
+    r.node(sourceNodeId, true);
     const conn = new Connection(id, sourceNodeId, targetNodeId, outputPort, inputPort, merged, inbox, this.host);
     r.addConnection(conn);
     this.wiring.attach(conn);

@@ -62,6 +62,22 @@ describe('engine.topology()', () => {
     engine.dispose();
   });
 
+  it('every snapshot topology$ emits is whole: each connection\'s ends are in it', async () => {
+    const { engine } = simEngine();
+    engine.createWidget('chart');
+    const broken: string[] = [];
+    const sub = engine.topology$.subscribe((t) => {
+      for (const c of t.connections()) if (!t.node(c.sourceNodeId) || !t.node(c.targetNodeId)?.inputs.includes(c.id)) broken.push(`${t.version}:${c.id}`);
+    });
+    const a = engine.createConnection('s', 'chart', 'out', 'in');
+    engine.createConnection('s', 't', 'out', 'in');
+    await engine.removeConnection(a);
+    await engine.stop();
+    sub.unsubscribe();
+    expect(broken).toEqual([]);
+    engine.dispose();
+  });
+
   it('topology$ gives the current snapshot, then one per change', () => {
     const { engine } = simEngine();
     const seen: number[] = [];
