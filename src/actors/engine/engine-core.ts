@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { createActor } from 'xstate';
 import { realClock, type EngineClock } from '../../clock.js';
 import { validateStreamConfig, type StreamConfig } from '../../config.js';
-import { ConfigError, NodeflowError, rejectUnknownKeys } from '../../errors.js';
+import { ConfigError, NodeflowError } from '../../errors.js';
 import { engineMachine, type EngineActorRef } from '../../machines/engine.machine.js';
 import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
@@ -130,15 +130,7 @@ export abstract class EngineCore {
    * ```
    */
   inspect(observer: TaggedInspector | InspectObserver, options: { kinds?: readonly ActorKind[] } = {}): () => void {
-    rejectUnknownKeys(options, ['kinds']);
-    const kinds = options.kinds ?? null;
-    const bad = Array.isArray(kinds) ? kinds.find((k) => !['engine', 'node', 'connection', 'widget'].includes(k)) : kinds;
-    if (kinds && (!Array.isArray(kinds) || bad !== undefined)) {
-      throw new ConfigError('kinds', `an array of 'engine' | 'node' | 'connection' | 'widget' (got ${JSON.stringify(bad)})`, kinds);
-    }
-    if (typeof observer === 'function') return this.hub.add(observer as TaggedInspector, kinds);
-    if (observer && typeof observer.next === 'function') return this.hub.add((e) => observer.next!(e), kinds);
-    throw new ConfigError('inspect', 'a function (event, actor) => void or an observer with next()', observer);
+    return this.hub.observe(observer, options);
   }
 
   /** `running`, `stopping` or `stopped`. @example `if (engine.state === 'running') engine.createWidget('chart');` */
