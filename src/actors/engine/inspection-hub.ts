@@ -50,6 +50,13 @@ const announce = (actor: AnyActorRef): InspectionEvent => ({ type: '@xstate.acto
  * actor (`actor.system.inspect`), and only to the kinds it asked for. While nobody inspects an
  * actor nothing is attached to it, so XState's system returns before copying and dispatching
  * its inspection events: measured, an observer on the per-batch actors halves throughput.
+ *
+ * @example
+ * ```ts
+ * const hub = new InspectionHub();
+ * hub.track(connection.actor, { kind: 'connection', id: connection.id });
+ * const stop = hub.add((e, tag) => console.log(tag.id, e.type), ['connection']);
+ * ```
  * @internal
  */
 export class InspectionHub {

@@ -10,7 +10,16 @@ enableMapSet();
 // caller's global immer settings stay theirs.
 const { produce } = new Immer({ autoFreeze: false });
 
-/** What the store reads when it reconciles: the engine's registry, the truth. @internal */
+/**
+ * What the store reads when it reconciles: the engine's registry, the truth.
+ *
+ * @example
+ * ```ts
+ * const source: TopologySource = registry; // EngineRegistry implements it
+ * source.connectionInfo('a:out->b:in')?.state;
+ * ```
+ * @internal
+ */
 export interface TopologySource {
   connectionInfo(id: string): ConnectionInfo | undefined;
   kindOf(id: string): 'node' | 'widget' | undefined;
