@@ -44,6 +44,32 @@ export function resolveStream(engine: StreamEngine, streamId: string): ResolvedS
 }
 
 /**
+ * resolveStream for one hook, as a `useSyncExternalStore` snapshot: the same object until the
+ * resolution itself changes (another widget, another set of live feeds), so a hook re-renders
+ * when its own stream changes, not on every connection created anywhere. O(1) while the
+ * topology counter stands still, O(connections into the widget) when it moves.
+ *
+ * @example
+ * ```ts
+ * const resolve = streamResolver(engine, 'chart');
+ * const resolved = useSyncExternalStore(topologyOf(engine).subscribe, resolve, resolve);
+ * ```
+ * @internal
+ */
+export function streamResolver(engine: StreamEngine, streamId: string): () => ResolvedStream {
+  const topology = topologyOf(engine);
+  let at = -1;
+  let last: ResolvedStream = { widget: undefined, feeds: [] };
+  return () => {
+    if (topology.version() === at) return last;
+    at = topology.version();
+    const r = resolveStream(engine, streamId);
+    if (r.widget === last.widget && r.feeds.length === last.feeds.length && r.feeds.every((c, i) => c === last.feeds[i])) return last;
+    return (last = r);
+  };
+}
+
+/**
  * A counter that moves when the engine's topology changes (a widget or connection created or
  * removed, a connection entering or leaving a dead state): hooks re-resolve their ids on it. One lifecycle
  * subscription per engine, shared by every hook and dropped with the last listener. State

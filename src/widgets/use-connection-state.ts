@@ -1,4 +1,4 @@
-import { useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import { useSelector } from '@xstate/react';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { ConnectionState } from '../machines/connection.machine.js';
@@ -22,9 +22,10 @@ import { topologyOf } from './topology.js';
  */
 export function useConnectionState(connectionId: string, options: { engine?: StreamEngine } = {}): ConnectionState | 'unknown' {
   const engine = useStreamEngine(options.engine);
-  const topology = topologyOf(engine);
-  const version = useSyncExternalStore(topology.subscribe, topology.version, topology.version);
-  const connection = useMemo(() => engine.findConnection(connectionId), [engine, connectionId, version]);
+  // The Connection itself is the snapshot: O(1) per topology change, a render only when the id
+  // comes to name another connection (or none).
+  const find = useCallback(() => engine.findConnection(connectionId), [engine, connectionId]);
+  const connection = useSyncExternalStore(topologyOf(engine).subscribe, find, find);
   const value = useSelector(connection?.actor, (s) => s?.value as ConnectionState | undefined);
   return connection ? (value ?? connection.currentState) : 'unknown';
 }
