@@ -41,6 +41,7 @@ export abstract class EngineCore {
   readonly deadLetters$: Observable<DeadLetter>;
   /**
    * The topology snapshot after every change (the current one first); see {@link topology}.
+   * Completes when the engine is disposed.
    *
    * @example
    * ```ts
@@ -97,8 +98,8 @@ export abstract class EngineCore {
     this.snapshot = new TopologyStore(this.registry);
     this.wiring = new Wiring(this.registry);
     this.topology$ = new Observable((sub) => {
-      sub.next(this.snapshot.read());
-      return this.snapshot.follow((t) => sub.next(t));
+      if (!this.disposed) sub.next(this.snapshot.read());
+      return this.snapshot.follow((t) => sub.next(t), () => sub.complete());
     });
     const r = this.registry;
     this.metering = new EngineMetering({
@@ -257,6 +258,7 @@ export abstract class EngineCore {
     for (const c of [...this.registry.connections.values()]) c.dispose();
     this.teardown();
     this.bus.complete();
+    this.snapshot.end();
     this.actor.stop();
   }
 

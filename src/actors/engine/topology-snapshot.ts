@@ -79,7 +79,8 @@ export class TopologyStore {
   private stale = true;
   private readonly dirtyConnections = new Set<string>();
   private readonly dirtyNodes = new Set<string>();
-  private readonly followers = new Set<(t: EngineTopology) => void>();
+  private readonly followers = new Map<(t: EngineTopology) => void, (() => void) | undefined>();
+  private ended = false;
 
   constructor(private readonly src: TopologySource) {}
 
@@ -112,9 +113,22 @@ export class TopologyStore {
   }
 
   /** Calls `listener` with the new snapshot after every change; returns the function that stops it. */
-  follow(listener: (t: EngineTopology) => void): () => void {
-    this.followers.add(listener);
+  /** `done` runs once the engine is disposed (see {@link end}); a follower added after that gets it at once. */
+  follow(listener: (t: EngineTopology) => void, done?: () => void): () => void {
+    if (this.ended) {
+      done?.();
+      return () => {};
+    }
+    this.followers.set(listener, done);
     return () => this.followers.delete(listener);
+  }
+
+  /** The engine is gone: every follower's `done` runs, and nothing more is followed. */
+  end(): void {
+    this.ended = true;
+    const done = [...this.followers.values()];
+    this.followers.clear();
+    for (const d of done) d?.();
   }
 
   private changed(): void {
@@ -125,7 +139,7 @@ export class TopologyStore {
 
   private notify(): void {
     const t = this.read();
-    for (const f of [...this.followers]) f(t);
+    for (const f of [...this.followers.keys()]) f(t);
   }
 
   private reconcile(all: boolean): void {

@@ -89,7 +89,11 @@ describe('engine.topology()', () => {
     expect(seen[0]).toBe(0);
     expect(seen.at(-1)).toBe(1);
     expect(seen.length).toBeGreaterThanOrEqual(3);
+    let completed = 0;
+    engine.topology$.subscribe({ complete: () => completed++ });
     engine.dispose();
+    engine.topology$.subscribe({ next: () => completed--, complete: () => completed++ }); // after dispose: completes at once
+    expect(completed).toBe(2);
   });
 });
 
