@@ -157,7 +157,10 @@ const RowGroup = memo(function RowGroup({ group, selected, select }: { group: Gr
 // The selected actor, if it still exists.
 function pick(engine: StreamEngine, s: Selection) {
   try {
-    if (s.kind === 'connection') return engine.hasConnection(s.id) ? { machine: connectionMachine, ref: engine.getConnection(s.id).actor } : null;
+    if (s.kind === 'connection') {
+      const c = engine.findConnection(s.id);
+      return c ? { machine: connectionMachine, ref: c.actor } : null;
+    }
     if (s.kind === 'widget') {
       const w = engine.findWidget(s.id);
       return w ? { machine: widgetMachine, ref: w.actor } : null;
