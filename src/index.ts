@@ -2,7 +2,7 @@
  * @nodeflow/runtime: the public API. One barrel, named exports only.
  * @packageDocumentation
  */
-export { StreamEngine, type EngineOptions, type ConnectionInfo, type EngineMetrics } from './actors/engine/stream-engine.js';
+export { StreamEngine, type EngineCore, type EngineOptions, type ConnectionInfo, type EngineMetrics, type EngineTopology, type TopologyNode } from './actors/engine/stream-engine.js';
 export { Connection } from './actors/connection/connection.js';
 export { OutputPort } from './actors/targets/output-port.js';
 export type { NodeHandle, NodeOptions, NodeState, ProcessFn } from './actors/targets/node.js';

@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement } from 'react';
+import type { ConnectionInfo, StreamEngine } from '../actors/engine/stream-engine.js';
 import { connectionMachine } from '../machines/connection.machine.js';
 import { nodeMachine } from '../machines/node.machine.js';
 import { widgetMachine } from '../machines/widget.machine.js';
 import { StateChart } from './state-chart.js';
-import { layoutTopology, readTopology, type Topology } from './topology.js';
+import { layoutTopology, readTopology, type TopologyLayout } from './topology.js';
 import { useLayout } from './use-layout.js';
 
 /**
@@ -60,23 +60,38 @@ export interface EngineInspectorProps {
  * ```
  */
 export function EngineInspector({ engine, selected: initial, historySize = 12 }: EngineInspectorProps): ReactElement {
-  const [topology, setTopology] = useState<Topology>(() => readTopology(engine));
+  // The engine's topology snapshot: each change costs the engine one small immer update, and
+  // unchanged groups of connections keep their objects, so only the changed group re-renders.
+  const subscribe = useCallback((changed: () => void) => {
+    const sub = engine.topology$.subscribe(changed);
+    return () => sub.unsubscribe();
+  }, [engine]);
+  const topology = useSyncExternalStore(subscribe, () => engine.topology(), () => engine.topology());
   const [steps, setSteps] = useState<readonly Step[]>([]);
   const [selected, select] = useState<Selection | null>(initial ? { kind: 'connection', id: initial } : null);
   useEffect(() => {
-    setTopology(readTopology(engine));
     // lifecycle$, not events$: an events$ subscriber makes every dropped message an event.
     const sub = engine.lifecycle$.subscribe((e) => {
-      if (e.type !== 'connection.state' && e.type !== 'connection.created' && e.type !== 'connection.removed' && e.type !== 'widget.created' && e.type !== 'widget.removed') return;
-      setTopology(readTopology(engine));
-      if (e.type === 'connection.state') setSteps((s) => [...s, { connectionId: e.connectionId, from: e.from, to: e.to, at: e.at }].slice(-200));
+      if (e.type === 'connection.state') setSteps((s) => [...s.slice(-199), { connectionId: e.connectionId, from: e.from, to: e.to, at: e.at }]);
     });
     return () => sub.unsubscribe();
   }, [engine]);
-  const shape = JSON.stringify([topology.nodes, topology.connections.map((c) => c.id)]);
-  // Keyed on ids: a state change recolors, it does not relayout.
-  const layout = useLayout(() => layoutTopology(topology), [shape]);
-  const state = useMemo(() => new Map(topology.connections.map((c) => [c.id, c.state])), [topology]);
+  // Keyed on shape: a state change recolors, it does not relayout (or re-sort).
+  const shape = useMemo(() => readTopology(topology), [topology.shape]); // eslint-disable-line react-hooks/exhaustive-deps
+  const layout = useLayout(() => layoutTopology(shape), [shape]);
+  // Per group, not per connection: a change re-renders the one group (about n/256 rows) holding it.
+  const groups = topology.connectionGroups();
+  const paths = useMemo(() => new Map(layout?.paths.map((p) => [p.id, p])), [layout]);
+  const boxes = useMemo(
+    () =>
+      layout?.boxes.map((b) => (
+        <g key={b.id} data-node-id={b.id} data-kind={b.kind} onClick={() => select({ kind: b.kind, id: b.id })} style={{ cursor: 'pointer' }}>
+          <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={b.kind === 'widget' ? 14 : 4} fill={b.kind === 'widget' ? '#eef2ff' : '#f8fafc'} stroke={selected?.id === b.id ? '#2563eb' : '#334155'} />
+          <text x={b.x + b.width / 2} y={b.y + 24} textAnchor="middle">{b.id}</text>
+        </g>
+      )),
+    [layout, selected?.id],
+  );
   const actor = selected && pick(engine, selected);
   const timeline = selected?.kind === 'connection' ? steps.filter((s) => s.connectionId === selected.id).slice(-historySize) : [];
   return (
@@ -87,27 +102,11 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
             <path d="M0,0 L10,5 L0,10 z" fill="#334155" />
           </marker>
         </defs>
-        {layout?.paths.map((p) => (
-          <g key={p.id} data-connection-id={p.id} data-state={state.get(p.id)} onClick={() => select({ kind: 'connection', id: p.id })} style={{ cursor: 'pointer' }}>
-            <path d={p.points.map((q, i) => `${i ? 'L' : 'M'}${q.x},${q.y}`).join(' ')} fill="none" stroke={CONNECTION_STATE_COLORS[state.get(p.id) ?? ''] ?? '#334155'} strokeWidth={selected?.id === p.id ? 6 : 4} markerEnd="url(#topology-arrow)" />
-            <title>{`${p.id}: ${state.get(p.id)}`}</title>
-          </g>
-        ))}
-        {layout?.boxes.map((b) => (
-          <g key={b.id} data-node-id={b.id} data-kind={b.kind} onClick={() => select({ kind: b.kind, id: b.id })} style={{ cursor: 'pointer' }}>
-            <rect x={b.x} y={b.y} width={b.width} height={b.height} rx={b.kind === 'widget' ? 14 : 4} fill={b.kind === 'widget' ? '#eef2ff' : '#f8fafc'} stroke={selected?.id === b.id ? '#2563eb' : '#334155'} />
-            <text x={b.x + b.width / 2} y={b.y + 24} textAnchor="middle">{b.id}</text>
-          </g>
-        ))}
+        {groups.map((g, i) => (g.size ? <PathGroup key={i} group={g} paths={paths} selected={pick1(g, selected)} select={select} /> : null))}
+        {boxes}
       </svg>
       <ul aria-label="connections" style={{ listStyle: 'none', padding: 0, display: 'flex', flexWrap: 'wrap', gap: 6 }}>
-        {topology.connections.map((c) => (
-          <li key={c.id}>
-            <button type="button" aria-pressed={selected?.id === c.id} data-connection-id={c.id} data-state={c.state} onClick={() => select({ kind: 'connection', id: c.id })} style={{ borderLeft: `6px solid ${CONNECTION_STATE_COLORS[c.state] ?? '#334155'}` }}>
-              {c.id}: <strong>{c.state}</strong>
-            </button>
-          </li>
-        ))}
+        {groups.map((g, i) => (g.size ? <RowGroup key={i} group={g} selected={pick1(g, selected)} select={select} /> : null))}
       </ul>
       {selected && actor ? (
         <section aria-label={`${selected.kind} ${selected.id}`}>
@@ -126,10 +125,42 @@ export function EngineInspector({ engine, selected: initial, historySize = 12 }:
   );
 }
 
+type Group = ReadonlyMap<string, ConnectionInfo>;
+type Path = TopologyLayout['paths'][number];
+// The selected id if this group holds it, so a selection re-renders only its group.
+const pick1 = (g: Group, s: Selection | null) => (s && g.has(s.id) ? s.id : undefined);
+const pathD = (p: Path) => p.points.map((q, i) => `${i ? 'L' : 'M'}${q.x},${q.y}`).join(' ');
+
+// Memoized on the group's Map: unchanged groups are the same object in the next snapshot.
+const PathGroup = memo(function PathGroup({ group, paths, selected, select }: { group: Group; paths: ReadonlyMap<string, Path>; selected?: string; select(s: Selection): void }) {
+  return [...group.values()].map((c) => {
+    const p = paths.get(c.id);
+    return p ? (
+      <g key={c.id} data-connection-id={c.id} data-state={c.state} onClick={() => select({ kind: 'connection', id: c.id })} style={{ cursor: 'pointer' }}>
+        <path d={pathD(p)} fill="none" stroke={CONNECTION_STATE_COLORS[c.state] ?? '#334155'} strokeWidth={selected === c.id ? 6 : 4} markerEnd="url(#topology-arrow)" />
+        <title>{`${c.id}: ${c.state}`}</title>
+      </g>
+    ) : null;
+  });
+});
+
+const RowGroup = memo(function RowGroup({ group, selected, select }: { group: Group; selected?: string; select(s: Selection): void }) {
+  return [...group.values()].map((c) => (
+    <li key={c.id}>
+      <button type="button" aria-pressed={selected === c.id} data-connection-id={c.id} data-state={c.state} onClick={() => select({ kind: 'connection', id: c.id })} style={{ borderLeft: `6px solid ${CONNECTION_STATE_COLORS[c.state] ?? '#334155'}` }}>
+        {c.id}: <strong>{c.state}</strong>
+      </button>
+    </li>
+  ));
+});
+
 // The selected actor, if it still exists.
 function pick(engine: StreamEngine, s: Selection) {
   try {
-    if (s.kind === 'connection') return engine.hasConnection(s.id) ? { machine: connectionMachine, ref: engine.getConnection(s.id).actor } : null;
+    if (s.kind === 'connection') {
+      const c = engine.findConnection(s.id);
+      return c ? { machine: connectionMachine, ref: c.actor } : null;
+    }
     if (s.kind === 'widget') {
       const w = engine.findWidget(s.id);
       return w ? { machine: widgetMachine, ref: w.actor } : null;

@@ -1,3 +1,4 @@
+import { castDraft, produce } from 'immer';
 import { createMachine, type AnyStateMachine, type StateValue } from 'xstate';
 import { activeStateIds, inferTransitionIds } from './active.js';
 import { machineToGraph, type ChartGraph } from './graph.js';
@@ -84,8 +85,17 @@ export function trackRemoteActors(options: { machines?: Record<string, AnyStateM
         const init = event === 'xstate.init';
         const taken = a.graph && a.value !== null && !init ? inferTransitionIds(a.graph, activeStateIds(a.graph, a.value), event, activeStateIds(a.graph, to)) : [];
         const changed = !init && JSON.stringify(to) !== JSON.stringify(a.value);
-        const history = changed ? [...a.history, { event, from: a.value, to }].slice(-size) : a.history;
-        actors.set(e.sessionId, { ...a, value: to, context: snap.context, taken: taken.length ? taken : a.taken, history });
+        // immer: the actor's record changes a few fields; the graph and everything else is shared.
+        const next = produce(a, (d) => {
+          if (changed) {
+            d.history.push(castDraft({ event, from: a.value, to }));
+            if (d.history.length > size) d.history.splice(0, d.history.length - size);
+          }
+          d.value = castDraft(to);
+          d.context = snap.context;
+          if (taken.length) d.taken = taken;
+        });
+        actors.set(e.sessionId, next);
         // A stopped or finished actor leaves the model, so a long-lived viewer stays bounded.
         const status = (snap as { status?: string }).status;
         if (status === 'stopped' || status === 'done' || status === 'error') actors.delete(e.sessionId);

@@ -1,6 +1,6 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { runElk } from './elk.js';
-import type { ConnectionInfo, StreamEngine } from '../actors/engine/stream-engine.js';
+import type { ConnectionInfo, EngineTopology, StreamEngine } from '../actors/engine/stream-engine.js';
 
 /**
  * An engine's topology at one moment: every node and widget a connection touches, and every
@@ -17,16 +17,18 @@ export interface Topology {
 }
 
 /**
- * Reads {@link Topology} from a running engine: every node and widget (`engine.listNodes()`) and
- * every connection.
+ * Reads {@link Topology} from an engine's topology snapshot (`engine.topology()`, or one it
+ * emitted): every node and widget and every connection, in the snapshot's group order (stable
+ * while the ids stay). O(n): for a layout, when `shape` moves, not per event.
  *
  * @example
  * ```ts
- * engine.lifecycle$.subscribe(() => render(readTopology(engine)));
+ * engine.topology$.subscribe((t) => render(readTopology(t)));
  * ```
  */
-export function readTopology(engine: StreamEngine): Topology {
-  return { nodes: engine.listNodes().map(({ id, kind }) => ({ id, kind })), connections: engine.listConnections() };
+export function readTopology(source: StreamEngine | EngineTopology): Topology {
+  const t = 'topology' in source ? source.topology() : source;
+  return { nodes: [...t.nodes()].map(({ id, kind }) => ({ id, kind })), connections: [...t.connections()] };
 }
 
 /**

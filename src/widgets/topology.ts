@@ -22,7 +22,8 @@ const DEAD = new Set(['closing', 'closed', 'failed']);
 /**
  * Resolves a stream id: a widget id (`engine.createWidget(id)`), a connection id
  * (`'sensor:out->chart:in'`) or an output port (`'sensor:out'`) whose connection ends in a
- * widget. Never throws: an unknown id resolves to no widget.
+ * widget. Never throws: an unknown id resolves to no widget. Reads the engine's topology
+ * snapshot, so it costs O(connections into the widget), not O(connections).
  *
  * @example
  * ```ts
@@ -30,20 +31,42 @@ const DEAD = new Set(['closing', 'closed', 'failed']);
  * ```
  */
 export function resolveStream(engine: StreamEngine, streamId: string): ResolvedStream {
-  let widget = engine.findWidget(streamId);
-  if (!widget) {
-    try {
-      widget = engine.findWidget(engine.getConnection(streamId).targetNodeId);
-    } catch {
-      widget = undefined; // no such connection, or a port with several: nothing to show
-    }
-  }
+  // No such connection, or a port with several: nothing to show.
+  const target = engine.findConnection(streamId)?.targetNodeId;
+  const widget = engine.findWidget(streamId) ?? (target === undefined ? undefined : engine.findWidget(target));
   if (!widget) return { widget, feeds: [] };
+  const t = engine.topology();
   const feeds: Connection[] = [];
-  for (const info of engine.listConnections()) {
-    if (info.targetNodeId === widget.id && !DEAD.has(info.state)) feeds.push(engine.getConnection(info.id));
+  for (const id of t.node(widget.id)?.inputs ?? []) {
+    if (!DEAD.has(t.connection(id)?.state ?? 'closed')) feeds.push(engine.getConnection(id));
   }
   return { widget, feeds };
+}
+
+/**
+ * resolveStream for one hook, as a `useSyncExternalStore` snapshot: the same object until the
+ * resolution itself changes (another widget, another set of live feeds), so a hook re-renders
+ * when its own stream changes, not on every connection created anywhere. O(1) while the
+ * topology counter stands still, O(connections into the widget) when it moves.
+ *
+ * @example
+ * ```ts
+ * const resolve = streamResolver(engine, 'chart');
+ * const resolved = useSyncExternalStore(topologyOf(engine).subscribe, resolve, resolve);
+ * ```
+ * @internal
+ */
+export function streamResolver(engine: StreamEngine, streamId: string): () => ResolvedStream {
+  const topology = topologyOf(engine);
+  let at = -1;
+  let last: ResolvedStream = { widget: undefined, feeds: [] };
+  return () => {
+    if (topology.version() === at) return last;
+    at = topology.version();
+    const r = resolveStream(engine, streamId);
+    if (r.widget === last.widget && r.feeds.length === last.feeds.length && r.feeds.every((c, i) => c === last.feeds[i])) return last;
+    return (last = r);
+  };
 }
 
 /**

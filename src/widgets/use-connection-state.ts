@@ -1,7 +1,6 @@
-import { useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import { useSelector } from '@xstate/react';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
-import type { Connection } from '../actors/connection/connection.js';
 import type { ConnectionState } from '../machines/connection.machine.js';
 import { useStreamEngine } from './engine-context.js';
 import { topologyOf } from './topology.js';
@@ -23,17 +22,11 @@ import { topologyOf } from './topology.js';
  */
 export function useConnectionState(connectionId: string, options: { engine?: StreamEngine } = {}): ConnectionState | 'unknown' {
   const engine = useStreamEngine(options.engine);
-  const topology = topologyOf(engine);
-  const version = useSyncExternalStore(topology.subscribe, topology.version, topology.version);
-  const connection = useMemo(() => findConnection(engine, connectionId), [engine, connectionId, version]);
+  // The Connection itself is the snapshot: O(1) per topology change, a render only when the id
+  // comes to name another connection (or none).
+  const find = useCallback(() => engine.findConnection(connectionId), [engine, connectionId]);
+  const connection = useSyncExternalStore(topologyOf(engine).subscribe, find, find);
   const value = useSelector(connection?.actor, (s) => s?.value as ConnectionState | undefined);
   return connection ? (value ?? connection.currentState) : 'unknown';
 }
 
-function findConnection(engine: StreamEngine, id: string): Connection | undefined {
-  try {
-    return engine.getConnection(id);
-  } catch {
-    return undefined;
-  }
-}

@@ -5,7 +5,7 @@ import { frameLoop as pageLoop, type FrameLoop } from './frame-loop.js';
 import { useStreamEngine } from './engine-context.js';
 import { StreamDataStore } from './stream-data-store.js';
 import type { StreamData } from './stream-data.js';
-import { resolveStream, topologyOf } from './topology.js';
+import { streamResolver, topologyOf } from './topology.js';
 import { useDocumentVisible } from './visibility.js';
 
 /**
@@ -63,9 +63,9 @@ export function useStreamData<T = unknown>(streamId: string, options: StreamData
   if (bufferSize !== Infinity && (!Number.isInteger(bufferSize) || bufferSize < 1)) throw new ConfigError('bufferSize', 'an integer >= 1', bufferSize);
   const enableBackpressure = options.enableBackpressure ?? false;
   const loop = options.frameLoop ?? pageLoop;
-  const topology = topologyOf(engine);
-  const version = useSyncExternalStore(topology.subscribe, topology.version, topology.version);
-  const resolved = useMemo(() => resolveStream(engine, streamId), [engine, streamId, version]);
+  // Re-renders when this stream's widget or live feeds change, not on every topology change.
+  const resolve = useMemo(() => streamResolver(engine, streamId), [engine, streamId]);
+  const resolved = useSyncExternalStore(topologyOf(engine).subscribe, resolve, resolve);
   const widget = resolved.widget;
   const store = useMemo(
     () => new StreamDataStore(widget, { bufferSize, updateInterval, enableBackpressure }, loop, engine.clock),

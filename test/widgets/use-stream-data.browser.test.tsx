@@ -11,9 +11,28 @@ const modes = [
 ] as const;
 
 // Private fields, read only to prove nothing is left subscribed.
-const lifecycleObserved = (e: StreamEngine) => (e as unknown as { lifecycleSubject: { observed: boolean } }).lifecycleSubject.observed;
+const lifecycleObserved = (e: StreamEngine) => (e as unknown as { bus: { lifecycle: { observed: boolean } } }).bus.lifecycle.observed;
 
 describe.each(modes)('useStreamData (%s)', (_mode, wrap) => {
+  test('connections coming and going elsewhere do not re-render it; a new feed does', async () => {
+    const engine = new StreamEngine({ batchTimeout: 4 });
+    engine.createWidget('chart');
+    let renders = 0;
+    const screen = await render(wrap(<StreamEngineProvider engine={engine}><Probe streamId="chart" options={{ frameLoop: new FrameLoop() }} onRender={() => renders++} /></StreamEngineProvider>));
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    await expect.element(screen.getByTestId('connected')).toHaveTextContent('Disconnected');
+    await frames(); // the widget's first status render, if any
+    const settled = renders;
+    for (let i = 0; i < 20; i++) engine.createConnection(`x${i}`, `y${i}`, 'out', 'in'); // not into chart
+    engine.createWidget('table');
+    await frames();
+    expect(renders).toBe(settled);
+    engine.createConnection('s', 'chart', 'out', 'in');
+    await expect.element(screen.getByTestId('connected')).toHaveTextContent('Connected');
+    await screen.unmount();
+    engine.dispose();
+  });
+
   test('shows live data, reports Connected, and leaves no subscription after unmount', async () => {
     const engine = new StreamEngine({ batchTimeout: 4 });
     const widget = engine.createWidget('chart', { bufferSize: 100 });

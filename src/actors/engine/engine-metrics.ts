@@ -60,7 +60,15 @@ export interface MetricTotals {
   readonly inFlight: number;
 }
 
-/** What the engine lends its metering: live registries, read when asked. @internal */
+/**
+ * What the engine lends its metering: live registries, read when asked.
+ *
+ * @example
+ * ```ts
+ * const source: MeteringSource = { clock: () => clock, state: () => 'running', connections: () => [], nodes: () => [], widgets: () => [], retired: () => retired };
+ * ```
+ * @internal
+ */
 export interface MeteringSource {
   clock(): EngineClock;
   state(): string;
@@ -73,6 +81,13 @@ export interface MeteringSource {
 /**
  * The engine's metrics: the synchronous snapshot, and the sampling tickers behind `metrics$`
  * (one timer each, every 250 ms at most, never per message; completed when the engine stops).
+ *
+ * @example
+ * ```ts
+ * const metering = new EngineMetering(source);
+ * metering.snapshot().totals.delivered;
+ * const sub = metering.observe(1000).subscribe((m) => console.log(m.totals.inPerSec));
+ * ```
  * @internal
  */
 export class EngineMetering {

@@ -1,4 +1,6 @@
 import type { AnyActorRef, InspectionEvent, Subscription } from 'xstate';
+import { ConfigError, rejectUnknownKeys } from '../../errors.js';
+import type { InspectObserver } from '../types.js';
 
 /**
  * Which engine actor an inspection event came from.
@@ -48,6 +50,13 @@ const announce = (actor: AnyActorRef): InspectionEvent => ({ type: '@xstate.acto
  * actor (`actor.system.inspect`), and only to the kinds it asked for. While nobody inspects an
  * actor nothing is attached to it, so XState's system returns before copying and dispatching
  * its inspection events: measured, an observer on the per-batch actors halves throughput.
+ *
+ * @example
+ * ```ts
+ * const hub = new InspectionHub();
+ * hub.track(connection.actor, { kind: 'connection', id: connection.id });
+ * const stop = hub.add((e, tag) => console.log(tag.id, e.type), ['connection']);
+ * ```
  * @internal
  */
 export class InspectionHub {
@@ -69,6 +78,22 @@ export class InspectionHub {
       }
       this.pruneAt = Math.max(64, this.actors.size * 2);
     }
+  }
+
+  /**
+   * `engine.inspect()`'s argument checks: a function or an observer with next(), and kinds
+   * from {@link ActorKind}; then {@link add}.
+   */
+  observe(observer: TaggedInspector | InspectObserver, options: { kinds?: readonly ActorKind[] }): () => void {
+    rejectUnknownKeys(options, ['kinds']);
+    const kinds = options.kinds ?? null;
+    const bad = Array.isArray(kinds) ? kinds.find((k) => !['engine', 'node', 'connection', 'widget'].includes(k)) : kinds;
+    if (kinds && (!Array.isArray(kinds) || bad !== undefined)) {
+      throw new ConfigError('kinds', `an array of 'engine' | 'node' | 'connection' | 'widget' (got ${JSON.stringify(bad)})`, kinds);
+    }
+    if (typeof observer === 'function') return this.add(observer as TaggedInspector, kinds);
+    if (observer && typeof observer.next === 'function') return this.add((e) => observer.next!(e), kinds);
+    throw new ConfigError('inspect', 'a function (event, actor) => void or an observer with next()', observer);
   }
 
   /** Adds an observer of the given kinds (all when null); returns the function that removes it. */

@@ -1,66 +1,24 @@
-import { Observable, Subject } from 'rxjs';
-import { createActor } from 'xstate';
-import { realClock, type EngineClock } from '../../clock.js';
 import { validateStreamConfig, type StreamConfig } from '../../config.js';
 import { ConfigError, NodeflowError, rejectUnknownKeys } from '../../errors.js';
-import type { OutgoingMessage } from '../../message.js';
-import { engineMachine, type EngineActorRef } from '../../machines/engine.machine.js';
-import { backoffDelay } from '../../machines/recovery.logic.js';
-import type { BackpressureHandler } from '../policies/backpressure.js';
-import { Connection, type ConnectionHost } from '../connection/connection.js';
-import { GracefulErrorRecovery, type ErrorRecovery } from '../policies/error-recovery.js';
-import { EngineMetering, type EngineMetrics } from './engine-metrics.js';
-import { InspectionHub, type ActorKind, type TaggedInspector } from './inspection-hub.js';
-import { NodeRuntime, type NodeHandle, type NodeOptions } from '../targets/node.js';
-import type { DeadLetter, EngineEvent, InspectObserver } from '../types.js';
-import type { OfferResult } from '../../message.js';
+import type { OfferResult, OutgoingMessage } from '../../message.js';
+import { Connection } from '../connection/connection.js';
+import type { NodeHandle, NodeOptions } from '../targets/node.js';
 import { WidgetRuntime, type WidgetOptions } from '../targets/widget.js';
+import { EngineCore } from './engine-core.js';
+import type { ConnectionInfo, EngineTopology } from './topology-snapshot.js';
 
+export { EngineCore } from './engine-core.js';
 export type { EngineMetrics, MetricTotals } from './engine-metrics.js';
-
-/**
- * Engine-wide options that are not per-connection flow settings.
- *
- * @example
- * ```ts
- * import { SimulatedClock } from 'xstate';
- * const engine = new StreamEngine({}, { clock: new SimulatedClock(), inspect: (e) => console.log(e.type) });
- * ```
- */
-export interface EngineOptions {
-  /** The one clock for every timer and latency figure (default: the wall clock). */
-  clock?: EngineClock;
-  /** XState inspection observer, given to every actor the engine creates. */
-  inspect?: InspectObserver;
-  /**
-   * Record delivery latency and consumer busy time on every connection (two clock reads per
-   * batch). Also on while `metrics$` has subscribers or an adjusting handler is installed.
-   */
-  metrics?: boolean;
-}
-
-/**
- * One row of `engine.listConnections()`.
- *
- * @example
- * ```ts
- * for (const c of engine.listConnections()) console.log(c.id, c.state);
- * ```
- */
-export interface ConnectionInfo {
-  readonly id: string;
-  readonly sourceNodeId: string;
-  readonly targetNodeId: string;
-  readonly outputPort: string;
-  readonly inputPort: string;
-  readonly state: string;
-}
+export type { EngineOptions } from './engine-options.js';
+export type { ConnectionInfo, EngineTopology, TopologyNode } from './topology-snapshot.js';
 
 /**
  * The stream engine: owns the root actor, the one clock, and a registry of node, connection and
  * widget actors (root actors in Maps, not spawned children: spawning is O(n) per child).
  * Messages move through bounded connection mailboxes in batches; actors get one event per
- * batch and edge-triggered control events, never one per message.
+ * batch and edge-triggered control events, never one per message. This class holds the
+ * topology API (nodes, widgets, connections); {@link EngineCore} the lifecycle, policies and
+ * observation; each job behind them has its own file in this folder.
  *
  * @example
  * ```ts
@@ -73,117 +31,16 @@ export interface ConnectionInfo {
  * await streamEngine.stop();
  * ```
  */
-export class StreamEngine {
-  readonly config: Readonly<StreamConfig>;
-  readonly clock: EngineClock;
-  readonly actor: EngineActorRef;
-  /** Debug-ready events: topology, state changes, drops, failed deliveries, dead letters. */
-  readonly events$: Observable<EngineEvent>;
-  /** Batches that failed every attempt. */
-  readonly deadLetters$: Observable<DeadLetter>;
-  private readonly connections = new Map<string, Connection>();
-  private readonly nodes = new Map<string, NodeRuntime>();
-  private readonly widgets = new Map<string, WidgetRuntime>();
-  private readonly eventSubject = new Subject<EngineEvent>();
-  /** Topology, state and failure events only (no per-drop events): what workflow runs follow. */
-  private readonly lifecycleSubject = new Subject<EngineEvent>();
-  private readonly deadSubject = new Subject<DeadLetter>();
-  private readonly defaultRecovery = new WeakMap<Readonly<StreamConfig>, ErrorRecovery>();
-  /** The retry fields a connection set itself: they win over the engine-wide recovery. */
-  private readonly ownRetry = new WeakMap<Readonly<StreamConfig>, Partial<StreamConfig>>();
-  private readonly derivedRecovery = new WeakMap<Readonly<StreamConfig>, { base: ErrorRecovery; derived: ErrorRecovery }>();
-  /** Connections by (source, outPort, target, inPort), so ids with ':' in names cannot collide. */
-  private readonly edges = new Map<string, string>();
-  private readonly links = new Map<string, number>();
-  private retired = { accepted: 0, delivered: 0, dropped: 0, deadLettered: 0, inFlight: 0, connections: 0 };
-  private stopping: Promise<void> | undefined;
-  private readonly alwaysMeter: boolean;
-  private unbindHandler: (() => void) | undefined;
-  private readonly host: ConnectionHost;
-  private handler: BackpressureHandler | undefined;
-  private recovery: ErrorRecovery | undefined;
-  private disposed = false;
-  private readonly hub = new InspectionHub();
-  private readonly metering: EngineMetering = new EngineMetering({
-    clock: () => this.clock,
-    state: () => (this.disposed ? 'stopped' : this.state),
-    connections: () => this.connections.values(),
-    nodes: () => this.nodes.values(),
-    widgets: () => this.widgets.values(),
-    retired: () => this.retired,
-  });
-
-  constructor(config: Partial<StreamConfig> = {}, options: EngineOptions = {}) {
-    rejectUnknownKeys(options, ['clock', 'inspect', 'metrics']);
-    if (options.metrics !== undefined && typeof options.metrics !== 'boolean') throw new ConfigError('metrics', 'a boolean', options.metrics);
-    if (options.clock !== undefined && (typeof options.clock?.now !== 'function' || typeof options.clock.setTimeout !== 'function' || typeof options.clock.clearTimeout !== 'function')) {
-      throw new ConfigError('clock', 'an EngineClock (now, setTimeout, clearTimeout)', options.clock);
-    }
-    if (options.inspect !== undefined && typeof options.inspect !== 'function' && typeof (options.inspect as { next?: unknown })?.next !== 'function') {
-      throw new ConfigError('inspect', 'an XState inspection observer', options.inspect);
-    }
-    this.config = Object.freeze(validateStreamConfig(config));
-    this.clock = options.clock ?? realClock;
-    this.events$ = this.eventSubject.asObservable();
-    this.deadLetters$ = this.deadSubject.asObservable();
-    const inspect = options.inspect;
-    this.alwaysMeter = options.metrics === true;
-    this.actor = createActor(engineMachine, { clock: this.clock, inspect }).start();
-    this.host = {
-      clock: this.clock,
-      inspect,
-      backpressureHandler: () => this.handler,
-      metering: () => this.alwaysMeter || this.metering.watched || typeof this.handler?.bind === 'function',
-      errorRecovery: (c) => this.recoveryFor(c),
-      observed: (type) => this.eventSubject.observed || (type !== 'message.dropped' && this.lifecycleSubject.observed),
-      emit: (e) => {
-        if (this.eventSubject.observed) this.eventSubject.next(e);
-        if (e.type !== 'message.dropped' && this.lifecycleSubject.observed) this.lifecycleSubject.next(e);
-      },
-      deadLetter: (d) => this.deadSubject.next(d),
-      closed: (c) => this.forget(c),
-    };
-    this.hub.track(this.actor, { kind: 'engine', id: 'engine' });
-  }
-
-  /**
-   * Attaches an XState inspection observer to every actor of this engine, present and future
-   * (the engine's, each node's, connection's and widget's); returns the function that detaches
-   * it. Function observers also get the actor's kind and id. Events come per actor event
-   * (per batch or control edge), never per message; `options.kinds` limits the actors (engine
-   * and connection actors hear only control edges, node and widget actors one event per batch,
-   * so inspecting those costs throughput). `@statelyai/inspect` works as is:
-   * `engine.inspect(createBrowserInspector().inspect)`.
-   *
-   * @example
-   * ```ts
-   * const stop = engine.inspect((e, actor) => {
-   *   if (e.type === '@xstate.snapshot') console.log(actor.kind, actor.id, (e.snapshot as any).value);
-   * });
-   * stop();
-   * ```
-   */
-  inspect(observer: TaggedInspector | InspectObserver, options: { kinds?: readonly ActorKind[] } = {}): () => void {
-    rejectUnknownKeys(options, ['kinds']);
-    const kinds = options.kinds ?? null;
-    const bad = Array.isArray(kinds) ? kinds.find((k) => !['engine', 'node', 'connection', 'widget'].includes(k)) : kinds;
-    if (kinds && (!Array.isArray(kinds) || bad !== undefined)) {
-      throw new ConfigError('kinds', `an array of 'engine' | 'node' | 'connection' | 'widget' (got ${JSON.stringify(bad)})`, kinds);
-    }
-    if (typeof observer === 'function') return this.hub.add(observer as TaggedInspector, kinds);
-    if (observer && typeof observer.next === 'function') return this.hub.add((e) => observer.next!(e), kinds);
-    throw new ConfigError('inspect', 'a function (event, actor) => void or an observer with next()', observer);
-  }
-
-  /** `running`, `stopping` or `stopped`. */
-  get state(): string {
-    return this.actor.getSnapshot().value as string;
-  }
-
+export class StreamEngine extends EngineCore {
   /**
    * Connects `sourceNodeId.outputPort` to `targetNodeId.inputPort` and returns the connection id
    * (`source:out->target:in`). Nodes are created on first mention; a target registered with
    * `createWidget` gets a widget actor. `config` overrides the engine's StreamConfig.
+   *
+   * @example
+   * ```ts
+   * const id = engine.createConnection('sensor', 'chart', 'out', 'in', { maxBatchSize: 50 });
+   * ```
    */
   createConnection(sourceNodeId: string, targetNodeId: string, outputPort: string, inputPort: string, config: Partial<StreamConfig> = {}): string {
     this.assertRunning();
@@ -193,26 +50,22 @@ export class StreamEngine {
     if (sourceNodeId === targetNodeId) {
       throw new NodeflowError('SELF_CONNECTION', `createConnection: ${sourceNodeId} cannot connect to itself`, { nodeId: sourceNodeId });
     }
-    const edge = JSON.stringify([sourceNodeId, outputPort, targetNodeId, inputPort]);
-    const existing = this.edges.get(edge);
+    const existing = this.wiring.existing(sourceNodeId, outputPort, targetNodeId, inputPort);
     if (existing !== undefined) throw new NodeflowError('DUPLICATE_CONNECTION', `Connection ${existing} already exists`, { connectionId: existing });
-    if (this.widgets.has(sourceNodeId)) throw new NodeflowError('INVALID_ARGUMENT', `createConnection: ${sourceNodeId} is a widget; widgets have no output ports`, { nodeId: sourceNodeId });
+    const r = this.registry;
+    if (r.widgets.has(sourceNodeId)) throw new NodeflowError('INVALID_ARGUMENT', `createConnection: ${sourceNodeId} is a widget; widgets have no output ports`, { nodeId: sourceNodeId });
     const merged = Object.freeze(validateStreamConfig(config, this.config));
     // Everything is validated: from here nothing can fail half-way.
     let id = `${sourceNodeId}:${outputPort}->${targetNodeId}:${inputPort}`;
-    for (let n = 2; this.connections.has(id); n++) id = `${sourceNodeId}:${outputPort}->${targetNodeId}:${inputPort}#${n}`;
-    const own: Partial<StreamConfig> = {};
-    if (config.retryAttempts !== undefined) own.retryAttempts = merged.retryAttempts;
-    if (config.retryDelay !== undefined) own.retryDelay = merged.retryDelay;
-    if (Object.keys(own).length > 0) this.ownRetry.set(merged, own);
-    const inbox = this.widgets.get(targetNodeId) ?? this.nodeRuntime(targetNodeId, true);
+    for (let n = 2; r.connections.has(id); n++) id = `${sourceNodeId}:${outputPort}->${targetNodeId}:${inputPort}#${n}`;
+    this.recovery.remember(merged, config);
+    const inbox = r.widgets.get(targetNodeId) ?? r.node(targetNodeId, true);
+    // Both ends exist before the connection does, so a topology$ follower never sees an edge
+    // to or from a node that is not there yet.
+    r.node(sourceNodeId, true);
     const conn = new Connection(id, sourceNodeId, targetNodeId, outputPort, inputPort, merged, inbox, this.host);
-    this.connections.set(id, conn);
-    this.hub.track(conn.actor, { kind: 'connection', id });
-    this.edges.set(edge, id);
-    this.link(sourceNodeId, 1);
-    this.link(targetNodeId, 1);
-    this.nodeRuntime(sourceNodeId, true).output(outputPort).connections.push(conn);
+    r.addConnection(conn);
+    this.wiring.attach(conn);
     this.actor.send({ type: 'topology.connectionAdded' });
     this.host.emit({ type: 'connection.created', connectionId: id, at: this.clock.now() });
     return id;
@@ -220,46 +73,51 @@ export class StreamEngine {
 
   /**
    * The connection `id`, or the one leaving output port `nodeId:port`; throws
-   * `UNKNOWN_CONNECTION` if there is none (or the port has several).
+   * `UNKNOWN_CONNECTION` naming the closest known ids if there is none (or the port has several).
+   *
+   * @example
+   * ```ts
+   * const c = engine.getConnection('sensor:out'); // the one connection leaving sensor.out
+   * ```
    */
   getConnection(id: string): Connection {
-    const c = this.connections.get(id) ?? this.byPort(id);
-    if (!c) throw new NodeflowError('UNKNOWN_CONNECTION', `No connection ${JSON.stringify(id)} (known: ${this.connections.size})`, { connectionId: id });
-    return c;
+    return this.registry.connection(id);
   }
 
-  // `nodeId:port` names the one connection leaving that output port.
-  private byPort(ref: string): Connection | undefined {
-    const cut = ref.lastIndexOf(':');
-    if (cut <= 0 || ref.includes('->')) return undefined;
-    const port = this.nodes.get(ref.slice(0, cut))?.existingOutput(ref.slice(cut + 1));
-    if (!port || port.connections.length === 0) return undefined;
-    if (port.connections.length > 1) {
-      throw new NodeflowError('UNKNOWN_CONNECTION', `${ref} has ${port.connections.length} connections (${port.connections.map((c) => c.id).join(', ')}); name one by id`, { ref });
-    }
-    return port.connections[0];
+  /**
+   * The connection `id` (or the one leaving `nodeId:port`) if there is exactly one, undefined
+   * otherwise: a lookup that neither throws nor pays for getConnection's near-miss message.
+   *
+   * @example
+   * ```ts
+   * const state = engine.findConnection('sensor:out')?.currentState ?? 'unknown';
+   * ```
+   */
+  findConnection(id: string): Connection | undefined {
+    return this.registry.findConnection(id);
   }
 
-  /** True when a connection `id` exists (open or closing). */
+  /** True when a connection `id` exists (open or closing). @example `engine.hasConnection('a:out->b:in')` */
   hasConnection(id: string): boolean {
-    return this.connections.has(id);
+    return this.registry.connections.has(id);
   }
 
-  /** True when `id` names a node or a widget of this engine. */
+  /** True when `id` names a node or a widget of this engine. @example `engine.hasNodeOrWidget('chart')` */
   hasNodeOrWidget(id: string): boolean {
-    return this.nodes.has(id) || this.widgets.has(id);
+    return this.registry.kindOf(id) !== undefined;
   }
 
-  /** Every live connection. */
+  /**
+   * Every live connection, read from the actors now (O(connections): a viewer that follows
+   * changes reads {@link topology} instead).
+   *
+   * @example
+   * ```ts
+   * for (const c of engine.listConnections()) console.log(c.id, c.state);
+   * ```
+   */
   listConnections(): ConnectionInfo[] {
-    return [...this.connections.values()].map((c) => ({
-      id: c.id,
-      sourceNodeId: c.sourceNodeId,
-      targetNodeId: c.targetNodeId,
-      outputPort: c.outputPort,
-      inputPort: c.inputPort,
-      state: c.currentState,
-    }));
+    return [...this.registry.connections.keys()].map((id) => this.registry.connectionInfo(id)!);
   }
 
   /**
@@ -272,25 +130,58 @@ export class StreamEngine {
    */
   listNodes(): { readonly id: string; readonly kind: 'node' | 'widget'; readonly state: string }[] {
     return [
-      ...[...this.nodes.values()].map((n) => ({ id: n.id, kind: 'node' as const, state: n.state })),
-      ...[...this.widgets.values()].map((w) => ({ id: w.id, kind: 'widget' as const, state: String(w.actor.getSnapshot().value) })),
+      ...[...this.registry.nodes.values()].map((n) => ({ id: n.id, kind: 'node' as const, state: n.state })),
+      ...[...this.registry.widgets.values()].map((w) => ({ id: w.id, kind: 'widget' as const, state: String(w.actor.getSnapshot().value) })),
     ];
   }
 
-  /** Stops new writes at once, delivers what is buffered, then forgets the connection. */
+  /**
+   * The topology now, as an immutable snapshot with structural sharing: each change (a
+   * connection created, removed or changing state; a node or widget created or removed) makes a
+   * new snapshot in which everything else is the same object as before. Reading reconciles only
+   * what changed since the last read, so a viewer of a large engine pays per change, not per
+   * connection. Follow it with `topology$`.
+   *
+   * @example
+   * ```ts
+   * const before = engine.topology();
+   * engine.createConnection('a', 'b', 'out', 'in');
+   * const after = engine.topology();
+   * console.log(after.connection('a:out->b:in')?.state, after.version > before.version); // flowing true
+   * ```
+   */
+  topology(): EngineTopology {
+    return this.snapshot.read();
+  }
+
+  /**
+   * Stops new writes at once, delivers what is buffered, then forgets the connection.
+   *
+   * @example
+   * ```ts
+   * await engine.removeConnection('sensor:out->chart:in');
+   * ```
+   */
   removeConnection(id: string): Promise<void> {
     const c = this.getConnection(id);
-    this.detach(c);
+    this.wiring.detach(c);
     return c.close();
   }
 
-  /** The node `id`, created on first use; `options.process` (re)sets its batch handler. */
+  /**
+   * The node `id`, created on first use; `options.process` (re)sets its batch handler.
+   *
+   * @example
+   * ```ts
+   * engine.node('sink', { process: (batch) => console.log(batch.messages.length) });
+   * ```
+   */
   node(id: string, options?: NodeOptions): NodeHandle {
     if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'node: id must be a non-empty string', { field: 'id' });
-    if (this.widgets.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} is a widget, not a node`, { id });
-    if (!this.nodes.has(id)) this.assertRunning();
+    if (this.registry.widgets.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} is a widget, not a node`, { id });
+    if (!this.registry.nodes.has(id)) this.assertRunning();
     rejectUnknownKeys(options, ['process', 'autoStart']);
-    const n = this.nodeRuntime(id, false, options?.autoStart);
+    const n = this.registry.node(id, false, options?.autoStart);
     n.auto = false; // asked for by name: the user owns it now
     if (options?.process !== undefined) {
       if (typeof options.process !== 'function') throw new ConfigError('process', 'a function (batch, node) => void | Promise<void>', options.process);
@@ -309,20 +200,27 @@ export class StreamEngine {
    * ```
    */
   findNode(id: string): NodeHandle | undefined {
-    return this.nodes.get(id);
+    return this.registry.nodes.get(id);
   }
 
-  /** Registers a widget actor under `id`; connect to it with `createConnection(..., id, ...)`. */
+  /**
+   * Registers a widget actor under `id`; connect to it with `createConnection(..., id, ...)`.
+   *
+   * @example
+   * ```ts
+   * engine.createWidget('chart', { bufferSize: 500 });
+   * ```
+   */
   createWidget(id: string, options: WidgetOptions = {}): WidgetRuntime {
     this.assertRunning();
     if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'createWidget: id must be a non-empty string', { field: 'id' });
-    if (this.widgets.has(id) || this.nodes.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} already names a ${this.widgets.has(id) ? 'widget' : 'node'}`, { id });
+    const kind = this.registry.kindOf(id);
+    if (kind) throw new NodeflowError('DUPLICATE_ID', `${id} already names a ${kind}`, { id });
     rejectUnknownKeys(options, ['bufferSize']);
     const size = options.bufferSize ?? this.config.bufferSize;
     if (!Number.isInteger(size) || size < 1) throw new ConfigError('bufferSize', 'an integer >= 1', size);
     const w = new WidgetRuntime(id, size, this.host);
-    this.widgets.set(id, w);
-    this.hub.track(w.actor, { kind: 'widget', id });
+    this.registry.addWidget(w);
     this.host.emit({ type: 'widget.created', widgetId: id, at: this.clock.now() });
     return w;
   }
@@ -336,253 +234,49 @@ export class StreamEngine {
    * ```
    */
   findWidget(id: string): WidgetRuntime | undefined {
-    return this.widgets.get(id);
+    return this.registry.widgets.get(id);
   }
 
-  /** The widget `id`; throws `INVALID_ARGUMENT` if there is none. */
+  /** The widget `id`; throws `UNKNOWN_WIDGET` naming the closest ids if there is none. @example `engine.widget('chart').data$` */
   widget(id: string): WidgetRuntime {
-    const w = this.widgets.get(id);
-    if (!w) throw new NodeflowError('INVALID_ARGUMENT', `No widget ${JSON.stringify(id)}`, { id });
-    return w;
-  }
-
-  /** Stops and forgets a node that no connection uses any more (`INVALID_ARGUMENT` otherwise). */
-  removeNode(id: string): void {
-    const n = this.nodes.get(id);
-    if (!n) throw new NodeflowError('INVALID_ARGUMENT', `No node ${JSON.stringify(id)}`, { id });
-    this.assertUnlinked(id);
-    n.stop();
-    this.nodes.delete(id);
-  }
-
-  /** Stops and forgets a widget that no connection feeds any more (`INVALID_ARGUMENT` otherwise). */
-  removeWidget(id: string): void {
-    const w = this.widget(id);
-    this.assertUnlinked(id);
-    w.stop();
-    this.widgets.delete(id);
-    this.host.emit({ type: 'widget.removed', widgetId: id, at: this.clock.now() });
+    return this.registry.widget(id);
   }
 
   /**
-   * events$ without the per-drop events (topology, state changes, retries, failures, dead
-   * letters, handler adjustments): what a UI or a workflow run follows. A subscriber here does
-   * not make every dropped message allocate an event, as an events$ subscriber does.
+   * Stops and forgets a node that no connection uses any more (`UNKNOWN_NODE` if there is no
+   * such node, `INVALID_ARGUMENT` while a connection uses it).
    *
    * @example
    * ```ts
-   * engine.lifecycle$.subscribe((e) => { if (e.type === 'widget.created') console.log(e.widgetId); });
+   * await engine.removeConnection('src:out->kept:in');
+   * engine.removeNode('kept');
    * ```
    */
-  get lifecycle$(): Observable<EngineEvent> {
-    return this.lifecycleSubject.asObservable();
+  removeNode(id: string): void {
+    this.registry.existingNode(id);
+    this.wiring.assertUnlinked(id);
+    this.registry.dropNode(id);
   }
 
-  /** Publishes a dead letter found outside a connection (a message rejected at a port). @internal */
-  reportDeadLetter(letter: DeadLetter): void {
-    this.host.deadLetter(letter);
-    this.host.emit({ type: 'batch.deadLettered', connectionId: letter.connectionId, count: letter.messages.length, at: letter.at });
+  /**
+   * Stops and forgets a widget that no connection feeds any more (`UNKNOWN_WIDGET` if there is
+   * no such widget, `INVALID_ARGUMENT` while a connection feeds it).
+   *
+   * @example
+   * ```ts
+   * engine.removeWidget('chart');
+   * ```
+   */
+  removeWidget(id: string): void {
+    this.registry.widget(id);
+    this.wiring.assertUnlinked(id);
+    this.registry.dropWidget(id);
+    this.host.emit({ type: 'widget.removed', widgetId: id, at: this.clock.now() });
   }
 
-  /** Shorthand for `engine.node(nodeId).output(port).emit(message)`. */
+  /** Shorthand for `engine.node(nodeId).output(port).emit(message)`. @example `engine.emit('sensor', 'out', { id: 1, timestamp: Date.now(), sourceNodeId: 'sensor', port: 'out', data: 1 })` */
   emit(nodeId: string, port: string, message: OutgoingMessage): OfferResult | 'unrouted' {
     return this.node(nodeId).output(port).emit(message);
   }
 
-  /** Installs the engine-wide backpressure handler (applies to existing connections too). */
-  setBackpressureHandler(handler: BackpressureHandler): void {
-    if (!handler || typeof handler.dropThreshold !== 'number' || typeof handler.maxWaitTime !== 'number') {
-      throw new ConfigError('backpressureHandler', 'a BackpressureHandler (e.g. new DefaultBackpressureHandler())', handler);
-    }
-    this.unbindHandler?.();
-    this.unbindHandler = undefined;
-    this.handler = handler;
-    for (const c of this.connections.values()) c.refreshHandler();
-    this.bindHandler();
-  }
-
-  // A handler with an adjustment loop runs it while the engine runs, on the engine's clock.
-  private bindHandler(): void {
-    if (!this.handler?.bind || this.disposed || this.state !== 'running') return;
-    this.unbindHandler = this.handler.bind({
-      clock: this.clock,
-      connections: () => [...this.connections.values()],
-      emit: (e) => this.host.emit(e),
-    });
-  }
-
-  /** Installs the engine-wide error recovery (retries, backoff, circuit breaker). */
-  setErrorRecovery(recovery: ErrorRecovery): void {
-    if (!recovery || typeof recovery.retryDelayFor !== 'function' || typeof recovery.isRetryable !== 'function' || !recovery.breaker) {
-      throw new ConfigError('errorRecovery', 'an ErrorRecovery (e.g. new GracefulErrorRecovery())', recovery);
-    }
-    this.recovery = recovery;
-  }
-
-  /** Counters of every connection and node, totals, system load. Synchronous; O(connections). */
-  getMetrics(): EngineMetrics {
-    return this.metering.snapshot();
-  }
-
-  /**
-   * getMetrics() every `intervalMs` (default 1000) on the engine's clock, while subscribed:
-   * never per message. Between emissions it samples the connections every 250 ms, so rates
-   * cover a sliding window of about a second. Completes once the engine stops.
-   */
-  metrics$(intervalMs = 1000): Observable<EngineMetrics> {
-    return this.metering.observe(intervalMs);
-  }
-
-  /** Runs again after `stop()` (with an empty topology). */
-  start(): void {
-    if (this.disposed) throw new NodeflowError('ENGINE_STOPPED', 'This engine was disposed; create a new one');
-    if (this.state === 'stopped') {
-      this.actor.send({ type: 'engine.start' });
-      this.bindHandler();
-    }
-  }
-
-  /**
-   * Graceful stop: refuses new writes, delivers buffered messages (partial batches included),
-   * waits for deliveries in flight up to `timeout` ms, then counts anything left
-   * `dropped(shutdown)`. Afterwards no timer, actor or subscription is left behind.
-   */
-  stop(options: { timeout?: number } = {}): Promise<void> {
-    if (this.stopping) return this.stopping;
-    if (this.state !== 'running') return Promise.resolve();
-    const timeout = options.timeout ?? 5000;
-    if (!Number.isFinite(timeout) || timeout < 0) throw new ConfigError('timeout', 'a finite number >= 0 (ms)', timeout);
-    this.stopping = this.drainAndStop(timeout).finally(() => (this.stopping = undefined));
-    return this.stopping;
-  }
-
-  private async drainAndStop(timeout: number): Promise<void> {
-    this.actor.send({ type: 'engine.stop' });
-    const closing = [...this.connections.values()].map((c) => {
-      this.detach(c);
-      return c.close();
-    });
-    let timer: unknown;
-    const expired = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, timeout)));
-    await Promise.race([Promise.all(closing), expired]);
-    this.clock.clearTimeout(timer);
-    for (const c of [...this.connections.values()]) c.dispose();
-    this.teardown();
-    this.actor.send({ type: 'engine.stopped' });
-  }
-
-  /** Immediate stop: buffered and in-flight messages are counted `dropped(shutdown)`. */
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const c of [...this.connections.values()]) c.dispose();
-    this.teardown();
-    this.eventSubject.complete();
-    this.lifecycleSubject.complete();
-    this.deadSubject.complete();
-    this.actor.stop();
-  }
-
-  private teardown(): void {
-    this.metering.completeAll();
-    this.unbindHandler?.();
-    this.unbindHandler = undefined;
-    for (const n of this.nodes.values()) n.stop();
-    for (const w of this.widgets.values()) w.stop();
-    this.nodes.clear();
-    this.widgets.clear();
-    this.links.clear();
-  }
-
-  private nodeRuntime(id: string, auto: boolean, autoStart?: boolean): NodeRuntime {
-    let n = this.nodes.get(id);
-    if (!n) {
-      n = new NodeRuntime(id, this.host, { autoStart });
-      n.auto = auto;
-      this.nodes.set(id, n);
-      this.hub.track(n.actor, { kind: 'node', id });
-    }
-    return n;
-  }
-
-  private link(id: string, delta: number): void {
-    const left = (this.links.get(id) ?? 0) + delta;
-    if (left > 0) {
-      this.links.set(id, left);
-      return;
-    }
-    this.links.delete(id);
-    // A node that only existed because a connection named it goes with its last connection,
-    // so creating and removing connections does not pile up idle node actors.
-    const n = this.nodes.get(id);
-    if (n && n.auto && !n.isObserved()) {
-      n.stop();
-      this.nodes.delete(id);
-    }
-  }
-
-  private assertUnlinked(id: string): void {
-    const count = this.links.get(id) ?? 0;
-    if (count > 0) throw new NodeflowError('INVALID_ARGUMENT', `${id} still has ${count} connection(s); remove them first`, { id });
-  }
-
-  private recoveryFor(config: Readonly<StreamConfig>): ErrorRecovery {
-    const own = this.ownRetry.get(config);
-    if (this.recovery && own) {
-      // The connection's own retryAttempts/retryDelay win over the engine-wide recovery.
-      const cached = this.derivedRecovery.get(config);
-      if (cached?.base === this.recovery) return cached.derived;
-      const derived = withRetry(this.recovery, own);
-      this.derivedRecovery.set(config, { base: this.recovery, derived });
-      return derived;
-    }
-    if (this.recovery) return this.recovery;
-    let r = this.defaultRecovery.get(config);
-    if (!r) {
-      r = new GracefulErrorRecovery({ retryAttempts: config.retryAttempts, retryDelay: config.retryDelay, maxRetryDelay: Math.max(30_000, config.retryDelay) });
-      this.defaultRecovery.set(config, r);
-    }
-    return r;
-  }
-
-  private detach(c: Connection): void {
-    const port = this.nodes.get(c.sourceNodeId)?.existingOutput(c.outputPort);
-    if (!port) return;
-    const i = port.connections.indexOf(c);
-    if (i >= 0) port.connections.splice(i, 1);
-  }
-
-  private forget(c: Connection): void {
-    if (this.connections.get(c.id) !== c) return;
-    this.detach(c);
-    this.connections.delete(c.id);
-    this.edges.delete(JSON.stringify([c.sourceNodeId, c.outputPort, c.targetNodeId, c.inputPort]));
-    const s = c.stats();
-    const r = this.retired;
-    this.retired = { accepted: r.accepted + s.accepted, delivered: r.delivered + s.delivered, dropped: r.dropped + s.droppedTotal, deadLettered: r.deadLettered + s.deadLettered, inFlight: r.inFlight + s.inFlight, connections: r.connections + 1 };
-    this.link(c.sourceNodeId, -1);
-    this.link(c.targetNodeId, -1);
-    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'topology.connectionRemoved' });
-    this.host.emit({ type: 'connection.removed', connectionId: c.id, at: this.clock.now(), stats: s });
-  }
-
-  private assertRunning(): void {
-    if (this.disposed || this.state !== 'running') {
-      throw new NodeflowError('ENGINE_STOPPED', `The engine is ${this.disposed ? 'disposed' : this.state}; call start() first`);
-    }
-  }
-}
-
-/** An engine-wide recovery with a connection's own retry fields in force. */
-function withRetry(base: ErrorRecovery, own: Partial<StreamConfig>): ErrorRecovery {
-  if (base instanceof GracefulErrorRecovery) return base.with(own);
-  const retryAttempts = own.retryAttempts ?? base.retryAttempts;
-  const retryDelay = own.retryDelay;
-  return {
-    retryAttempts,
-    retryDelayFor: (k) => (retryDelay === undefined ? base.retryDelayFor(k) : backoffDelay(k, { retryDelay, maxRetryDelay: Math.max(30_000, retryDelay), jitter: 0 }, 0)),
-    isRetryable: (e) => base.isRetryable(e),
-    deliveryTimeout: base.deliveryTimeout,
-    breaker: base.breaker,
-  };
 }

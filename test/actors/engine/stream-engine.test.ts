@@ -10,10 +10,10 @@ describe('bounded bookkeeping', () => {
       const id = engine.createConnection(`a${i}`, `b${i}`, 'out', 'in');
       await engine.removeConnection(id);
     }
-    expect((engine as unknown as { nodes: Map<string, unknown> }).nodes.size).toBe(0);
+    expect(engine.listNodes()).toEqual([]);
     engine.node('kept', { process: () => {} });
     const id = engine.createConnection('src', 'kept', 'out', 'in');
-    expect(() => engine.removeNode('kept')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => engine.removeNode('kept')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' })); // exists, but in use
     await engine.removeConnection(id);
     expect(() => engine.node('kept')).not.toThrow(); // user-owned nodes stay
     engine.removeNode('kept');
@@ -52,5 +52,44 @@ describe('API edges', () => {
     expect(engine.stop()).toBe(first); // a second stop() waits for the same drain
     await first;
     expect(() => engine.node('late')).toThrow(expect.objectContaining({ code: 'ENGINE_STOPPED' }));
+  });
+});
+
+
+describe('errors that say what happened', () => {
+  it('unknown widgets and nodes have their own codes, like unknown connections', () => {
+    const { engine } = simEngine();
+    engine.createWidget('chart');
+    engine.node('transform');
+    expect(() => engine.widget('chrat')).toThrow(expect.objectContaining({ code: 'UNKNOWN_WIDGET', details: { id: 'chrat' } }));
+    expect(() => engine.widget('chrat')).toThrow('No widget "chrat" (did you mean "chart"?)');
+    expect(() => engine.removeWidget('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_WIDGET' }));
+    expect(() => engine.removeNode('transfrom')).toThrow(expect.objectContaining({ code: 'UNKNOWN_NODE', message: 'No node "transfrom" (did you mean "transform"?)' }));
+    engine.dispose();
+  });
+
+  it('an unknown connection names the closest known ids and ports, not a count', () => {
+    const { engine } = simEngine();
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    engine.createConnection('sensor', 'chart', 'readings', 'in');
+    expect(() => engine.getConnection('a:output')).toThrow(expect.objectContaining({ code: 'UNKNOWN_CONNECTION' }));
+    expect(() => engine.getConnection('a:output')).toThrow(/^No connection "a:output" \(did you mean "a:out", /);
+    expect(() => engine.getConnection('a:out->b:inn')).toThrow(new RegExp(`did you mean "${id.replace(/[>-]/g, '\\$&')}"`));
+    engine.dispose();
+    const { engine: empty } = simEngine();
+    expect(() => empty.getConnection('x')).toThrow('No connection "x" (there are no connections)');
+    empty.dispose();
+  });
+
+  it('findConnection is the lookup that never throws: by id, by a port with one connection, undefined otherwise', () => {
+    const { engine } = simEngine();
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    expect(engine.findConnection(id)?.id).toBe(id);
+    expect(engine.findConnection('a:out')?.id).toBe(id);
+    engine.createConnection('a', 'c', 'out', 'in');
+    expect(engine.findConnection('a:out')).toBeUndefined(); // two connections leave a.out
+    expect(() => engine.getConnection('a:out')).toThrow(/has 2 connections/);
+    expect(engine.findConnection('nope')).toBeUndefined();
+    engine.dispose();
   });
 });

@@ -1,0 +1,154 @@
+import { NodeflowError } from '../../errors.js';
+import type { Connection, ConnectionHost } from '../connection/connection.js';
+import { NodeRuntime } from '../targets/node.js';
+import type { WidgetRuntime } from '../targets/widget.js';
+import type { InspectionHub } from './inspection-hub.js';
+import { unknownMessage } from './near-misses.js';
+import type { ConnectionInfo, TopologySource, TopologyStore } from './topology-snapshot.js';
+
+/**
+ * The engine's actors by id: connections, nodes and widgets, each a root actor in a Map (not a
+ * spawned child: spawning is O(n) per child). Every change is marked in the topology snapshot
+ * and every new actor handed to the inspection hub, here and nowhere else.
+ *
+ * @example
+ * ```ts
+ * const registry = new EngineRegistry(host, hub, () => topology);
+ * registry.node('sensor', true); // created on first mention, owned by its connections
+ * registry.connection('sensor:out'); // throws UNKNOWN_CONNECTION naming the closest ids
+ * ```
+ * @internal
+ */
+export class EngineRegistry implements TopologySource {
+  readonly connections = new Map<string, Connection>();
+  readonly nodes = new Map<string, NodeRuntime>();
+  readonly widgets = new Map<string, WidgetRuntime>();
+
+  constructor(
+    private readonly host: ConnectionHost,
+    private readonly hub: InspectionHub,
+    private readonly topology: () => TopologyStore,
+  ) {}
+
+  /** The node `id`, created if absent (`auto`: it exists only for its connections). */
+  node(id: string, auto: boolean, autoStart?: boolean): NodeRuntime {
+    let n = this.nodes.get(id);
+    if (!n) {
+      n = new NodeRuntime(id, this.host, { autoStart });
+      n.auto = auto;
+      this.nodes.set(id, n);
+      this.hub.track(n.actor, { kind: 'node', id });
+      this.topology().markNode(id);
+    }
+    return n;
+  }
+
+  /** Stops and forgets node `id`. */
+  dropNode(id: string): void {
+    this.nodes.get(id)?.stop();
+    if (this.nodes.delete(id)) this.topology().markNode(id);
+  }
+
+  addWidget(w: WidgetRuntime): void {
+    this.widgets.set(w.id, w);
+    this.hub.track(w.actor, { kind: 'widget', id: w.id });
+    this.topology().markNode(w.id);
+  }
+
+  /** Stops and forgets widget `id`. */
+  dropWidget(id: string): void {
+    this.widgets.get(id)?.stop();
+    if (this.widgets.delete(id)) this.topology().markNode(id);
+  }
+
+  addConnection(c: Connection): void {
+    this.connections.set(c.id, c);
+    this.hub.track(c.actor, { kind: 'connection', id: c.id });
+    this.topology().markConnection(c.id);
+  }
+
+  dropConnection(c: Connection): boolean {
+    if (this.connections.get(c.id) !== c) return false;
+    this.connections.delete(c.id);
+    this.topology().markConnection(c.id);
+    return true;
+  }
+
+  /** Stops every node and widget (stop, dispose). */
+  clearTargets(): void {
+    for (const n of this.nodes.values()) n.stop();
+    for (const w of this.widgets.values()) w.stop();
+    this.nodes.clear();
+    this.widgets.clear();
+    this.topology().markAll();
+  }
+
+  /** The connection `ref` names (an id, or `nodeId:port` with one connection), or throws. */
+  connection(ref: string): Connection {
+    const c = this.connections.get(ref) ?? this.byPort(ref);
+    if (c) return c;
+    // O(connections) to name the near misses: lookups that may miss use findConnection.
+    throw new NodeflowError('UNKNOWN_CONNECTION', unknownMessage('connection', ref, this.refs()), { connectionId: ref });
+  }
+
+  /** Like connection(), but undefined where it would throw (a port with several too). */
+  findConnection(ref: string): Connection | undefined {
+    const c = this.connections.get(ref);
+    if (c) return c;
+    try {
+      return this.byPort(ref);
+    } catch {
+      return undefined; // a port with several connections names none of them
+    }
+  }
+
+  widget(id: string): WidgetRuntime {
+    const w = this.widgets.get(id);
+    if (w) return w;
+    throw new NodeflowError('UNKNOWN_WIDGET', unknownMessage('widget', id, this.widgets.keys()), { id });
+  }
+
+  existingNode(id: string): NodeRuntime {
+    const n = this.nodes.get(id);
+    if (n) return n;
+    throw new NodeflowError('UNKNOWN_NODE', unknownMessage('node', id, this.nodes.keys()), { id });
+  }
+
+  // `nodeId:port` names the one connection leaving that output port.
+  private byPort(ref: string): Connection | undefined {
+    const cut = ref.lastIndexOf(':');
+    if (cut <= 0 || ref.includes('->')) return undefined;
+    const port = this.nodes.get(ref.slice(0, cut))?.existingOutput(ref.slice(cut + 1));
+    if (!port || port.connections.length === 0) return undefined;
+    if (port.connections.length > 1) {
+      throw new NodeflowError('UNKNOWN_CONNECTION', `${ref} has ${port.connections.length} connections (${port.connections.map((c) => c.id).join(', ')}); name one by id`, { ref });
+    }
+    return port.connections[0];
+  }
+
+  // What a caller may have meant: connection ids, and the `nodeId:port` of each.
+  private *refs(): Iterable<string> {
+    for (const c of this.connections.values()) {
+      yield c.id;
+      yield `${c.sourceNodeId}:${c.outputPort}`;
+    }
+  }
+
+  connectionInfo(id: string): ConnectionInfo | undefined {
+    const c = this.connections.get(id);
+    return c && { id: c.id, sourceNodeId: c.sourceNodeId, targetNodeId: c.targetNodeId, outputPort: c.outputPort, inputPort: c.inputPort, state: c.currentState };
+  }
+
+  kindOf(id: string): 'node' | 'widget' | undefined {
+    return this.nodes.has(id) ? 'node' : this.widgets.has(id) ? 'widget' : undefined;
+  }
+
+  connectionIds(): Iterable<string> {
+    return this.connections.keys();
+  }
+
+  *nodeIds(): Iterable<string> {
+    yield* this.nodes.keys();
+    yield* this.widgets.keys();
+  }
+}

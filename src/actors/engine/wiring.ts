@@ -1,0 +1,86 @@
+import { NodeflowError } from '../../errors.js';
+import type { Connection } from '../connection/connection.js';
+import type { EngineRegistry } from './registry.js';
+
+/**
+ * How connections join nodes: one connection per (source, output port, target, input port),
+ * a count of connections per node, and the clean-up of nodes that exist only because a
+ * connection named them, so creating and removing connections does not pile up idle node
+ * actors. Plain Map bookkeeping: nothing here runs per message.
+ *
+ * @example
+ * ```ts
+ * const wiring = new Wiring(registry);
+ * const taken = wiring.existing('a', 'out', 'b', 'in'); // the id of a duplicate, if any
+ * wiring.attach(connection);
+ * wiring.release(connection); // 'a' and 'b' go too if only this connection made them
+ * ```
+ * @internal
+ */
+export class Wiring {
+  /** Connections by (source, outPort, target, inPort), so ids with ':' in names cannot collide. */
+  private readonly edges = new Map<string, string>();
+  private readonly links = new Map<string, number>();
+
+  constructor(private readonly registry: EngineRegistry) {}
+
+  /** The id of the connection on this edge, if there is one. */
+  existing(source: string, outputPort: string, target: string, inputPort: string): string | undefined {
+    return this.edges.get(edgeKey(source, outputPort, target, inputPort));
+  }
+
+  /** Counts a new connection on both ends and routes its source port to it. */
+  attach(c: Connection): void {
+    this.edges.set(edgeKey(c.sourceNodeId, c.outputPort, c.targetNodeId, c.inputPort), c.id);
+    this.link(c.sourceNodeId, 1);
+    this.link(c.targetNodeId, 1);
+    this.registry.node(c.sourceNodeId, true).output(c.outputPort).connections.push(c);
+  }
+
+  /** Stops routing the source port to `c` (it may still drain what it holds). */
+  detach(c: Connection): void {
+    const port = this.registry.nodes.get(c.sourceNodeId)?.existingOutput(c.outputPort);
+    if (!port) return;
+    const i = port.connections.indexOf(c);
+    if (i >= 0) port.connections.splice(i, 1);
+  }
+
+  /** Undoes `attach` for a connection that is gone. */
+  release(c: Connection): void {
+    this.detach(c);
+    this.edges.delete(edgeKey(c.sourceNodeId, c.outputPort, c.targetNodeId, c.inputPort));
+    this.link(c.sourceNodeId, -1);
+    this.link(c.targetNodeId, -1);
+  }
+
+  /** Throws `INVALID_ARGUMENT` while a connection still uses node or widget `id`. */
+  assertUnlinked(id: string): void {
+    const count = this.links.get(id) ?? 0;
+    if (count > 0) throw new NodeflowError('INVALID_ARGUMENT', `${id} still has ${count} connection(s); remove them first`, { id });
+  }
+
+  /** Connections per node or widget (0 when none). */
+  linkCount(id: string): number {
+    return this.links.get(id) ?? 0;
+  }
+
+  clear(): void {
+    this.links.clear();
+  }
+
+  private link(id: string, delta: number): void {
+    const left = (this.links.get(id) ?? 0) + delta;
+    if (left > 0) {
+      this.links.set(id, left);
+      return;
+    }
+    this.links.delete(id);
+    // A node that only existed because a connection named it goes with its last connection.
+    const n = this.registry.nodes.get(id);
+    if (n && n.auto && !n.isObserved()) this.registry.dropNode(id);
+  }
+}
+
+function edgeKey(source: string, outputPort: string, target: string, inputPort: string): string {
+  return JSON.stringify([source, outputPort, target, inputPort]);
+}
