@@ -6,6 +6,7 @@ import { Breaker } from './breaker.js';
 import { ConnectionDeadline } from './connection-deadline.js';
 import type { ConnectionServices } from './connection-host.js';
 import { IDLE, type Attempting, type Delivery } from './delivery-state.js';
+import { MAX_NESTED_DELIVERIES } from './delivery-trampoline.js';
 
 /**
  * Delivery layer of a connection: takes batches from the mailbox and hands them to the inbox,
@@ -23,6 +24,8 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
   protected delivery: Delivery = IDLE;
   /** @internal */
   protected readonly breaker: Breaker;
+  /** A pump is queued on the trampoline (once per connection, however often it is asked for). */
+  private queued: 'no' | 'yes' | 'due' = 'no';
 
   constructor(
     id: string,
@@ -45,8 +48,29 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     return d.kind === 'idle' ? 0 : d.batch.messages.length;
   }
 
-  /** Delivers every batch that is ready and allowed; at most one batch is out at a time. */
+  /**
+   * Delivers every batch that is ready and allowed; at most one batch is out at a time. Nested
+   * too deep inside other deliveries, it is queued on the engine's trampoline instead, so the
+   * stack never grows with the topology.
+   */
   protected pump(due = false): void {
+    const t = this.host.trampoline;
+    if (t.depth >= MAX_NESTED_DELIVERIES) {
+      if (this.queued === 'no') t.defer(this.queuedPump);
+      if (due || this.queued === 'no') this.queued = due ? 'due' : 'yes';
+      return;
+    }
+    this.pumpNow(due);
+    if (t.depth === 0) t.drain();
+  }
+
+  private readonly queuedPump = (): void => {
+    const due = this.queued === 'due';
+    this.queued = 'no';
+    this.pump(due);
+  };
+
+  private pumpNow(due: boolean): void {
     if (this.mode.final) return;
     for (;;) {
       const d = this.delivery;
@@ -99,12 +123,16 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
   /** Runs one attempt. True when the pump may go on (it succeeded, or failed and is done with). */
   private run(a: Attempting): boolean {
     let result: void | PromiseLike<void>;
+    const t = this.host.trampoline;
+    t.depth++;
     try {
       result = this.inbox.deliver(a.batch);
     } catch (error) {
+      t.depth--;
       this.timed(a, false);
       return this.failed(a, error);
     }
+    t.depth--;
     if (result != null && typeof result.then === 'function') {
       const timeout = this.host.errorRecovery(this.config).deliveryTimeout;
       if (timeout !== undefined) {

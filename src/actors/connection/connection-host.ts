@@ -2,6 +2,7 @@ import type { StreamConfig } from '../../config.js';
 import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { ActorHost, DeadLetter, EngineEvent } from '../types.js';
+import type { DeliveryTrampoline } from './delivery-trampoline.js';
 
 /**
  * What the engine lends each connection, as the layers below the public `Connection` class see
@@ -23,6 +24,8 @@ export interface ConnectionServices extends ActorHost {
   emit(event: EngineEvent): void;
   deadLetter(letter: DeadLetter): void;
   closed(connection: object): void;
+  /** The engine's one trampoline: deliveries nested deeper than it allows are queued, not recursed. */
+  readonly trampoline: DeliveryTrampoline;
 }
 
 /**

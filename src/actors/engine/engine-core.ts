@@ -6,6 +6,7 @@ import { ConfigError, NodeflowError } from '../../errors.js';
 import { engineMachine, type EngineActorRef } from '../../machines/engine.machine.js';
 import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
+import { DeliveryTrampoline } from '../connection/delivery-trampoline.js';
 import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { DeadLetter, EngineEvent, InspectObserver } from '../types.js';
 import { checkEngineOptions, type EngineOptions } from './engine-options.js';
@@ -93,6 +94,7 @@ export abstract class EngineCore {
       },
       deadLetter: (d) => this.bus.deadLetter(d),
       closed: (c) => this.forget(c),
+      trampoline: new DeliveryTrampoline(),
     };
     this.registry = new EngineRegistry(this.host, this.hub, () => this.snapshot);
     this.snapshot = new TopologyStore(this.registry);
