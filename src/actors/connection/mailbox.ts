@@ -106,12 +106,19 @@ export class Mailbox {
     const incomingCritical = keepCritical && rankOf(m.priority) === CRITICAL;
     if (strategy === 'dropNew') return incomingCritical ? Admit.Full : Admit.DroppedOverflow;
     if (strategy === 'dropBuffer') {
+      // One pass: each message is either kept (critical, with a handler) or evicted. A
+      // membership test against the kept list here made a full buffer cost O(n^2).
       const all = q.drain();
-      const kept = keepCritical ? all.filter((x) => rankOf(x.priority) === CRITICAL) : [];
-      for (const x of all) if (!kept.includes(x)) this.evicted(x);
-      for (const x of kept) q.push(x);
-      this.onDrop('overflow', all.length - kept.length);
-      if (all.length > kept.length) return OK;
+      let kept = 0;
+      for (let i = 0; i < all.length; i++) {
+        const x = all[i]!;
+        if (keepCritical && rankOf(x.priority) === CRITICAL) {
+          q.push(x);
+          kept++;
+        } else this.evicted(x);
+      }
+      this.onDrop('overflow', all.length - kept);
+      if (all.length > kept) return OK;
     } else {
       // dropHead / conflate: the oldest; dropTail: the youngest (non-critical with a handler).
       const i = this.findVictim(strategy === 'dropTail', keepCritical);

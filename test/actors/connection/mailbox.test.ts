@@ -59,3 +59,41 @@ describe('critical is never shed while a handler is installed', () => {
     engine.dispose();
   });
 });
+
+describe('dropBuffer with a handler installed', () => {
+  // semantics.md: dropBuffer clears the buffer when it overflows; with a handler installed the
+  // critical messages stay, in their order. The buffer is full below the handler's threshold when
+  // a batch out reserves room, so that is where the strategy, not the handler, decides.
+  it('clears every non-critical message, keeps the critical ones in order, counts each drop once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 30 }), fc.integer({ min: 1, max: 5 }), fc.array(priorityArb, { maxLength: 120 }), (k, r0, priorities) => {
+        const reserved = Math.min(r0, k - 1);
+        const config = validateStreamConfig({ bufferSize: k, maxBatchSize: Math.min(4, k), overflowStrategy: 'dropBuffer' });
+        let dropped = 0;
+        const mb = new Mailbox(config, (reason, n) => {
+          expect(reason).toBe('overflow');
+          dropped += n;
+        });
+        mb.setHandler(new DefaultBackpressureHandler({ dropThreshold: 1 }), k);
+        mb.queue.reserve(reserved);
+        const model: StreamMessage[] = [];
+        let modelDropped = 0;
+        priorities.forEach((priority, id) => {
+          const m = { id, timestamp: 0, sourceNodeId: 's', targetNodeId: 't', port: 'o', data: 0, ...(priority ? { priority } : {}) } as StreamMessage;
+          let expected: number;
+          if (model.length + reserved < k) expected = model.push(m);
+          else {
+            const kept = model.filter((x) => x.priority === 'critical');
+            modelDropped += model.length - kept.length;
+            if (kept.length < model.length) expected = (model.splice(0, model.length, ...kept), model.push(m));
+            else expected = priority === 'critical' ? Admit.Full : Admit.DroppedOverflow;
+          }
+          expect(mb.admit(m)).toBe(expected);
+          expect(mb.queue.toArray()).toEqual(model);
+          expect(dropped).toBe(modelDropped);
+        });
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
