@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { BatchQueue } from '../../../src/actors/connection/batch-queue.js';
 import { propParams } from '../../support/helpers.js';
 
-type Op = { op: 'push'; v: number } | { op: 'take' } | { op: 'shift' } | { op: 'pop' } | { op: 'removeAt'; i: number } | { op: 'resize'; n: number };
+type Op = { op: 'push'; v: number } | { op: 'take' } | { op: 'shift' } | { op: 'pop' } | { op: 'removeAt'; i: number } | { op: 'resize'; n: number } | { op: 'compact' };
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('push' as const), v: fc.integer() }) },
+  fc.constant({ op: 'compact' as const }),
   fc.constant({ op: 'take' as const }),
   fc.constant({ op: 'shift' as const }),
   fc.constant({ op: 'pop' as const }),
@@ -14,7 +15,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe('BatchQueue (the connection mailbox)', () => {
-  it('is a bounded FIFO whose batches are contiguous runs of 1..batchSize (model check)', () => {
+  it('is a bounded FIFO whose batches are contiguous runs of min(size, batchSize): removals never shrink them (model check)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 20 }), fc.array(opArb, { maxLength: 300 }), (cap, bs0, ops) => {
         let batchSize = Math.min(bs0, cap);
@@ -28,12 +29,14 @@ describe('BatchQueue (the connection mailbox)', () => {
             else {
               expect(batch.length).toBeGreaterThanOrEqual(1);
               expect(batch.length).toBeLessThanOrEqual(batchSize);
+              expect(batch.length).toBe(Math.min(batchSize, model.length));
               expect(batch).toEqual(model.splice(0, batch.length));
             }
           } else if (o.op === 'resize') {
             batchSize = Math.min(o.n, cap);
             q.setBatchSize(batchSize);
-          } else if (o.op === 'shift') expect(q.shift()).toBe(model.shift());
+          } else if (o.op === 'compact') q.compactIfSparse();
+          else if (o.op === 'shift') expect(q.shift()).toBe(model.shift());
           else if (o.op === 'pop') expect(q.pop()).toBe(model.pop());
           else expect(q.removeAt(o.i)).toBe(o.i >= 0 && o.i < model.length ? model.splice(o.i, 1)[0] : undefined);
           expect(q.size).toBe(model.length);

@@ -97,3 +97,83 @@ describe('dropBuffer with a handler installed', () => {
     );
   });
 });
+
+describe('shedding with a handler installed (semantics.md: DefaultBackpressureHandler)', () => {
+  const RANK: Record<string, number> = { low: 0, normal: 1, high: 2, critical: 3 };
+  const rank = (m: StreamMessage) => RANK[m.priority ?? 'normal']!;
+  const opArb = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ op: fc.constant('admit' as const), priority: priorityArb }) },
+    { weight: 2, arbitrary: fc.constant({ op: 'take' as const }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('reserve' as const), n: fc.integer({ min: 0, max: 8 }) }) },
+  );
+
+  // A model as the contract words it: a list, the victim found by a scan.
+  it('evicts exactly the victim the rules name, counts every drop once, keeps FIFO, and hands out full batches', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom('backpressure', 'dropHead', 'dropTail', 'dropNew') as fc.Arbitrary<'backpressure' | 'dropHead' | 'dropTail' | 'dropNew'>,
+        fc.record({ dropThreshold: fc.double({ min: 0.3, max: 1, noNaN: true }), priorityDrop: fc.boolean() }),
+        fc.array(opArb, { maxLength: 200 }),
+        (k, bs, overflowStrategy, handler, ops) => {
+          const batchSize = Math.min(bs, k);
+          const config = validateStreamConfig({ bufferSize: k, maxBatchSize: batchSize, overflowStrategy });
+          const drops = { overflow: 0, priority: 0 } as Record<string, number>;
+          const mb = new Mailbox(config, (reason, n) => void (drops[reason] = (drops[reason] ?? 0) + n));
+          mb.setHandler(new DefaultBackpressureHandler(handler), k);
+          const shedAt = Math.max(1, Math.ceil(handler.dropThreshold * k));
+          const model: StreamMessage[] = [];
+          const modelDrops = { overflow: 0, priority: 0 } as Record<string, number>;
+          let reserved = 0;
+          let id = 0;
+          const oldest = (pred: (m: StreamMessage) => boolean) => model.findIndex(pred);
+          const youngest = (pred: (m: StreamMessage) => boolean) => {
+            for (let i = model.length - 1; i >= 0; i--) if (pred(model[i]!)) return i;
+            return -1;
+          };
+          const admit = (m: StreamMessage): number => {
+            const r = rank(m);
+            if (model.length >= shedAt) {
+              const reason = handler.priorityDrop ? 'priority' : 'overflow';
+              let victim: number | 'incoming' | null;
+              if (handler.priorityDrop) {
+                const lowest = Math.min(...model.map(rank));
+                victim = lowest <= r && lowest < 3 ? oldest((x) => rank(x) === lowest) : r < 3 ? 'incoming' : null;
+              } else victim = model.every((x) => rank(x) === 3) ? (r === 3 ? null : 'incoming') : oldest((x) => rank(x) !== 3);
+              if (victim === 'incoming') return handler.priorityDrop ? Admit.DroppedPriority : Admit.DroppedOverflow;
+              if (victim !== null) (model.splice(victim, 1), modelDrops[reason]!++);
+            }
+            if (model.length + reserved >= k) {
+              if (overflowStrategy === 'backpressure') return Admit.Full;
+              if (overflowStrategy === 'dropNew') return r === 3 ? Admit.Full : Admit.DroppedOverflow;
+              const i = overflowStrategy === 'dropHead' ? oldest((x) => rank(x) !== 3) : youngest((x) => rank(x) !== 3);
+              if (i < 0) return r === 3 || model.length === 0 ? Admit.Full : Admit.DroppedOverflow;
+              model.splice(i, 1);
+              modelDrops.overflow!++;
+            }
+            return model.push(m);
+          };
+          for (const o of ops) {
+            if (o.op === 'admit') {
+              const m = { id: ++id, timestamp: 0, sourceNodeId: 's', targetNodeId: 't', port: 'o', data: 0, ...(o.priority ? { priority: o.priority } : {}) } as StreamMessage;
+              const refused = mb.refuses(m);
+              const expected = admit(m);
+              expect(mb.admit(m)).toBe(expected);
+              expect(refused).toBe(expected === Admit.Full);
+            } else if (o.op === 'take') {
+              const batch = mb.take();
+              expect(batch.map((m) => m.id)).toEqual(model.splice(0, Math.min(batchSize, model.length)).map((m) => m.id));
+            } else {
+              reserved = Math.min(o.n, k - model.length);
+              mb.queue.reserve(reserved);
+            }
+            expect(mb.queue.toArray().map((m) => m.id)).toEqual(model.map((m) => m.id));
+            expect(drops).toEqual(modelDrops);
+          }
+        },
+      ),
+      { numRuns: NUM_RUNS * 2 },
+    );
+  });
+});
