@@ -3,10 +3,11 @@
 // connection with DefaultBackpressureHandler (bufferSize 1000). Printed: the producer's cost per
 // offer on the full buffer against the non-full path, the delivered rate against the consumer's
 // measured capacity (plain `backpressure`, nothing shed), batch sizes, heap and exact counts.
-// Also the cost of one dropBuffer clear as the buffer grows (linear since the fix, was O(n^2)).
+// Also the admit cost at the mailbox alone in a tight loop (--micro: only that and the clears),
+// and the cost of one dropBuffer clear as the buffer grows (linear since the fix, was O(n^2)).
 import { validateStreamConfig, DefaultBackpressureHandler, StreamEngine, realClock, type Priority, type StreamConfig } from '../src/index.js';
 import { Mailbox } from '../src/actors/connection/mailbox.js';
-import { fmt, table } from './lib.js';
+import { fmt, median, table } from './lib.js';
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
@@ -110,6 +111,38 @@ export async function run(name: string, ms: number, rate: number, costUs: number
   };
 }
 
+/**
+ * ns per admit at the mailbox alone, in a tight loop (robust to a busy machine): bufferSize 1000,
+ * DefaultBackpressureHandler, batches of 50 taken at 1/`overload` of the offered rate. With
+ * overload 10 the buffer stays full and every admit sheds; with 0.5 it never fills.
+ */
+export function admitCost(priority: (i: number) => Priority | undefined, overload: number, n = 2_000_000): { ns: number; meanBatch: number } {
+  const config = validateStreamConfig({ bufferSize: 1000, maxBatchSize: 50 });
+  const mb = new Mailbox(config, () => {});
+  mb.setHandler(new DefaultBackpressureHandler(), 1000);
+  const msgs = Array.from({ length: 4096 }, (_, i) => ({ id: i, timestamp: 0, sourceNodeId: 's', targetNodeId: 't', port: 'o', data: i, ...(priority(i) ? { priority: priority(i)! } : {}) }));
+  const every = Math.max(1, Math.round(50 * overload));
+  let taken = 0;
+  let batches = 0;
+  let sink = 0;
+  const run = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      sink += mb.admit(msgs[i & 4095]!);
+      if (i % every === every - 1 || (overload < 1 && mb.size >= 50)) {
+        const b = mb.take();
+        taken += b.length;
+        batches++;
+      }
+    }
+  };
+  run(n / 10); // warm-up
+  taken = batches = 0;
+  const t = performance.now();
+  run(n);
+  const ns = ((performance.now() - t) * 1e6) / n;
+  return { ns: ns + (sink === 0.5 ? 1 : 0), meanBatch: taken / batches };
+}
+
 /** µs for one dropBuffer clear of a full buffer of `n`, half of it critical (a handler installed). */
 export function dropBufferClear(n: number): number {
   const config = validateStreamConfig({ bufferSize: n, maxBatchSize: 50, overflowStrategy: 'dropBuffer' });
@@ -130,23 +163,37 @@ async function main() {
   const cfg = { bufferSize: 1000 };
   log(`# shedding under 10x overload (${new Date().toISOString()}), node ${process.version}, ${ms} ms per case, consumer ${costUs} µs/msg`);
   const runs: OverloadRun[] = [];
-  runs.push(await run('capacity: backpressure, no handler, 10x', ms, 10 * capacityRate, costUs, () => undefined, cfg, false));
-  // The same offered rate into a consumer that keeps up: the producer's non-full path.
-  runs.push(await run('non-full: handler, mixed, fast consumer', ms, 10 * capacityRate, 0, mixed, cfg, true));
-  runs.push(await run('full: handler, all normal, 10x', ms, 10 * capacityRate, costUs, () => undefined, cfg, true));
-  runs.push(await run('full: handler, mixed priorities, 10x', ms, 10 * capacityRate, costUs, mixed, cfg, true));
-  const capacity = runs[0]!.deliveredPerSec;
-  const nonFull = runs[1]!.offerNs;
-  log(
-    table(
-      ['case', 'offer ns', 'x non-full', 'delivered/s', '% capacity', 'mean batch', 'dropped', 'refused', 'counts exact', 'max heap MB'],
-      runs.map((r) => [r.case, fmt(r.offerNs, 0), (r.offerNs / nonFull).toFixed(2), fmt(r.deliveredPerSec, 0), ((100 * r.deliveredPerSec) / capacity).toFixed(0), fmt(r.meanBatch, 1), fmt(Object.values(r.dropped).reduce((a, b) => a + b, 0)), fmt(r.refused), r.countsExact ? 'yes' : 'NO', `${fmt(r.maxHeapMB, 1)} (start ${fmt(r.startHeapMB, 1)})`]),
-    ),
-  );
+  let capacity = 0;
+  if (!args.has('--micro')) {
+    runs.push(await run('capacity: backpressure, no handler, 10x', ms, 10 * capacityRate, costUs, () => undefined, cfg, false));
+    // The same offered rate into a consumer that keeps up: the producer's non-full path.
+    runs.push(await run('non-full: handler, mixed, fast consumer', ms, 10 * capacityRate, 0, mixed, cfg, true));
+    runs.push(await run('full: handler, all normal, 10x', ms, 10 * capacityRate, costUs, () => undefined, cfg, true));
+    runs.push(await run('full: handler, mixed priorities, 10x', ms, 10 * capacityRate, costUs, mixed, cfg, true));
+    capacity = runs[0]!.deliveredPerSec;
+    const nonFull = runs[1]!.offerNs;
+    log(
+      table(
+        ['case', 'offer ns', 'x non-full', 'delivered/s', '% capacity', 'mean batch', 'dropped', 'refused', 'counts exact', 'max heap MB'],
+        runs.map((r) => [r.case, fmt(r.offerNs, 0), (r.offerNs / nonFull).toFixed(2), fmt(r.deliveredPerSec, 0), ((100 * r.deliveredPerSec) / capacity).toFixed(0), fmt(r.meanBatch, 1), fmt(Object.values(r.dropped).reduce((a, b) => a + b, 0)), fmt(r.refused), r.countsExact ? 'yes' : 'NO', `${fmt(r.maxHeapMB, 1)} (start ${fmt(r.startHeapMB, 1)})`]),
+      ),
+    );
+  }
+  // Interleaved rounds, median per case: the machine's noise hits every case alike.
+  const cases: [string, (i: number) => Priority | undefined, number][] = [
+    ['non-full, mixed (0.5x)', mixed, 0.5],
+    ['full, all normal (10x)', () => undefined, 10],
+    ['full, mixed priorities (10x)', mixed, 10],
+  ];
+  const samples = cases.map(() => [] as { ns: number; meanBatch: number }[]);
+  for (let round = 0; round < (quick ? 3 : 7); round++) cases.forEach(([, p, o], i) => samples[i]!.push(admitCost(p, o, 1_000_000)));
+  const micro = cases.map(([name], i) => ({ case: name, ns: median(samples[i]!.map((x) => x.ns)), meanBatch: samples[i]![0]!.meanBatch }));
+  log('\n## admit cost at the mailbox, tight loop (bufferSize 1000, batches taken at 1/overload of the offered rate; median of interleaved rounds)');
+  log(table(['case', 'ns per admit', 'x non-full', 'mean batch taken'], micro.map((m) => [m.case, fmt(m.ns, 1), (m.ns / micro[0]!.ns).toFixed(2), fmt(m.meanBatch, 1)])));
   const clears = [1000, 4000, 16000].map((n) => ({ n, us: dropBufferClear(n) }));
   log('\n## one dropBuffer clear, half critical');
   log(table(['buffer', 'µs per clear', 'ns per message'], clears.map((c) => [fmt(c.n), fmt(c.us, 0), fmt((c.us * 1000) / c.n, 1)])));
-  if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, costUs, capacity, runs, clears }, null, 2) + '\n');
+  if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, costUs, capacity, runs, micro, clears }, null, 2) + '\n');
 }
 
 main().catch((e) => {
