@@ -29,8 +29,13 @@ const OK = 0;
  */
 export class Mailbox {
   readonly queue: BatchQueue<StreamMessage>;
-  // The index is kept only while a handler may shed (it costs a few writes per message).
+  // Where each priority class sits, for shedding. Built when first needed (the buffer reached
+  // the drop threshold, or a strategy must spare critical messages) and dropped again once the
+  // buffer is below half the threshold, so a connection that is not shedding pays nothing per
+  // message; each build is paid for by the threshold/2 pushes before it.
   private readonly index = new RankIndex();
+  private indexed = false;
+  private unindexAt = 0;
   private trackPriority = false;
   private shedAt = Infinity;
   private priorityDrop = false;
@@ -62,8 +67,8 @@ export class Mailbox {
     this.priorityDrop = h ? h.priorityDrop : false;
     this.trackPriority = h !== undefined;
     this.plain = h === undefined && this.latest === null;
-    if (this.trackPriority) this.index.rebuild(this.queue);
-    else this.index.clear();
+    this.unindexAt = this.shedAt === Infinity ? 0 : Math.floor(this.shedAt / 2);
+    this.unindex();
   }
 
   /** Buffers `m` and returns the new size (>= 1), or a negative {@link Admit} code. */
@@ -88,7 +93,7 @@ export class Mailbox {
       if (r !== OK) return r;
       q.push(m);
     }
-    if (this.trackPriority) this.index.add(rankOf(m.priority), q.lastChunk, q.lastIndex);
+    if (this.indexed) this.index.add(rankOf(m.priority), q.lastChunk, q.lastIndex);
     if (this.latest !== null) {
       const key = this.keyOf(m);
       if (key !== undefined) this.latest.set(key, m);
@@ -111,7 +116,8 @@ export class Mailbox {
       // place. O(evicted): a membership test against a kept list here once cost O(n^2).
       const before = q.size;
       if (keepCritical) {
-        for (let r = 0; r < CRITICAL; r++) while (this.index.count(r) > 0) this.evicted(this.index.evict(q, r));
+        const index = this.ranks();
+        for (let r = 0; r < CRITICAL; r++) while (index.count(r) > 0) this.evicted(index.evict(q, r));
         this.compact();
       } else this.clear();
       this.onDrop('overflow', before - q.size);
@@ -129,7 +135,7 @@ export class Mailbox {
   private evictEnd(youngest: boolean, keepCritical: boolean): boolean {
     const q = this.queue;
     if (keepCritical) {
-      const r = this.index.nonCritical(youngest);
+      const r = this.ranks().nonCritical(youngest);
       if (r < 0) return false;
       this.evicted(this.index.evict(q, r, youngest));
     } else {
@@ -141,12 +147,26 @@ export class Mailbox {
   }
 
   private hasVictim(youngest: boolean, keepCritical: boolean): boolean {
-    return keepCritical ? this.index.nonCritical(youngest) >= 0 : this.queue.size > 0;
+    return keepCritical ? this.ranks().nonCritical(youngest) >= 0 : this.queue.size > 0;
   }
 
   // Rebuilds the queue's chunks once holes outnumber messages; the index follows them.
   private compact(): void {
-    if (this.queue.compactIfSparse() && this.trackPriority) this.index.rebuild(this.queue);
+    if (this.queue.compactIfSparse() && this.indexed) this.index.rebuild(this.queue);
+  }
+
+  /** The index, built now if it is not kept at the moment. */
+  private ranks(): RankIndex {
+    if (!this.indexed) {
+      this.index.rebuild(this.queue);
+      this.indexed = true;
+    }
+    return this.index;
+  }
+
+  private unindex(): void {
+    this.indexed = false;
+    this.index.clear();
   }
 
   /**
@@ -157,7 +177,7 @@ export class Mailbox {
     const q = this.queue;
     if (!q.full) return false;
     const rank = rankOf(m.priority);
-    if (q.size >= this.shedAt && pickVictim(this.index, q.size, rank, this.priorityDrop) !== null) return false;
+    if (q.size >= this.shedAt && pickVictim(this.ranks(), q.size, rank, this.priorityDrop) !== null) return false;
     if (this.latest !== null) {
       const key = this.keyOf(m);
       const old = key === undefined ? undefined : this.latest.get(key);
@@ -173,7 +193,7 @@ export class Mailbox {
       case 'dropNew':
         return incomingCritical;
       case 'dropBuffer':
-        if (q.size > 0 && (!keepCritical || this.index.count(CRITICAL) < q.size)) return false;
+        if (q.size > 0 && (!keepCritical || this.ranks().count(CRITICAL) < q.size)) return false;
         break;
       default:
         if (this.hasVictim(this.strategy === 'dropTail', keepCritical)) return false;
@@ -184,7 +204,10 @@ export class Mailbox {
   /** The next batch: the oldest 1..maxBatchSize messages, FIFO (full-sized while shedding). */
   take(): StreamMessage[] {
     const batch = this.queue.take();
-    if (this.trackPriority) for (let i = 0; i < batch.length; i++) this.index.taken(rankOf(batch[i]!.priority));
+    if (this.indexed) {
+      for (let i = 0; i < batch.length; i++) this.index.taken(rankOf(batch[i]!.priority));
+      if (this.queue.size < this.unindexAt) this.unindex();
+    }
     if (this.latest !== null) for (let i = 0; i < batch.length; i++) this.evicted(batch[i]!);
     return batch;
   }
@@ -192,7 +215,7 @@ export class Mailbox {
   /** Removes everything (dispose, failure); the caller counts it. */
   clear(): number {
     const all = this.queue.drain();
-    this.index.clear();
+    this.unindex();
     this.latest?.clear();
     return all.length;
   }
@@ -207,7 +230,7 @@ export class Mailbox {
 
   /** The handler sheds one message: OK (a buffered one went, or none may) or the incoming's fate. */
   private shed(incoming: StreamMessage): Admit | typeof OK {
-    const victim = pickVictim(this.index, this.queue.size, rankOf(incoming.priority), this.priorityDrop);
+    const victim = pickVictim(this.ranks(), this.queue.size, rankOf(incoming.priority), this.priorityDrop);
     if (victim === null) return OK;
     if (victim === -1) return this.priorityDrop ? Admit.DroppedPriority : Admit.DroppedOverflow;
     this.evicted(this.index.evict(this.queue, victim));
@@ -229,7 +252,7 @@ export class Mailbox {
     // A search (O(n), as conflation always was); the index is re-read after it.
     if (!this.queue.remove(old)) return;
     this.evicted(old);
-    if (this.trackPriority) this.index.rebuild(this.queue);
+    if (this.indexed) this.index.rebuild(this.queue);
     this.compact();
     this.onDrop('overflow', 1);
   }

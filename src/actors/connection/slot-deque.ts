@@ -65,7 +65,7 @@ export class SlotDeque<T> {
   }
 
   clear(): void {
-    this.chunks.fill(undefined);
+    for (let k = 0; k < this.size; k++) this.chunks[(this.head + k) & this.mask] = undefined;
     this.head = 0;
     this.size = 0;
   }
