@@ -84,6 +84,12 @@ export class RankIndex {
  * when nothing may be shed (only critical messages are left). With `priorityDrop` the victim is
  * the lowest-priority message buffered, the oldest among equals (the buffered one is older than
  * the incoming); without it, the oldest non-critical message. O(1): no scan.
+ *
+ * @example
+ * ```ts
+ * const r = pickVictim(index, q.size, rankOf('high'), true);
+ * if (r !== null && r >= 0) index.evict(q, r); // the oldest of the lowest class present
+ * ```
  * @internal
  */
 export function pickVictim(index: RankIndex, size: number, incomingRank: number, priorityDrop: boolean): number | null {
