@@ -65,6 +65,11 @@ export class BatchQueue<T> {
     return this.count;
   }
 
+  /** Removed messages still marking their slots: at most size + batchSize after `compactIfSparse`. */
+  get gaps(): number {
+    return this.holes;
+  }
+
   /** Appends at the tail and returns the new size; 0 (nothing held) when full. */
   push(item: T): number {
     if (this.count + this.reserved >= this.capacity) return 0;

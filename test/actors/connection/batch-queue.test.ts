@@ -35,7 +35,11 @@ describe('BatchQueue (the connection mailbox)', () => {
           } else if (o.op === 'resize') {
             batchSize = Math.min(o.n, cap);
             q.setBatchSize(batchSize);
-          } else if (o.op === 'compact') q.compactIfSparse();
+          } else if (o.op === 'compact') {
+            // The heap stays bounded: slots in use never exceed twice the messages plus a batch.
+            q.compactIfSparse();
+            expect(q.gaps).toBeLessThanOrEqual(q.size + batchSize);
+          }
           else if (o.op === 'shift') expect(q.shift()).toBe(model.shift());
           else if (o.op === 'pop') expect(q.pop()).toBe(model.pop());
           else expect(q.removeAt(o.i)).toBe(o.i >= 0 && o.i < model.length ? model.splice(o.i, 1)[0] : undefined);
@@ -63,6 +67,25 @@ describe('BatchQueue (the connection mailbox)', () => {
     const out: number[] = [];
     while (q.size > 0) out.push(...q.take());
     expect(out).toEqual(model);
+  });
+
+  it('keeps memory bounded and batches full under sustained removals from the middle (shedding)', () => {
+    const q = new BatchQueue<number>(1000, 50);
+    const model: number[] = [];
+    let v = 0;
+    while (q.size < 1000) (q.push(++v), model.push(v));
+    for (let round = 0; round < 20_000; round++) {
+      // Evict the message at a pseudo-random middle position, as priority shedding does, then refill.
+      const i = 1 + ((round * 7919) % (q.size - 2));
+      expect(q.removeAt(i)).toBe(model.splice(i, 1)[0]);
+      q.compactIfSparse();
+      expect(q.gaps).toBeLessThanOrEqual(q.size + 50);
+      q.push(++v);
+      model.push(v);
+      if (round % 10 === 0) expect(q.take()).toEqual(model.splice(0, 50));
+      while (q.size < 1000) (q.push(++v), model.push(v));
+    }
+    expect(q.toArray()).toEqual(model);
   });
 
   it('hands out full chunks when it holds at least batchSize (no copy: the chunk is the batch)', () => {
