@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DefaultBackpressureHandler, OVERFLOW_STRATEGIES, validateStreamConfig, type Priority, type StreamMessage } from '../../../src/index.js';
 import { Admit, Mailbox } from '../../../src/actors/connection/mailbox.js';
 import { NUM_RUNS, msg, simEngine } from '../../support/helpers.js';
+import { flushMicrotasks } from '../../support/flush.js';
 
 // Mailbox.refuses(m) answers "would admit(m) refuse m as full?" without side effects (a fan-out
 // asks every edge first). It mirrors admit's decisions, so this property keeps the two in step.
@@ -175,5 +176,38 @@ describe('shedding with a handler installed (semantics.md: DefaultBackpressureHa
       ),
       { numRuns: NUM_RUNS * 2 },
     );
+  });
+});
+
+describe('shedding keeps batches full', () => {
+  // Issue 12: eviction from the middle of the chunk ring left short chunks, and the consumer
+  // got batches of 1 while the buffer still held 9 (batches 5, 1, 1, 2, 4 here before the fix).
+  it('hands out maxBatchSize messages while more are buffered, after mixed-priority shedding', async () => {
+    const { clock, engine } = simEngine({ bufferSize: 20, maxBatchSize: 5, batchTimeout: 10 });
+    engine.setBackpressureHandler(new DefaultBackpressureHandler({ dropThreshold: 0.5 }));
+    const pending: (() => void)[] = [];
+    const batches: [number, number][] = [];
+    let stalled = true;
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    engine.node('t', {
+      process: (b) => {
+        batches.push([b.messages.length, c.stats().buffered]);
+        if (stalled) return new Promise<void>((r) => pending.push(r));
+      },
+    });
+    const ps: (Priority | undefined)[] = ['low', 'high', 'normal', 'critical', undefined];
+    for (let i = 0; i < 40; i++) c.offer({ ...msg(clock), id: i, priority: ps[(i * 3) % 5] });
+    stalled = false;
+    while (pending.length) {
+      pending.shift()!();
+      await flushMicrotasks();
+    }
+    expect(batches).toEqual([
+      [5, 0],
+      [5, 5],
+      [5, 0],
+    ]);
+    expect(c.stats().dropped.priority).toBe(25);
+    engine.dispose();
   });
 });
