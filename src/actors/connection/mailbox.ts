@@ -2,7 +2,7 @@ import type { OverflowStrategy, StreamConfig } from '../../config.js';
 import type { StreamMessage } from '../../message.js';
 import type { BackpressureHandler } from '../policies/backpressure.js';
 import { BatchQueue } from './batch-queue.js';
-import { CRITICAL, pickVictim, rankOf } from './shedding.js';
+import { CRITICAL, RankIndex, pickVictim, rankOf } from './shedding.js';
 import type { DropReason } from '../../message.js';
 
 /**
@@ -23,13 +23,19 @@ const OK = 0;
  * Admission to a connection's buffer: the backpressure handler's shedding (from its drop
  * threshold, by priority), the overflow strategy when the buffer is full, and conflation.
  * Every message it evicts is reported through `onDrop` with its reason, so nothing leaves
- * without a counter. The queue itself is a {@link BatchQueue}.
+ * without a counter. The queue itself is a {@link BatchQueue}; while a handler is installed a
+ * {@link RankIndex} says where each priority class sits in it, so every eviction is O(1).
  * @internal
  */
 export class Mailbox {
   readonly queue: BatchQueue<StreamMessage>;
-  private readonly counts = new Int32Array(4);
-  // Priority counts are kept only while a handler may shed (they cost a read per message).
+  // Where each priority class sits, for shedding. Built when first needed (the buffer reached
+  // the drop threshold, or a strategy must spare critical messages) and dropped again once the
+  // buffer is below half the threshold, so a connection that is not shedding pays nothing per
+  // message; each build is paid for by the threshold/2 pushes before it.
+  private readonly index = new RankIndex();
+  private indexed = false;
+  private unindexAt = 0;
   private trackPriority = false;
   private shedAt = Infinity;
   private priorityDrop = false;
@@ -61,8 +67,8 @@ export class Mailbox {
     this.priorityDrop = h ? h.priorityDrop : false;
     this.trackPriority = h !== undefined;
     this.plain = h === undefined && this.latest === null;
-    this.counts.fill(0);
-    if (this.trackPriority) for (let i = 0; i < this.queue.size; i++) this.counts[rankOf(this.queue.at(i)!.priority)]++;
+    this.unindexAt = this.shedAt === Infinity ? 0 : Math.floor(this.shedAt / 2);
+    this.unindex();
   }
 
   /** Buffers `m` and returns the new size (>= 1), or a negative {@link Admit} code. */
@@ -87,7 +93,7 @@ export class Mailbox {
       if (r !== OK) return r;
       q.push(m);
     }
-    if (this.trackPriority) this.counts[rankOf(m.priority)]++;
+    if (this.indexed) this.index.add(rankOf(m.priority), q.lastChunk, q.lastIndex);
     if (this.latest !== null) {
       const key = this.keyOf(m);
       if (key !== undefined) this.latest.set(key, m);
@@ -106,34 +112,61 @@ export class Mailbox {
     const incomingCritical = keepCritical && rankOf(m.priority) === CRITICAL;
     if (strategy === 'dropNew') return incomingCritical ? Admit.Full : Admit.DroppedOverflow;
     if (strategy === 'dropBuffer') {
-      const all = q.drain();
-      const kept = keepCritical ? all.filter((x) => rankOf(x.priority) === CRITICAL) : [];
-      for (const x of all) if (!kept.includes(x)) this.evicted(x);
-      for (const x of kept) q.push(x);
-      this.onDrop('overflow', all.length - kept.length);
-      if (all.length > kept.length) return OK;
-    } else {
-      // dropHead / conflate: the oldest; dropTail: the youngest (non-critical with a handler).
-      const i = this.findVictim(strategy === 'dropTail', keepCritical);
-      if (i >= 0) {
-        this.evicted(q.removeAt(i)!);
-        this.onDrop('overflow', 1);
-        return OK;
-      }
+      // Every non-critical message goes (everything without a handler); critical ones stay in
+      // place. O(evicted): a membership test against a kept list here once cost O(n^2).
+      const before = q.size;
+      if (keepCritical) {
+        const index = this.ranks();
+        for (let r = 0; r < CRITICAL; r++) while (index.count(r) > 0) this.evicted(index.evict(q, r));
+        this.compact();
+      } else this.clear();
+      this.onDrop('overflow', before - q.size);
+      if (q.size < before) return OK;
+    } else if (this.evictEnd(strategy === 'dropTail', keepCritical)) {
+      // dropHead / conflate: the oldest went; dropTail: the youngest (non-critical with a handler).
+      this.onDrop('overflow', 1);
+      return OK;
     }
     // Nothing may be evicted (the room is all in flight, or only critical messages are left).
     return incomingCritical || (keepCritical && q.size === 0) ? Admit.Full : Admit.DroppedOverflow;
   }
 
-  private findVictim(youngest: boolean, keepCritical: boolean): number {
+  // Evicts the oldest (youngest) message, non-critical with a handler: O(1). False if none may go.
+  private evictEnd(youngest: boolean, keepCritical: boolean): boolean {
     const q = this.queue;
-    if (!keepCritical) return q.size === 0 ? -1 : youngest ? q.size - 1 : 0;
-    if (youngest) {
-      for (let i = q.size - 1; i >= 0; i--) if (rankOf(q.at(i)!.priority) !== CRITICAL) return i;
-      return -1;
+    if (keepCritical) {
+      const r = this.ranks().nonCritical(youngest);
+      if (r < 0) return false;
+      this.evicted(this.index.evict(q, r, youngest));
+    } else {
+      if (q.size === 0) return false;
+      this.evicted(youngest ? q.pop()! : q.shift()!);
     }
-    for (let i = 0; i < q.size; i++) if (rankOf(q.at(i)!.priority) !== CRITICAL) return i;
-    return -1;
+    this.compact();
+    return true;
+  }
+
+  private hasVictim(youngest: boolean, keepCritical: boolean): boolean {
+    return keepCritical ? this.ranks().nonCritical(youngest) >= 0 : this.queue.size > 0;
+  }
+
+  // Rebuilds the queue's chunks once holes outnumber messages; the index follows them.
+  private compact(): void {
+    if (this.queue.compactIfSparse() && this.indexed) this.index.rebuild(this.queue);
+  }
+
+  /** The index, built now if it is not kept at the moment. */
+  private ranks(): RankIndex {
+    if (!this.indexed) {
+      this.index.rebuild(this.queue);
+      this.indexed = true;
+    }
+    return this.index;
+  }
+
+  private unindex(): void {
+    this.indexed = false;
+    this.index.clear();
   }
 
   /**
@@ -144,7 +177,7 @@ export class Mailbox {
     const q = this.queue;
     if (!q.full) return false;
     const rank = rankOf(m.priority);
-    if (q.size >= this.shedAt && pickVictim(q, this.counts, rank, this.priorityDrop) !== null) return false;
+    if (q.size >= this.shedAt && pickVictim(this.ranks(), q.size, rank, this.priorityDrop) !== null) return false;
     if (this.latest !== null) {
       const key = this.keyOf(m);
       const old = key === undefined ? undefined : this.latest.get(key);
@@ -160,32 +193,35 @@ export class Mailbox {
       case 'dropNew':
         return incomingCritical;
       case 'dropBuffer':
-        if (q.size > 0 && (!keepCritical || this.counts[CRITICAL]! < q.size)) return false;
+        if (q.size > 0 && (!keepCritical || this.ranks().count(CRITICAL) < q.size)) return false;
         break;
       default:
-        if (this.findVictim(this.strategy === 'dropTail', keepCritical) >= 0) return false;
+        if (this.hasVictim(this.strategy === 'dropTail', keepCritical)) return false;
     }
     return incomingCritical || (keepCritical && q.size === 0);
   }
 
-  /** The next batch (the head chunk), FIFO. */
+  /** The next batch: the oldest 1..maxBatchSize messages, FIFO (full-sized while shedding). */
   take(): StreamMessage[] {
     const batch = this.queue.take();
-    if (this.trackPriority || this.latest !== null) for (let i = 0; i < batch.length; i++) this.evicted(batch[i]!);
+    if (this.indexed) {
+      for (let i = 0; i < batch.length; i++) this.index.taken(rankOf(batch[i]!.priority));
+      if (this.queue.size < this.unindexAt) this.unindex();
+    }
+    if (this.latest !== null) for (let i = 0; i < batch.length; i++) this.evicted(batch[i]!);
     return batch;
   }
 
   /** Removes everything (dispose, failure); the caller counts it. */
   clear(): number {
     const all = this.queue.drain();
-    this.counts.fill(0);
+    this.unindex();
     this.latest?.clear();
     return all.length;
   }
 
-  // Bookkeeping for a message leaving the buffer (taken or evicted).
+  // Bookkeeping for a message leaving the buffer (taken or evicted); the index is kept by its caller.
   private evicted(m: StreamMessage): void {
-    if (this.trackPriority) this.counts[rankOf(m.priority)]--;
     if (this.latest !== null) {
       const key = this.keyOf(m);
       if (key !== undefined && this.latest.get(key) === m) this.latest.delete(key);
@@ -194,10 +230,11 @@ export class Mailbox {
 
   /** The handler sheds one message: OK (a buffered one went, or none may) or the incoming's fate. */
   private shed(incoming: StreamMessage): Admit | typeof OK {
-    const victim = pickVictim(this.queue, this.counts, rankOf(incoming.priority), this.priorityDrop);
+    const victim = pickVictim(this.ranks(), this.queue.size, rankOf(incoming.priority), this.priorityDrop);
     if (victim === null) return OK;
     if (victim === -1) return this.priorityDrop ? Admit.DroppedPriority : Admit.DroppedOverflow;
-    this.evicted(victim === 0 ? this.queue.shift()! : this.queue.removeAt(victim)!);
+    this.evicted(this.index.evict(this.queue, victim));
+    this.compact();
     this.onDrop(this.priorityDrop ? 'priority' : 'overflow', 1);
     return OK;
   }
@@ -212,9 +249,11 @@ export class Mailbox {
     if (old === undefined) return;
     // With a handler installed a critical message is never shed, not even by a newer value.
     if (this.trackPriority && rankOf(old.priority) === CRITICAL) return;
-    const i = this.queue.indexOf(old);
-    if (i < 0) return;
-    this.evicted(this.queue.removeAt(i)!);
+    // A search (O(n), as conflation always was); the index is re-read after it.
+    if (!this.queue.remove(old)) return;
+    this.evicted(old);
+    if (this.indexed) this.index.rebuild(this.queue);
+    this.compact();
     this.onDrop('overflow', 1);
   }
 }
