@@ -1,4 +1,5 @@
 import { DefaultBackpressureHandler, LatencyHistogram, StreamEngine, realClock } from '../src/index.js';
+import { spin } from './lib.js';
 
 export interface OverloadResult {
   durationMs: number;
@@ -18,10 +19,6 @@ export interface OverloadResult {
   latency: { count: number; mean: number; p50: number; p95: number; p99: number; max: number };
 }
 
-function spin(us: number): void {
-  const end = performance.now() + us / 1000;
-  while (performance.now() < end);
-}
 
 /**
  * Overload: a producer offering `rate` msg/s (by intended send time) into a consumer that

@@ -7,7 +7,7 @@
 // and the cost of one dropBuffer clear as the buffer grows (linear since the fix, was O(n^2)).
 import { validateStreamConfig, DefaultBackpressureHandler, StreamEngine, realClock, type Priority, type StreamConfig } from '../src/index.js';
 import { Mailbox } from '../src/actors/connection/mailbox.js';
-import { fmt, median, table } from './lib.js';
+import { fmt, median, spin, table } from './lib.js';
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
@@ -21,10 +21,6 @@ export function mixed(i: number): Priority | undefined {
   return r < 3 ? 'low' : r < 8 ? (r & 1 ? 'normal' : undefined) : 'high';
 }
 
-function spin(us: number): void {
-  const end = performance.now() + us / 1000;
-  while (performance.now() < end);
-}
 
 export interface OverloadRun {
   case: string;

@@ -17,11 +17,6 @@ export function heapAfterGcMB(): number {
   return process.memoryUsage().heapUsed / 1e6;
 }
 
-/** Busy-waits `us` microseconds: a consumer of fixed cost per message. */
-export function spin(us: number): void {
-  const end = performance.now() + us / 1000;
-  while (performance.now() < end);
-}
 
 /** Mixed priorities: 35% low, 35% normal, 25% high, 5% critical (so critical alone stays under capacity at 10x). */
 export const PRIORITY_MIX = ['low', 'low', 'low', 'low', 'normal', 'normal', 'normal', 'normal', 'high', 'high', 'high', 'low', 'normal', 'high', 'normal', 'low', 'normal', 'low', 'critical', 'high'] as const;

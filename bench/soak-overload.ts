@@ -1,5 +1,6 @@
 import { DefaultBackpressureHandler, LatencyHistogram, StreamEngine, realClock, type Connection, type OutputPort } from '../src/index.js';
-import { PRIORITY_MIX, heapAfterGcMB, spin } from './soak-lib.js';
+import { spin } from './lib.js';
+import { PRIORITY_MIX, heapAfterGcMB } from './soak-lib.js';
 
 /** One 10-second window of the overload phase. */
 export interface OverloadSample {
