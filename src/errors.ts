@@ -115,11 +115,6 @@ function safeRead(o: object, key: string): unknown {
   }
 }
 
-/** {@link readOptions} for callers that only check the keys. @internal */
-export function rejectUnknownKeys(options: object | undefined, allowed: readonly string[], prefix = ''): void {
-  readOptions(options, allowed, prefix);
-}
-
 /** Short, safe rendering of a bad value for an error message; never throws. @internal */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? value.slice(0, 80) + '…' : value);
