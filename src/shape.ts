@@ -23,3 +23,21 @@ export function hasMethods(value: unknown, names: readonly string[]): boolean {
     return false;
   }
 }
+
+/**
+ * `value instanceof ctor`, false where the check throws (a revoked proxy has no prototype to
+ * read). Never throws.
+ *
+ * @example
+ * ```ts
+ * isInstance(options.streamEngine, StreamEngine); // false for a revoked proxy, not a TypeError
+ * ```
+ * @internal
+ */
+export function isInstance<T>(value: unknown, ctor: abstract new (...args: never[]) => T): value is T {
+  try {
+    return value instanceof ctor;
+  } catch {
+    return false;
+  }
+}

@@ -51,7 +51,10 @@ async function outcome(call: () => unknown): Promise<void> {
 }
 
 const str = fc.constantFrom('a', 'b', 'w', 'out', 'in', 'a:out', 'a:out->b:in');
-const message = fc.record({ id: fc.integer(), timestamp: fc.constant(0), sourceNodeId: fc.constant('a'), targetNodeId: fc.constant('b'), port: fc.constant('out'), data: junk });
+const message = fc.record(
+  { id: fc.integer(), timestamp: fc.constant(0), sourceNodeId: fc.constant('a'), targetNodeId: fc.constant('b'), port: fc.constant('out'), data: junk, priority: junkOr(fc.constantFrom('low', 'normal', 'high', 'critical')), key: junk },
+  { requiredKeys: ['id', 'timestamp', 'sourceNodeId', 'targetNodeId', 'port', 'data'] },
+);
 
 const ENTRIES: Record<string, (w: World, args: unknown[]) => unknown> = {
   'new StreamEngine(config, options)': (_w, [a, b]) => new StreamEngine(a as never, b as never).dispose(),

@@ -3,6 +3,7 @@ import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import { DELAY_ALLOWED, isDelay } from '../clock.js';
 import { MAX_BUFFER_SIZE } from '../config.js';
 import { ConfigError, readOptions } from '../errors.js';
+import { isInstance } from '../shape.js';
 import { FrameLoop, frameLoop as pageLoop } from './frame-loop.js';
 import { useStreamEngine } from './engine-context.js';
 import { StreamDataStore } from './stream-data-store.js';
@@ -65,7 +66,7 @@ export function useStreamData<T = unknown>(streamId: string, options: StreamData
   const bufferSize = o.bufferSize ?? Infinity;
   if (bufferSize !== Infinity && (!Number.isInteger(bufferSize) || bufferSize < 1 || bufferSize > MAX_BUFFER_SIZE)) throw new ConfigError('bufferSize', `an integer in [1, ${MAX_BUFFER_SIZE}], or Infinity (keep all)`, bufferSize);
   const enableBackpressure = o.enableBackpressure ?? false;
-  if (o.frameLoop !== undefined && !(o.frameLoop instanceof FrameLoop)) throw new ConfigError('frameLoop', 'a FrameLoop', o.frameLoop);
+  if (o.frameLoop !== undefined && !isInstance(o.frameLoop, FrameLoop)) throw new ConfigError('frameLoop', 'a FrameLoop', o.frameLoop);
   const loop = o.frameLoop ?? pageLoop;
   // Re-renders when this stream's widget or live feeds change, not on every topology change.
   const resolve = useMemo(() => streamResolver(engine, streamId), [engine, streamId]);

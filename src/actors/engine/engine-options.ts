@@ -3,7 +3,8 @@ import type { BreakerOptions } from '../../machines/recovery.logic.js';
 import type { BackpressureHandler } from '../policies/backpressure.js';
 import { DEFAULT_BREAKER, GracefulErrorRecovery, type ErrorRecovery } from '../policies/error-recovery.js';
 import { ConfigError, readOptions } from '../../errors.js';
-import { hasMethods } from '../../shape.js';
+import { hasMethods, isInstance } from '../../shape.js';
+import type { InspectionEvent } from 'xstate';
 import type { InspectObserver } from '../types.js';
 
 /**
@@ -46,7 +47,24 @@ export function checkEngineOptions(options: EngineOptions | undefined): EngineOp
   if (o.inspect !== undefined && typeof o.inspect !== 'function' && !hasMethods(o.inspect, ['next'])) {
     throw new ConfigError('inspect', 'an XState inspection observer', o.inspect);
   }
-  return o;
+  return o.inspect === undefined ? o : { ...o, inspect: guarded(o.inspect) };
+}
+
+// The observer runs inside every actor's event processing (the engine's own start included):
+// its throw must not break a delivery or a constructor. Like engine.inspect()'s observers, it
+// is detached at its first throw and the error reported once.
+function guarded(inspect: InspectObserver): InspectObserver {
+  const call = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next!(e);
+  let detached = false;
+  return (e) => {
+    if (detached) return;
+    try {
+      call(e);
+    } catch (error) {
+      detached = true;
+      console.error(`nodeflow: the engine's inspect observer threw on ${e.type}; it was detached.`, error);
+    }
+  };
 }
 
 /**
@@ -83,8 +101,7 @@ export function checkRecovery(recovery: ErrorRecovery): void {
   const what = 'an ErrorRecovery (e.g. new GracefulErrorRecovery())';
   const r = fields(recovery, ['retryAttempts', 'retryDelayFor', 'isRetryable', 'deliveryTimeout', 'breaker'], 'errorRecovery', what);
   if (typeof r.retryDelayFor !== 'function' || typeof r.isRetryable !== 'function') throw new ConfigError('errorRecovery', what, recovery);
-  // Read after fields(): instanceof on a revoked proxy throws, and fields() refused those.
-  if (recovery instanceof GracefulErrorRecovery) return;
+  if (isInstance(recovery, GracefulErrorRecovery)) return;
   if (!(Number.isInteger(r.retryAttempts) && (r.retryAttempts as number) >= 0 && (r.retryAttempts as number) <= 1000)) throw new ConfigError('errorRecovery.retryAttempts', 'an integer in [0, 1000]', r.retryAttempts);
   if (r.deliveryTimeout !== undefined && !(isDelay(r.deliveryTimeout) && r.deliveryTimeout > 0)) throw new ConfigError('errorRecovery.deliveryTimeout', DELAY_ALLOWED, r.deliveryTimeout);
   // The breaker's rules live in one place: GracefulErrorRecovery's constructor.

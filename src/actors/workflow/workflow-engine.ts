@@ -1,5 +1,6 @@
 import { ConfigError, NodeflowError, readOptions } from '../../errors.js';
 import { readDefinition } from './snapshot.js';
+import { isInstance } from '../../shape.js';
 import type { StreamConfig } from '../../config.js';
 import { StreamEngine, type EngineOptions } from '../engine/stream-engine.js';
 import { BUILTIN_NODE_TYPES } from './builtins.js';
@@ -49,7 +50,7 @@ export class WorkflowEngine {
 
   constructor(options: WorkflowEngineOptions = {}) {
     const o = readOptions(options, ['streamEngine', 'config', 'engineOptions']);
-    if (o.streamEngine !== undefined && !(o.streamEngine instanceof StreamEngine)) throw new ConfigError('streamEngine', 'a StreamEngine', o.streamEngine);
+    if (o.streamEngine !== undefined && !isInstance(o.streamEngine, StreamEngine)) throw new ConfigError('streamEngine', 'a StreamEngine', o.streamEngine);
     if (o.streamEngine && (o.config !== undefined || o.engineOptions !== undefined)) {
       throw new ConfigError('config', 'config/engineOptions only with no streamEngine (they make the new engine); set them on the engine you pass', o.config ?? o.engineOptions);
     }
