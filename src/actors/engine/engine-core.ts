@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import { createActor } from 'xstate';
 import { realClock, type EngineClock } from '../../clock.js';
 import { validateStreamConfig, type StreamConfig } from '../../config.js';
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, errorMessage } from '../../errors.js';
 import { engineMachine, type EngineActorRef } from '../../machines/engine.machine.js';
 import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
@@ -164,11 +164,22 @@ export abstract class EngineCore {
   /** Installs the engine-wide backpressure handler (applies to existing connections too). @example `engine.setBackpressureHandler(new DefaultBackpressureHandler())` */
   setBackpressureHandler(handler: BackpressureHandler): void {
     checkHandler(handler);
+    const previous = this.handler;
     this.unbindHandler?.();
     this.unbindHandler = undefined;
     this.handler = handler;
     for (const c of this.registry.connections.values()) c.refreshHandler();
-    this.bindHandler();
+    try {
+      this.bindHandler();
+      if (this.unbindHandler !== undefined && typeof this.unbindHandler !== 'function') throw new TypeError('bind() must return a detach function');
+    } catch (error) {
+      // A custom bind() that throws installs nothing: the previous handler is back in force.
+      this.unbindHandler = undefined;
+      this.handler = previous;
+      for (const c of this.registry.connections.values()) c.refreshHandler();
+      this.bindHandler();
+      throw new NodeflowError('INVALID_ARGUMENT', `setBackpressureHandler: the handler's bind() failed (${errorMessage(error)})`, { field: 'bind' });
+    }
   }
 
   // A handler with an adjustment loop runs it while the engine runs, on the engine's clock.

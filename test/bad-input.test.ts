@@ -1,7 +1,8 @@
 // Every duration option of every public constructor and method, at the edge of what a timer can
 // honour: 2^31 - 1 ms is accepted, 2^31 ms is a ConfigError naming the field with the bound in
 // `allowed` (Node fires a longer timer after 1 ms, so the option would mean its opposite).
-// Sizes likewise: past their bound a ConfigError, never a RangeError or a huge allocation.
+// Sizes likewise: past their bound a ConfigError, never a RangeError or a huge allocation; and
+// a refused call leaves nothing behind.
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import {
@@ -11,6 +12,7 @@ import {
   DEFAULT_BREAKER,
   DefaultBackpressureHandler,
   GracefulErrorRecovery,
+  NodeflowError,
   StreamDebugger,
   StreamEngine,
   WorkflowEngine,
@@ -98,5 +100,21 @@ describe('every size is bounded', () => {
     expect(e.findNode('n')).toBeUndefined();
     expect(() => e.createWidget('w', { bufferSize: 0 })).toThrow(ConfigError);
     expect(e.findWidget('w')).toBeUndefined();
+  });
+
+  it("a handler whose bind() throws is not installed: the previous one stays in force", () => {
+    const e = engine();
+    const id = e.createConnection('a', 'b', 'out', 'in');
+    e.setBackpressureHandler(new DefaultBackpressureHandler({ dropThreshold: 0.5 }));
+    const broken = { dropThreshold: 0.9, maxWaitTime: 10, priorityDrop: true, bind: () => { throw new Error('hostile bind'); } };
+    let error: unknown;
+    try {
+      e.setBackpressureHandler(broken);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(NodeflowError);
+    expect((error as NodeflowError).code).toBe('INVALID_ARGUMENT');
+    expect(e.getConnection(id).knobs().dropThreshold).toBe(0.5);
   });
 });
