@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigError, readOptions } from './errors.js';
 import type { StreamMessage } from './message.js';
 import { DELAY_ALLOWED, isDelay } from './clock.js';
 
@@ -79,8 +79,18 @@ export const DEFAULT_STREAM_CONFIG: Readonly<StreamConfig> = Object.freeze({
 });
 
 type Check = (v: number, c: StreamConfig) => boolean;
-/** 2^24 messages per connection: far past any real buffer, well inside what an array can hold. */
-const MAX_BUFFER_SIZE = 2 ** 24;
+const CONFIG_KEYS: readonly string[] = [...Object.keys(DEFAULT_STREAM_CONFIG), 'conflateKey'];
+/**
+ * The largest buffer a connection or widget may have: 2^24 messages, far past any real buffer,
+ * well inside what an array can hold.
+ *
+ * @example
+ * ```ts
+ * validateStreamConfig({ bufferSize: MAX_BUFFER_SIZE + 1 }); // throws ConfigError (bufferSize)
+ * ```
+ * @internal
+ */
+export const MAX_BUFFER_SIZE = 2 ** 24;
 type NumericField = 'bufferSize' | 'batchTimeout' | 'maxBatchSize' | 'backpressureThreshold' | 'lowWatermark' | 'retryAttempts' | 'retryDelay';
 const isInt = (v: number) => Number.isInteger(v);
 const RULES: ReadonlyArray<readonly [NumericField, string, Check]> = [
@@ -112,20 +122,17 @@ export function validateStreamConfig(
   if (overrides === null || typeof overrides !== 'object') {
     throw new ConfigError('config', 'an object of StreamConfig fields', overrides);
   }
-  for (const key of Object.keys(overrides)) {
-    // Own properties only: `key in` would let 'toString' or 'constructor' through.
-    if (!Object.hasOwn(DEFAULT_STREAM_CONFIG, key) && key !== 'conflateKey') {
-      throw new ConfigError(key, `a StreamConfig field (${[...Object.keys(DEFAULT_STREAM_CONFIG), 'conflateKey'].join(', ')})`, (overrides as Record<string, unknown>)[key]);
-    }
-  }
-  const merged = { ...base, ...stripUndefined(overrides) };
+  // One read of the caller's object (own keys only, so 'toString' or 'constructor' are typos
+  // too); every check below reads the copy, so a getter cannot change a value after its check.
+  const o = readOptions(overrides, CONFIG_KEYS);
+  const merged = { ...base, ...stripUndefined(o) };
   // An inherited low watermark that no longer sits below a newly lowered threshold follows it
   // (half the threshold), so { backpressureThreshold: 0.4 } alone is valid.
-  if (overrides.lowWatermark === undefined && merged.lowWatermark >= merged.backpressureThreshold) {
+  if (o.lowWatermark === undefined && merged.lowWatermark >= merged.backpressureThreshold) {
     merged.lowWatermark = merged.backpressureThreshold / 2;
   }
   // Likewise an inherited maxBatchSize shrinks to a smaller bufferSize ({ bufferSize: 10 } alone).
-  if (overrides.maxBatchSize === undefined && Number.isInteger(merged.bufferSize) && merged.bufferSize >= 1 && merged.maxBatchSize > merged.bufferSize) {
+  if (o.maxBatchSize === undefined && Number.isInteger(merged.bufferSize) && merged.bufferSize >= 1 && merged.maxBatchSize > merged.bufferSize) {
     merged.maxBatchSize = merged.bufferSize;
   }
   for (const [field, allowed, ok] of RULES) {
@@ -134,7 +141,7 @@ export function validateStreamConfig(
       throw new ConfigError(field, allowed, value);
     }
   }
-  if (!OVERFLOW_STRATEGIES.includes(merged.overflowStrategy)) {
+  if (typeof merged.overflowStrategy !== 'string' || !OVERFLOW_STRATEGIES.includes(merged.overflowStrategy)) {
     throw new ConfigError('overflowStrategy', OVERFLOW_STRATEGIES.map((x) => `'${x}'`).join(' | '), merged.overflowStrategy);
   }
   if (merged.conflateKey !== undefined && typeof merged.conflateKey !== 'function') {

@@ -79,21 +79,25 @@ export class ConfigError extends NodeflowError {
  * never touch the caller's object again (a getter that throws, a revoked proxy, or a value that
  * changes between two reads cannot get past validation). Throws a ConfigError for a
  * non-object, an unreadable object, or the first key not in `allowed` (typos never pass
- * silently; own keys only, so `toString` or `constructor` are typos too). @internal
+ * silently; own keys only, so `toString` or `constructor` are typos too; `null`: any key,
+ * for a record such as a port map). @internal
  */
-export function readOptions<T extends object>(options: T | undefined, allowed: readonly string[], prefix = ''): Partial<T> {
+export function readOptions<T extends object>(options: T | undefined, allowed: readonly string[] | null, prefix = ''): Partial<T> {
   if (options === undefined) return {};
   const what = prefix ? prefix.slice(0, -1) : 'options';
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new ConfigError(what, 'an object', options);
+  if (options === null || typeof options !== 'object') throw new ConfigError(what, 'an object', options);
   const copy: Record<string, unknown> = {};
   let keys: string[];
+  // Array.isArray and Object.keys both throw on a revoked proxy: one try covers the two.
   try {
+    if (Array.isArray(options)) throw new ConfigError(what, 'an object', options);
     keys = Object.keys(options);
-  } catch {
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(what, 'an object whose keys can be read', options);
   }
   for (const key of keys) {
-    if (!allowed.includes(key)) throw new ConfigError(prefix + key, `one of ${allowed.join(', ')}`, safeRead(options, key));
+    if (allowed !== null && !allowed.includes(key)) throw new ConfigError(prefix + key, `one of ${allowed.join(', ')}`, safeRead(options, key));
     try {
       copy[key] = (options as Record<string, unknown>)[key];
     } catch {
@@ -111,18 +115,17 @@ function safeRead(o: object, key: string): unknown {
   }
 }
 
-/** {@link readOptions} for callers that only check the keys. @internal */
-export function rejectUnknownKeys(options: object | undefined, allowed: readonly string[], prefix = ''): void {
-  readOptions(options, allowed, prefix);
-}
-
 /** Short, safe rendering of a bad value for an error message; never throws. @internal */
 export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? value.slice(0, 80) + '…' : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   if (typeof value === 'bigint') return `${value}n`;
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value;
+  if (typeof value !== 'object') return typeof value;
+  try {
+    return Array.isArray(value) ? 'an array' : 'an object';
+  } catch {
+    return 'a revoked proxy';
+  }
 }
 
 /**

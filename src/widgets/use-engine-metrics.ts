@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { EngineMetrics, StreamEngine } from '../actors/engine/stream-engine.js';
-import { ConfigError, rejectUnknownKeys } from '../errors.js';
+import { MAX_DELAY_MS, isDelay } from '../clock.js';
+import { ConfigError, readOptions } from '../errors.js';
 import { useStreamEngine } from './engine-context.js';
 
 /**
@@ -18,10 +19,12 @@ import { useStreamEngine } from './engine-context.js';
  * ```
  */
 export function useEngineMetrics(intervalMs = 1000, options: { engine?: StreamEngine; paused?: boolean } = {}): EngineMetrics {
-  rejectUnknownKeys(options, ['engine', 'paused']);
-  const engine = useStreamEngine(options.engine);
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
-  const paused = options.paused === true;
+  const o = readOptions(options, ['engine', 'paused']);
+  const engine = useStreamEngine(o.engine);
+  // A zero interval would sample in a tight loop; above MAX_DELAY_MS a timer fires at once.
+  if (!isDelay(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', `a number of ms in (0, ${MAX_DELAY_MS}]`, intervalMs);
+  if (o.paused !== undefined && typeof o.paused !== 'boolean') throw new ConfigError('paused', 'a boolean', o.paused);
+  const paused = o.paused === true;
   const [metrics, setMetrics] = useState(() => engine.getMetrics());
   useEffect(() => {
     // Paused (off screen): no subscription, so no renders and no metering on its account.

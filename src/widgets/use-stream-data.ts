@@ -1,7 +1,10 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
-import { ConfigError, rejectUnknownKeys } from '../errors.js';
-import { frameLoop as pageLoop, type FrameLoop } from './frame-loop.js';
+import { DELAY_ALLOWED, isDelay } from '../clock.js';
+import { MAX_BUFFER_SIZE } from '../config.js';
+import { ConfigError, readOptions } from '../errors.js';
+import { isInstance } from '../shape.js';
+import { FrameLoop, frameLoop as pageLoop } from './frame-loop.js';
 import { useStreamEngine } from './engine-context.js';
 import { StreamDataStore } from './stream-data-store.js';
 import type { StreamData } from './stream-data.js';
@@ -53,16 +56,18 @@ export interface StreamDataOptions {
  */
 export function useStreamData<T = unknown>(streamId: string, options: StreamDataOptions = {}): StreamData<T> {
   // A typo in an option (updateIntervall) would otherwise be ignored silently.
-  rejectUnknownKeys(options, ['bufferSize', 'updateInterval', 'enableBackpressure', 'paused', 'engine', 'frameLoop']);
-  for (const k of ['enableBackpressure', 'paused'] as const) if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new ConfigError(k, 'a boolean', options[k]);
+  // One read into a copy (a typo such as updateIntervall is refused, not ignored).
+  const o = readOptions(options, ['bufferSize', 'updateInterval', 'enableBackpressure', 'paused', 'engine', 'frameLoop']);
+  for (const k of ['enableBackpressure', 'paused'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ConfigError(k, 'a boolean', o[k]);
   if (typeof streamId !== 'string' || streamId === '') throw new ConfigError('streamId', 'a non-empty string (a widget id, a connection id, or nodeId:port)', streamId);
-  const engine = useStreamEngine(options.engine);
-  const updateInterval = options.updateInterval ?? 16;
-  if (!Number.isFinite(updateInterval) || updateInterval < 0) throw new ConfigError('updateInterval', 'a finite number >= 0 (ms)', updateInterval);
-  const bufferSize = options.bufferSize ?? Infinity;
-  if (bufferSize !== Infinity && (!Number.isInteger(bufferSize) || bufferSize < 1)) throw new ConfigError('bufferSize', 'an integer >= 1', bufferSize);
-  const enableBackpressure = options.enableBackpressure ?? false;
-  const loop = options.frameLoop ?? pageLoop;
+  const engine = useStreamEngine(o.engine);
+  const updateInterval = o.updateInterval ?? 16;
+  if (!isDelay(updateInterval)) throw new ConfigError('updateInterval', DELAY_ALLOWED, updateInterval);
+  const bufferSize = o.bufferSize ?? Infinity;
+  if (bufferSize !== Infinity && (!Number.isInteger(bufferSize) || bufferSize < 1 || bufferSize > MAX_BUFFER_SIZE)) throw new ConfigError('bufferSize', `an integer in [1, ${MAX_BUFFER_SIZE}], or Infinity (keep all)`, bufferSize);
+  const enableBackpressure = o.enableBackpressure ?? false;
+  if (o.frameLoop !== undefined && !isInstance(o.frameLoop, FrameLoop)) throw new ConfigError('frameLoop', 'a FrameLoop', o.frameLoop);
+  const loop = o.frameLoop ?? pageLoop;
   // Re-renders when this stream's widget or live feeds change, not on every topology change.
   const resolve = useMemo(() => streamResolver(engine, streamId), [engine, streamId]);
   const resolved = useSyncExternalStore(topologyOf(engine).subscribe, resolve, resolve);
@@ -73,7 +78,7 @@ export function useStreamData<T = unknown>(streamId: string, options: StreamData
   );
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const visible = useDocumentVisible();
-  const paused = options.paused === true || !visible;
+  const paused = o.paused === true || !visible;
   useEffect(() => store.setPaused(paused), [store, paused]);
   useEffect(() => store.setFeeds(resolved.feeds), [store, resolved]);
   const isConnected = snap.live && resolved.feeds.length > 0;

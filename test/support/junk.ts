@@ -47,10 +47,46 @@ class Hostile {
 
 /** Replaces each hostile placeholder with the value it stands for (fresh each time). */
 export function unwrap(values: readonly unknown[]): unknown[] {
-  return values.map((v) => (v instanceof Hostile ? v.make() : v));
+  return values.map((v) => (v instanceof Hostile ? v.make() : isRecord(v) ? unwrapFields(v) : v));
+}
+
+// A generated record (a message) may hold placeholders in its fields: made there too.
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype && Object.values(v).some((x) => x instanceof Hostile);
+}
+
+function unwrapFields(v: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x instanceof Hostile ? x.make() : x]));
 }
 
 const hostile = (kind: string, make: () => unknown) => fc.constant(new Hostile(kind, make));
+
+const HOSTILE_MAKERS: ReadonlyArray<readonly [string, () => unknown]> = [
+  ['cyclic object', cyclic],
+  ['throwing getters', throwingGetters],
+  ['revoked proxy', revokedProxy],
+  ['null-prototype object', () => Object.create(null) as object],
+  ['symbol', () => Symbol('s')],
+  ['throwing function', () => () => {
+    throw new Error('hostile callback');
+  }],
+];
+
+/** Option, definition and message keys of the public API: where a nested hostile value goes. */
+const KEYS = [
+  'clock', 'inspect', 'metrics', 'process', 'autoStart', 'bufferSize', 'timeout', 'kinds',
+  'dropThreshold', 'priorityDrop', 'maxWaitTime', 'adjustmentInterval', 'law', 'probe',
+  'retryAttempts', 'retryDelay', 'random', 'isRetryable', 'deliveryTimeout', 'circuitBreaker', 'breaker',
+  'retryDelayFor', 'bind', 'historySize', 'sampleIntervalMs', 'inspection', 'alerts', 'defaultRules', 'rules',
+  'streamEngine', 'config', 'engineOptions', 'id', 'nodes', 'edges', 'type', 'create', 'inputs', 'outputs',
+  'validateConfig', 'widget', 'measure', 'severity', 'threshold', 'description', 'data', 'priority', 'key',
+  'maxBatchSize', 'batchTimeout', 'conflateKey', 'overflowStrategy', 'format', 'version', 'history',
+];
+
+/** A plain object or array holding one hostile value under an API key (one level down). */
+const nested = fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...HOSTILE_MAKERS), fc.boolean()).map(
+  ([key, [kind, make], inArray]) => new Hostile(`{ ${key}: ${inArray ? `[${kind}]` : kind} }`, () => ({ [key]: inArray ? [make()] : make() })),
+);
 
 /**
  * Junk for fuzzing public entries (pass the drawn values through {@link unwrap}): everything fast-check's `anything()` gives, plus the values
@@ -72,6 +108,8 @@ export const junk: fc.Arbitrary<unknown> = fc.oneof(
   hostile('throwing function', () => () => {
     throw new Error('hostile callback');
   }),
+  // Weighted up: one key of ~60 times one kind of 6 is otherwise too rare to meet.
+  { arbitrary: nested, weight: 6 },
 );
 
 /** Junk or, half the time, a plausible value, so fuzzing also reaches past the first check. */

@@ -1,11 +1,12 @@
-import { rejectUnknownKeys } from '../../errors.js';
+import { DELAY_ALLOWED, isDelay } from '../../clock.js';
+import { readOptions } from '../../errors.js';
 import { check } from '../policies/error-recovery.js';
 import type { ConnectionKnobs } from '../types.js';
 import { TIMER_SLACK_MS } from './connection-host.js';
 
 /**
  * Checks a `tune()` request against a connection's buffer: `maxBatchSize` in [1, bufferSize],
- * `batchTimeout` >= 0 ms, `dropThreshold` in (0, 1]. Throws a typed `ConfigError` naming the
+ * `batchTimeout` a delay a timer can honour, `dropThreshold` in (0, 1]. Throws a typed `ConfigError` naming the
  * field; nothing is applied unless everything is valid.
  *
  * @example
@@ -14,12 +15,13 @@ import { TIMER_SLACK_MS } from './connection-host.js';
  * ```
  */
 export function validateKnobs(knobs: Partial<ConnectionKnobs>, bufferSize: number): Partial<ConnectionKnobs> {
-  rejectUnknownKeys(knobs, ['maxBatchSize', 'batchTimeout', 'dropThreshold']);
-  const { maxBatchSize, batchTimeout, dropThreshold } = knobs;
+  // One read into a copy: what is checked is what is applied.
+  const o = readOptions(knobs, ['maxBatchSize', 'batchTimeout', 'dropThreshold']);
+  const { maxBatchSize, batchTimeout, dropThreshold } = o;
   if (maxBatchSize !== undefined) check('maxBatchSize', maxBatchSize, `an integer in [1, ${bufferSize}]`, (v) => Number.isInteger(v) && v >= 1 && v <= bufferSize);
-  if (batchTimeout !== undefined) check('batchTimeout', batchTimeout, 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0);
+  if (batchTimeout !== undefined) check('batchTimeout', batchTimeout, DELAY_ALLOWED, isDelay);
   if (dropThreshold !== undefined) check('dropThreshold', dropThreshold, 'a number in (0, 1]', (v) => v > 0 && v <= 1);
-  return knobs;
+  return o;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DELAY_ALLOWED, isDelay } from '../../clock.js';
-import { NodeflowError, describe, errorMessage, rejectUnknownKeys } from '../../errors.js';
+import { NodeflowError, describe, errorMessage, readOptions } from '../../errors.js';
 import { INITIAL_ALERT_STATE, stepAlert, type AlertState } from '../../machines/alert.logic.js';
 import type { EngineMetrics } from '../engine/stream-engine.js';
 import type { AlertRule, AlertSeverity, AlertSubject } from './alert-rules.js';
@@ -47,22 +47,24 @@ export class AlertEvaluator {
     for (const r of rules) this.add(r);
   }
 
-  add(rule: AlertRule): void {
-    if (!rule || typeof rule.id !== 'string' || rule.id === '' || typeof rule.measure !== 'function') {
-      throw new NodeflowError('INVALID_ARGUMENT', 'addRule: a rule needs an id and a measure(subject) function', { rule: describe(rule?.id) });
-    }
-    if (rule.id.includes('@')) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): a rule id cannot contain '@'`, { rule: rule.id });
-    if (!['info', 'warning', 'critical'].includes(rule.severity)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): severity must be info, warning or critical`, { rule: rule.id });
-    if (!Number.isFinite(rule.threshold)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): threshold must be a finite number`, { rule: rule.id });
-    if (rule.clearBelow !== undefined && !(rule.clearBelow <= rule.threshold)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): clearBelow must be <= threshold`, { rule: rule.id });
-    rejectUnknownKeys(rule, ['id', 'severity', 'description', 'unit', 'threshold', 'clearBelow', 'forMs', 'cooldownMs', 'measure', 'message'], 'rule.');
-    if (typeof rule.description !== 'string' || rule.description === '') throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): description must be a non-empty string`, { rule: rule.id });
+  add(input: AlertRule): void {
+    // One read of the caller's rule into a frozen copy: the checks and every later evaluation
+    // see the same values, and a throwing getter becomes a ConfigError here.
+    const rule = Object.freeze(readOptions(input, ['id', 'severity', 'description', 'unit', 'threshold', 'clearBelow', 'forMs', 'cooldownMs', 'measure', 'message'], 'rule.')) as AlertRule;
+    const bad = (why: string) => new NodeflowError('INVALID_ARGUMENT', `addRule(${describe(rule.id)}): ${why}`, { rule: describe(rule.id) });
+    if (typeof rule.id !== 'string' || rule.id === '' || typeof rule.measure !== 'function') throw bad('a rule needs an id and a measure(subject) function');
+    if (rule.id.includes('@')) throw bad("a rule id cannot contain '@'");
+    if (!['info', 'warning', 'critical'].includes(rule.severity)) throw bad('severity must be info, warning or critical');
+    if (typeof rule.threshold !== 'number' || !Number.isFinite(rule.threshold)) throw bad('threshold must be a finite number');
+    if (rule.clearBelow !== undefined && !(typeof rule.clearBelow === 'number' && rule.clearBelow <= rule.threshold)) throw bad('clearBelow must be a number <= threshold');
+    if (typeof rule.description !== 'string' || rule.description === '') throw bad('description must be a non-empty string');
+    if (rule.unit !== undefined && typeof rule.unit !== 'string') throw bad('unit must be a string');
     for (const k of ['forMs', 'cooldownMs'] as const) {
       const v = rule[k];
-      if (v !== undefined && !isDelay(v)) throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): ${k} must be ${DELAY_ALLOWED}`, { rule: rule.id });
+      if (v !== undefined && !isDelay(v)) throw bad(`${k} must be ${DELAY_ALLOWED}`);
     }
-    if (rule.message !== undefined && typeof rule.message !== 'function') throw new NodeflowError('INVALID_ARGUMENT', `addRule(${rule.id}): message must be a function`, { rule: rule.id });
-    if (this.rules.has(rule.id)) throw new NodeflowError('INVALID_ARGUMENT', `addRule: a rule ${rule.id} already exists`, { rule: rule.id });
+    if (rule.message !== undefined && typeof rule.message !== 'function') throw bad('message must be a function');
+    if (this.rules.has(rule.id)) throw bad(`a rule ${rule.id} already exists`);
     this.rules.set(rule.id, rule);
   }
 

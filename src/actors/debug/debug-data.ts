@@ -1,5 +1,5 @@
 import type { StreamConfig } from '../../config.js';
-import { NodeflowError, describe } from '../../errors.js';
+import { NodeflowError, describe, errorMessage } from '../../errors.js';
 import type { ConnectionInfo, EngineMetrics, StreamEngine } from '../engine/stream-engine.js';
 import type { AlertThresholds } from './alert-rules.js';
 import type { Alert } from './alerts.js';
@@ -88,13 +88,13 @@ const bad = (why: string): never => {
 
 /** Parses and checks an export (object or JSON text). @internal */
 export function parseDebugData(input: unknown): DebugData {
-  let v = input;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch (e) {
-      bad(`not JSON (${(e as Error).message})`);
-    }
+  let v: unknown;
+  // An object goes through JSON too: the export is JSON, and the round trip is a plain copy
+  // read once (a getter, a proxy, a cycle or a BigInt is refused here, not met later).
+  try {
+    v = JSON.parse(typeof input === 'string' ? input : (JSON.stringify(input) ?? 'null'));
+  } catch (e) {
+    bad(`not JSON (${errorMessage(e)})`);
   }
   if (v === null || typeof v !== 'object') return bad('expected an object');
   const d = v as Partial<DebugData>;

@@ -1,5 +1,5 @@
 import { Observable, Subject, type Subscription } from 'rxjs';
-import { ConfigError, rejectUnknownKeys } from '../../errors.js';
+import { ConfigError, readOptions } from '../../errors.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
 import { DEFAULT_ALERT_THRESHOLDS, defaultAlertRules, type AlertRule, type AlertThresholds } from './alert-rules.js';
 import { AlertEvaluator, type Alert } from './alerts.js';
@@ -8,6 +8,7 @@ import { buildDebugData, parseDebugData, type DebugData } from './debug-data.js'
 import type { DebugEvent, DebugEventData, DebugEventType } from './debug-event.js';
 import { DebugSources, type DebugInspection } from './debug-sources.js';
 import { DELAY_ALLOWED, isDelay } from '../../clock.js';
+import { hasMethods } from '../../shape.js';
 
 /** Ten million events: far past any useful history, well inside what an array can hold. */
 const MAX_HISTORY = 10_000_000;
@@ -74,23 +75,23 @@ export class StreamDebugger {
     readonly engine: StreamEngine,
     options: StreamDebuggerOptions = {},
   ) {
-    if (!engine || typeof engine.getMetrics !== 'function' || typeof engine.inspect !== 'function') throw new ConfigError('engine', 'a StreamEngine', engine);
-    rejectUnknownKeys(options, ['historySize', 'sampleIntervalMs', 'inspection', 'alerts', 'defaultRules', 'rules']);
-    if (options.defaultRules !== undefined && typeof options.defaultRules !== 'boolean') throw new ConfigError('defaultRules', 'a boolean', options.defaultRules);
-    if (options.rules !== undefined && !Array.isArray(options.rules)) throw new ConfigError('rules', 'an array of AlertRule', options.rules);
-    const historySize = options.historySize ?? 10_000;
+    if (!hasMethods(engine, ['getMetrics', 'inspect'])) throw new ConfigError('engine', 'a StreamEngine', engine);
+    // One read of the caller's options into a copy; every check below reads the copy.
+    const o = readOptions(options, ['historySize', 'sampleIntervalMs', 'inspection', 'alerts', 'defaultRules', 'rules']);
+    if (o.defaultRules !== undefined && typeof o.defaultRules !== 'boolean') throw new ConfigError('defaultRules', 'a boolean', o.defaultRules);
+    const rules = readRules(o.rules);
+    const historySize = o.historySize ?? 10_000;
     // Bounded: the history is a ring allocated up front, and 2^32 would not even be a valid length.
     if (!Number.isInteger(historySize) || historySize < 0 || historySize > MAX_HISTORY) throw new ConfigError('historySize', `an integer in [0, ${MAX_HISTORY}]`, historySize);
-    const sampleIntervalMs = options.sampleIntervalMs ?? 250;
+    const sampleIntervalMs = o.sampleIntervalMs ?? 250;
     if (!isDelay(sampleIntervalMs) || sampleIntervalMs <= 0) throw new ConfigError('sampleIntervalMs', DELAY_ALLOWED.replace('[0,', '(0,'), sampleIntervalMs);
-    rejectUnknownKeys(options.alerts, Object.keys(DEFAULT_ALERT_THRESHOLDS));
-    const alerts = { ...DEFAULT_ALERT_THRESHOLDS, ...options.alerts };
+    const alerts = { ...DEFAULT_ALERT_THRESHOLDS, ...readOptions(o.alerts, Object.keys(DEFAULT_ALERT_THRESHOLDS), 'alerts.') };
     for (const [k, v] of Object.entries(alerts)) if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError(`alerts.${k}`, 'a finite number >= 0', v);
-    const inspection = options.inspection ?? 'edges';
+    const inspection = o.inspection ?? 'edges';
     if (!['edges', 'all', 'off'].includes(inspection)) throw new ConfigError('inspection', "'edges', 'all' or 'off'", inspection);
-    this.options = Object.freeze({ historySize, sampleIntervalMs, inspection, defaultRules: options.defaultRules ?? true, alerts });
+    this.options = Object.freeze({ historySize, sampleIntervalMs, inspection, defaultRules: o.defaultRules ?? true, alerts });
     this.history = new BoundedHistory(historySize);
-    this.evaluator = new AlertEvaluator([...(this.options.defaultRules ? defaultAlertRules(alerts) : []), ...(options.rules ?? [])]);
+    this.evaluator = new AlertEvaluator([...(this.options.defaultRules ? defaultAlertRules(alerts) : []), ...rules]);
     this.sources = new DebugSources(engine, this.options.inspection, (type, connectionId, data) => this.record(type, connectionId, data));
     this.debug$ = this.debugSubject.asObservable();
     // The engine's own actor hears only start/stop and topology edges: on a restart the
@@ -223,4 +224,16 @@ export class StreamDebugger {
   private engineStopped(): void {
     for (const a of this.evaluator.resolveAll(this.engine.clock.now(), 'engine stopped')) this.publish(a);
   }
+}
+
+// The caller's rules array, copied once (a revoked proxy or a throwing index getter becomes a
+// ConfigError here, not a TypeError from inside the evaluator).
+function readRules(rules: unknown): AlertRule[] {
+  if (rules === undefined) return [];
+  try {
+    if (Array.isArray(rules)) return Array.from(rules as AlertRule[]);
+  } catch {
+    // unreadable: refused below
+  }
+  throw new ConfigError('rules', 'an array of AlertRule', rules);
 }

@@ -2,14 +2,14 @@ import { Observable } from 'rxjs';
 import { createActor } from 'xstate';
 import { realClock, type EngineClock } from '../../clock.js';
 import { validateStreamConfig, type StreamConfig } from '../../config.js';
-import { ConfigError, NodeflowError } from '../../errors.js';
+import { NodeflowError, errorMessage } from '../../errors.js';
 import { engineMachine, type EngineActorRef } from '../../machines/engine.machine.js';
 import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
 import { DeliveryTrampoline } from '../connection/delivery-trampoline.js';
 import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { DeadLetter, EngineEvent, InspectObserver } from '../types.js';
-import { checkEngineOptions, type EngineOptions } from './engine-options.js';
+import { checkEngineOptions, checkHandler, checkRecovery, stopTimeout, type EngineOptions } from './engine-options.js';
 import { EngineMetering, type EngineMetrics } from './engine-metrics.js';
 import { EventBus } from './event-bus.js';
 import { InspectionHub, type ActorKind, type TaggedInspector } from './inspection-hub.js';
@@ -73,13 +73,13 @@ export abstract class EngineCore {
   private readonly metering: EngineMetering;
 
   constructor(config: Partial<StreamConfig> = {}, options: EngineOptions = {}) {
-    checkEngineOptions(options);
+    const opts = checkEngineOptions(options);
     this.config = Object.freeze(validateStreamConfig(config));
-    this.clock = options.clock ?? realClock;
+    this.clock = opts.clock ?? realClock;
     this.events$ = this.bus.events$;
     this.deadLetters$ = this.bus.deadLetters$;
-    const inspect = options.inspect;
-    this.alwaysMeter = options.metrics === true;
+    const inspect = opts.inspect;
+    this.alwaysMeter = opts.metrics === true;
     this.actor = createActor(engineMachine, { clock: this.clock, inspect }).start();
     this.host = {
       clock: this.clock,
@@ -163,14 +163,23 @@ export abstract class EngineCore {
 
   /** Installs the engine-wide backpressure handler (applies to existing connections too). @example `engine.setBackpressureHandler(new DefaultBackpressureHandler())` */
   setBackpressureHandler(handler: BackpressureHandler): void {
-    if (!handler || typeof handler.dropThreshold !== 'number' || typeof handler.maxWaitTime !== 'number') {
-      throw new ConfigError('backpressureHandler', 'a BackpressureHandler (e.g. new DefaultBackpressureHandler())', handler);
-    }
+    checkHandler(handler);
+    const previous = this.handler;
     this.unbindHandler?.();
     this.unbindHandler = undefined;
     this.handler = handler;
     for (const c of this.registry.connections.values()) c.refreshHandler();
-    this.bindHandler();
+    try {
+      this.bindHandler();
+      if (this.unbindHandler !== undefined && typeof this.unbindHandler !== 'function') throw new TypeError('bind() must return a detach function');
+    } catch (error) {
+      // A custom bind() that throws installs nothing: the previous handler is back in force.
+      this.unbindHandler = undefined;
+      this.handler = previous;
+      for (const c of this.registry.connections.values()) c.refreshHandler();
+      this.bindHandler();
+      throw new NodeflowError('INVALID_ARGUMENT', `setBackpressureHandler: the handler's bind() failed (${errorMessage(error)})`, { field: 'bind' });
+    }
   }
 
   // A handler with an adjustment loop runs it while the engine runs, on the engine's clock.
@@ -185,9 +194,7 @@ export abstract class EngineCore {
 
   /** Installs the engine-wide error recovery (retries, backoff, circuit breaker). @example `engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: 5 }))` */
   setErrorRecovery(recovery: ErrorRecovery): void {
-    if (!recovery || typeof recovery.retryDelayFor !== 'function' || typeof recovery.isRetryable !== 'function' || !recovery.breaker) {
-      throw new ConfigError('errorRecovery', 'an ErrorRecovery (e.g. new GracefulErrorRecovery())', recovery);
-    }
+    checkRecovery(recovery);
     this.recovery.install(recovery);
   }
 
@@ -230,10 +237,10 @@ export abstract class EngineCore {
    * ```
    */
   stop(options: { timeout?: number } = {}): Promise<void> {
+    // Checked first: a bad option is refused whatever the engine's state.
+    const timeout = stopTimeout(options);
     if (this.stopping) return this.stopping;
     if (this.state !== 'running') return Promise.resolve();
-    const timeout = options.timeout ?? 5000;
-    if (!Number.isFinite(timeout) || timeout < 0) throw new ConfigError('timeout', 'a finite number >= 0 (ms)', timeout);
     this.stopping = this.drainAndStop(timeout).finally(() => (this.stopping = undefined));
     return this.stopping;
   }

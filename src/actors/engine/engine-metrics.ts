@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { unrefTimer, type EngineClock } from '../../clock.js';
+import { MAX_DELAY_MS, isDelay, unrefTimer, type EngineClock } from '../../clock.js';
 import { ConfigError } from '../../errors.js';
 import type { Connection } from '../connection/connection.js';
 import type { ConnectionMetrics } from '../connection/connection-meter.js';
@@ -126,7 +126,8 @@ export class EngineMetering {
   }
 
   observe(intervalMs: number): Observable<EngineMetrics> {
-    if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
+    // A zero interval would sample in a tight loop; above MAX_DELAY_MS the timer fires at once.
+    if (!isDelay(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', `a number of ms in (0, ${MAX_DELAY_MS}]`, intervalMs);
     return new Observable<EngineMetrics>((sub) => {
       const clock = this.src.clock();
       this.watchers++;

@@ -1,5 +1,6 @@
 import type { AnyActorRef, InspectionEvent, Subscription } from 'xstate';
-import { ConfigError, rejectUnknownKeys } from '../../errors.js';
+import { ConfigError, describe, readOptions } from '../../errors.js';
+import { hasMethods } from '../../shape.js';
 import type { InspectObserver } from '../types.js';
 
 /**
@@ -85,14 +86,9 @@ export class InspectionHub {
    * from {@link ActorKind}; then {@link add}.
    */
   observe(observer: TaggedInspector | InspectObserver, options: { kinds?: readonly ActorKind[] }): () => void {
-    rejectUnknownKeys(options, ['kinds']);
-    const kinds = options.kinds ?? null;
-    const bad = Array.isArray(kinds) ? kinds.find((k) => !['engine', 'node', 'connection', 'widget'].includes(k)) : kinds;
-    if (kinds && (!Array.isArray(kinds) || bad !== undefined)) {
-      throw new ConfigError('kinds', `an array of 'engine' | 'node' | 'connection' | 'widget' (got ${JSON.stringify(bad)})`, kinds);
-    }
+    const kinds = readKinds(readOptions(options, ['kinds']).kinds);
     if (typeof observer === 'function') return this.add(observer as TaggedInspector, kinds);
-    if (observer && typeof observer.next === 'function') return this.add((e) => observer.next!(e), kinds);
+    if (hasMethods(observer, ['next'])) return this.add((e) => observer.next!(e), kinds);
     throw new ConfigError('inspect', 'a function (event, actor) => void or an observer with next()', observer);
   }
 
@@ -150,4 +146,20 @@ export class InspectionHub {
       console.error(`nodeflow: an inspection observer threw on ${e.type} from ${tag.kind} ${tag.id}; it was detached.`, error);
     }
   }
+}
+
+const KINDS: readonly string[] = ['engine', 'node', 'connection', 'widget'];
+
+// The caller's kinds, copied once and checked (null: every kind).
+function readKinds(kinds: unknown): readonly ActorKind[] | null {
+  if (kinds === undefined || kinds === null) return null;
+  let copy: unknown[] | undefined;
+  try {
+    if (Array.isArray(kinds)) copy = Array.from(kinds as unknown[]);
+  } catch {
+    // unreadable: refused below
+  }
+  const bad = copy ? copy.find((k) => typeof k !== 'string' || !KINDS.includes(k)) : kinds;
+  if (!copy || bad !== undefined) throw new ConfigError('kinds', `an array of 'engine' | 'node' | 'connection' | 'widget' (got ${describe(bad)})`, kinds);
+  return copy as ActorKind[];
 }

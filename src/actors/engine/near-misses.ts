@@ -1,3 +1,5 @@
+import { describe } from '../../errors.js';
+
 /**
  * The known ids closest to a mistyped one (edit distance, ties in the order given), for error
  * messages that name what the caller probably meant instead of a count. Runs on the error path
@@ -35,9 +37,10 @@ export function nearMisses(wanted: string, candidates: Iterable<string>, count =
  * @internal
  */
 export function unknownMessage(what: string, wanted: string, candidates: Iterable<string>): string {
-  const near = nearMisses(wanted, candidates);
+  // The distance is quadratic in length: a huge id gets no suggestions rather than a stall.
+  const near = wanted.length > 256 ? [] : nearMisses(wanted, candidates);
   const hint = near.length === 0 ? `there are no ${what}s` : `did you mean ${near.map((n) => JSON.stringify(n)).join(', ')}?`;
-  return `No ${what} ${JSON.stringify(wanted)} (${hint})`;
+  return `No ${what} ${describe(wanted)} (${hint})`;
 }
 
 // Levenshtein distance with one row of memory.

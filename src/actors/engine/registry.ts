@@ -1,4 +1,4 @@
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, describe } from '../../errors.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
 import { NodeRuntime } from '../targets/node.js';
 import type { WidgetRuntime } from '../targets/widget.js';
@@ -85,6 +85,7 @@ export class EngineRegistry implements TopologySource {
 
   /** The connection `ref` names (an id, or `nodeId:port` with one connection), or throws. */
   connection(ref: string): Connection {
+    assertId('connection', ref);
     const c = this.connections.get(ref) ?? this.byPort(ref);
     if (c) return c;
     // O(connections) to name the near misses: lookups that may miss use findConnection.
@@ -93,6 +94,7 @@ export class EngineRegistry implements TopologySource {
 
   /** Like connection(), but undefined where it would throw (a port with several too). */
   findConnection(ref: string): Connection | undefined {
+    if (typeof ref !== 'string') return undefined;
     const c = this.connections.get(ref);
     if (c) return c;
     try {
@@ -103,12 +105,14 @@ export class EngineRegistry implements TopologySource {
   }
 
   widget(id: string): WidgetRuntime {
+    assertId('widget', id);
     const w = this.widgets.get(id);
     if (w) return w;
     throw new NodeflowError('UNKNOWN_WIDGET', unknownMessage('widget', id, this.widgets.keys()), { id });
   }
 
   existingNode(id: string): NodeRuntime {
+    assertId('node', id);
     const n = this.nodes.get(id);
     if (n) return n;
     throw new NodeflowError('UNKNOWN_NODE', unknownMessage('node', id, this.nodes.keys()), { id });
@@ -151,4 +155,10 @@ export class EngineRegistry implements TopologySource {
     yield* this.nodes.keys();
     yield* this.widgets.keys();
   }
+}
+
+// Ids come from callers untyped at runtime: a number or a symbol is the caller's mistake
+// (INVALID_ARGUMENT), not an unknown id, and must not reach string methods.
+function assertId(what: string, id: unknown): asserts id is string {
+  if (typeof id !== 'string') throw new NodeflowError('INVALID_ARGUMENT', `${what} id must be a string, got ${describe(id)}`, { id: describe(id) });
 }

@@ -1,5 +1,5 @@
-import { validateStreamConfig, type StreamConfig } from '../../config.js';
-import { ConfigError, NodeflowError, rejectUnknownKeys } from '../../errors.js';
+import { MAX_BUFFER_SIZE, validateStreamConfig, type StreamConfig } from '../../config.js';
+import { ConfigError, NodeflowError, readOptions } from '../../errors.js';
 import type { OfferResult, OutgoingMessage } from '../../message.js';
 import { Connection } from '../connection/connection.js';
 import type { NodeHandle, NodeOptions } from '../targets/node.js';
@@ -180,13 +180,13 @@ export class StreamEngine extends EngineCore {
     if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'node: id must be a non-empty string', { field: 'id' });
     if (this.registry.widgets.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} is a widget, not a node`, { id });
     if (!this.registry.nodes.has(id)) this.assertRunning();
-    rejectUnknownKeys(options, ['process', 'autoStart']);
-    const n = this.registry.node(id, false, options?.autoStart);
+    const o = readOptions(options, ['process', 'autoStart']);
+    // Checked before the node exists, so a bad option leaves no node behind.
+    if (o.process !== undefined && typeof o.process !== 'function') throw new ConfigError('process', 'a function (batch, node) => void | Promise<void>', o.process);
+    if (o.autoStart !== undefined && typeof o.autoStart !== 'boolean') throw new ConfigError('autoStart', 'a boolean', o.autoStart);
+    const n = this.registry.node(id, false, o.autoStart);
     n.auto = false; // asked for by name: the user owns it now
-    if (options?.process !== undefined) {
-      if (typeof options.process !== 'function') throw new ConfigError('process', 'a function (batch, node) => void | Promise<void>', options.process);
-      n.setProcess(options.process);
-    }
+    if (o.process !== undefined) n.setProcess(o.process);
     return n;
   }
 
@@ -216,9 +216,8 @@ export class StreamEngine extends EngineCore {
     if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'createWidget: id must be a non-empty string', { field: 'id' });
     const kind = this.registry.kindOf(id);
     if (kind) throw new NodeflowError('DUPLICATE_ID', `${id} already names a ${kind}`, { id });
-    rejectUnknownKeys(options, ['bufferSize']);
-    const size = options.bufferSize ?? this.config.bufferSize;
-    if (!Number.isInteger(size) || size < 1) throw new ConfigError('bufferSize', 'an integer >= 1', size);
+    const size = readOptions(options, ['bufferSize']).bufferSize ?? this.config.bufferSize;
+    if (!Number.isInteger(size) || size < 1 || size > MAX_BUFFER_SIZE) throw new ConfigError('bufferSize', `an integer in [1, ${MAX_BUFFER_SIZE}]`, size);
     const w = new WidgetRuntime(id, size, this.host);
     this.registry.addWidget(w);
     this.host.emit({ type: 'widget.created', widgetId: id, at: this.clock.now() });

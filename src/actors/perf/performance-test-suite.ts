@@ -1,4 +1,6 @@
-import { ConfigError, rejectUnknownKeys } from '../../errors.js';
+import { ConfigError, readOptions } from '../../errors.js';
+import { DELAY_ALLOWED, isDelay } from '../../clock.js';
+import { DEFAULT_STREAM_CONFIG, type StreamConfig } from '../../config.js';
 import { LatencyHistogram } from '../metrics/histogram.js';
 import type { Connection } from '../connection/connection.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
@@ -70,8 +72,8 @@ export class PerformanceTestSuite {
   }
 
   /** Runs one test and resolves with its figures (also kept for generateReport). */
-  async runTest(test: PerformanceTest, options: { onProgress?: (p: PerformanceProgress) => void } = {}): Promise<PerformanceResult> {
-    validate(test);
+  async runTest(input: PerformanceTest, options: { onProgress?: (p: PerformanceProgress) => void } = {}): Promise<PerformanceResult> {
+    const test = validate(input);
     const engine = this.engine;
     const clock = engine.clock;
     const prefix = `perf${++runs}`;
@@ -202,9 +204,10 @@ export class PerformanceTestSuite {
 const MAX_MESSAGE_SIZE = 10_000_000;
 const MAX_MESSAGES = 100_000_000;
 
-function validate(t: PerformanceTest): void {
-  if (t === null || typeof t !== 'object') throw new ConfigError('test', 'a PerformanceTest object', t);
-  rejectUnknownKeys(t, ['name', 'duration', 'messageRate', 'messageSize', 'concurrentConnections', 'dataPattern', 'config', 'burst', 'consumerCostMs', 'failureRate', 'fanOut', 'shed', 'seed']);
+// Reads the test once into a copy (what is checked is what runs) and checks every field.
+function validate(input: PerformanceTest): PerformanceTest {
+  if (input === null || typeof input !== 'object') throw new ConfigError('test', 'a PerformanceTest object', input);
+  const t = readOptions(input, ['name', 'duration', 'messageRate', 'messageSize', 'concurrentConnections', 'dataPattern', 'config', 'burst', 'consumerCostMs', 'failureRate', 'fanOut', 'shed', 'seed']) as PerformanceTest;
   const positive = (field: string, v: unknown) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(field, 'a finite number > 0', v);
   };
@@ -216,12 +219,21 @@ function validate(t: PerformanceTest): void {
   if ((t.messageRate * t.duration) / 1000 > MAX_MESSAGES) throw new ConfigError('messageRate', `at most ${MAX_MESSAGES} messages per test (messageRate × duration)`, t.messageRate);
   if (!Number.isInteger(t.concurrentConnections) || t.concurrentConnections < 1) throw new ConfigError('concurrentConnections', 'an integer >= 1', t.concurrentConnections);
   if (!DATA_PATTERNS.includes(t.dataPattern)) throw new ConfigError('dataPattern', DATA_PATTERNS.join(' | '), t.dataPattern);
-  if (t.failureRate !== undefined && !(t.failureRate >= 0 && t.failureRate < 1)) throw new ConfigError('failureRate', 'a number in [0, 1)', t.failureRate);
+  if (t.failureRate !== undefined && !(typeof t.failureRate === 'number' && t.failureRate >= 0 && t.failureRate < 1)) throw new ConfigError('failureRate', 'a number in [0, 1)', t.failureRate);
   if (t.seed !== undefined && !(Number.isInteger(t.seed) && t.seed >= 0)) throw new ConfigError('seed', 'an integer >= 0', t.seed);
   if (t.fanOut !== undefined && (!Number.isInteger(t.fanOut) || t.fanOut < 1)) throw new ConfigError('fanOut', 'an integer >= 1', t.fanOut);
   if (t.consumerCostMs !== undefined) positive('consumerCostMs', t.consumerCostMs);
-  if (t.burst !== undefined) {
-    positive('burst.onMs', t.burst?.onMs);
-    if (!(t.burst.offMs >= 0)) throw new ConfigError('burst.offMs', 'a number >= 0', t.burst.offMs);
+  if (t.config !== undefined) {
+    // Copied once (its values are checked by createConnection), so the run never reads the
+    // caller's object again.
+    const config = readOptions(t.config, [...Object.keys(DEFAULT_STREAM_CONFIG), 'conflateKey'], 'config.');
+    (t as { config?: Partial<StreamConfig> }).config = config;
   }
+  if (t.burst !== undefined) {
+    const burst = readOptions(t.burst, ['onMs', 'offMs'], 'burst.') as { onMs: number; offMs: number };
+    positive('burst.onMs', burst.onMs);
+    if (!isDelay(burst.offMs)) throw new ConfigError('burst.offMs', DELAY_ALLOWED, burst.offMs);
+    return { ...t, burst };
+  }
+  return t;
 }

@@ -1,10 +1,9 @@
 import { unrefTimer } from '../../clock.js';
-import { rejectUnknownKeys } from '../../errors.js';
-import { DEFAULT_ADAPTIVE_LAW, decide, type AdaptiveLaw, type KnobChange, type Knobs } from '../../machines/adaptive.logic.js';
+import { decide, type AdaptiveLaw, type KnobChange, type Knobs } from '../../machines/adaptive.logic.js';
 import type { EngineClock } from '../../clock.js';
 import type { BackpressureHandler, HandlerContext } from './backpressure.js';
 import { DefaultBackpressureHandler } from './backpressure.js';
-import { check } from './error-recovery.js';
+import { readAdaptiveOptions } from './adaptive-options.js';
 import { systemLoadProbe, type LoadProbe } from '../metrics/load-probe.js';
 
 /**
@@ -76,14 +75,14 @@ export class AdaptiveBackpressureHandler implements BackpressureHandler {
   private readonly tracked = new Map<string, Tracked>();
 
   constructor(options: AdaptiveBackpressureOptions = {}) {
-    rejectUnknownKeys(options, ['dropThreshold', 'priorityDrop', 'maxWaitTime', 'adjustmentInterval', 'law', 'probe']);
-    const d = new DefaultBackpressureHandler({ dropThreshold: options.dropThreshold, priorityDrop: options.priorityDrop, maxWaitTime: options.maxWaitTime });
+    const o = readAdaptiveOptions(options);
+    const d = new DefaultBackpressureHandler(o.defaults);
     this.dropThreshold = d.dropThreshold;
     this.priorityDrop = d.priorityDrop;
     this.maxWaitTime = d.maxWaitTime;
-    this.adjustmentInterval = check('adjustmentInterval', options.adjustmentInterval ?? 250, 'a finite number > 0 (ms)', (v) => Number.isFinite(v) && v > 0);
-    this.law = validateLaw(options.law ?? DEFAULT_ADAPTIVE_LAW);
-    this.probeOption = options.probe;
+    this.adjustmentInterval = o.adjustmentInterval;
+    this.law = o.law;
+    this.probeOption = o.probe;
   }
 
   /** The knobs and adjustment counts of every connection it has seen. */
@@ -100,7 +99,7 @@ export class AdaptiveBackpressureHandler implements BackpressureHandler {
     let bound = true;
     const tick = () => {
       if (!bound) return;
-      this.adjust(ctx, ctx.clock, probe.sample());
+      this.adjust(ctx, ctx.clock, loopDelay(probe));
       timer = unrefTimer(ctx.clock.setTimeout(tick, this.adjustmentInterval));
     };
     timer = unrefTimer(ctx.clock.setTimeout(tick, this.adjustmentInterval));
@@ -152,17 +151,13 @@ export class AdaptiveBackpressureHandler implements BackpressureHandler {
   }
 }
 
-function validateLaw(law: AdaptiveLaw): AdaptiveLaw {
-  const range = (name: string, b: { min: number; max: number } | undefined, lo: number, hi: number) => {
-    if (!b || !(Number.isFinite(b.min) && Number.isFinite(b.max) && b.min >= lo && b.max <= hi && b.min <= b.max)) {
-      check(`law.${name}`, Number.NaN, `{ min, max } with ${lo} <= min <= max <= ${hi}`, () => false);
-    }
-  };
-  range('maxBatchSize', law.maxBatchSize, 1, Number.MAX_SAFE_INTEGER);
-  range('batchTimeout', law.batchTimeout, 0, Number.MAX_SAFE_INTEGER);
-  range('dropThreshold', law.dropThreshold, Number.MIN_VALUE, 1);
-  check('law.lowUtilization', law.lowUtilization, 'a number in [0, highUtilization)', (v) => v >= 0 && v < law.highUtilization);
-  check('law.highUtilization', law.highUtilization, 'a number in (0, 1]', (v) => v > 0 && v <= 1);
-  check('law.calmIntervals', law.calmIntervals, 'an integer >= 1', (v) => Number.isInteger(v) && v >= 1);
-  return law;
+// The probe is the caller's code running in our timer: a throw or a non-number there would be
+// an uncaught exception, so it reads as "no delay measured" instead.
+function loopDelay(probe: LoadProbe): number {
+  try {
+    const v = probe.sample();
+    return typeof v === 'number' && v >= 0 ? v : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -1,5 +1,5 @@
-import { ConfigError, rejectUnknownKeys } from '../../errors.js';
-import type { EngineClock } from '../../clock.js';
+import { ConfigError, readOptions } from '../../errors.js';
+import { DELAY_ALLOWED, isDelay, type EngineClock } from '../../clock.js';
 import { check } from './error-recovery.js';
 import type { StreamConfig } from '../../config.js';
 import type { ConnectionKnobs, ConnectionStats, EngineEvent } from '../types.js';
@@ -94,11 +94,11 @@ export class DefaultBackpressureHandler implements BackpressureHandler {
   readonly maxWaitTime: number;
 
   constructor(options: DefaultBackpressureOptions = {}) {
-    rejectUnknownKeys(options, ['dropThreshold', 'priorityDrop', 'maxWaitTime']);
-    this.dropThreshold = check('dropThreshold', options.dropThreshold ?? 0.9, 'a number in (0, 1]', (v) => v > 0 && v <= 1);
-    const pd = options.priorityDrop ?? true;
+    const o = readOptions(options, ['dropThreshold', 'priorityDrop', 'maxWaitTime']);
+    this.dropThreshold = check('dropThreshold', o.dropThreshold ?? 0.9, 'a number in (0, 1]', (v) => v > 0 && v <= 1);
+    const pd = o.priorityDrop ?? true;
     if (typeof pd !== 'boolean') throw new ConfigError('priorityDrop', 'a boolean', pd);
     this.priorityDrop = pd;
-    this.maxWaitTime = check('maxWaitTime', options.maxWaitTime ?? 100, 'a finite number >= 0 (ms)', (v) => Number.isFinite(v) && v >= 0);
+    this.maxWaitTime = check('maxWaitTime', o.maxWaitTime ?? 100, DELAY_ALLOWED, isDelay);
   }
 }

@@ -1,4 +1,5 @@
-import { ConfigError, rejectUnknownKeys } from '../../errors.js';
+import { DELAY_ALLOWED, MAX_DELAY_MS, isDelay } from '../../clock.js';
+import { ConfigError, readOptions } from '../../errors.js';
 import { backoffDelay, type BreakerOptions } from '../../machines/recovery.logic.js';
 
 /**
@@ -87,30 +88,35 @@ export class GracefulErrorRecovery implements ErrorRecovery {
   private readonly random: () => number;
   private readonly retryable: (error: unknown) => boolean;
 
-  constructor(readonly options: Readonly<GracefulErrorRecoveryOptions> = {}) {
-    rejectUnknownKeys(options, ['retryAttempts', 'retryDelay', 'maxRetryDelay', 'jitter', 'random', 'isRetryable', 'deliveryTimeout', 'circuitBreaker']);
-    rejectUnknownKeys(options.circuitBreaker, Object.keys(DEFAULT_BREAKER), 'circuitBreaker.');
-    this.retryAttempts = check('retryAttempts', options.retryAttempts ?? 3, 'an integer >= 0', isCount);
-    this.retryDelay = check('retryDelay', options.retryDelay ?? 100, 'a finite number >= 0 (ms)', isMs);
-    this.maxRetryDelay = check('maxRetryDelay', options.maxRetryDelay ?? 30_000, 'a finite number >= retryDelay (ms)', (v) => isMs(v) && v >= this.retryDelay);
-    this.jitter = check('jitter', options.jitter ?? 0, 'a number in [0, 1]', (v) => v >= 0 && v <= 1);
-    const timeout = options.deliveryTimeout;
-    this.deliveryTimeout = timeout === undefined ? undefined : check('deliveryTimeout', timeout, 'a finite number > 0 (ms)', (v) => isMs(v) && v > 0);
-    this.random = fn('random', options.random ?? Math.random);
-    this.retryable = fn('isRetryable', options.isRetryable ?? (() => true));
-    const b = { ...DEFAULT_BREAKER, ...options.circuitBreaker };
-    const windowSize = check('circuitBreaker.windowSize', b.windowSize, 'an integer >= 2', (v) => isCount(v) && v >= 2);
+  /** The options as given, read once into a frozen copy (`with()` builds on it). */
+  readonly options: Readonly<GracefulErrorRecoveryOptions>;
+
+  constructor(options: Readonly<GracefulErrorRecoveryOptions> = {}) {
+    // Read once into copies: every check and every later use sees the same values.
+    const o = readOptions(options, ['retryAttempts', 'retryDelay', 'maxRetryDelay', 'jitter', 'random', 'isRetryable', 'deliveryTimeout', 'circuitBreaker']);
+    const cb = readOptions(o.circuitBreaker, Object.keys(DEFAULT_BREAKER), 'circuitBreaker.');
+    this.retryAttempts = check('retryAttempts', o.retryAttempts ?? 3, 'an integer in [0, 1000]', (v) => isCount(v) && v <= 1000);
+    this.retryDelay = check('retryDelay', o.retryDelay ?? 100, DELAY_ALLOWED, isDelay);
+    this.maxRetryDelay = check('maxRetryDelay', o.maxRetryDelay ?? 30_000, `a number of ms in [retryDelay, ${MAX_DELAY_MS}]`, (v) => isDelay(v) && v >= this.retryDelay);
+    this.jitter = check('jitter', o.jitter ?? 0, 'a number in [0, 1]', (v) => v >= 0 && v <= 1);
+    const timeout = o.deliveryTimeout;
+    this.deliveryTimeout = timeout === undefined ? undefined : check('deliveryTimeout', timeout, POSITIVE_DELAY, isPositiveDelay);
+    this.random = fn('random', o.random ?? Math.random);
+    this.retryable = fn('isRetryable', o.isRetryable ?? (() => true));
+    const b = { ...DEFAULT_BREAKER, ...cb };
+    const windowSize = check('circuitBreaker.windowSize', b.windowSize, `an integer in [2, ${MAX_WINDOW}]`, (v) => isCount(v) && v >= 2 && v <= MAX_WINDOW);
     this.breaker = Object.freeze({
-      consecutiveFailures: check('circuitBreaker.consecutiveFailures', b.consecutiveFailures, 'an integer >= 1', (v) => isCount(v) && v >= 1),
+      consecutiveFailures: check('circuitBreaker.consecutiveFailures', b.consecutiveFailures, `an integer in [1, ${MAX_WINDOW}]`, (v) => isCount(v) && v >= 1 && v <= MAX_WINDOW),
       windowSize,
       // At least 2: a single failure is never a 100% failure rate.
       minimumThroughput: check('circuitBreaker.minimumThroughput', b.minimumThroughput, 'an integer in [2, windowSize]', (v) => isCount(v) && v >= 2 && v <= windowSize),
       failureRateThreshold: check('circuitBreaker.failureRateThreshold', b.failureRateThreshold, 'a number in (0, 1]', (v) => v > 0 && v <= 1),
-      resetTimeout: check('circuitBreaker.resetTimeout', b.resetTimeout, 'a finite number > 0 (ms)', (v) => isMs(v) && v > 0),
-      maxResetTimeout: check('circuitBreaker.maxResetTimeout', b.maxResetTimeout, 'a finite number >= resetTimeout (ms)', (v) => isMs(v) && v >= b.resetTimeout),
-      halfOpenProbes: check('circuitBreaker.halfOpenProbes', b.halfOpenProbes, 'an integer >= 1', (v) => isCount(v) && v >= 1),
-      halfOpenTimeout: check('circuitBreaker.halfOpenTimeout', b.halfOpenTimeout, 'a finite number > 0 (ms)', (v) => isMs(v) && v > 0),
+      resetTimeout: check('circuitBreaker.resetTimeout', b.resetTimeout, POSITIVE_DELAY, isPositiveDelay),
+      maxResetTimeout: check('circuitBreaker.maxResetTimeout', b.maxResetTimeout, `a number of ms in [resetTimeout, ${MAX_DELAY_MS}]`, (v) => isDelay(v) && v >= b.resetTimeout),
+      halfOpenProbes: check('circuitBreaker.halfOpenProbes', b.halfOpenProbes, `an integer in [1, ${MAX_WINDOW}]`, (v) => isCount(v) && v >= 1 && v <= MAX_WINDOW),
+      halfOpenTimeout: check('circuitBreaker.halfOpenTimeout', b.halfOpenTimeout, POSITIVE_DELAY, isPositiveDelay),
     });
+    this.options = Object.freeze(o.circuitBreaker === undefined ? o : { ...o, circuitBreaker: Object.freeze(cb) });
   }
 
   /** The same recovery with some options replaced (a connection's own retryAttempts/retryDelay). */
@@ -121,7 +127,17 @@ export class GracefulErrorRecovery implements ErrorRecovery {
   }
 
   retryDelayFor(k: number): number {
-    return backoffDelay(k, this, this.jitter === 0 ? 0 : this.random());
+    return backoffDelay(k, this, this.jitter === 0 ? 0 : this.u());
+  }
+
+  // The caller's random source runs inside a retry: if it throws, the delay has no jitter
+  // rather than the retry being lost to an exception (backoffDelay also ignores u outside [0, 1)).
+  private u(): number {
+    try {
+      return this.random();
+    } catch {
+      return 0;
+    }
   }
 
   isRetryable(error: unknown): boolean {
@@ -130,7 +146,10 @@ export class GracefulErrorRecovery implements ErrorRecovery {
 }
 
 const isCount = (v: number) => Number.isInteger(v) && v >= 0;
-const isMs = (v: number) => Number.isFinite(v) && v >= 0;
+const isPositiveDelay = (v: number) => isDelay(v) && v > 0;
+const POSITIVE_DELAY = `a number of ms in (0, ${MAX_DELAY_MS}] (timers cannot wait longer)`;
+// The breaker keeps a window of this many outcomes: bounded so a typo cannot allocate gigabytes.
+const MAX_WINDOW = 100_000;
 
 /** Validates one numeric option, throwing a ConfigError naming it. @internal */
 export function check(field: string, v: unknown, allowed: string, ok: (v: number) => boolean): number {

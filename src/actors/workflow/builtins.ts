@@ -3,12 +3,12 @@ import { patternGenerator, type DataPattern } from './patterns.js';
 import type { NodeTypeDefinition } from './node-types.js';
 import { driveSource } from './source-driver.js';
 import { collectorType } from './collector.js';
-import { atLeastOne, checkConfig as checks, count, finite, oneOf, positive, text } from './config-rules.js';
+import { atLeastOne, checkConfig as checks, count, delay, finite, oneOf, positive, rate, size, text } from './config-rules.js';
 
 type Config = Readonly<Record<string, unknown>>;
 const num = (c: Config, k: string) => c[k] as number | undefined;
 
-const SCHEDULE = { rate: positive, count, duration: positive };
+const SCHEDULE = { rate, count, duration: positive };
 const PATTERN = { offset: finite, step: finite, amplitude: finite, period: positive, noise: (v: unknown) => (typeof v === 'number' && v >= 0 ? null : 'must be a number >= 0'), seed: count };
 
 function source(pattern: DataPattern, description: string): NodeTypeDefinition {
@@ -152,7 +152,7 @@ const throttle: NodeTypeDefinition = {
   kind: 'transform',
   inputs: { in: { type: 'any' } },
   outputs: { out: { type: 'any' } },
-  validateConfig: (c) => [...checks(c, { interval: positive, mode: oneOf(['first', 'sample']) }), ...(c.interval === undefined ? ['interval is required'] : [])],
+  validateConfig: (c) => [...checks(c, { interval: delay, mode: oneOf(['first', 'sample']) }), ...(c.interval === undefined ? ['interval is required'] : [])],
   create(ctx) {
     const interval = ctx.config.interval as number;
     const sample = ctx.config.mode === 'sample';
@@ -218,7 +218,7 @@ const widget: NodeTypeDefinition = {
   description: 'A widget actor (bounded window of `bufferSize` messages); UI hooks attach to it by node id.',
   kind: 'sink',
   inputs: { in: { type: 'any' } },
-  validateConfig: (c) => checks(c, { bufferSize: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 ? null : 'must be an integer >= 1') }),
+  validateConfig: (c) => checks(c, { bufferSize: size }),
   widget: { bufferSize: (c) => num(c, 'bufferSize') },
   create: () => ({}),
 };

@@ -1,3 +1,6 @@
+import { MAX_DELAY_MS, isDelay } from '../../clock.js';
+import { MAX_BUFFER_SIZE } from '../../config.js';
+
 /**
  * One config key's rule: null when the value is fine, else what is wrong with it.
  *
@@ -20,7 +23,8 @@ export type ConfigRule = (v: unknown) => string | null;
  */
 export function checkConfig(c: Readonly<Record<string, unknown>>, rules: Record<string, ConfigRule>): string[] {
   const problems: string[] = [];
-  for (const key of Object.keys(c)) if (!(key in rules)) problems.push(`unknown config key '${key}' (known: ${Object.keys(rules).join(', ') || 'none'})`);
+  // Own keys only: `key in` would let 'toString' or 'constructor' through.
+  for (const key of Object.keys(c)) if (!Object.hasOwn(rules, key)) problems.push(`unknown config key '${key}' (known: ${Object.keys(rules).join(', ') || 'none'})`);
   for (const [key, rule] of Object.entries(rules)) {
     if (c[key] === undefined) continue;
     const p = rule(c[key]);
@@ -44,3 +48,11 @@ export const oneOf =
   (xs: readonly string[]): ConfigRule =>
   (v) =>
     typeof v === 'string' && xs.includes(v) ? null : `must be one of ${xs.join(', ')}`;
+/** @internal @example `delay(2 ** 31) // 'must be a number of ms in (0, 2147483647]'` */
+export const delay: ConfigRule = (v) => (isDelay(v) && v > 0 ? null : `must be a number of ms in (0, ${MAX_DELAY_MS}]`);
+/** @internal @example `rate(1e-9) // 'must be a number of msg/s in [...]'` */
+export const rate: ConfigRule = (v) =>
+  // 1000 / rate ms between messages must be a delay a timer can honour.
+  typeof v === 'number' && Number.isFinite(v) && v >= 1000 / MAX_DELAY_MS ? null : `must be a finite number of msg/s >= ${1000 / MAX_DELAY_MS}`;
+/** @internal @example `size(0) // 'must be an integer in [1, 16777216]'` */
+export const size: ConfigRule = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_BUFFER_SIZE ? null : `must be an integer in [1, ${MAX_BUFFER_SIZE}]`);

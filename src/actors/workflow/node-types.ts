@@ -1,5 +1,6 @@
 import type { EngineClock } from '../../clock.js';
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, describe, readOptions } from '../../errors.js';
+import { hasMethods } from '../../shape.js';
 import type { StreamMessage } from '../../message.js';
 import type { Batch, OfferResult } from '../../message.js';
 import type { PortSpec } from './definition.js';
@@ -107,19 +108,35 @@ export interface NodeTypeDefinition {
 export class NodeTypeRegistry {
   private readonly types = new Map<string, NodeTypeDefinition>();
 
-  register(def: NodeTypeDefinition): void {
-    if (!def || typeof def.type !== 'string' || def.type.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'registerNodeType: type must be a non-empty string', { field: 'type' });
-    if (typeof def.create !== 'function') throw new NodeflowError('INVALID_ARGUMENT', `registerNodeType(${def.type}): create must be a function (ctx) => behaviour`, { field: 'create' });
-    if (this.types.has(def.type)) throw new NodeflowError('DUPLICATE_ID', `Node type ${def.type} is already registered`, { type: def.type });
-    for (const [side, ports] of [['inputs', def.inputs], ['outputs', def.outputs]] as const) {
-      for (const [name, spec] of Object.entries(ports ?? {})) {
-        const schema = spec?.schema as { '~standard'?: { validate?: unknown } } | undefined;
-        if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
-          throw new NodeflowError('INVALID_ARGUMENT', `registerNodeType(${def.type}): ${side}.${name}.schema is not a Standard Schema (no ['~standard'].validate function)`, { type: def.type, port: name });
-        }
-      }
+  register(input: NodeTypeDefinition): void {
+    // Read once into a frozen copy: the registry keeps what was checked, not the caller's object.
+    const def = readOptions(input, ['type', 'description', 'kind', 'inputs', 'outputs', 'validateConfig', 'widget', 'create'], 'nodeType.') as NodeTypeDefinition;
+    if (input === undefined || typeof def.type !== 'string' || def.type.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'registerNodeType: type must be a non-empty string', { field: 'type' });
+    const bad = (why: string, details: Record<string, unknown> = {}) => new NodeflowError('INVALID_ARGUMENT', `registerNodeType(${describe(def.type)}): ${why}`, { type: def.type, ...details });
+    if (typeof def.create !== 'function') throw bad('create must be a function (ctx) => behaviour', { field: 'create' });
+    if (def.validateConfig !== undefined && typeof def.validateConfig !== 'function') throw bad('validateConfig must be a function (config) => string[]', { field: 'validateConfig' });
+    if (def.description !== undefined && typeof def.description !== 'string') throw bad('description must be a string', { field: 'description' });
+    if (def.kind !== undefined && !(['source', 'transform', 'sink'] as unknown[]).includes(def.kind)) throw bad("kind must be 'source', 'transform' or 'sink'", { field: 'kind' });
+    if (def.widget !== undefined) {
+      const w = readOptions(def.widget, ['bufferSize'], 'nodeType.widget.');
+      if (w.bufferSize !== undefined && typeof w.bufferSize !== 'function') throw bad('widget.bufferSize must be a function (config) => number', { field: 'widget' });
+      (def as { widget?: unknown }).widget = Object.freeze(w);
     }
-    this.types.set(def.type, def);
+    if (this.types.has(def.type)) throw new NodeflowError('DUPLICATE_ID', `Node type ${def.type} is already registered`, { type: def.type });
+    for (const side of ['inputs', 'outputs'] as const) {
+      if (def[side] === undefined) continue;
+      const ports: Record<string, PortSpec> = {};
+      for (const [name, spec] of Object.entries(readOptions(def[side], null, `nodeType.${side}.`))) {
+        const p = readOptions(spec as PortSpec, ['type', 'schema', 'description'], `nodeType.${side}.${name}.`);
+        if (p.type !== undefined && typeof p.type !== 'string') throw bad(`${side}.${name}.type must be a string`, { port: name });
+        if (p.schema !== undefined && !hasMethods(safeGet(p.schema, '~standard'), ['validate'])) {
+          throw bad(`${side}.${name}.schema is not a Standard Schema (no ['~standard'].validate function)`, { port: name });
+        }
+        ports[name] = Object.freeze(p);
+      }
+      (def as unknown as Record<string, unknown>)[side] = Object.freeze(ports);
+    }
+    this.types.set(def.type, Object.freeze(def));
   }
 
   get(type: string): NodeTypeDefinition | undefined {
@@ -128,5 +145,14 @@ export class NodeTypeRegistry {
 
   list(): NodeTypeDefinition[] {
     return [...this.types.values()];
+  }
+}
+
+// One property of a caller's object, or undefined where reading it throws.
+function safeGet(o: unknown, key: string): unknown {
+  try {
+    return (o as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
   }
 }

@@ -1,7 +1,8 @@
 import { validateStreamConfig, type StreamConfig } from '../../config.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
 import type { WorkflowDefinition, WorkflowProblem } from './definition.js';
-import type { NodeTypeRegistry } from './node-types.js';
+import type { NodeTypeDefinition, NodeTypeRegistry } from './node-types.js';
+import { errorMessage } from '../../errors.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -31,7 +32,7 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
       if (!isObj(def.config)) throw new Error('must be an object of StreamConfig fields');
       base = validateStreamConfig(def.config as Partial<StreamConfig>, base);
     } catch (e) {
-      add({ code: 'INVALID_DEFINITION', path: 'config', message: `workflow config: ${(e as Error).message}` });
+      add({ code: 'INVALID_DEFINITION', path: 'config', message: `workflow config: ${errorMessage(e)}` });
     }
   }
   const nodes = new Map<string, { type: string; index: number }>();
@@ -44,7 +45,7 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
     const type = registry.get(n.type);
     if (!type) return add({ code: 'UNKNOWN_NODE_TYPE', path, nodeId: n.id, message: `node ${n.id}: unknown type '${n.type}' (known: ${registry.list().map((t) => t.type).join(', ')})` });
     if (n.config !== undefined && !isObj(n.config)) return add({ code: 'INVALID_NODE_CONFIG', path: `${path}.config`, nodeId: n.id, message: `node ${n.id}: config must be an object` });
-    for (const message of type.validateConfig?.(n.config ?? {}) ?? []) add({ code: 'INVALID_NODE_CONFIG', path: `${path}.config`, nodeId: n.id, message: `node ${n.id} (${n.type}): ${message}` });
+    for (const message of nodeConfigProblems(type, n.config ?? {})) add({ code: 'INVALID_NODE_CONFIG', path: `${path}.config`, nodeId: n.id, message: `node ${n.id} (${n.type}): ${message}` });
   });
   const edgeIds = new Map<string, number>();
   // Every edge's id, explicit or default (source.port->target.port), must be unique.
@@ -75,7 +76,7 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
       try {
         validateStreamConfig(e.config as Partial<StreamConfig>, base);
       } catch (err) {
-        add({ code: 'INVALID_EDGE_CONFIG', path: `${path}.config`, edgeId, message: `edge ${edgeId}: ${(err as Error).message}` });
+        add({ code: 'INVALID_EDGE_CONFIG', path: `${path}.config`, edgeId, message: `edge ${edgeId}: ${errorMessage(err)}` });
       }
     }
     const src = nodes.get(e.source);
@@ -139,4 +140,15 @@ function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | nu
     }
   }
   return null;
+}
+
+// A node type's validateConfig is the caller's code: a throw or a non-array answer is one
+// problem of the node, not an exception out of validate().
+function nodeConfigProblems(type: NodeTypeDefinition, config: Readonly<Record<string, unknown>>): string[] {
+  try {
+    const found = type.validateConfig?.(config) ?? [];
+    return Array.isArray(found) ? found.map((m) => (typeof m === 'string' ? m : errorMessage(m))) : [`validateConfig returned ${errorMessage(found)}, not an array of messages`];
+  } catch (error) {
+    return [`validateConfig threw (${errorMessage(error)})`];
+  }
 }

@@ -1,4 +1,6 @@
-import { ConfigError, NodeflowError, rejectUnknownKeys } from '../../errors.js';
+import { ConfigError, NodeflowError, readOptions } from '../../errors.js';
+import { readDefinition } from './snapshot.js';
+import { isInstance } from '../../shape.js';
 import type { StreamConfig } from '../../config.js';
 import { StreamEngine, type EngineOptions } from '../engine/stream-engine.js';
 import { BUILTIN_NODE_TYPES } from './builtins.js';
@@ -47,11 +49,12 @@ export class WorkflowEngine {
   private readonly functions = new Map<string, (value: unknown) => unknown>();
 
   constructor(options: WorkflowEngineOptions = {}) {
-    rejectUnknownKeys(options, ['streamEngine', 'config', 'engineOptions']);
-    if (options.streamEngine && (options.config || options.engineOptions)) {
-      throw new ConfigError('config', 'config/engineOptions only with no streamEngine (they make the new engine); set them on the engine you pass', options.config ?? options.engineOptions);
+    const o = readOptions(options, ['streamEngine', 'config', 'engineOptions']);
+    if (o.streamEngine !== undefined && !isInstance(o.streamEngine, StreamEngine)) throw new ConfigError('streamEngine', 'a StreamEngine', o.streamEngine);
+    if (o.streamEngine && (o.config !== undefined || o.engineOptions !== undefined)) {
+      throw new ConfigError('config', 'config/engineOptions only with no streamEngine (they make the new engine); set them on the engine you pass', o.config ?? o.engineOptions);
     }
-    this.engine = options.streamEngine ?? new StreamEngine(options.config, options.engineOptions);
+    this.engine = o.streamEngine ?? new StreamEngine(o.config, o.engineOptions);
     for (const t of BUILTIN_NODE_TYPES) this.registry.register(t);
   }
 
@@ -78,6 +81,12 @@ export class WorkflowEngine {
 
   /** Every problem of a definition, without starting anything (empty: valid). */
   validate(def: WorkflowDefinition): WorkflowProblem[] {
+    return this.check(readDefinition(def));
+  }
+
+  // Validation of a definition already read once into plain copies (readDefinition).
+  private check({ def, problems: unreadable }: { def: WorkflowDefinition; problems: WorkflowProblem[] }): WorkflowProblem[] {
+    if (unreadable.length > 0) return unreadable;
     const problems = validateWorkflow(def, this.registry, this.engine);
     // Functions named in configs must exist too.
     (Array.isArray(def?.nodes) ? def.nodes : []).forEach((n, i) => {
@@ -94,8 +103,11 @@ export class WorkflowEngine {
    * for an invalid workflow), creates its nodes and connections, starts it, and resolves with
    * the run's handle. `run.done` settles when it has finished.
    */
-  async executeWorkflow(def: WorkflowDefinition): Promise<WorkflowRun> {
-    const problems = this.validate(def);
+  async executeWorkflow(input: WorkflowDefinition): Promise<WorkflowRun> {
+    // The run is built from the same copy that was validated, never from the caller's object.
+    const read = readDefinition(input);
+    const def = read.def;
+    const problems = this.check(read);
     if (problems.length > 0) throw new WorkflowValidationError(problems);
     const run = new WorkflowRun(def.id ?? `workflow-${++runs}`, this.engine, def, (t) => this.registry.get(t)!, (name) => this.functions.get(name)!);
     run.start();
