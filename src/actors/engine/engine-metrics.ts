@@ -128,6 +128,8 @@ export class EngineMetering {
   observe(intervalMs: number): Observable<EngineMetrics> {
     if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', 'a finite number > 0 (ms)', intervalMs);
     return new Observable<EngineMetrics>((sub) => {
+      // A stopped engine has nothing to report: no ticker is started only to find that out.
+      if (this.src.state() === 'stopped') return sub.complete();
       const clock = this.src.clock();
       this.watchers++;
       this.load.start();
