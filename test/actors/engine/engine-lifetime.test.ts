@@ -47,10 +47,11 @@ describe('stop() and dispose() end every pending operation (simulated time)', ()
       expect(t.engine.state).toBe('stopped');
       expect(t.run.status().state).toBe('stopped');
       expect(t.debugger.recording).toBe(true); // it records what follows a restart; it samples nothing now
-      let settled = 0;
-      for (const w of t.writes) void w.then(() => settled++);
+      // Every held write settled, refused as the connection closed (none waits on).
+      let settled: unknown[] | undefined;
+      void Promise.all(t.writes).then((r) => (settled = r));
       await flushMicrotasks();
-      expect(settled).toBe(t.writes.length);
+      expect(settled).toEqual(t.writes.map(() => expect.objectContaining({ code: 'CONNECTION_CLOSED' })));
       clock.increment(120_000); // nothing was waiting: nothing fires
       expect(pendingTimers(clock)).toBe(0);
       t.debugger.dispose();
