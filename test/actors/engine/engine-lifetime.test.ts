@@ -135,9 +135,12 @@ describe('stop() and dispose() leave no Timeout or Immediate on the real clock',
 // src/ and the child script are compiled the way `npm run build` compiles (tsc), into a temp dir.
 describe('a process exits by itself after stop() or dispose()', () => {
   const root = path.resolve(import.meta.dirname, '../../..');
-  const out = mkdtempSync(path.join(tmpdir(), 'nodeflow-exit-'));
-  const child = path.join(out, 'test/support/exit-child.js');
+  // Made in beforeAll, not at collection: a run that filters these tests out leaves no dir.
+  let out = '';
+  let child = '';
   beforeAll(() => {
+    out = mkdtempSync(path.join(tmpdir(), 'nodeflow-exit-'));
+    child = path.join(out, 'test/support/exit-child.js');
     const tsc = path.join(path.dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
     const flags = ['--ignoreConfig', 'test/support/exit-child.ts', '--outDir', out, '--rootDir', '.', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--skipLibCheck', '--noCheck'];
     return new Promise<void>((resolve, reject) => {
@@ -145,7 +148,7 @@ describe('a process exits by itself after stop() or dispose()', () => {
       p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc exited ${code}`))));
     });
   }, 60_000);
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  afterAll(() => void (out && rmSync(out, { recursive: true, force: true })));
 
   /**
    * Runs the child. It prints its report once stop()/dispose() returned (or, for `none`, once
