@@ -158,6 +158,11 @@ export class ConnectionStreams {
     this.waiters.push(callback);
   }
 
+  /** Producers waiting for room (held writes and `onRoom` callbacks). @internal */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** The connection stopped accepting: held writers are refused. */
   closing(): void {
     this.room();
@@ -246,6 +251,10 @@ export class ConnectionStreams {
         timer = clock.setTimeout(() => {
           if (settled) return;
           end();
+          // Out of the list now, not at the next room: a buffer that stays full would otherwise
+          // keep every timed-out waiter (and its message) for as long as it stays full.
+          const i = this.waiters.indexOf(retry);
+          if (i >= 0) this.waiters.splice(i, 1);
           this.c.acceptAsTimedOut();
           // Writes queued behind this one have waited at least as long: while the buffer stays
           // full they time out at once instead of each waiting a full maxWaitTime in turn.

@@ -70,6 +70,7 @@ export class StreamDebugger {
   private startedAt: number | null = null;
   private readonly engineSub: { unsubscribe(): void };
   private stoppedAt: number | null = null;
+  private disposed = false;
 
   constructor(
     readonly engine: StreamEngine,
@@ -114,9 +115,9 @@ export class StreamDebugger {
     return this.sources.active;
   }
 
-  /** Starts recording (idempotent): attaches to the engine's events and its actors' inspection. */
+  /** Starts recording (idempotent): attaches to the engine's events and its actors' inspection. A disposed debugger records nothing. */
   startRecording(): void {
-    if (this.sources.active) return;
+    if (this.sources.active || this.disposed) return;
     this.startedAt = this.engine.clock.now();
     this.stoppedAt = null;
     this.sources.start();
@@ -176,8 +177,9 @@ export class StreamDebugger {
     return parseDebugData(input);
   }
 
-  /** Stops recording and completes debug$ and alerts$. */
+  /** Stops recording and completes debug$ and alerts$; afterwards nothing it started runs, and nothing starts again. */
   dispose(): void {
+    this.disposed = true;
     this.stopRecording();
     this.engineSub.unsubscribe();
     this.monitor?.unsubscribe();
@@ -200,7 +202,7 @@ export class StreamDebugger {
 
   // Counter sampling and alerts run while recording or while somebody watches alerts$.
   private updateMonitor(): void {
-    const want = (this.sources.active || this.alertWatchers > 0) && this.engine.state === 'running';
+    const want = !this.disposed && (this.sources.active || this.alertWatchers > 0) && this.engine.state === 'running';
     if (want && !this.monitor) {
       this.monitor = this.engine.metrics$(this.options.sampleIntervalMs).subscribe({
         next: (m) => {

@@ -138,7 +138,8 @@ export abstract class EngineCore {
 
   /** `running`, `stopping` or `stopped`. @example `if (engine.state === 'running') engine.createWidget('chart');` */
   get state(): string {
-    return this.actor.getSnapshot().value as string;
+    // A disposed engine's actor is stopped wherever it was; the engine itself is stopped.
+    return this.disposed ? 'stopped' : (this.actor.getSnapshot().value as string);
   }
 
   /**
@@ -255,12 +256,13 @@ export abstract class EngineCore {
     const expired = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, timeout)));
     await Promise.race([Promise.all(closing), expired]);
     this.clock.clearTimeout(timer);
+    if (this.disposed) return; // dispose() during the drain ended everything already
     for (const c of [...this.registry.connections.values()]) c.dispose();
     this.teardown();
     this.actor.send({ type: 'engine.stopped' });
   }
 
-  /** Immediate stop: buffered and in-flight messages are counted `dropped(shutdown)`. @example `engine.dispose()` */
+  /** Immediate stop: buffered and in-flight messages are counted `dropped(shutdown)`; as after stop(), nothing is left running. @example `engine.dispose()` */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -268,6 +270,10 @@ export abstract class EngineCore {
     this.teardown();
     this.bus.complete();
     this.snapshot.end();
+    // The root actor ends in `stopped`, as after stop(): what follows it (a debugger, a workflow
+    // run) sees the engine stop, instead of an actor frozen in `running`.
+    if (this.actor.getSnapshot().value === 'running') this.actor.send({ type: 'engine.stop' });
+    this.actor.send({ type: 'engine.stopped' });
     this.actor.stop();
   }
 

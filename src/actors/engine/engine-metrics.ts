@@ -129,6 +129,8 @@ export class EngineMetering {
     // A zero interval would sample in a tight loop; above MAX_DELAY_MS the timer fires at once.
     if (!isDelay(intervalMs) || intervalMs <= 0) throw new ConfigError('intervalMs', `a number of ms in (0, ${MAX_DELAY_MS}]`, intervalMs);
     return new Observable<EngineMetrics>((sub) => {
+      // A stopped engine has nothing to report: no ticker is started only to find that out.
+      if (this.src.state() === 'stopped') return sub.complete();
       const clock = this.src.clock();
       this.watchers++;
       this.load.start();

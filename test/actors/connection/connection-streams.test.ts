@@ -74,3 +74,33 @@ it('needs only its StreamSource (no Connection): writes go to accept, pressure h
   await flushMicrotasks();
   expect(ready).toBe(true);
 });
+
+// Issue 12: a waiter that timed out stayed in the list until the next room, so a buffer that
+// never drained kept every one of them (and its message).
+it('a writer whose maxWaitTime ran out leaves the waiting list at once, however long the buffer stays full', async () => {
+  const { clock } = simEngine();
+  let timedOut = 0;
+  const source: StreamSource = {
+    id: 'stub',
+    clock,
+    isBackpressured: false,
+    isOpen: true,
+    accept: () => 'full', // full for good: no room ever comes
+    acceptAsTimedOut: () => void timedOut++,
+    maxWaitTime: () => 100,
+    swapInbox: (inbox) => inbox,
+    close: () => Promise.resolve(),
+  };
+  const streams = new ConnectionStreams(source);
+  const w = streams.writer();
+  for (let i = 1; i <= 20; i++) {
+    const written = w.write(msg(clock));
+    await flushMicrotasks();
+    expect(streams.waiting).toBe(1);
+    clock.increment(100);
+    await written;
+    expect(timedOut).toBe(i);
+    expect(streams.waiting).toBe(0);
+    streams.relief(); // pressure ended meanwhile: the next write may wait its own maxWaitTime
+  }
+});

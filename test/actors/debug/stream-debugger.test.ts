@@ -351,4 +351,22 @@ describe('StreamDebugger', () => {
     expect(alerts[1]!.message).toContain('engine stopped');
     engine.dispose();
   });
+
+  // Issue 12 item 4: dispose() ends what the debugger owns; before, startRecording() or an
+  // alerts$ subscription after it started the metrics$ sampling again, with nothing to end it.
+  it('a disposed debugger starts nothing again: startRecording() and alerts$ arm no timer', () => {
+    const { clock, engine } = simEngine();
+    const dbg = new StreamDebugger(engine, { sampleIntervalMs: 100 });
+    dbg.startRecording();
+    expect(pendingTimers(clock)).toBe(1); // its sampling
+    dbg.dispose();
+    expect(pendingTimers(clock)).toBe(0);
+    dbg.startRecording();
+    let completed = false;
+    dbg.alerts$.subscribe({ complete: () => (completed = true) });
+    expect(dbg.recording).toBe(false);
+    expect(completed).toBe(true);
+    expect(pendingTimers(clock)).toBe(0);
+    engine.dispose();
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GracefulErrorRecovery, type EngineMetrics } from '../../../src/index.js';
-import { msg, simEngine } from '../../support/helpers.js';
+import { msg, pendingTimers, simEngine } from '../../support/helpers.js';
 import { flushMicrotasks } from '../../support/flush.js';
 
 
@@ -131,5 +131,20 @@ describe('connection metrics', () => {
     expect(m.system.frameTime).toBeNull(); // no animation frames in Node
     sub.unsubscribe();
     engine.dispose();
+  });
+
+  // Before, its ticker ran once only to find the engine stopped (a timer after stop()).
+  it('metrics$ on a stopped or disposed engine completes at once and starts no ticker', async () => {
+    const { clock, engine } = simEngine();
+    const stopped = engine.stop();
+    clock.increment(10);
+    await stopped;
+    for (const end of ['stopped', 'disposed']) {
+      if (end === 'disposed') engine.dispose();
+      let completed = false;
+      engine.metrics$(100).subscribe({ complete: () => (completed = true) });
+      expect(completed, end).toBe(true);
+      expect(pendingTimers(clock), end).toBe(0);
+    }
   });
 });
