@@ -283,9 +283,12 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
       this.recomputeEdge();
     }
     this.drop(reason, left);
-    // An empty buffer is not pressured; the machine is leaving for closed/failed anyway.
+    // An empty buffer is not pressured. The machine is leaving for closed/failed anyway, so it
+    // hears no relief edge; the meter does, or a failed connection (which stays listed) would
+    // report itself backpressured for ever.
     if (this.pressured) {
       this.pressured = false;
+      this.meter.relief(this.host.clock.now());
       this.streams.relief();
     }
   }

@@ -468,3 +468,24 @@ describe('regressions found by the model suite after the review fixes', () => {
     engine.dispose();
   });
 });
+
+it('a connection failed by overflow stops counting backpressured time (it stays listed, so its metrics must end)', () => {
+  const { clock, engine } = simEngine({ bufferSize: 10, maxBatchSize: 5, overflowStrategy: 'fail' });
+  engine.node('t', { process: () => new Promise<void>(() => {}) }); // a consumer that never settles
+  const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+  let failed = false;
+  for (let i = 0; i < 20 && !failed; i++) {
+    try {
+      c.offer(msg(clock));
+    } catch {
+      failed = true;
+    }
+  }
+  expect(failed).toBe(true);
+  expect(c.currentState).toBe('failed');
+  clock.increment(3000);
+  expect(c.isBackpressured).toBe(false);
+  expect(c.metrics().backpressuredMsPerSec).toBe(0);
+  engine.dispose();
+});
+
