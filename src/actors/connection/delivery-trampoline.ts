@@ -2,7 +2,7 @@
  * How many deliveries may nest on one stack before the next hop is queued instead. A hop costs
  * a few dozen frames (the connection, the target's XState actor, the user's process, the output
  * port), so 16 hops stay far below any stack limit while a shallow workflow never waits.
- * @internal
+
  */
 export const MAX_NESTED_DELIVERIES = 16;
 
@@ -21,7 +21,7 @@ export const MAX_NESTED_DELIVERIES = 16;
  * const t = new DeliveryTrampoline();
  * if (t.depth >= MAX_NESTED_DELIVERIES) t.defer(() => connection.flush());
  * ```
- * @internal
+
  */
 export class DeliveryTrampoline {
   /** Deliveries in progress on the current stack. */
