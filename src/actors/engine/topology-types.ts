@@ -1,3 +1,4 @@
+import type { ConnectionState } from '../../machines/connection.machine.js';
 // The public shape of the topology snapshot; the store that keeps it is topology-snapshot.ts.
 
 /**
@@ -15,7 +16,7 @@ export interface ConnectionInfo {
   readonly targetNodeId: string;
   readonly outputPort: string;
   readonly inputPort: string;
-  readonly state: string;
+  readonly state: ConnectionState;
 }
 
 /**
