@@ -4,9 +4,10 @@ import type { ConnectionEvent } from '../../machines/connection.machine.js';
 import { NodeflowError } from '../../errors.js';
 import { assertMessage, type Inbox, type OfferResult, type StreamMessage } from '../../message.js';
 import { ConnectionCounters } from './connection-counters.js';
-import { TIMER_SLACK_MS, type ConnectionServices } from './connection-host.js';
+import type { ConnectionServices } from './connection-host.js';
 import { ConnectionMeter } from './connection-meter.js';
 import { ConnectionStreams } from './connection-streams.js';
+import { knobsIn } from './knobs.js';
 import { Admit, Mailbox } from './mailbox.js';
 import { MODES, type Mode } from './modes.js';
 
@@ -59,9 +60,11 @@ export abstract class ConnectionAdmission extends ConnectionCounters {
     this.meter = new ConnectionMeter(host.clock.now());
     this.maxBatch = config.maxBatchSize;
     this.batchTimeout = config.batchTimeout;
-    this.immediate = config.batchTimeout <= TIMER_SLACK_MS;
+    this.immediate = knobsIn.immediate(config.batchTimeout);
     this.highWater = Math.max(1, Math.ceil(config.backpressureThreshold * config.bufferSize));
     this.lowWater = config.lowWatermark * config.bufferSize;
+    // recomputeEdge() with no batch out: it cannot be called yet, the delivery layer's fields
+    // are initialised after this constructor returns.
     this.edgeAt = this.immediate ? 1 : Math.min(this.maxBatch, this.highWater);
     this.streams = new ConnectionStreams(this);
     this.refreshHandler();

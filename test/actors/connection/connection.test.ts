@@ -440,7 +440,7 @@ it('flows again only below the low watermark (hysteresis)', async () => {
 });
 
 
-describe('regressions found by the model suite after the review fixes', () => {
+describe('regressions found by the model suite', () => {
   it('closing with the circuit open lets the batch already out settle and counts it as it ends', async () => {
     const { clock, engine } = simEngine({ bufferSize: 1, maxBatchSize: 1, batchTimeout: 0 });
     let release: (() => void) | undefined;
