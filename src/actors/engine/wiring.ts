@@ -59,11 +59,6 @@ export class Wiring {
     if (count > 0) throw new NodeflowError('INVALID_ARGUMENT', `${id} still has ${count} connection(s); remove them first`, { id });
   }
 
-  /** Connections per node or widget (0 when none). */
-  linkCount(id: string): number {
-    return this.links.get(id) ?? 0;
-  }
-
   clear(): void {
     this.links.clear();
   }
