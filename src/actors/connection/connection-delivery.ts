@@ -1,3 +1,4 @@
+import { MAX_DELAY_MS } from '../../clock.js';
 import type { StreamConfig } from '../../config.js';
 import { NodeflowError, errorMessage } from '../../errors.js';
 import type { Batch, DropReason, Inbox } from '../../message.js';
@@ -201,7 +202,15 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     const now = this.host.clock.now();
     this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at: now });
     const rec = this.host.errorRecovery(this.config);
-    const verdict = this.retryable(rec, error);
+    let verdict = this.retryable(rec, error);
+    // The delay is asked for only when a retry will happen; a policy that throws there is
+    // reported like a throwing isRetryable, and its answer is bounded to what a timer honours.
+    let delay = 0;
+    if (verdict === true && !this.mode.final && attempt <= rec.retryAttempts) {
+      const asked = this.retryDelay(rec, attempt, error);
+      if (typeof asked === 'number') delay = asked;
+      else verdict = asked;
+    }
     // A graceful close still honours retries (the stop timeout bounds it); a failed or disposed
     // connection does not, and neither consults the breaker.
     const ending = this.mode.final || this.mode.state === 'closing';
@@ -226,7 +235,6 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
       return true;
     }
     this.retries++;
-    const delay = rec.retryDelayFor(attempt);
     this.host.emit({ type: 'delivery.retry', connectionId: this.id, attempt, delay, at: now });
     if (this.mode.state === 'closing') {
       // The machine runs no retry timers while closing: this one is the runtime's.
@@ -243,6 +251,16 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
    * Asks the policy whether to retry. A predicate that throws is reported, not swallowed: the
    * batch is dead-lettered with a `RETRY_CHECK_FAILED` error carrying both errors.
    */
+  /** The policy's retry delay, clamped to [0, MAX_DELAY_MS] (NaN is 0); a throw is reported. */
+  private retryDelay(rec: ErrorRecovery, attempt: number, error: unknown): number | NodeflowError {
+    try {
+      const d = Number(rec.retryDelayFor(attempt));
+      return d > 0 ? Math.min(d, MAX_DELAY_MS) : 0;
+    } catch (thrown) {
+      return new NodeflowError('RETRY_CHECK_FAILED', `retryDelayFor threw on connection ${this.id} (${errorMessage(thrown)}); the batch was dead-lettered. Delivery error: ${errorMessage(error)}`, { connectionId: this.id, error, thrown });
+    }
+  }
+
   private retryable(rec: ErrorRecovery, error: unknown): boolean | NodeflowError {
     try {
       return rec.isRetryable(error);

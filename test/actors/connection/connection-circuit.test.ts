@@ -174,6 +174,43 @@ describe('what a failed delivery reports', () => {
   });
 });
 
+describe("a custom recovery's retryDelayFor", () => {
+  const base = new GracefulErrorRecovery();
+  const custom = (retryDelayFor: (k: number) => number) => ({ retryAttempts: 2, retryDelayFor, isRetryable: () => true, deliveryTimeout: undefined, breaker: { ...base.breaker, consecutiveFailures: 100 } });
+
+  it('a delay past what a timer honours is bounded to 2^31 - 1 ms, never clamped by Node to 1 ms', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 1 });
+    engine.setErrorRecovery(custom(() => 2 ** 40));
+    let calls = 0;
+    engine.node('t', { process: () => { calls++; throw new Error('down'); } });
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    expect(calls).toBe(1);
+    clock.increment(10_000);
+    expect(calls).toBe(1); // still waiting: the delay was not turned into "at once"
+    expect(c.currentState).toBe('retrying');
+    expect(c.actor.getSnapshot().context.retry?.delay).toBe(2 ** 31 - 1);
+    engine.dispose();
+  });
+
+  it('a retryDelayFor that throws is reported like a throwing isRetryable: dead-lettered with RETRY_CHECK_FAILED', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 1 });
+    const bug = new Error('delay bug');
+    engine.setErrorRecovery(custom(() => { throw bug; }));
+    engine.node('t', { process: () => { throw new Error('down'); } });
+    const dead: DeadLetter[] = [];
+    engine.deadLetters$.subscribe((d) => dead.push(d));
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    expect(dead).toHaveLength(1);
+    const error = dead[0]!.error as NodeflowError;
+    expect(error.code).toBe('RETRY_CHECK_FAILED');
+    expect(error.details).toMatchObject({ thrown: bug });
+    expect(c.stats()).toMatchObject({ deadLettered: 1, retries: 0, inFlight: 0 });
+    engine.dispose();
+  });
+});
+
 describe('failing by overflow while a batch waits for its retry', () => {
   it('the waiting batch is dropped(overflow) with the buffer, so close() resolves and the counts add up', async () => {
     const { clock, engine } = simEngine({ bufferSize: 3, maxBatchSize: 1, overflowStrategy: 'fail' });
