@@ -1,13 +1,12 @@
-import { MAX_DELAY_MS } from '../../clock.js';
 import type { StreamConfig } from '../../config.js';
-import { NodeflowError, errorMessage } from '../../errors.js';
+import { NodeflowError } from '../../errors.js';
 import type { Batch, DropReason, Inbox } from '../../message.js';
-import type { ErrorRecovery } from '../policies/error-recovery.js';
 import { Breaker } from './breaker.js';
 import { ConnectionDeadline } from './connection-deadline.js';
 import type { ConnectionServices } from './connection-host.js';
 import { IDLE, type Attempting, type Delivery } from './delivery-state.js';
 import { MAX_NESTED_DELIVERIES } from './delivery-trampoline.js';
+import { askRetryDelay, askRetryable } from './retry-questions.js';
 
 /**
  * Delivery layer of a connection: takes batches from the mailbox and hands them to the inbox,
@@ -202,12 +201,12 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     const now = this.host.clock.now();
     this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at: now });
     const rec = this.host.errorRecovery(this.config);
-    let verdict = this.retryable(rec, error);
+    let verdict = askRetryable(rec, error, this.id);
     // The delay is asked for only when a retry will happen; a policy that throws there is
     // reported like a throwing isRetryable, and its answer is bounded to what a timer honours.
     let delay = 0;
     if (verdict === true && !this.mode.final && attempt <= rec.retryAttempts) {
-      const asked = this.retryDelay(rec, attempt, error);
+      const asked = askRetryDelay(rec, attempt, error, this.id);
       if (typeof asked === 'number') delay = asked;
       else verdict = asked;
     }
@@ -245,28 +244,6 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
       this.tell({ type: 'delivery.retry', attempt, delay });
     }
     return false;
-  }
-
-  /**
-   * Asks the policy whether to retry. A predicate that throws is reported, not swallowed: the
-   * batch is dead-lettered with a `RETRY_CHECK_FAILED` error carrying both errors.
-   */
-  /** The policy's retry delay, clamped to [0, MAX_DELAY_MS] (NaN is 0); a throw is reported. */
-  private retryDelay(rec: ErrorRecovery, attempt: number, error: unknown): number | NodeflowError {
-    try {
-      const d = Number(rec.retryDelayFor(attempt));
-      return d > 0 ? Math.min(d, MAX_DELAY_MS) : 0;
-    } catch (thrown) {
-      return new NodeflowError('RETRY_CHECK_FAILED', `retryDelayFor threw on connection ${this.id} (${errorMessage(thrown)}); the batch was dead-lettered. Delivery error: ${errorMessage(error)}`, { connectionId: this.id, error, thrown });
-    }
-  }
-
-  private retryable(rec: ErrorRecovery, error: unknown): boolean | NodeflowError {
-    try {
-      return rec.isRetryable(error);
-    } catch (thrown) {
-      return new NodeflowError('RETRY_CHECK_FAILED', `isRetryable threw on connection ${this.id} (${errorMessage(thrown)}); the batch was dead-lettered. Delivery error: ${errorMessage(error)}`, { connectionId: this.id, error, thrown });
-    }
   }
 
   /** The retry delay is over (the machine's `retrying` timer, or the runtime's while closing). */
