@@ -275,7 +275,11 @@ export class StreamEngine extends EngineCore {
 
   /** Shorthand for `engine.node(nodeId).output(port).emit(message)`. @example `engine.emit('sensor', 'out', { id: 1, timestamp: Date.now(), sourceNodeId: 'sensor', port: 'out', data: 1 })` */
   emit(nodeId: string, port: string, message: OutgoingMessage): OfferResult | 'unrouted' {
-    return this.node(nodeId).output(port).emit(message);
+    // Per message: an existing node is used as it is (one Map read, no option parsing, and no
+    // taking ownership of a node that exists only for its connections); only a new id goes
+    // through node().
+    const n = this.registry.nodes.get(nodeId);
+    return (n ?? this.node(nodeId)).output(port).emit(message);
   }
 
 }

@@ -93,3 +93,14 @@ describe('errors that say what happened', () => {
     engine.dispose();
   });
 });
+
+it('engine.emit uses an existing node as it is: a node made only for a connection still goes with it', async () => {
+  const { clock, engine } = simEngine();
+  engine.node('t', { process: () => undefined });
+  const id = engine.createConnection('s', 't', 'out', 'in');
+  expect(engine.emit('s', 'out', { id: 1, timestamp: clock.now(), sourceNodeId: 's', port: 'out', data: 1 })).toBe('accepted');
+  await engine.removeConnection(id);
+  expect(engine.findNode('s')).toBeUndefined(); // emit did not take ownership of it
+  expect(engine.findNode('t')).toBeDefined(); // asked for by name: kept
+  engine.dispose();
+});
