@@ -1,3 +1,4 @@
+import type { Batch, Connection, OutputPort, StreamEngine } from '../src/index.js';
 /**
  * Benchmark harness: calibrate each case to ~targetMs per round, one discarded warm-up round,
  * then interleaved measured rounds (every case once per round, so noise hits all alike);
@@ -86,6 +87,41 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ') + ' |';
   return [line(headers), '|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|', ...cells.slice(1).map(line)].join('\n');
+}
+
+/**
+ * The overload benches' rig: node 'slow' consumes each batch in its own event-loop turn
+ * (setImmediate), as an I/O-bound or worker-backed consumer would, spinning `costUs` per
+ * message, then calls `onBatch`; node 'fast' feeds it through one connection.
+ */
+export function slowRig(engine: StreamEngine, costUs: number, onBatch: (batch: Batch) => void = () => undefined): { conn: Connection; out: OutputPort } {
+  engine.node('slow', {
+    process: (batch) =>
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          spin(costUs * batch.messages.length);
+          onBatch(batch);
+          resolve();
+        }),
+      ),
+  });
+  const conn = engine.getConnection(engine.createConnection('fast', 'slow', 'out', 'in'));
+  return { conn, out: engine.node('fast').output('out') };
+}
+
+/** Heap in use after a GC, then its peak sampled every 50 ms until `stop()`. */
+export function watchHeap(): { startMB: number; stop(): number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const start = process.memoryUsage().heapUsed;
+  let max = start;
+  const timer = setInterval(() => (max = Math.max(max, process.memoryUsage().heapUsed)), 50);
+  return {
+    startMB: start / 1e6,
+    stop: () => {
+      clearInterval(timer);
+      return Math.max(max, process.memoryUsage().heapUsed) / 1e6;
+    },
+  };
 }
 
 /** Busy-waits `us` microseconds: a consumer of fixed cost per message, for overload benches. */

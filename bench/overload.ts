@@ -1,5 +1,5 @@
 import { DefaultBackpressureHandler, LatencyHistogram, StreamEngine, realClock } from '../src/index.js';
-import { spin } from './lib.js';
+import { slowRig, watchHeap } from './lib.js';
 
 export interface OverloadResult {
   durationMs: number;
@@ -30,23 +30,11 @@ export async function overload(durationMs: number, rate = 1_000_000, costUs = 10
   const engine = new StreamEngine();
   engine.setBackpressureHandler(new DefaultBackpressureHandler());
   const latency = new LatencyHistogram();
-  engine.node('slow', {
-    process: (batch) =>
-      new Promise<void>((resolve) =>
-        setImmediate(() => {
-          spin(costUs * batch.messages.length);
-          const now = realClock.now();
-          for (const m of batch.messages) latency.record(now - m.timestamp);
-          resolve();
-        }),
-      ),
+  const { conn, out } = slowRig(engine, costUs, (batch) => {
+    const now = realClock.now();
+    for (const m of batch.messages) latency.record(now - m.timestamp);
   });
-  const conn = engine.getConnection(engine.createConnection('fast', 'slow', 'out', 'in'));
-  const out = engine.node('fast').output('out');
-  (globalThis as { gc?: () => void }).gc?.();
-  const startHeap = process.memoryUsage().heapUsed;
-  let maxHeap = startHeap;
-  const heapTimer = setInterval(() => (maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed)), 50);
+  const heap = watchHeap();
   const start = realClock.now() + 5;
   const interval = 1000 / rate;
   const total = Math.round((rate * durationMs) / 1000);
@@ -72,8 +60,7 @@ export async function overload(durationMs: number, rate = 1_000_000, costUs = 10
     tick();
   });
   const s = conn.stats();
-  clearInterval(heapTimer);
-  maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);
+  const maxHeapMB = heap.stop();
   engine.dispose();
   return {
     durationMs,
@@ -87,8 +74,8 @@ export async function overload(durationMs: number, rate = 1_000_000, costUs = 10
     droppedTotal: s.droppedTotal,
     inFlightAtEnd: s.inFlight,
     dropIdentityHolds: s.droppedTotal === sent - s.delivered - s.inFlight && s.deadLettered === 0,
-    maxHeapMB: maxHeap / 1e6,
-    startHeapMB: startHeap / 1e6,
+    maxHeapMB,
+    startHeapMB: heap.startMB,
     latency: { count: latency.count, mean: latency.mean, p50: latency.percentile(50), p95: latency.percentile(95), p99: latency.percentile(99), max: latency.max },
   };
 }

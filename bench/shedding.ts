@@ -7,7 +7,7 @@
 // and the cost of one dropBuffer clear as the buffer grows (linear since the fix, was O(n^2)).
 import { validateStreamConfig, DefaultBackpressureHandler, StreamEngine, realClock, type Priority, type StreamConfig } from '../src/index.js';
 import { Mailbox } from '../src/actors/connection/mailbox.js';
-import { fmt, median, spin, table } from './lib.js';
+import { fmt, median, slowRig, table, watchHeap } from './lib.js';
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');
@@ -47,22 +47,8 @@ export async function run(name: string, ms: number, rate: number, costUs: number
   const engine = new StreamEngine(config);
   if (handler) engine.setBackpressureHandler(new DefaultBackpressureHandler());
   let batches = 0;
-  engine.node('slow', {
-    process: (batch) =>
-      new Promise<void>((resolve) =>
-        setImmediate(() => {
-          batches++;
-          spin(costUs * batch.messages.length);
-          resolve();
-        }),
-      ),
-  });
-  const conn = engine.getConnection(engine.createConnection('fast', 'slow', 'out', 'in'));
-  const out = engine.node('fast').output('out');
-  (globalThis as { gc?: () => void }).gc?.();
-  const startHeap = process.memoryUsage().heapUsed;
-  let maxHeap = startHeap;
-  const heapTimer = setInterval(() => (maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed)), 50);
+  const { conn, out } = slowRig(engine, costUs, () => batches++);
+  const heap = watchHeap();
   const start = realClock.now() + 5;
   const interval = 1000 / rate;
   const total = Math.round((rate * ms) / 1000);
@@ -87,8 +73,7 @@ export async function run(name: string, ms: number, rate: number, costUs: number
   });
   const elapsed = realClock.now() - start;
   const s = conn.stats();
-  clearInterval(heapTimer);
-  maxHeap = Math.max(maxHeap, process.memoryUsage().heapUsed);
+  const maxHeapMB = heap.stop();
   engine.dispose();
   return {
     case: name,
@@ -102,8 +87,8 @@ export async function run(name: string, ms: number, rate: number, costUs: number
     offerNs: (offerMs * 1e6) / sent,
     meanBatch: s.batches ? s.delivered / s.batches : 0,
     batches,
-    maxHeapMB: maxHeap / 1e6,
-    startHeapMB: startHeap / 1e6,
+    maxHeapMB,
+    startHeapMB: heap.startMB,
   };
 }
 

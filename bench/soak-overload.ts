@@ -1,5 +1,5 @@
-import { DefaultBackpressureHandler, LatencyHistogram, StreamEngine, realClock, type Connection, type OutputPort } from '../src/index.js';
-import { spin } from './lib.js';
+import { DefaultBackpressureHandler, LatencyHistogram, StreamEngine, realClock } from '../src/index.js';
+import { slowRig } from './lib.js';
 import { PRIORITY_MIX, heapAfterGcMB } from './soak-lib.js';
 
 /** One 10-second window of the overload phase. */
@@ -19,29 +19,13 @@ export interface OverloadSample {
   conserved: boolean;
 }
 
-/** A consumer of fixed cost per message, run in its own event-loop turn as an I/O-bound one would. */
-function slowConsumer(engine: StreamEngine, costUs: number, onBatch: (n: number, now: number, first: number) => void) {
-  engine.node('slow', {
-    process: (batch) =>
-      new Promise<void>((resolve) =>
-        setImmediate(() => {
-          spin(costUs * batch.messages.length);
-          onBatch(batch.messages.length, realClock.now(), batch.messages[0]!.timestamp);
-          resolve();
-        }),
-      ),
-  });
-}
-
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /** The consumer's capacity (msg/s): a producer that only offers while there is room, 5 s. */
 export async function capacityOf(costUs: number, log: (s: string) => void): Promise<number> {
   const engine = new StreamEngine();
   let delivered = 0;
-  slowConsumer(engine, costUs, (n) => (delivered += n));
-  engine.createConnection('fast', 'slow', 'out', 'in');
-  const out = engine.node('fast').output('out');
+  const { out } = slowRig(engine, costUs, (b) => (delivered += b.messages.length));
   const t0 = realClock.now();
   let id = 0;
   while (realClock.now() - t0 < 5000) {
@@ -86,13 +70,11 @@ export async function overloadPhase(durationMs: number, capacity: number, costUs
   const hist = new LatencyHistogram();
   let delivered = 0;
   let batches = 0;
-  slowConsumer(engine, costUs, (n, now, first) => {
-    delivered += n;
+  const { conn, out } = slowRig(engine, costUs, (b) => {
+    delivered += b.messages.length;
     batches++;
-    hist.recordN(now - first, n);
+    hist.recordN(realClock.now() - b.messages[0]!.timestamp, b.messages.length);
   });
-  const conn: Connection = engine.getConnection(engine.createConnection('fast', 'slow', 'out', 'in'));
-  const out: OutputPort = engine.node('fast').output('out');
   const interval = 1000 / rate;
   const start = realClock.now() + 5;
   let sent = 0;
