@@ -3,9 +3,8 @@
 // ways: no timer left on simulated time; no Timeout/Immediate left on the real clock; and a child
 // process that must exit by itself.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
@@ -139,7 +138,10 @@ describe('a process exits by itself after stop() or dispose()', () => {
   let out = '';
   let child = '';
   beforeAll(() => {
-    out = mkdtempSync(path.join(tmpdir(), 'nodeflow-exit-'));
+    // Inside the project (.run/ is git-ignored), so the child resolves xstate and rxjs from the
+    // project's node_modules whatever lies in the system's temp folder.
+    mkdirSync(path.join(root, '.run'), { recursive: true });
+    out = mkdtempSync(path.join(root, '.run', 'exit-'));
     child = path.join(out, 'test/support/exit-child.js');
     const tsc = path.join(path.dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
     const flags = ['--ignoreConfig', 'test/support/exit-child.ts', '--outDir', out, '--rootDir', '.', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--skipLibCheck', '--noCheck'];
