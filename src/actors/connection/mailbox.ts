@@ -33,7 +33,8 @@ export class Mailbox {
   // the drop threshold, or a strategy must spare critical messages) and dropped again once the
   // buffer is below half the threshold, so a connection that is not shedding pays nothing per
   // message; each build is paid for by the threshold/2 pushes before it.
-  private readonly index = new RankIndex();
+  /** Made the first time shedding needs it: most connections never shed (about 1 KB each). */
+  private indexStore: RankIndex | undefined = undefined;
   private indexed = false;
   private unindexAt = 0;
   private trackPriority = false;
@@ -164,9 +165,13 @@ export class Mailbox {
     return this.index;
   }
 
+  private get index(): RankIndex {
+    return (this.indexStore ??= new RankIndex());
+  }
+
   private unindex(): void {
     this.indexed = false;
-    this.index.clear();
+    this.indexStore?.clear();
   }
 
   /**
