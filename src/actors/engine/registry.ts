@@ -97,11 +97,8 @@ export class EngineRegistry implements TopologySource {
     if (typeof ref !== 'string') return undefined;
     const c = this.connections.get(ref);
     if (c) return c;
-    try {
-      return this.byPort(ref);
-    } catch {
-      return undefined; // a port with several connections names none of them
-    }
+    const cs = this.onPort(ref);
+    return cs?.length === 1 ? cs[0] : undefined; // a port with several connections names none of them
   }
 
   widget(id: string): WidgetRuntime {
@@ -118,17 +115,21 @@ export class EngineRegistry implements TopologySource {
     throw new NodeflowError('UNKNOWN_NODE', unknownMessage('node', id, this.nodes.keys()), { id });
   }
 
-  // `nodeId:port` names the one connection leaving that output port.
-  private byPort(ref: string): Connection | undefined {
+  // `nodeId:port` names the connections leaving that output port (a ref must name exactly one).
+  private onPort(ref: string): readonly Connection[] | undefined {
     const cut = ref.lastIndexOf(':');
     if (cut <= 0 || ref.includes('->')) return undefined;
-    const port = this.nodes.get(ref.slice(0, cut))?.existingOutput(ref.slice(cut + 1));
-    if (!port || port.connections.length === 0) return undefined;
-    if (port.connections.length > 1) {
-      throw new NodeflowError('UNKNOWN_CONNECTION', `${ref} has ${port.connections.length} connections (${port.connections.map((c) => c.id).join(', ')}); name one by id`, { ref });
-    }
-    return port.connections[0];
+    return this.nodes.get(ref.slice(0, cut))?.existingOutput(ref.slice(cut + 1))?.connections;
   }
+
+  private byPort(ref: string): Connection | undefined {
+    const cs = this.onPort(ref);
+    if (cs && cs.length > 1) {
+      throw new NodeflowError('UNKNOWN_CONNECTION', `${ref} has ${cs.length} connections (${cs.map((c) => c.id).join(', ')}); name one by id`, { ref });
+    }
+    return cs?.[0];
+  }
+
 
   // What a caller may have meant: connection ids, and the `nodeId:port` of each.
   private *refs(): Iterable<string> {

@@ -112,8 +112,11 @@ export class TopologyStore {
     return (this.view ??= new Snapshot(this.state));
   }
 
-  /** Calls `listener` with the new snapshot after every change; returns the function that stops it. */
-  /** `done` runs once the engine is disposed (see {@link end}); a follower added after that gets it at once. */
+  /**
+   * Calls `listener` with the new snapshot after every change; returns the function that stops
+   * it. `done` runs once the engine is disposed (see {@link end}); a follower added after that
+   * gets it at once.
+   */
   follow(listener: (t: EngineTopology) => void, done?: () => void): () => void {
     if (this.ended) {
       done?.();
