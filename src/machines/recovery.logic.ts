@@ -60,8 +60,12 @@ export interface BreakerState {
   consecutiveFailures: number;
   /** How many times it opened since it last closed: drives the open-time backoff. */
   reopens: number;
-  /** The last windowSize outcomes, 1 = failure. */
-  readonly window: Uint8Array;
+  /**
+   * The last windowSize outcomes, 1 = failure; null while every outcome so far succeeded (an
+   * all-zero window needs no storage, and most connections never fail).
+   */
+  window: Uint8Array | null;
+  readonly windowSize: number;
   windowPos: number;
   windowCount: number;
   windowFailures: number;
@@ -76,16 +80,18 @@ export interface BreakerState {
  * ```
  */
 export function createBreakerState(o: BreakerOptions): BreakerState {
-  return { consecutiveFailures: 0, reopens: 0, window: new Uint8Array(o.windowSize), windowPos: 0, windowCount: 0, windowFailures: 0 };
+  return { consecutiveFailures: 0, reopens: 0, window: null, windowSize: o.windowSize, windowPos: 0, windowCount: 0, windowFailures: 0 };
 }
 
 function push(s: BreakerState, failed: 0 | 1): void {
+  const size = s.windowSize;
+  if (failed === 1 && s.window === null) s.window = new Uint8Array(size);
   const w = s.window;
-  if (s.windowCount === w.length) s.windowFailures -= w[s.windowPos]!;
+  if (s.windowCount === size) s.windowFailures -= w === null ? 0 : w[s.windowPos]!;
   else s.windowCount++;
-  w[s.windowPos] = failed;
+  if (w !== null) w[s.windowPos] = failed;
   s.windowFailures += failed;
-  s.windowPos = s.windowPos + 1 === w.length ? 0 : s.windowPos + 1;
+  s.windowPos = s.windowPos + 1 === size ? 0 : s.windowPos + 1;
 }
 
 /**
@@ -170,7 +176,7 @@ export function recordSuccess(s: BreakerState): void {
 export function resetBreaker(s: BreakerState): void {
   s.consecutiveFailures = 0;
   s.reopens = 0;
-  s.window.fill(0);
+  s.window?.fill(0);
   s.windowPos = 0;
   s.windowCount = 0;
   s.windowFailures = 0;

@@ -81,11 +81,21 @@ const KEYS = [
   'streamEngine', 'config', 'engineOptions', 'id', 'nodes', 'edges', 'type', 'create', 'inputs', 'outputs',
   'validateConfig', 'widget', 'measure', 'severity', 'threshold', 'description', 'data', 'priority', 'key',
   'maxBatchSize', 'batchTimeout', 'conflateKey', 'overflowStrategy', 'format', 'version', 'history',
+  // Keys one level further in: breaker, law, alert, rule, node-type and pattern options.
+  'failureRate', 'resetTimeout', 'min', 'max', 'burst', 'shed', 'clearBelow', 'forMs', 'cooldownMs',
+  'errorRecovery', 'maxRetryDelay', 'jitter', 'schema', 'spec', 'dataPattern', 'messageRate', 'seed',
 ];
 
-/** A plain object or array holding one hostile value under an API key (one level down). */
-const nested = fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...HOSTILE_MAKERS), fc.boolean()).map(
-  ([key, [kind, make], inArray]) => new Hostile(`{ ${key}: ${inArray ? `[${kind}]` : kind} }`, () => ({ [key]: inArray ? [make()] : make() })),
+/**
+ * Plain objects holding one hostile value under a path of one to three API keys, optionally in
+ * an array at the end: `{ circuitBreaker: { resetTimeout: <revoked proxy> } }`, so a check that
+ * reads only the top level of an option bag is caught.
+ */
+const nested = fc.tuple(fc.array(fc.constantFrom(...KEYS), { minLength: 1, maxLength: 3 }), fc.constantFrom(...HOSTILE_MAKERS), fc.boolean()).map(
+  ([path, [kind, make], inArray]) =>
+    new Hostile(`${path.map((k) => `{ ${k}: `).join('')}${inArray ? `[${kind}]` : kind}${' }'.repeat(path.length)}`, () =>
+      path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), inArray ? [make()] : make()),
+    ),
 );
 
 /**

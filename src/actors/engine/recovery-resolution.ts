@@ -21,6 +21,12 @@ import { GracefulErrorRecovery, type ErrorRecovery } from '../policies/error-rec
 export class RecoveryResolution {
   private engineWide: ErrorRecovery | undefined;
   private readonly defaults = new WeakMap<Readonly<StreamConfig>, ErrorRecovery>();
+  /**
+   * Default recoveries by (retryAttempts, retryDelay): they hold no state, so connections with
+   * the same two fields share one instead of building one each (10k connections, 10k objects).
+   * Bounded: past {@link SHARED_DEFAULTS} distinct pairs, a connection gets its own again.
+   */
+  private readonly shared = new Map<string, ErrorRecovery>();
   /** The retry fields a connection set itself: they win over the engine-wide recovery. */
   private readonly own = new WeakMap<Readonly<StreamConfig>, Partial<StreamConfig>>();
   /** The engine-wide recovery with a connection's own fields, rebuilt when the base changes. */
@@ -50,13 +56,16 @@ export class RecoveryResolution {
     }
     if (base) return base;
     let r = this.defaults.get(config);
-    if (!r) {
-      r = new GracefulErrorRecovery({ retryAttempts: config.retryAttempts, retryDelay: config.retryDelay, maxRetryDelay: Math.max(30_000, config.retryDelay) });
-      this.defaults.set(config, r);
-    }
+    if (r) return r;
+    const key = `${config.retryAttempts}/${config.retryDelay}`;
+    r = this.shared.get(key) ?? new GracefulErrorRecovery({ retryAttempts: config.retryAttempts, retryDelay: config.retryDelay, maxRetryDelay: Math.max(30_000, config.retryDelay) });
+    if (this.shared.size < SHARED_DEFAULTS) this.shared.set(key, r);
+    this.defaults.set(config, r);
     return r;
   }
 }
+
+const SHARED_DEFAULTS = 256;
 
 /** An engine-wide recovery with a connection's own retry fields in force. */
 function withRetry(base: ErrorRecovery, own: Partial<StreamConfig>): ErrorRecovery {
