@@ -16,6 +16,13 @@ export interface StreamConfig {
   bufferSize: number;
   /** Longest wait, in ms, of a batch's first message before the batch is flushed (default 16). */
   batchTimeout: number;
+  /**
+   * When a partial batch leaves (default `'adaptive'`): `'adaptive'` cuts it at the end of the
+   * task its first message arrived in, or when the batch out settles, so latency does not add
+   * up hop after hop at low rates; `'fixed'` holds it until `batchTimeout` (fewer, fuller
+   * batches at mid rates). Full batches leave at once either way. Rule: docs/semantics.md.
+   */
+  batching: BatchingMode;
   /** Most messages in one batch (default 50). */
   maxBatchSize: number;
   /** Occupancy ratio in (0, 1] at which the connection becomes `backpressured` (default 0.8). */
@@ -50,6 +57,17 @@ export interface StreamConfig {
 export type OverflowStrategy = 'backpressure' | 'dropHead' | 'dropTail' | 'dropBuffer' | 'dropNew' | 'fail' | 'conflate';
 
 /**
+ * How a connection cuts partial batches: `'adaptive'` (deliver as soon as the producer's task
+ * ends and nothing is out) or `'fixed'` (wait out `batchTimeout`).
+ *
+ * @example
+ * ```ts
+ * engine.createConnection('sensor', 'log', 'out', 'in', { batching: 'fixed' });
+ * ```
+ */
+export type BatchingMode = 'adaptive' | 'fixed';
+
+/**
  * Every overflow strategy name.
  *
  * @example
@@ -70,6 +88,7 @@ export const OVERFLOW_STRATEGIES: readonly OverflowStrategy[] = Object.freeze(['
 export const DEFAULT_STREAM_CONFIG: Readonly<StreamConfig> = Object.freeze({
   bufferSize: 1000,
   batchTimeout: 16,
+  batching: 'adaptive',
   maxBatchSize: 50,
   backpressureThreshold: 0.8,
   lowWatermark: 0.5,
@@ -143,6 +162,9 @@ export function validateStreamConfig(
   }
   if (typeof merged.overflowStrategy !== 'string' || !OVERFLOW_STRATEGIES.includes(merged.overflowStrategy)) {
     throw new ConfigError('overflowStrategy', OVERFLOW_STRATEGIES.map((x) => `'${x}'`).join(' | '), merged.overflowStrategy);
+  }
+  if (merged.batching !== 'adaptive' && merged.batching !== 'fixed') {
+    throw new ConfigError('batching', "'adaptive' | 'fixed'", merged.batching);
   }
   if (merged.conflateKey !== undefined && typeof merged.conflateKey !== 'function') {
     throw new ConfigError('conflateKey', 'a function (message) => key', merged.conflateKey);

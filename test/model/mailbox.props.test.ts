@@ -31,11 +31,13 @@ const configArb = fc
     backpressureThreshold: fc.double({ min: 0.1, max: 1, noNaN: true }),
     retryAttempts: fc.integer({ min: 0, max: 3 }),
     retryDelay: fc.integer({ min: 0, max: 50 }),
+    batching: fc.constantFrom('adaptive' as const, 'fixed' as const),
   })
   .map((c) => ({ ...c, maxBatchSize: Math.min(c.maxBatchSize, c.bufferSize), lowWatermark: c.backpressureThreshold / 2 }));
+type TraceConfig = typeof configArb extends fc.Arbitrary<infer C> ? C : never;
 
 /** Runs a trace against a fresh engine and checks the invariants after every command. */
-async function runTrace(config: fc.Arbitrary<unknown> extends never ? never : Record<string, number>, cmds: Cmd[]) {
+async function runTrace(config: TraceConfig, cmds: Cmd[]) {
   const { clock, engine } = simEngine(config);
   const batches: { at: number; messages: readonly StreamMessage[] }[] = [];
   const attempts: (readonly StreamMessage[])[] = [];
@@ -118,23 +120,48 @@ describe('mailbox properties (simulated time)', () => {
     );
   });
 
-  it('batch timing: with a healthy consumer every message is delivered within batchTimeout of its acceptance', async () => {
+  it('batch timing, fixed: with a healthy consumer every message is delivered within batchTimeout of its acceptance', async () => {
     await fc.assert(
-      fc.asyncProperty(configArb, fc.array(cmdArb(false), { maxLength: 60 }), async (config, cmds) => {
-        const { engine, batches, acceptedAt, clock } = await runTrace(config, [...cmds, { kind: 'advance', ms: config.batchTimeout! }]);
+      fc.asyncProperty(configArb.map((c) => ({ ...c, batching: 'fixed' as const })), fc.array(cmdArb(false), { maxLength: 60 }), async (config, cmds) => {
+        const { engine, batches, acceptedAt, clock } = await runTrace(config, [...cmds, { kind: 'advance', ms: config.batchTimeout }]);
         for (const b of batches) {
           for (const m of b.messages) {
             const waited = b.at - acceptedAt.get(m.id as number)!;
             expect(waited).toBeGreaterThanOrEqual(0);
-            expect(waited).toBeLessThanOrEqual(config.batchTimeout!);
+            expect(waited).toBeLessThanOrEqual(config.batchTimeout);
           }
           // A batch smaller than maxBatchSize went out because its first message was due.
-          if (b.messages.length < config.maxBatchSize!) {
-            expect(b.at - acceptedAt.get(b.messages[0]!.id as number)!).toBeGreaterThanOrEqual(config.batchTimeout! - 1);
+          if (b.messages.length < config.maxBatchSize) {
+            expect(b.at - acceptedAt.get(b.messages[0]!.id as number)!).toBeGreaterThanOrEqual(config.batchTimeout - 1);
           }
         }
         // Everything is out after the final advance: no message waits forever.
         expect(batches.reduce((n, b) => n + b.messages.length, 0)).toBe(acceptedAt.size);
+        engine.dispose();
+        expect(pendingTimers(clock)).toBe(0);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('batch timing, adaptive: with a healthy consumer a partial batch leaves at the end of its task (the next clock step), a full one at once', async () => {
+    await fc.assert(
+      fc.asyncProperty(configArb.map((c) => ({ ...c, batching: 'adaptive' as const })), fc.array(cmdArb(false), { maxLength: 60 }), async (config, cmds) => {
+        const { engine, batches, acceptedAt, clock } = await runTrace(config, [...cmds, { kind: 'advance', ms: 1 }]);
+        let sent = 0;
+        for (const b of batches) {
+          for (const m of b.messages) {
+            const waited = b.at - acceptedAt.get(m.id as number)!;
+            expect(waited).toBeGreaterThanOrEqual(0);
+            // One simulated step is the end of the sending task; batchTimeout 0 or 1 is due at once.
+            expect(waited).toBeLessThanOrEqual(Math.min(1, config.batchTimeout));
+          }
+          sent += b.messages.length;
+        }
+        // A burst sent in one task leaves as full batches plus one partial at the end.
+        const sizes = batches.map((b) => b.messages.length);
+        if (config.batchTimeout > 1) for (let i = 1; i < sizes.length; i++) if (batches[i]!.at === batches[i - 1]!.at) expect(sizes[i - 1]).toBe(config.maxBatchSize);
+        expect(sent).toBe(acceptedAt.size);
         engine.dispose();
         expect(pendingTimers(clock)).toBe(0);
       }),

@@ -2,9 +2,12 @@ import { TIMER_SLACK_MS } from './connection-host.js';
 import { ConnectionAdmission } from './connection-admission.js';
 
 /**
- * Deadline layer of a connection: one timer that flushes a partial batch once its first
- * message has waited `batchTimeout`. When it fires early for the current head it re-arms for
- * the rest of the wait instead of being cleared and set again on every batch.
+ * Deadline layer of a connection: when a partial batch leaves. With `batching: 'adaptive'` it
+ * is cut at the end of the task its first message arrived in (inside a delivery: once that
+ * delivery has returned, so a node's burst of emits stays one batch); in either mode one timer
+ * flushes it once its first message has waited `batchTimeout`, the upper bound. When the timer
+ * fires early for the current head it re-arms for the rest of the wait instead of being cleared
+ * and set again on every batch.
  *
  * @example
  * ```ts
@@ -17,11 +20,30 @@ export abstract class ConnectionDeadline extends ConnectionAdmission {
   protected headSince = 0;
   protected timerArmed = false;
   private timer: unknown = undefined;
+  /** An end-of-task cut is scheduled (at most one per connection at a time). */
+  private cutPending = false;
 
   protected headArrived(): void {
     this.headSince = this.host.clock.now();
-    if (!this.timerArmed && !this.immediate) this.arm(this.batchTimeout);
+    if (this.immediate) return;
+    if (!this.timerArmed) this.arm(this.batchTimeout);
+    if (this.config.batching === 'adaptive' && !this.cutPending) this.scheduleCut();
   }
+
+  // Inside a delivery the producer's task is that delivery: the cut waits on the trampoline
+  // until the outermost one returned (a whole multi-hop pass then runs in one task). Outside,
+  // the clock runs it once the producer's synchronous code and its microtasks are done.
+  private scheduleCut(): void {
+    this.cutPending = true;
+    const t = this.host.trampoline;
+    if (t.depth > 0) t.defer(this.cut);
+    else this.host.taskEnd.schedule(this.cut);
+  }
+
+  private readonly cut = (): void => {
+    this.cutPending = false;
+    if (this.mailbox.size > 0 && !this.mode.final) this.pump(true);
+  };
 
   /** Has the head waited its batchTimeout (within timer slack)? */
   protected isDue(): boolean {
@@ -43,6 +65,7 @@ export abstract class ConnectionDeadline extends ConnectionAdmission {
   protected clearDeadline(): void {
     if (this.timerArmed) this.host.clock.clearTimeout(this.timer);
     this.timerArmed = false;
+
   }
 
   private arm(ms: number): void {

@@ -163,7 +163,8 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     this.timed(a, ok);
     if (ok) this.succeeded(a);
     else this.failed(a, error);
-    if (!this.mode.final) this.pump();
+    // Adaptive: what arrived while the batch was out leaves now, as one batch.
+    if (!this.mode.final) this.pump(this.config.batching === 'adaptive');
     else if ((this.delivery as Delivery).kind === 'idle') this.endedAfterFailure();
   }
 

@@ -3,6 +3,7 @@ import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { ActorHost, DeadLetter, EngineEvent } from '../types.js';
 import type { DeliveryTrampoline } from './delivery-trampoline.js';
+import type { TaskEnd } from './task-end.js';
 
 /**
  * What the engine lends each connection, as the layers below the public `Connection` class see
@@ -26,6 +27,8 @@ export interface ConnectionServices extends ActorHost {
   closed(connection: object): void;
   /** The engine's one trampoline: deliveries nested deeper than it allows are queued, not recursed. */
   readonly trampoline: DeliveryTrampoline;
+  /** The engine's end-of-task queue: adaptive cuts of partial batches. */
+  readonly taskEnd: TaskEnd;
 }
 
 /**

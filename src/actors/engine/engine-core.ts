@@ -7,6 +7,7 @@ import { engineMachine, type EngineActorRef } from '../../machines/engine.machin
 import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
 import { DeliveryTrampoline } from '../connection/delivery-trampoline.js';
+import { TaskEnd } from '../connection/task-end.js';
 import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { DeadLetter, EngineEvent, InspectObserver } from '../types.js';
 import { checkEngineOptions, checkHandler, checkRecovery, stopTimeout, type EngineOptions } from './engine-options.js';
@@ -95,6 +96,7 @@ export abstract class EngineCore {
       deadLetter: (d) => this.bus.deadLetter(d),
       closed: (c) => this.forget(c),
       trampoline: new DeliveryTrampoline(),
+      taskEnd: new TaskEnd(this.clock),
     };
     this.registry = new EngineRegistry(this.host, this.hub, () => this.snapshot);
     this.snapshot = new TopologyStore(this.registry);
@@ -278,6 +280,7 @@ export abstract class EngineCore {
   }
 
   private teardown(): void {
+    this.host.taskEnd.cancel();
     this.metering.completeAll();
     this.unbindHandler?.();
     this.unbindHandler = undefined;

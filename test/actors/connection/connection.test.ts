@@ -43,8 +43,8 @@ describe('batching', () => {
     engine.dispose();
   });
 
-  it('flushes a partial batch when its first message has waited batchTimeout (simulated time)', () => {
-    const { clock, engine } = simEngine({ maxBatchSize: 50, batchTimeout: 16 });
+  it('fixed batching: flushes a partial batch when its first message has waited batchTimeout (simulated time)', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 50, batchTimeout: 16, batching: 'fixed' });
     const t = controllable(engine);
     const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
     c.offer(msg(clock));

@@ -154,7 +154,7 @@ describe('StreamDebugger', () => {
   });
 
   it('user rules: validated, and they fire', () => {
-    const { clock, engine } = simEngine({ bufferSize: 10, batchTimeout: 1000 });
+    const { clock, engine } = simEngine({ bufferSize: 10, batchTimeout: 1000, batching: 'fixed' });
     const id = engine.createConnection('a', 'b', 'out', 'in');
     const dbg = new StreamDebugger(engine, { defaultRules: false });
     expect(() => dbg.addRule({ id: 'x', severity: 'loud' as never, description: 'x', threshold: 1, measure: () => 0 })).toThrow(/severity/);

@@ -21,7 +21,7 @@ describe('connection metrics', () => {
   });
 
   it('a batch counts as its oldest and newest messages, half each: the mean is exact for evenly spaced messages', () => {
-    const { clock, engine } = simEngine({ batchTimeout: 16, maxBatchSize: 50 }, { metrics: true });
+    const { clock, engine } = simEngine({ batchTimeout: 16, maxBatchSize: 50, batching: 'fixed' }, { metrics: true });
     const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
     c.offer(msg(clock)); // waits 16 ms
     clock.increment(8);

@@ -29,7 +29,7 @@ describe('widget actor', () => {
   });
 
   it('averageLatency is the mean of delivery time − timestamp (simulated clock)', () => {
-    const { clock, engine } = simEngine({ maxBatchSize: 50, batchTimeout: 16 });
+    const { clock, engine } = simEngine({ maxBatchSize: 50, batchTimeout: 16, batching: 'fixed' });
     const w = engine.createWidget('w');
     const c = engine.getConnection(engine.createConnection('s', 'w', 'out', 'in'));
     c.offer(msg(clock)); // waits 16
