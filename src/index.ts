@@ -24,6 +24,7 @@ export {
   validateStreamConfig,
   OVERFLOW_STRATEGIES,
   type OverflowStrategy,
+  type BatchingMode,
   type StreamConfig,
 } from './config.js';
 export { NodeflowError, ConfigError, type NodeflowErrorCode } from './errors.js';

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import {
+  type BatchingMode,
   DefaultBackpressureHandler,
   GracefulErrorRecovery,
   OVERFLOW_STRATEGIES,
@@ -25,6 +26,7 @@ interface Setup {
   bufferSize: number;
   maxBatchSize: number;
   batchTimeout: number;
+  batching: BatchingMode;
   backpressureThreshold: number;
   overflowStrategy: OverflowStrategy;
   handler: { dropThreshold: number; priorityDrop: boolean; maxWaitTime: number } | null;
@@ -89,6 +91,7 @@ function createReal(setup: Setup, s: fc.Scheduler, checking = true): Real {
       bufferSize: setup.bufferSize,
       maxBatchSize: setup.maxBatchSize,
       batchTimeout: setup.batchTimeout,
+      batching: setup.batching,
       backpressureThreshold: setup.backpressureThreshold,
       overflowStrategy: setup.overflowStrategy,
     },
@@ -257,6 +260,7 @@ const setupArb: fc.Arbitrary<Setup> = fc
     bufferSize: fc.integer({ min: 1, max: 40 }),
     maxBatchSize: fc.integer({ min: 1, max: 10 }),
     batchTimeout: fc.integer({ min: 0, max: 20 }),
+    batching: fc.constantFrom<BatchingMode>('adaptive', 'fixed'),
     backpressureThreshold: fc.double({ min: 0.2, max: 1, noNaN: true }),
     overflowStrategy: fc.constantFrom(...OVERFLOW_STRATEGIES),
     handler: fc.option(fc.record({ dropThreshold: fc.double({ min: 0.3, max: 1, noNaN: true }), priorityDrop: fc.boolean(), maxWaitTime: fc.integer({ min: 0, max: 50 }) }), { nil: null }),

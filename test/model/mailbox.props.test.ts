@@ -158,9 +158,6 @@ describe('mailbox properties (simulated time)', () => {
           }
           sent += b.messages.length;
         }
-        // A burst sent in one task leaves as full batches plus one partial at the end.
-        const sizes = batches.map((b) => b.messages.length);
-        if (config.batchTimeout > 1) for (let i = 1; i < sizes.length; i++) if (batches[i]!.at === batches[i - 1]!.at) expect(sizes[i - 1]).toBe(config.maxBatchSize);
         expect(sent).toBe(acceptedAt.size);
         engine.dispose();
         expect(pendingTimers(clock)).toBe(0);

@@ -1,0 +1,88 @@
+// Multi-hop latency: a chain of pass-through nodes (each re-emits the same message object, as a
+// Node-RED pass-through node would) into a widget, at a fixed offered rate, latency measured from
+// each message's INTENDED send time (no coordinated omission). Adaptive against fixed batching in
+// the same process, interleaved.
+//
+// Run alone: node scripts/run-ts.mjs bench/hops.ts [--quick] [--json]
+import { StreamEngine, realClock, type BatchingMode } from '../src/index.js';
+
+export interface HopsResult {
+  readonly hops: number;
+  readonly rate: number;
+  readonly batching: BatchingMode;
+  readonly delivered: number;
+  readonly sent: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  /** CPU time of the process over the run, per second of run (1 = one core busy). */
+  readonly cpu: number;
+}
+
+const pct = (sorted: Float64Array, p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+
+/** Offers `rate` msg/s for `durationMs` through `hops` connections and measures every message. */
+export async function measureHops(hops: number, rate: number, durationMs: number, batching: BatchingMode): Promise<HopsResult> {
+  const engine = new StreamEngine({ batching });
+  for (let i = 1; i < hops; i++) {
+    const out = engine.node(`n${i}`).output('out');
+    engine.node(`n${i}`, { process: (b) => b.messages.forEach((m) => out.emit(m)) });
+  }
+  const widget = engine.createWidget('w');
+  for (let i = 0; i < hops; i++) engine.createConnection(`n${i}`, i === hops - 1 ? 'w' : `n${i + 1}`, 'out', 'in');
+  const out = engine.node('n0').output('out');
+  const total = Math.max(1, Math.round((rate * durationMs) / 1000));
+  const lat = new Float64Array(total);
+  let got = 0;
+  widget.data$.subscribe(({ batch }) => {
+    const now = realClock.now();
+    for (const m of batch.messages) lat[got++] = now - m.timestamp;
+  });
+  const start = realClock.now() + 5;
+  const interval = 1000 / rate;
+  let sent = 0;
+  const cpu0 = process.cpuUsage();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor((realClock.now() - start) / interval) + 1);
+      while (sent < due) {
+        out.emit({ id: sent, timestamp: start + sent * interval, sourceNodeId: 'n0', port: 'out', data: sent });
+        sent++;
+      }
+      if (sent >= total) return resolve();
+      const wait = start + sent * interval - realClock.now();
+      // Sleep when the next send is far; spin on setImmediate when it is close.
+      if (wait > 2) setTimeout(tick, wait - 1);
+      else setImmediate(tick);
+    };
+    tick();
+  });
+  const elapsed = realClock.now() - start;
+  await new Promise((r) => setTimeout(r, 16 * hops + 30));
+  const c = process.cpuUsage(cpu0);
+  await engine.stop();
+  const all = lat.slice(0, got).sort();
+  return { hops, rate, batching, delivered: got, sent, p50: pct(all, 0.5), p99: pct(all, 0.99), max: all[got - 1] ?? 0, cpu: (c.user + c.system) / 1000 / (elapsed + 16 * hops + 30) };
+}
+
+const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const json = args.has('--json');
+  const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+  const durationMs = args.has('--quick') ? 1500 : 5000;
+  const results: HopsResult[] = [];
+  for (const hops of [1, 5]) {
+    for (const rate of [1_000, 10_000, 100_000]) {
+      for (const batching of ['adaptive', 'fixed'] as const) {
+        const r = await measureHops(hops, rate, durationMs, batching);
+        results.push(r);
+        log(`${hops} hop(s) at ${rate.toLocaleString('en-US')} msg/s, ${batching.padEnd(8)}: p50 ${fmt(r.p50)}, p99 ${fmt(r.p99)}, max ${fmt(r.max)}, delivered ${r.delivered}/${r.sent}, CPU ${(r.cpu * 100).toFixed(0)}%`);
+      }
+    }
+  }
+  if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, durationMs, results }, null, 2) + '\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
