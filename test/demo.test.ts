@@ -28,6 +28,15 @@ it('npm run demo explains itself: legend once, alerts once, an export with the w
     for (const column of ['state', 'msg/s', 'p50/p95/p99 ms', 'buffer', 'dropped', 'retries', 'producer', 'engine+dbg']) expect(legend).toContain(`    ${column}`);
     expect(legend).toMatch(/steady: +none/);
 
+    // The load line splits the event loop's busy time; its parts add up (to rounding).
+    const loads = lines.filter((l) => l.startsWith('  load, last 1 s:'));
+    expect(loads.length).toBeGreaterThan(0);
+    for (const l of loads) {
+      const [busy, ...parts] = num(/event loop (\d+)% busy = producer (\d+)% \+ engine\+dbg (\d+)% \+ GC (\d+)% \+ dashboard (\d+)%; timer delay/, l);
+      expect(parts, l).toHaveLength(4);
+      expect(Math.abs(parts.reduce((a, b) => a + b, 0) - busy!), l).toBeLessThanOrEqual(3);
+    }
+
     const files = ['debug-export.json', 'perf-report.md', 'perf-report.json'].map((f) => path.join(out, f));
     for (const f of files) {
       expect(existsSync(f)).toBe(true);
