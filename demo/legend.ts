@@ -26,7 +26,14 @@ const EXPECTED: Record<Phase, readonly { readonly connection: string; readonly r
  */
 export const DEMO_ALERTS: Partial<AlertThresholds> = { latencyP95Ms: 1000, latencyP99Ms: 2000 };
 
-/** Whether a firing alert is one the phase (or the one before, still settling) should raise. */
+/**
+ * Whether a firing alert is one the phase (or the one before, still settling) should raise.
+ *
+ * @example
+ * ```ts
+ * dbg.alerts$.subscribe((a) => a.status === 'firing' && !expectedIn('steady', a) && console.warn('unexpected', a.message));
+ * ```
+ */
 export function expectedIn(phase: Phase, a: Alert): boolean {
   const phases: Phase[] = phase === 'faults' ? ['overload', 'faults'] : phase === 'overload' ? ['steady', 'overload'] : ['steady'];
   return phases.some((p) => EXPECTED[p].some((e) => e.connection === a.connectionId && e.rules.includes(a.ruleId)));
@@ -35,7 +42,14 @@ export function expectedIn(phase: Phase, a: Alert): boolean {
 /** The alerts a phase should raise, as text. */
 export const expectation = (p: Phase) => (EXPECTED[p].length === 0 ? 'none' : EXPECTED[p].map((e) => `${e.rules.join(', ')} on ${e.connection}`).join('; '));
 
-/** The legend's lines. */
+/**
+ * The legend's lines.
+ *
+ * @example
+ * ```ts
+ * console.log(legendLines(DEMO_CONNECTIONS, dbg.options.alerts).join('\n'));
+ * ```
+ */
 export function legendLines(connections: readonly DemoConnection[], t: Readonly<AlertThresholds>): string[] {
   const width = Math.max(...connections.map((c) => c.id.length));
   return [

@@ -16,7 +16,14 @@ export function exportTotals(data: DebugData): MetricTotals {
   return { accepted: l.accepted + r.accepted, delivered: l.delivered + r.delivered, dropped: l.dropped + r.dropped, deadLettered: l.deadLettered + r.deadLettered, inFlight: l.inFlight + r.inFlight };
 }
 
-/** The summary of one export; `t0` is the demo's start on the engine clock. */
+/**
+ * The summary of one export; `t0` is the demo's start on the engine clock.
+ *
+ * @example
+ * ```ts
+ * console.log(exportSummary(dbg.exportDebugData(), 'debug-export.json', t0).join('\n'));
+ * ```
+ */
 export function exportSummary(data: DebugData, file: string, t0: number): string[] {
   const events = data.history.events;
   const count = (type: string) => events.filter((e) => e.type === type).length;

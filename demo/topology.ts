@@ -15,6 +15,11 @@ const connectionId = (source: string, target: string) => `${source}:out->${targe
 /**
  * The workflow of phases 1-3. Its sources run `sourceMs`: a little past the streaming phases, so
  * the debug export, taken when they end, sees every connection up.
+ *
+ * @example
+ * ```ts
+ * const run = await new WorkflowEngine().executeWorkflow(demoWorkflow(49_000));
+ * ```
  */
 export function demoWorkflow(sourceMs: number): WorkflowDefinition {
   const src = (rate: number) => ({ rate, duration: sourceMs });
