@@ -40,8 +40,9 @@ export function LineChart(props: StreamWidgetProps & { width?: number; height?: 
     const el = host.current!;
     let live = true;
     let u: uPlot | undefined;
-    loadUPlot().then(
-      (UPlot) => {
+    // One catch for a failed load and a failed construction: either reaches the error boundary.
+    loadUPlot()
+      .then((UPlot) => {
         if (!live) return;
         u = new UPlot(
           {
@@ -60,11 +61,10 @@ export function LineChart(props: StreamWidgetProps & { width?: number; height?: 
         );
         inlineStyles(el);
         setPlot(u);
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         if (live) setFailure(error);
-      },
-    );
+      });
     return () => {
       live = false;
       u?.destroy();
