@@ -1,9 +1,10 @@
 import { NodeflowError, describe } from '../../errors.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
 import { NodeRuntime } from '../targets/node.js';
+import type { PortWarnings } from '../targets/output-port.js';
 import type { WidgetRuntime } from '../targets/widget.js';
 import type { InspectionHub } from './inspection-hub.js';
-import { unknownMessage } from './near-misses.js';
+import { unknownMessage } from '../../near-miss.js';
 import type { ConnectionInfo, TopologySource, TopologyStore } from './topology-snapshot.js';
 
 /**
@@ -28,13 +29,14 @@ export class EngineRegistry implements TopologySource {
     private readonly host: ConnectionHost,
     private readonly hub: InspectionHub,
     private readonly topology: () => TopologyStore,
+    private readonly portWarnings: PortWarnings | undefined = undefined,
   ) {}
 
   /** The node `id`, created if absent (`auto`: it exists only for its connections). */
   node(id: string, auto: boolean, autoStart?: boolean): NodeRuntime {
     let n = this.nodes.get(id);
     if (!n) {
-      n = new NodeRuntime(id, this.host, { autoStart });
+      n = new NodeRuntime(id, this.host, { autoStart }, this.portWarnings);
       n.auto = auto;
       this.nodes.set(id, n);
       this.hub.track(n.actor, { kind: 'node', id });

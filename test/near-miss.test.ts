@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { nearMisses } from '../../../src/actors/engine/near-misses.js';
+import { nearMisses } from '../src/near-miss.js';
 
 describe('nearMisses', () => {
   it('orders by edit distance, ties in the order given, duplicates once', () => {
