@@ -1,6 +1,14 @@
 import { describe } from './errors.js';
 
-/** Candidates looked at per search: an error on a 100k-connection engine stays cheap. */
+/**
+ * Candidates looked at per search: an error on a 100k-connection engine stays cheap.
+ *
+ * @example
+ * ```ts
+ * nearMisses('x', hugeIdList); // reads MAX_SCANNED distinct ids at most
+ * ```
+ * @internal
+ */
 export const MAX_SCANNED = 2000;
 // The distance is quadratic in length: longer ids are neither searched for nor suggested.
 const MAX_LENGTH = 256;

@@ -37,6 +37,7 @@ export class OutputPort {
   /** A connection has left this port at some time: an emit with none now is not a typo. @internal */
   wired = false;
 
+  /** Made by its node (`node.output(name)`), never by users. @internal */
   constructor(
     private readonly node: { readonly id: string; unrouted: number; readonly warnings: PortWarnings | undefined },
     readonly name: string,
