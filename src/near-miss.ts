@@ -1,4 +1,4 @@
-import { describe } from './errors.js';
+import { NodeflowError, describe, type NodeflowErrorCode } from './errors.js';
 
 /**
  * Candidates looked at per search: an error on a 100k-connection engine stays cheap.
@@ -35,8 +35,11 @@ function scan(wanted: unknown, candidates: Iterable<unknown>, count: number): { 
   if (typeof wanted !== 'string' || wanted.length > MAX_LENGTH) return { near: [], sample, more: false };
   const best: { id: string; d: number }[] = [];
   const seen = new Set<string>();
+  let reads = 0;
   for (const id of candidates) {
-    if (seen.size >= MAX_SCANNED) break;
+    // Distinct ids are capped, and so are reads (a port fanning out to 100k connections
+    // yields its own name 100k times).
+    if (seen.size >= MAX_SCANNED || ++reads > 4 * MAX_SCANNED) break;
     if (typeof id !== 'string' || id.length > MAX_LENGTH || seen.has(id)) continue;
     seen.add(id);
     if (sample.length < count) sample.push(id);
@@ -80,6 +83,21 @@ export function didYouMean(wanted: unknown, candidates: Iterable<unknown>): stri
  */
 export function unknownMessage(what: string, wanted: unknown, candidates: Iterable<unknown>): string {
   return `No ${what} ${describe(wanted)} (${suggest(what, wanted, candidates).hint})`;
+}
+
+/**
+ * The error for an id that names nothing: `No widget "x" (did you mean "y"?)`, with the near
+ * misses also in `details.nearMisses` for code that reads them.
+ *
+ * @example
+ * ```ts
+ * throw unknownIdError('UNKNOWN_WIDGET', 'widget', 'chrt', ['chart'], { id: 'chrt' });
+ * ```
+ * @internal
+ */
+export function unknownIdError(code: NodeflowErrorCode, what: string, wanted: unknown, candidates: Iterable<unknown>, details: Record<string, unknown>): NodeflowError {
+  const { near, hint } = suggest(what, wanted, candidates);
+  return new NodeflowError(code, `No ${what} ${describe(wanted)} (${hint})`, { ...details, nearMisses: near });
 }
 
 /**

@@ -25,6 +25,16 @@ describe('nearMisses', () => {
     expect(nearMisses('node-99999:out', many())).not.toContain('node-99999:out');
     expect(read).toBe(MAX_SCANNED + 1);
     expect(performance.now() - started).toBeLessThan(1000);
+    // Reads are capped too: the same id again and again (a port with many connections).
+    read = 0;
+    function* same() {
+      for (let i = 0; i < 100_000; i++) {
+        read++;
+        yield 'a:out';
+      }
+    }
+    expect(nearMisses('a:ou', same())).toEqual(['a:out']);
+    expect(read).toBe(4 * MAX_SCANNED + 1);
   });
 
   it('skips what it cannot compare: non-strings, ids over 256 characters, a huge wanted id', () => {

@@ -127,6 +127,16 @@ describe('errors name their class and the near miss', () => {
     expect(new WorkflowValidationError([]).name).toBe('WorkflowValidationError');
   });
 
+  it("a workflow run's node lookups throw UNKNOWN_NODE naming the close ids, like the engine's", async () => {
+    const { wf } = simWorkflow();
+    const run = await wf.executeWorkflow({ nodes: [{ id: 'src', type: 'source.sequential', config: { count: 1 } }, { id: 'chart', type: 'sink.widget' }, { id: 'kept', type: 'sink.collector' }], edges: [{ source: 'src', sourcePort: 'out', target: 'chart', targetPort: 'in' }, { source: 'src', sourcePort: 'out', target: 'kept', targetPort: 'in' }] });
+    expect(() => run.widget('chrt')).toThrow(expect.objectContaining({ name: 'NodeflowError', code: 'UNKNOWN_NODE', message: 'No node "chrt" (did you mean "chart"?)', details: { id: 'chrt', nearMisses: ['chart'] } }));
+    expect(() => run.collected('kep')).toThrow(expect.objectContaining({ code: 'UNKNOWN_NODE', message: 'No node "kep" (did you mean "kept"?)' }));
+    expect(() => run.widget('kept')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' })); // there, but no widget
+    expect(() => run.widget(Symbol('x') as never)).toThrow(expect.objectContaining({ code: 'UNKNOWN_NODE' })); // a hostile id is rendered safely
+    await run.stop();
+  });
+
   it('an unknown workflow node type names the close type, or lists the known ones', () => {
     const { wf } = simWorkflow();
     const [p] = wf.validate({ nodes: [{ id: 'x', type: 'sink.colector' }], edges: [] });

@@ -61,7 +61,7 @@ describe('errors that say what happened', () => {
     const { engine } = simEngine();
     engine.createWidget('chart');
     engine.node('transform');
-    expect(() => engine.widget('chrat')).toThrow(expect.objectContaining({ code: 'UNKNOWN_WIDGET', details: { id: 'chrat' } }));
+    expect(() => engine.widget('chrat')).toThrow(expect.objectContaining({ code: 'UNKNOWN_WIDGET', details: { id: 'chrat', nearMisses: ['chart'] } }));
     expect(() => engine.widget('chrat')).toThrow('No widget "chrat" (did you mean "chart"?)');
     expect(() => engine.removeWidget('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_WIDGET' }));
     expect(() => engine.removeNode('transfrom')).toThrow(expect.objectContaining({ code: 'UNKNOWN_NODE', message: 'No node "transfrom" (did you mean "transform"?)' }));
