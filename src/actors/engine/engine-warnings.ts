@@ -12,7 +12,7 @@ import type { EngineRegistry } from './registry.js';
  * @example
  * ```ts
  * const w = new EngineWarnings(new Warnings(true), () => registry);
- * w.unrouted('a', 'output'); // [nodeflow] a:output has no connection ... (did you mean "a:out"?)
+ * w.unrouted('a', 'output'); // [nodeflow] emit on "a:output", a port no connection has ever left: ... (did you mean "a:out"?)
  * ```
  * @internal
  */

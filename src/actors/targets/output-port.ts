@@ -36,6 +36,10 @@ export class OutputPort {
   readonly connections: Connection[] = [];
   /** A connection has left this port at some time: an emit with none now is not a typo. @internal */
   wired = false;
+  // Each warning is said once per port: after that, a repeated typo costs a flag read, not a
+  // call that builds the warning's key per message.
+  private saidUnrouted = false;
+  private saidMismatch = false;
 
   /** Made by its node (`node.output(name)`), never by users. @internal */
   constructor(
@@ -53,13 +57,13 @@ export class OutputPort {
     assertMessage(message, false);
     const m = message as StreamMessage;
     // The one check warnings add per message: a comparison, the same interned string when right.
-    if (m.port !== this.name) this.node.warnings?.mismatch(this.node.id, this.name, m.port);
+    if (m.port !== this.name && !this.saidMismatch) this.mismatch(m.port);
     const cs = this.connections;
     if (cs.length === 1) return cs[0]!.accept(m);
     if (cs.length === 0) {
       this.node.unrouted++;
       // A port that never had a connection is most likely a misspelt one.
-      if (!this.wired) this.node.warnings?.unrouted(this.node.id, this.name);
+      if (!this.wired && !this.saidUnrouted) this.unrouted();
       return 'unrouted';
     }
     return this.fanOut(m, cs);
@@ -77,6 +81,16 @@ export class OutputPort {
       return 'unrouted';
     }
     return this.fanOut(m, cs);
+  }
+
+  private mismatch(messagePort: string): void {
+    this.saidMismatch = true;
+    this.node.warnings?.mismatch(this.node.id, this.name, messagePort);
+  }
+
+  private unrouted(): void {
+    this.saidUnrouted = true;
+    this.node.warnings?.unrouted(this.node.id, this.name);
   }
 
   private fanOut(m: StreamMessage, cs: readonly Connection[]): OfferResult {

@@ -61,6 +61,16 @@ describe('development warnings', () => {
     engine.dispose();
   });
 
+  it('a repeated typo reaches the warnings once per port, not once per message (no key built per message)', () => {
+    const { engine, seen } = wired();
+    const mismatch = vi.spyOn(engine.warnings, 'mismatch');
+    const unrouted = vi.spyOn(engine.warnings, 'unrouted');
+    for (let i = 0; i < 100; i++) engine.emit('a', 'out', out('typo'));
+    for (let i = 0; i < 100; i++) engine.emit('a', 'nowhere', out('nowhere'));
+    expect([mismatch.mock.calls.length, unrouted.mock.calls.length, seen.length]).toEqual([1, 1, 2]);
+    engine.dispose();
+  });
+
   it('by default each goes to console.warn with the [nodeflow] prefix', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const engine = new StreamEngine({}, { clock: new SimulatedClock() });
