@@ -4,7 +4,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { StreamEngine } from '../src/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
@@ -21,16 +20,6 @@ const dir = path.join(root, 'test', '.readme-blocks');
 mkdirSync(dir, { recursive: true });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Development warnings are a separate feature; while the engine refuses the option, the blocks
-// that use it are reported as skipped rather than failing or silently passing.
-const hasWarnings = (() => {
-  try {
-    new StreamEngine({ warnings: false } as never).dispose();
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 /** The runnable examples of one page: ```ts blocks that import the package. */
 function examples(page: string): string[] {
@@ -50,7 +39,7 @@ for (const page of pages) {
   describe(`${page} examples`, () => {
     blocks.forEach((code, i) => {
       const title = `example ${i + 1} runs: ${code.split('\n').find((l) => l.trim() && !l.startsWith('import'))?.slice(0, 60)}`;
-      it.skipIf(!hasWarnings && /\bwarnings: /.test(code))(title, async () => {
+      it(title, async () => {
         const file = path.join(dir, `${page.replace(/[/.]/g, '-')}-${i + 1}.ts`);
         const src = code.replaceAll("'@nodeflow/runtime/inspect'", "'../../src/inspect/index.js'").replaceAll("'@nodeflow/runtime'", "'../../src/index.js'");
         writeFileSync(file, src + '\nexport {};\n');
