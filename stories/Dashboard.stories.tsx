@@ -53,7 +53,7 @@ function Dashboard(a: LiveArgs) {
             <Gauge streamId={`gauge${i}`} title={`${p} gauge`} min={p === 'sequential' ? 0 : -100} max={p === 'sequential' ? 1e5 : 100} size={110} {...w} />
             <ValueTile streamId={`kpi${i}`} title={`${p} value`} digits={1} {...w} />
             {i === 1 && <Histogram streamId="hist" title="random histogram" width={180} height={70} {...w} />}
-            {i === 2 && <EventLog streamId="log" title="step events" limit={5} height={75} style={WIDE} {...w} />}
+            {i === 2 && <EventLog streamId="log" title="step events" limit={5} height={75} {...w} />}
           </div>
         </section>
       ))}

@@ -89,3 +89,19 @@ function exponent(v: number, maxChars: number): string {
   }
   return v.toExponential(0);
 }
+
+/**
+ * Decimals that tell apart numbers spread over `span` (an axis's range) at about three
+ * significant digits: 0 for a span of 100 or more, 1 from 10, 2 below. Pass it as `digits` so
+ * every label of one axis has the same decimals and a value near zero reads `0`, not `6e-3`.
+ *
+ * @example
+ * ```ts
+ * const digits = spanDigits(max - min); // 199.9 -> 0
+ * [min, (min + max) / 2, max].map((v) => formatNumber(v, { digits })); // ['-100', '0', '100']
+ * ```
+ */
+export function spanDigits(span: number): number {
+  const abs = Math.abs(span);
+  return !Number.isFinite(abs) || abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+}

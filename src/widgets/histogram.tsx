@@ -1,5 +1,5 @@
 import { numericValue, useWidgetStream, WidgetCard, type StreamWidgetProps } from './card.js';
-import { formatNumber } from './format.js';
+import { formatNumber, spanDigits } from './format.js';
 
 /**
  * Props of {@link Histogram}.
@@ -61,7 +61,7 @@ export function Histogram(props: HistogramProps) {
       </svg>
       <div style={{ display: 'flex', justifyContent: 'space-between', width: w, marginTop: 2, borderTop: '1px solid #d0d7de', paddingTop: 2, color: '#57606a', fontSize: 11, fontVariantNumeric: 'tabular-nums' }}>
         {[min, (min + max) / 2, max].map((v, i) => (
-          <span key={i}>{formatNumber(v, { maxChars: 6 })}</span>
+          <span key={i}>{formatNumber(v, { maxChars: 6, digits: spanDigits(max - min) })}</span>
         ))}
       </div>
     </WidgetCard>

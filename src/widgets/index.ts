@@ -21,11 +21,11 @@ export { LineChart } from './line-chart.js';
 export { Sparkline, type SparklineProps } from './sparkline.js';
 export { Gauge, type GaugeProps } from './gauge.js';
 export { ValueTile, type ValueTileProps } from './value-tile.js';
-export { EventLog } from './event-log.js';
+export { EventLog, type EventLogProps } from './event-log.js';
 export { Histogram, type HistogramProps } from './histogram.js';
 export { MetricsPanel, type MetricsPanelProps } from './metrics-panel.js';
-export { formatNumber, type NumberFormatOptions } from './format.js';
-export { ConnectionBadge } from './connection-badge.js';
+export { formatNumber, spanDigits, type NumberFormatOptions } from './format.js';
+export { ConnectionBadge, type ConnectionBadgeProps } from './connection-badge.js';
 export { FrameRateMeter } from './frame-rate-meter.js';
 export {
   WidgetRuntime,

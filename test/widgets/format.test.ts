@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { formatNumber } from '../../src/widgets/format.js';
+import { formatNumber, spanDigits } from '../../src/widgets/format.js';
 import { NUM_RUNS } from '../support/helpers.js';
 
 describe('formatNumber', () => {
@@ -59,4 +59,15 @@ describe('formatNumber', () => {
       expect(Math.abs(shown - v)).toBeLessThanOrEqual(Math.max(Math.abs(v) * 0.05, 0.005 + 1e-12));
     },
   );
+});
+
+describe('spanDigits', () => {
+  it('gives one axis one number of decimals, so a middle near zero reads 0', () => {
+    const [min, max] = [-99.97, 99.95];
+    const digits = spanDigits(max - min);
+    expect([min, (min + max) / 2, max].map((v) => formatNumber(v, { digits }))).toEqual(['-100', '0', '100']);
+    expect(spanDigits(42)).toBe(1);
+    expect(spanDigits(0.5)).toBe(2);
+    expect(spanDigits(Number.NaN)).toBe(0);
+  });
 });
