@@ -22,6 +22,7 @@ type Selection = { readonly kind: 'connection' | 'node' | 'widget'; readonly id:
  * ```
  */
 export interface EngineInspectorProps {
+  /** The running engine to show. */
   readonly engine: StreamEngine;
   /** The connection id selected at first. */
   readonly selected?: string;
