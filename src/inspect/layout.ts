@@ -103,7 +103,7 @@ export async function layoutChart(input: ChartGraph | AnyStateMachine): Promise<
     t.targets.forEach((target, k) => {
       const id = `${t.id}#${k}`;
       meta.set(id, t.id);
-      const labels = [{ text: t.label, width: textWidth(t.label) + 8, height: CHART_FONT.lineHeight + 2 }];
+      const labels = [{ text: t.label, width: textWidth(t.label) + 8, height: CHART_FONT.lineHeight + 2, layoutOptions: { 'elk.edgeLabels.inline': 'true' } }];
       edges.push({ id, sources: [inward ? `${t.source}#any` : t.source], targets: [target], labels });
     });
   }
