@@ -4,9 +4,9 @@ import type { LayoutOptions } from 'elkjs/lib/elk-api.js';
  * ELK options for a state chart's root: layered, top to bottom. A chart read downwards stays
  * narrow enough to show at its natural size (a left-to-right one of ten states was over 2000
  * units wide and got scaled to unreadable text). Crossings are cut by a layer sweep with a
- * two-sided greedy switch afterwards; network-simplex placement straightens long edges; model
- * order keeps the states roughly where the machine declares them, so a chart changes little
- * when a state is added. @internal
+ * two-sided greedy switch afterwards; network-simplex placement straightens long edges;
+ * depth-first cycle breaking puts the states reached first from the top higher, so a
+ * machine's main path reads downwards and only the ways back point up. Edge labels are laid inline (set per label in layout.ts), on their edge. @internal
  *
  * @example
  * ```ts
@@ -35,10 +35,15 @@ export const CHART_ROOT_OPTIONS: LayoutOptions = {
   'elk.padding': '[top=8,left=8,bottom=8,right=8]',
 };
 
+const ROOT_ONLY = new Set(['elk.algorithm', 'elk.direction', 'elk.hierarchyHandling', 'elk.padding', 'elk.layered.considerModelOrder.strategy']);
+const INHERITED: LayoutOptions = Object.fromEntries(Object.entries(CHART_ROOT_OPTIONS).filter(([k]) => !ROOT_ONLY.has(k)));
+
 /**
  * ELK options for a compound state (one with children): the title band on top as padding,
  * children top to bottom, except a parallel state's regions, which sit side by side as they
- * run side by side. @internal
+ * run side by side. It repeats the root's layered options because in a hierarchical layout
+ * ELK reads them from the compound node that holds the states, not from the root; model order
+ * is left out (ELK throws on it there). @internal
  *
  * @example
  * ```ts
@@ -46,6 +51,5 @@ export const CHART_ROOT_OPTIONS: LayoutOptions = {
  * ```
  */
 export function compoundOptions(type: 'compound' | 'parallel', top: number): LayoutOptions {
-  const inherited = Object.fromEntries(Object.entries(CHART_ROOT_OPTIONS).filter(([k]) => k !== 'elk.algorithm' && k !== 'elk.direction' && k !== 'elk.hierarchyHandling' && k !== 'elk.padding' && k !== 'elk.layered.considerModelOrder.strategy'));
-  return { ...inherited, 'elk.padding': `[top=${top},left=16,bottom=16,right=16]`, 'elk.direction': type === 'parallel' ? 'RIGHT' : 'DOWN' };
+  return { ...INHERITED, 'elk.padding': `[top=${top},left=16,bottom=16,right=16]`, 'elk.direction': type === 'parallel' ? 'RIGHT' : 'DOWN' };
 }
