@@ -17,7 +17,7 @@ export { FrameLoop, frameLoop, defaultFrameSource, type FrameTask, type FrameSou
 export { createGovernor, govern, MAX_INTERVAL_MS, type GovernorState } from './governor.js';
 export { resolveStream, topologyOf, type ResolvedStream, type Topology } from './topology.js';
 export { WidgetCard, numericValue, type StreamWidgetProps } from './card.js';
-export { LineChart } from './line-chart.js';
+export { LineChart, type LineChartProps } from './line-chart.js';
 export { Sparkline, type SparklineProps } from './sparkline.js';
 export { Gauge, type GaugeProps } from './gauge.js';
 export { ValueTile, type ValueTileProps } from './value-tile.js';

@@ -12,6 +12,29 @@ const loadUPlot = optionalPeer('uplot', '@nodeflow/runtime/widgets (LineChart)',
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
 
+// Room for the widest y label (about 7 px a character at uPlot's 12 px font): a fixed width cut
+// "201.5K" to "01.5K". uPlot calls this again until the width settles.
+const yAxisSize = (_u: uPlot, values: string[] | null): number => Math.max(40, 18 + 7 * Math.max(0, ...(values ?? []).map((v) => String(v).length)));
+
+/**
+ * Props of {@link LineChart}: the common streaming-widget props plus its size and axes.
+ *
+ * @example
+ * ```tsx
+ * const props: LineChartProps = { streamId: 'chart', width: 480, height: 200, xAxis: 'time' };
+ * ```
+ */
+export interface LineChartProps extends StreamWidgetProps {
+  /** Canvas width in CSS pixels (default 480). */
+  width?: number;
+  /** Canvas height in CSS pixels (default 200). */
+  height?: number;
+  /** Line colour, any CSS colour (default `#0969da`). */
+  color?: string;
+  /** `'index'` (default): the last N messages evenly spaced; `'time'`: by message timestamp. */
+  xAxis?: 'index' | 'time';
+}
+
 /**
  * A streaming line chart (uPlot on a canvas) of the window's values, redrawn with `setData` at
  * most once per update interval, no animation. `xAxis` is `'index'` (default: the last N
@@ -25,7 +48,7 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
  * <LineChart streamId="chart" title="Sensor" width={480} height={200} bufferSize={1000} xAxis="time" />
  * ```
  */
-export function LineChart(props: StreamWidgetProps & { width?: number; height?: number; color?: string; xAxis?: 'index' | 'time' }) {
+export function LineChart(props: LineChartProps) {
   const [ref, stream] = useWidgetStream<HTMLDivElement>(props);
   const host = useRef<HTMLDivElement>(null);
   // State, not a ref: the plot arrives after the module loads, and its arrival must redraw.
@@ -54,7 +77,7 @@ export function LineChart(props: StreamWidgetProps & { width?: number; height?: 
             scales: { x: { time } },
             series: [{}, { stroke: color, width: 1.5, points: { show: false } }],
             // Compact y labels (182K, not 182,000): a streaming axis must fit any magnitude.
-            axes: [{ size: 30 }, { size: 50, values: (_u, splits) => splits.map((v) => compact.format(v)) }],
+            axes: [{ size: 30 }, { size: yAxisSize, values: (_u, splits) => splits.map((v) => compact.format(v)) }],
           },
           [[], []],
           el,
