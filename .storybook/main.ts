@@ -1,8 +1,10 @@
 import type { StorybookConfig } from '@storybook/react-vite';
 
 const config: StorybookConfig = {
-  stories: ['../stories/**/*.stories.@(ts|tsx)'],
-  addons: ['@storybook/addon-vitest'],
+  // MDX pages (the overview, the widget reference) and the story files; preview.ts sorts the overview first.
+  stories: ['../stories/**/*.mdx', '../stories/**/*.stories.@(ts|tsx)'],
+  // addon-docs: a Docs page per story file (prop tables from the components' TSDoc) and the MDX pages.
+  addons: ['@storybook/addon-docs', '@storybook/addon-vitest'],
   framework: { name: '@storybook/react-vite', options: {} },
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   // ELK and uPlot make large chunks; that is expected for a gallery. The widgets' deps are

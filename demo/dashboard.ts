@@ -1,5 +1,7 @@
 // The demo's live terminal dashboard: one row per connection (state, msg/s, recent latency
-// percentiles, buffer bar, drops, retries), redrawn in place on a TTY, printed as blocks otherwise.
+// percentiles, buffer bar, drops, retries) and a load line, redrawn in place on a TTY, printed
+// as blocks otherwise. Alerts and other happenings are not part of a frame: they are printed
+// once, when they happen, with `say` (see the legend for the columns).
 import type { EngineMetrics } from '../src/index.js';
 
 const bar = (ratio: number, width = 10) => '█'.repeat(Math.round(Math.min(1, ratio) * width)).padEnd(width, '·');
@@ -7,8 +9,8 @@ const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.
 const num = (v: number) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(0)}k` : v.toFixed(0)).padStart(7);
 const COLOR: Record<string, string> = { flowing: '32', backpressured: '33', retrying: '35', circuitOpen: '31', halfOpen: '36' };
 
-/** Renders one dashboard frame as lines. */
-export function dashboardLines(m: EngineMetrics, header: string, notes: readonly string[], color: boolean): string[] {
+/** Renders one dashboard frame as lines: the header, the column titles, a row per connection, the load line. */
+export function dashboardLines(m: EngineMetrics, header: string, load: string, color: boolean): string[] {
   const paint = (s: string, state: string) => (color && COLOR[state] ? `\x1b[${COLOR[state]}m${s}\x1b[0m` : s);
   const lines = [header, `  ${'connection'.padEnd(30)} ${'state'.padEnd(13)} ${'msg/s'.padStart(7)} ${'p50 ms'.padStart(6)} ${'p95 ms'.padStart(6)} ${'p99 ms'.padStart(6)}  buffer      ${'dropped'.padStart(8)} retries`];
   for (const [id, c] of Object.entries(m.connections)) {
@@ -17,10 +19,7 @@ export function dashboardLines(m: EngineMetrics, header: string, notes: readonly
       `  ${id.slice(0, 30).padEnd(30)} ${paint(c.state.padEnd(13), c.state)} ${num(c.metrics.outPerSec)} ${ms(r.p50)} ${ms(r.p95)} ${ms(r.p99)}  ${bar(c.bufferUtilization)} ${String(c.droppedTotal).padStart(8)} ${String(c.retries).padStart(7)}`,
     );
   }
-  const lag = m.system.eventLoopDelay;
-  const elu = m.system.eventLoopUtilization;
-  lines.push(`  event loop: ${elu === null ? '?' : `${(elu * 100).toFixed(0)}% busy`}, delay ${lag ? `${lag.meanMs.toFixed(2)} ms mean / ${lag.maxMs.toFixed(2)} ms max` : "?"}`);
-  for (const n of notes.slice(-5)) lines.push(`  ${n}`);
+  lines.push(load);
   return lines;
 }
 
@@ -33,18 +32,19 @@ export class Dashboard {
     private readonly plainEveryMs = 5000,
   ) {}
 
-  draw(lines: string[], now: number): void {
+  /** `force` prints a frame off a TTY whatever the interval (the last one, say). */
+  draw(lines: string[], now: number, force = false): void {
     if (this.tty) {
       const up = this.drawn > 0 ? `\x1b[${this.drawn}A\x1b[J` : '';
       process.stdout.write(up + lines.join('\n') + '\n');
       this.drawn = lines.length;
-    } else if (now - this.lastPlain >= this.plainEveryMs) {
+    } else if (force || now - this.lastPlain >= this.plainEveryMs) {
       this.lastPlain = now;
       console.log(lines.join('\n'));
     }
   }
 
-  /** Text printed between frames stays above the dashboard. */
+  /** Text printed once, above the dashboard (which the next frame redraws below it). */
   say(text: string): void {
     if (this.tty && this.drawn > 0) process.stdout.write(`\x1b[${this.drawn}A\x1b[J`);
     this.drawn = 0;

@@ -28,7 +28,8 @@ export type NodeflowErrorCode =
   | 'TARGET_STOPPED'
   | 'ENGINE_STOPPED'
   | 'INVALID_ARGUMENT'
-  | 'INVALID_DEBUG_DATA';
+  | 'INVALID_DEBUG_DATA'
+  | 'MISSING_DEPENDENCY';
 
 /**
  * The one error class of the library. `code` is stable; `message` is for people.

@@ -28,6 +28,7 @@ export {
   type StreamConfig,
 } from './config.js';
 export { NodeflowError, ConfigError, type NodeflowErrorCode } from './errors.js';
+export type { NodeflowWarning, WarningsOption } from './warnings.js';
 export { assertMessage, type StreamMessage, type OutgoingMessage, type Priority } from './message.js';
 export { realClock, type EngineClock } from './clock.js';
 export { connectionMachine, type ConnectionActorRef, type ConnectionState, type ConnectionEvent, type ConnectionPort } from './machines/connection.machine.js';

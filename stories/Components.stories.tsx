@@ -14,6 +14,7 @@ function Live(props: LiveArgs & { render: (a: LiveArgs) => ReactNode }) {
 
 const meta: Meta<LiveArgs> = {
   title: 'Widgets/Components',
+  parameters: { docs: { description: { component: 'Each component of `@nodeflow/runtime/widgets` on one live source. The controls rebuild the engine: try a higher `rate`, a longer `updateInterval` or another `overflowStrategy`. Every prop of every component is listed on the *Widget reference* page.' } } },
   args: defaultLiveArgs,
   argTypes: liveArgTypes,
 };

@@ -29,7 +29,10 @@ function build(engine: StreamEngine) {
   return [startProducer(engine, 'sensor', { rate: 400, pattern: 'sine-wave' })];
 }
 
-const meta: Meta = { title: 'Widgets/Faults' };
+const meta: Meta = {
+  title: 'Widgets/Faults',
+  parameters: { docs: { description: { component: 'A consumer that throws on demand, with short retry and circuit-breaker timings so every state shows within seconds: `retrying` after a failed delivery, `circuitOpen` after consecutive failures, `halfOpen` probes, and `flowing` again once the consumer recovers. A manual open and close go through the same states.' } } },
+};
 export default meta;
 
 export const RetryCircuitRecovery: StoryObj = {

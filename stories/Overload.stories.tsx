@@ -20,6 +20,7 @@ function Pacing(props: { updateInterval: number }) {
 
 const meta: Meta<LiveArgs> = {
   title: 'Widgets/Overload',
+  parameters: { docs: { description: { component: '200k msg/s into a UI that renders four times a second. With `enableBackpressure` the widget holds its next batch until the view has drawn the last one (its card dot turns amber), the connection sheds by its overflow strategy, and the chart keeps moving.' } } },
   args: { rate: 200_000, pattern: 'sine-wave', bufferSize: 1000, updateInterval: 250, overflowStrategy: 'dropHead', enableBackpressure: true },
   argTypes: liveArgTypes,
 };

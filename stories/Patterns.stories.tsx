@@ -5,7 +5,9 @@ import { defaultLiveArgs, fanOut, liveArgTypes, LiveEngine, type LiveArgs } from
 import { expectLive } from './support/assert.js';
 
 // Each data pattern of the engine drives its own chart and sparkline side by side.
-const meta: Meta<LiveArgs> = { title: 'Widgets/Patterns', args: { ...defaultLiveArgs, rate: 1000 }, argTypes: liveArgTypes };
+const meta: Meta<LiveArgs> = {
+  parameters: { docs: { description: { component: 'One line chart and one sparkline per data pattern of the built-in producer: sequential, random, sine-wave and step.' } } },
+  title: 'Widgets/Patterns', args: { ...defaultLiveArgs, rate: 1000 }, argTypes: liveArgTypes };
 export default meta;
 
 export const AllPatterns: StoryObj<LiveArgs> = {

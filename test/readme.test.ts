@@ -1,34 +1,60 @@
-// Every ```ts block of the README that imports '@nodeflow/runtime' runs here as written (only
-// the import paths are pointed at src/; ```tsx blocks are React and run as browser tests), so the docs cannot drift from the code.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Every ```ts block of the README and of docs/*.md that imports '@nodeflow/runtime' runs here as
+// written (only the import paths are pointed at src/; ```tsx blocks are React and are
+// type-checked in docs-tsx.test.ts), so the docs cannot drift from the code.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from '@nodeflow/runtime'"));
+const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+// A page that teaches an API must show it running; a page may gain examples but not lose these.
+const least: Record<string, number> = {
+  'README.md': 1,
+  'docs/configuration.md': 3,
+  'docs/flow-control.md': 4,
+  'docs/workflows.md': 2,
+  'docs/metrics-and-debugging.md': 4,
+  'docs/inspection.md': 2,
+};
 const dir = path.join(root, 'test', '.readme-blocks');
 mkdirSync(dir, { recursive: true });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('README examples', () => {
-  it('has runnable examples', () => expect(blocks.length).toBeGreaterThanOrEqual(2));
-  blocks.forEach((code, i) => {
-    it(`example ${i + 1} runs: ${code.split('\n').find((l) => l.trim() && !l.startsWith('import'))?.slice(0, 60)}`, async () => {
-      const file = path.join(dir, `block-${i + 1}.ts`);
-      const src = code.replaceAll("'@nodeflow/runtime/inspect'", "'../../src/inspect/index.js'").replaceAll("'@nodeflow/runtime'", "'../../src/index.js'");
-      writeFileSync(file, src + '\nexport {};\n');
-      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-      try {
-        await import(/* @vite-ignore */ file);
-        // Examples that state a result in a comment (`console.log(x); // → value`) must print
-        // exactly that, in that order.
-        const promised = [...code.matchAll(/console\.log\(.*\); \/\/ → (.+)$/gm)].map((m) => m[1]!.trim());
-        const printed = log.mock.calls.map((c) => (c.length === 1 ? JSON.stringify(c[0]) : JSON.stringify(c)));
-        expect(printed.filter((p) => promised.includes(p))).toEqual(promised);
-      } finally {
-        log.mockRestore();
-      }
+
+/** The runnable examples of one page: ```ts blocks that import the package. */
+function examples(page: string): string[] {
+  const text = readFileSync(path.join(root, page), 'utf8');
+  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from '@nodeflow\/runtime(\/[a-z]+)?'/.test(b));
+}
+
+it('the README and docs keep at least as many runnable examples as before', () => {
+  const counts = Object.fromEntries(pages.map((p) => [p, examples(p).length]));
+  for (const [page, n] of Object.entries(least)) expect(counts[page], page).toBeGreaterThanOrEqual(n);
+  expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(16);
+});
+
+for (const page of pages) {
+  const blocks = examples(page);
+  if (blocks.length === 0) continue;
+  describe(`${page} examples`, () => {
+    blocks.forEach((code, i) => {
+      const title = `example ${i + 1} runs: ${code.split('\n').find((l) => l.trim() && !l.startsWith('import'))?.slice(0, 60)}`;
+      it(title, async () => {
+        const file = path.join(dir, `${page.replace(/[/.]/g, '-')}-${i + 1}.ts`);
+        const src = code.replaceAll("'@nodeflow/runtime/inspect'", "'../../src/inspect/index.js'").replaceAll("'@nodeflow/runtime'", "'../../src/index.js'");
+        writeFileSync(file, src + '\nexport {};\n');
+        const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+        try {
+          await import(/* @vite-ignore */ file);
+          // Examples that state a result in a comment (`console.log(x); // → value`) must print
+          // exactly that, in that order.
+          const promised = [...code.matchAll(/console\.log\(.*\); \/\/ → (.+)$/gm)].map((m) => m[1]!.trim());
+          const printed = log.mock.calls.map((c) => (c.length === 1 ? JSON.stringify(c[0]) : JSON.stringify(c)));
+          expect(printed.filter((p) => promised.includes(p))).toEqual(promised);
+        } finally {
+          log.mockRestore();
+        }
+      });
     });
   });
-});
+}

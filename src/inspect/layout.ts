@@ -2,6 +2,7 @@ import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { runElk } from './elk.js';
 import type { AnyStateMachine } from 'xstate';
 import { machineToGraph, type ChartGraph, type ChartState } from './graph.js';
+import { CHART_ROOT_OPTIONS, compoundOptions } from './layout-options.js';
 
 /**
  * A laid-out box: a state, a compound state's initial dot, or its "any state" pseudo-node (the
@@ -67,13 +68,13 @@ export interface ChartLayout {
  * const width = 'circuitOpen'.length * CHART_FONT.charWidth;
  * ```
  */
-export const CHART_FONT = { family: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', size: 11, charWidth: 7, lineHeight: 15 } as const;
+export const CHART_FONT = { family: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', size: 12, charWidth: 7.5, lineHeight: 16 } as const;
 const textWidth = (s: string) => s.length * CHART_FONT.charWidth;
 const TITLE = 26;
 
 
 /**
- * Lays a machine out with ELK's layered algorithm (left to right, hierarchy included, so edges
+ * Lays a machine out with ELK's layered algorithm (top to bottom, hierarchy included, so edges
  * may cross compound borders). Deterministic: the same machine gives the same layout, which
  * is what lets a test notice a stale chart file.
  *
@@ -102,7 +103,7 @@ export async function layoutChart(input: ChartGraph | AnyStateMachine): Promise<
     t.targets.forEach((target, k) => {
       const id = `${t.id}#${k}`;
       meta.set(id, t.id);
-      const labels = [{ text: t.label, width: textWidth(t.label) + 8, height: CHART_FONT.lineHeight + 2 }];
+      const labels = [{ text: t.label, width: textWidth(t.label) + 8, height: CHART_FONT.lineHeight + 2, layoutOptions: { 'elk.edgeLabels.inline': 'true' } }];
       edges.push({ id, sources: [inward ? `${t.source}#any` : t.source], targets: [target], labels });
     });
   }
@@ -121,21 +122,12 @@ export async function layoutChart(input: ChartGraph | AnyStateMachine): Promise<
     }
     if (needsAny.has(s.id) || text.length) inner.unshift({ id: `${s.id}#any`, width: Math.max(...[`any ${s.key} state`, ...text].map(textWidth)) + 20, height: TITLE + text.length * CHART_FONT.lineHeight + 4 });
     const top = TITLE + 8;
-    return { id: s.id, children: inner, layoutOptions: { 'elk.padding': `[top=${top},left=16,bottom=16,right=16]`, 'elk.direction': s.type === 'parallel' ? 'DOWN' : 'RIGHT' } };
+    return { id: s.id, children: inner, layoutOptions: compoundOptions(s.type === 'parallel' ? 'parallel' : 'compound', top) };
   };
   const root = graph.states.find((s) => s.parent === null)!;
   const out = await runElk({
     id: '#chart',
-    layoutOptions: {
-      'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
-      'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '48',
-      'elk.spacing.nodeNode': '28',
-      'elk.spacing.edgeLabel': '4',
-      'elk.padding': '[top=8,left=8,bottom=8,right=8]',
-    },
+    layoutOptions: CHART_ROOT_OPTIONS,
     children: [toNode(root)],
     edges,
   });

@@ -29,7 +29,7 @@ export function toMermaid(input: ChartGraph | AnyStateMachine): string {
   const anyNode = (s: ChartState) => `${mid(s.id)}__any`;
   // Where an edge starts: a compound source reaching inside itself starts at its "any" node.
   const from = (t: ChartTransition) => (kids(t.source).length > 0 && t.targets.some((x) => within(x, t.source)) ? anyNode(byId.get(t.source)!) : mid(t.source));
-  const lines = ['stateDiagram-v2', '  direction LR'];
+  const lines = ['stateDiagram-v2', '  direction TB'];
 
   const body = (s: ChartState, pad: string) => {
     const children = kids(s.id);

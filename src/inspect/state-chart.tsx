@@ -62,10 +62,15 @@ export function useChartTrace(actor: AnyActorRef | undefined): ChartTrace {
  * ```
  */
 export interface StateChartProps {
+  /** The machine to draw, e.g. `connectionMachine` or one of your own. */
   readonly machine: AnyStateMachine;
+  /** A running actor of that machine to follow: its state and last transition light up. */
   readonly actor?: AnyActorRef;
+  /** Without `actor`: the state value to highlight (e.g. from a remote inspection stream). */
   readonly value?: StateValue | null;
+  /** Without `actor`: the transition ids to draw as the last step taken. */
   readonly taken?: readonly string[];
+  /** The SVG's accessible title. Default: `<machine id> state chart`. */
   readonly title?: string;
 }
 

@@ -104,7 +104,7 @@ function Edge({ edge: e, taken }: { edge: ChartEdge; taken: boolean }) {
       <path d={d} fill="none" stroke={color} strokeWidth={taken ? 2.5 : 1.2} markerEnd={marker} />
       {e.label ? (
         <g>
-          <rect x={e.label.x} y={e.label.y} width={e.label.width} height={e.label.height} rx={3} fill="#ffffff" fillOpacity={0.85} />
+          <rect x={e.label.x} y={e.label.y} width={e.label.width} height={e.label.height} rx={3} fill="#ffffff" />
           <text x={e.label.x + 4} y={e.label.y + e.label.height - 5} fill={taken ? COLORS.taken : COLORS.muted} fontWeight={taken ? 'bold' : undefined}>
             {e.label.text}
           </text>

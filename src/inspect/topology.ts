@@ -60,7 +60,7 @@ export async function layoutTopology(t: Topology): Promise<TopologyLayout> {
   const graph: ElkNode = {
     id: 'topology',
     layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.layered.spacing.nodeNodeBetweenLayers': '90', 'elk.spacing.nodeNode': '30', 'elk.padding': '[top=10,left=10,bottom=10,right=10]' },
-    children: t.nodes.map((n) => ({ id: n.id, width: Math.max(90, n.id.length * 7 + 30), height: 40 })),
+    children: t.nodes.map((n) => ({ id: n.id, width: Math.max(96, n.id.length * 8 + 32), height: 42 })),
     edges: t.connections.map((c) => ({ id: c.id, sources: [c.sourceNodeId], targets: [c.targetNodeId] })),
   };
   const out = await runElk(graph);

@@ -4,6 +4,7 @@ import type { StreamMessage } from '../message.js';
 import { useStreamData, type StreamDataOptions } from './use-stream-data.js';
 import type { StreamData } from './stream-data.js';
 import { useVisible } from './visibility.js';
+import { formatNumber } from './format.js';
 
 /**
  * Props every streaming component takes: the stream id (see `useStreamData`) and its options.
@@ -14,14 +15,21 @@ import { useVisible } from './visibility.js';
  * ```
  */
 export interface StreamWidgetProps {
+  /** The widget (or node) id whose stream this shows: `engine.createWidget(id)`'s id. */
   streamId: string;
+  /** The card's heading. Default: `streamId`. */
   title?: string;
+  /** The engine to read from. Default: the one from `<StreamEngineProvider>`. */
   engine?: StreamEngine;
+  /** How many recent messages the component keeps in its window. */
   bufferSize?: number;
+  /** Least milliseconds between two renders (the shared frame loop paces every widget). Default 16. */
   updateInterval?: number;
+  /** Hold the widget's next batch until this view has rendered the last one. Default false. */
   enableBackpressure?: boolean;
   /** The number a message shows (default: `data` if it is a number, else `data.value`). */
   value?: (m: StreamMessage) => number;
+  /** Extra styles for the card, e.g. `gridColumn: 'span 2'` in a dashboard grid. */
   style?: CSSProperties;
 }
 
@@ -63,7 +71,7 @@ const cardStyle: CSSProperties = {
   font: '12px system-ui, sans-serif',
   color: '#1f2328',
   minWidth: 120,
-  // In a flex row a card keeps its content's size instead of clipping it.
+  // In a flex row a card keeps its content's size instead of clipping it; in a grid it fills its cell.
   flex: 'none',
   // A card's re-render never invalidates layout or paint outside it.
   contain: 'content',
@@ -114,10 +122,10 @@ export function WidgetCard(props: { title: string; stream: StreamData; cardRef?:
       data-status={status}
       style={{ ...cardStyle, ...props.style }}
     >
-      <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, marginBottom: 4 }}>
-        <strong>{props.title}</strong>
-        <span title={DOT[status].title} style={{ color: DOT[status].color }}>
-          ● {stream.metrics.messageCount.toLocaleString('en-US')}
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 8, marginBottom: 6 }}>
+        <strong style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>{props.title}</strong>
+        <span title={`${DOT[status].title}; ${stream.metrics.messageCount.toLocaleString('en-US')} messages`} style={{ color: DOT[status].color, whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
+          ● {formatNumber(stream.metrics.messageCount, { maxChars: 7, digits: 0, grouping: true })}
         </span>
       </div>
       {props.children}

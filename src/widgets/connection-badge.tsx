@@ -15,6 +15,27 @@ const COLORS: Record<string, string> = {
 };
 
 /**
+ * Props of {@link ConnectionBadge}.
+ *
+ * @example
+ * ```ts
+ * const props: ConnectionBadgeProps = { connectionId: 'sensor:out->chart:in', label: 'sensor → chart', trail: 4 };
+ * ```
+ */
+export interface ConnectionBadgeProps {
+  /** The connection to follow: its id (`source:port->target:port`), or a `source:port` with one connection. */
+  connectionId: string;
+  /** Text before the badge. Default: none. */
+  label?: string;
+  /** How many states the trail keeps, the current one included; the earlier ones show after the badge. Default 0 (no trail). */
+  trail?: number;
+  /** The engine to read. Default: the one from `<StreamEngineProvider>`. */
+  engine?: StreamEngine;
+  /** Extra styles for the badge's wrapper. */
+  style?: CSSProperties;
+}
+
+/**
  * A badge with the connection machine's state (`flowing`, `backpressured`, `retrying`,
  * `circuitOpen`, `halfOpen`, ...) and, with `trail`, the last few states it went through, so
  * a state shorter than a frame still shows. `data-state` carries the state for tests.
@@ -24,7 +45,7 @@ const COLORS: Record<string, string> = {
  * <ConnectionBadge connectionId="sensor:out->chart:in" label="sensor → chart" trail={4} />
  * ```
  */
-export function ConnectionBadge(props: { connectionId: string; label?: string; trail?: number; engine?: StreamEngine; style?: CSSProperties }) {
+export function ConnectionBadge(props: ConnectionBadgeProps) {
   const state = useConnectionState(props.connectionId, { engine: props.engine });
   const keep = props.trail ?? 0;
   const [trail, setTrail] = useState<string[]>([]);

@@ -2,6 +2,23 @@ import type { StreamMessage } from '../message.js';
 import { useWidgetStream, WidgetCard, type StreamWidgetProps } from './card.js';
 
 /**
+ * Props of {@link EventLog}.
+ *
+ * @example
+ * ```ts
+ * const props: EventLogProps = { streamId: 'alerts', limit: 50, format: (m) => String(m.data) };
+ * ```
+ */
+export interface EventLogProps extends StreamWidgetProps {
+  /** How many of the newest messages the log shows (and keeps). Default 20. */
+  limit?: number;
+  /** A message's line after its time. Default: `#id` and the value (3 decimals) or the data as JSON, cut at 60 characters. */
+  format?: (m: StreamMessage) => string;
+  /** The list's height in px; rows past it are hidden. Default 160. */
+  height?: number;
+}
+
+/**
  * A bounded event log: the newest `limit` messages (default 20), newest first. Older entries
  * are gone, not hidden: the DOM never holds more than `limit` rows.
  *
@@ -10,7 +27,7 @@ import { useWidgetStream, WidgetCard, type StreamWidgetProps } from './card.js';
  * <EventLog streamId="alerts" limit={50} format={(m) => String(m.data)} />
  * ```
  */
-export function EventLog(props: StreamWidgetProps & { limit?: number; format?: (m: StreamMessage) => string; height?: number }) {
+export function EventLog(props: EventLogProps) {
   const limit = props.limit ?? 20;
   const [ref, stream] = useWidgetStream<HTMLDivElement>({ ...props, bufferSize: limit });
   const format = props.format ?? defaultFormat;

@@ -17,14 +17,15 @@ export { FrameLoop, frameLoop, defaultFrameSource, type FrameTask, type FrameSou
 export { createGovernor, govern, MAX_INTERVAL_MS, type GovernorState } from './governor.js';
 export { resolveStream, topologyOf, type ResolvedStream, type Topology } from './topology.js';
 export { WidgetCard, numericValue, type StreamWidgetProps } from './card.js';
-export { LineChart } from './line-chart.js';
-export { Sparkline } from './sparkline.js';
-export { Gauge } from './gauge.js';
-export { ValueTile } from './value-tile.js';
-export { EventLog } from './event-log.js';
-export { Histogram } from './histogram.js';
-export { MetricsPanel } from './metrics-panel.js';
-export { ConnectionBadge } from './connection-badge.js';
+export { LineChart, type LineChartProps } from './line-chart.js';
+export { Sparkline, type SparklineProps } from './sparkline.js';
+export { Gauge, type GaugeProps } from './gauge.js';
+export { ValueTile, type ValueTileProps } from './value-tile.js';
+export { EventLog, type EventLogProps } from './event-log.js';
+export { Histogram, type HistogramProps } from './histogram.js';
+export { MetricsPanel, type MetricsPanelProps } from './metrics-panel.js';
+export { formatNumber, spanDigits, type NumberFormatOptions } from './format.js';
+export { ConnectionBadge, type ConnectionBadgeProps } from './connection-badge.js';
 export { FrameRateMeter } from './frame-rate-meter.js';
 export {
   WidgetRuntime,

@@ -1,25 +1,59 @@
-import { useLayoutEffect, useRef } from 'react';
-import uPlot from 'uplot';
+import { useLayoutEffect, useRef, useState } from 'react';
+import type uPlot from 'uplot';
+import { optionalPeer } from '../optional-peer.js';
 import { numericValue, useWidgetStream, WidgetCard, type StreamWidgetProps } from './card.js';
 
+// uPlot is an optional peer: only LineChart draws with it, so it loads at the first mount and the
+// widgets entry imports without it installed.
+const loadUPlot = optionalPeer('uplot', '@nodeflow/runtime/widgets (LineChart)', async () => {
+  const mod: unknown = await import('uplot');
+  return ((mod as { default?: unknown }).default ?? mod) as typeof uPlot;
+});
+
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+
+// Room for the widest y label (about 7 px a character at uPlot's 12 px font): a fixed width cut
+// "201.5K" to "01.5K". uPlot calls this again until the width settles.
+const yAxisSize = (_u: uPlot, values: string[] | null): number => Math.max(40, 18 + 7 * Math.max(0, ...(values ?? []).map((v) => String(v).length)));
+
+/**
+ * Props of {@link LineChart}: the common streaming-widget props plus its size and axes.
+ *
+ * @example
+ * ```tsx
+ * const props: LineChartProps = { streamId: 'chart', width: 480, height: 200, xAxis: 'time' };
+ * ```
+ */
+export interface LineChartProps extends StreamWidgetProps {
+  /** Canvas width in CSS pixels (default 480). */
+  width?: number;
+  /** Canvas height in CSS pixels (default 200). */
+  height?: number;
+  /** Line colour, any CSS colour (default `#0969da`). */
+  color?: string;
+  /** `'index'` (default): the last N messages evenly spaced; `'time'`: by message timestamp. */
+  xAxis?: 'index' | 'time';
+}
 
 /**
  * A streaming line chart (uPlot on a canvas) of the window's values, redrawn with `setData` at
  * most once per update interval, no animation. `xAxis` is `'index'` (default: the last N
  * messages, evenly spaced, which reads well at any rate even when a producer stamps a burst
  * with one time) or `'time'` (message timestamps). Library code imports no CSS: the few
- * positioning rules uPlot needs are set inline.
+ * positioning rules uPlot needs are set inline. Needs the optional peer `uplot`: without it the
+ * chart throws a `MISSING_DEPENDENCY` NodeflowError to the nearest error boundary.
  *
  * @example
  * ```tsx
  * <LineChart streamId="chart" title="Sensor" width={480} height={200} bufferSize={1000} xAxis="time" />
  * ```
  */
-export function LineChart(props: StreamWidgetProps & { width?: number; height?: number; color?: string; xAxis?: 'index' | 'time' }) {
+export function LineChart(props: LineChartProps) {
   const [ref, stream] = useWidgetStream<HTMLDivElement>(props);
   const host = useRef<HTMLDivElement>(null);
-  const plot = useRef<uPlot | null>(null);
+  // State, not a ref: the plot arrives after the module loads, and its arrival must redraw.
+  const [plot, setPlot] = useState<uPlot | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
   const width = props.width ?? 480;
   const height = props.height ?? 200;
   const color = props.color ?? '#0969da';
@@ -27,32 +61,43 @@ export function LineChart(props: StreamWidgetProps & { width?: number; height?: 
 
   useLayoutEffect(() => {
     const el = host.current!;
-    const u = new uPlot(
-      {
-        width,
-        height,
-        legend: { show: false },
-        cursor: { show: false },
-        // The time axis is in seconds; the y scale follows the data.
-        scales: { x: { time } },
-        series: [{}, { stroke: color, width: 1.5, points: { show: false } }],
-        // Compact y labels (182K, not 182,000): a streaming axis must fit any magnitude.
-        axes: [{ size: 30 }, { size: 50, values: (_u, splits) => splits.map((v) => compact.format(v)) }],
-      },
-      [[], []],
-      el,
-    );
-    inlineStyles(el);
-    plot.current = u;
+    let live = true;
+    let u: uPlot | undefined;
+    // One catch for a failed load and a failed construction: either reaches the error boundary.
+    loadUPlot()
+      .then((UPlot) => {
+        if (!live) return;
+        u = new UPlot(
+          {
+            width,
+            height,
+            legend: { show: false },
+            cursor: { show: false },
+            // The time axis is in seconds; the y scale follows the data.
+            scales: { x: { time } },
+            series: [{}, { stroke: color, width: 1.5, points: { show: false } }],
+            // Compact y labels (182K, not 182,000): a streaming axis must fit any magnitude.
+            axes: [{ size: 30 }, { size: yAxisSize, values: (_u, splits) => splits.map((v) => compact.format(v)) }],
+          },
+          [[], []],
+          el,
+        );
+        inlineStyles(el);
+        setPlot(u);
+      })
+      .catch((error: unknown) => {
+        if (live) setFailure(error);
+      });
     return () => {
-      u.destroy();
-      plot.current = null;
+      live = false;
+      u?.destroy();
+      setPlot(null);
     };
   }, [width, height, color, time]);
 
   const value = props.value ?? numericValue;
   useLayoutEffect(() => {
-    const u = plot.current;
+    const u = plot;
     if (!u) return;
     const d = stream.data;
     const xs = new Float64Array(d.length);
@@ -62,8 +107,10 @@ export function LineChart(props: StreamWidgetProps & { width?: number; height?: 
       ys[i] = value(d[i]!);
     }
     u.setData([xs as unknown as number[], ys as unknown as number[]]);
-  }, [stream.data, value, time]);
+  }, [plot, stream.data, value, time]);
 
+  // Thrown during render so an error boundary sees it; a rejected promise alone would be lost.
+  if (failure) throw failure;
   return (
     <WidgetCard title={props.title ?? props.streamId} stream={stream} cardRef={ref} style={props.style}>
       <div ref={host} data-points={stream.data.length} />

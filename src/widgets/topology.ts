@@ -43,6 +43,31 @@ export function resolveStream(engine: StreamEngine, streamId: string): ResolvedS
   return { widget, feeds };
 }
 
+// How long a stream id may name nothing before useStreamData warns: a widget created by a
+// parent's effect (which runs after the hook's own) or by a workflow starting up appears well
+// within it.
+const UNKNOWN_GRACE_MS = 1000;
+
+/**
+ * Says the development warning `UNKNOWN_STREAM` (once per id and engine) if `streamId` still
+ * names no widget after a grace period on the engine's clock; returns what cancels it. Nothing
+ * at all while the engine's warnings are off.
+ *
+ * @example
+ * ```ts
+ * useEffect(() => (resolved.widget ? undefined : warnIfUnknown(engine, streamId)), [engine, streamId, resolved.widget]);
+ * ```
+ * @internal
+ */
+export function warnIfUnknown(engine: StreamEngine, streamId: string): () => void {
+  if (!engine.warnings.enabled) return () => {};
+  const clock = engine.clock;
+  const timer = clock.setTimeout(() => {
+    if (!resolveStream(engine, streamId).widget) engine.warnings.unknownStream(streamId);
+  }, UNKNOWN_GRACE_MS);
+  return () => clock.clearTimeout(timer);
+}
+
 /**
  * resolveStream for one hook, as a `useSyncExternalStore` snapshot: the same object until the
  * resolution itself changes (another widget, another set of live feeds), so a hook re-renders

@@ -8,7 +8,7 @@ import { FrameLoop, frameLoop as pageLoop } from './frame-loop.js';
 import { useStreamEngine } from './engine-context.js';
 import { StreamDataStore } from './stream-data-store.js';
 import type { StreamData } from './stream-data.js';
-import { streamResolver, topologyOf } from './topology.js';
+import { streamResolver, topologyOf, warnIfUnknown } from './topology.js';
 import { useDocumentVisible } from './visibility.js';
 
 /**
@@ -43,7 +43,8 @@ export interface StreamDataOptions {
  * come. `streamId` is a widget id (`engine.createWidget(id)`), a connection id
  * (`'sensor:out->chart:in'`) or an output port (`'sensor:out'`) whose connection ends in a
  * widget. It re-resolves when connections are created or removed, and re-subscribes when
- * `streamId` changes. `isConnected` is true while the widget runs and a live connection feeds
+ * `streamId` changes; an id that still names nothing after a second gives the engine's
+ * development warning `UNKNOWN_STREAM`, naming the closest ids. `isConnected` is true while the widget runs and a live connection feeds
  * it.
  *
  * @example
@@ -55,7 +56,6 @@ export interface StreamDataOptions {
  * ```
  */
 export function useStreamData<T = unknown>(streamId: string, options: StreamDataOptions = {}): StreamData<T> {
-  // A typo in an option (updateIntervall) would otherwise be ignored silently.
   // One read into a copy (a typo such as updateIntervall is refused, not ignored).
   const o = readOptions(options, ['bufferSize', 'updateInterval', 'enableBackpressure', 'paused', 'engine', 'frameLoop']);
   for (const k of ['enableBackpressure', 'paused'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ConfigError(k, 'a boolean', o[k]);
@@ -72,6 +72,8 @@ export function useStreamData<T = unknown>(streamId: string, options: StreamData
   const resolve = useMemo(() => streamResolver(engine, streamId), [engine, streamId]);
   const resolved = useSyncExternalStore(topologyOf(engine).subscribe, resolve, resolve);
   const widget = resolved.widget;
+  // An id that names nothing renders "Disconnected" forever: a typo should not be silent.
+  useEffect(() => (widget ? undefined : warnIfUnknown(engine, streamId)), [engine, streamId, widget]);
   const store = useMemo(
     () => new StreamDataStore(widget, { bufferSize, updateInterval, enableBackpressure }, loop, engine.clock),
     [widget, bufferSize, updateInterval, enableBackpressure, loop, engine],

@@ -7,6 +7,9 @@ import { FaultScenario } from './scenario.js';
 // The running scenario, so a play function can compare the chart with the actor itself.
 let current: FaultScenario | null = null;
 
+// A toggle shows its state by its fill, so a viewer sees which fault is on.
+const button = (on = false) => ({ font: '13px system-ui, sans-serif', padding: '6px 12px', borderRadius: 6, cursor: 'pointer', border: `1px solid ${on ? '#dc2626' : '#cbd5e1'}`, background: on ? '#fee2e2' : '#fff', color: '#0f172a' });
+
 function Controls({ s }: { s: FaultScenario }) {
   const [, redraw] = useState(0);
   const toggle = (key: 'overload' | 'failing') => () => {
@@ -14,17 +17,17 @@ function Controls({ s }: { s: FaultScenario }) {
     redraw((n) => n + 1);
   };
   return (
-    <div style={{ display: 'flex', gap: 8, marginBottom: 8 }}>
-      <button type="button" aria-pressed={s.overload} onClick={toggle('overload')}>
+    <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 12 }}>
+      <button type="button" aria-pressed={s.overload} onClick={toggle('overload')} style={button(s.overload)}>
         overload: slow consumer + fast producer
       </button>
-      <button type="button" aria-pressed={s.failing} onClick={toggle('failing')}>
+      <button type="button" aria-pressed={s.failing} onClick={toggle('failing')} style={button(s.failing)}>
         fault: consumer throws
       </button>
-      <button type="button" onClick={() => s.connection.openCircuit()}>
+      <button type="button" onClick={() => s.connection.openCircuit()} style={button()}>
         openCircuit()
       </button>
-      <button type="button" onClick={() => s.connection.closeCircuit()}>
+      <button type="button" onClick={() => s.connection.closeCircuit()} style={button()}>
         closeCircuit()
       </button>
     </div>
@@ -51,10 +54,19 @@ function LiveEngine() {
   );
 }
 
-const meta: Meta = {
+const meta: Meta<typeof EngineInspector> = {
   title: 'Inspector/Engine inspector',
-  component: LiveEngine,
-  parameters: { docs: { description: { component: 'A running in-browser engine: click a connection or node; inject overload and faults with the buttons.' } } },
+  component: EngineInspector,
+  // The inspector needs a running engine, which is not an arg: the story builds its own.
+  render: () => <LiveEngine />,
+  parameters: {
+    docs: {
+      description: {
+        component:
+          '`<EngineInspector engine={engine} />` from `@nodeflow/runtime/inspect`: a running engine\'s nodes, widgets and connections, each connection colored by its machine state. Click a connection or a node to follow its state chart live; a connection also shows its recent state changes. In this story a producer feeds a consumer, a chart and a logger: inject overload (a slow consumer) or faults (a throwing consumer) with the buttons and watch the watched connection go `backpressured`, `retrying`, `circuitOpen`, `halfOpen` and back to `flowing`.',
+      },
+    },
+  },
 };
 export default meta;
 
@@ -67,7 +79,7 @@ const follows = async (root: HTMLElement, state: string, timeout = 6000) => {
   await waitFor(() => expect(highlighted(root)).toEqual([actorState()]), { timeout: 1000, interval: 10 });
 };
 
-export const Live: StoryObj = {
+export const Live: StoryObj<typeof EngineInspector> = {
   play: async ({ canvasElement, canvas }) => {
     await waitFor(() => expect(canvasElement.querySelector('[data-machine="connection"][data-layout="ready"]')).not.toBeNull(), { timeout: 10_000 });
     await follows(canvasElement, 'flowing');

@@ -34,7 +34,10 @@ function InMemoryRelay() {
   );
 }
 
-const meta: Meta = { title: 'Inspector/Relay viewer' };
+const meta: Meta = {
+  title: 'Inspector/Relay viewer',
+  parameters: { docs: { description: { component: "An engine inspected from the outside: its actors' inspection events go through `@statelyai/inspect` as JSON (here an in-memory adapter instead of a WebSocket), and `trackRemoteActors` rebuilds each actor's state for the charts." } } },
+};
 export default meta;
 
 const active = (root: HTMLElement) => [...root.querySelectorAll('[data-active="true"]')].map((e) => e.getAttribute('data-state-id')).filter((id) => id !== 'connection');

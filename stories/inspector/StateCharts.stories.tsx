@@ -5,7 +5,11 @@ import type { AnyStateMachine } from 'xstate';
 import { machineToGraph, StateChart } from '../../src/inspect/index.js';
 import { connectionMachine, engineMachine, nodeMachine, widgetMachine, type ConnectionEvent, type ConnectionPort } from '../../src/index.js';
 
-const meta: Meta = { title: 'Inspector/State charts', component: StateChart };
+const meta: Meta = {
+  title: 'Inspector/State charts',
+  component: StateChart,
+  parameters: { docs: { description: { component: '`<StateChart machine={...} />` from `@nodeflow/runtime/inspect`: a machine laid out with ELK, top to bottom, active states in blue and the last transition taken in orange. One story per machine of the engine, and one live connection machine driven by buttons (its timers are real: `circuitOpen` moves to `halfOpen` by itself).' } } },
+};
 export default meta;
 type Story = StoryObj;
 

@@ -13,13 +13,21 @@ export interface LiveArgs {
   enableBackpressure: boolean;
 }
 
+// Descriptions and categories show in the Controls panel and on every Docs page.
+const source = { category: 'source' };
+const pacing = { category: 'widget' };
 export const liveArgTypes = {
-  rate: { control: { type: 'range', min: 10, max: 1_000_000, step: 10 }, description: 'messages per second' },
-  pattern: { control: 'select', options: ['sine-wave', 'random', 'step', 'sequential'] },
-  bufferSize: { control: { type: 'number', min: 1, max: 100_000 }, description: 'widget window and connection buffer' },
-  updateInterval: { control: { type: 'number', min: 0, max: 1000 }, description: 'least ms between renders' },
-  overflowStrategy: { control: 'select', options: ['backpressure', 'dropHead', 'dropTail', 'dropNew', 'dropBuffer', 'conflate'] },
-  enableBackpressure: { control: 'boolean' },
+  rate: { control: { type: 'range', min: 10, max: 1_000_000, step: 10 }, description: 'Messages per second the producers emit in total.', table: source },
+  pattern: { control: 'select', options: ['sine-wave', 'random', 'step', 'sequential'], description: 'The shape of the produced values: a sine wave, seeded uniform noise, a square wave that alternates every period, or a counter.', table: source },
+  bufferSize: { control: { type: 'number', min: 1, max: 100_000 }, description: 'How many messages a widget keeps in its window; also sizes the connection buffer.', table: pacing },
+  updateInterval: { control: { type: 'number', min: 0, max: 1000 }, description: 'Least milliseconds between two renders of a component (16 is one frame at 60 Hz).', table: pacing },
+  overflowStrategy: {
+    control: 'select',
+    options: ['backpressure', 'dropHead', 'dropTail', 'dropNew', 'dropBuffer', 'conflate'],
+    description: 'What a full connection buffer does: backpressure makes writers wait, dropHead evicts the oldest, dropTail the youngest buffered, dropNew the incoming message, dropBuffer clears the buffer, conflate keeps the newest message per key.',
+    table: { category: 'connection' },
+  },
+  enableBackpressure: { control: 'boolean', description: 'Let a widget hold its next batch until the view has rendered the last one, instead of rendering behind.', table: pacing },
 } as const;
 
 export const defaultLiveArgs: LiveArgs = { rate: 2000, pattern: 'sine-wave', bufferSize: 500, updateInterval: 16, overflowStrategy: 'dropHead', enableBackpressure: false };

@@ -74,7 +74,7 @@ const HOSTILE_MAKERS: ReadonlyArray<readonly [string, () => unknown]> = [
 
 /** Option, definition and message keys of the public API: where a nested hostile value goes. */
 const KEYS = [
-  'clock', 'inspect', 'metrics', 'process', 'autoStart', 'bufferSize', 'timeout', 'kinds',
+  'clock', 'inspect', 'metrics', 'warnings', 'process', 'autoStart', 'bufferSize', 'timeout', 'kinds',
   'dropThreshold', 'priorityDrop', 'maxWaitTime', 'adjustmentInterval', 'law', 'probe',
   'retryAttempts', 'retryDelay', 'random', 'isRetryable', 'deliveryTimeout', 'circuitBreaker', 'breaker',
   'retryDelayFor', 'bind', 'historySize', 'sampleIntervalMs', 'inspection', 'alerts', 'defaultRules', 'rules',

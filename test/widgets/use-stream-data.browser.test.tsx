@@ -1,7 +1,8 @@
 import { StrictMode } from 'react';
-import { describe, expect, test } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { describe, expect, test, vi } from 'vitest';
 import { render } from 'vitest-browser-react';
-import { StreamEngine } from '../../src/index.js';
+import { StreamEngine, type NodeflowWarning } from '../../src/index.js';
 import { FrameLoop, StreamEngineProvider, type StreamData } from '../../src/widgets/index.js';
 import { flood, message, Probe } from './support.js';
 
@@ -75,6 +76,68 @@ describe.each(modes)('useStreamData (%s)', (_mode, wrap) => {
     await expect.element(screen.getByTestId('last')).toHaveTextContent('after-b');
     expect(a.isObserved).toBe(false);
     await screen.unmount();
+    engine.dispose();
+  });
+});
+
+describe.each(modes)('useStreamData with an id that names nothing (%s)', (_mode, wrap) => {
+  const setup = (warnings?: false) => {
+    const seen: NodeflowWarning[] = [];
+    const clock = new SimulatedClock();
+    const engine = new StreamEngine({}, { clock, warnings: warnings ?? ((w) => seen.push(w)) });
+    engine.createWidget('chart');
+    engine.createConnection('sensor', 'chart', 'out', 'in');
+    return { seen, clock, engine };
+  };
+
+  test('warns once, after a grace second, naming the close ids; a second hook on the same typo says nothing more', async () => {
+    const { seen, clock, engine } = setup();
+    const screen = await render(wrap(<Probe streamId="chrt" options={{ engine }} />));
+    await expect.element(screen.getByTestId('connected')).toHaveTextContent('Disconnected');
+    clock.increment(999);
+    expect(seen).toEqual([]); // it may still appear (a parent's effect, a workflow starting)
+    clock.increment(1);
+    expect(seen).toEqual([
+      {
+        code: 'UNKNOWN_STREAM',
+        streamId: 'chrt',
+        nearMisses: ['chart'],
+        message: 'useStreamData("chrt") shows no data: no widget, nor a connection or output port into one, has this id (did you mean "chart"?)',
+      },
+    ]);
+    const again = await render(wrap(<Probe streamId="chrt" options={{ engine }} />));
+    clock.increment(2000);
+    expect(seen).toHaveLength(1);
+    await again.unmount();
+    await screen.unmount();
+    engine.dispose();
+  });
+
+  test('says nothing when the widget appears within the grace, or when warnings are off', async () => {
+    const { seen, clock, engine } = setup();
+    const screen = await render(wrap(<Probe streamId="table" options={{ engine }} />));
+    clock.increment(500);
+    engine.createWidget('table');
+    clock.increment(5000);
+    expect(seen).toEqual([]);
+    await screen.unmount();
+    engine.dispose();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const off = setup(false);
+    const quiet = await render(wrap(<Probe streamId="nope" options={{ engine: off.engine }} />));
+    off.clock.increment(5000);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+    await quiet.unmount();
+    off.engine.dispose();
+  });
+
+  test('an unmounted hook never warns', async () => {
+    const { seen, clock, engine } = setup();
+    const screen = await render(wrap(<Probe streamId="nope" options={{ engine }} />));
+    await screen.unmount();
+    clock.increment(5000);
+    expect(seen).toEqual([]);
     engine.dispose();
   });
 });

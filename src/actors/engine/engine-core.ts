@@ -16,6 +16,8 @@ import { EventBus } from './event-bus.js';
 import { InspectionHub, type ActorKind, type TaggedInspector } from './inspection-hub.js';
 import { RecoveryResolution } from './recovery-resolution.js';
 import { EngineRegistry } from './registry.js';
+import { EngineWarnings } from './engine-warnings.js';
+import { Warnings } from '../../warnings.js';
 import { TopologyStore, type EngineTopology } from './topology-snapshot.js';
 import { Wiring } from './wiring.js';
 
@@ -65,6 +67,8 @@ export abstract class EngineCore {
   protected readonly wiring: Wiring;
   /** @internal */
   protected readonly snapshot: TopologyStore;
+  /** The development warnings (see the `warnings` option). @internal */
+  readonly warnings: EngineWarnings;
   private retired = { accepted: 0, delivered: 0, dropped: 0, deadLettered: 0, inFlight: 0, connections: 0 };
   private stopping: Promise<void> | undefined;
   private readonly alwaysMeter: boolean;
@@ -98,7 +102,8 @@ export abstract class EngineCore {
       trampoline: new DeliveryTrampoline(),
       taskEnd: new TaskEnd(this.clock),
     };
-    this.registry = new EngineRegistry(this.host, this.hub, () => this.snapshot);
+    this.warnings = new EngineWarnings(new Warnings(opts.warnings), () => this.registry);
+    this.registry = new EngineRegistry(this.host, this.hub, () => this.snapshot, this.warnings.forPorts);
     this.snapshot = new TopologyStore(this.registry);
     this.wiring = new Wiring(this.registry);
     this.topology$ = new Observable((sub) => {

@@ -6,6 +6,7 @@ import { ConfigError, readOptions } from '../../errors.js';
 import { hasMethods, isInstance } from '../../shape.js';
 import type { InspectionEvent } from 'xstate';
 import type { InspectObserver } from '../types.js';
+import type { WarningsOption } from '../../warnings.js';
 
 /**
  * Engine-wide options that are not per-connection flow settings.
@@ -26,6 +27,13 @@ export interface EngineOptions {
    * batch). Also on while `metrics$` has subscribers or an adjusting handler is installed.
    */
   metrics?: boolean;
+  /**
+   * Development warnings for likely typos (an emit on a port that never had a connection, a
+   * message whose `port` is not the port it is emitted on, a `useStreamData` id that names
+   * nothing), each said once: `true` prints them with `console.warn`, `false` silences them, a
+   * function receives them instead. Default: on unless `process.env.NODE_ENV === 'production'`.
+   */
+  warnings?: WarningsOption;
 }
 
 /**
@@ -39,8 +47,11 @@ export interface EngineOptions {
  * @internal
  */
 export function checkEngineOptions(options: EngineOptions | undefined): EngineOptions {
-  const o = readOptions(options, ['clock', 'inspect', 'metrics']);
+  const o = readOptions(options, ['clock', 'inspect', 'metrics', 'warnings']);
   if (o.metrics !== undefined && typeof o.metrics !== 'boolean') throw new ConfigError('metrics', 'a boolean', o.metrics);
+  if (o.warnings !== undefined && typeof o.warnings !== 'boolean' && typeof o.warnings !== 'function') {
+    throw new ConfigError('warnings', 'a boolean or a function (warning) => void', o.warnings);
+  }
   if (o.clock !== undefined && !hasMethods(o.clock, ['now', 'setTimeout', 'clearTimeout'])) {
     throw new ConfigError('clock', 'an EngineClock (now, setTimeout, clearTimeout)', o.clock);
   }

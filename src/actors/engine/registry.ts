@@ -1,9 +1,10 @@
 import { NodeflowError, describe } from '../../errors.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
 import { NodeRuntime } from '../targets/node.js';
+import type { PortWarnings } from '../targets/output-port.js';
 import type { WidgetRuntime } from '../targets/widget.js';
 import type { InspectionHub } from './inspection-hub.js';
-import { unknownMessage } from './near-misses.js';
+import { unknownIdError } from '../../near-miss.js';
 import type { ConnectionInfo, TopologySource, TopologyStore } from './topology-snapshot.js';
 
 /**
@@ -28,13 +29,14 @@ export class EngineRegistry implements TopologySource {
     private readonly host: ConnectionHost,
     private readonly hub: InspectionHub,
     private readonly topology: () => TopologyStore,
+    private readonly portWarnings: PortWarnings | undefined = undefined,
   ) {}
 
   /** The node `id`, created if absent (`auto`: it exists only for its connections). */
   node(id: string, auto: boolean, autoStart?: boolean): NodeRuntime {
     let n = this.nodes.get(id);
     if (!n) {
-      n = new NodeRuntime(id, this.host, { autoStart });
+      n = new NodeRuntime(id, this.host, { autoStart }, this.portWarnings);
       n.auto = auto;
       this.nodes.set(id, n);
       this.hub.track(n.actor, { kind: 'node', id });
@@ -89,7 +91,7 @@ export class EngineRegistry implements TopologySource {
     const c = this.connections.get(ref) ?? this.byPort(ref);
     if (c) return c;
     // O(connections) to name the near misses: lookups that may miss use findConnection.
-    throw new NodeflowError('UNKNOWN_CONNECTION', unknownMessage('connection', ref, this.refs()), { connectionId: ref });
+    throw unknownIdError('UNKNOWN_CONNECTION', 'connection', ref, this.refs(), { connectionId: ref });
   }
 
   /** Like connection(), but undefined where it would throw (a port with several too). */
@@ -105,14 +107,14 @@ export class EngineRegistry implements TopologySource {
     assertId('widget', id);
     const w = this.widgets.get(id);
     if (w) return w;
-    throw new NodeflowError('UNKNOWN_WIDGET', unknownMessage('widget', id, this.widgets.keys()), { id });
+    throw unknownIdError('UNKNOWN_WIDGET', 'widget', id, this.widgets.keys(), { id });
   }
 
   existingNode(id: string): NodeRuntime {
     assertId('node', id);
     const n = this.nodes.get(id);
     if (n) return n;
-    throw new NodeflowError('UNKNOWN_NODE', unknownMessage('node', id, this.nodes.keys()), { id });
+    throw unknownIdError('UNKNOWN_NODE', 'node', id, this.nodes.keys(), { id });
   }
 
   // `nodeId:port` names the connections leaving that output port (a ref must name exactly one).

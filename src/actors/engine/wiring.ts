@@ -36,7 +36,9 @@ export class Wiring {
     this.edges.set(edgeKey(c.sourceNodeId, c.outputPort, c.targetNodeId, c.inputPort), c.id);
     this.link(c.sourceNodeId, 1);
     this.link(c.targetNodeId, 1);
-    this.registry.node(c.sourceNodeId, true).output(c.outputPort).connections.push(c);
+    const port = this.registry.node(c.sourceNodeId, true).output(c.outputPort);
+    port.connections.push(c);
+    port.wired = true;
     this.routed.add(c);
   }
 

@@ -62,8 +62,16 @@ export interface PerformanceResult {
   readonly p95Latency: number;
   readonly p99Latency: number;
   readonly maxLatency: number;
-  /** (dead-lettered + refused) / offered, as a fraction. */
+  /**
+   * Messages lost to errors over messages offered, as a fraction: (dead-lettered + refused by a
+   * full buffer) / `totalMessages` (dead letters counted once per message under fan-out). A
+   * failed attempt that a retry then delivered is not lost: see `failedAttempts`.
+   */
   readonly errorRate: number;
+  /** Delivery attempts (batches handed to a consumer, including each retry). */
+  readonly deliveryAttempts: number;
+  /** Delivery attempts that threw or rejected; `failedAttempts / deliveryAttempts` is the attempt failure rate. */
+  readonly failedAttempts: number;
   readonly backpressureEvents: number;
   readonly dropped: number;
   readonly deadLettered: number;

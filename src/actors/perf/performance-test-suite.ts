@@ -188,6 +188,9 @@ export class PerformanceTestSuite {
       p99Latency: latency.percentile(99),
       maxLatency: latency.max,
       errorRate: sent === 0 ? 0 : (deadLettered / fanOut + refused) / sent,
+      // A success counts one batch, a failure one failed attempt: together, every attempt.
+      deliveryAttempts: sum((s) => s.batches + s.failedAttempts),
+      failedAttempts: sum((s) => s.failedAttempts),
       backpressureEvents: sum((s) => s.backpressureEvents),
       dropped: sum((s) => s.droppedTotal),
       deadLettered,

@@ -2,7 +2,7 @@ import { Observable, Subject } from 'rxjs';
 import { createActor, type SnapshotFrom } from 'xstate';
 import { NodeflowError, errorMessage } from '../../errors.js';
 import { nodeMachine, type NodeActorRef } from '../../machines/node.machine.js';
-import { OutputPort } from './output-port.js';
+import { OutputPort, type PortWarnings } from './output-port.js';
 import type { ActorHost } from '../types.js';
 import { BatchHandoff } from './batch-handoff.js';
 import type { Batch, Inbox } from '../../message.js';
@@ -105,6 +105,8 @@ export class NodeRuntime implements NodeHandle, Inbox {
     readonly id: string,
     private readonly host: ActorHost,
     options: NodeOptions = {},
+    /** Where its output ports report likely typos (none: warnings are off). @internal */
+    readonly warnings: PortWarnings | undefined = undefined,
   ) {
     this.process = options.process;
     this.batches$ = this.subject.asObservable();

@@ -135,6 +135,7 @@ export interface WorkflowProblem {
  * ```
  */
 export class WorkflowValidationError extends NodeflowError {
+  override readonly name: string = 'WorkflowValidationError';
   constructor(readonly problems: readonly WorkflowProblem[]) {
     super('INVALID_ARGUMENT', `Invalid workflow (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `- ${p.path}: ${p.message}`).join('\n')}`, { problems });
   }

@@ -1,5 +1,6 @@
 import { defer, of, type Observable, type Subscription } from 'rxjs';
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, describe } from '../../errors.js';
+import { unknownIdError } from '../../near-miss.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
 import type { WidgetRuntime } from '../targets/widget.js';
 import { COLLECTED } from './collector.js';
@@ -91,16 +92,23 @@ export class WorkflowRun {
 
   /** The values a `sink.collector` node kept, oldest first (a copy). */
   collected(nodeId: string): unknown[] {
-    const values = (this.graph.nodes.get(nodeId)?.behavior as { [COLLECTED]?: () => unknown[] } | undefined)?.[COLLECTED];
-    if (!values) throw new NodeflowError('INVALID_ARGUMENT', `${nodeId} is not a sink.collector node of this workflow`, { nodeId });
+    const values = (this.node(nodeId).behavior as { [COLLECTED]?: () => unknown[] } | undefined)?.[COLLECTED];
+    if (!values) throw new NodeflowError('INVALID_ARGUMENT', `${describe(nodeId)} is not a sink.collector node of this workflow`, { nodeId });
     return values();
   }
 
   /** The widget actor of a `sink.widget` node. */
   widget(nodeId: string): WidgetRuntime {
-    const w = this.graph.nodes.get(nodeId)?.widget;
-    if (!w) throw new NodeflowError('INVALID_ARGUMENT', `${nodeId} is not a sink.widget node of this workflow`, { nodeId });
+    const w = this.node(nodeId).widget;
+    if (!w) throw new NodeflowError('INVALID_ARGUMENT', `${describe(nodeId)} is not a sink.widget node of this workflow`, { nodeId });
     return w;
+  }
+
+  // A node of this run, or UNKNOWN_NODE naming the closest ids (as the engine's lookups do).
+  private node(nodeId: string) {
+    const n = this.graph.nodes.get(nodeId);
+    if (n) return n;
+    throw unknownIdError('UNKNOWN_NODE', 'node', nodeId, this.graph.nodes.keys(), { id: nodeId });
   }
 
   metrics(): WorkflowMetrics {

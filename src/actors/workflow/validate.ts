@@ -3,6 +3,7 @@ import type { StreamEngine } from '../engine/stream-engine.js';
 import type { WorkflowDefinition, WorkflowProblem } from './definition.js';
 import type { NodeTypeDefinition, NodeTypeRegistry } from './node-types.js';
 import { errorMessage } from '../../errors.js';
+import { didYouMean } from '../../near-miss.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -43,7 +44,12 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
     nodes.set(n.id, { type: n.type, index: i });
     if (engine && engine.hasNodeOrWidget(n.id)) add({ code: 'NODE_ID_IN_USE', path, nodeId: n.id, message: `node ${n.id}: the stream engine already has a node or widget with this id (a finished run keeps its widgets until run.release())` });
     const type = registry.get(n.type);
-    if (!type) return add({ code: 'UNKNOWN_NODE_TYPE', path, nodeId: n.id, message: `node ${n.id}: unknown type '${n.type}' (known: ${registry.list().map((t) => t.type).join(', ')})` });
+    if (!type) {
+      // Node types are few: with none close, all of them.
+      const known = registry.list().map((t) => t.type);
+      const hint = didYouMean(n.type, known) ?? `known: ${known.join(', ')}`;
+      return add({ code: 'UNKNOWN_NODE_TYPE', path, nodeId: n.id, message: `node ${n.id}: unknown type '${n.type}' (${hint})` });
+    }
     if (n.config !== undefined && !isObj(n.config)) return add({ code: 'INVALID_NODE_CONFIG', path: `${path}.config`, nodeId: n.id, message: `node ${n.id}: config must be an object` });
     for (const message of nodeConfigProblems(type, n.config ?? {})) add({ code: 'INVALID_NODE_CONFIG', path: `${path}.config`, nodeId: n.id, message: `node ${n.id} (${n.type}): ${message}` });
   });

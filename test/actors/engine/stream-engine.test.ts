@@ -61,7 +61,7 @@ describe('errors that say what happened', () => {
     const { engine } = simEngine();
     engine.createWidget('chart');
     engine.node('transform');
-    expect(() => engine.widget('chrat')).toThrow(expect.objectContaining({ code: 'UNKNOWN_WIDGET', details: { id: 'chrat' } }));
+    expect(() => engine.widget('chrat')).toThrow(expect.objectContaining({ code: 'UNKNOWN_WIDGET', details: { id: 'chrat', nearMisses: ['chart'] } }));
     expect(() => engine.widget('chrat')).toThrow('No widget "chrat" (did you mean "chart"?)');
     expect(() => engine.removeWidget('nope')).toThrow(expect.objectContaining({ code: 'UNKNOWN_WIDGET' }));
     expect(() => engine.removeNode('transfrom')).toThrow(expect.objectContaining({ code: 'UNKNOWN_NODE', message: 'No node "transfrom" (did you mean "transform"?)' }));
@@ -73,7 +73,10 @@ describe('errors that say what happened', () => {
     const id = engine.createConnection('a', 'b', 'out', 'in');
     engine.createConnection('sensor', 'chart', 'readings', 'in');
     expect(() => engine.getConnection('a:output')).toThrow(expect.objectContaining({ code: 'UNKNOWN_CONNECTION' }));
-    expect(() => engine.getConnection('a:output')).toThrow(/^No connection "a:output" \(did you mean "a:out", /);
+    expect(() => engine.getConnection('a:output')).toThrow('No connection "a:output" (did you mean "a:out"?)');
+    expect(() => engine.removeConnection('sensor:reading')).toThrow(expect.objectContaining({ code: 'UNKNOWN_CONNECTION', message: 'No connection "sensor:reading" (did you mean "sensor:readings"?)' }));
+    // Nothing close: a few known ids instead of a far-fetched guess.
+    expect(() => engine.getConnection('zzz')).toThrow('No connection "zzz" (none is close; known: "a:out->b:in", "a:out", "sensor:readings->chart:in", ...)');
     expect(() => engine.getConnection('a:out->b:inn')).toThrow(new RegExp(`did you mean "${id.replace(/[>-]/g, '\\$&')}"`));
     engine.dispose();
     const { engine: empty } = simEngine();

@@ -37,6 +37,10 @@ describe('PerformanceTestSuite', () => {
     expect(slow!.backpressureEvents).toBeGreaterThan(0);
     expect(faults!.retries).toBeGreaterThan(0);
     expect(faults!.delivered).toBeGreaterThan(faults!.totalMessages * 0.95);
+    // Injected failures are failed attempts (each retried), not lost messages.
+    expect(faults!.failedAttempts).toBeGreaterThanOrEqual(faults!.retries);
+    expect(faults!.deliveryAttempts).toBeGreaterThan(faults!.failedAttempts);
+    expect(volume).toMatchObject({ failedAttempts: 0 });
     expect(fanout!.delivered).toBe(fanout!.totalMessages * 16);
     for (const r of results) {
       expect(r.delivered + r.dropped / (r.name.startsWith('High Fan-out') ? 16 : 1)).toBeGreaterThan(0);
@@ -66,9 +70,29 @@ describe('PerformanceTestSuite', () => {
     const suite = new PerformanceTestSuite(new StreamEngine({}, { clock }));
     await simulated(clock, suite.runTest({ name: 'Custom High Load Test', duration: 1000, messageRate: 2000, messageSize: 1000, concurrentConnections: 10, dataPattern: 'random' }));
     const text = suite.generateReport();
-    expect(text).toMatch(/^Test: Custom High Load Test\nDuration: 1000ms\nMessage Rate: 2,000\/s\nConcurrent Connections: 10\n\nResults:\n- Total Messages: 2,000\n- Average Throughput: [\d,]+ msg\/s\n- Average Latency: [\d.]+ms\n- P95 Latency: [\d.]+ms\n- P99 Latency: [\d.]+ms\n- Error Rate: 0\.00%\n- Backpressure Events: \d+/);
+    expect(text).toMatch(/^Test: Custom High Load Test\nDuration: 1000ms\nMessage Rate: 2,000\/s\nConcurrent Connections: 10\n\nResults:\n- Total Messages: 2,000\n- Average Throughput: [\d,]+ msg\/s\n- Average Latency: [\d.]+ms\n- P95 Latency: [\d.]+ms\n- P99 Latency: [\d.]+ms\n- Error Rate: 0\.00% of messages lost \(dead-lettered or refused: 0 of 2,000\)\n- Failed Attempts: 0\.00% of delivery attempts \(0 of [\d,]+; [^)]+\)\n- Backpressure Events: \d+/);
     expect(suite.generateReport('markdown')).toContain('| Custom High Load Test | 1000ms | 2,000/s | 10 | 2,000 |');
+    expect(suite.generateReport('markdown')).toMatch(/\| Lost \(of messages\) \| Failed \(of attempts\) \| Retries \|/);
     expect(JSON.parse(suite.generateReport('json'))).toMatchObject({ version: 1, results: [{ name: 'Custom High Load Test', totalMessages: 2000 }] });
+  });
+
+  it('a fault run reports both rates, each named by what it divides, so retries never sit beside an unexplained 0%', async () => {
+    const clock = new SimulatedClock();
+    const suite = new PerformanceTestSuite(new StreamEngine({}, { clock }));
+    const test = QUICK_PERFORMANCE_TESTS.find((t) => t.name.startsWith('Fault Injection'))!;
+    const r = await simulated(clock, suite.runTest(test));
+    expect(r.retries).toBeGreaterThan(0);
+    const text = suite.generateReport();
+    const lost = /- Error Rate: ([\d.]+)% of messages lost \(dead-lettered or refused: ([\d,]+) of ([\d,]+)\)/.exec(text)!;
+    const failed = /- Failed Attempts: ([\d.]+)% of delivery attempts \(([\d,]+) of ([\d,]+);/.exec(text)!;
+    const n = (s: string) => Number(s.replaceAll(',', ''));
+    expect(n(lost[3]!)).toBe(r.totalMessages);
+    expect(n(lost[1]!)).toBeCloseTo(r.errorRate * 100, 2);
+    expect(n(failed[2]!)).toBe(r.failedAttempts);
+    expect(n(failed[3]!)).toBe(r.deliveryAttempts);
+    expect(n(failed[1]!)).toBeGreaterThan(0);
+    expect(n(failed[1]!)).toBeCloseTo((r.failedAttempts / r.deliveryAttempts) * 100, 2);
+    expect(text).toContain(`- Retries: ${r.retries.toLocaleString('en-US')}`);
   });
 
   it('refuses bad tests with typed errors naming the field', async () => {
