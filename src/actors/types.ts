@@ -1,4 +1,4 @@
-import type { InspectionEvent, Observer } from 'xstate';
+import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 import type { EngineClock } from '../clock.js';
 import type { ConnectionState } from '../machines/connection.machine.js';
 import type { DropReason, StreamMessage } from '../message.js';
@@ -97,9 +97,24 @@ export type InspectObserver = Observer<InspectionEvent> | ((event: InspectionEve
 export interface ActorHost {
   readonly clock: EngineClock;
   readonly inspect: InspectObserver | undefined;
+  /**
+   * The root actor whose system an actor of this kind joins as a child (one system per kind per
+   * engine); absent, each actor is a root with a system of its own and takes `inspect` itself.
+   */
+  readonly system?: (kind: SharedKind) => AnyActorRef;
   /** Engine events (node state changes); absent for actors built outside an engine. */
   readonly emit?: (event: EngineEvent) => void;
 }
+
+/**
+ * The kinds of engine actor that share a system per engine (the engine's own actor is a root).
+ *
+ * @example
+ * ```ts
+ * const kind: SharedKind = 'connection';
+ * ```
+ */
+export type SharedKind = 'node' | 'widget' | 'connection';
 
 /**
  * The flow knobs of one connection that can change at run time.

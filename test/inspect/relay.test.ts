@@ -44,7 +44,7 @@ describe('offline inspector relay', () => {
     const connectionOf = (t: typeof tracker) => t.actors().find((a) => a.name === 'connection');
     await vi.waitFor(() => expect(connectionOf(tracker)?.value).toBe('circuitOpen'), { timeout: 5000, interval: 20 });
     expect(received.some((e) => e.type === '@xstate.snapshot' && (e.snapshot as { value?: unknown }).value === 'circuitOpen')).toBe(true);
-    expect(new Set(received.filter((e) => e.type === '@xstate.actor').map((e) => (e as { name: string }).name))).toEqual(new Set(['engine', 'node', 'connection']));
+    expect(new Set(received.filter((e) => e.type === '@xstate.actor').map((e) => (e as { name: string }).name))).toEqual(new Set(['engine', 'system', 'node', 'connection']));
     const conn = connectionOf(tracker)!;
     expect(conn.machine).toBe(connectionMachine);
     expect(conn.taken).toEqual(['connection|breaker.open|0']);

@@ -9,6 +9,7 @@ import type { ConnectionServices } from './connection-host.js';
 import type { ConnectionMetrics } from './connection-meter.js';
 import { IDLE } from './delivery-state.js';
 import { knobsIn, validateKnobs } from './knobs.js';
+import { retireActor } from '../engine/actor-systems.js';
 
 /**
  * What the engine lends each connection.
@@ -63,7 +64,7 @@ export class Connection extends ConnectionCircuit {
       halfOpenTimeout: () => host.errorRecovery(config).breaker.halfOpenTimeout,
       probeTimedOut: () => this.probeTimedOut(),
     };
-    this.actor = createActor(connectionMachine, { input: { connectionId: id, port }, clock: host.clock, inspect: host.inspect });
+    this.actor = createActor(connectionMachine, { input: { connectionId: id, port }, clock: host.clock, inspect: host.inspect, parent: host.system?.('connection') });
     this.actor.start();
   }
 
@@ -228,7 +229,7 @@ export class Connection extends ConnectionCircuit {
       this.tell({ type: 'connection.close' });
       this.tell({ type: 'mailbox.drained' });
     }
-    this.actor.stop();
+    retireActor(this.actor);
     this.streams.finished();
     // A failed connection stays listed (state 'failed') until it is removed or the engine stops.
     if (end === 'closed') this.host.closed(this);

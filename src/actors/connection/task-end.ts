@@ -15,7 +15,6 @@ import type { EngineClock } from '../../clock.js';
  * const end = new TaskEnd(realClock);
  * end.schedule(() => connection.flush()); // after this task, before any timer
  * ```
- * @internal
  */
 export class TaskEnd {
   private tasks: Array<() => void> = [];

@@ -8,6 +8,7 @@ import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
 import { DeliveryTrampoline } from '../connection/delivery-trampoline.js';
 import { TaskEnd } from '../connection/task-end.js';
+import { ActorSystems } from './actor-systems.js';
 import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { DeadLetter, EngineEvent, InspectObserver } from '../types.js';
 import { checkEngineOptions, checkHandler, checkRecovery, stopTimeout, type EngineOptions } from './engine-options.js';
@@ -61,6 +62,8 @@ export abstract class EngineCore {
   protected readonly recovery = new RecoveryResolution();
   /** @internal */
   protected readonly host: ConnectionHost;
+  /** One XState system per kind of actor (nodes, widgets, connections). */
+  private readonly systems: ActorSystems;
   /** @internal */
   protected readonly registry: EngineRegistry;
   /** @internal */
@@ -86,9 +89,11 @@ export abstract class EngineCore {
     const inspect = opts.inspect;
     this.alwaysMeter = opts.metrics === true;
     this.actor = createActor(engineMachine, { clock: this.clock, inspect }).start();
+    this.systems = new ActorSystems(this.clock, inspect);
     this.host = {
       clock: this.clock,
       inspect,
+      system: (kind) => this.systems.root(kind),
       backpressureHandler: () => this.handler,
       metering: () => this.alwaysMeter || this.metering.watched || typeof this.handler?.bind === 'function',
       errorRecovery: (c) => this.recovery.for(c),
@@ -291,6 +296,7 @@ export abstract class EngineCore {
     this.unbindHandler = undefined;
     this.registry.clearTargets();
     this.wiring.clear();
+    this.systems.stop(); // after every node, widget and connection was retired
   }
 
   // A connection that closed (or was disposed) leaves the registry, its edge and its links.

@@ -38,8 +38,12 @@ export type ActorKind = 'engine' | 'node' | 'connection' | 'widget';
  */
 export type TaggedInspector = (event: InspectionEvent, tag: ActorTag) => void;
 
-interface Tracked {
-  readonly tag: ActorTag;
+type AnySystem = AnyActorRef['system'];
+
+/** One XState system the hub may inspect: the engine's own, or one kind's shared system. */
+interface Watched {
+  readonly kind: ActorKind;
+  /** The system's subscription while somebody inspects this kind. */
   sub: Subscription | undefined;
 }
 
@@ -47,10 +51,11 @@ const announce = (actor: AnyActorRef): InspectionEvent => ({ type: '@xstate.acto
 
 /**
  * Attaches inspection observers to the engine's actors, present and future, and detaches them
- * again. Every engine actor is a root actor with its own system, so an observer is attached per
- * actor (`actor.system.inspect`), and only to the kinds it asked for. While nobody inspects an
- * actor nothing is attached to it, so XState's system returns before copying and dispatching
- * its inspection events: measured, an observer on the per-batch actors halves throughput.
+ * again. The engine's actor is a root; nodes, widgets and connections each share one system per
+ * kind (`ActorSystems`). The hub subscribes to a system (`system.inspect`) only while somebody
+ * inspects its kind, and tells each event's actor by a map lookup. While nobody inspects a kind
+ * nothing is attached to its system, so XState returns before copying and dispatching its
+ * inspection events: measured, an observer on the per-batch actors halves throughput.
  *
  * @example
  * ```ts
@@ -62,25 +67,27 @@ const announce = (actor: AnyActorRef): InspectionEvent => ({ type: '@xstate.acto
  */
 export class InspectionHub {
   private readonly observers = new Map<TaggedInspector, ReadonlySet<ActorKind> | null>();
-  private readonly actors = new Map<AnyActorRef, Tracked>();
+  private readonly actors = new Map<AnyActorRef, ActorTag>();
+  private readonly systems = new Map<AnySystem, Watched>();
   private pruneAt = 64;
 
-  /** Registers an actor; attaches the dispatcher at once if somebody inspects its kind. */
+  /** Registers an actor; announces it at once if somebody inspects its kind. */
   track(actor: AnyActorRef, tag: ActorTag): void {
-    const t: Tracked = { tag, sub: undefined };
-    this.actors.set(actor, t);
-    if (this.wanted(tag.kind)) this.attach(actor, t);
-    // Stopped actors leave lazily: amortised O(1) per track, no hook in every removal path.
-    if (this.actors.size >= this.pruneAt) {
-      for (const [a, tr] of this.actors) {
-        if (a.getSnapshot().status === 'active') continue;
-        tr.sub?.unsubscribe();
-        this.actors.delete(a);
-      }
-      this.pruneAt = Math.max(64, this.actors.size * 2);
+    this.actors.set(actor, tag);
+    let w = this.systems.get(actor.system);
+    if (!w) {
+      w = { kind: tag.kind, sub: undefined };
+      this.systems.set(actor.system, w);
     }
+    if (this.wanted(tag.kind)) {
+      // XState told the system's observers of the actor while it was being made, before it was
+      // tracked here: announce it again, now with its tag.
+      if (w.sub) this.dispatch(announce(actor), tag);
+      else this.attach(actor.system, w);
+    }
+    // Stopped actors (and systems with none left) leave lazily: amortised O(1) per track.
+    if (this.actors.size >= this.pruneAt) this.prune();
   }
-
   /**
    * `engine.inspect()`'s argument checks: a function or an observer with next(), and kinds
    * from {@link ActorKind}; then {@link add}.
@@ -95,20 +102,19 @@ export class InspectionHub {
   /** Adds an observer of the given kinds (all when null); returns the function that removes it. */
   add(observer: TaggedInspector, kinds: readonly ActorKind[] | null = null): () => void {
     this.observers.set(observer, kinds ? new Set(kinds) : null);
-    for (const [a, t] of this.actors) {
-      if (!this.wants(observer, t.tag.kind)) continue;
-      if (t.sub) this.call(observer, announce(a), t.tag);
-      else this.attach(a, t);
-    }
+    for (const [system, w] of this.systems) if (!w.sub && this.wants(observer, w.kind)) this.attach(system, w, false);
+    // Every live actor of its kinds, announced once to this observer (XState's own announcement
+    // went out when the actor was made, to whoever inspected then).
+    for (const [a, tag] of this.actors) if (this.wants(observer, tag.kind) && a.getSnapshot().status === 'active') this.call(observer, announce(a), tag);
     return () => this.remove(observer);
   }
 
   private remove(observer: TaggedInspector): void {
     if (!this.observers.delete(observer)) return;
-    for (const t of this.actors.values()) {
-      if (!t.sub || this.wanted(t.tag.kind)) continue;
-      t.sub.unsubscribe();
-      t.sub = undefined;
+    for (const w of this.systems.values()) {
+      if (!w.sub || this.wanted(w.kind)) continue;
+      w.sub.unsubscribe();
+      w.sub = undefined;
     }
   }
 
@@ -122,18 +128,32 @@ export class InspectionHub {
     return false;
   }
 
-  private attach(actor: AnyActorRef, t: Tracked): void {
-    if (actor.getSnapshot().status !== 'active') return;
-    const kind = t.tag.kind;
-    t.sub = actor.system.inspect({
+  /** Subscribes to a system; `announce` tells the observers of its live actors. */
+  private attach(system: AnySystem, w: Watched, announceAll = true): void {
+    w.sub = system.inspect({
       next: (e: InspectionEvent) => {
-        for (const [o, k] of this.observers) if (k === null || k.has(kind)) this.call(o, e, t.tag);
+        const tag = this.actors.get(e.actorRef as AnyActorRef);
+        if (tag) this.dispatch(e, tag); // the system's silent root has no tag
       },
     });
-    // The actor started before anyone inspected it: announce it as XState would have, so an
-    // observer (ours, or Stately's inspector) learns of it and its current state.
-    const e = announce(actor);
-    for (const [o, k] of this.observers) if (k === null || k.has(kind)) this.call(o, e, t.tag);
+    if (!announceAll) return;
+    for (const [a, tag] of this.actors) if (a.system === system && a.getSnapshot().status === 'active') this.dispatch(announce(a), tag);
+  }
+
+  private dispatch(e: InspectionEvent, tag: ActorTag): void {
+    for (const [o, k] of this.observers) if (k === null || k.has(tag.kind)) this.call(o, e, tag);
+  }
+
+  private prune(): void {
+    for (const a of this.actors.keys()) if (a.getSnapshot().status !== 'active') this.actors.delete(a);
+    const live = new Set<AnySystem>();
+    for (const a of this.actors.keys()) live.add(a.system);
+    for (const [system, w] of this.systems) {
+      if (live.has(system)) continue;
+      w.sub?.unsubscribe();
+      this.systems.delete(system);
+    }
+    this.pruneAt = Math.max(64, this.actors.size * 2);
   }
 
   // An observer runs inside the actor's event processing: its throw must not break delivery

@@ -6,6 +6,7 @@ import { OutputPort, type PortWarnings } from './output-port.js';
 import type { ActorHost } from '../types.js';
 import { BatchHandoff } from './batch-handoff.js';
 import type { Batch, Inbox } from '../../message.js';
+import { retireActor } from '../engine/actor-systems.js';
 
 /**
  * A node's batch handler: called once per delivered batch (never per message). Return a promise
@@ -110,7 +111,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
   ) {
     this.process = options.process;
     this.batches$ = this.subject.asObservable();
-    this.actor = createActor(nodeMachine, { input: { nodeId: id, sink: this }, clock: host.clock, inspect: host.inspect }).start();
+    this.actor = createActor(nodeMachine, { input: { nodeId: id, sink: this }, clock: host.clock, inspect: host.inspect, parent: host.system?.('node') }).start();
     if (options.autoStart !== false) this.start();
   }
 
@@ -231,7 +232,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
 
   stop(): void {
     if (this.actor.getSnapshot().status === 'active') this.move({ type: 'node.stop' });
-    this.actor.stop();
+    retireActor(this.actor);
     const parked = this.parked;
     this.parked = [];
     for (const run of parked) run(); // each now fails: the node is stopped

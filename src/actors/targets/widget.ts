@@ -8,6 +8,7 @@ import type { ActorHost } from '../types.js';
 import { BatchHandoff } from './batch-handoff.js';
 import { PacerSet, type WidgetPacer } from './widget-pacing.js';
 import type { WidgetFrame, WidgetMetrics, WidgetStatus, WidgetWindow } from './widget-types.js';
+import { retireActor } from '../engine/actor-systems.js';
 
 export type { WidgetOptions, WidgetWindow, WidgetFrame, WidgetMetrics, WidgetStatus } from './widget-types.js';
 export type { WidgetPacer } from './widget-pacing.js';
@@ -63,7 +64,7 @@ export class WidgetRuntime implements Inbox {
       return this.metricsSubject.subscribe(sub);
     });
     this.status$ = this.statusSubject.asObservable();
-    this.actor = createActor(widgetMachine, { input: { widgetId: id, sink: this }, clock: host.clock, inspect: host.inspect });
+    this.actor = createActor(widgetMachine, { input: { widgetId: id, sink: this }, clock: host.clock, inspect: host.inspect, parent: host.system?.('widget') });
     // No snapshot observer: it would run on every batch event. The status mirrors the machine's
     // edges (first batch: waiting → live; consumer lagging ⇄ caught up; stop) where they happen.
     this.actor.start();
@@ -147,7 +148,7 @@ export class WidgetRuntime implements Inbox {
     this.pacers.clear();
     h?.reject(new NodeflowError('TARGET_STOPPED', `Widget ${this.id} stopped with a batch held for its consumer`, { widgetId: this.id }));
     this.actor.send({ type: 'widget.stop' });
-    this.actor.stop();
+    retireActor(this.actor);
     if (this.statusSubject.value !== 'stopped') this.statusSubject.next('stopped');
     this.dataSubject.complete();
     this.metricsSubject.complete();

@@ -11,7 +11,8 @@ describe('XState inspection', () => {
     engine.createWidget('w');
     const c = engine.getConnection(engine.createConnection('s', 'w', 'out', 'in'));
     const ids = new Set(events.filter((e) => e.type === '@xstate.actor').map((e) => (e.actorRef as unknown as { logic: { id?: string } }).logic.id));
-    expect(ids).toEqual(new Set(['engine', 'widget', 'node', 'connection']));
+    // 'system': the silent root of each kind's shared system (nodes, widgets, connections).
+    expect(ids).toEqual(new Set(['engine', 'system', 'widget', 'node', 'connection']));
     const before = events.length;
     for (let i = 0; i < 1000; i++) c.offer(msg(clock));
     const batchEvents = events.slice(before).filter((e) => e.type === '@xstate.event');
