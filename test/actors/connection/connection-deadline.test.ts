@@ -78,6 +78,27 @@ describe('adaptive batching (default)', () => {
     engine.dispose();
   });
 
+  it('a fast producer (end-of-task cuts under 0.05 ms apart) lets the next partial batch grow for one 1 ms tick', () => {
+    const { clock, engine } = simEngine({ batchTimeout: 16 });
+    const batches = sink(engine);
+    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+    c.offer(msg(clock));
+    clock.increment(0); // first cut: at once
+    for (let i = 0; i < 3; i++) {
+      c.offer(msg(clock));
+      clock.increment(0); // same instant: a fast producer; these wait
+    }
+    expect(batches.map((b) => b.messages.length)).toEqual([1]);
+    clock.increment(1);
+    expect(batches.map((b) => b.messages.length)).toEqual([1, 3]);
+    clock.increment(5);
+    c.offer(msg(clock));
+    clock.increment(0); // 5 ms later: not fast, leaves at once
+    expect(batches.map((b) => b.messages.length)).toEqual([1, 3, 1]);
+    engine.dispose();
+    expect(pendingTimers(clock)).toBe(0);
+  });
+
   it("on the real clock a lone message leaves before any timer would fire (Node's setImmediate)", async () => {
     const engine = new StreamEngine({ batchTimeout: 1000 });
     const batches = sink(engine);
