@@ -6,6 +6,7 @@
 //
 // Run alone: node scripts/run-ts.mjs bench/hops.ts [--quick] [--json]
 import { StreamEngine, realClock, type BatchingMode } from '../src/index.js';
+import { pace, recordLatency } from './paced.js';
 
 export interface HopsResult {
   readonly hops: number;
@@ -31,34 +32,14 @@ export async function measureHops(hops: number, rate: number, durationMs: number
   for (let i = 0; i < hops; i++) engine.createConnection(`n${i}`, i === hops - 1 ? 'w' : `n${i + 1}`, 'out', 'in');
   const out = engine.node('n0').output('out');
   const total = Math.max(1, Math.round((rate * durationMs) / 1000));
-  const lat = new Float64Array(total);
-  let got = 0;
-  widget.data$.subscribe(({ batch }) => {
-    const now = realClock.now();
-    for (const m of batch.messages) lat[got++] = now - m.timestamp;
-  });
+  const rec = recordLatency(widget, total);
   const start = realClock.now() + 5;
-  const interval = 1000 / rate;
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor((realClock.now() - start) / interval) + 1);
-      while (sent < due) {
-        out.emit({ id: sent, timestamp: start + sent * interval, sourceNodeId: 'n0', port: 'out', data: sent });
-        sent++;
-      }
-      if (sent >= total) return resolve();
-      const wait = start + sent * interval - realClock.now();
-      // Sleep when the next send is far; spin on setImmediate when it is close.
-      if (wait > 2) setTimeout(tick, wait - 1);
-      else setImmediate(tick);
-    };
-    tick();
-  });
+  await pace(rate, total, start, (i, at) => out.emit({ id: i, timestamp: at, sourceNodeId: 'n0', port: 'out', data: i }));
   await new Promise((r) => setTimeout(r, 16 * hops + 30));
   await engine.stop();
-  const all = lat.slice(0, got).sort();
-  return { hops, rate, batching, delivered: got, sent, p50: pct(all, 0.5), p99: pct(all, 0.99), max: all[got - 1] ?? 0 };
+  const got = rec.count();
+  const all = rec.lat.slice(0, got).sort();
+  return { hops, rate, batching, delivered: got, sent: total, p50: pct(all, 0.5), p99: pct(all, 0.99), max: all[got - 1] ?? 0 };
 }
 
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);

@@ -1,5 +1,6 @@
 import { StreamEngine, realClock, type StreamConfig } from '../src/index.js';
 import { median } from './lib.js';
+import { pace, recordLatency } from './paced.js';
 
 export interface LatencyResult {
   offeredRate: number;
@@ -31,38 +32,27 @@ export async function measureLatency(rate: number, durationMs: number, config: P
   const conn = engine.getConnection(id);
   const out = engine.node('s').output('out');
   const total = Math.max(1, Math.round((rate * durationMs) / 1000));
-  const lat = new Float64Array(total);
-  let got = 0;
-  widget.data$.subscribe(({ batch }) => {
-    const now = realClock.now();
-    for (const m of batch.messages) lat[got++] = now - m.timestamp;
-  });
+  const rec = recordLatency(widget, total);
   const start = realClock.now() + 5;
   const interval = 1000 / rate;
-  let sent = 0;
   let maxInFlight = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = realClock.now();
-      const due = Math.min(total, Math.floor((now - start) / interval) + 1);
-      while (sent < due) {
-        out.emit({ id: sent, timestamp: start + sent * interval, sourceNodeId: 's', port: 'out', data: sent & 7 });
-        sent++;
-      }
+  await pace(
+    rate,
+    total,
+    start,
+    (i, at) => out.emit({ id: i, timestamp: at, sourceNodeId: 's', port: 'out', data: i & 7 }),
+    () => {
       const inFlight = conn.stats().inFlight;
       if (inFlight > maxInFlight) maxInFlight = inFlight;
-      if (sent >= total) return resolve();
-      const wait = start + sent * interval - realClock.now();
-      // Sleep when the next send is far; spin on setImmediate when it is close.
-      if (wait > 2) setTimeout(tick, wait - 1);
-      else setImmediate(tick);
-    };
-    tick();
-  });
+    },
+  );
+  const sent = total;
+  const lat = rec.lat;
   const elapsed = realClock.now() - start;
   await new Promise((r) => setTimeout(r, engine.config.batchTimeout + 30));
   const inFlightAtEnd = conn.stats().inFlight;
   await engine.stop();
+  const got = rec.count();
   const all = lat.slice(0, got).sort();
   const third = Math.floor(got / 3);
   const first = lat.slice(0, third).sort();
