@@ -66,3 +66,9 @@ for (const page of pages) {
     });
   });
 }
+
+// The benchmark figures the pages link to are JSON a reader can load (npm's banner once made
+// two of them invalid).
+it.each(readdirSync(path.join(root, 'docs', 'benchmarks')).filter((f) => f.endsWith('.json')))('docs/benchmarks/%s is valid JSON', (f) => {
+  expect(() => JSON.parse(readFileSync(path.join(root, 'docs', 'benchmarks', f), 'utf8'))).not.toThrow();
+});
