@@ -1,0 +1,90 @@
+// npm run bench:scale [-- --json] [-- --sizes 10000,50000,100000]: the cost of a topology's size.
+// For each size, in a child process of its own (a big heap slows whatever is measured next):
+// creating N connections between distinct node pairs (each creates its two nodes), time per
+// tenth (the last tenth against the first shows whether creation stays linear), heap per actor
+// after GC, stop(); and 10,000 node -> connection -> widget triples for the heap per actor.
+//
+// One case alone: node scripts/run-ts.mjs bench/scale.ts pairs|triples <N>
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { StreamEngine } from '../src/index.js';
+
+type Shape = 'pairs' | 'triples';
+interface ScaleResult {
+  readonly shape: Shape;
+  readonly size: number;
+  readonly actors: number;
+  readonly createMs: number;
+  readonly firstTenthMs: number;
+  readonly lastTenthMs: number;
+  readonly heapPerActorB: number;
+  readonly stopMs: number;
+  readonly rssMb: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function runCase(shape: Shape, n: number): Promise<ScaleResult> {
+  gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const engine = new StreamEngine();
+  const tenths: number[] = [];
+  const t0 = performance.now();
+  let mark = t0;
+  for (let i = 0; i < n; i++) {
+    if (shape === 'triples') {
+      engine.node(`n${i}`);
+      engine.createWidget(`w${i}`);
+      engine.createConnection(`n${i}`, `w${i}`, 'out', 'in');
+    } else engine.createConnection(`a${i}`, `b${i}`, 'out', 'in');
+    if ((i + 1) % Math.max(1, Math.floor(n / 10)) === 0 && tenths.length < 10) {
+      const now = performance.now();
+      tenths.push(now - mark);
+      mark = now;
+    }
+  }
+  const createMs = performance.now() - t0;
+  gc?.();
+  const actors = 3 * n; // two nodes (or a node and a widget) and a connection per element
+  const heapPerActorB = (process.memoryUsage().heapUsed - heap0) / actors;
+  const rssMb = process.memoryUsage().rss / 1e6;
+  const s0 = performance.now();
+  await engine.stop();
+  return { shape, size: n, actors, createMs, firstTenthMs: tenths[0] ?? 0, lastTenthMs: tenths[tenths.length - 1] ?? 0, heapPerActorB, stopMs: performance.now() - s0, rssMb };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'pairs' || argv[0] === 'triples') {
+    process.stdout.write(JSON.stringify(await runCase(argv[0], Number(argv[1] ?? 10_000))) + '\n');
+    return;
+  }
+  const json = argv.includes('--json');
+  const at = argv.indexOf('--sizes');
+  const sizes = (at >= 0 ? argv[at + 1]! : '10000,50000,100000').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error(`--sizes: integers >= 10, comma-separated (got ${argv[at + 1]})`);
+  const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+  const results: ScaleResult[] = [];
+  for (const [shape, n] of [['triples', 10_000], ...sizes.map((n) => ['pairs', n])] as Array<[Shape, number]>) {
+    log(`running ${shape} ${n}...`);
+    const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', fileURLToPath(import.meta.url), shape, String(n)], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`${shape} ${n} failed: ${child.stderr}`);
+    results.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as ScaleResult);
+  }
+  log('\n| shape | elements | actors | create | per element | last tenth / first | heap per actor | stop | stop per element | RSS |');
+  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    log(`| ${r.shape} | ${r.size.toLocaleString('en-US')} | ${r.actors.toLocaleString('en-US')} | ${(r.createMs / 1000).toFixed(2)} s | ${((r.createMs / r.size) * 1000).toFixed(0)} µs | ${(r.lastTenthMs / r.firstTenthMs).toFixed(2)}x | ${(r.heapPerActorB / 1000).toFixed(2)} kB | ${(r.stopMs / 1000).toFixed(2)} s | ${((r.stopMs / r.size) * 1000).toFixed(0)} µs | ${r.rssMb.toFixed(0)} MB |`);
+  }
+  const big = results.filter((r) => r.shape === 'pairs').at(-1)!;
+  const triples = results.find((r) => r.shape === 'triples')!;
+  const checks = [
+    [`${big.size.toLocaleString('en-US')} connections created in <= 10 s`, big.createMs <= 10_000],
+    ['last tenth no slower than 1.5x the first', big.lastTenthMs <= 1.5 * big.firstTenthMs],
+    ['<= 5 kB heap per actor at 10k triples', triples.heapPerActorB <= 5000],
+  ] as const;
+  for (const [what, ok] of checks) log(`${ok ? 'PASS' : 'FAIL'}  ${what}`);
+  if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
+}
+
+await main();
