@@ -2,8 +2,9 @@ import { TIMER_SLACK_MS } from './connection-host.js';
 import { ConnectionAdmission } from './connection-admission.js';
 
 /**
- * End-of-task cuts of one connection closer together than this (ms) mean a producer that sends
- * a message or two per task, fast: at most about 20,000 such cuts a second per connection.
+ * End-of-task cuts of one connection closer together than this on average (ms) mean a producer
+ * that sends a message or two per task, fast: at most about 20,000 such cuts a second per
+ * connection.
  */
 const MIN_CUT_GAP_MS = 0.05;
 /** How long a fast producer's partial batch may grow instead (one timer tick). */
@@ -30,8 +31,14 @@ export abstract class ConnectionDeadline extends ConnectionAdmission {
   private timer: unknown = undefined;
   /** An end-of-task cut is scheduled (at most one per connection at a time). */
   private cutPending = false;
-  /** When the last end-of-task cut left: cuts closer than MIN_CUT_GAP_MS mean a fast producer. */
+  /** When the last end-of-task cut left. */
   private lastTaskCut = -Infinity;
+  /**
+   * Moving average of the time between end-of-task cuts (weight 1/4 on the newest): below
+   * MIN_CUT_GAP_MS the producer is fast. An average, so one early tick of a producer that is
+   * late now and then does not hold its next batch.
+   */
+  private cutGapAvg = Infinity;
   /** The partial batch waits for the short gap timer (a fast producer), not for batchTimeout. */
   private gapHeld = false;
 
@@ -61,7 +68,9 @@ export abstract class ConnectionDeadline extends ConnectionAdmission {
     this.cutPending = false;
     if (this.mailbox.size === 0 || this.mode.final) return;
     const now = this.host.clock.now();
-    if (now - this.lastTaskCut < MIN_CUT_GAP_MS && this.mailbox.size < this.maxBatch) {
+    const gap = now - this.lastTaskCut;
+    this.cutGapAvg = this.cutGapAvg === Infinity ? gap : 0.75 * this.cutGapAvg + 0.25 * gap;
+    if (this.cutGapAvg < MIN_CUT_GAP_MS && this.mailbox.size < this.maxBatch) {
       // Tasks this close together are a fast producer sending a message or two per task: the
       // batch grows until the next timer tick (about 1 ms) instead of each message paying the
       // per-batch cost (the target's XState event among it), which would cost more CPU than
