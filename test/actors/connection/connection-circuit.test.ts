@@ -10,6 +10,17 @@ function advance(clock: { increment(ms: number): void }, ms: number, step = 10) 
   for (let t = 0; t < ms; t += step) clock.increment(step);
 }
 
+
+/** Offers one message on a new s -> t connection and returns its only dead letter's error. */
+function deadLetterOfOne(engine: ReturnType<typeof simEngine>['engine'], clock: ReturnType<typeof simEngine>['clock']) {
+  const dead: DeadLetter[] = [];
+  engine.deadLetters$.subscribe((d) => dead.push(d));
+  const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+  c.offer(msg(clock));
+  expect(dead).toHaveLength(1);
+  return { c, error: dead[0]!.error as NodeflowError };
+}
+
 describe('a batch held for retry when the circuit opens (bug 1)', () => {
   const ways = [
     { name: 'openCircuit() during the retry wait, then closeCircuit()', trip: false, close: 'closeCircuit' as const },
@@ -159,12 +170,7 @@ describe('what a failed delivery reports', () => {
     engine.setErrorRecovery(new GracefulErrorRecovery({ isRetryable: () => { throw bug; } }));
     const boom = new Error('boom');
     engine.node('t', { process: () => { throw boom; } });
-    const dead: DeadLetter[] = [];
-    engine.deadLetters$.subscribe((d) => dead.push(d));
-    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
-    c.offer(msg(clock));
-    expect(dead).toHaveLength(1);
-    const error = dead[0]!.error as NodeflowError;
+    const { c, error } = deadLetterOfOne(engine, clock);
     expect(error).toBeInstanceOf(NodeflowError);
     expect(error.code).toBe('RETRY_CHECK_FAILED');
     expect(error.message).toContain('predicate bug');
@@ -198,12 +204,7 @@ describe("a custom recovery's retryDelayFor", () => {
     const bug = new Error('delay bug');
     engine.setErrorRecovery(custom(() => { throw bug; }));
     engine.node('t', { process: () => { throw new Error('down'); } });
-    const dead: DeadLetter[] = [];
-    engine.deadLetters$.subscribe((d) => dead.push(d));
-    const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
-    c.offer(msg(clock));
-    expect(dead).toHaveLength(1);
-    const error = dead[0]!.error as NodeflowError;
+    const { c, error } = deadLetterOfOne(engine, clock);
     expect(error.code).toBe('RETRY_CHECK_FAILED');
     expect(error.details).toMatchObject({ thrown: bug });
     expect(c.stats()).toMatchObject({ deadLettered: 1, retries: 0, inFlight: 0 });
