@@ -42,6 +42,59 @@ export async function measureHops(hops: number, rate: number, durationMs: number
   return { hops, rate, batching, delivered: got, sent: total, p50: pct(all, 0.5), p99: pct(all, 0.99), max: all[got - 1] ?? 0 };
 }
 
+/** CPU of one hop at a given rate, the producer sleeping between its sends (so CPU is the engine's and the producer's own work, not a spin). */
+export interface CpuResult {
+  readonly rate: number;
+  readonly batching: BatchingMode;
+  /** `burst`: a 1 ms timer sends what is due (messages arrive in groups, as from a socket); `perTask`: one message per setImmediate task (the worst case for end-of-task cuts). */
+  readonly producer: 'burst' | 'perTask';
+  /** CPU ms per second of run (1000 = one core busy). */
+  readonly cpuMsPerS: number;
+  readonly batches: number;
+  readonly delivered: number;
+}
+
+/** Offers `rate` msg/s through one connection into a widget for `durationMs` and measures the process's CPU. */
+export async function measureCpu(rate: number, durationMs: number, batching: BatchingMode, producer: 'burst' | 'perTask'): Promise<CpuResult> {
+  const engine = new StreamEngine({ batching });
+  engine.createWidget('w');
+  const id = engine.createConnection('s', 'w', 'out', 'in');
+  const out = engine.node('s').output('out');
+  const total = Math.round((rate * durationMs) / 1000);
+  let sent = 0;
+  const send = () => out.emit({ id: sent, timestamp: realClock.now(), sourceNodeId: 's', port: 'out', data: sent++ });
+  const cpu0 = process.cpuUsage();
+  const t0 = realClock.now();
+  await new Promise<void>((resolve) => {
+    if (producer === 'burst') {
+      const timer = setInterval(() => {
+        const due = Math.min(total, Math.floor(((realClock.now() - t0) * rate) / 1000));
+        while (sent < due) send();
+        if (sent >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 1);
+      return;
+    }
+    // One message per task, each when due: sleeps (a timer) while more than 2 ms ahead.
+    const tick = () => {
+      if (sent < Math.floor(((realClock.now() - t0) * rate) / 1000) + 1) send();
+      if (sent >= total) return resolve();
+      const wait = t0 + (sent * 1000) / rate - realClock.now();
+      if (wait > 2) setTimeout(tick, wait - 1);
+      else setImmediate(tick);
+    };
+    tick();
+  });
+  await new Promise((r) => setTimeout(r, 50));
+  const elapsed = realClock.now() - t0;
+  const c = process.cpuUsage(cpu0);
+  const stats = engine.getConnection(id).stats();
+  await engine.stop();
+  return { rate, batching, producer, cpuMsPerS: ((c.user + c.system) / 1000 / elapsed) * 1000, batches: stats.batches, delivered: stats.delivered };
+}
+
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 
 async function main(): Promise<void> {
@@ -59,7 +112,15 @@ async function main(): Promise<void> {
       }
     }
   }
-  if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, durationMs, results }, null, 2) + '\n');
+  const cpu: CpuResult[] = [];
+  for (const producer of ['burst', 'perTask'] as const) {
+    for (const batching of ['adaptive', 'fixed'] as const) {
+      const r = await measureCpu(100_000, durationMs, batching, producer);
+      cpu.push(r);
+      log(`CPU, 1 hop at 100,000 msg/s, ${producer.padEnd(7)} producer, ${batching.padEnd(8)}: ${r.cpuMsPerS.toFixed(0)} ms CPU per s, ${r.batches} batches for ${r.delivered} messages`);
+    }
+  }
+  if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, durationMs, results, cpu }, null, 2) + '\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
