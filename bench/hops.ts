@@ -97,18 +97,15 @@ export async function measureCpu(rate: number, durationMs: number, batching: Bat
 
 const fmt = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 
-async function main(): Promise<void> {
-  const args = new Set(process.argv.slice(2));
-  const json = args.has('--json');
-  const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
-  const durationMs = args.has('--quick') ? 1500 : 5000;
+/** Every latency case (1 and 5 hops at 1k, 10k, 100k msg/s, both modes) and the CPU cases. */
+export async function runHops(durationMs: number, onProgress: (s: string) => void = () => {}): Promise<{ results: HopsResult[]; cpu: CpuResult[] }> {
   const results: HopsResult[] = [];
   for (const hops of [1, 5]) {
     for (const rate of [1_000, 10_000, 100_000]) {
       for (const batching of ['adaptive', 'fixed'] as const) {
         const r = await measureHops(hops, rate, durationMs, batching);
         results.push(r);
-        log(`${hops} hop(s) at ${rate.toLocaleString('en-US')} msg/s, ${batching.padEnd(8)}: p50 ${fmt(r.p50)}, p99 ${fmt(r.p99)}, max ${fmt(r.max)}, delivered ${r.delivered}/${r.sent}`);
+        onProgress(`${hops} hop(s) at ${rate.toLocaleString('en-US')} msg/s, ${batching.padEnd(8)}: p50 ${fmt(r.p50)}, p99 ${fmt(r.p99)}, max ${fmt(r.max)}, delivered ${r.delivered}/${r.sent}`);
       }
     }
   }
@@ -117,9 +114,18 @@ async function main(): Promise<void> {
     for (const batching of ['adaptive', 'fixed'] as const) {
       const r = await measureCpu(100_000, durationMs, batching, producer);
       cpu.push(r);
-      log(`CPU, 1 hop at 100,000 msg/s, ${producer.padEnd(7)} producer, ${batching.padEnd(8)}: ${r.cpuMsPerS.toFixed(0)} ms CPU per s, ${r.batches} batches for ${r.delivered} messages`);
+      onProgress(`CPU, 1 hop at 100,000 msg/s, ${producer.padEnd(7)} producer, ${batching.padEnd(8)}: ${r.cpuMsPerS.toFixed(0)} ms CPU per s, ${r.batches} batches for ${r.delivered} messages`);
     }
   }
+  return { results, cpu };
+}
+
+async function main(): Promise<void> {
+  const args = new Set(process.argv.slice(2));
+  const json = args.has('--json');
+  const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+  const durationMs = args.has('--quick') ? 1500 : 5000;
+  const { results, cpu } = await runHops(durationMs, log);
   if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, durationMs, results, cpu }, null, 2) + '\n');
 }
 

@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { StreamEngine } from '../src/index.js';
 
-type Shape = 'pairs' | 'triples';
-interface ScaleResult {
+export type Shape = 'pairs' | 'triples';
+export interface ScaleResult {
   readonly shape: Shape;
   readonly size: number;
   readonly actors: number;
@@ -53,6 +53,16 @@ async function runCase(shape: Shape, n: number): Promise<ScaleResult> {
   return { shape, size: n, actors, createMs, firstTenthMs: tenths[0] ?? 0, lastTenthMs: tenths[tenths.length - 1] ?? 0, heapPerActorB, stopMs: performance.now() - s0, rssMb };
 }
 
+/** Runs each case in a child process of its own and returns the results in order. */
+export function runScale(cases: ReadonlyArray<readonly [Shape, number]>, onProgress: (s: string) => void = () => {}): ScaleResult[] {
+  return cases.map(([shape, n]) => {
+    onProgress(`scale: ${shape} ${n}`);
+    const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', fileURLToPath(import.meta.url), shape, String(n)], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`${shape} ${n} failed: ${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split('\n').pop()!) as ScaleResult;
+  });
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'pairs' || argv[0] === 'triples') {
@@ -64,13 +74,7 @@ async function main(): Promise<void> {
   const sizes = (at >= 0 ? argv[at + 1]! : '10000,50000,100000').split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error(`--sizes: integers >= 10, comma-separated (got ${argv[at + 1]})`);
   const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
-  const results: ScaleResult[] = [];
-  for (const [shape, n] of [['triples', 10_000], ...sizes.map((n) => ['pairs', n])] as Array<[Shape, number]>) {
-    log(`running ${shape} ${n}...`);
-    const child = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', fileURLToPath(import.meta.url), shape, String(n)], { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`${shape} ${n} failed: ${child.stderr}`);
-    results.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as ScaleResult);
-  }
+  const results = runScale([['triples', 10_000], ...sizes.map((n) => ['pairs', n] as [Shape, number])], (s) => log(s));
   log('\n| shape | elements | actors | create | per element | last tenth / first | heap per actor | stop | stop per element | RSS |');
   log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
@@ -87,4 +91,4 @@ async function main(): Promise<void> {
   if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();
