@@ -1,8 +1,9 @@
+import { TaskQueue } from './task-queue.js';
+
 /**
  * How many deliveries may nest on one stack before the next hop is queued instead. A hop costs
  * a few dozen frames (the connection, the target's XState actor, the user's process, the output
  * port), so 16 hops stay far below any stack limit while a shallow workflow never waits.
-
  */
 export const MAX_NESTED_DELIVERIES = 16;
 
@@ -14,49 +15,16 @@ export const MAX_NESTED_DELIVERIES = 16;
  * to {@link MAX_NESTED_DELIVERIES} deep a pump runs at once, as before; deeper, it is queued and
  * run, in the order queued, by the outermost pump once the stack has unwound. Per-connection
  * order and accounting do not change: the messages are buffered and counted when offered; only
- * when their batch leaves is deferred, within the same synchronous turn.
+ * when their batch leaves is deferred, within the same synchronous turn. `defer` queues a pump
+ * and the outermost pump calls `drain` ({@link TaskQueue}).
  *
  * @example
  * ```ts
  * const t = new DeliveryTrampoline();
  * if (t.depth >= MAX_NESTED_DELIVERIES) t.defer(() => connection.flush());
  * ```
-
  */
-export class DeliveryTrampoline {
+export class DeliveryTrampoline extends TaskQueue {
   /** Deliveries in progress on the current stack. */
   depth = 0;
-  private queue: ((() => void) | undefined)[] = [];
-  private head = 0;
-  private draining = false;
-
-  /** Runs `task` after the current stack has unwound to its outermost pump. */
-  defer(task: () => void): void {
-    this.queue.push(task);
-  }
-
-  /** Runs the queued pumps; called by a pump at depth 0. Re-entrant calls return at once. */
-  drain(): void {
-    if (this.draining || this.head === this.queue.length) return;
-    this.draining = true;
-    let failure: { error: unknown } | undefined;
-    try {
-      while (this.head < this.queue.length) {
-        const task = this.queue[this.head]!;
-        this.queue[this.head++] = undefined;
-        try {
-          task();
-        } catch (error) {
-          // An engine bug, not a target's failure (those are caught by the pump): finish the
-          // queue so no other connection stalls, then surface the first one.
-          failure ??= { error };
-        }
-      }
-    } finally {
-      this.queue = [];
-      this.head = 0;
-      this.draining = false;
-    }
-    if (failure) throw failure.error;
-  }
 }

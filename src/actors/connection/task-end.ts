@@ -1,4 +1,5 @@
 import type { EngineClock } from '../../clock.js';
+import { TaskQueue } from './task-queue.js';
 
 /**
  * One per engine: runs the connections' adaptive cuts once the producer's task is over (its
@@ -17,7 +18,7 @@ import type { EngineClock } from '../../clock.js';
  * ```
  */
 export class TaskEnd {
-  private tasks: Array<() => void> = [];
+  private readonly tasks = new TaskQueue();
   private handle: unknown = undefined;
   private immediate = false;
 
@@ -25,7 +26,8 @@ export class TaskEnd {
 
   /** Runs `task` at the end of the current task (in the order scheduled). */
   schedule(task: () => void): void {
-    if (this.tasks.push(task) > 1) return;
+    this.tasks.defer(task);
+    if (this.tasks.size > 1) return;
     const c = this.clock;
     this.immediate = typeof c.setImmediate === 'function';
     this.handle = this.immediate ? c.setImmediate!(this.run) : c.setTimeout(this.run, 0);
@@ -33,27 +35,15 @@ export class TaskEnd {
 
   /** Drops what is scheduled (the engine stops: its connections flush or drop on their own). */
   cancel(): void {
-    if (this.tasks.length === 0) return;
+    if (this.tasks.size === 0) return;
     if (this.immediate) this.clock.clearImmediate?.(this.handle);
     else this.clock.clearTimeout(this.handle);
-    this.tasks = [];
+    this.tasks.clear();
     this.handle = undefined;
   }
 
   private readonly run = (): void => {
-    const tasks = this.tasks;
-    this.tasks = [];
     this.handle = undefined;
-    let failure: { error: unknown } | undefined;
-    for (const task of tasks) {
-      try {
-        task();
-      } catch (error) {
-        // An engine bug, not a target's failure (the pump catches those): run the other
-        // connections' cuts anyway, then surface the first one.
-        failure ??= { error };
-      }
-    }
-    if (failure) throw failure.error;
+    this.tasks.drain();
   };
 }

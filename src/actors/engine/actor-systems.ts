@@ -40,11 +40,6 @@ export class ActorSystems {
     return r;
   }
 
-  /** Every root actor made so far, for system-wide inspection. */
-  all(): IterableIterator<[SharedKind, AnyActorRef]> {
-    return this.roots.entries();
-  }
-
   /** Stops the roots (their children are retired one by one by their owners). */
   stop(): void {
     for (const r of this.roots.values()) r.stop();
