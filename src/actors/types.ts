@@ -104,6 +104,13 @@ export interface ActorHost {
   readonly system?: (kind: SharedKind) => AnyActorRef;
   /** Engine events (node state changes); absent for actors built outside an engine. */
   readonly emit?: (event: EngineEvent) => void;
+  /**
+   * Should an actor of this kind start at once rather than when first needed? True while its
+   * kind is inspected. Absent: actors start when first needed (or at once with `inspect`).
+   */
+  readonly eager?: (kind: SharedKind) => boolean;
+  /** An actor of this kind, first needed now, has started (the engine tags it for inspection). */
+  readonly woke?: (actor: AnyActorRef, kind: SharedKind, id: string) => void;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { assign, setup, type ActorRefFrom, type StateValueFrom } from 'xstate';
+import type { Dormancy } from './dormancy.js';
 
 /**
  * What the connection machine may ask of its mailbox runtime. The machine decides *when*
@@ -81,6 +82,14 @@ export interface ConnectionInput {
   port: ConnectionPort;
 }
 
+const connectionContext = (input: ConnectionInput): ConnectionContext => ({
+  connectionId: input.connectionId,
+  port: input.port,
+  retry: null,
+  openFor: null,
+  failure: null,
+});
+
 /**
  * The connection's control plane. States: `flowing` and `backpressured` (occupancy with
  * hysteresis), `retrying` (a failed batch waits for its backoff; nothing behind it moves),
@@ -122,13 +131,7 @@ export const connectionMachine = setup({
   },
 }).createMachine({
   id: 'connection',
-  context: ({ input }) => ({
-    connectionId: input.connectionId,
-    port: input.port,
-    retry: null,
-    openFor: null,
-    failure: null,
-  }),
+  context: ({ input }) => connectionContext(input),
   initial: 'flowing',
   on: {
     'connection.close': { target: '.closing' },
@@ -213,3 +216,25 @@ export type ConnectionActorRef = ActorRefFrom<typeof connectionMachine>;
  * ```
  */
 export type ConnectionState = Exclude<StateValueFrom<typeof connectionMachine>, 'settled'>;
+
+/**
+ * What a connection actor does before it is started: the watermark edges and a clean close
+ * (each entry reported to the port, as the machine's entry actions do). A retry, the breaker or
+ * a failure starts it.
+ *
+ * @example
+ * ```ts
+ * connectionDormancy.on.flowing!['mailbox.pressure']; // 'backpressured'
+ * ```
+ * @internal
+ */
+export const connectionDormancy: Dormancy<ConnectionInput, ConnectionContext> = {
+  initial: 'flowing',
+  context: connectionContext,
+  on: {
+    flowing: { 'mailbox.pressure': 'backpressured', 'connection.close': 'closing' },
+    backpressured: { 'mailbox.relief': 'flowing', 'connection.close': 'closing' },
+    closing: { 'mailbox.drained': 'closed', 'connection.close': 'closing', 'breaker.open': 'closing', 'breaker.close': 'closing' },
+  },
+  final: ['closed', 'failed'],
+};

@@ -1,5 +1,6 @@
 import { assign, setup, type ActorRefFrom } from 'xstate';
 import type { Batch } from '../message.js';
+import type { Dormancy } from './dormancy.js';
 
 /**
  * Where a node or widget actor hands each batch it receives: the plain runtime object that
@@ -31,6 +32,9 @@ export type NodeEvent =
   | { type: 'node.fail'; error: string }
   | { type: 'node.stop' };
 
+type NodeInput = { nodeId: string; sink: BatchSink };
+const nodeContext = (input: NodeInput) => ({ nodeId: input.nodeId, sink: input.sink, error: null as string | null });
+
 /**
  * A node as an actor. Lifecycle: `idle` (created, deliveries wait) → `running` (every batch
  * goes to its sink) ⇄ `paused` (deliveries wait: connections back up instead of losing
@@ -46,7 +50,7 @@ export const nodeMachine = setup({
   types: {
     context: {} as { readonly nodeId: string; readonly sink: BatchSink; readonly error: string | null },
     events: {} as NodeEvent,
-    input: {} as { nodeId: string; sink: BatchSink },
+    input: {} as NodeInput,
   },
   actions: {
     ingestBatch: ({ context, event }) => {
@@ -56,7 +60,7 @@ export const nodeMachine = setup({
   },
 }).createMachine({
   id: 'node',
-  context: ({ input }) => ({ nodeId: input.nodeId, sink: input.sink, error: null }),
+  context: ({ input }) => nodeContext(input),
   initial: 'idle',
   on: {
     'node.stop': { target: '.stopped' },
@@ -91,3 +95,24 @@ export const nodeMachine = setup({
  * ```
  */
 export type NodeActorRef = ActorRefFrom<typeof nodeMachine>;
+
+/**
+ * What a node actor does before it is started: lifecycle moves without context (a failure,
+ * which records its error, and every batch start it).
+ *
+ * @example
+ * ```ts
+ * nodeDormancy.on.idle!['node.start']; // 'running'
+ * ```
+ * @internal
+ */
+export const nodeDormancy: Dormancy<NodeInput, ReturnType<typeof nodeContext>> = {
+  initial: 'idle',
+  context: nodeContext,
+  on: {
+    idle: { 'node.start': 'running', 'node.stop': 'stopped' },
+    running: { 'node.pause': 'paused', 'node.complete': 'completed', 'node.stop': 'stopped' },
+    paused: { 'node.resume': 'running', 'node.complete': 'completed', 'node.stop': 'stopped' },
+  },
+  final: ['completed', 'failed', 'stopped'],
+};

@@ -1,6 +1,7 @@
 import { setup, type ActorRefFrom } from 'xstate';
 import type { Batch } from '../message.js';
 import type { BatchSink } from './node.machine.js';
+import type { Dormancy } from './dormancy.js';
 
 /**
  * Events of a widget actor: one `batch.ready` per flushed batch; the two edges of a paced UI
@@ -17,6 +18,9 @@ export type WidgetEvent =
   | { type: 'consumer.lagging' }
   | { type: 'consumer.caughtUp' }
   | { type: 'widget.stop' };
+
+type WidgetInput = { widgetId: string; sink: BatchSink };
+const widgetContext = (input: WidgetInput) => ({ widgetId: input.widgetId, sink: input.sink });
 
 /**
  * A widget's engine side: `waiting` until the first batch, then `live`; every batch goes to the
@@ -35,7 +39,7 @@ export const widgetMachine = setup({
   types: {
     context: {} as { readonly widgetId: string; readonly sink: BatchSink },
     events: {} as WidgetEvent,
-    input: {} as { widgetId: string; sink: BatchSink },
+    input: {} as WidgetInput,
   },
   actions: {
     ingestBatch: ({ context, event }) => {
@@ -44,7 +48,7 @@ export const widgetMachine = setup({
   },
 }).createMachine({
   id: 'widget',
-  context: ({ input }) => ({ widgetId: input.widgetId, sink: input.sink }),
+  context: ({ input }) => widgetContext(input),
   initial: 'waiting',
   on: { 'widget.stop': { target: '.stopped' } },
   states: {
@@ -77,3 +81,20 @@ export const widgetMachine = setup({
  * ```
  */
 export type WidgetActorRef = ActorRefFrom<typeof widgetMachine>;
+
+/**
+ * What a widget actor does before it is started: it can only be stopped (its first batch
+ * starts it).
+ *
+ * @example
+ * ```ts
+ * widgetDormancy.on.waiting!['widget.stop']; // 'stopped'
+ * ```
+ * @internal
+ */
+export const widgetDormancy: Dormancy<WidgetInput, ReturnType<typeof widgetContext>> = {
+  initial: 'waiting',
+  context: widgetContext,
+  on: { waiting: { 'widget.stop': 'stopped' } },
+  final: ['stopped'],
+};

@@ -132,13 +132,13 @@ export class StreamDataStore implements FrameTask {
         droppedFrames: this.loop.droppedFrames - this.droppedAtStart,
         renderLatency,
         renderedAt,
-        backpressured: w.actor.getSnapshot().value === 'backpressured',
+        backpressured: w.state === 'backpressured',
         pushbacks: m.pushbacks,
       },
     };
   }
 
   private stopped(w: WidgetRuntime): boolean {
-    return w.actor.getSnapshot().status !== 'active';
+    return w.ended;
   }
 }

@@ -1,15 +1,14 @@
-import { createActor } from 'xstate';
 import type { StreamConfig } from '../../config.js';
 import { NodeflowError } from '../../errors.js';
 import type { Inbox, StreamMessage } from '../../message.js';
-import { connectionMachine, type ConnectionActorRef, type ConnectionEvent, type ConnectionPort, type ConnectionState } from '../../machines/connection.machine.js';
+import { connectionDormancy, connectionMachine, type ConnectionActorRef, type ConnectionEvent, type ConnectionPort, type ConnectionState } from '../../machines/connection.machine.js';
 import type { ConnectionKnobs, ConnectionStats } from '../types.js';
 import { ConnectionCircuit } from './connection-circuit.js';
 import type { ConnectionServices } from './connection-host.js';
 import type { ConnectionMetrics } from './connection-meter.js';
 import { IDLE } from './delivery-state.js';
 import { knobsIn, validateKnobs } from './knobs.js';
-import { retireActor } from '../engine/actor-systems.js';
+import { ActorSlot } from '../engine/actor-slot.js';
 
 /**
  * What the engine lends each connection.
@@ -41,7 +40,7 @@ export interface ConnectionHost extends ConnectionServices {
  * ```
  */
 export class Connection extends ConnectionCircuit {
-  readonly actor: ConnectionActorRef;
+  private readonly slot: ActorSlot<typeof connectionMachine>;
   private closeResolve: (() => void) | undefined = undefined;
   private closePromise: Promise<void> | undefined = undefined;
 
@@ -64,8 +63,21 @@ export class Connection extends ConnectionCircuit {
       halfOpenTimeout: () => host.errorRecovery(config).breaker.halfOpenTimeout,
       probeTimedOut: () => this.probeTimedOut(),
     };
-    this.actor = createActor(connectionMachine, { input: { connectionId: id, port }, clock: host.clock, inspect: host.inspect, parent: host.system?.('connection') });
-    this.actor.start();
+    this.slot = new ActorSlot(connectionMachine, { kind: 'connection', id, host, dormancy: connectionDormancy, input: { connectionId: id, port }, entered: port.entered });
+  }
+
+  /**
+   * The connection's actor. It starts when first needed (see `ActorSlot`): reading this, a retry,
+   * the breaker, or an inspector of connections; the watermark edges and a clean close are taken
+   * by the dormant slot, reported exactly as the machine reports them.
+   */
+  get actor(): ConnectionActorRef {
+    return this.slot.ref;
+  }
+
+  /** Starts the actor now (an inspector watches connections). @internal */
+  wake(): void {
+    this.slot.wake();
   }
 
   /** A real `WritableStreamDefaultWriter`: `desiredSize <= 0` and `ready` pending while backpressured. */
@@ -201,7 +213,7 @@ export class Connection extends ConnectionCircuit {
 
   // Control events after the machine reached a final state would only raise XState warnings.
   protected tell(event: ConnectionEvent): void {
-    if (this.actor.getSnapshot().status === 'active') this.actor.send(event);
+    if (this.slot.status === 'active') this.slot.send(event);
   }
 
   protected failByOverflow(): never {
@@ -229,7 +241,7 @@ export class Connection extends ConnectionCircuit {
       this.tell({ type: 'connection.close' });
       this.tell({ type: 'mailbox.drained' });
     }
-    retireActor(this.actor);
+    this.slot.retire();
     this.streams.finished();
     // A failed connection stays listed (state 'failed') until it is removed or the engine stops.
     if (end === 'closed') this.host.closed(this);

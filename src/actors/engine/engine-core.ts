@@ -94,6 +94,8 @@ export abstract class EngineCore {
       clock: this.clock,
       inspect,
       system: (kind) => this.systems.root(kind),
+      eager: (kind) => this.hub.inspects(kind),
+      woke: (actor, kind, id) => this.hub.track(actor, { kind, id }),
       backpressureHandler: () => this.handler,
       metering: () => this.alwaysMeter || this.metering.watched || typeof this.handler?.bind === 'function',
       errorRecovery: (c) => this.recovery.for(c),
@@ -108,7 +110,8 @@ export abstract class EngineCore {
       taskEnd: new TaskEnd(this.clock),
     };
     this.warnings = new EngineWarnings(new Warnings(opts.warnings), () => this.registry);
-    this.registry = new EngineRegistry(this.host, this.hub, () => this.snapshot, this.warnings.forPorts);
+    this.registry = new EngineRegistry(this.host, () => this.snapshot, this.warnings.forPorts);
+    this.hub.waker = (kinds) => this.registry.wake(kinds);
     this.snapshot = new TopologyStore(this.registry);
     this.wiring = new Wiring(this.registry);
     this.topology$ = new Observable((sub) => {

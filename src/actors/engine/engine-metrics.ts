@@ -106,7 +106,7 @@ export class EngineMetering {
     const connections: Record<string, ConnectionStats & { metrics: ConnectionMetrics }> = {};
     const nodes = new NodeMetricsBuilder();
     for (const n of this.src.nodes()) nodes.add('node', n.id, n.state, n.unrouted);
-    for (const w of this.src.widgets()) nodes.add('widget', w.id, String(w.actor.getSnapshot().value), 0);
+    for (const w of this.src.widgets()) nodes.add('widget', w.id, w.state, 0);
     let accepted = 0, delivered = 0, dropped = 0, deadLettered = 0, inFlight = 0, inPerSec = 0, outPerSec = 0;
     for (const c of this.src.connections()) {
       const s = c.stats();

@@ -70,6 +70,8 @@ export class InspectionHub {
   private readonly actors = new Map<AnyActorRef, ActorTag>();
   private readonly systems = new Map<AnySystem, Watched>();
   private pruneAt = 64;
+  /** Starts the dormant actors of the given kinds (all when null), so they can be inspected. */
+  waker: ((kinds: ReadonlySet<ActorKind> | null) => void) | undefined = undefined;
 
   /** Registers an actor; announces it at once if somebody inspects its kind. */
   track(actor: AnyActorRef, tag: ActorTag): void {
@@ -101,7 +103,10 @@ export class InspectionHub {
 
   /** Adds an observer of the given kinds (all when null); returns the function that removes it. */
   add(observer: TaggedInspector, kinds: readonly ActorKind[] | null = null): () => void {
-    this.observers.set(observer, kinds ? new Set(kinds) : null);
+    const set = kinds ? new Set(kinds) : null;
+    // Before the observer is in: the woken actors are announced to it once, by the loop below.
+    this.waker?.(set);
+    this.observers.set(observer, set);
     for (const [system, w] of this.systems) if (!w.sub && this.wants(observer, w.kind)) this.attach(system, w, false);
     // Every live actor of its kinds, announced once to this observer (XState's own announcement
     // went out when the actor was made, to whoever inspected then).
@@ -121,6 +126,11 @@ export class InspectionHub {
   private wants(observer: TaggedInspector, kind: ActorKind): boolean {
     const k = this.observers.get(observer);
     return k === null || k?.has(kind) === true;
+  }
+
+  /** Does somebody inspect actors of `kind`? (Then new ones start at once.) */
+  inspects(kind: ActorKind): boolean {
+    return this.wanted(kind);
   }
 
   private wanted(kind: ActorKind): boolean {

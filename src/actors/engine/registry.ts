@@ -3,18 +3,19 @@ import type { Connection, ConnectionHost } from '../connection/connection.js';
 import { NodeRuntime } from '../targets/node.js';
 import type { PortWarnings } from '../targets/output-port.js';
 import type { WidgetRuntime } from '../targets/widget.js';
-import type { InspectionHub } from './inspection-hub.js';
+import type { ActorKind } from './inspection-hub.js';
 import { unknownIdError } from '../../near-miss.js';
 import type { ConnectionInfo, TopologySource, TopologyStore } from './topology-snapshot.js';
 
 /**
  * The engine's actors by id: connections, nodes and widgets, each a root actor in a Map (not a
- * spawned child: spawning is O(n) per child). Every change is marked in the topology snapshot
- * and every new actor handed to the inspection hub, here and nowhere else.
+ * spawned child: spawning is O(n) per child). Every change is marked in the topology snapshot,
+ * here and nowhere else. Their actors start when first needed (`ActorSlot`); `wake` starts
+ * those of the kinds an inspector now watches.
  *
  * @example
  * ```ts
- * const registry = new EngineRegistry(host, hub, () => topology);
+ * const registry = new EngineRegistry(host, () => topology);
  * registry.node('sensor', true); // created on first mention, owned by its connections
  * registry.connection('sensor:out'); // throws UNKNOWN_CONNECTION naming the closest ids
  * ```
@@ -27,7 +28,6 @@ export class EngineRegistry implements TopologySource {
 
   constructor(
     private readonly host: ConnectionHost,
-    private readonly hub: InspectionHub,
     private readonly topology: () => TopologyStore,
     private readonly portWarnings: PortWarnings | undefined = undefined,
   ) {}
@@ -39,7 +39,6 @@ export class EngineRegistry implements TopologySource {
       n = new NodeRuntime(id, this.host, { autoStart }, this.portWarnings);
       n.auto = auto;
       this.nodes.set(id, n);
-      this.hub.track(n.actor, { kind: 'node', id });
       this.topology().markNode(id);
     }
     return n;
@@ -53,7 +52,6 @@ export class EngineRegistry implements TopologySource {
 
   addWidget(w: WidgetRuntime): void {
     this.widgets.set(w.id, w);
-    this.hub.track(w.actor, { kind: 'widget', id: w.id });
     this.topology().markNode(w.id);
   }
 
@@ -65,7 +63,6 @@ export class EngineRegistry implements TopologySource {
 
   addConnection(c: Connection): void {
     this.connections.set(c.id, c);
-    this.hub.track(c.actor, { kind: 'connection', id: c.id });
     this.topology().markConnection(c.id);
   }
 
@@ -74,6 +71,13 @@ export class EngineRegistry implements TopologySource {
     this.connections.delete(c.id);
     this.topology().markConnection(c.id);
     return true;
+  }
+
+  /** Starts the dormant actors of these kinds (all when null): somebody inspects them now. */
+  wake(kinds: ReadonlySet<ActorKind> | null): void {
+    if (kinds === null || kinds.has('node')) for (const n of this.nodes.values()) n.wake();
+    if (kinds === null || kinds.has('widget')) for (const w of this.widgets.values()) w.wake();
+    if (kinds === null || kinds.has('connection')) for (const c of this.connections.values()) c.wake();
   }
 
   /** Stops every node and widget (stop, dispose). */

@@ -131,7 +131,7 @@ export class StreamEngine extends EngineCore {
   listNodes(): { readonly id: string; readonly kind: 'node' | 'widget'; readonly state: string }[] {
     return [
       ...[...this.registry.nodes.values()].map((n) => ({ id: n.id, kind: 'node' as const, state: n.state })),
-      ...[...this.registry.widgets.values()].map((w) => ({ id: w.id, kind: 'widget' as const, state: String(w.actor.getSnapshot().value) })),
+      ...[...this.registry.widgets.values()].map((w) => ({ id: w.id, kind: 'widget' as const, state: w.state })),
     ];
   }
 

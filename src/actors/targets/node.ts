@@ -1,12 +1,12 @@
 import { Observable, Subject } from 'rxjs';
-import { createActor, type SnapshotFrom } from 'xstate';
+import type { SnapshotFrom } from 'xstate';
 import { NodeflowError, errorMessage } from '../../errors.js';
-import { nodeMachine, type NodeActorRef } from '../../machines/node.machine.js';
+import { nodeDormancy, nodeMachine, type NodeActorRef } from '../../machines/node.machine.js';
 import { OutputPort, type PortWarnings } from './output-port.js';
 import type { ActorHost } from '../types.js';
 import { BatchHandoff } from './batch-handoff.js';
 import type { Batch, Inbox } from '../../message.js';
-import { retireActor } from '../engine/actor-systems.js';
+import { ActorSlot } from '../engine/actor-slot.js';
 
 /**
  * A node's batch handler: called once per delivered batch (never per message). Return a promise
@@ -87,9 +87,11 @@ export interface NodeHandle {
  */
 export class NodeRuntime implements NodeHandle, Inbox {
   private readonly handoff = new BatchHandoff();
-  readonly actor: NodeActorRef;
-  readonly batches$: Observable<Batch>;
-  private readonly subject = new Subject<Batch>();
+  private readonly slot: ActorSlot<typeof nodeMachine>;
+  /** Made on first subscription: most nodes of a big topology are never watched. */
+  private subject: Subject<Batch> | undefined = undefined;
+  private observable: Observable<Batch> | undefined = undefined;
+  private ended = false;
   private readonly outputs = new Map<string, OutputPort>();
   private process: ProcessFn | undefined;
   private result: void | PromiseLike<void> = undefined;
@@ -110,14 +112,30 @@ export class NodeRuntime implements NodeHandle, Inbox {
     readonly warnings: PortWarnings | undefined = undefined,
   ) {
     this.process = options.process;
-    this.batches$ = this.subject.asObservable();
-    this.actor = createActor(nodeMachine, { input: { nodeId: id, sink: this }, clock: host.clock, inspect: host.inspect, parent: host.system?.('node') }).start();
+    this.slot = new ActorSlot(nodeMachine, { kind: 'node', id, host, dormancy: nodeDormancy, input: { nodeId: id, sink: this } });
     if (options.autoStart !== false) this.start();
+  }
+
+  /** The node's actor (started now if it was not yet needed: see `ActorSlot`). */
+  get actor(): NodeActorRef {
+    return this.slot.ref;
+  }
+
+  /** Starts the actor now (an inspector watches nodes). @internal */
+  wake(): void {
+    this.slot.wake();
+  }
+
+  get batches$(): Observable<Batch> {
+    if (this.observable) return this.observable;
+    const subject = (this.subject = new Subject<Batch>());
+    if (this.ended) subject.complete(); // a stopped node delivers nothing more
+    return (this.observable = subject.asObservable());
   }
 
   /** Has a batch handler or subscribers: somebody relies on it. @internal */
   isObserved(): boolean {
-    return this.process !== undefined || this.subject.observed;
+    return this.process !== undefined || this.subject?.observed === true;
   }
 
   setProcess(fn: ProcessFn | undefined): void {
@@ -140,11 +158,11 @@ export class NodeRuntime implements NodeHandle, Inbox {
   }
 
   deliver(batch: Batch): void | PromiseLike<void> {
-    const snap = this.actor.getSnapshot();
-    if (snap.status !== 'active') {
-      throw new NodeflowError('TARGET_STOPPED', `Node ${this.id} is ${String(snap.value)} and cannot take deliveries`, { nodeId: this.id, state: String(snap.value) });
+    const slot = this.slot;
+    if (slot.status !== 'active') {
+      throw new NodeflowError('TARGET_STOPPED', `Node ${this.id} is ${slot.value} and cannot take deliveries`, { nodeId: this.id, state: slot.value });
     }
-    if (snap.value !== 'running') {
+    if (slot.value !== 'running') {
       return new Promise<void>((resolve, reject) => {
         this.parked.push(() => {
           try {
@@ -158,7 +176,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
       });
     }
     this.result = undefined;
-    this.handoff.send(this.actor, batch);
+    this.handoff.send(slot.ref, batch);
     if (this.failed) {
       const e = this.error;
       this.failed = false;
@@ -175,7 +193,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
     this.handoff.took(batch);
     this.received += batch.messages.length;
     try {
-      if (this.subject.observed) this.subject.next(batch);
+      if (this.subject?.observed) this.subject.next(batch);
       if (this.process) this.result = this.process(batch, this);
     } catch (error) {
       this.failed = true;
@@ -214,14 +232,14 @@ export class NodeRuntime implements NodeHandle, Inbox {
   // a debugger need not inspect node actors (which also take one event per batch).
   private move(event: Parameters<NodeActorRef['send']>[0]): void {
     const from = this.state;
-    this.actor.send(event);
+    this.slot.send(event);
     const to = this.state;
     if (from !== to) this.host.emit?.({ type: 'node.state', nodeId: this.id, from, to, event: event.type, at: this.host.clock.now() });
   }
 
   /** The node machine's state: idle, running, paused, completed, failed or stopped. */
   get state(): NodeState {
-    return this.actor.getSnapshot().value;
+    return this.slot.value as NodeState;
   }
 
   private unpark(): void {
@@ -231,11 +249,12 @@ export class NodeRuntime implements NodeHandle, Inbox {
   }
 
   stop(): void {
-    if (this.actor.getSnapshot().status === 'active') this.move({ type: 'node.stop' });
-    retireActor(this.actor);
+    if (this.slot.status === 'active') this.move({ type: 'node.stop' });
+    this.slot.retire();
     const parked = this.parked;
     this.parked = [];
     for (const run of parked) run(); // each now fails: the node is stopped
-    this.subject.complete();
+    this.ended = true;
+    this.subject?.complete();
   }
 }

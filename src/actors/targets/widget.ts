@@ -1,14 +1,13 @@
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
-import { createActor } from 'xstate';
 import { NodeflowError } from '../../errors.js';
 import type { Batch, Inbox, StreamMessage } from '../../message.js';
-import { widgetMachine, type WidgetActorRef } from '../../machines/widget.machine.js';
+import { widgetDormancy, widgetMachine, type WidgetActorRef } from '../../machines/widget.machine.js';
 import { WindowBuffer } from '../buffers/window-buffer.js';
 import type { ActorHost } from '../types.js';
 import { BatchHandoff } from './batch-handoff.js';
 import { PacerSet, type WidgetPacer } from './widget-pacing.js';
 import type { WidgetFrame, WidgetMetrics, WidgetStatus, WidgetWindow } from './widget-types.js';
-import { retireActor } from '../engine/actor-systems.js';
+import { ActorSlot } from '../engine/actor-slot.js';
 
 export type { WidgetOptions, WidgetWindow, WidgetFrame, WidgetMetrics, WidgetStatus } from './widget-types.js';
 export type { WidgetPacer } from './widget-pacing.js';
@@ -26,7 +25,7 @@ export type { WidgetPacer } from './widget-pacing.js';
  */
 export class WidgetRuntime implements Inbox {
   private readonly handoff = new BatchHandoff();
-  readonly actor: WidgetActorRef;
+  private readonly slot: ActorSlot<typeof widgetMachine>;
   readonly window: WidgetWindow;
   readonly data$: Observable<WidgetFrame>;
   readonly metrics$: Observable<WidgetMetrics>;
@@ -64,10 +63,29 @@ export class WidgetRuntime implements Inbox {
       return this.metricsSubject.subscribe(sub);
     });
     this.status$ = this.statusSubject.asObservable();
-    this.actor = createActor(widgetMachine, { input: { widgetId: id, sink: this }, clock: host.clock, inspect: host.inspect, parent: host.system?.('widget') });
     // No snapshot observer: it would run on every batch event. The status mirrors the machine's
     // edges (first batch: waiting → live; consumer lagging ⇄ caught up; stop) where they happen.
-    this.actor.start();
+    this.slot = new ActorSlot(widgetMachine, { kind: 'widget', id, host, dormancy: widgetDormancy, input: { widgetId: id, sink: this } });
+  }
+
+  /** The widget's actor (started now if it was not yet needed: see `ActorSlot`). */
+  get actor(): WidgetActorRef {
+    return this.slot.ref;
+  }
+
+  /** The widget machine's state, read without starting its actor. */
+  get state(): string {
+    return this.slot.value;
+  }
+
+  /** Has its actor reached a final state or been stopped? Read without starting it. */
+  get ended(): boolean {
+    return this.slot.status !== 'active';
+  }
+
+  /** Starts the actor now (an inspector watches widgets). @internal */
+  wake(): void {
+    this.slot.wake();
   }
 
   /** Current figures (also what `metrics$` emits). */
@@ -107,20 +125,20 @@ export class WidgetRuntime implements Inbox {
     if (this.pacers.size > 0 && this.pacers.lagging(this.messageCount, batch.messages.length)) {
       // The connection keeps at most one batch out, so at most one is ever held here.
       this.pushbacks++;
-      this.actor.send({ type: 'consumer.lagging' });
+      this.slot.send({ type: 'consumer.lagging' });
       this.statusSubject.next('backpressured');
       return new Promise<void>((resolve, reject) => (this.held = { batch, resolve, reject }));
     }
-    this.handoff.send(this.actor, batch);
+    this.handoff.send(this.slot.ref, batch);
   }
 
   private releaseHeld(): void {
     const h = this.held;
     if (h === undefined || this.pacers.lagging(this.messageCount, h.batch.messages.length)) return;
     this.held = undefined;
-    this.actor.send({ type: 'consumer.caughtUp' });
+    this.slot.send({ type: 'consumer.caughtUp' });
     this.statusSubject.next('live');
-    this.handoff.send(this.actor, h.batch);
+    this.handoff.send(this.slot.ref, h.batch);
     h.resolve();
   }
 
@@ -147,8 +165,8 @@ export class WidgetRuntime implements Inbox {
     this.held = undefined;
     this.pacers.clear();
     h?.reject(new NodeflowError('TARGET_STOPPED', `Widget ${this.id} stopped with a batch held for its consumer`, { widgetId: this.id }));
-    this.actor.send({ type: 'widget.stop' });
-    retireActor(this.actor);
+    this.slot.send({ type: 'widget.stop' });
+    this.slot.retire();
     if (this.statusSubject.value !== 'stopped') this.statusSubject.next('stopped');
     this.dataSubject.complete();
     this.metricsSubject.complete();
