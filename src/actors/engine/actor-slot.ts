@@ -25,6 +25,10 @@ export interface SlotOptions<L extends AnyStateMachine> {
  * A dormant edge is a transition the machine's tests prove is pure: no context change, no timer,
  * and no action but the entry report the slot makes itself (`entered`).
  *
+ * The context must be shallow (ids and objects of closures, never a runtime object): restoring a
+ * snapshot, XState walks every object reachable from the context looking for actor references,
+ * and a runtime reaches the whole engine, which made waking n actors O(n²).
+ *
  * @example
  * ```ts
  * const slot = new ActorSlot(nodeMachine, { kind: 'node', id: 'n1', host, dormancy: nodeDormancy, input: { nodeId: 'n1', sink } });

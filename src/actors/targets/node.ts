@@ -112,7 +112,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
     readonly warnings: PortWarnings | undefined = undefined,
   ) {
     this.process = options.process;
-    this.slot = new ActorSlot(nodeMachine, { kind: 'node', id, host, dormancy: nodeDormancy, input: { nodeId: id, sink: this } });
+    this.slot = new ActorSlot(nodeMachine, { kind: 'node', id, host, dormancy: nodeDormancy, input: { nodeId: id, sink: { ingest: (b) => this.ingest(b) } } });
     if (options.autoStart !== false) this.start();
   }
 

@@ -65,7 +65,7 @@ export class WidgetRuntime implements Inbox {
     this.status$ = this.statusSubject.asObservable();
     // No snapshot observer: it would run on every batch event. The status mirrors the machine's
     // edges (first batch: waiting → live; consumer lagging ⇄ caught up; stop) where they happen.
-    this.slot = new ActorSlot(widgetMachine, { kind: 'widget', id, host, dormancy: widgetDormancy, input: { widgetId: id, sink: this } });
+    this.slot = new ActorSlot(widgetMachine, { kind: 'widget', id, host, dormancy: widgetDormancy, input: { widgetId: id, sink: { ingest: (b) => this.ingest(b) } } });
   }
 
   /** The widget's actor (started now if it was not yet needed: see `ActorSlot`). */

@@ -92,4 +92,18 @@ describe('ActorSlot: an engine actor started when first needed', () => {
     stop();
     engine.dispose();
   });
+
+  it('contexts are shallow: XState walks a restored context, so a runtime there would make each wake O(engine)', () => {
+    const { engine } = simEngine();
+    const id = engine.createConnection('s', 'w', 'out', 'in');
+    engine.createWidget('v');
+    const contexts = [engine.node('s').actor.getSnapshot().context, engine.widget('v')!.actor.getSnapshot().context, engine.getConnection(id).actor.getSnapshot().context];
+    for (const ctx of contexts) {
+      for (const value of Object.values(ctx)) {
+        if (value === null || typeof value !== 'object') continue;
+        for (const inner of Object.values(value)) expect(typeof inner).toBe('function');
+      }
+    }
+    engine.dispose();
+  });
 });
