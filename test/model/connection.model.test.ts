@@ -2,7 +2,7 @@
 // fc.scheduler choosing when asynchronous deliveries complete. Every invariant of semantics.md
 // is checked after every command of every trace, in one pass (a failure names the invariant
 // that broke); TRACE_RUNS random configs and command sequences; a failure prints the seed, the
-// shrunk path and the command list.
+// shrunk path and the command list; FC_SEED=<seed> FC_PATH=<path> replays it.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
@@ -42,6 +42,8 @@ interface Attempt {
   ids: number[];
   state: string;
   ok: boolean | null;
+  /** Timed out (DELIVERY_TIMEOUT) while still out. */
+  late?: boolean;
 }
 
 interface Real {
@@ -73,6 +75,14 @@ interface Real {
   selfDropped: Set<number>;
   /** At the start of stop: ids never attempted and still in the connection (exact), or null. */
   heldAtStop: Set<number> | null;
+  /**
+   * Ids the consumer finished after the engine had given their attempt up (a half-open probe
+   * outliving halfOpenTimeout counts as a failed attempt) when that no longer counts (see
+   * `done`): at-least-once, so they are not `delivered`.
+   */
+  late: number[];
+  /** stop() has begun. */
+  stopping: boolean;
   /** The determinism property replays commands without checking (its scheduler stub does not pace settlements). */
   checking: boolean;
 }
@@ -111,7 +121,7 @@ function createReal(setup: Setup, s: fc.Scheduler, checking = true): Real {
       },
     }),
   );
-  const real = { clock, engine, s, setup, attempts: [], delivered: [], dead: [], dropsAt: [], halfOpenEpisodes: [], failNext: 0, stalled: false, stopped: false, stopAttempts: 0, sentBefore: 0, attempted: new Set(), maxAttempted: 0, policyDrops: 0, evicted: 0, selfDropped: new Set(), heldAtStop: null, checking } as unknown as Real;
+  const real = { clock, engine, s, setup, attempts: [], delivered: [], late: [], stopping: false, dead: [], dropsAt: [], halfOpenEpisodes: [], failNext: 0, stalled: false, stopped: false, stopAttempts: 0, sentBefore: 0, attempted: new Set(), maxAttempted: 0, policyDrops: 0, evicted: 0, selfDropped: new Set(), heldAtStop: null, checking } as unknown as Real;
   engine.node('t', {
     process: (b) => {
       const a: Attempt = { ids: b.messages.map((m) => m.id as number), state: real.c.currentState, ok: null };
@@ -126,7 +136,16 @@ function createReal(setup: Setup, s: fc.Scheduler, checking = true): Real {
       }
       const done = () => {
         a.ok = true;
-        real.delivered.push(...a.ids);
+        // semantics.md: a late success while the batch still waits for its retry counts as
+        // delivered, once (it is not sent again). It counts for nothing once the batch is out
+        // again in a live attempt, dead-lettered, already delivered, or stop() began.
+        const first = a.ids[0];
+        const waiting =
+          !real.stopping &&
+          !real.dead.some((d) => d[0] === first) &&
+          !real.delivered.includes(first!) &&
+          !real.attempts.some((b) => b !== a && b.ids[0] === first && b.ok === null && !b.late);
+        (a.late && !waiting ? real.late : real.delivered).push(...a.ids);
       };
       if (!real.stalled) return done();
       return s.schedule(Promise.resolve(), `delivery of ${a.ids.length}`).then(done);
@@ -140,6 +159,11 @@ function createReal(setup: Setup, s: fc.Scheduler, checking = true): Real {
       real.policyDrops += e.count;
     }
     if (e.type === 'connection.state' && e.to === 'halfOpen') real.halfOpenEpisodes.push(0);
+    // The attempt still out (at most one is) was given up on: its late success is not a delivery.
+    if (e.type === 'delivery.failed' && (e.error as { code?: string }).code === 'DELIVERY_TIMEOUT') {
+      const out = real.attempts.findLast((a) => a.ok === null);
+      if (out) out.late = true;
+    }
   });
   return real;
 }
@@ -233,6 +257,7 @@ class Stop implements Cmd {
     r.stalled = false;
     r.failNext = 0;
     r.heldAtStop = m.failed ? null : stillBuffered(m, r);
+    r.stopping = true;
     const stopping = r.engine.stop({ timeout: 1000 });
     while (r.s.count() > 0) await r.s.waitOne();
     await flushMicrotasks();
@@ -298,6 +323,11 @@ const INVARIANTS: Record<string, Invariant> = {
     if (s.accepted !== s.delivered + s.droppedTotal + s.deadLettered + s.inFlight) fail(`conservation broken: ${JSON.stringify(s)}`);
     if (s.accepted !== m.accepted.length) fail(`accepted ${s.accepted} but the model saw ${m.accepted.length} offers taken`);
     if (s.delivered !== r.delivered.length) fail(`delivered ${s.delivered} but the consumer saw ${r.delivered.length}`);
+    const dead = new Set(r.dead.flat());
+    for (const id of r.late) {
+      const tries = r.attempts.filter((a) => a.ids.includes(id)).length;
+      if (!dead.has(id) && tries < 2 && !r.stopping) fail(`message ${id} finished late (after its attempt timed out) but was neither dead-lettered nor attempted again`);
+    }
     if (s.deadLettered !== r.dead.flat().length) fail(`deadLettered ${s.deadLettered} but deadLetters$ carried ${r.dead.flat().length}`);
   },
   'bounded buffer: never more than bufferSize held (buffered plus the batch out)': (_m, r) => {
@@ -418,7 +448,7 @@ describe('connection model (fast-check commands, simulated time, scheduled deliv
           real.engine.dispose();
         }
       }),
-      { numRuns: TRACE_RUNS },
+      { numRuns: TRACE_RUNS, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH, endOnFailure: true } : {}) },
     );
   });
 
