@@ -24,13 +24,20 @@ export function pace(rate: number, total: number, start: number, send: (i: numbe
   });
 }
 
-/** Records, for every message the widget receives, its delivery time minus its timestamp. */
-export function recordLatency(widget: WidgetRuntime, capacity: number): { readonly lat: Float64Array; count(): number } {
+/**
+ * Records, for every message the widget receives, its delivery time minus its timestamp, and
+ * its id (the producers number messages from 0, so a warm-up can be told apart).
+ */
+export function recordLatency(widget: WidgetRuntime, capacity: number): { readonly lat: Float64Array; readonly ids: Float64Array; count(): number } {
   const lat = new Float64Array(capacity);
+  const ids = new Float64Array(capacity);
   let got = 0;
   widget.data$.subscribe(({ batch }) => {
     const now = realClock.now();
-    for (const m of batch.messages as readonly StreamMessage[]) lat[got++] = now - m.timestamp;
+    for (const m of batch.messages as readonly StreamMessage[]) {
+      ids[got] = Number(m.id);
+      lat[got++] = now - m.timestamp;
+    }
   });
-  return { lat, count: () => got };
+  return { lat, ids, count: () => got };
 }

@@ -97,8 +97,8 @@ export const nodeMachine = setup({
 export type NodeActorRef = ActorRefFrom<typeof nodeMachine>;
 
 /**
- * What a node actor does before it is started: lifecycle moves without context (a failure,
- * which records its error, and every batch start it).
+ * What a node actor does without XState: lifecycle moves without context (a failure records
+ * its error, so it starts the actor) and, while running, each batch handed to its sink.
  *
  * @example
  * ```ts
@@ -114,5 +114,6 @@ export const nodeDormancy: Dormancy<NodeInput, ReturnType<typeof nodeContext>> =
     running: { 'node.pause': 'paused', 'node.complete': 'completed', 'node.stop': 'stopped' },
     paused: { 'node.resume': 'running', 'node.complete': 'completed', 'node.stop': 'stopped' },
   },
+  direct: { running: { 'batch.ready': 'running' } },
   final: ['completed', 'failed', 'stopped'],
 };

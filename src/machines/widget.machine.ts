@@ -83,8 +83,8 @@ export const widgetMachine = setup({
 export type WidgetActorRef = ActorRefFrom<typeof widgetMachine>;
 
 /**
- * What a widget actor does before it is started: it can only be stopped (its first batch
- * starts it).
+ * What a widget actor does without XState: it can be stopped, and each batch is handed to its
+ * sink (the first one moves it from waiting to live).
  *
  * @example
  * ```ts
@@ -96,5 +96,6 @@ export const widgetDormancy: Dormancy<WidgetInput, ReturnType<typeof widgetConte
   initial: 'waiting',
   context: widgetContext,
   on: { waiting: { 'widget.stop': 'stopped' } },
+  direct: { waiting: { 'batch.ready': 'live' }, live: { 'batch.ready': 'live' }, backpressured: { 'batch.ready': 'backpressured' } },
   final: ['stopped'],
 };

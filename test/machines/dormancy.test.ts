@@ -53,4 +53,17 @@ describe.each(cases)('$name dormancy table', ({ machine, dormancy, input, report
     }
     expect(edges).toBeGreaterThan(0);
   });
+
+  it('every direct event is what XState computes: that target, same context, and only ingestBatch', () => {
+    for (const [from, on] of Object.entries(dormancy.direct ?? {})) {
+      for (const [type, to] of Object.entries(on)) {
+        const snapshot = machine.resolveState({ value: from, context: dormancy.context(input as never) });
+        const [next, actions] = transition(machine, snapshot, { type, batch: { connectionId: 'c', port: 'in', messages: [] } } as never);
+        expect(next.value, `${from} --${type}-->`).toBe(to);
+        expect(next.context).toBe(snapshot.context);
+        expect(effects(actions as Action[]), `${from} --${type}--> actions`).toEqual(['ingestBatch']);
+        expect(machine.root.states[to]!.after, to).toEqual([]);
+      }
+    }
+  });
 });

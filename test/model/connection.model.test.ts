@@ -161,7 +161,7 @@ function createReal(setup: Setup, s: fc.Scheduler, checking = true): Real {
     if (e.type === 'connection.state' && e.to === 'halfOpen') real.halfOpenEpisodes.push(0);
     // The attempt still out (at most one is) was given up on: its late success is not a delivery.
     if (e.type === 'delivery.failed' && (e.error as { code?: string }).code === 'DELIVERY_TIMEOUT') {
-      const out = real.attempts.findLast((a) => a.ok === null);
+      const out = [...real.attempts].reverse().find((a) => a.ok === null);
       if (out) out.late = true;
     }
   });

@@ -96,6 +96,22 @@ export class ActorSlot<L extends AnyStateMachine> {
     this.live!.send(event);
   }
 
+  /**
+   * May the runtime apply `type` itself (a per-batch event whose only action hands the batch to
+   * the sink, see {@link Dormancy.direct})? Yes while nobody inspects this kind and the event
+   * does not move a started actor; a dormant slot then takes the move. No: send it to {@link ref}.
+   */
+  takesDirect(type: string): boolean {
+    const to = this.edges.direct?.[this.value]?.[type];
+    if (to === undefined || this.host.inspect !== undefined || this.host.eager?.(this.o.kind) === true) return false;
+    if (this.live) return to === this.value;
+    if (to !== this.dormant) {
+      this.dormant = to;
+      this.o.entered?.(to);
+    }
+    return true;
+  }
+
   /** Stops the actor if it runs; a dormant slot just stays as it is, stopped. */
   retire(): void {
     this.retired = true;

@@ -135,8 +135,8 @@ export abstract class EngineCore {
    * (the engine's, each node's, connection's and widget's); returns the function that detaches
    * it. Function observers also get the actor's kind and id. Events come per actor event
    * (per batch or control edge), never per message; `options.kinds` limits the actors (engine
-   * and connection actors hear only control edges, node and widget actors one event per batch,
-   * so inspecting those costs throughput). `@statelyai/inspect` works as is:
+   * and connection actors hear only control edges; node and widget actors, while inspected, one
+   * event per batch, so inspecting those costs throughput). `@statelyai/inspect` works as is:
    * `engine.inspect(createBrowserInspector().inspect)`.
    *
    * @example

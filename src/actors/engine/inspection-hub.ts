@@ -19,7 +19,8 @@ export interface ActorTag {
 
 /**
  * The kinds of actor an engine creates. Engine and connection actors hear only control edges;
- * node and widget actors get one event per batch, so inspecting them costs per batch.
+ * node and widget actors get one event per batch while they are inspected (otherwise the batch
+ * is a plain call), so inspecting them costs per batch.
  *
  * @example
  * ```ts

@@ -112,7 +112,7 @@ export class NodeRuntime implements NodeHandle, Inbox {
     readonly warnings: PortWarnings | undefined = undefined,
   ) {
     this.process = options.process;
-    this.slot = new ActorSlot(nodeMachine, { kind: 'node', id, host, dormancy: nodeDormancy, input: { nodeId: id, sink: { ingest: (b) => this.ingest(b) } } });
+    this.slot = new ActorSlot(nodeMachine, { kind: 'node', id, host, dormancy: nodeDormancy, input: { nodeId: id, sink: { ingest: (b) => this.took(b) } } });
     if (options.autoStart !== false) this.start();
   }
 
@@ -176,7 +176,10 @@ export class NodeRuntime implements NodeHandle, Inbox {
       });
     }
     this.result = undefined;
-    this.handoff.send(slot.ref, batch);
+    // The machine's running --batch.ready--> running only hands the batch to ingest: a plain
+    // call unless nodes are inspected (then the event goes through the actor, to be seen).
+    if (slot.takesDirect('batch.ready')) this.ingest(batch);
+    else this.handoff.send(slot.ref, batch);
     if (this.failed) {
       const e = this.error;
       this.failed = false;
@@ -188,9 +191,13 @@ export class NodeRuntime implements NodeHandle, Inbox {
     return r;
   }
 
-  /** Called by the actor's `ingestBatch` action. @internal */
-  ingest(batch: Batch): void {
+  /** The actor's `ingestBatch` action: the batch came through the actor. */
+  private took(batch: Batch): void {
     this.handoff.took(batch);
+    this.ingest(batch);
+  }
+
+  private ingest(batch: Batch): void {
     this.received += batch.messages.length;
     try {
       if (this.subject?.observed) this.subject.next(batch);

@@ -65,7 +65,7 @@ export class WidgetRuntime implements Inbox {
     this.status$ = this.statusSubject.asObservable();
     // No snapshot observer: it would run on every batch event. The status mirrors the machine's
     // edges (first batch: waiting → live; consumer lagging ⇄ caught up; stop) where they happen.
-    this.slot = new ActorSlot(widgetMachine, { kind: 'widget', id, host, dormancy: widgetDormancy, input: { widgetId: id, sink: { ingest: (b) => this.ingest(b) } } });
+    this.slot = new ActorSlot(widgetMachine, { kind: 'widget', id, host, dormancy: widgetDormancy, input: { widgetId: id, sink: { ingest: (b) => this.took(b) } } });
   }
 
   /** The widget's actor (started now if it was not yet needed: see `ActorSlot`). */
@@ -129,7 +129,14 @@ export class WidgetRuntime implements Inbox {
       this.statusSubject.next('backpressured');
       return new Promise<void>((resolve, reject) => (this.held = { batch, resolve, reject }));
     }
-    this.handoff.send(this.slot.ref, batch);
+    this.hand(batch);
+  }
+
+  // The machine's batch.ready only hands the batch to ingest (and moves waiting to live): a
+  // plain call unless widgets are inspected (then the event goes through the actor, to be seen).
+  private hand(batch: Batch): void {
+    if (this.slot.takesDirect('batch.ready')) this.ingest(batch);
+    else this.handoff.send(this.slot.ref, batch);
   }
 
   private releaseHeld(): void {
@@ -138,13 +145,17 @@ export class WidgetRuntime implements Inbox {
     this.held = undefined;
     this.slot.send({ type: 'consumer.caughtUp' });
     this.statusSubject.next('live');
-    this.handoff.send(this.slot.ref, h.batch);
+    this.hand(h.batch);
     h.resolve();
   }
 
-  /** Called by the actor's `ingestBatch` action. @internal */
-  ingest(batch: Batch): void {
+  /** The actor's `ingestBatch` action: the batch came through the actor. */
+  private took(batch: Batch): void {
     this.handoff.took(batch);
+    this.ingest(batch);
+  }
+
+  private ingest(batch: Batch): void {
     if (this.statusSubject.value === 'waiting') this.statusSubject.next('live');
     const ms = batch.messages;
     this.ring.add(ms);

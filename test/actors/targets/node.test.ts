@@ -7,10 +7,10 @@ import { msg, simEngine } from '../../support/helpers.js';
 import { flushMicrotasks } from '../../support/flush.js';
 
 // A node runtime outside any engine: its host is a simulated clock and an event log.
-function bare(options: ConstructorParameters<typeof NodeRuntime>[2] = {}) {
+function bare(options: ConstructorParameters<typeof NodeRuntime>[2] = {}, inspected = false) {
   const clock = new SimulatedClock();
   const events: EngineEvent[] = [];
-  const node = new NodeRuntime('n', { clock, inspect: undefined, emit: (e) => events.push(e) }, options);
+  const node = new NodeRuntime('n', { clock, inspect: undefined, emit: (e) => events.push(e), eager: () => inspected }, options);
   const batch = (k = 2): Batch => ({ connectionId: 'c', port: 'in', messages: Array.from({ length: k }, () => msg(clock)) });
   return { clock, events, node, batch };
 }
@@ -105,8 +105,8 @@ describe('node deliveries', () => {
     expect(calls).toBe(2);
   });
 
-  it('unhooks the delivered batch from the actor\'s last event, as widgets do', () => {
-    const { node, batch } = bare({ process: () => undefined });
+  it('while nodes are inspected a batch goes through the actor, and is unhooked from its last event, as widgets do', () => {
+    const { node, batch } = bare({ process: () => undefined }, true);
     const seen: { type: string; batch?: unknown }[] = [];
     const b = batch();
     const spy = node.actor.send.bind(node.actor);
@@ -116,6 +116,20 @@ describe('node deliveries', () => {
     expect(seen[0]!.type).toBe('batch.ready');
     expect(seen[0]!.batch).toBeNull();
     expect(node.received).toBe(2);
+  });
+
+  it('while nobody inspects nodes a batch is a plain call: no actor event, no actor started', () => {
+    const got: Batch[] = [];
+    const { node, batch } = bare({ process: (b) => void got.push(b) });
+    const b = batch();
+    node.deliver(b);
+    expect(got).toEqual([b]);
+    expect((node as unknown as { slot: { awake: boolean } }).slot.awake).toBe(false);
+    const seen: string[] = [];
+    node.actor.subscribe(() => seen.push('snapshot'));
+    node.deliver(batch());
+    expect(got).toHaveLength(2);
+    expect(seen).toEqual([]); // running --batch.ready--> running changes nothing a subscriber sees
   });
 
   it('a stopped node refuses a delivery with TARGET_STOPPED', () => {

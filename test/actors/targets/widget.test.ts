@@ -64,9 +64,10 @@ describe('widget actor', () => {
     engine.dispose();
   });
 
-  it('unhooks each delivered batch from the actor event that carried it', () => {
+  it('while widgets are inspected each batch goes through the actor, unhooked from the event that carried it', () => {
     const { clock, engine } = simEngine();
     const w = engine.createWidget('w');
+    const stop = engine.inspect(() => {}, { kinds: ['widget'] });
     const sent: { type: string; batch?: unknown }[] = [];
     const send = w.actor.send.bind(w.actor);
     w.actor.send = ((e: { type: string; batch?: unknown }) => {
@@ -74,8 +75,23 @@ describe('widget actor', () => {
       send(e as never);
     }) as typeof w.actor.send;
     w.deliver({ connectionId: 'c', port: 'in', messages: [msg(clock), msg(clock)] });
-    expect(w.metrics().messageCount).toBe(2);
-    expect(sent).toEqual([{ type: 'batch.ready', batch: null }]);
+    w.deliver({ connectionId: 'c', port: 'in', messages: [msg(clock)] });
+    expect(w.metrics().messageCount).toBe(3);
+    expect(sent).toEqual([{ type: 'batch.ready', batch: null }, { type: 'batch.ready', batch: null }]);
+    stop();
+    w.deliver({ connectionId: 'c', port: 'in', messages: [msg(clock)] });
+    expect(sent).toHaveLength(2); // nobody inspects: a plain call
+    expect(w.metrics().messageCount).toBe(4);
+    engine.dispose();
+  });
+
+  it('while nobody inspects widgets the first batch moves it to live without starting its actor', () => {
+    const { clock, engine } = simEngine();
+    const w = engine.createWidget('w');
+    w.deliver({ connectionId: 'c', port: 'in', messages: [msg(clock)] });
+    expect(w.state).toBe('live');
+    expect((w as unknown as { slot: { awake: boolean } }).slot.awake).toBe(false);
+    expect(w.actor.getSnapshot().value).toBe('live');
     engine.dispose();
   });
 });
