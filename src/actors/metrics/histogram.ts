@@ -1,3 +1,9 @@
+// One scratch double, viewed as two 32-bit words, to read a value's exponent and mantissa.
+const BITS_F64 = new Float64Array(1);
+const BITS_U32 = new Uint32Array(BITS_F64.buffer);
+/** Which word holds the sign, exponent and top of the mantissa (1 on little-endian machines). */
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
 /**
  * A latency histogram with log-linear buckets (HdrHistogram's layout): O(1) record, fixed
  * memory (32 KB, allocated at the first record: every connection has three, and most of a large
@@ -95,10 +101,13 @@ export class LatencyHistogram {
 
   private static index(ms: number): number {
     const us = ms * 1000;
-    if (us < 1) return 0;
-    const e = Math.floor(Math.log2(us));
-    const m = Math.floor((us / 2 ** e - 1) * LatencyHistogram.SUB);
-    return Math.min(LatencyHistogram.BUCKETS - 1, 1 + e * LatencyHistogram.SUB + m);
+    if (!(us >= 1)) return 0; // NaN too
+    // floor(log2(us)) is the double's exponent and the sub-bucket its top 6 mantissa bits: read
+    // from the bits, exact for every value, where Math.log2 and 2 ** e cost ~100 ns a value.
+    BITS_F64[0] = us;
+    const hi = BITS_U32[HIGH_WORD]!;
+    const e = (hi >>> 20) - 1023;
+    return Math.min(LatencyHistogram.BUCKETS - 1, 1 + e * LatencyHistogram.SUB + ((hi >>> 14) & 63));
   }
 
   private static upper(i: number): number {

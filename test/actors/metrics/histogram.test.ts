@@ -35,4 +35,26 @@ describe('LatencyHistogram', () => {
     expect(b.percentile(50)).toBeCloseTo(100, 0);
     expect(a.percentile(100)).toBeCloseTo(5, 0);
   });
+
+  it('buckets exactly as floor(log2) would, at powers of two, around them, and across 9 decades, and for epoch-sized values', () => {
+    const SUB = 64;
+    const reference = (ms: number) => {
+      const us = ms * 1000;
+      if (!(us >= 1)) return 0;
+      if (us === Number.POSITIVE_INFINITY) return 64 * SUB - 1;
+      let e = Math.floor(Math.log2(us));
+      while (2 ** e > us) e--; // Math.log2 may round up just below a power of two
+      while (2 ** (e + 1) <= us) e++;
+      return Math.min(64 * SUB - 1, 1 + e * SUB + Math.floor((us / 2 ** e - 1) * SUB));
+    };
+    const index = (ms: number) => (LatencyHistogram as unknown as { index(ms: number): number }).index(ms);
+    const values: number[] = [0, 0.0005, 0.001, 1e9, 1.8e12, Number.NaN, Number.POSITIVE_INFINITY];
+    for (let e = 0; e < 60; e++) for (const d of [-1e-9, 0, 1e-9]) values.push(2 ** e / 1000 + d, 2 ** e / 1000 * (1 + d));
+    let x = 12345;
+    for (let i = 0; i < 20000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648; // deterministic spread over 1 ns .. 1e6 ms
+      values.push(10 ** ((x / 2147483648) * 9 - 3));
+    }
+    for (const v of values) expect(index(v), String(v)).toBe(reference(v));
+  });
 });
