@@ -47,17 +47,17 @@ export abstract class ConnectionAdmission extends ConnectionCounters {
   protected edgeAt: number;
   /** Drop threshold for this connection, overriding the handler's (tune). */
   protected dropThreshold: number | undefined = undefined;
-  /** Latency, rates, time ratios, recoveries: O(1) per batch or edge. @internal */
-  protected readonly meter: ConnectionMeter;
+  // Made on first use: most connections of a big topology never need them (0.6 kB together).
+  private meterMade: ConnectionMeter | undefined = undefined;
+  private streamsMade: ConnectionStreams | undefined = undefined;
+  private readonly createdAt: number;
   /** Delivery timing and latency (two clock reads per batch) only while someone needs them. */
   protected metered = false;
-  /** @internal */
-  protected readonly streams: ConnectionStreams;
 
   constructor(id: string, config: Readonly<StreamConfig>, host: ConnectionServices) {
     super(id, config, host);
     this.mailbox = new Mailbox(config, (reason, count) => this.drop(reason, count));
-    this.meter = new ConnectionMeter(host.clock.now());
+    this.createdAt = host.clock.now();
     this.maxBatch = config.maxBatchSize;
     this.batchTimeout = config.batchTimeout;
     this.immediate = knobsIn.immediate(config.batchTimeout);
@@ -66,8 +66,30 @@ export abstract class ConnectionAdmission extends ConnectionCounters {
     // recomputeEdge() with no batch out: it cannot be called yet, the delivery layer's fields
     // are initialised after this constructor returns.
     this.edgeAt = this.immediate ? 1 : Math.min(this.maxBatch, this.highWater);
-    this.streams = new ConnectionStreams(this);
     this.refreshHandler();
+  }
+
+  /** Latency, rates, time ratios, recoveries: O(1) per batch or edge. @internal */
+  protected get meter(): ConnectionMeter {
+    return (this.meterMade ??= new ConnectionMeter(this.createdAt));
+  }
+
+  /** The meter if anything was ever metered (a reader of busy time need not make one). @internal */
+  protected get madeMeter(): ConnectionMeter | undefined {
+    return this.meterMade;
+  }
+
+  /** The writer, the readable and producers waiting for room live here. @internal */
+  protected get streams(): ConnectionStreams {
+    return (this.streamsMade ??= new ConnectionStreams(this));
+  }
+
+  /**
+   * The streams if anybody made them: edges (pressure, relief, room, close) are told to these
+   * only, since streams nobody made have no writer, waiter or reader to tell. @internal
+   */
+  protected get madeStreams(): ConnectionStreams | undefined {
+    return this.streamsMade;
   }
 
   /** True between a high-watermark crossing and the next low-watermark crossing. */
@@ -188,14 +210,14 @@ export abstract class ConnectionAdmission extends ConnectionCounters {
     this.meter.pressure(this.host.clock.now());
     this.backpressureEvents++;
     this.tell({ type: 'mailbox.pressure' });
-    this.streams.pressure();
+    this.madeStreams?.pressure();
   }
 
   protected relieve(): void {
     this.pressured = false;
     this.meter.relief(this.host.clock.now());
     this.tell({ type: 'mailbox.relief' });
-    this.streams.relief();
+    this.madeStreams?.relief();
   }
 
   /** Sends a control event to the machine (no-op once it reached a final state). */

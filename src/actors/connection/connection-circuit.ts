@@ -50,7 +50,9 @@ export abstract class ConnectionCircuit extends ConnectionDelivery {
     if (to === from) return; // re-entering retrying is not a change
     this.mode = to;
     const now = this.host.clock.now();
-    this.meter.state(state, now);
+    // A failing spell begins in retrying or circuitOpen; any other state can only end one, which
+    // a meter never made has not seen begin.
+    (state === 'retrying' || state === 'circuitOpen' ? this.meter : this.madeMeter)?.state(state, now);
     this.host.emit({ type: 'connection.state', connectionId: this.id, from: from.state, to: state, at: now });
     const d = this.delivery;
     // The machine's retry timer left with `retrying`: the batch goes again as soon as the new

@@ -93,13 +93,13 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
       const probe = this.mayStart();
       if (probe < 0) break;
       const a = this.begin({ connectionId: this.id, port: this.inputPort, messages: this.mailbox.take() }, 0, probe);
-      this.streams.room();
+      this.madeStreams?.room();
       if (!this.run(a)) break;
     }
     if (this.mode.state === 'closing' && this.mailbox.size === 0 && this.delivery === IDLE) this.finish('closed');
     // After the bookkeeping: a settled batch freed its reserved room, and a producer held on a
     // buffer that was all in flight has no other wake-up (with no waiter: one length check).
-    else this.streams.room();
+    else this.madeStreams?.room();
   }
 
   /** May an attempt start in this mode? -1 no; 0 yes; > 0 yes, as a probe of that round. */
@@ -285,7 +285,7 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     if (this.pressured) {
       this.pressured = false;
       this.meter.relief(this.host.clock.now());
-      this.streams.relief();
+      this.madeStreams?.relief();
     }
   }
 

@@ -139,7 +139,7 @@ export class Connection extends ConnectionCircuit {
       retries: this.retries,
       backpressureEvents: this.backpressureEvents,
       bufferUtilization: (this.mailbox.size + held) / this.config.bufferSize,
-      busyMs: this.meter.busyMs,
+      busyMs: this.madeMeter?.busyMs ?? 0,
       breaker: { consecutiveFailures: b.consecutiveFailures, windowAttempts: b.windowCount, windowFailures: b.windowFailures, reopens: b.reopens },
     };
   }
@@ -173,7 +173,7 @@ export class Connection extends ConnectionCircuit {
     const gated = this.mode.circuit;
     this.closePromise = new Promise<void>((resolve) => (this.closeResolve = resolve));
     this.tell({ type: 'connection.close' });
-    this.streams.closing();
+    this.madeStreams?.closing();
     // Open circuit: no attempt may reach the target, so what is left is dropped(circuitOpen);
     // a batch already out (from before the open) keeps its outcome when it settles.
     if (gated) this.discardAll('circuitOpen', true);
@@ -242,7 +242,7 @@ export class Connection extends ConnectionCircuit {
       this.tell({ type: 'mailbox.drained' });
     }
     this.slot.retire();
-    this.streams.finished();
+    this.madeStreams?.finished();
     // A failed connection stays listed (state 'failed') until it is removed or the engine stops.
     if (end === 'closed') this.host.closed(this);
     this.closeResolve?.();

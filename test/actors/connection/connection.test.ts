@@ -489,3 +489,21 @@ it('a connection failed by overflow stops counting backpressured time (it stays 
   engine.dispose();
 });
 
+
+it('a connection that only carries messages makes no meter and no streams; the first use of either makes it', () => {
+  const { clock, engine } = simEngine({ batchTimeout: 5 });
+  const c = engine.getConnection(engine.createConnection('s', 't', 'out', 'in'));
+  const made = () => {
+    const raw = c as unknown as { meterMade?: unknown; streamsMade?: unknown };
+    return { meter: raw.meterMade !== undefined, streams: raw.streamsMade !== undefined };
+  };
+  for (let i = 0; i < 20; i++) c.offer(msg(clock, 's', 't'));
+  clock.increment(10);
+  expect(c.stats()).toMatchObject({ delivered: 20, busyMs: 0 });
+  expect(made()).toEqual({ meter: false, streams: false });
+  void c.writer;
+  expect(made().streams).toBe(true);
+  expect(c.metrics().latency.p50).toBeGreaterThanOrEqual(0);
+  expect(made().meter).toBe(true);
+  engine.dispose();
+});
