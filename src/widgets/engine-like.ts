@@ -13,7 +13,8 @@ import type { ConnectionState } from '../machines/connection.machine.js';
 /**
  * What a chart or a hook reads of a machine actor: its snapshot's `value`, and its changes.
  * XState's actors satisfy it. `subscribe` receives an observer object (`{ next, error }`),
- * because that is how `@xstate/react`'s `useSelector` calls it. A snapshot may carry the
+ * because that is how `@xstate/react`'s `useSelector` calls it, and the `unsubscribe` it
+ * returns must work detached (`useSelector` destructures it: wrap an RxJS Subscription's). A snapshot may carry the
  * `event` that caused it; without `system.inspect`, charts use that to infer the transition.
  *
  * @example

@@ -11,7 +11,10 @@ export const CONNECTION_ID = 's:out->chart:in';
 /** An ActorLike whose snapshots the test sets, as a mirror would from the wire. */
 export function fakeActor(value: string) {
   const snapshots = new BehaviorSubject<ActorSnapshotLike>({ value });
-  const actor: ActorLike = { getSnapshot: () => snapshots.getValue(), subscribe: (o) => snapshots.subscribe(o) };
+  const actor: ActorLike = { getSnapshot: () => snapshots.getValue(), subscribe: (o) => {
+    const s = snapshots.subscribe(o);
+    return { unsubscribe: () => s.unsubscribe() }; // callable detached, as ActorLike asks
+  } };
   return { actor, set: (value: string, event?: string) => snapshots.next(event ? { value, event: { type: event } } : { value }) };
 }
 
