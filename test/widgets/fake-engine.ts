@@ -63,7 +63,7 @@ export function fakeEngine() {
     actor: connActor.actor,
     flush() {},
   };
-  const topology = (): EngineTopology => {
+  const build = (): EngineTopology => {
     const nodes = [{ id: 's', kind: 'node' as const, inputs: [] }, { id: 'chart', kind: 'widget' as const, inputs: [CONNECTION_ID] }];
     return {
       version: 0, shape: 1, connectionCount: 1, nodeCount: 2,
@@ -82,11 +82,14 @@ export function fakeEngine() {
     totals: { ...zero, delivered, inPerSec: 0, outPerSec: 0 },
     retired: { ...zero, connections: 0 },
   });
+  // One snapshot object per change, as useSyncExternalStore requires of topology().
+  let topo = build();
+  const topology$ = new BehaviorSubject(topo);
   const engine: EngineLike = {
     clock: realClock,
     lifecycle$,
-    topology$: new BehaviorSubject(topology()),
-    topology,
+    topology$,
+    topology: () => topo,
     findConnection: (id) => (id === CONNECTION_ID || id === 's:out' ? connection : undefined),
     getConnection: (id) => {
       if (id !== CONNECTION_ID) throw new Error(`no connection ${id}`);
@@ -120,6 +123,7 @@ export function fakeEngine() {
     setConnectionState(to: ConnectionState, event: string) {
       const from = connection.currentState;
       connActor.set(to, event);
+      topology$.next((topo = build()));
       lifecycle$.next({ type: 'connection.state', connectionId: CONNECTION_ID, from, to, at: realClock.now() });
     },
   };
