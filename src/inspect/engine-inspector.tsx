@@ -1,5 +1,6 @@
 import { memo, useCallback, useEffect, useMemo, useState, useSyncExternalStore, type ReactElement } from 'react';
-import type { ConnectionInfo, StreamEngine } from '../actors/engine/stream-engine.js';
+import type { ConnectionInfo } from '../actors/engine/stream-engine.js';
+import type { EngineLike } from '../widgets/engine-like.js';
 import { connectionMachine } from '../machines/connection.machine.js';
 import { nodeMachine } from '../machines/node.machine.js';
 import { widgetMachine } from '../machines/widget.machine.js';
@@ -22,8 +23,8 @@ type Selection = { readonly kind: 'connection' | 'node' | 'widget'; readonly id:
  * ```
  */
 export interface EngineInspectorProps {
-  /** The running engine to show. */
-  readonly engine: StreamEngine;
+  /** The running engine to show: a `StreamEngine`, or any {@link EngineLike} (a remote mirror). */
+  readonly engine: EngineLike;
   /** The connection id selected at first. */
   readonly selected?: string;
   /** How many state changes the timeline keeps. Default 12. */
@@ -185,7 +186,7 @@ const RowGroup = memo(function RowGroup({ group, selected, select }: { group: Gr
 });
 
 // The selected actor, if it still exists.
-function pick(engine: StreamEngine, s: Selection) {
+function pick(engine: EngineLike, s: Selection) {
   try {
     if (s.kind === 'connection') {
       const c = engine.findConnection(s.id);

@@ -16,3 +16,4 @@ export { renderStateChartSvg, type RenderSvgOptions } from './render.js';
 export { trackRemoteActors, type RemoteActor, type RemoteInspectionEvent } from './remote.js';
 export { readTopology, layoutTopology, type Topology, type TopologyLayout } from './topology.js';
 export { EngineInspector, CONNECTION_STATE_COLORS, type EngineInspectorProps } from './engine-inspector.js';
+export type { EngineLike, ConnectionLike, WidgetLike, WidgetObservation, ActorLike, ActorSnapshotLike } from '../widgets/engine-like.js';

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
-import type { AnyActorRef, AnyStateMachine, StateValue } from 'xstate';
-import { activeStateIds, takenTransitionIds } from './active.js';
-import { machineToGraph } from './graph.js';
+import type { AnyStateMachine, StateValue } from 'xstate';
+import type { ActorLike } from '../widgets/engine-like.js';
+import { activeStateIds, inferTransitionIds, takenTransitionIds } from './active.js';
+import { machineToGraph, type ChartGraph } from './graph.js';
 import { layoutChart } from './layout.js';
 import { useLayout } from './use-layout.js';
 import { StateChartSvg } from './svg.js';
@@ -23,32 +24,42 @@ export interface ChartTrace {
 /**
  * Follows a live actor for a chart: its snapshots, and the transitions XState reports in
  * `@xstate.microstep` inspection events (through `actor.system.inspect`, so the actor needs no
- * `inspect` option of its own). One update per actor step, never per message.
+ * `inspect` option of its own). An actor without `system.inspect` (a remote engine's mirror)
+ * gets its transitions inferred from `graph`, the previous and new values and the snapshot's
+ * `event`. One update per actor step, never per message.
  *
  * @example
  * ```tsx
  * const { value, taken } = useChartTrace(engine.getConnection(id).actor);
  * ```
  */
-export function useChartTrace(actor: AnyActorRef | undefined): ChartTrace {
-  const [trace, setTrace] = useState<ChartTrace>(() => ({ value: actor?.getSnapshot().value ?? null, taken: [] }));
+export function useChartTrace(actor: ActorLike | undefined, graph?: ChartGraph): ChartTrace {
+  const [trace, setTrace] = useState<ChartTrace>(() => ({ value: (actor?.getSnapshot().value ?? null) as StateValue | null, taken: [] }));
   useEffect(() => {
     if (!actor) return;
     let pending: string[] = [];
-    const inspection = actor.system.inspect((e) => {
-      if (e.type === '@xstate.microstep' && e.actorRef === actor) pending.push(...takenTransitionIds(e._transitions));
+    const system = actor.system;
+    const inspection = system?.inspect?.((e) => {
+      if (e.type === '@xstate.microstep' && (e.actorRef as unknown) === actor) pending.push(...takenTransitionIds(e._transitions));
     });
-    const snapshots = actor.subscribe((s) => {
-      const taken = pending;
-      pending = [];
-      setTrace((prev) => ({ value: s.value, taken: taken.length ? taken : prev.taken }));
+    let before = actor.getSnapshot().value as StateValue | null;
+    const snapshots = actor.subscribe({
+      next: (s) => {
+        const value = s.value as StateValue;
+        // Snapshots only (no inspection): the likeliest transitions for this step.
+        if (!inspection && graph && s.event && before !== null) pending = inferTransitionIds(graph, activeStateIds(graph, before), s.event.type, activeStateIds(graph, value));
+        before = value;
+        const taken = pending;
+        pending = [];
+        setTrace((prev) => ({ value, taken: taken.length ? taken : prev.taken }));
+      },
     });
-    setTrace({ value: actor.getSnapshot().value, taken: [] });
+    setTrace({ value: before, taken: [] });
     return () => {
-      inspection.unsubscribe();
+      inspection?.unsubscribe();
       snapshots.unsubscribe();
     };
-  }, [actor]);
+  }, [actor, graph]);
   return trace;
 }
 
@@ -64,8 +75,11 @@ export function useChartTrace(actor: AnyActorRef | undefined): ChartTrace {
 export interface StateChartProps {
   /** The machine to draw, e.g. `connectionMachine` or one of your own. */
   readonly machine: AnyStateMachine;
-  /** A running actor of that machine to follow: its state and last transition light up. */
-  readonly actor?: AnyActorRef;
+  /**
+   * A running actor of that machine to follow (an XState actor, or any {@link ActorLike}): its
+   * state and last transition light up.
+   */
+  readonly actor?: ActorLike;
   /** Without `actor`: the state value to highlight (e.g. from a remote inspection stream). */
   readonly value?: StateValue | null;
   /** Without `actor`: the transition ids to draw as the last step taken. */
@@ -89,7 +103,7 @@ export interface StateChartProps {
 export function StateChart({ machine, actor, value, taken, title }: StateChartProps): ReactElement {
   const graph = useMemo(() => machineToGraph(machine), [machine]);
   const layout = useLayout(() => layoutChart(graph), [graph]);
-  const trace = useChartTrace(actor);
+  const trace = useChartTrace(actor, graph);
   const shown = actor ? trace : { value: value ?? null, taken: taken ?? [] };
   const active = useMemo(() => activeStateIds(graph, shown.value), [graph, shown.value]);
   const takenSet = useMemo(() => new Set(shown.taken), [shown.taken]);

@@ -1,6 +1,7 @@
 import type { ElkNode } from 'elkjs/lib/elk-api.js';
 import { runElk } from './elk.js';
-import type { ConnectionInfo, EngineTopology, StreamEngine } from '../actors/engine/stream-engine.js';
+import type { ConnectionInfo, EngineTopology } from '../actors/engine/stream-engine.js';
+import type { EngineLike } from '../widgets/engine-like.js';
 
 /**
  * An engine's topology at one moment: every node and widget a connection touches, and every
@@ -26,7 +27,7 @@ export interface Topology {
  * engine.topology$.subscribe((t) => render(readTopology(t)));
  * ```
  */
-export function readTopology(source: StreamEngine | EngineTopology): Topology {
+export function readTopology(source: EngineLike | EngineTopology): Topology {
   const t = 'topology' in source ? source.topology() : source;
   return { nodes: [...t.nodes()].map(({ id, kind }) => ({ id, kind })), connections: [...t.connections()] };
 }

@@ -1,5 +1,5 @@
 import type { CSSProperties, ReactNode, Ref } from 'react';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import type { EngineLike } from './engine-like.js';
 import type { StreamMessage } from '../message.js';
 import { useStreamData, type StreamDataOptions } from './use-stream-data.js';
 import type { StreamData } from './stream-data.js';
@@ -20,7 +20,7 @@ export interface StreamWidgetProps {
   /** The card's heading. Default: `streamId`. */
   title?: string;
   /** The engine to read from. Default: the one from `<StreamEngineProvider>`. */
-  engine?: StreamEngine;
+  engine?: EngineLike;
   /** How many recent messages the component keeps in its window. */
   bufferSize?: number;
   /** Least milliseconds between two renders (the shared frame loop paces every widget). Default 16. */

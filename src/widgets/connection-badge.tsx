@@ -1,5 +1,5 @@
 import { useEffect, useState, type CSSProperties } from 'react';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import type { EngineLike } from './engine-like.js';
 import { useConnectionState } from './use-connection-state.js';
 
 const COLORS: Record<string, string> = {
@@ -30,7 +30,7 @@ export interface ConnectionBadgeProps {
   /** How many states the trail keeps, the current one included; the earlier ones show after the badge. Default 0 (no trail). */
   trail?: number;
   /** The engine to read. Default: the one from `<StreamEngineProvider>`. */
-  engine?: StreamEngine;
+  engine?: EngineLike;
   /** Extra styles for the badge's wrapper. */
   style?: CSSProperties;
 }

@@ -1,11 +1,12 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { NodeflowError } from '../errors.js';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import type { EngineLike } from './engine-like.js';
 
-const EngineContext = createContext<StreamEngine | null>(null);
+const EngineContext = createContext<EngineLike | null>(null);
 
 /**
- * Makes an engine available to every widget hook below it. Hooks also take an explicit
+ * Makes an engine available to every widget hook below it: a `StreamEngine`, or any
+ * {@link EngineLike} (such as a mirror of a remote engine). Hooks also take an explicit
  * `engine` option, which wins over the provider.
  *
  * @example
@@ -14,7 +15,7 @@ const EngineContext = createContext<StreamEngine | null>(null);
  * root.render(<StreamEngineProvider engine={engine}><Dashboard /></StreamEngineProvider>);
  * ```
  */
-export function StreamEngineProvider(props: { engine: StreamEngine; children?: ReactNode }) {
+export function StreamEngineProvider(props: { engine: EngineLike; children?: ReactNode }) {
   return <EngineContext.Provider value={props.engine}>{props.children}</EngineContext.Provider>;
 }
 
@@ -26,11 +27,11 @@ export function StreamEngineProvider(props: { engine: StreamEngine; children?: R
  * ```tsx
  * function Count() {
  *   const engine = useStreamEngine();
- *   return <span>{engine.listConnections().length}</span>;
+ *   return <span>{engine.getMetrics().totals.delivered}</span>;
  * }
  * ```
  */
-export function useStreamEngine(explicit?: StreamEngine): StreamEngine {
+export function useStreamEngine(explicit?: EngineLike): EngineLike {
   const fromContext = useContext(EngineContext);
   const engine = explicit ?? fromContext;
   if (!engine) {

@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 export { StreamEngineProvider, useStreamEngine } from './engine-context.js';
+export type { EngineLike, ConnectionLike, WidgetLike, WidgetObservation, ActorLike, ActorSnapshotLike } from './engine-like.js';
 export { useStreamData, type StreamDataOptions } from './use-stream-data.js';
 export type { StreamData, StreamDataMetrics } from './stream-data.js';
 export { useConnectionState } from './use-connection-state.js';

@@ -1,5 +1,5 @@
 import type { CSSProperties } from 'react';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import type { EngineLike } from './engine-like.js';
 import { useEngineMetrics } from './use-engine-metrics.js';
 import { useVisible } from './visibility.js';
 import { formatNumber } from './format.js';
@@ -23,7 +23,7 @@ export interface MetricsPanelProps {
   /** The connections to show, one row each. Default: every connection. */
   connectionIds?: readonly string[];
   /** The engine to read. Default: the one from `<StreamEngineProvider>`. */
-  engine?: StreamEngine;
+  engine?: EngineLike;
   /** Extra styles for the table. */
   style?: CSSProperties;
 }

@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { EngineClock } from '../clock.js';
-import type { Connection } from '../actors/connection/connection.js';
-import type { WidgetFrame, WidgetPacer, WidgetRuntime } from '../actors/targets/widget.js';
+import type { WidgetFrame, WidgetPacer } from '../actors/targets/widget.js';
+import type { ConnectionLike, WidgetLike } from './engine-like.js';
 import type { FrameLoop, FrameTask } from './frame-loop.js';
 import { createGovernor, govern, type GovernorState } from './governor.js';
 import { EMPTY, type Snapshot, type StoreOptions } from './stream-data.js';
@@ -25,10 +25,11 @@ export class StreamDataStore implements FrameTask {
   private gap = 0;
   private droppedAtStart = 0;
   private gov: GovernorState;
-  private feeds: readonly Connection[] = [];
+  private feeds: readonly ConnectionLike[] = [];
+  private release: (() => void) | undefined;
 
   constructor(
-    private readonly widget: WidgetRuntime | undefined,
+    private readonly widget: WidgetLike | undefined,
     private readonly opts: StoreOptions,
     private readonly loop: FrameLoop,
     private readonly clock: EngineClock,
@@ -52,9 +53,12 @@ export class StreamDataStore implements FrameTask {
     this.subs.push(w.data$.subscribe(this.onData), w.status$.subscribe(this.onStatus));
     // Catch up with what arrived between the render that built this store and now.
     if (w.metrics().messageCount !== this.snap.metrics.messageCount) this.onData(undefined);
+    this.observe();
     return () => {
       for (const s of this.subs) s.unsubscribe();
       this.subs = [];
+      this.release?.();
+      this.release = undefined;
       this.pacer?.release();
       this.pacer = undefined;
       this.loop.cancel(this);
@@ -64,7 +68,7 @@ export class StreamDataStore implements FrameTask {
   };
 
   /** The connections feeding the widget: their partial batches are flushed into each render. */
-  setFeeds(feeds: readonly Connection[]): void {
+  setFeeds(feeds: readonly ConnectionLike[]): void {
     this.feeds = feeds;
   }
 
@@ -73,7 +77,20 @@ export class StreamDataStore implements FrameTask {
     if (paused === this.paused) return;
     this.paused = paused;
     this.pacer?.setActive(!paused);
+    this.observe();
     if (!paused && this.dirty) this.loop.schedule(this);
+  }
+
+  /**
+   * Tells the widget what this hook wants now (a mirrored widget asks its source for no more).
+   * The new call comes before the old release, so the widget never sees zero observers between.
+   */
+  private observe(): void {
+    const w = this.widget;
+    if (!w?.observe || !this.notify) return;
+    const previous = this.release;
+    this.release = w.observe({ bufferSize: this.opts.bufferSize, updateInterval: this.gov.interval, paused: this.paused });
+    previous?.();
   }
 
   private readonly onData = (f: WidgetFrame | undefined): void => {
@@ -108,11 +125,12 @@ export class StreamDataStore implements FrameTask {
     // The window is copied into the snapshot: nothing in it can be lost now.
     this.pacer?.ack();
     this.gov = govern(this.gov, this.loop.frameMs, this.loop.refreshMs, now);
+    if (this.gov.interval !== interval) this.observe();
     this.notify();
     return false;
   }
 
-  private build(w: WidgetRuntime, renderLatency: number, renderedAt: number): Snapshot {
+  private build(w: WidgetLike, renderLatency: number, renderedAt: number): Snapshot {
     const all = w.window.toArray();
     const data = all.length > this.opts.bufferSize ? all.slice(all.length - this.opts.bufferSize) : all;
     const m = w.metrics();
@@ -134,11 +152,13 @@ export class StreamDataStore implements FrameTask {
         renderedAt,
         backpressured: w.state === 'backpressured',
         pushbacks: m.pushbacks,
+        dropped: m.dropped ?? 0,
       },
     };
   }
 
-  private stopped(w: WidgetRuntime): boolean {
-    return w.ended;
+  // A mirror whose link is down shows its last window, but as not connected.
+  private stopped(w: WidgetLike): boolean {
+    return w.ended || w.linked === false;
   }
 }

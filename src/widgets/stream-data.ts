@@ -33,6 +33,8 @@ export interface StreamDataMetrics {
   /** True while the widget holds a batch back for a paced UI (enableBackpressure). */
   readonly backpressured: boolean;
   readonly pushbacks: number;
+  /** Messages skipped before reaching this hook: by a remote engine's server for a slow link; 0 for a local engine. */
+  readonly dropped: number;
 }
 
 /**
@@ -66,5 +68,5 @@ export const EMPTY: Snapshot = {
   data: [],
   latest: undefined,
   live: false,
-  metrics: { messageCount: 0, averageLatency: 0, windowSize: 0, renderCount: 0, updateRate: 0, updateInterval: 0, throttled: false, frameTime: 0, droppedFrames: 0, renderLatency: 0, renderedAt: 0, backpressured: false, pushbacks: 0 },
+  metrics: { messageCount: 0, averageLatency: 0, windowSize: 0, renderCount: 0, updateRate: 0, updateInterval: 0, throttled: false, frameTime: 0, droppedFrames: 0, renderLatency: 0, renderedAt: 0, backpressured: false, pushbacks: 0, dropped: 0 },
 };

@@ -1,7 +1,5 @@
-import type { Connection } from '../actors/connection/connection.js';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { EngineEvent } from '../actors/types.js';
-import type { WidgetRuntime } from '../actors/targets/widget.js';
+import type { ConnectionLike, EngineLike, WidgetLike } from './engine-like.js';
 
 /**
  * What a stream id names: the widget whose data it is, and the connections feeding it.
@@ -12,8 +10,8 @@ import type { WidgetRuntime } from '../actors/targets/widget.js';
  * ```
  */
 export interface ResolvedStream {
-  readonly widget: WidgetRuntime | undefined;
-  readonly feeds: readonly Connection[];
+  readonly widget: WidgetLike | undefined;
+  readonly feeds: readonly ConnectionLike[];
 }
 
 // A connection in one of these states feeds nothing any more.
@@ -30,13 +28,13 @@ const DEAD = new Set(['closing', 'closed', 'failed']);
  * resolveStream(engine, 'sensor:out').widget?.id; // 'chart'
  * ```
  */
-export function resolveStream(engine: StreamEngine, streamId: string): ResolvedStream {
+export function resolveStream(engine: EngineLike, streamId: string): ResolvedStream {
   // No such connection, or a port with several: nothing to show.
   const target = engine.findConnection(streamId)?.targetNodeId;
   const widget = engine.findWidget(streamId) ?? (target === undefined ? undefined : engine.findWidget(target));
   if (!widget) return { widget, feeds: [] };
   const t = engine.topology();
-  const feeds: Connection[] = [];
+  const feeds: ConnectionLike[] = [];
   for (const id of t.node(widget.id)?.inputs ?? []) {
     if (!DEAD.has(t.connection(id)?.state ?? 'closed')) feeds.push(engine.getConnection(id));
   }
@@ -59,11 +57,14 @@ const UNKNOWN_GRACE_MS = 1000;
  * ```
  * @internal
  */
-export function warnIfUnknown(engine: StreamEngine, streamId: string): () => void {
-  if (!engine.warnings.enabled) return () => {};
+export function warnIfUnknown(engine: EngineLike, streamId: string): () => void {
+  // The engine's own warnings channel (internal, so not part of EngineLike): an engine without
+  // one, such as a remote mirror, has nothing to say.
+  const warnings = (engine as { warnings?: { enabled?: boolean; unknownStream?: (id: string) => void } }).warnings;
+  if (!warnings?.enabled || typeof warnings.unknownStream !== 'function') return () => {};
   const clock = engine.clock;
   const timer = clock.setTimeout(() => {
-    if (!resolveStream(engine, streamId).widget) engine.warnings.unknownStream(streamId);
+    if (!resolveStream(engine, streamId).widget) warnings.unknownStream?.(streamId);
   }, UNKNOWN_GRACE_MS);
   return () => clock.clearTimeout(timer);
 }
@@ -81,7 +82,7 @@ export function warnIfUnknown(engine: StreamEngine, streamId: string): () => voi
  * ```
  * @internal
  */
-export function streamResolver(engine: StreamEngine, streamId: string): () => ResolvedStream {
+export function streamResolver(engine: EngineLike, streamId: string): () => ResolvedStream {
   const topology = topologyOf(engine);
   let at = -1;
   let last: ResolvedStream = { widget: undefined, feeds: [] };
@@ -112,16 +113,16 @@ export interface Topology {
   version(): number;
 }
 
-const stores = new WeakMap<StreamEngine, Topology>();
+const stores = new WeakMap<EngineLike, Topology>();
 
 /** The engine's shared topology counter (see {@link Topology}). @example `topologyOf(engine).version()` */
-export function topologyOf(engine: StreamEngine): Topology {
+export function topologyOf(engine: EngineLike): Topology {
   let t = stores.get(engine);
   if (!t) stores.set(engine, (t = createTopology(engine)));
   return t;
 }
 
-function createTopology(engine: StreamEngine): Topology {
+function createTopology(engine: EngineLike): Topology {
   const listeners = new Set<() => void>();
   let version = 0;
   let sub: { unsubscribe(): void } | undefined;

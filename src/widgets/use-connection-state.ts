@@ -1,8 +1,9 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import { useSelector } from '@xstate/react';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import type { AnyActorRef } from 'xstate';
 import type { ConnectionState } from '../machines/connection.machine.js';
 import { useStreamEngine } from './engine-context.js';
+import type { EngineLike } from './engine-like.js';
 import { topologyOf } from './topology.js';
 
 /**
@@ -20,13 +21,14 @@ import { topologyOf } from './topology.js';
  * }
  * ```
  */
-export function useConnectionState(connectionId: string, options: { engine?: StreamEngine } = {}): ConnectionState | 'unknown' {
+export function useConnectionState(connectionId: string, options: { engine?: EngineLike } = {}): ConnectionState | 'unknown' {
   const engine = useStreamEngine(options.engine);
   // The Connection itself is the snapshot: O(1) per topology change, a render only when the id
   // comes to name another connection (or none).
   const find = useCallback(() => engine.findConnection(connectionId), [engine, connectionId]);
   const connection = useSyncExternalStore(topologyOf(engine).subscribe, find, find);
-  const value = useSelector(connection?.actor, (s) => s?.value as ConnectionState | undefined);
+  // useSelector only subscribes with an observer and reads getSnapshot, which ActorLike has.
+  const value = useSelector(connection?.actor as Pick<AnyActorRef, 'subscribe' | 'getSnapshot'> | undefined, (s) => s?.value as ConnectionState | undefined);
   return connection ? (value ?? connection.currentState) : 'unknown';
 }
 

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { EngineMetrics, StreamEngine } from '../actors/engine/stream-engine.js';
+import type { EngineMetrics } from '../actors/engine/stream-engine.js';
 import { MAX_DELAY_MS, isDelay } from '../clock.js';
 import { ConfigError, readOptions } from '../errors.js';
 import { useStreamEngine } from './engine-context.js';
+import type { EngineLike } from './engine-like.js';
 
 /**
  * The engine's metrics (`engine.getMetrics()`: every connection's counters, latency
@@ -18,7 +19,7 @@ import { useStreamEngine } from './engine-context.js';
  * }
  * ```
  */
-export function useEngineMetrics(intervalMs = 1000, options: { engine?: StreamEngine; paused?: boolean } = {}): EngineMetrics {
+export function useEngineMetrics(intervalMs = 1000, options: { engine?: EngineLike; paused?: boolean } = {}): EngineMetrics {
   const o = readOptions(options, ['engine', 'paused']);
   const engine = useStreamEngine(o.engine);
   // A zero interval would sample in a tight loop; above MAX_DELAY_MS a timer fires at once.

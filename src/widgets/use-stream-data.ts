@@ -1,11 +1,11 @@
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import { DELAY_ALLOWED, isDelay } from '../clock.js';
 import { MAX_BUFFER_SIZE } from '../config.js';
 import { ConfigError, readOptions } from '../errors.js';
 import { isInstance } from '../shape.js';
 import { FrameLoop, frameLoop as pageLoop } from './frame-loop.js';
 import { useStreamEngine } from './engine-context.js';
+import type { EngineLike } from './engine-like.js';
 import { StreamDataStore } from './stream-data-store.js';
 import type { StreamData } from './stream-data.js';
 import { streamResolver, topologyOf, warnIfUnknown } from './topology.js';
@@ -33,7 +33,7 @@ export interface StreamDataOptions {
   /** No renders, and no pushback, while true (e.g. off screen). */
   paused?: boolean;
   /** The engine (default: the nearest StreamEngineProvider's). */
-  engine?: StreamEngine;
+  engine?: EngineLike;
   /** The frame loop (default: the page's); inject one in tests. */
   frameLoop?: FrameLoop;
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { resolveStream, streamResolver } from '../../src/widgets/topology.js';
-import { topologyOf } from '../../src/widgets/index.js';
-import { simEngine } from '../support/helpers.js';
+import { SimulatedClock } from 'xstate';
+import { StreamEngine, type NodeflowWarning } from '../../src/index.js';
+import { resolveStream, streamResolver, warnIfUnknown } from '../../src/widgets/topology.js';
+import { topologyOf, type EngineLike } from '../../src/widgets/index.js';
+import { pendingTimers, simEngine } from '../support/helpers.js';
+import { fakeEngine } from './fake-engine.js';
 
 describe('resolveStream', () => {
   it('a widget id, a connection id or a port resolves to the widget and its live feeds; unknown ids to nothing', async () => {
@@ -40,5 +43,23 @@ describe('streamResolver', () => {
     expect(resolve()).toBe(second);
     off();
     engine.dispose();
+  });
+});
+
+describe('warnIfUnknown', () => {
+  it('warns about an id naming nothing after the grace period; an engine without a warnings channel is left alone', () => {
+    const clock = new SimulatedClock();
+    const said: NodeflowWarning[] = [];
+    const engine = new StreamEngine({}, { clock, warnings: (w) => said.push(w) });
+    warnIfUnknown(engine, 'chrat');
+    clock.increment(1000);
+    expect(said.map((w) => w.code)).toEqual(['UNKNOWN_STREAM']);
+    engine.dispose();
+    // A hand-written EngineLike has no (internal) warnings member: no timer, no throw.
+    const other = new SimulatedClock();
+    const bare: EngineLike = { ...fakeEngine().engine, clock: other };
+    const cancel = warnIfUnknown(bare, 'chrat');
+    expect(pendingTimers(other)).toBe(0);
+    cancel();
   });
 });

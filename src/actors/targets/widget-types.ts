@@ -64,6 +64,8 @@ export interface WidgetMetrics {
   readonly windowSize: number;
   /** Times a paced consumer made the widget hold a batch back (see `pace()`). */
   readonly pushbacks: number;
+  /** Messages a remote source skipped for this subscriber (a mirrored widget only; absent locally). */
+  readonly dropped?: number;
 }
 
 /**
