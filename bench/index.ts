@@ -127,13 +127,13 @@ async function main() {
 
   log('\n## Topology scale: N connections between distinct node pairs (3 actors each), and 10k node → connection → widget triples; each in its own process');
   const scale = runScale((quick ? [['triples', 10_000], ['pairs', 10_000]] : [['triples', 10_000], ['pairs', 10_000], ['pairs', 50_000], ['pairs', 100_000]]) as Array<[Shape, number]>, progress);
-  log(table(['shape', 'elements', 'create', 'per element', 'last tenth / first', 'heap per actor', 'one message each', 'heap per actor after', 'stop', 'stop per element', 'RSS'], scale.map((r) => [r.shape, fmt(r.size), `${fmt(r.createMs / 1000, 2)} s`, `${fmt((r.createMs / r.size) * 1000)} µs`, `${(r.lastTenthMs / r.firstTenthMs).toFixed(2)}x`, `${fmt(r.heapPerActorB / 1000, 2)} kB`, `${fmt(r.runMs / 1000, 2)} s`, `${fmt(r.heapPerActorRunB / 1000, 2)} kB`, `${fmt(r.stopMs / 1000, 2)} s`, `${fmt((r.stopMs / r.size) * 1000)} µs`, `${fmt(r.rssMb)} MB`])));
+  log(table(['shape', 'elements', 'create', 'per element', 'last tenth / first', 'heap per actor', 'one message each', 'heap per actor after', 'every actor started', 'stop', 'stop per element', 'RSS'], scale.map((r) => [r.shape, fmt(r.size), `${fmt(r.createMs / 1000, 2)} s`, `${fmt((r.createMs / r.size) * 1000)} µs`, `${(r.lastTenthMs / r.firstTenthMs).toFixed(2)}x`, `${fmt(r.heapPerActorB / 1000, 2)} kB`, `${fmt(r.runMs / 1000, 2)} s`, `${fmt(r.heapPerActorRunB / 1000, 2)} kB`, `${fmt(r.heapPerActorAwakeB / 1000, 2)} kB`, `${fmt(r.stopMs / 1000, 2)} s`, `${fmt((r.stopMs / r.size) * 1000)} µs`, `${fmt(r.rssMb)} MB`])));
   const big = scale.filter((r) => r.shape === 'pairs').at(-1)!;
   const triples = scale.find((r) => r.shape === 'triples')!;
   targets.push({ name: `${fmt(big.size)} connections created`, value: `${fmt(big.createMs / 1000, 2)} s`, goal: big.size >= 100_000 ? '<= 10 s' : 'reported (100k in the full run)', met: big.size < 100_000 || big.createMs <= 10_000 });
   targets.push({ name: `creation stays linear (${fmt(big.size)}: last tenth / first)`, value: `${(big.lastTenthMs / big.firstTenthMs).toFixed(2)}x`, goal: '<= 1.5x', met: big.lastTenthMs <= 1.5 * big.firstTenthMs });
-  const heapWorst = Math.max(triples.heapPerActorB, triples.heapPerActorRunB);
-  targets.push({ name: 'heap per actor at 10k triples (idle, and after one message each)', value: `${fmt(triples.heapPerActorB / 1000, 2)} / ${fmt(triples.heapPerActorRunB / 1000, 2)} kB`, goal: '<= 5 kB', met: heapWorst <= 5000 });
+  const heapWorst = Math.max(triples.heapPerActorB, triples.heapPerActorRunB, triples.heapPerActorAwakeB);
+  targets.push({ name: 'heap per actor at 10k triples (idle / one message each / all started)', value: `${fmt(triples.heapPerActorB / 1000, 2)} / ${fmt(triples.heapPerActorRunB / 1000, 2)} / ${fmt(triples.heapPerActorAwakeB / 1000, 2)} kB`, goal: '<= 5 kB', met: heapWorst <= 5000 });
 
   log('\n## Targets');
   log(table(['target', 'measured', 'goal', 'met'], targets.map((t) => [t.name, t.value, t.goal, t.met ? 'yes' : 'NO'])));

@@ -2,8 +2,9 @@
 // For each size, in a child process of its own (a big heap slows whatever is measured next):
 // creating N connections between distinct node pairs (each creates its two nodes), time per
 // tenth (the last tenth against the first shows whether creation stays linear), heap per actor
-// after GC, one message through every connection (and the heap again: the actors that a batch
-// starts, see ActorSlot, are counted), stop(); and 10,000 node -> connection -> widget triples.
+// after GC, one message through every connection (and the heap again; a batch to a running node
+// or a widget is a plain call, so it starts no actor), the heap once an inspector has started
+// every actor (see ActorSlot), stop(); and 10,000 node -> connection -> widget triples.
 //
 // One case alone: node scripts/run-ts.mjs bench/scale.ts pairs|triples <N>
 import { spawnSync } from 'node:child_process';
@@ -24,6 +25,8 @@ export interface ScaleResult {
   /** One message sent into every element and delivered: the time, and the heap per actor after. */
   readonly runMs: number;
   readonly heapPerActorRunB: number;
+  /** After an inspector attached (which starts every actor): the cost when all are needed. */
+  readonly heapPerActorAwakeB: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -68,10 +71,15 @@ async function runCase(shape: Shape, n: number): Promise<ScaleResult> {
   const runMs = performance.now() - r0;
   gc?.();
   const heapPerActorRunB = (process.memoryUsage().heapUsed - heap0) / actors;
+  // Every actor started, as an inspector of every kind (or reading every .actor) does.
+  const detach = engine.inspect(() => {});
+  gc?.();
+  const heapPerActorAwakeB = (process.memoryUsage().heapUsed - heap0) / actors;
+  detach();
   const rssMb = process.memoryUsage().rss / 1e6;
   const s0 = performance.now();
   await engine.stop();
-  return { shape, size: n, actors, createMs, firstTenthMs: tenths[0] ?? 0, lastTenthMs: tenths[tenths.length - 1] ?? 0, heapPerActorB, stopMs: performance.now() - s0, rssMb, runMs, heapPerActorRunB };
+  return { shape, size: n, actors, createMs, firstTenthMs: tenths[0] ?? 0, lastTenthMs: tenths[tenths.length - 1] ?? 0, heapPerActorB, stopMs: performance.now() - s0, rssMb, runMs, heapPerActorRunB, heapPerActorAwakeB };
 }
 
 /** Runs each case in a child process of its own and returns the results in order. */
@@ -96,18 +104,19 @@ async function main(): Promise<void> {
   if (sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error(`--sizes: integers >= 10, comma-separated (got ${argv[at + 1]})`);
   const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
   const results = runScale([['triples', 10_000], ...sizes.map((n) => ['pairs', n] as [Shape, number])], (s) => log(s));
-  log('\n| shape | elements | actors | create | per element | last tenth / first | heap per actor | one message each | heap per actor after | stop | stop per element | RSS |');
-  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  log('\n| shape | elements | actors | create | per element | last tenth / first | heap per actor | one message each | heap per actor after | every actor started | stop | stop per element | RSS |');
+  log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
-    log(`| ${r.shape} | ${r.size.toLocaleString('en-US')} | ${r.actors.toLocaleString('en-US')} | ${(r.createMs / 1000).toFixed(2)} s | ${((r.createMs / r.size) * 1000).toFixed(0)} µs | ${(r.lastTenthMs / r.firstTenthMs).toFixed(2)}x | ${(r.heapPerActorB / 1000).toFixed(2)} kB | ${(r.runMs / 1000).toFixed(2)} s | ${(r.heapPerActorRunB / 1000).toFixed(2)} kB | ${(r.stopMs / 1000).toFixed(2)} s | ${((r.stopMs / r.size) * 1000).toFixed(0)} µs | ${r.rssMb.toFixed(0)} MB |`);
+    log(`| ${r.shape} | ${r.size.toLocaleString('en-US')} | ${r.actors.toLocaleString('en-US')} | ${(r.createMs / 1000).toFixed(2)} s | ${((r.createMs / r.size) * 1000).toFixed(0)} µs | ${(r.lastTenthMs / r.firstTenthMs).toFixed(2)}x | ${(r.heapPerActorB / 1000).toFixed(2)} kB | ${(r.runMs / 1000).toFixed(2)} s | ${(r.heapPerActorRunB / 1000).toFixed(2)} kB | ${(r.heapPerActorAwakeB / 1000).toFixed(2)} kB | ${(r.stopMs / 1000).toFixed(2)} s | ${((r.stopMs / r.size) * 1000).toFixed(0)} µs | ${r.rssMb.toFixed(0)} MB |`);
   }
   const big = results.filter((r) => r.shape === 'pairs').at(-1)!;
   const triples = results.find((r) => r.shape === 'triples')!;
   const checks = [
-    [`${big.size.toLocaleString('en-US')} connections created in <= 10 s`, big.createMs <= 10_000],
+    // The bound is for 100,000 connections; a smaller largest size is reported, not judged.
+    [big.size >= 100_000 ? `${big.size.toLocaleString('en-US')} connections created in <= 10 s` : `${big.size.toLocaleString('en-US')} connections created in ${(big.createMs / 1000).toFixed(2)} s (the 10 s bound is for 100,000)`, big.size < 100_000 || big.createMs <= 10_000],
     ['last tenth no slower than 1.5x the first', big.lastTenthMs <= 1.5 * big.firstTenthMs],
     // After traffic, so the actors a message starts are counted too.
-    ['<= 5 kB heap per actor at 10k triples (idle and after one message each)', Math.max(triples.heapPerActorB, triples.heapPerActorRunB) <= 5000],
+    ['<= 5 kB heap per actor at 10k triples (idle, after one message each, every actor started)', Math.max(triples.heapPerActorB, triples.heapPerActorRunB, triples.heapPerActorAwakeB) <= 5000],
   ] as const;
   for (const [what, ok] of checks) log(`${ok ? 'PASS' : 'FAIL'}  ${what}`);
   if (json) process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');

@@ -42,17 +42,24 @@ export class ActorSlot<L extends AnyStateMachine> {
   private dormant: string;
   private retired = false;
 
+  // The options' parts, not the options: the input is not kept once the context is made.
   private readonly host: ActorHost;
   private readonly edges: Dormancy<InputFrom<L>, SnapshotFrom<L>['context']>;
   private readonly context: SnapshotFrom<L>['context'];
+  private readonly kind: SharedKind;
+  private readonly id: string;
+  private readonly entered: ((state: string) => void) | undefined;
 
   constructor(
     private readonly logic: L,
-    private readonly o: SlotOptions<L>,
+    o: SlotOptions<L>,
   ) {
     this.host = o.host;
     this.edges = o.dormancy;
     this.context = o.dormancy.context(o.input);
+    this.kind = o.kind;
+    this.id = o.id;
+    this.entered = o.entered;
     this.dormant = o.dormancy.initial;
     o.entered?.(this.dormant);
     if (o.host.inspect !== undefined || o.host.eager?.(o.kind) === true) this.wake();
@@ -88,7 +95,7 @@ export class ActorSlot<L extends AnyStateMachine> {
       if (to !== undefined) {
         const from = this.dormant;
         this.dormant = to;
-        if (to !== from) this.o.entered?.(to);
+        if (to !== from) this.entered?.(to);
         return;
       }
       this.wake();
@@ -103,11 +110,11 @@ export class ActorSlot<L extends AnyStateMachine> {
    */
   takesDirect(type: string): boolean {
     const to = this.edges.direct?.[this.value]?.[type];
-    if (to === undefined || this.host.inspect !== undefined || this.host.eager?.(this.o.kind) === true) return false;
+    if (to === undefined || this.host.inspect !== undefined || this.host.eager?.(this.kind) === true) return false;
     if (this.live) return to === this.value;
     if (to !== this.dormant) {
       this.dormant = to;
-      this.o.entered?.(to);
+      this.entered?.(to);
     }
     return true;
   }
@@ -121,7 +128,9 @@ export class ActorSlot<L extends AnyStateMachine> {
   /** Starts the actor from the dormant state (a retired slot yields a stopped actor). */
   wake(): Actor<L> {
     if (this.live) return this.live;
-    const snapshot = this.logic.resolveState({ value: this.dormant, context: this.context });
+    // What XState's restoreSnapshot reads, no more: the actor keeps its options (this object
+    // among them) for life, and a full snapshot from resolveState would be ~0.3 kB more per actor.
+    const snapshot = { value: this.dormant, context: this.context, status: this.edges.final.includes(this.dormant) ? 'done' : 'active', children: {}, historyValue: {} };
     if (this.retired) {
       // Its engine may be gone: a stopped actor of its own, outside the engine's systems.
       const ended = createActor(this.logic, { snapshot, clock: this.host.clock } as never);
@@ -130,10 +139,10 @@ export class ActorSlot<L extends AnyStateMachine> {
       if ((ended.getSnapshot() as { status: string }).status === 'active') ended.stop();
       return ended;
     }
-    const actor = createActor(this.logic, { snapshot, clock: this.host.clock, inspect: this.host.inspect, parent: this.host.system?.(this.o.kind) } as never);
+    const actor = createActor(this.logic, { snapshot, clock: this.host.clock, inspect: this.host.inspect, parent: this.host.system?.(this.kind) } as never);
     this.live = actor;
     actor.start();
-    this.host.woke?.(actor as AnyActorRef, this.o.kind, this.o.id);
+    this.host.woke?.(actor as AnyActorRef, this.kind, this.id);
     return actor;
   }
 }
