@@ -1,8 +1,10 @@
 // When a partial batch leaves (semantics.md, "Buffer, batching"): adaptive cuts at the end of
 // the task, fixed waits out batchTimeout; full batches leave at once in both.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import { StreamEngine, type Batch } from '../../../src/index.js';
-import { msg, pendingTimers, simEngine } from '../../support/helpers.js';
+import { NUM_RUNS, msg, pendingTimers, simEngine } from '../../support/helpers.js';
 import { flushMicrotasks, nextMacrotask } from '../../support/flush.js';
 
 function sink(engine: StreamEngine, id = 't', slow?: () => Promise<void>) {
@@ -137,5 +139,63 @@ describe("batching: 'fixed'", () => {
 
   it('is refused unless adaptive or fixed', () => {
     expect(() => new StreamEngine({ batching: 'smart' as never })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', field: 'batching' }));
+  });
+});
+
+describe('adaptive batching, as a property', () => {
+  // Rule: a batch leaves no later than the end of its first message's task or the moment the
+  // batch before it settles, whichever is later; and never later than batchTimeout after its
+  // first message unless the batch before it was still out. An asynchronous consumer of random
+  // cost and random bursts and gaps, on simulated time (one tick = the end of a task).
+  it("a batch leaves when its first message's task ends or the batch out settles, never after batchTimeout otherwise", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 2, max: 30 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.array(fc.record({ n: fc.integer({ min: 0, max: 12 }), gap: fc.integer({ min: 0, max: 8 }) }), { maxLength: 30 }),
+        async (maxBatchSize, batchTimeout, cost, sends) => {
+          const clock = new SimulatedClock();
+          const engine = new StreamEngine({ maxBatchSize, batchTimeout, bufferSize: 1000, batching: 'adaptive' }, { clock });
+          const acceptedAt = new Map<number, number>();
+          const out: { start: number; end: number; ids: number[] }[] = [];
+          engine.node('t', {
+            process: (b) => {
+              const rec = { start: clock.now(), end: clock.now(), ids: b.messages.map((m) => m.id as number) };
+              out.push(rec);
+              if (cost === 0) return;
+              return new Promise<void>((resolve) => clock.setTimeout(() => ((rec.end = clock.now()), resolve()), cost));
+            },
+          });
+          engine.createConnection('s', 't', 'out', 'in');
+          let id = 0;
+          const delivered = () => out.reduce((a, b) => a + b.ids.length, 0);
+          for (const step of sends) {
+            for (let i = 0; i < step.n; i++) {
+              engine.emit('s', 'out', { id: ++id, timestamp: clock.now(), sourceNodeId: 's', port: 'out', data: id });
+              acceptedAt.set(id, clock.now());
+            }
+            for (let k = 0; k < step.gap; k++) {
+              clock.increment(1);
+              await flushMicrotasks();
+            }
+          }
+          for (let k = 0; k < 2000 && delivered() < id; k++) {
+            clock.increment(1);
+            await flushMicrotasks();
+          }
+          expect(delivered()).toBe(id);
+          for (let i = 0; i < out.length; i++) {
+            const b = out[i]!;
+            const first = acceptedAt.get(b.ids[0]!)!;
+            const previousSettled = i > 0 ? out[i - 1]!.end : -Infinity;
+            expect(b.start, `batch ${i} [${b.ids}]`).toBeLessThanOrEqual(Math.max(first + 1, previousSettled));
+            expect(b.start - first).toBeLessThanOrEqual(Math.max(batchTimeout, previousSettled - first));
+          }
+          engine.dispose();
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
   });
 });
