@@ -1,0 +1,127 @@
+import { encodeFrame, type DataBatch } from '../remote/codec.js';
+import { CloseCode } from '../remote/protocol.js';
+import type { Hub } from './hub.js';
+import type { Session } from './session.js';
+
+/** Blocked sockets have no drain event to wait for (neither has a browser's): poll them. */
+const BLOCKED_POLL_MS = 50;
+/** A frame stops growing past this; the rest of the batches go in the next frame of the tick. */
+const MAX_FRAME_BYTES = 512 * 1024;
+
+/**
+ * The server's one timer. It runs when something is due: new data or credit (at once, through
+ * setImmediate), the earliest subscription interval, or a poll of full sockets. A tick sends
+ * each socket its queued control frames and one binary frame holding every due subscription's
+ * batch; a socket whose send buffer is over highWaterMark is skipped (its subscriptions count
+ * drops when they next send) and closed with 4008 once that has lasted `slowTimeoutMs`.
+ * @internal
+ */
+export class Scheduler {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+  private dueAt = Infinity;
+  private stopped = false;
+  /** Frames and bytes sent so far (stats). */
+  frames = 0;
+  bytes = 0;
+
+  constructor(
+    private readonly sessions: ReadonlySet<Session>,
+    private readonly hub: Hub,
+    private readonly now: () => number,
+  ) {}
+
+  /** Run a tick as soon as possible. */
+  wake(): void {
+    if (this.stopped || this.immediate !== undefined) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      this.tick();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.immediate = this.timer = undefined;
+  }
+
+  private armAt(at: number): void {
+    if (this.stopped || at >= this.dueAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.dueAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.dueAt = Infinity;
+      this.tick();
+    }, Math.max(0, at - this.now()));
+  }
+
+  private tick(): void {
+    const now = this.now();
+    let next = Infinity;
+    for (const s of this.sessions) {
+      if (s.closed || !s.greeted) continue;
+      if (s.ws.bufferedAmount > s.limits.highWaterMark) {
+        s.blockedSince ??= now;
+        if (now - s.blockedSince >= s.limits.slowTimeoutMs) s.end(CloseCode.SlowConsumer);
+        else next = Math.min(next, now + BLOCKED_POLL_MS);
+        continue;
+      }
+      s.blockedSince = undefined;
+      this.control(s);
+      next = Math.min(next, this.data(s, now));
+    }
+    if (next < Infinity) this.armAt(next);
+  }
+
+  private control(s: Session): void {
+    if (s.resendTopology) {
+      s.resendTopology = false;
+      s.sendControl({ type: 'topo', topo: this.hub.topology() });
+    } else if (s.events.length > 0) {
+      const ev = s.events;
+      s.events = [];
+      s.sendControl({ type: 'lc', ev });
+    }
+    if (s.latestMetrics) {
+      const m = s.latestMetrics;
+      s.latestMetrics = undefined;
+      s.sendControl({ type: 'metrics', m });
+    }
+  }
+
+  /** Sends every due subscription's batch; returns when the next not-yet-due one falls due. */
+  private data(s: Session, now: number): number {
+    let next = Infinity;
+    let batches: DataBatch[] = [];
+    let size = 0;
+    for (const sub of s.subs.values()) {
+      if (!sub.ready()) continue;
+      const due = sub.lastSent + sub.iv;
+      if (due > now) {
+        next = Math.min(next, due);
+        continue;
+      }
+      const t = sub.take(now);
+      const m = sub.widget.metrics();
+      batches.push({ s: sub.s, from: t.from, total: t.total, dropped: t.dropped, status: sub.widget.ended ? 'stopped' : 'live', avgLatency: m.averageLatency, messages: t.messages });
+      size += 48 + t.messages.length * 24; // a lower bound of the encoded size: enough to split
+      if (size >= MAX_FRAME_BYTES) {
+        this.send(s, batches);
+        batches = [];
+        size = 0;
+      }
+    }
+    if (batches.length > 0) this.send(s, batches);
+    return next;
+  }
+
+  private send(s: Session, batches: DataBatch[]): void {
+    const frame = encodeFrame(batches);
+    this.frames++;
+    this.bytes += frame.length;
+    s.ws.send(frame);
+  }
+}

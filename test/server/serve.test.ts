@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamEngine } from '../../src/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { serveEngine, type RemoteServer } from '../../src/server/index.js';
+import { raw, until } from './raw-client.js';
+
+const ORIGIN = 'http://dash.test';
+let engine: StreamEngine;
+let srv: RemoteServer | undefined;
+afterEach(async () => {
+  await srv?.close();
+  srv = undefined;
+  engine?.dispose();
+});
+
+function feed(n: number, from = 0) {
+  const c = engine.getConnection('src:out');
+  for (let i = 1; i <= n; i++) c.offer({ id: from + i, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'chart', port: 'out', data: from + i });
+  c.flush();
+}
+
+async function start(limits = {}) {
+  engine = new StreamEngine({ maxBatchSize: 50 });
+  engine.createWidget('chart', { bufferSize: 100 });
+  engine.createConnection('src', 'chart', 'out', 'in');
+  srv = await serveEngine({ engine, port: 0, allowedOrigins: [ORIGIN], limits });
+  return srv;
+}
+
+describe('serveEngine', () => {
+  it('greets with the topology, then sends a subscription its window and every new message in order', async () => {
+    const { url } = await start();
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/nodeflow$/);
+    feed(30);
+    const c = await raw(url, { origin: ORIGIN });
+    c.send({ type: 'hello', v: 1 });
+    const welcome = await c.next('welcome');
+    expect((welcome.topo as { nodes: unknown[] }).nodes).toContainEqual(['chart', 'widget', expect.any(String)]);
+    c.send({ type: 'sub', s: 1, w: 'chart', buf: 100, iv: 0, cr: 16 });
+    expect(await c.next('subbed')).toMatchObject({ s: 1, w: 'chart', q: 30, win: 100, rec: false });
+    feed(40, 30);
+    await until(() => c.batches.reduce((a, b) => a + b.messages.length, 0) >= 70, 'all 70 messages');
+    const ids = c.batches.flatMap((b) => b.messages.map((m) => m.id));
+    expect(ids).toEqual(Array.from({ length: 70 }, (_, i) => i + 1));
+    for (const b of c.batches) expect(b.from + b.messages.length - 1).toBe(b.total);
+    c.ws.close();
+  });
+
+  it('refuses a foreign origin with 403, a missing one with 403, and a refused authorize with 401, before any WebSocket exists', async () => {
+    const { url } = await start();
+    await expect(raw(url, { origin: 'http://evil.test' })).rejects.toMatchObject({ status: 403 });
+    await expect(raw(url)).rejects.toMatchObject({ status: 403 });
+    await expect(raw(url, { origin: ORIGIN, protocol: 'other' })).rejects.toMatchObject({ status: 400 });
+    await srv!.close();
+    srv = await serveEngine({ engine, port: 0, allowedOrigins: [ORIGIN], authorize: (req) => req.headers.authorization === 'Bearer ok' });
+    await expect(raw(srv.url, { origin: ORIGIN })).rejects.toMatchObject({ status: 401 });
+    expect(srv.stats().sockets).toBe(0);
+  });
+
+  it('refuses more than maxSockets with 503', async () => {
+    const { url } = await start({ maxSockets: 1 });
+    const a = await raw(url, { origin: ORIGIN });
+    await expect(raw(url, { origin: ORIGIN })).rejects.toMatchObject({ status: 503 });
+    a.ws.close();
+  });
+
+  it('validates its options with ConfigError', async () => {
+    engine = new StreamEngine();
+    await expect(serveEngine({ engine, port: 0 } as never)).rejects.toBeInstanceOf(ConfigError);
+    await expect(serveEngine({ engine, port: -1, allowedOrigins: [] })).rejects.toMatchObject({ field: 'port' });
+    await expect(serveEngine({ engine, port: 0, noServer: true, allowedOrigins: [] })).rejects.toMatchObject({ field: 'port' });
+    await expect(serveEngine({ engine, port: 0, allowedOrigins: [], limits: { maxSockets: 0 } })).rejects.toMatchObject({ field: 'limits.maxSockets' });
+    await expect(serveEngine({ engine, port: 0, allowedOrigins: [], limits: { maxSockts: 1 } as never })).rejects.toMatchObject({ field: 'limits.maxSockts' });
+  });
+});
