@@ -79,13 +79,20 @@ export class Hub {
   private onEvent(e: EngineEvent): void {
     if (e.type === 'widget.created') this.incarnation.set(e.widgetId, (this.incarnation.get(e.widgetId) ?? 0) + 1);
     if (this.listeners.size === 0) return;
-    const wire = toWire(e);
+    const wire = this.toWire(e);
     for (const l of this.listeners) l(wire);
   }
-}
 
-/** An engine event as JSON can carry it: errors become their message. */
-function toWire(e: EngineEvent): WireEvent {
-  if (e.type === 'delivery.failed') return { ...e, error: errorMessage(e.error) };
-  return e as unknown as WireEvent;
+  /**
+   * An engine event as JSON can carry it: errors become their message, and a new connection
+   * carries its ConnectionInfo (the client has no registry to look it up in).
+   */
+  private toWire(e: EngineEvent): WireEvent {
+    if (e.type === 'delivery.failed') return { ...e, error: errorMessage(e.error) };
+    if (e.type === 'connection.created') {
+      const c = this.engine.findConnection(e.connectionId);
+      if (c) return { ...e, info: { id: c.id, sourceNodeId: c.sourceNodeId, targetNodeId: c.targetNodeId, outputPort: c.outputPort, inputPort: c.inputPort, state: c.currentState } };
+    }
+    return e as unknown as WireEvent;
+  }
 }

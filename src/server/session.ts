@@ -109,7 +109,7 @@ export class Session {
     switch (m.type) {
       case 'hello':
         this.greeted = true;
-        return this.sendControl({ type: 'welcome', v: PROTOCOL_VERSION, epoch: this.hub.serverEpoch, limits: this.limits, now: Date.now(), topo: this.hub.topology() });
+        return this.sendControl({ type: 'welcome', v: PROTOCOL_VERSION, epoch: this.hub.serverEpoch, limits: this.limits, now: this.hub.engine.clock.now(), topo: this.hub.topology() });
       case 'sub':
         return this.subscribe(m);
       case 'unsub':
@@ -128,7 +128,7 @@ export class Session {
         });
         return;
       case 'ping':
-        return this.sendControl({ type: 'pong', t: m.t, now: Date.now() });
+        return this.sendControl({ type: 'pong', t: m.t, now: this.hub.engine.clock.now() });
     }
   }
 
