@@ -131,6 +131,43 @@ describe('connectEngine', () => {
     expect(remote.lastClose?.code).toBe(4000);
   });
 
+  it('metrics$ shares one wire subscription and getMetrics() holds the latest snapshot', async () => {
+    await start();
+    remote = connectEngine(srv!.url, { WebSocket: WS });
+    expect(remote.getMetrics().state).toBe('unknown');
+    await remote.ready;
+    feed(7);
+    const seen: number[] = [];
+    const a = remote.metrics$(300).subscribe((m) => seen.push(m.connections['src:out->chart:in']?.delivered ?? -1));
+    const b = remote.metrics$(1000).subscribe(() => {});
+    await until(() => seen.length >= 1, 'a metrics snapshot');
+    expect(seen[0]).toBe(7);
+    expect(remote.getMetrics().connections['src:out->chart:in']!.delivered).toBe(7);
+    a.unsubscribe();
+    b.unsubscribe();
+  });
+
+  it('a paced consumer holds credit back until it acks, so the server holds its cursor and counts drops', async () => {
+    await start(50);
+    let frames: (() => void)[] = [];
+    const frameLoop = { schedule: (t: { frame(now: number): boolean }) => void frames.push(() => t.frame(0)) };
+    remote = connectEngine(srv!.url, { WebSocket: WS, initialCredit: 1, frameLoop });
+    await remote.ready;
+    const w = remote.findWidget('chart')!;
+    const pacer = w.pace();
+    w.observe({ bufferSize: 50, updateInterval: 0, paused: false });
+    feed(10);
+    await until(() => w.metrics().messageCount === 10, 'the first batch');
+    const run = () => { const f = frames; frames = []; f.forEach((x) => x()); };
+    run(); // a frame before the render: the pacer has not acked, no credit goes out
+    feed(200); // the server has no credit: the window (50) slides past 150 of these
+    pacer.ack();
+    run();
+    await until(() => w.metrics().messageCount === 210, 'the batch after the ack');
+    expect(w.metrics().dropped).toBe(150);
+    expect(w.window.toArray().map((m) => m.id)).toEqual(engine.findWidget('chart')!.window.toArray().map((m) => m.id));
+  });
+
   it('retries an HTTP refusal (an abnormal close, 1006) with backoff', async () => {
     await start();
     remote = connectEngine(srv!.url.replace('/nodeflow', '/nope'), { WebSocket: WS, reconnect: { minDelay: 10, maxDelay: 20, jitter: 0 } });

@@ -144,3 +144,38 @@ describe('fuzz: hostile sockets', () => {
     expect(srv.stats().sockets).toBe(1);
   });
 });
+
+describe('slow consumers', () => {
+  it('skips a socket whose send buffer is over highWaterMark and closes it with 4008 after slowTimeoutMs', async () => {
+    await start({ highWaterMark: 64 * 1024, slowTimeoutMs: 200, maxCredit: 16 });
+    const c = await greeted();
+    c.send({ type: 'sub', s: 1, w: 'chart', buf: 1000, iv: 0, cr: 16 });
+    await c.next('subbed');
+    c.ws.pause(); // stop reading: the kernel buffers fill, then ws's own send buffer
+    const big = 'x'.repeat(2000);
+    const conn = engine.getConnection('src:out');
+    for (let round = 0; round < 16 && srv.stats().sockets === 1; round++) {
+      for (let i = 0; i < 1000; i++) conn.offer({ id: ++seq, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'chart', port: 'out', data: big });
+      conn.flush();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // Once over the mark, nothing more is queued: at most one frame past it.
+    expect(srv.stats().bufferedBytes).toBeLessThan(64 * 1024 + 1000 * 2100 + 4096);
+    await until(() => srv.stats().sockets === 0, 'the slow socket to be dropped');
+    c.ws.resume();
+    expect((await c.closed).code).toBe(4008);
+  });
+});
+
+describe('metrics', () => {
+  it('sends the latest engine metrics at the asked interval (at least minMetricsIntervalMs)', async () => {
+    await start({ minMetricsIntervalMs: 20 });
+    const c = await greeted();
+    feed(10);
+    c.send({ type: 'metrics', iv: 1 });
+    const m = (await c.next('metrics')).m as { connections: Record<string, { delivered: number }> };
+    expect(m.connections['src:out->chart:in']!.delivered).toBe(10);
+    c.send({ type: 'metrics', iv: 0 });
+    c.ws.close();
+  });
+});
