@@ -41,7 +41,7 @@ for (const page of pages) {
       const title = `example ${i + 1} runs: ${code.split('\n').find((l) => l.trim() && !l.startsWith('import'))?.slice(0, 60)}`;
       it(title, async () => {
         const file = path.join(dir, `${page.replace(/[/.]/g, '-')}-${i + 1}.ts`);
-        const src = code.replaceAll("'@nodeflow/runtime/inspect'", "'../../src/inspect/index.js'").replaceAll("'@nodeflow/runtime'", "'../../src/index.js'");
+        const src = code.replace(/'@nodeflow\/runtime\/([a-z]+)'/g, "'../../src/$1/index.js'").replaceAll("'@nodeflow/runtime'", "'../../src/index.js'");
         writeFileSync(file, src + '\nexport {};\n');
         const log = vi.spyOn(console, 'log').mockImplementation(() => {});
         try {
