@@ -209,6 +209,8 @@ export class RemoteEngine {
         return;
       case 'subbed':
         return this.bySub.get(m.s)?.subbed(m);
+      case 'st':
+        return this.bySub.get(m.s)?.setStatus(m.status);
       case 'suberr':
         return; // the widget is not there (yet): its widget.created makes the hook ask again
       case 'metrics':

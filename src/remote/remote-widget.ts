@@ -196,8 +196,9 @@ export class RemoteWidget {
     this.statusSubject.complete();
   }
 
-  private setStatus(s: WidgetStatus): void {
-    if (this.statusSubject.closed) return;
+  /** A status edge from the server. @internal */
+  setStatus(s: WidgetStatus): void {
+    if (this.statusSubject.closed || this.statusSubject.value === s) return;
     this.statusSubject.next(s);
     this.actor.set(s);
   }

@@ -1,3 +1,4 @@
+import type { WidgetStatus } from '../actors/targets/widget-types.js';
 import { encodeFrame, type DataBatch } from '../remote/codec.js';
 import { CloseCode } from '../remote/protocol.js';
 import type { Hub } from './hub.js';
@@ -106,7 +107,7 @@ export class Scheduler {
       }
       const t = sub.take(now);
       const m = sub.widget.metrics();
-      batches.push({ s: sub.s, from: t.from, total: t.total, dropped: t.dropped, status: sub.widget.ended ? 'stopped' : 'live', avgLatency: m.averageLatency, messages: t.messages });
+      batches.push({ s: sub.s, from: t.from, total: t.total, dropped: t.dropped, status: sub.widget.ended ? 'stopped' : (sub.widget.state as WidgetStatus), avgLatency: m.averageLatency, messages: t.messages });
       size += 48 + t.messages.length * 24; // a lower bound of the encoded size: enough to split
       if (size >= MAX_FRAME_BYTES) {
         this.send(s, batches);

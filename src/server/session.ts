@@ -71,7 +71,10 @@ export class Session {
     this.closed = true;
     this.offLifecycle();
     this.metricsSub?.unsubscribe();
-    for (const sub of this.subs.values()) this.hub.detach(sub.widget.id);
+    for (const sub of this.subs.values()) {
+      sub.statusSub?.unsubscribe();
+      this.hub.detach(sub.widget.id);
+    }
     this.subs.clear();
     this.events = [];
     this.latestMetrics = undefined;
@@ -158,9 +161,12 @@ export class Session {
     const rec = since !== undefined && since.e === epoch && since.q <= total && total - since.q <= held;
     const start = rec ? since.q : total - held;
     const gap = since !== undefined && !rec && since.e === epoch && since.q < start ? start - since.q : 0;
-    this.subs.set(m.s, new ServerSub(m.s, widget, epoch, win, iv, credit, start));
+    const sub = new ServerSub(m.s, widget, epoch, win, iv, credit, start);
+    this.subs.set(m.s, sub);
     this.hub.attach(widget.id, widget.data$);
     this.sendControl({ type: 'subbed', s: m.s, w: m.w, e: epoch, q: total, win, iv, rec, gap });
+    // Status edges (waiting, live, backpressured, stopped) go out as they happen: rare, small.
+    sub.statusSub = widget.status$.subscribe((status) => this.sendControl({ type: 'st', s: m.s, status }));
     this.wake();
   }
 
@@ -168,6 +174,7 @@ export class Session {
     const sub = this.subs.get(s);
     if (!sub) return;
     this.subs.delete(s);
+    sub.statusSub?.unsubscribe();
     this.hub.detach(sub.widget.id);
   }
 }

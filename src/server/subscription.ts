@@ -1,5 +1,5 @@
+import type { Subscription } from 'rxjs';
 import type { WidgetRuntime } from '../actors/targets/widget.js';
-import type { WidgetStatus } from '../actors/targets/widget-types.js';
 
 /**
  * What to send a subscription now: the newest `n` messages, numbered `from`..`total`, and the
@@ -29,7 +29,8 @@ export class ServerSub {
   dropped = 0;
   droppedTotal = 0;
   lastSent = -Infinity;
-  status: WidgetStatus;
+  /** The widget's status$ while subscribed (edges go to the client as `st`). */
+  statusSub: Subscription | undefined;
 
   constructor(
     readonly s: number,
@@ -41,7 +42,6 @@ export class ServerSub {
     sentSeq: number,
   ) {
     this.sentSeq = sentSeq;
-    this.status = widget.ended ? 'stopped' : 'live';
   }
 
   /** Has messages it has not been sent, and credit to take them. */

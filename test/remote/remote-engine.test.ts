@@ -86,6 +86,26 @@ describe('connectEngine', () => {
     expect(remote.findConnection('src:out')).toBeUndefined(); // two leave src:out now
   });
 
+  it('mirrors widget status edges, and a removed widget stops and leaves the topology', async () => {
+    await start();
+    remote = connectEngine(srv!.url, { WebSocket: WS });
+    await remote.ready;
+    const w = remote.findWidget('chart')!;
+    const statuses: string[] = [];
+    w.status$.subscribe((s) => statuses.push(s));
+    w.observe({ bufferSize: 10, updateInterval: 0, paused: false });
+    feed(3);
+    await until(() => w.state === 'live', 'live');
+    await engine.removeConnection('src:out->chart:in');
+    engine.removeWidget('chart');
+    await until(() => w.ended, 'stopped');
+    expect(statuses).toEqual(['waiting', 'live', 'stopped']);
+    expect(w.actor.getSnapshot().value).toBe('stopped');
+    expect(remote.findWidget('chart')).toBeUndefined();
+    expect(remote.topology().node('chart')).toBeUndefined();
+    await until(() => srv!.stats().followedWidgets === 0, 'the server to let go of the widget');
+  });
+
   it('resumes after a cut: the window equals the server window, nothing lost or duplicated', async () => {
     await start(500);
     const p = await relay(srv!.port);
