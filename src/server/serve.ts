@@ -94,8 +94,9 @@ export async function serveEngine(options: ServeOptions): Promise<RemoteServer> 
   const sweep = setInterval(() => {
     const t = now();
     for (const s of sessions) {
-      if (!s.greeted && t - s.lastSeen > o.limits.helloTimeoutMs) s.end(CloseCode.HelloExpected);
-      else if (t - s.lastSeen > 2 * o.limits.pingIntervalMs) s.end(CloseCode.HeartbeatTimeout);
+      if (!s.greeted) {
+        if (t - s.openedAt > o.limits.helloTimeoutMs) s.end(CloseCode.HelloExpected);
+      } else if (t - s.lastSeen > 2 * o.limits.pingIntervalMs) s.end(CloseCode.HeartbeatTimeout);
       else s.ws.ping();
     }
   }, sweepMs);

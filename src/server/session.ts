@@ -28,6 +28,7 @@ export class Session {
   greeted = false;
   closed = false;
   lastSeen: number;
+  readonly openedAt: number;
   /** Since when the send buffer is over highWaterMark (undefined: it is not). */
   blockedSince: number | undefined;
   events: WireEvent[] = [];
@@ -46,7 +47,7 @@ export class Session {
     private readonly now: () => number,
     private readonly gone: (s: Session) => void,
   ) {
-    this.lastSeen = this.lastRefill = now();
+    this.openedAt = this.lastSeen = this.lastRefill = now();
     this.tokens = limits.rateBurst;
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('pong', () => (this.lastSeen = this.now()));

@@ -179,3 +179,20 @@ describe('metrics', () => {
     c.ws.close();
   });
 });
+
+describe('timeouts', () => {
+  it('closes a socket that never says hello with 4503', async () => {
+    await start({ helloTimeoutMs: 100 });
+    const c = await raw(srv.url, { origin: ORIGIN });
+    expect((await c.closed).code).toBe(4503);
+  });
+
+  it('closes a socket that answers no ping with 4009', async () => {
+    await start({ pingIntervalMs: 100 });
+    const c = await greeted();
+    c.ws.pause(); // reads nothing, so answers no ping
+    await until(() => srv.stats().sockets === 0, 'the silent socket to be dropped');
+    c.ws.resume();
+    expect((await c.closed).code).toBe(4009);
+  });
+});
