@@ -71,9 +71,10 @@ export class RemoteWidget {
   /** Batches the server may still send before it needs credit. @internal */
   outstanding = 0;
 
+  /** Made by the remote engine's findWidget. @internal */
   constructor(
     readonly id: string,
-    /** The wire subscription id. @internal */
+    /** The wire subscription id. */
     readonly s: number,
     private readonly wire: WidgetWire,
     private readonly now: () => number,
