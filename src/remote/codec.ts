@@ -77,11 +77,6 @@ function plan(b: DataBatch): Planned {
   return { b, flags, json, bytes: HEADER + cols * 8 * n + pad8(json.length) };
 }
 
-/** Bytes `encodeFrame([batch])` adds for this batch (the server stops a frame at maxFrameBytes). @internal */
-export function batchBytes(b: DataBatch): number {
-  return plan(b).bytes;
-}
-
 /**
  * Encodes batches of one or more subscriptions into one binary frame.
  *

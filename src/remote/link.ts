@@ -59,6 +59,13 @@ export class Link {
   private retry: ReturnType<typeof setTimeout> | undefined;
   private ping: ReturnType<typeof setInterval> | undefined;
   private stopped = false;
+  private readonly retryNow = () => {
+    // Back online or visible again: retry at once instead of waiting out the backoff.
+    if (this.stopped || this.ws !== undefined || this.retry === undefined) return;
+    clearTimeout(this.retry);
+    this.retry = undefined;
+    this.connect();
+  };
 
   constructor(
     private readonly url: string,
@@ -66,6 +73,9 @@ export class Link {
     private readonly reconnect: Required<ReconnectOptions>,
     private readonly on: LinkHandlers,
   ) {
+    const g = globalThis as Partial<Pick<Window, 'addEventListener' | 'document'>>;
+    g.addEventListener?.('online', this.retryNow);
+    g.document?.addEventListener('visibilitychange', this.retryNow);
     this.connect();
   }
 
@@ -89,6 +99,9 @@ export class Link {
 
   close(): void {
     this.stopped = true;
+    const g = globalThis as Partial<Pick<Window, 'removeEventListener' | 'document'>>;
+    g.removeEventListener?.('online', this.retryNow);
+    g.document?.removeEventListener('visibilitychange', this.retryNow);
     clearTimeout(this.retry);
     clearInterval(this.ping);
     this.ws?.close(1000, 'client closed');
@@ -160,6 +173,9 @@ export class Link {
     this.status$.next('reconnecting');
     const r = this.reconnect;
     const delay = backoffDelay(++this.attempt, { retryDelay: r.minDelay, maxRetryDelay: r.maxDelay, jitter: r.jitter }, Math.random());
-    this.retry = setTimeout(() => this.connect(), delay);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.connect();
+    }, delay);
   }
 }
