@@ -13,7 +13,14 @@ export interface FrameScheduler {
   schedule(task: { frame(now: number): boolean }): void;
 }
 
-/** requestAnimationFrame where there is one (it stops in a hidden tab: so does credit), else a 16 ms timer. */
+/**
+ * requestAnimationFrame where there is one (it stops in a hidden tab: so does credit), else a 16 ms timer.
+ *
+ * @example
+ * ```ts
+ * connectEngine(url, { frameLoop: defaultFrames });
+ * ```
+ */
 export const defaultFrames: FrameScheduler = {
   schedule: (task) => {
     if (typeof requestAnimationFrame === 'function') requestAnimationFrame((now) => void task.frame(now));
@@ -25,6 +32,12 @@ export const defaultFrames: FrameScheduler = {
  * Returns credit to the server once per frame: one `credit` frame for every batch received
  * before that frame, except for widgets whose paced consumer has not rendered yet. With no
  * frames (a hidden tab) nothing is granted, so the server sends nothing and counts drops.
+ *
+ * @example
+ * ```ts
+ * const credit = new CreditTask(defaultFrames, (g) => link.send({ type: 'credit', g }));
+ * credit.received(widget); // one credit owed, granted on the next frame
+ * ```
  * @internal
  */
 export class CreditTask {

@@ -33,7 +33,14 @@ export interface ReconnectOptions {
   readonly jitter?: number;
 }
 
-/** What the link reports to the engine. @internal */
+/**
+ * What the link reports to the engine. @internal
+ *
+ * @example
+ * ```ts
+ * const on: LinkHandlers = { opened: () => {}, control: (m) => {}, data: (bs) => {}, down: () => {} };
+ * ```
+ */
 export interface LinkHandlers {
   opened(): void;
   control(m: ServerMessage): void;
@@ -46,6 +53,12 @@ const PING_MS = 5_000;
 /**
  * One WebSocket at a time to the server: connect, reconnect with backoff on a reconnectable
  * close, ping for round-trip time and clock offset. @internal
+ *
+ * @example
+ * ```ts
+ * const link = new Link(url, WebSocket, { minDelay: 250, maxDelay: 10_000, jitter: 1 }, on);
+ * link.send({ type: 'ping', t: Date.now() });
+ * ```
  */
 export class Link {
   readonly status$ = new BehaviorSubject<RemoteStatus>('connecting');

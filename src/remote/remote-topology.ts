@@ -10,6 +10,13 @@ import { RemoteConnection, RemoteNode } from './remote-parts.js';
  * TopologyStore reads (so `topology()`, `shape` and `connectionGroups()` behave as locally),
  * the connection and node stand-ins, and `lifecycle$`, which emits an event only after the
  * store has been marked with it. @internal
+ *
+ * @example
+ * ```ts
+ * const topo = new RemoteTopology();
+ * topo.replace(welcome.topo, welcome.now);
+ * topo.store.read().node('chart')?.inputs;
+ * ```
  */
 export class RemoteTopology implements TopologySource {
   readonly store = new TopologyStore(this);

@@ -21,7 +21,14 @@ export interface ObserveOptions {
   readonly paused: boolean;
 }
 
-/** The wire side a widget asks to (re)subscribe or leave. @internal */
+/**
+ * The wire side a widget asks to (re)subscribe or leave. @internal
+ *
+ * @example
+ * ```ts
+ * const wire: WidgetWire = { want: (w) => sendSub(w), leave: (w) => sendUnsub(w), credit: () => credit.kick() };
+ * ```
+ */
 export interface WidgetWire {
   want(w: RemoteWidget): void;
   leave(w: RemoteWidget): void;

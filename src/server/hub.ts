@@ -9,6 +9,12 @@ import type { WireEvent, WireTopology } from '../remote/protocol.js';
  * The server's one view of the engine: widget incarnations (for epochs), the topology
  * snapshot, lifecycle fan-out and one `data$` subscription per widget that has remote
  * subscribers (ref-counted). Per batch it only calls `onData`: O(1), whatever the client count.
+ *
+ * @example
+ * ```ts
+ * const hub = new Hub(engine, () => scheduler.wake(), () => closeAll(4001));
+ * hub.epochOf('chart'); // '<server uuid>.0'
+ * ```
  * @internal
  */
 export class Hub {

@@ -40,7 +40,14 @@ export interface ServeOptions {
   readonly limits?: Partial<RemoteLimits>;
 }
 
-/** Options after validation. @internal */
+/**
+ * Options after validation. @internal
+ *
+ * @example
+ * ```ts
+ * const { limits, path } = resolveOptions({ engine, port: 0, allowedOrigins: [] });
+ * ```
+ */
 export interface ResolvedOptions {
   readonly engine: StreamEngine;
   readonly listen: { readonly mode: 'port'; readonly port: number; readonly host: string } | { readonly mode: 'server'; readonly server: Server } | { readonly mode: 'noServer' };
@@ -59,7 +66,14 @@ function positiveInt(field: string, v: unknown): number {
   return v;
 }
 
-/** Validates serveEngine's options; throws a ConfigError naming the first bad field. @internal */
+/**
+ * Validates serveEngine's options; throws a ConfigError naming the first bad field. @internal
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ engine, port: 0, allowedOrigins: [], limits: { maxSockets: 0 } }); // throws ConfigError (limits.maxSockets)
+ * ```
+ */
 export function resolveOptions(options: ServeOptions): ResolvedOptions {
   const o = readOptions(options, KEYS);
   const engine = o.engine as { findWidget?: unknown; lifecycle$?: unknown } | undefined;

@@ -15,6 +15,12 @@ const MAX_FRAME_BYTES = 512 * 1024;
  * each socket its queued control frames and one binary frame holding every due subscription's
  * batch; a socket whose send buffer is over highWaterMark is skipped (its subscriptions count
  * drops when they next send) and closed with 4008 once that has lasted `slowTimeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new Scheduler(sessions, hub, () => performance.now());
+ * scheduler.wake(); // new data or credit: a tick runs at setImmediate
+ * ```
  * @internal
  */
 export class Scheduler {

@@ -5,7 +5,14 @@ import { CloseCode, CLOSE_REASON, PROTOCOL_VERSION, type ClientMessage, type Rem
 import type { Hub } from './hub.js';
 import { ServerSub } from './subscription.js';
 
-/** The part of a ws WebSocket a session uses, so no ws type reaches a public signature. @internal */
+/**
+ * The part of a ws WebSocket a session uses, so no ws type reaches a public signature. @internal
+ *
+ * @example
+ * ```ts
+ * const socket: SocketLike = wsFromHandleUpgrade;
+ * ```
+ */
 export interface SocketLike {
   readonly bufferedAmount: number;
   readonly readyState: number;
@@ -22,6 +29,11 @@ export interface SocketLike {
  * One client socket: the hello handshake, control-frame dispatch, the inbound token bucket and
  * the queues the scheduler drains (lifecycle events, topology, latest metrics). It never waits
  * on the socket: sends go out without a callback, and a full socket is skipped. @internal
+ *
+ * @example
+ * ```ts
+ * sessions.add(new Session(ws, hub, limits, () => scheduler.wake(), now, (s) => sessions.delete(s)));
+ * ```
  */
 export class Session {
   readonly subs = new Map<number, ServerSub>();

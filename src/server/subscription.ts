@@ -21,6 +21,12 @@ export function nextBatch(sentSeq: number, total: number, win: number, windowSiz
 /**
  * One client subscription on the server: a cursor into the widget's window, no messages of its
  * own. A stalled subscription costs these few fields and does no work per message. @internal
+ *
+ * @example
+ * ```ts
+ * const sub = new ServerSub(1, widget, epoch, 500, 16, 2, widget.total);
+ * if (sub.ready()) send(sub.take(performance.now()));
+ * ```
  */
 export class ServerSub {
   /** Sequence number of the last message sent (or skipped). */

@@ -73,3 +73,45 @@ describe('serveEngine', () => {
     await expect(serveEngine({ engine, port: 0, allowedOrigins: [], limits: { maxSockts: 1 } as never })).rejects.toMatchObject({ field: 'limits.maxSockts' });
   });
 });
+
+describe('serveEngine modes', () => {
+  it('attached to an http.Server: serves its path and leaves other upgrades to other listeners', async () => {
+    const { createServer } = await import('node:http');
+    engine = new StreamEngine();
+    engine.createWidget('chart');
+    const http = createServer((_, res) => res.end('app'));
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const others: string[] = [];
+    http.on('upgrade', (req, socket) => {
+      if (req.url !== '/nodeflow') others.push(req.url!), socket.destroy();
+    });
+    srv = await serveEngine({ engine, server: http, allowedOrigins: [ORIGIN] });
+    const port = (http.address() as { port: number }).port;
+    const c = await raw(`ws://127.0.0.1:${port}/nodeflow`, { origin: ORIGIN });
+    c.send({ type: 'hello', v: 1 });
+    expect(await c.next('welcome')).toMatchObject({ v: 1 });
+    await expect(raw(`ws://127.0.0.1:${port}/elsewhere`, { origin: ORIGIN })).rejects.toBeDefined();
+    expect(others).toEqual(['/elsewhere']);
+    c.ws.close();
+    await srv.close();
+    srv = undefined;
+    await new Promise((r) => http.close(r));
+  });
+
+  it('closes every socket with 4001 when the engine is disposed, and 4000 on close()', async () => {
+    const { url } = await start();
+    const a = await raw(url, { origin: ORIGIN });
+    a.send({ type: 'hello', v: 1 });
+    await a.next('welcome');
+    engine.dispose();
+    expect((await a.closed).code).toBe(4001);
+    await expect(raw(url, { origin: ORIGIN })).rejects.toMatchObject({ status: 503 });
+    engine = new StreamEngine();
+    await srv!.close();
+    srv = await serveEngine({ engine, port: 0, allowedOrigins: [ORIGIN] });
+    const b = await raw(srv.url, { origin: ORIGIN });
+    await srv.close();
+    srv = undefined;
+    expect((await b.closed).code).toBe(4000);
+  });
+});
