@@ -160,6 +160,9 @@ export class RemoteWidget {
       this.lastSeq = 0;
       this.gaps++;
       this.setStatus('waiting');
+    } else if (!m.rec && m.gap > 0) {
+      // Resumed too late: what is held and what comes next are not contiguous; start over.
+      this.ring = new WindowBuffer(m.win);
     } else if (m.win !== this.ring.capacity) {
       const keep = this.ring.tail(m.win);
       this.ring = new WindowBuffer(m.win);

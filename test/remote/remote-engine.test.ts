@@ -132,6 +132,24 @@ describe('connectEngine', () => {
     expect(statuses).toContain('reconnecting');
   });
 
+  it('resumes too late for the window: the gap is counted as dropped and the window holds only what is contiguous', async () => {
+    await start(50);
+    const p = await relay(srv!.port);
+    remote = connectEngine(`ws://127.0.0.1:${p.port}/nodeflow`, { WebSocket: WS, reconnect: { minDelay: 10, maxDelay: 50, jitter: 0 } });
+    await remote.ready;
+    const w = remote.findWidget('chart')!;
+    w.observe({ bufferSize: 50, updateInterval: 0, paused: false });
+    feed(100);
+    await until(() => w.metrics().messageCount === 100, 'the first 100');
+    p.cut();
+    await until(() => !w.linked, 'the cut to be seen');
+    feed(200); // the server window (50) slides past 150 of these
+    await until(() => w.linked && w.metrics().messageCount === 300, 'the late resume');
+    expect(w.metrics().dropped).toBe(150);
+    expect(w.recovered).toBe(0);
+    expect(ids(remote)).toEqual(engine.findWidget('chart')!.window.toArray().map((m) => m.id));
+  });
+
   it('a new server gives a new epoch: the window restarts and the gap is counted', async () => {
     await start(500);
     const p = await relay(srv!.port);
