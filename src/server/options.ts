@@ -4,8 +4,8 @@ import { ConfigError, readOptions } from '../errors.js';
 import { DEFAULT_LIMITS, type RemoteLimits } from '../remote/protocol.js';
 
 /**
- * What `authorize(req)` may answer: refuse (`false`, HTTP 401), accept, or accept with a
- * principal the server keeps for the socket.
+ * What `authorize(req)` may answer: refuse (`false`, HTTP 401), or accept (`true`, or
+ * `{ principal }`: accepted; protocol v1 applies no per-principal rule yet).
  *
  * @example
  * ```ts

@@ -77,7 +77,13 @@ function refuse(socket: Duplex, status: number): void {
 export async function serveEngine(options: ServeOptions): Promise<RemoteServer> {
   const o = resolveOptions(options);
   const { WebSocketServer } = await loadWs();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: o.limits.maxPayload, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: o.limits.maxPayload,
+    perMessageDeflate: false,
+    // The upgrade check made sure it was offered; never settle on another one the client lists.
+    handleProtocols: (offered: Set<string>) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
   const sessions = new Set<Session>();
   const now = () => performance.now();
   let engineGone = false;
@@ -107,9 +113,16 @@ export async function serveEngine(options: ServeOptions): Promise<RemoteServer> 
     const status = await check(o, req, sessions.size + pending, closing || engineGone);
     if (status !== 0) return refuse(socket, status);
     if (socket.destroyed) return;
+    // ws answers a bad handshake itself (400) without calling back: count the socket's end too,
+    // or each bad handshake would hold a place in maxSockets for ever.
+    let counted = true;
+    const release = () => {
+      if (counted) (counted = false), pending--;
+    };
     pending++;
+    socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      pending--;
+      release();
       const session = new Session(ws as unknown as SocketLike, hub, o.limits, () => scheduler.wake(), now, (s) => sessions.delete(s));
       sessions.add(session);
     });

@@ -115,3 +115,21 @@ describe('serveEngine modes', () => {
     expect((await b.closed).code).toBe(4000);
   });
 });
+
+describe('handshake abuse', () => {
+  it('bad handshakes that ws refuses itself do not use up maxSockets', async () => {
+    const { connect } = await import('node:net');
+    const { url, port } = await start({ maxSockets: 2 });
+    for (let i = 0; i < 5; i++) {
+      const s = connect(port, '127.0.0.1');
+      s.write(`GET /nodeflow HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: ${ORIGIN}\r\nSec-WebSocket-Protocol: nodeflow.v1\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      const reply = await new Promise<string>((r) => s.once('data', (d) => r(String(d))));
+      expect(reply).toMatch(/^HTTP\/1\.1 400/); // no Sec-WebSocket-Key
+      s.destroy();
+    }
+    const c = await raw(url, { origin: ORIGIN });
+    c.send({ type: 'hello', v: 1 });
+    expect(await c.next('welcome')).toMatchObject({ v: 1 });
+    c.ws.close();
+  });
+});
