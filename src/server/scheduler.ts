@@ -1,3 +1,5 @@
+import type { StreamMessage } from '../message.js';
+import type { WidgetRuntime } from '../actors/targets/widget.js';
 import type { WidgetStatus } from '../actors/targets/widget-types.js';
 import { encodeFrame, type DataBatch } from '../remote/codec.js';
 import { CloseCode } from '../remote/protocol.js';
@@ -65,7 +67,18 @@ export class Scheduler {
     }, Math.max(0, at - this.now()));
   }
 
+  /** Tails taken this tick, per widget: clients in step share one copy (the many-clients case). */
+  private readonly tails = new Map<WidgetRuntime, { total: number; n: number; messages: readonly StreamMessage[] }>();
+  private readonly tail = (w: WidgetRuntime, n: number): readonly StreamMessage[] => {
+    const hit = this.tails.get(w);
+    if (hit && hit.total === w.total && hit.n >= n) return n === hit.n ? hit.messages : hit.messages.slice(hit.n - n);
+    const messages = w.tail(n);
+    this.tails.set(w, { total: w.total, n, messages });
+    return messages;
+  };
+
   private tick(): void {
+    this.tails.clear();
     const now = this.now();
     let next = Infinity;
     for (const s of this.sessions) {
@@ -80,6 +93,7 @@ export class Scheduler {
       this.control(s);
       next = Math.min(next, this.data(s, now));
     }
+    this.tails.clear(); // nothing kept between ticks
     if (next < Infinity) this.armAt(next);
   }
 
@@ -111,7 +125,7 @@ export class Scheduler {
         next = Math.min(next, due);
         continue;
       }
-      const t = sub.take(now);
+      const t = sub.take(now, this.tail);
       const m = sub.widget.metrics();
       batches.push({ s: sub.s, from: t.from, total: t.total, dropped: t.dropped, status: sub.widget.ended ? 'stopped' : (sub.widget.state as WidgetStatus), avgLatency: m.averageLatency, messages: t.messages });
       size += 48 + t.messages.length * 24; // a lower bound of the encoded size: enough to split

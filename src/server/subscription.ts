@@ -1,4 +1,5 @@
 import type { Subscription } from 'rxjs';
+import type { StreamMessage } from '../message.js';
 import type { WidgetRuntime } from '../actors/targets/widget.js';
 
 /**
@@ -56,7 +57,7 @@ export class ServerSub {
   }
 
   /** Takes the next batch's messages and moves the cursor; the caller sends them. */
-  take(now: number): { from: number; total: number; dropped: number; messages: ReturnType<WidgetRuntime['tail']> } {
+  take(now: number, tail: (w: WidgetRuntime, n: number) => readonly StreamMessage[] = (w, n) => w.tail(n)): { from: number; total: number; dropped: number; messages: readonly StreamMessage[] } {
     const total = this.widget.total;
     const { from, n, skipped } = nextBatch(this.sentSeq, total, this.win, this.widget.window.size);
     const dropped = this.dropped + skipped;
@@ -65,6 +66,6 @@ export class ServerSub {
     this.sentSeq = total;
     this.credit--;
     this.lastSent = now;
-    return { from, total, dropped, messages: this.widget.tail(n) };
+    return { from, total, dropped, messages: tail(this.widget, n) };
   }
 }

@@ -32,11 +32,14 @@ function setup(limits = {}) {
   const sessions = new Set<Session>();
   const hub = new Hub(engine, () => scheduler.wake(), () => {});
   const scheduler = new Scheduler(sessions, hub, () => performance.now());
-  const ws = new FakeSocket();
-  const session = new Session(ws, hub, { ...DEFAULT_LIMITS, ...limits }, () => scheduler.wake(), () => performance.now(), (s) => sessions.delete(s));
-  sessions.add(session);
-  ws.receive({ type: 'hello', v: 1 });
-  return { ws, session, hub, scheduler };
+  const open = () => {
+    const ws = new FakeSocket();
+    const session = new Session(ws, hub, { ...DEFAULT_LIMITS, ...limits }, () => scheduler.wake(), () => performance.now(), (s) => sessions.delete(s));
+    sessions.add(session);
+    ws.receive({ type: 'hello', v: 1 });
+    return { ws, session };
+  };
+  return { ...open(), open, hub, scheduler };
 }
 
 it('a full socket gets nothing queued: lifecycle events past maxPendingEvents become one topology', async () => {
@@ -72,4 +75,30 @@ it('one tick packs every due subscription of a socket into one binary frame', as
   const frames = ws.sent.filter((x): x is Uint8Array => typeof x !== 'string');
   expect(frames).toHaveLength(1);
   expect(decodeFrame(frames[0]!).map((b) => b.s)).toEqual([1, 2, 3]);
+});
+
+it('clients in step get the same messages; one whose credit ran out gets the newest window later, with its drops', async () => {
+  const { ws: a, open } = setup();
+  const { ws: b } = open();
+  engine.createWidget('chart', { bufferSize: 20 });
+  engine.createConnection('src', 'chart', 'out', 'in');
+  a.receive({ type: 'sub', s: 1, w: 'chart', buf: 20, iv: 0, cr: 16 });
+  b.receive({ type: 'sub', s: 9, w: 'chart', buf: 5, iv: 0, cr: 1 });
+  const c = engine.getConnection('src:out');
+  let seq = 0;
+  const feed = (n: number) => {
+    for (let i = 0; i < n; i++) c.offer({ id: ++seq, timestamp: 0, sourceNodeId: 'src', targetNodeId: 'chart', port: 'out', data: seq });
+    c.flush();
+  };
+  const data = (ws: FakeSocket) => ws.sent.filter((x): x is Uint8Array => typeof x !== 'string').flatMap((f) => decodeFrame(f));
+  feed(8);
+  await until(() => data(a).length === 1 && data(b).length === 1, 'a batch each');
+  expect(data(a)[0]!.messages.map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect(data(b)[0]!.messages.map((m) => m.id)).toEqual([4, 5, 6, 7, 8]); // its window is 5
+  feed(30); // b has no credit left
+  await until(() => data(a).length === 2, "a's second batch");
+  b.receive({ type: 'credit', g: [[9, 1]] });
+  await until(() => data(b).length === 2, "b's second batch");
+  expect(data(b)[1]).toMatchObject({ from: 34, total: 38, dropped: 25 });
+  expect(data(a)[1]).toMatchObject({ from: 19, total: 38, dropped: 10 }); // the widget window is 20
 });
