@@ -37,6 +37,8 @@ export interface RemoteLimits {
   readonly maxWindow: number;
   readonly minIntervalMs: number;
   readonly minMetricsIntervalMs: number;
+  /** Connection and node rows per metrics frame (the first ones by id order of the engine). */
+  readonly maxMetricsConnections: number;
   /** Inbound token bucket: frames per second, and the burst. */
   readonly ratePerSec: number;
   readonly rateBurst: number;
@@ -59,6 +61,7 @@ export const DEFAULT_LIMITS: RemoteLimits = Object.freeze({
   maxWindow: 100_000,
   minIntervalMs: 8,
   minMetricsIntervalMs: 250,
+  maxMetricsConnections: 1000,
   ratePerSec: 200,
   rateBurst: 400,
   helloTimeoutMs: 5_000,

@@ -1,4 +1,4 @@
-import type { Observable, Subscription } from 'rxjs';
+import { map, type Observable, type Subscription } from 'rxjs';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { EngineMetrics } from '../actors/engine/engine-metrics.js';
 import type { EngineEvent } from '../actors/types.js';
@@ -66,8 +66,9 @@ export class Hub {
     this.feeds.delete(id);
   }
 
-  metrics$(iv: number): Observable<EngineMetrics> {
-    return this.engine.metrics$(iv);
+  /** Engine metrics every `iv` ms, with at most `rows` connections and nodes (a frame stays small). */
+  metrics$(iv: number, rows: number): Observable<EngineMetrics> {
+    return this.engine.metrics$(iv).pipe(map((m) => capRows(m, rows)));
   }
 
   /** Widgets followed now (what a stalled client can make the server hold). */
@@ -101,4 +102,16 @@ export class Hub {
     }
     return e as unknown as WireEvent;
   }
+}
+
+function firstRows<T>(r: Readonly<Record<string, T>>, n: number): Readonly<Record<string, T>> {
+  const keys = Object.keys(r);
+  if (keys.length <= n) return r;
+  const out: Record<string, T> = {};
+  for (let i = 0; i < n; i++) out[keys[i]!] = r[keys[i]!]!;
+  return out;
+}
+
+function capRows(m: EngineMetrics, rows: number): EngineMetrics {
+  return { ...m, connections: firstRows(m.connections, rows), nodes: firstRows(m.nodes, rows) };
 }

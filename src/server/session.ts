@@ -95,8 +95,8 @@ export class Session {
   }
 
   private queue(e: WireEvent): void {
-    if (!this.greeted || this.resendTopology) return;
     if (e.type === 'widget.removed') for (const sub of this.subs.values()) if (sub.widget.id === e.widgetId) this.drop(sub.s);
+    if (!this.greeted || this.resendTopology) return;
     if (this.events.length >= this.limits.maxPendingEvents) {
       // Past the bound one full topology replaces the backlog (TopologyStore's rule).
       this.events = [];
@@ -138,7 +138,7 @@ export class Session {
         return this.wake();
       case 'metrics':
         this.metricsSub?.unsubscribe();
-        this.metricsSub = m.iv === 0 ? undefined : this.hub.metrics$(Math.max(m.iv, this.limits.minMetricsIntervalMs)).subscribe((x) => {
+        this.metricsSub = m.iv === 0 ? undefined : this.hub.metrics$(Math.max(m.iv, this.limits.minMetricsIntervalMs), this.limits.maxMetricsConnections).subscribe((x) => {
           this.latestMetrics = x; // latest wins: one slot per socket
           this.wake();
         });

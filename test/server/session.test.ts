@@ -178,6 +178,18 @@ describe('metrics', () => {
     c.send({ type: 'metrics', iv: 0 });
     c.ws.close();
   });
+
+  it('caps the rows of a metrics frame at maxMetricsConnections', async () => {
+    await start({ minMetricsIntervalMs: 20, maxMetricsConnections: 1 });
+    engine.createConnection('src', 'other', 'out', 'in');
+    const c = await greeted();
+    c.send({ type: 'metrics', iv: 20 });
+    const m = (await c.next('metrics')).m as { connections: object; nodes: object; totals: { accepted: number } };
+    expect(Object.keys(m.connections)).toHaveLength(1);
+    expect(Object.keys(m.nodes)).toHaveLength(1);
+    expect(m.totals).toBeDefined(); // totals still cover every connection
+    c.ws.close();
+  });
 });
 
 describe('timeouts', () => {
