@@ -123,6 +123,7 @@ export async function serveEngine(options: ServeOptions): Promise<RemoteServer> 
     socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
       release();
+      if (closing || engineGone) return ws.close(closing ? CloseCode.ServerShutdown : CloseCode.EngineDisposed); // ended while it upgraded
       const session = new Session(ws as unknown as SocketLike, hub, o.limits, () => scheduler.wake(), now, (s) => sessions.delete(s));
       sessions.add(session);
     });
@@ -133,10 +134,20 @@ export async function serveEngine(options: ServeOptions): Promise<RemoteServer> 
   if (o.listen.mode === 'port') {
     http = createServer((_, res) => res.writeHead(426, { Connection: 'close' }).end());
     http.on('upgrade', (req, socket, head) => void handleUpgrade(req, socket, head));
-    await new Promise<void>((resolve, reject) => {
-      http!.once('error', reject);
-      http!.listen(o.listen.mode === 'port' ? o.listen.port : 0, o.listen.mode === 'port' ? o.listen.host : undefined, () => resolve());
-    });
+    const { port: want, host } = o.listen;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        http!.once('error', reject);
+        http!.listen(want, host, () => resolve());
+      });
+    } catch (error) {
+      // Port taken, host unknown: leave nothing running behind the rejection.
+      clearInterval(sweep);
+      scheduler.stop();
+      hub.dispose();
+      wss.close();
+      throw error;
+    }
     port = (http.address() as { port: number }).port;
   } else if (o.listen.mode === 'server') {
     const server = o.listen.server;

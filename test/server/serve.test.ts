@@ -133,3 +133,8 @@ describe('handshake abuse', () => {
     c.ws.close();
   });
 });
+
+it('rejects when the port is taken', async () => {
+  const { port } = await start();
+  await expect(serveEngine({ engine, port, allowedOrigins: [ORIGIN] })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+});
