@@ -3,7 +3,7 @@ import type { EngineClock } from '../clock.js';
 import type { EngineMetrics } from '../actors/engine/engine-metrics.js';
 import type { EngineTopology } from '../actors/engine/topology-types.js';
 import type { EngineEvent } from '../actors/types.js';
-import { NodeflowError } from '../errors.js';
+import { ConfigError, NodeflowError, readOptions } from '../errors.js';
 import type { DataBatch } from './codec.js';
 import { CreditTask, defaultFrames, type FrameScheduler } from './credit.js';
 import { Link, type ReconnectOptions, type RemoteStatus, type WebSocketConstructor } from './link.js';
@@ -74,13 +74,19 @@ export class RemoteEngine {
 
   /** @internal Use {@link connectEngine}. */
   constructor(url: string, options: ConnectOptions = {}) {
-    const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    const o = readOptions(options, ['WebSocket', 'reconnect', 'initialCredit', 'frameLoop']);
+    if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) throw new ConfigError('url', 'a ws:// or wss:// URL', url);
+    const WS = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WS) throw new NodeflowError('MISSING_DEPENDENCY', 'connectEngine needs a WebSocket: pass options.WebSocket (in Node, the ws package)', { dependency: 'ws' });
-    this.initialCredit = options.initialCredit ?? 2;
-    const r = options.reconnect ?? {};
+    this.initialCredit = o.initialCredit ?? 2;
+    if (!Number.isInteger(this.initialCredit) || this.initialCredit < 1) throw new ConfigError('initialCredit', 'an integer >= 1', o.initialCredit);
+    const r = readOptions(o.reconnect, ['minDelay', 'maxDelay', 'jitter'], 'reconnect.');
+    for (const [k, v] of Object.entries(r)) if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new ConfigError(`reconnect.${k}`, 'a finite number >= 0', v);
     let welcomed!: () => void;
-    this.ready = new Promise((resolve) => (welcomed = resolve));
-    this.credit = new CreditTask(options.frameLoop ?? defaultFrames, (g) => this.link.send({ type: 'credit', g }));
+    let refused!: (e: Error) => void;
+    this.ready = new Promise((resolve, reject) => ((welcomed = resolve), (refused = reject)));
+    this.ready.catch(() => {}); // a caller who never awaits ready must not get an unhandled rejection
+    this.credit = new CreditTask(o.frameLoop ?? defaultFrames, (g) => this.link.send({ type: 'credit', g }));
     this.link = new Link(url, WS, { minDelay: r.minDelay ?? 250, maxDelay: r.maxDelay ?? 10_000, jitter: r.jitter ?? 1 }, {
       opened: () => this.link.send({ type: 'hello', v: 1, enc: ['nf1'] }),
       control: (m) => {
@@ -93,6 +99,9 @@ export class RemoteEngine {
       },
     });
     this.status$ = this.link.status$.asObservable();
+    this.link.status$.subscribe((st) => {
+      if (st === 'closed') refused(new NodeflowError('CONNECTION_CLOSED', `The remote engine closed before it was ready (${this.link.lastClose?.code ?? 'closed by the client'})`, { close: this.link.lastClose }));
+    });
     const link = this.link;
     this.clock = {
       now: () => performance.timeOrigin + performance.now() + link.offset,

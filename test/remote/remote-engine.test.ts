@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamEngine, type WidgetFrame } from '../../src/index.js';
+import { ConfigError, StreamEngine, type WidgetFrame } from '../../src/index.js';
 import { connectEngine, type RemoteEngine, type WebSocketConstructor } from '../../src/remote/index.js';
 import { serveEngine, type RemoteServer } from '../../src/server/index.js';
 import { until } from '../server/raw-client.js';
@@ -224,7 +224,15 @@ describe('connectEngine', () => {
     remote.status$.subscribe((s) => statuses.push(s));
     await until(() => statuses.includes('closed'), 'the stop');
     expect(remote.lastClose).toEqual({ code: 4502, reason: 'unsupported version' });
+    await expect(remote.ready).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
     expect(statuses).not.toContain('reconnecting');
     wss.close();
+  });
+
+  it('validates its options with ConfigError', () => {
+    expect(() => connectEngine('http://x', { WebSocket: WS })).toThrow(ConfigError);
+    expect(() => connectEngine('ws://x', { WebSocket: WS, initialCredit: 0 })).toThrow(expect.objectContaining({ field: 'initialCredit' }));
+    expect(() => connectEngine('ws://x', { WebSocket: WS, reconnect: { minDelay: -1 } })).toThrow(expect.objectContaining({ field: 'reconnect.minDelay' }));
+    expect(() => connectEngine('ws://x', { WebSocket: WS, retries: 3 } as never)).toThrow(expect.objectContaining({ field: 'retries' }));
   });
 });
