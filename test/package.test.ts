@@ -47,8 +47,8 @@ describe('package', () => {
     ]);
   }, SETUP_MS);
 
-  it('declares React, elkjs and uPlot as optional peers, kept as dev dependencies for our own tests', () => {
-    for (const name of ['react', 'react-dom', '@xstate/react', 'elkjs', 'uplot']) {
+  it('declares React, elkjs, uPlot and ws as optional peers, kept as dev dependencies for our own tests', () => {
+    for (const name of ['react', 'react-dom', '@xstate/react', 'elkjs', 'uplot', 'ws']) {
       expect(pkg.dependencies[name], name).toBeUndefined();
       expect(pkg.peerDependencies[name], name).toBeDefined();
       expect(pkg.peerDependenciesMeta[name]?.optional, name).toBe(true);

@@ -10,6 +10,7 @@ import { RingBuffer } from './ring-buffer.js';
  * const w = new WindowBuffer<number>(3);
  * w.add([1, 2]); w.add([3, 4]);
  * w.toArray(); // [2, 3, 4]
+ * w.tail(2); // [3, 4]
  * ```
  */
 export class WindowBuffer<T> {
@@ -52,6 +53,23 @@ export class WindowBuffer<T> {
     for (let b = 0; b < this.batches.size; b++) {
       const batch = this.batches.at(b)!;
       for (let j = b === 0 ? this.skip : 0; j < batch.length; j++) out[k++] = batch[j]!;
+    }
+    return out;
+  }
+
+  /**
+   * The newest `n` messages, oldest first (a copy of those only, not of the whole window): a
+   * remote subscription sends what arrived since its cursor without copying the window.
+   * `n` is clamped to [0, size].
+   */
+  tail(n: number): T[] {
+    const k = Math.max(0, Math.min(this.size, Math.floor(n)));
+    const out = new Array<T>(k);
+    let i = k;
+    // Walk batches newest first until k messages are taken (the oldest batch's skip is inside size).
+    for (let b = this.batches.size - 1; b >= 0 && i > 0; b--) {
+      const batch = this.batches.at(b)!;
+      for (let j = batch.length - 1; j >= 0 && i > 0; j--) out[--i] = batch[j]!;
     }
     return out;
   }

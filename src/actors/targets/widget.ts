@@ -88,6 +88,16 @@ export class WidgetRuntime implements Inbox {
     this.slot.wake();
   }
 
+  /** Messages ingested so far: the sequence number of the newest one (remote cursors). @internal */
+  get total(): number {
+    return this.messageCount;
+  }
+
+  /** The newest `n` messages of the window, copied without the rest. @internal */
+  tail(n: number): StreamMessage[] {
+    return this.ring.tail(n);
+  }
+
   /** Current figures (also what `metrics$` emits). */
   metrics(): WidgetMetrics {
     return {

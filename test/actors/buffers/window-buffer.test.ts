@@ -21,4 +21,22 @@ describe('WindowBuffer (widget window)', () => {
       propParams,
     );
   });
+
+  it('tail(n) is the last n of the window, clamped to [0, size]', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.array(fc.integer(), { maxLength: 30 }), { maxLength: 60 }),
+        fc.integer({ min: -5, max: 80 }),
+        (cap, batches, n) => {
+          const w = new WindowBuffer<number>(cap);
+          for (const b of batches) w.add(b);
+          const all = w.toArray();
+          const k = Math.max(0, Math.min(n, all.length));
+          expect(w.tail(n)).toEqual(all.slice(all.length - k));
+        },
+      ),
+      propParams,
+    );
+  });
 });

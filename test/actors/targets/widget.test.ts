@@ -28,6 +28,21 @@ describe('widget actor', () => {
     expectTypeOf<WidgetStatus>().toEqualTypeOf<'waiting' | 'live' | 'backpressured' | 'stopped'>();
   });
 
+  it('total counts every ingested message and tail(n) copies only the newest n of the window', () => {
+    const { clock, engine } = simEngine({ maxBatchSize: 10 });
+    const w = engine.createWidget('chart', { bufferSize: 25 });
+    const c = engine.getConnection(engine.createConnection('s', 'chart', 'out', 'in'));
+    expect(w.total).toBe(0);
+    expect(w.tail(5)).toEqual([]);
+    const sent = Array.from({ length: 47 }, () => msg(clock));
+    for (const m of sent) c.offer(m);
+    c.flush();
+    expect(w.total).toBe(47);
+    expect(w.tail(3)).toEqual(sent.slice(44));
+    expect(w.tail(100)).toEqual(sent.slice(22)); // clamped to the window
+    engine.dispose();
+  });
+
   it('averageLatency is the mean of delivery time − timestamp (simulated clock)', () => {
     const { clock, engine } = simEngine({ maxBatchSize: 50, batchTimeout: 16, batching: 'fixed' });
     const w = engine.createWidget('w');
