@@ -22,6 +22,7 @@ const entries: Record<string, string> = {
   "'@nodeflow/runtime'": "'../../src/index.js'",
   "'@nodeflow/runtime/widgets'": "'../../src/widgets/index.js'",
   "'@nodeflow/runtime/inspect'": "'../../src/inspect/index.js'",
+  "'@nodeflow/runtime/remote'": "'../../src/remote/index.js'",
 };
 
 let errors = '';

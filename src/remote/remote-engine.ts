@@ -8,6 +8,7 @@ import type { DataBatch } from './codec.js';
 import { CreditTask, defaultFrames, type FrameScheduler } from './credit.js';
 import { Link, type ReconnectOptions, type RemoteStatus, type WebSocketConstructor } from './link.js';
 import type { ServerMessage } from './protocol.js';
+import type { EngineLike } from '../widgets/engine-like.js';
 import type { RemoteConnection, RemoteNode } from './remote-parts.js';
 import { RemoteTopology } from './remote-topology.js';
 import { RemoteWidget } from './remote-widget.js';
@@ -53,7 +54,7 @@ export const EMPTY_METRICS: EngineMetrics = Object.freeze({
  * console.log(remote.topology().nodeCount);
  * ```
  */
-export class RemoteEngine {
+export class RemoteEngine implements EngineLike {
   readonly clock: EngineClock;
   readonly lifecycle$: Observable<EngineEvent>;
   readonly topology$: Observable<EngineTopology>;

@@ -11,7 +11,8 @@ import type { ConnectionState } from '../machines/connection.machine.js';
  */
 export interface RemoteSnapshot {
   readonly value: unknown;
-  readonly event?: string;
+  /** Shaped as XState's, so the state chart can tell which transition was taken. */
+  readonly event?: { readonly type: string };
 }
 
 /**
@@ -35,7 +36,12 @@ export class RemoteActor {
     return this.snapshot;
   }
 
-  subscribe(next: (s: RemoteSnapshot) => void): { unsubscribe(): void } {
+  /**
+   * A function or an observer (`@xstate/react`'s `useSelector` passes `{ next, error }`); the
+   * returned `unsubscribe` works detached, as useSelector calls it.
+   */
+  subscribe(observer: ((s: RemoteSnapshot) => void) | { next(s: RemoteSnapshot): void }): { unsubscribe(): void } {
+    const next = typeof observer === 'function' ? observer : (s: RemoteSnapshot) => observer.next(s);
     this.listeners.add(next);
     return { unsubscribe: () => void this.listeners.delete(next) };
   }
@@ -43,7 +49,7 @@ export class RemoteActor {
   /** Moves to `value` (no-op when it is already there). @internal */
   set(value: unknown, event?: string): void {
     if (value === this.snapshot.value) return;
-    this.snapshot = event === undefined ? { value } : { value, event };
+    this.snapshot = event === undefined ? { value } : { value, event: { type: event } };
     for (const l of [...this.listeners]) l(this.snapshot);
   }
 }

@@ -56,6 +56,7 @@ export class RemoteWidget {
   readonly data$: Observable<WidgetFrame>;
   readonly status$: Observable<WidgetStatus>;
   linked = false;
+  private linkedOnce = false;
   /** The server's epoch for this widget and the last sequence number held (resume cursor). @internal */
   epoch: string | undefined;
   /** @internal */
@@ -125,7 +126,9 @@ export class RemoteWidget {
     if (this.observers.size === 0) return undefined;
     let buf = 1, iv = Infinity;
     for (const o of this.observers) {
-      buf = Math.max(buf, o.bufferSize);
+      // A hook's default is Infinity (the whole window), which JSON cannot carry: ask for the
+      // most a protocol integer holds; the server clamps to its maxWindow and the widget's capacity.
+      buf = Math.max(buf, Number.isFinite(o.bufferSize) ? Math.floor(o.bufferSize) : 0xffffffff);
       if (!o.paused) iv = Math.min(iv, o.updateInterval);
     }
     return { buf, iv: iv === Infinity ? PAUSED_IV : Math.max(0, Math.round(iv)) };
@@ -171,7 +174,11 @@ export class RemoteWidget {
     if (m.rec) this.recovered++;
     else this.dropped += m.gap;
     this.epoch = m.e;
+    // Back after a cut: say so (the first link is no news, the status says waiting or live).
+    const back = !this.linked && this.linkedOnce;
     this.linked = true;
+    this.linkedOnce = true;
+    if (back) this.relink();
   }
 
   /** A batch from a data frame. Overlap with what is held is trimmed: never a duplicate. @internal */
@@ -197,6 +204,13 @@ export class RemoteWidget {
   /** @internal */
   unlinked(): void {
     this.linked = false;
+    this.relink();
+  }
+
+  // Hooks redraw on status$: re-emit the status so they read `linked` again (isConnected). So a
+  // remote widget's status$ repeats its status when the link drops or comes back.
+  private relink(): void {
+    if (!this.statusSubject.closed) this.statusSubject.next(this.statusSubject.value);
   }
 
   /** The widget is gone on the server. @internal */

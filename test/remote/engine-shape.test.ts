@@ -1,38 +1,45 @@
-// RemoteEngine must fit the widget layer's engine interface structurally, so it can go into
-// <StreamEngineProvider>. The interface is copied here from the design of that layer (the
-// widgets entry declares it); tsc checks the assignments below.
-import type { Observable } from 'rxjs';
-import type { InspectionEvent } from 'xstate';
-import { expect, it } from 'vitest';
-import type { EngineClock, EngineEvent, EngineMetrics, EngineTopology, WidgetFrame, WidgetMetrics, WidgetStatus, WidgetWindow } from '../../src/index.js';
-import type { ConnectionState } from '../../src/machines/connection.machine.js';
-import type { WidgetPacer } from '../../src/actors/targets/widget-pacing.js';
-import { RemoteEngine, connectEngine } from '../../src/remote/index.js';
+// RemoteEngine goes where a StreamEngine goes: it implements the widget layer's EngineLike (tsc
+// checks the class), and the details the hooks rely on at run time hold.
+import { describe, expect, it } from 'vitest';
+import type { EngineLike } from '../../src/widgets/engine-like.js';
+import { RemoteActor, RemoteEngine, connectEngine } from '../../src/remote/index.js';
+import { RemoteWidget } from '../../src/remote/remote-widget.js';
 
-interface ActorLike {
-  getSnapshot(): { readonly value: unknown };
-  subscribe(next: (s: { readonly value: unknown }) => void): { unsubscribe(): void };
-  readonly system?: { inspect?(o: (e: InspectionEvent) => void): { unsubscribe(): void } };
-}
-interface ConnectionLike { readonly id: string; readonly targetNodeId: string; readonly isOpen: boolean; readonly currentState: ConnectionState; readonly actor: ActorLike; flush(): void }
-interface WidgetLike {
-  readonly id: string; readonly window: WidgetWindow; readonly data$: Observable<WidgetFrame>; readonly status$: Observable<WidgetStatus>;
-  readonly state: string; readonly ended: boolean; readonly actor: ActorLike; metrics(): WidgetMetrics; pace(): WidgetPacer;
-  readonly linked?: boolean;
-  observe?(o: { bufferSize: number; updateInterval: number; paused: boolean }): () => void;
-}
-interface EngineLike {
-  readonly clock: EngineClock; readonly lifecycle$: Observable<EngineEvent>; readonly topology$: Observable<EngineTopology>;
-  topology(): EngineTopology; findConnection(id: string): ConnectionLike | undefined; getConnection(id: string): ConnectionLike;
-  findWidget(id: string): WidgetLike | undefined; findNode(id: string): { readonly actor: ActorLike } | undefined;
-  getMetrics(): EngineMetrics; metrics$(intervalMs?: number): Observable<EngineMetrics>;
-}
+const Dead = class { readyState = 3; binaryType = ''; send() {} close() {} } as unknown as typeof WebSocket;
 
-it('RemoteEngine fits the engine shape the widgets read', () => {
-  const check = (r: RemoteEngine): EngineLike => r; // the type check is the test
-  const Dead = class { readyState = 3; binaryType = ''; send() {} close() {} } as unknown as typeof WebSocket;
-  const r = connectEngine('ws://127.0.0.1:1/nodeflow', { WebSocket: Dead });
-  expect(check(r).getMetrics().state).toBe('unknown');
-  expect(r.topology().nodeCount).toBe(0);
-  r.close();
+describe('RemoteEngine as an EngineLike', () => {
+  it('fits the engine shape the widgets read', () => {
+    const check = (r: RemoteEngine): EngineLike => r; // the type check is the test
+    const r = connectEngine('ws://127.0.0.1:1/nodeflow', { WebSocket: Dead });
+    expect(check(r).getMetrics().state).toBe('unknown');
+    expect(r.topology().nodeCount).toBe(0);
+    r.close();
+  });
+
+  it("an actor takes useSelector's observer object, and its unsubscribe works detached", () => {
+    const a = new RemoteActor('flowing');
+    const seen: unknown[] = [];
+    const { unsubscribe } = a.subscribe({ next: (s) => seen.push(s.value) });
+    a.set('backpressured', 'mailbox.pressure');
+    expect(a.getSnapshot()).toEqual({ value: 'backpressured', event: { type: 'mailbox.pressure' } });
+    unsubscribe();
+    a.set('flowing');
+    expect(seen).toEqual(['backpressured']);
+  });
+
+  it("a hook's whole-window bufferSize (Infinity) goes on the wire as the largest integer, not null", () => {
+    const w = new RemoteWidget('chart', 1, { want() {}, leave() {}, credit() {} }, () => 0);
+    w.observe({ bufferSize: Number.POSITIVE_INFINITY, updateInterval: 16, paused: false });
+    expect(JSON.parse(JSON.stringify(w.params()))).toEqual({ buf: 0xffffffff, iv: 16 });
+  });
+
+  it('status$ repeats its status when the link drops and when it comes back, so hooks re-read linked', () => {
+    const w = new RemoteWidget('chart', 1, { want() {}, leave() {}, credit() {} }, () => 0);
+    const seen: string[] = [];
+    w.status$.subscribe((s) => seen.push(`${s}:${w.linked}`));
+    w.subbed({ e: 'a.1', win: 10, rec: false, gap: 0 });
+    w.unlinked();
+    w.subbed({ e: 'a.1', win: 10, rec: true, gap: 0 });
+    expect(seen).toEqual(['waiting:false', 'waiting:false', 'waiting:true']);
+  });
 });
