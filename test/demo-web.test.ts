@@ -89,9 +89,9 @@ it('npm run demo serves its dashboard page, whose engine endpoint streams widget
       const errors: string[] = [];
       tab.on('pageerror', (e) => errors.push(e.message));
       await tab.goto(url);
-      const points = tab.locator('[role="figure"][aria-label^="chart (last 500)"] [data-points]');
+      const points = tab.locator('[role="figure"][aria-label="chart"] [data-points]');
       await expect.poll(async () => Number(await points.getAttribute('data-points', { timeout: 10_000 })), { timeout: 10_000 }).toBeGreaterThan(10);
-      expect(await tab.locator('[role="figure"][aria-label^="chart (last 500)"] canvas').count()).toBeGreaterThan(0);
+      expect(await tab.locator('[role="figure"][aria-label="chart"] canvas').count()).toBeGreaterThan(0);
       await expect.poll(() => tab.locator('table[aria-label="metrics"] tbody tr').count(), { timeout: 5000 }).toBeGreaterThanOrEqual(7);
       expect(await tab.getByTestId('link').textContent()).toContain('open');
       expect(errors).toEqual([]);

@@ -44,7 +44,7 @@ export function DemoDashboard({ engine }: { engine: RemoteEngine }) {
       </header>
       <section style={SECTION} aria-label="charts">
         {widgets.map((id) => (
-          <LineChart key={id} streamId={id} title={`${id} (last 500)`} bufferSize={500} width={560} height={200} />
+          <LineChart key={id} streamId={id} title={id} bufferSize={500} width={560} height={200} />
         ))}
       </section>
       <section style={SECTION} aria-label="tiles">

@@ -34,7 +34,8 @@ export async function serveDashboard(engine: StreamEngine, port: number): Promis
   bundle.catch((e: unknown) => console.error(`demo web page: the bundle failed: ${e instanceof Error ? e.message : String(e)}`));
   const http = createServer((req, res) => void answer(req, res, bundle));
   await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
+    // A taken --port: say which, and how to get another (the stack trace alone does not).
+    http.once('error', (e: Error) => reject(new Error(`demo web page: cannot listen on 127.0.0.1:${port} (${e.message}); pass --port=0 for any free port, or --no-web`)));
     http.listen(port, '127.0.0.1', () => resolve());
   });
   const actual = (http.address() as { port: number }).port;
