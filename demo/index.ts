@@ -1,4 +1,4 @@
-// npm run demo [-- --duration=MS] [-- --out=DIR]: the engine at real speed, about a minute.
+// npm run demo [-- --duration=MS] [-- --out=DIR] [-- --port=N | --no-web]: the engine at real speed, about a minute.
 //   1. steady:   four data patterns stream through a workflow into widgets and collectors;
 //   2. overload: a 400k msg/s burst source floods a slow consumer: backpressure, then shedding;
 //   3. faults:   a consumer fails: retries, the circuit opens, half-open probes, recovery;
@@ -6,7 +6,8 @@
 // A legend comes first. A live dashboard shows every connection and where the event loop's time
 // goes; a StreamDebugger records all along, and each alert is printed once, when it fires or
 // resolves. Its export is taken while every connection is still up, and the closing summary is
-// read from that export.
+// read from that export. The same dashboard is served as a web page on 127.0.0.1 (the engine
+// over the remote protocol), unless --no-web.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultBackpressureHandler, GracefulErrorRecovery, PerformanceTestSuite, STANDARD_PERFORMANCE_TESTS, StreamDebugger, StreamEngine, WorkflowEngine } from '../src/index.js';
@@ -16,11 +17,15 @@ import { DEMO_ALERTS, expectation, expectedIn, legendLines, type Phase } from '.
 import { LoadMeter, loadLine } from './load-meter.js';
 import { exportSummary, totalsLine } from './summary.js';
 import { DEMO_CONNECTIONS, demoWorkflow } from './topology.js';
+import { serveDashboard } from './web/serve.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const TOTAL = Number(arg('duration') ?? 60_000);
 const OUT = path.resolve(arg('out') ?? 'demo-output');
+const WEB = !process.argv.includes('--no-web');
+const PORT = Number(arg('port') ?? 0);
 if (!Number.isFinite(TOTAL) || TOTAL < 4000) throw new Error('--duration must be a number of ms >= 4000');
+if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) throw new Error('--port must be an integer from 0 (any free port) to 65535');
 const STREAMING = Math.round(TOTAL * 0.8); // phases 1-3; the perf test gets the rest
 // The workflow's sources outlive the streaming phases by TAIL: the export is taken at their
 // end while every connection is still up (a finished workflow removes its connections).
@@ -52,6 +57,8 @@ dbg.debug$.subscribe((e) => {
 });
 
 console.log(`nodeflow demo, about ${(TOTAL / 1000).toFixed(0)} s. Files go to ${OUT}\n`);
+const web = WEB ? await serveDashboard(engine, PORT) : undefined;
+if (web) console.log(`Live dashboard in a browser: ${web.url}  (engine at ${web.engineUrl}; --no-web skips it)\n`);
 console.log(legendLines(DEMO_CONNECTIONS, dbg.options.alerts).join('\n'));
 const run = await workflowEngine.executeWorkflow(demoWorkflow(STREAMING + TAIL));
 // 2. Overload: bursts of 400k msg/s (half of every second) into a consumer costing 2 ms a batch.
@@ -130,6 +137,7 @@ await perfEngine.stop();
 writeFileSync(files.report, suite.generateReport('markdown') + '\n');
 writeFileSync(files.reportJson, suite.generateReport('json') + '\n');
 meter.stop();
+await web?.close();
 dbg.dispose();
 engine.dispose();
 perfEngine.dispose();

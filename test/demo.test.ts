@@ -1,6 +1,6 @@
 // The demo (npm run demo) end to end, shortened: every phase runs, the legend comes once, each
 // alert is printed once, the debug export holds every connection that was up, and the closing
-// summary's counts are the export's.
+// summary's counts are the export's. Terminal only (--no-web).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,11 @@ const num = (re: RegExp, text: string) => (re.exec(text) ?? []).slice(1).map(Num
 it('npm run demo explains itself: legend once, alerts once, an export with the whole topology and a summary that matches it', () => {
   const out = mkdtempSync(path.join(tmpdir(), 'nodeflow-demo-'));
   try {
-    const r = spawnSync(process.execPath, ['scripts/run-ts.mjs', 'demo/index.ts', '--duration=5000', `--out=${out}`], { cwd: path.resolve(import.meta.dirname, '..'), encoding: 'utf8', timeout: 90_000 });
+    const r = spawnSync(process.execPath, ['scripts/run-ts.mjs', 'demo/index.ts', '--duration=5000', `--out=${out}`, '--no-web'], { cwd: path.resolve(import.meta.dirname, '..'), encoding: 'utf8', timeout: 90_000 });
     expect(r.status, r.stderr).toBe(0);
     const stdout = r.stdout;
     const lines = stdout.split('\n');
+    expect(stdout).not.toContain('Live dashboard in a browser'); // --no-web: no page, no server (test/demo-web.test.ts has the page)
     for (const phase of ['phase 1: steady', 'phase 2: overload', 'phase 3: faults', 'phase 4: High Volume Stress Test']) expect(stdout).toContain(phase);
 
     // The legend: once, before phase 1, naming every connection, the columns and the load line.

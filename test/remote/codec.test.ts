@@ -65,6 +65,15 @@ describe('nf1 codec', () => {
     expect(decodeFrame(big.subarray(3))[0]!.messages).toEqual(msgs);
   });
 
+  it('carries messages as nodes emit them, without a targetNodeId (a workflow widget holds those), and mixed batches', () => {
+    const emitted = [1, 2, 3].map((i) => ({ id: i, timestamp: 1000 + i, sourceNodeId: 'sensor', port: 'out', data: i / 3 }) as StreamMessage);
+    const decoded = decodeFrame(encodeFrame([{ s: 1, from: 1, total: 3, dropped: 0, status: 'live', avgLatency: 0, messages: emitted }]))[0]!.messages;
+    expect(decoded).toEqual(emitted);
+    expect(decoded.map((m) => m.targetNodeId)).toEqual([undefined, undefined, undefined]);
+    const mixed = [emitted[0]!, { ...emitted[1]!, targetNodeId: 'chart' }];
+    expect(decodeFrame(encodeFrame([{ s: 1, from: 1, total: 2, dropped: 0, status: 'live', avgLatency: 0, messages: mixed }]))[0]!.messages.map((m) => m.targetNodeId)).toEqual([undefined, 'chart']);
+  });
+
   it('shares the source, target and port string of a batch instead of repeating it', () => {
     const msgs: StreamMessage[] = Array.from({ length: 100 }, (_, i) => ({ id: i, timestamp: i, sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i }));
     const bytes = encodeFrame([{ s: 1, from: 1, total: 100, dropped: 0, status: 'live', avgLatency: 0, messages: msgs }]);
