@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { expect, inject, test } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { connectEngine, type RemoteEngine, type RemoteStatus } from '../../src/remote/index.js';
-import { StreamEngineProvider, useConnectionState, useStreamData } from '../../src/widgets/index.js';
+import { StreamEngineProvider, useConnectionState, useStreamData, ValueTile } from '../../src/widgets/index.js';
 
 const remote = inject('remote');
 
@@ -31,13 +31,15 @@ function Dashboard(props: { engine: RemoteEngine }) {
 
 test('values from the Node engine reach the DOM, with the link status and a server connection state', async () => {
   const engine = connectEngine(remote.url);
-  const screen = await render(<StreamEngineProvider engine={engine}><Dashboard engine={engine} /></StreamEngineProvider>);
+  const screen = await render(<StreamEngineProvider engine={engine}><Dashboard engine={engine} /><ValueTile streamId={remote.widget} title="remote" /></StreamEngineProvider>);
   await expect.element(screen.getByTestId('status')).toHaveTextContent('open');
   await expect.element(screen.getByTestId('linked')).toHaveTextContent('Connected');
   // The server feeds 7000 + n: a value in that range can only have come over the wire.
   await expect.element(screen.getByTestId('latest')).toHaveTextContent(/^7\d{3,}$/);
   const first = Number(screen.getByTestId('latest').element().textContent);
   await expect.poll(() => Number(screen.getByTestId('latest').element().textContent)).toBeGreaterThan(first); // it keeps coming
+  // A product widget on the same remote engine: the tile's exact value (its title) is a server value.
+  await expect.poll(() => screen.getByTestId('kpi-value').element().getAttribute('title')).toMatch(/^7\d{3,}$/);
   await expect.element(screen.getByTestId('state')).toHaveTextContent('flowing');
   await expect.element(screen.getByTestId('missing')).toHaveTextContent('unknown');
   await screen.unmount();
