@@ -71,7 +71,10 @@ it(`a client that stops reading for ${STALL_SECONDS} s costs the server under 2 
 
 it('at slowTimeoutMs the stalled socket is closed with 4008 (slow consumer) and the honest one stays', async () => {
   const r = await run({ SLOW_TIMEOUT_MS: '5000' });
-  expect(r.rawClose?.code).toBe(4008);
+  // The client reads the 4008 close frame when it reads again (at the end of the stall). A stall
+  // past ws's 30 s closing handshake ends in the server dropping the TCP link instead: 1006.
+  if (STALL_SECONDS < 30) expect(r.rawClose?.code).toBe(4008);
+  else expect(r.rawClose?.code).toBe(1006);
   const last = r.samples.at(-1)!;
   expect(last.sockets).toBe(1); // the server let go of it during the stall
   expect(last.bufferedBytes).toBe(0);
