@@ -38,6 +38,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.tsx'],
+          // A Node-side engine server for the remote dashboard tests (connectEngine in the page).
+          globalSetup: ['test/remote/remote-server.setup.ts'],
           browser: browser(),
           testTimeout: 30_000,
         },
