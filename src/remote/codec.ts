@@ -175,11 +175,13 @@ export function decodeFrame(data: ArrayBuffer | ArrayBufferView): DataBatch[] {
     }
     const src = rest.src as string | string[], tgt = rest.tgt as string | string[], port = rest.port as string | string[];
     const idCol = (ids ?? rest.id) as (string | number)[] | undefined, dataCol = (nums ?? rest.d) as unknown[] | undefined;
-    if (n > 0 && (!idCol || !dataCol || idCol.length !== n || dataCol.length !== n || src === undefined || tgt === undefined || port === undefined)) throw new FrameError('column length');
+    // No `tgt` is fine: a message emitted on an output port has no target (one object fans
+    // out to every edge), and JSON leaves the undefined key out.
+    if (n > 0 && (!idCol || !dataCol || idCol.length !== n || dataCol.length !== n || src === undefined || port === undefined)) throw new FrameError('column length');
     const pr = rest.pr as (StreamMessage['priority'] | null)[] | undefined, keys = rest.k as (string | number | null)[] | undefined;
     const messages = new Array<StreamMessage>(n);
     for (let i = 0; i < n; i++) {
-      const m: { -readonly [K in keyof StreamMessage]: StreamMessage[K] } = { id: idCol![i]!, timestamp: ts[i]!, sourceNodeId: at(src, i), targetNodeId: at(tgt, i), port: at(port, i), data: dataCol![i] };
+      const m: { -readonly [K in keyof StreamMessage]: StreamMessage[K] } = { id: idCol![i]!, timestamp: ts[i]!, sourceNodeId: at(src, i), targetNodeId: (tgt === undefined ? undefined : (at(tgt, i) ?? undefined)) as string, port: at(port, i), data: dataCol![i] };
       if (pr?.[i] != null) m.priority = pr[i]!;
       if (keys?.[i] != null) m.key = keys[i]!;
       messages[i] = m;

@@ -65,6 +65,12 @@ describe('nf1 codec', () => {
     expect(decodeFrame(big.subarray(3))[0]!.messages).toEqual(msgs);
   });
 
+  it('carries messages emitted on an output port, which have no targetNodeId', () => {
+    const msgs = [1, 2].map((i) => ({ id: i, timestamp: i, sourceNodeId: 'src', port: 'out', data: i })) as unknown as StreamMessage[];
+    const back = decodeFrame(encodeFrame([{ s: 1, from: 1, total: 2, dropped: 0, status: 'live', avgLatency: 0, messages: msgs }]))[0]!.messages;
+    expect(back.map((m) => [m.data, m.targetNodeId])).toEqual([[1, undefined], [2, undefined]]);
+  });
+
   it('shares the source, target and port string of a batch instead of repeating it', () => {
     const msgs: StreamMessage[] = Array.from({ length: 100 }, (_, i) => ({ id: i, timestamp: i, sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i }));
     const bytes = encodeFrame([{ s: 1, from: 1, total: 100, dropped: 0, status: 'live', avgLatency: 0, messages: msgs }]);
