@@ -8,9 +8,11 @@
 //   the naive baseline of one JSON text frame per message delivered into the server's widgets
 //   (mean JSON.stringify(message) of those widgets' windows + a 2- or 4-byte WebSocket header;
 //   no socket.io envelope, which would only make the baseline larger), counted in the same run;
-// - the server: CPU per client (process.cpuUsage over the run, less the engine alone measured
-//   before any client), then with 100 Node clients (a child process, connectEngine with ws) of
-//   the same 18 widgets: CPU and heap per client.
+// - the server: CPU per client: process.cpuUsage over the run less the engine's own share, taken
+//   as the CPU per delivered message of the engine alone (measured 5 s before any client) times
+//   the messages delivered in the run (on a loaded machine the producers fall behind, so a plain
+//   difference would even go negative); then with 100 Node clients (a child process,
+//   connectEngine with ws) of the same 18 widgets: CPU and heap per client.
 // Then bench:remote-codec's JSON. Prints a table and JSON (bench-results/remote.json; with
 // --json the JSON alone on stdout) and the verdict: >= 55 fps, message-to-pixel p95 <= 3
 // frames, bytes <= 10% of the naive baseline.
@@ -195,6 +197,7 @@ async function browserPhase(srv, engine, producers, staticUrl) {
       fps: round(deltas.length / (deltas.reduce((a, b) => a + b, 0) / 1000), 1),
       frameMs: { p50: round(pct(deltas, 50)), p95: round(pct(deltas, 95)), max: round(Math.max(...deltas)) },
       mainThreadBusyPct: round(((p1.TaskDuration - p0.TaskDuration) / raw.elapsed) * 100, 1),
+      mainThreadScriptPct: round(((p1.ScriptDuration - p0.ScriptDuration) / raw.elapsed) * 100, 1),
       msgToPixel: msgToPixel(raw),
       browser: await browser.version(),
     };
@@ -234,16 +237,17 @@ async function main() {
   const { engine, producers } = dashboardEngine();
   const srv = await serveEngine({ engine, port: 0, allowedOrigins: [site.url], allowNoOrigin: true, limits: { maxSockets: Math.max(256, CLIENTS + 8) } });
   try {
-    log(`serving ${srv.url}; engine alone for 3 s ...`);
+    log(`serving ${srv.url}; engine alone for 5 s ...`);
     await sleep(1000);
     const heapAlone = heapMB();
     const a0 = snapshot(engine, srv, producers);
-    await sleep(3000);
+    await sleep(5000);
     const alone = since(a0, snapshot(engine, srv, producers));
     log('one browser client (the Remote story) ...');
     const b = await browserPhase(srv, engine, producers, site.url);
     const naiveFrame = naiveFrameBytes(engine);
     const wire = b.server;
+    const enginePct = (ph) => (alone.cpuPct * ph.delivered) / ph.sec / (alone.delivered / alone.sec);
     const naiveBytesPerSec = (wire.delivered * naiveFrame) / wire.sec;
     log(`${CLIENTS} Node clients ...`);
     const n = await clientsPhase(srv, engine, producers, heapMB());
@@ -252,16 +256,16 @@ async function main() {
       offeredMsgPerSec: RATE,
       engineAlone: { producedMsgPerSec: Math.round(alone.sent / alone.sec), deliveredToWidgetsPerSec: Math.round(alone.delivered / alone.sec), cpuPct: round(alone.cpuPct, 1), heapMB: round(heapAlone, 1) },
       browser: {
-        seconds: round(b.raw.elapsed), widgets: b.raw.figures, linkAtEnd: b.raw.status, fps: b.fps, frameMs: b.frameMs, mainThreadBusyPct: b.mainThreadBusyPct, msgToPixel: b.msgToPixel,
+        seconds: round(b.raw.elapsed), widgets: b.raw.figures, linkAtEnd: b.raw.status, fps: b.fps, frameMs: b.frameMs, mainThreadBusyPct: b.mainThreadBusyPct, mainThreadScriptPct: b.mainThreadScriptPct, msgToPixel: b.msgToPixel,
         producedMsgPerSec: Math.round(wire.sent / wire.sec), deliveredToServerWidgetsPerSec: Math.round(wire.delivered / wire.sec), droppedPerSec: Math.round(wire.dropped / wire.sec),
         messagesToPagePerSec: Math.round(b.raw.messages / b.raw.elapsed), wireBytesPerSec: Math.round(wire.bytes / wire.sec), framesPerSec: Math.round(wire.frames / wire.sec),
         wireBytesPerMsg: round(wire.bytes / Math.max(1, b.raw.messages)), pageBytesPerSec: Math.round(b.raw.bytes / b.raw.elapsed),
         naiveFrameBytes: round(naiveFrame, 1), naiveBytesPerSec: Math.round(naiveBytesPerSec), bytesVsNaivePct: round((100 * wire.bytes) / wire.sec / naiveBytesPerSec, 3),
-        serverCpuPct: round(wire.cpuPct, 1), serverCpuPerClientPct: round(wire.cpuPct - alone.cpuPct, 1),
+        serverCpuPct: round(wire.cpuPct, 1), engineSharePct: round(enginePct(wire), 1), serverCpuPerClientPct: round(wire.cpuPct - enginePct(wire), 1),
       },
       nodeClients: {
         clients: CLIENTS, linked: n.linked, sockets: n.sockets, subscriptions: n.subscriptions, seconds: round(n.server.sec),
-        serverCpuPct: round(n.server.cpuPct, 1), serverCpuPerClientPct: round((n.server.cpuPct - alone.cpuPct) / CLIENTS, 2),
+        serverCpuPct: round(n.server.cpuPct, 1), engineSharePct: round(enginePct(n.server), 1), serverCpuPerClientPct: round((n.server.cpuPct - enginePct(n.server)) / CLIENTS, 2),
         heapMB: round(n.heapMB, 1), heapPerClientKB: n.heapPerClientKB, wireBytesPerSec: Math.round(n.server.bytes / n.server.sec),
         messagesPerClientPerSec: Math.round(n.messages / CLIENTS / n.server.sec), deliveredToServerWidgetsPerSec: Math.round(n.server.delivered / n.server.sec),
       },
@@ -274,10 +278,10 @@ async function main() {
     result.targets = Object.fromEntries(targets.map(([k, v, t, ok]) => [k, { value: v, target: t, met: ok }]));
     log(`engine alone: ${result.engineAlone.producedMsgPerSec.toLocaleString('en-US')} msg/s produced, ${result.engineAlone.deliveredToWidgetsPerSec.toLocaleString('en-US')} delivered to widgets, CPU ${result.engineAlone.cpuPct}%`);
     const B = result.browser;
-    log(`browser: ${B.widgets} widgets, link ${B.linkAtEnd}; frame p50 ${B.frameMs.p50} ms, p95 ${B.frameMs.p95} ms; main thread ${B.mainThreadBusyPct}% busy; msg-to-pixel p50 ${B.msgToPixel.p50Ms} ms, p95 ${B.msgToPixel.p95Ms} ms`);
-    log(`wire: ${B.wireBytesPerSec.toLocaleString('en-US')} B/s, ${B.framesPerSec} frames/s, ${B.messagesToPagePerSec.toLocaleString('en-US')} msg/s to the page (${B.wireBytesPerMsg} B/msg); naive: ${B.naiveBytesPerSec.toLocaleString('en-US')} B/s (${B.naiveFrameBytes} B/msg); server CPU ${B.serverCpuPct}% (+${B.serverCpuPerClientPct}% for the page)`);
+    log(`browser: ${B.widgets} widgets, link ${B.linkAtEnd}; frame p50 ${B.frameMs.p50} ms, p95 ${B.frameMs.p95} ms; main thread ${B.mainThreadBusyPct}% busy (script ${B.mainThreadScriptPct}%); msg-to-pixel p50 ${B.msgToPixel.p50Ms} ms, p95 ${B.msgToPixel.p95Ms} ms`);
+    log(`wire: ${B.wireBytesPerSec.toLocaleString('en-US')} B/s, ${B.framesPerSec} frames/s, ${B.messagesToPagePerSec.toLocaleString('en-US')} msg/s to the page (${B.wireBytesPerMsg} B/msg); naive: ${B.naiveBytesPerSec.toLocaleString('en-US')} B/s (${B.naiveFrameBytes} B/msg); server CPU ${B.serverCpuPct}% (engine ${B.engineSharePct}%, serving the page ${B.serverCpuPerClientPct}%)`);
     const N = result.nodeClients;
-    log(`${N.clients} Node clients (${N.linked} linked, ${N.subscriptions} subscriptions): server CPU ${N.serverCpuPct}% (${N.serverCpuPerClientPct}% per client), heap ${N.heapMB} MB (${N.heapPerClientKB} KB per client), ${N.wireBytesPerSec.toLocaleString('en-US')} B/s, ${N.messagesPerClientPerSec.toLocaleString('en-US')} msg/s per client`);
+    log(`${N.clients} Node clients (${N.linked} linked, ${N.subscriptions} subscriptions): server CPU ${N.serverCpuPct}% (engine ${N.engineSharePct}%, ${N.serverCpuPerClientPct}% per client), heap ${N.heapMB} MB (${N.heapPerClientKB} KB per client), ${N.wireBytesPerSec.toLocaleString('en-US')} B/s, ${N.messagesPerClientPerSec.toLocaleString('en-US')} msg/s per client`);
     if (!JSON_ONLY) console.table(targets.map(([metric, value, target, ok]) => ({ metric, value, target, met: ok ? 'yes' : 'NO' })));
     log('codec (bench:remote-codec) ...');
     result.codec = codec();
