@@ -11,7 +11,14 @@ const GRID = { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(2
 const WIDE = { gridColumn: 'span 2' } as const;
 const SOURCE_LABEL = { margin: '0 0 4px', fontSize: 11, fontWeight: 600, letterSpacing: 0.6, textTransform: 'uppercase', color: '#57606a' } as const;
 
-/** The story's controls. */
+/**
+ * The story's controls.
+ *
+ * @example
+ * ```ts
+ * const args: RemoteArgs = { url: 'ws://127.0.0.1:8080/nodeflow', bufferSize: 1000, updateInterval: 16, enableBackpressure: false };
+ * ```
+ */
 export interface RemoteArgs {
   /** The `serveEngine` endpoint, `ws://host:port/nodeflow`. */
   url: string;
@@ -20,7 +27,14 @@ export interface RemoteArgs {
   enableBackpressure: boolean;
 }
 
-/** What `npm run bench:remote` reads from the page. */
+/**
+ * What `npm run bench:remote` reads from the page.
+ *
+ * @example
+ * ```ts
+ * const bytes = globalThis.__nodeflowRemote?.engine.bytesReceived ?? 0;
+ * ```
+ */
 export interface RemoteProbe {
   readonly engine: RemoteEngine;
   readonly url: string;
