@@ -176,8 +176,10 @@ async function browserPhase(srv, engine, producers, staticUrl) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await page.goto(`${staticUrl}/iframe.html?id=widgets-remote--remote&viewMode=story`);
-    // A ws:// URL is not a safe URL arg for Storybook, so the url arg is set over its channel.
-    await page.waitForSelector('[aria-label="link"]', { timeout: 60_000 });
+    // A ws:// URL is not a safe URL arg for Storybook, so the url arg is set over its channel,
+    // once the story's play function (it checks the page with no server) has seen the link down.
+    await page.waitForSelector('[aria-label="link"][data-status="reconnecting"]', { timeout: 60_000 });
+    await sleep(1000);
     await page.evaluate(({ url }) => globalThis.__STORYBOOK_ADDONS_CHANNEL__.emit('updateStoryArgs', { storyId: 'widgets-remote--remote', updatedArgs: { url } }), { url: srv.url });
     await page.waitForSelector('[aria-label="link"][data-status="open"]', { timeout: 30_000 });
     await page.waitForSelector('#storybook-root [role="figure"]', { timeout: 30_000 });

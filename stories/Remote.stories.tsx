@@ -1,13 +1,13 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
+import { expect, waitFor } from 'storybook/test';
 import { RemoteDashboard, type RemoteArgs } from './support/remote-dashboard.js';
 
 // The Dashboard's 18 widgets, read over WebSocket from an engine in another process. Start one
 // with `npm run bench:remote` (it serves the dashboard's topology at 1M msg/s and drives this
-// page) or with your own `serveEngine` using the same ids, and set `url` to its endpoint. The
-// story needs that server, so the test runner skips it (tag `!test`).
+// page) or with your own `serveEngine` using the same ids, and set `url` to its endpoint. Under
+// the test runner nothing serves the default url: the play function checks the page without one.
 const meta: Meta<RemoteArgs> = {
   title: 'Widgets/Remote',
-  tags: ['!test'],
   parameters: {
     docs: {
       description: {
@@ -28,4 +28,17 @@ export default meta;
 
 export const Remote: StoryObj<RemoteArgs> = {
   render: (a) => <RemoteDashboard {...a} />,
+  // With no server the 18 cards still render, say they are not connected, and the header says
+  // the link is trying again; the bench checks the live page.
+  play: async ({ canvasElement }) => {
+    const link = await waitFor(() => {
+      const el = canvasElement.querySelector('[aria-label="link"]');
+      expect(el).not.toBeNull();
+      return el!;
+    });
+    await waitFor(() => expect(link.getAttribute('data-status')).toBe('reconnecting'), { timeout: 5000 });
+    const cards = [...canvasElement.querySelectorAll('[role="figure"]')];
+    await expect(cards.length).toBe(18);
+    for (const card of cards) expect(card.getAttribute('data-connected'), card.getAttribute('aria-label') ?? '').toBe('false');
+  },
 };
