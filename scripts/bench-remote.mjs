@@ -18,6 +18,7 @@
 // frames, bytes <= 10% of the naive baseline.
 //
 // Flags: --reuse (keep storybook-static), --rate N, --seconds N, --clients N, --no-codec, --json
+import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -254,7 +255,7 @@ async function main() {
     log(`${CLIENTS} Node clients ...`);
     const n = await clientsPhase(srv, engine, producers, heapMB());
     const result = {
-      environment: `Node ${process.version} server and ${CLIENTS} Node clients; headless Chromium (Debian), --disable-gpu, ${b.browser}; 2 shared cores, loaded by other work`,
+      environment: `Node ${process.version} server and ${CLIENTS} Node clients; headless Chromium (Debian), --disable-gpu, ${b.browser}; ${os.cpus().length} cores, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       offeredMsgPerSec: RATE,
       engineAlone: { producedMsgPerSec: Math.round(alone.sent / alone.sec), deliveredToWidgetsPerSec: Math.round(alone.delivered / alone.sec), cpuPct: round(alone.cpuPct, 1), heapMB: round(heapAlone, 1) },
       browser: {
