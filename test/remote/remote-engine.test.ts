@@ -36,16 +36,40 @@ async function start(bufferSize = 500) {
 /** A TCP relay in front of the server whose `cut()` destroys every link through it. */
 async function relay(port: number) {
   const open = new Set<Socket>();
+  let downUntil = 0;
   const server = createServer((a) => {
+    // While down, a reconnect is refused as a cut network would: the socket just drops.
+    if (Date.now() < downUntil) return void a.destroy();
     const b = connect(port, '127.0.0.1');
     open.add(a).add(b);
     a.pipe(b).pipe(a);
     for (const s of [a, b]) s.on('error', () => {}).on('close', () => (a.destroy(), b.destroy(), open.delete(s)));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const p = { server, cut: () => open.forEach((s) => s.destroy()), port: (server.address() as { port: number }).port };
+  const p = {
+    server,
+    /** Drops every link and refuses new ones for `downMs`. */
+    cut: (downMs = 0) => {
+      downUntil = Date.now() + downMs;
+      open.forEach((s) => s.destroy());
+    },
+    port: (server.address() as { port: number }).port,
+  };
   proxy = p;
   return p;
+}
+
+/** A remote engine through a relay, observing `chart` with a window of `win`, after 100 messages. */
+async function through(win: number) {
+  await start(win);
+  const p = await relay(srv!.port);
+  remote = connectEngine(`ws://127.0.0.1:${p.port}/nodeflow`, { WebSocket: WS, reconnect: { minDelay: 10, maxDelay: 50, jitter: 0 } });
+  await remote.ready;
+  const w = remote.findWidget('chart')!;
+  w.observe({ bufferSize: win, updateInterval: 0, paused: false });
+  feed(100);
+  await until(() => w.metrics().messageCount === 100, 'the first 100');
+  return { p, w, r: remote };
 }
 
 const ids = (r: RemoteEngine) => r.findWidget('chart')!.window.toArray().map((m) => m.id);
@@ -106,26 +130,21 @@ describe('connectEngine', () => {
     await until(() => srv!.stats().followedWidgets === 0, 'the server to let go of the widget');
   });
 
-  it('resumes after a cut: the window equals the server window, nothing lost or duplicated', async () => {
-    await start(500);
-    const p = await relay(srv!.port);
-    remote = connectEngine(`ws://127.0.0.1:${p.port}/nodeflow`, { WebSocket: WS, reconnect: { minDelay: 10, maxDelay: 50, jitter: 0 } });
-    await remote.ready;
-    const w = remote.findWidget('chart')!;
-    w.observe({ bufferSize: 500, updateInterval: 0, paused: false });
-    feed(100);
-    await until(() => w.metrics().messageCount === 100, 'the first 100');
+  it('resumes after a 2 s cut: the window equals the server window, nothing lost or duplicated', async () => {
+    const { p, w, r } = await through(500);
     const statuses: string[] = [];
-    remote.status$.subscribe((s) => statuses.push(s));
-    p.cut();
+    r.status$.subscribe((s) => statuses.push(s));
+    p.cut(2000);
     await until(() => !w.linked, 'the cut to be seen');
     feed(150); // while the link is down
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(w.linked).toBe(false); // it was down the whole 2 s
     await until(() => w.linked && w.metrics().messageCount === 250, 'the resume');
     feed(30);
     await until(() => w.metrics().messageCount === 280, 'the messages after the resume');
     const server = engine.findWidget('chart')!.window.toArray().map((m) => m.id);
-    expect(ids(remote)).toEqual(server);
-    expect(new Set(ids(remote)).size).toBe(ids(remote).length);
+    expect(ids(r)).toEqual(server);
+    expect(new Set(ids(r)).size).toBe(ids(r).length);
     expect(w.metrics().dropped).toBe(0);
     expect(w.gaps).toBe(0);
     expect(w.recovered).toBe(1); // the server resumed from the cursor, not from the window
@@ -133,21 +152,14 @@ describe('connectEngine', () => {
   });
 
   it('resumes too late for the window: the gap is counted as dropped and the window holds only what is contiguous', async () => {
-    await start(50);
-    const p = await relay(srv!.port);
-    remote = connectEngine(`ws://127.0.0.1:${p.port}/nodeflow`, { WebSocket: WS, reconnect: { minDelay: 10, maxDelay: 50, jitter: 0 } });
-    await remote.ready;
-    const w = remote.findWidget('chart')!;
-    w.observe({ bufferSize: 50, updateInterval: 0, paused: false });
-    feed(100);
-    await until(() => w.metrics().messageCount === 100, 'the first 100');
+    const { p, w, r } = await through(50);
     p.cut();
     await until(() => !w.linked, 'the cut to be seen');
     feed(200); // the server window (50) slides past 150 of these
     await until(() => w.linked && w.metrics().messageCount === 300, 'the late resume');
     expect(w.metrics().dropped).toBe(150);
     expect(w.recovered).toBe(0);
-    expect(ids(remote)).toEqual(engine.findWidget('chart')!.window.toArray().map((m) => m.id));
+    expect(ids(r)).toEqual(engine.findWidget('chart')!.window.toArray().map((m) => m.id));
   });
 
   it('a new server gives a new epoch: the window restarts and the gap is counted', async () => {
