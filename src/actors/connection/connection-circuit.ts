@@ -1,3 +1,4 @@
+import { ConnectionMeter } from './connection-meter.js';
 import { NodeflowError } from '../../errors.js';
 import type { ConnectionState } from '../../machines/connection.machine.js';
 import { ConnectionDelivery } from './connection-delivery.js';
@@ -50,9 +51,7 @@ export abstract class ConnectionCircuit extends ConnectionDelivery {
     if (to === from) return; // re-entering retrying is not a change
     this.mode = to;
     const now = this.host.clock.now();
-    // A failing spell begins in retrying or circuitOpen; any other state can only end one, which
-    // a meter never made has not seen begin.
-    (state === 'retrying' || state === 'circuitOpen' ? this.meter : this.madeMeter)?.state(state, now);
+    (ConnectionMeter.records(state) ? this.meter : this.madeMeter)?.state(state, now);
     this.host.emit({ type: 'connection.state', connectionId: this.id, from: from.state, to: state, at: now });
     const d = this.delivery;
     // The machine's retry timer left with `retrying`: the batch goes again as soon as the new

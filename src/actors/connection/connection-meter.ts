@@ -103,6 +103,15 @@ export class ConnectionMeter {
     this.pressuredSince = -1;
   }
 
+  /**
+   * Does entering `state` begin something the meter records (a failing spell, an open)? Other
+   * states only end what an earlier one began, so a connection that never made its meter need
+   * not make one for them.
+   */
+  static records(state: string): boolean {
+    return state === 'retrying' || state === 'circuitOpen';
+  }
+
   state(to: string, now: number): void {
     if (to === 'circuitOpen') this.circuitOpens++;
     if ((to === 'retrying' || to === 'circuitOpen') && this.failingSince < 0) this.failingSince = now;
