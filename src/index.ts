@@ -13,7 +13,7 @@ export { AdaptiveBackpressureHandler, type AdaptiveBackpressureOptions, type Ada
 export { systemLoadProbe, type LoadProbe } from './actors/metrics/load-probe.js';
 export { DEFAULT_ADAPTIVE_LAW, decide, type AdaptiveLaw, type Knobs, type Signals, type KnobChange } from './machines/adaptive.logic.js';
 export { GracefulErrorRecovery, DEFAULT_BREAKER, type ErrorRecovery, type GracefulErrorRecoveryOptions } from './actors/policies/error-recovery.js';
-export type { DeadLetter, ConnectionStats, ConnectionKnobs, EngineEvent, InspectObserver } from './actors/types.js';
+export type { DeadLetter, ConnectionStats, ConnectionKnobs, EngineEvent, InspectObserver, IoState } from './actors/types.js';
 export type { OfferResult, DropReason, Batch, Inbox } from './message.js';
 export {
   DEFAULT_STREAM_CONFIG,
@@ -49,7 +49,7 @@ export {
   type StandardSchemaV1,
   type StandardResult,
 } from './actors/workflow/definition.js';
-export { NodeTypeRegistry, type NodeTypeDefinition, type NodeBehavior, type NodeContext, type Emitter } from './actors/workflow/node-types.js';
+export { NodeTypeRegistry, type NodeTypeDefinition, type NodeBehavior, type NodeContext, type Emitter, type IoReport } from './actors/workflow/node-types.js';
 export { BUILTIN_NODE_TYPES } from './actors/workflow/builtins.js';
 export { patternGenerator, seededRandom, DATA_PATTERNS, type DataPattern, type PatternOptions } from './actors/workflow/patterns.js';
 export { validateWorkflow } from './actors/workflow/validate.js';

@@ -72,7 +72,23 @@ export type EngineEvent =
   | { readonly type: 'delivery.failed'; readonly connectionId: string; readonly attempt: number; readonly error: unknown; readonly at: number }
   | { readonly type: 'delivery.retry'; readonly connectionId: string; readonly attempt: number; readonly delay: number; readonly at: number }
   | { readonly type: 'batch.deadLettered'; readonly connectionId: string; readonly count: number; readonly at: number }
-  | { readonly type: 'handler.adjusted'; readonly connectionId: string; readonly knob: 'maxBatchSize' | 'batchTimeout' | 'dropThreshold'; readonly from: number; readonly to: number; readonly reason: string; readonly at: number };
+  | { readonly type: 'handler.adjusted'; readonly connectionId: string; readonly knob: 'maxBatchSize' | 'batchTimeout' | 'dropThreshold'; readonly from: number; readonly to: number; readonly reason: string; readonly at: number }
+  /** An I/O node's link to the outside changed state (connected, paused, reconnecting...). */
+  | { readonly type: 'io.state'; readonly nodeId: string; readonly state: IoState; readonly detail?: string; readonly at: number }
+  /** An I/O node met a typed fault (a malformed or oversized payload, a refused publish...). */
+  | { readonly type: 'io.error'; readonly nodeId: string; readonly code: string; readonly message: string; readonly at: number };
+
+/**
+ * The state of an I/O node's link to the outside world: `connecting` until first connected,
+ * `paused` while the engine's backpressure holds the outside back, `reconnecting` after a loss,
+ * `closed` once stopped.
+ *
+ * @example
+ * ```ts
+ * engine.events$.subscribe((e) => { if (e.type === 'io.state' && e.state === 'reconnecting') console.warn(e.nodeId, e.detail); });
+ * ```
+ */
+export type IoState = 'connecting' | 'connected' | 'paused' | 'reconnecting' | 'closed';
 
 /**
  * An XState inspection observer, as `createActor(..., { inspect })` takes it. The engine passes

@@ -42,6 +42,7 @@ export class ConnectionStreams {
   private holdExpired = false;
   private relieve: (() => void) | undefined;
   private waiters: Array<() => void> = [];
+  private flowWaiters: Array<() => void> = [];
   private r: ReadableStream<StreamMessage> | undefined;
   private ctrl: ReadableStreamDefaultController<StreamMessage> | undefined;
 
@@ -143,6 +144,14 @@ export class ConnectionStreams {
     const r = this.relieve;
     this.relieve = undefined;
     r?.();
+    this.flowing();
+  }
+
+  private flowing(): void {
+    if (this.flowWaiters.length === 0) return;
+    const ws = this.flowWaiters;
+    this.flowWaiters = [];
+    for (const go of ws) go();
   }
 
   /** Room appeared in the buffer: writers held on a full buffer try again. */
@@ -158,6 +167,11 @@ export class ConnectionStreams {
     this.waiters.push(callback);
   }
 
+  /** Calls `callback` once, at the next low-watermark crossing (or when the connection closes). */
+  onRelief(callback: () => void): void {
+    this.flowWaiters.push(callback);
+  }
+
   /** Producers waiting for room (held writes and `onRoom` callbacks). @internal */
   get waiting(): number {
     return this.waiters.length;
@@ -166,6 +180,7 @@ export class ConnectionStreams {
   /** The connection stopped accepting: held writers are refused. */
   closing(): void {
     this.room();
+    this.flowing();
   }
 
   /** The connection is closed: release everything. */

@@ -211,6 +211,16 @@ export class Connection extends ConnectionCircuit {
     else this.streams.onRoom(callback);
   }
 
+  /**
+   * Calls `callback` once the connection is flowing: now if it is not backpressured (or no
+   * longer accepting), else at its low-watermark crossing. What an I/O source waits on before it
+   * lets the outside send more. @internal
+   */
+  onFlowing(callback: () => void): void {
+    if (!this.mode.accepting || !this.isBackpressured) callback();
+    else this.streams.onRelief(callback);
+  }
+
   // Control events after the machine reached a final state would only raise XState warnings.
   protected tell(event: ConnectionEvent): void {
     if (this.slot.status === 'active') this.slot.send(event);

@@ -6,6 +6,7 @@ import type { NodeHandle, NodeOptions } from '../targets/node.js';
 import { WidgetRuntime, type WidgetOptions } from '../targets/widget.js';
 import { EngineCore } from './engine-core.js';
 import type { ConnectionInfo, EngineTopology } from './topology-snapshot.js';
+import type { EngineEvent } from '../types.js';
 
 export { EngineCore } from './engine-core.js';
 export type { EngineMetrics, MetricTotals } from './engine-metrics.js';
@@ -282,4 +283,8 @@ export class StreamEngine extends EngineCore {
     return (n ?? this.node(nodeId)).output(port).emit(message);
   }
 
+  /** Puts `e` on events$ / lifecycle$: how I/O nodes report through their context. @internal */
+  report(e: EngineEvent): void {
+    this.host.emit(e);
+  }
 }

@@ -19,6 +19,7 @@ export interface PortWarnings {
 
 // Worst outcome wins when one message fans out to several edges.
 const SEVERITY: Record<OfferResult, number> = { accepted: 0, backpressured: 1, dropped: 2, full: 3 };
+const READY: Promise<void> = Promise.resolve();
 
 /**
  * One output port of a node. `emit` validates once and offers the SAME object to every
@@ -81,6 +82,27 @@ export class OutputPort {
       return 'unrouted';
     }
     return this.fanOut(m, cs);
+  }
+
+  /** True while any connection of this port is backpressured (an I/O source pauses the outside). */
+  get backpressured(): boolean {
+    const cs = this.connections;
+    for (let i = 0; i < cs.length; i++) if (cs[i]!.isBackpressured && cs[i]!.isOpen) return true;
+    return false;
+  }
+
+  /**
+   * Resolves once every connection of this port is flowing (below its low watermark) or closed:
+   * at once when none is backpressured. Never polls: it waits on each pressured connection's
+   * relief edge in turn.
+   */
+  ready(): Promise<void> {
+    const cs = this.connections;
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i]!;
+      if (c.isBackpressured && c.isOpen) return new Promise<void>((resolve) => c.onFlowing(resolve)).then(() => this.ready());
+    }
+    return READY;
   }
 
   private mismatch(messagePort: string): void {

@@ -1,7 +1,7 @@
 import type { EngineClock } from '../../clock.js';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
-import type { NodeContext } from './node-types.js';
+import type { IoReport, NodeContext } from './node-types.js';
 import type { RunNode } from './run-node.js';
 
 /**
@@ -18,6 +18,10 @@ export interface ContextHost {
   fns(name: string): (value: unknown) => unknown;
   complete(n: RunNode): void;
   fail(n: RunNode, error: unknown): void;
+  /** An I/O report of node `n`: put on the engine's events and the run's status. */
+  report(n: RunNode, report: IoReport): void;
+  /** A counter of some node moved: status$ hears of it soon (throttled). */
+  counted(): void;
 }
 
 /**
@@ -57,5 +61,13 @@ export function createNodeContext(n: RunNode, host: ContextHost): NodeContext {
     fn: host.fns,
     complete: () => host.complete(n),
     fail: (error) => host.fail(n, error),
+    ready: (port) => n.handle!.output(port).ready(),
+    backpressured: (port) => n.handle!.output(port).backpressured,
+    report: (r) => host.report(n, r),
+    count: (name, k = 1) => {
+      const io = (n.io ??= { counters: {} });
+      io.counters[name] = (io.counters[name] ?? 0) + k;
+      host.counted();
+    },
   };
 }

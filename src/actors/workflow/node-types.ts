@@ -4,6 +4,7 @@ import { hasMethods } from '../../shape.js';
 import type { StreamMessage } from '../../message.js';
 import type { Batch, OfferResult } from '../../message.js';
 import type { PortSpec } from './definition.js';
+import type { IoState } from '../types.js';
 
 /**
  * Emits data on one output port: builds the message (a new id, this node as source) and fans it
@@ -38,7 +39,35 @@ export interface NodeContext {
   complete(): void;
   /** The node fails for good (final); its outputs end. */
   fail(error: unknown): void;
+  /**
+   * Resolves once every connection of output `port` is flowing (below its low watermark) or
+   * closed; at once when none is backpressured. An I/O source awaits it before it lets the
+   * outside send more (acks, credit, a resumed socket), so backpressure reaches the outside.
+   */
+  ready(port: string): Promise<void>;
+  /** True while any connection of output `port` is backpressured: time to hold the outside back. */
+  backpressured(port: string): boolean;
+  /**
+   * Reports the node's link state or a typed fault: an `io.state` / `io.error` engine event,
+   * and the node's status (`io.state`, `lastError`).
+   */
+  report(report: IoReport): void;
+  /** Adds `n` (default 1) to the node's counter `name`, shown in its status as `io.counters`. */
+  count(name: string, n?: number): void;
 }
+
+/**
+ * What an I/O node reports through `ctx.report`: a link state, or a typed fault.
+ *
+ * @example
+ * ```ts
+ * ctx.report({ kind: 'state', state: 'reconnecting', detail: 'ECONNREFUSED' });
+ * ctx.report({ kind: 'error', code: 'MALFORMED_PAYLOAD', message: 'not JSON' });
+ * ```
+ */
+export type IoReport =
+  | { readonly kind: 'state'; readonly state: IoState; readonly detail?: string }
+  | { readonly kind: 'error'; readonly code: string; readonly message: string };
 
 /**
  * A node's behaviour: lifecycle hooks and a batch handler (or the per-message convenience).

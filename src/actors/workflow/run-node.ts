@@ -2,6 +2,7 @@ import type { NodeRuntime } from '../targets/node.js';
 import type { WidgetRuntime } from '../targets/widget.js';
 import type { NodeBehavior, NodeTypeDefinition } from './node-types.js';
 import { Outbox } from './outbox.js';
+import type { IoState } from '../types.js';
 
 /**
  * One node of a running workflow, as the run keeps it: its engine actor (or widget), its
@@ -36,6 +37,8 @@ export interface RunNode {
   readonly outbox: Outbox | null;
   /** Left in the outbox when the run stopped: counted, not lost silently. */
   discarded: number;
+  /** An I/O node's link state and counters (ctx.report / ctx.count); absent for the others. */
+  io?: { state?: IoState; counters: Record<string, number> };
 }
 
 /**

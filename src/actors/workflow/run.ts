@@ -13,6 +13,9 @@ import { runMetrics, type WorkflowMetrics, type WorkflowResult, type WorkflowSta
 
 export type { WorkflowMetrics, WorkflowNodeStatus, WorkflowResult, WorkflowStatus } from './status.js';
 
+// How often an I/O node's counters (ctx.count) reach status$ while they move.
+const COUNTS_MS = 250;
+
 /**
  * A running workflow: the handle executeWorkflow gives back. `done` settles when every source
  * has completed and every connection has drained (end-of-stream propagates downstream), or
@@ -32,6 +35,7 @@ export class WorkflowRun {
   private readonly graph: RunGraph;
   private readonly life: RunLifecycle;
   private readonly sub: Subscription;
+  private countTimer: unknown;
 
   /** @internal */
   constructor(
@@ -50,10 +54,32 @@ export class WorkflowRun {
       fns,
       complete: (n) => this.life.end(n),
       fail: (n, error) => this.life.fail(n, error),
+      report: (n, r) => {
+        const at = engine.clock.now();
+        if (r.kind === 'state') {
+          (n.io ??= { counters: {} }).state = r.state;
+          engine.report({ type: 'io.state', nodeId: n.id, state: r.state, ...(r.detail !== undefined ? { detail: r.detail } : {}), at });
+        } else {
+          n.lastError = `${r.code}: ${r.message}`;
+          engine.report({ type: 'io.error', nodeId: n.id, code: r.code, message: r.message, at });
+        }
+        // A node may report from create(), before the run's lifecycle exists.
+        if (this.life !== undefined) changed();
+      },
+      // Counters move per message: status$ hears of them at most every COUNTS_MS, never per message.
+      counted: () => {
+        if (this.countTimer !== undefined || this.life === undefined || this.life.finished) return;
+        this.countTimer = engine.clock.setTimeout(() => {
+          this.countTimer = undefined;
+          if (!this.life.finished) changed();
+        }, COUNTS_MS);
+      },
       deliver: (n, batch) => deliverBatch(n, batch, engine, changed),
     });
     this.life = new RunLifecycle(engine, this.graph, (result) => {
       this.sub.unsubscribe();
+      if (this.countTimer !== undefined) engine.clock.clearTimeout(this.countTimer);
+      this.countTimer = undefined;
       resolveDone(result);
     });
     const status = this.life.status;

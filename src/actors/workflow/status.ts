@@ -1,3 +1,4 @@
+import type { IoState } from '../types.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
 import type { ConnectionStats } from '../types.js';
 import type { RunNode } from './run-node.js';
@@ -22,6 +23,8 @@ export interface WorkflowNodeStatus {
   readonly lastError?: string;
   /** Messages still waiting to be emitted when the run stopped (counted, never silently lost). */
   readonly discarded?: number;
+  /** An I/O node's link state and its counters (received, malformed, refused...). */
+  readonly io?: { readonly state?: IoState; readonly counters: Readonly<Record<string, number>> };
 }
 
 /**
@@ -103,6 +106,7 @@ export function nodeStatuses(nodes: Iterable<RunNode>): Record<string, WorkflowN
       errors: n.errors,
       ...(n.lastError ? { lastError: n.lastError } : {}),
       ...(n.discarded ? { discarded: n.discarded } : {}),
+      ...(n.io ? { io: { ...(n.io.state ? { state: n.io.state } : {}), counters: { ...n.io.counters } } } : {}),
     };
   }
   return out;

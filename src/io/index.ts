@@ -1,0 +1,17 @@
+/**
+ * `@nodeflow/runtime/io`: node types that connect a flow to the outside world (MQTT, NATS,
+ * WebSocket, HTTP, files), and the pieces they share. Node-only (they open sockets and files).
+ *
+ * @example
+ * ```ts
+ * import { WorkflowEngine } from '@nodeflow/runtime';
+ * import { registerIoNodeTypes } from '@nodeflow/runtime/io';
+ * const wf = new WorkflowEngine();
+ * registerIoNodeTypes(wf);
+ * ```
+ * @packageDocumentation
+ */
+export { Ingress, type IngressOptions, type IngressResult } from './ingress.js';
+export { decodePayload, encodePayload, type Decoded, type PayloadFormat } from './payload.js';
+export type { InvalidPayload, InvalidPolicy } from './faults.js';
+export { ioNodeTypes, registerIoNodeTypes } from './registry.js';
