@@ -4,6 +4,8 @@
 // Chromium from connectEngine(url). Measured (3 s warm-up, then `--seconds`, default 10):
 // - the page: fps, frame p95, message-to-pixel p95 (as bench:browser measures it: the oldest
 //   message new in a chart render, stamped by the producer in Node, to the frame after the commit);
+// - the page again beside a client that subscribed to every widget and stopped reading (3 s
+//   after it stalled, so its socket buffer is full): fps against the page alone;
 // - the wire: bytes per second and per message the server wrote (RemoteServer stats), against
 //   the naive baseline of one JSON text frame per message delivered into the server's widgets
 //   (mean JSON.stringify(message) of those widgets' windows + a 2- or 4-byte WebSocket header;
@@ -26,6 +28,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import { buildStorybook, CHROMIUM_ARGS, CHROMIUM_PATH, serveStatic } from './lib/browser.mjs';
+import { stalledClient } from './lib/stalled-client.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name, dflt) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : dflt);
@@ -194,9 +197,19 @@ async function browserPhase(srv, engine, producers, staticUrl) {
     const server = since(s0, snapshot(engine, srv, producers));
     const p1 = await perf();
     const deltas = raw.frames.slice(1).map((t, i) => t - raw.frames[i]);
+    // The same page again while another client has stopped reading (its socket buffer full).
+    const stalled = await stalledClient(srv.url, WIDGETS.flat());
+    await sleep(3000);
+    const h0 = heapMB();
+    const rawStall = await measurePage(page);
+    const stallHeapMB = heapMB() - h0;
+    const stallSockets = srv.stats().sockets;
+    stalled.close();
+    const sd = rawStall.frames.slice(1).map((t, i) => t - rawStall.frames[i]);
     return {
       raw,
       server,
+      stall: { fps: round(sd.length / (sd.reduce((a, b) => a + b, 0) / 1000), 1), sockets: stallSockets, serverHeapGrowthMB: round(stallHeapMB, 2), msgToPixel: msgToPixel(rawStall) },
       fps: round(deltas.length / (deltas.reduce((a, b) => a + b, 0) / 1000), 1),
       frameMs: { p50: round(pct(deltas, 50)), p95: round(pct(deltas, 95)), max: round(Math.max(...deltas)) },
       mainThreadBusyPct: round(((p1.TaskDuration - p0.TaskDuration) / raw.elapsed) * 100, 1),
@@ -265,6 +278,7 @@ async function main() {
         wireBytesPerMsg: round(wire.bytes / Math.max(1, b.raw.messages)), pageBytesPerSec: Math.round(b.raw.bytes / b.raw.elapsed),
         naiveFrameBytes: round(naiveFrame, 1), naiveBytesPerSec: Math.round(naiveBytesPerSec), bytesVsNaivePct: round((100 * wire.bytes) / wire.sec / naiveBytesPerSec, 3),
         serverCpuPct: round(wire.cpuPct, 1), engineSharePct: round(enginePct(wire), 1), serverCpuPerClientPct: round(wire.cpuPct - enginePct(wire), 1),
+        withStalledClient: { ...b.stall, fpsVsAlone: round(b.stall.fps / b.fps, 3) },
       },
       nodeClients: {
         clients: CLIENTS, linked: n.linked, sockets: n.sockets, subscriptions: n.subscriptions, seconds: round(n.server.sec),
@@ -277,12 +291,14 @@ async function main() {
       ['fps', `${b.fps}`, '>= 55', b.fps >= 55],
       ['msg-to-pixel p95', `${b.msgToPixel.p95Frames} frames (${b.msgToPixel.p95Ms} ms)`, '<= 3 frames', b.msgToPixel.p95Frames <= 3],
       ['bytes vs naive', `${result.browser.bytesVsNaivePct}%`, '<= 10%', result.browser.bytesVsNaivePct <= 10],
+      ['fps beside a stalled client', `${b.stall.fps} (${round((100 * b.stall.fps) / b.fps, 1)}% of ${b.fps})`, '>= 95% of alone', b.stall.fps >= 0.95 * b.fps],
     ];
     result.targets = Object.fromEntries(targets.map(([k, v, t, ok]) => [k, { value: v, target: t, met: ok }]));
     log(`engine alone: ${result.engineAlone.producedMsgPerSec.toLocaleString('en-US')} msg/s produced, ${result.engineAlone.deliveredToWidgetsPerSec.toLocaleString('en-US')} delivered to widgets, CPU ${result.engineAlone.cpuPct}%`);
     const B = result.browser;
     log(`browser: ${B.widgets} widgets, link ${B.linkAtEnd}; frame p50 ${B.frameMs.p50} ms, p95 ${B.frameMs.p95} ms; main thread ${B.mainThreadBusyPct}% busy (script ${B.mainThreadScriptPct}%); msg-to-pixel p50 ${B.msgToPixel.p50Ms} ms, p95 ${B.msgToPixel.p95Ms} ms`);
     log(`wire: ${B.wireBytesPerSec.toLocaleString('en-US')} B/s, ${B.framesPerSec} frames/s, ${B.messagesToPagePerSec.toLocaleString('en-US')} msg/s to the page (${B.wireBytesPerMsg} B/msg); naive: ${B.naiveBytesPerSec.toLocaleString('en-US')} B/s (${B.naiveFrameBytes} B/msg); server CPU ${B.serverCpuPct}% (engine ${B.engineSharePct}%, serving the page ${B.serverCpuPerClientPct}%)`);
+    log(`beside a client that stopped reading: ${b.stall.fps} fps (alone ${b.fps}), msg-to-pixel p95 ${b.stall.msgToPixel.p95Frames} frames; server heap growth ${b.stall.serverHeapGrowthMB} MB over the ${SECONDS} s`);
     const N = result.nodeClients;
     log(`${N.clients} Node clients (${N.linked} linked, ${N.subscriptions} subscriptions): server CPU ${N.serverCpuPct}% (engine ${N.engineSharePct}%, ${N.serverCpuPerClientPct}% per client), heap ${N.heapMB} MB (${N.heapPerClientKB} KB per client), ${N.wireBytesPerSec.toLocaleString('en-US')} B/s, ${N.messagesPerClientPerSec.toLocaleString('en-US')} msg/s per client`);
     if (!JSON_ONLY) console.table(targets.map(([metric, value, target, ok]) => ({ metric, value, target, met: ok ? 'yes' : 'NO' })));
