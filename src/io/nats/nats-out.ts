@@ -92,12 +92,13 @@ class NatsPublisher {
       let inFlight = 0;
       let failed: Error | undefined;
       let duplicates = 0;
+      let stored = 0;
       const pump = (): void => {
         while (failed === undefined && inFlight < this.c.maxInFlight && next < out.length) {
           const o = out[next++]!;
           inFlight++;
           js.publish(o.subject, o.payload, { msgID: o.msgID }).then(
-            (ack) => void (ack.duplicate && duplicates++),
+            (ack) => void (ack.duplicate ? duplicates++ : stored++),
             (error: Error) => void (failed ??= error),
           ).finally(settle);
         }
@@ -105,7 +106,7 @@ class NatsPublisher {
       const settle = (): void => {
         inFlight--;
         if (inFlight > 0 || (failed === undefined && next < out.length)) return pump();
-        this.ctx.count('published', next - duplicates);
+        if (stored > 0) this.ctx.count('published', stored);
         if (duplicates > 0) this.ctx.count('duplicates', duplicates);
         if (failed) reject(new NodeflowError('CONNECTION_FAILED', `JetStream publish refused: ${failed.message}`, { cause: failed }));
         else resolve();

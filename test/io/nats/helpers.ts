@@ -12,7 +12,7 @@ export async function until(check: () => unknown, what: string, ms = 10_000): Pr
 }
 
 /** A raw nats.js connection, as the outside world (publisher or subscriber). */
-export const raw = (url: string): Promise<NatsConnection> => connect({ servers: url, noAsyncTraces: true });
+export const raw = (url: string): Promise<NatsConnection> => connect({ servers: url, noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
 
 /**
  * A real-time WorkflowEngine with the I/O node types and `test.keep`: a sink that keeps every
@@ -58,3 +58,19 @@ export function ioWorkflow() {
 
 /** A source -> sink edge. */
 export const edge = (source: string, target: string, config: Record<string, unknown> = {}, sourcePort = 'out') => ({ source, sourcePort, target, targetPort: 'in', config });
+
+/** Registers `test.emit`: a source that emits `config.values` at start, then completes. */
+export function registerEmitter(wf: { registerNodeType: WorkflowEngine['registerNodeType'] }): void {
+  wf.registerNodeType({
+    type: 'test.emit',
+    kind: 'source',
+    outputs: { out: { type: 'any' } },
+    create: (ctx) => ({
+      start: () => {
+        const out = ctx.output('out');
+        for (const v of ctx.config.values as unknown[]) out(v);
+        ctx.complete();
+      },
+    }),
+  });
+}
