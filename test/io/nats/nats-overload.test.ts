@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { natsServer } from '../../support/nats-server.js';
-import { edge, ioWorkflow, raw, until } from './helpers.js';
+import { edge, ioWorkflow, raw } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
