@@ -6,6 +6,7 @@ import { fmt, fmtMs, measureThroughput, ratio, table } from './lib.js';
 import { stalledConsumerHeap } from './memory.js';
 import { overload } from './overload.js';
 import { runHops } from './hops.js';
+import { natsTable, runNatsBench } from './io-nats.js';
 import { runScale, type Shape } from './scale.js';
 import { hopCosts, keepWorkflowSink, tenNode } from './workflow.js';
 import { keepSink, nodeflowPath, nodeflowWriter, rxjsChain, ringThreeHop, webStreamsWriter } from './throughput.js';
@@ -135,6 +136,11 @@ async function main() {
   const heapWorst = Math.max(triples.heapPerActorB, triples.heapPerActorRunB, triples.heapPerActorAwakeB);
   targets.push({ name: 'heap per actor at 10k triples (idle / one message each / all started)', value: `${fmt(triples.heapPerActorB / 1000, 2)} / ${fmt(triples.heapPerActorRunB / 1000, 2)} / ${fmt(triples.heapPerActorAwakeB / 1000, 2)} kB`, goal: '<= 5 kB', met: heapWorst <= 5000 });
 
+  log('\n## NATS: `nats in` → connection → widget against the raw nats.js subscriber (publisher in a child process, interleaved rounds)');
+  const nats = await runNatsBench({ quick, onProgress: progress });
+  log(natsTable(nats));
+  targets.push({ name: '`nats in` / raw nats.js subscriber (core subject)', value: `${nats.ratio.toFixed(2)}x`, goal: '>= 0.8x', met: nats.ratio >= 0.8 });
+
   log('\n## Targets');
   log(table(['target', 'measured', 'goal', 'met'], targets.map((t) => [t.name, t.value, t.goal, t.met ? 'yes' : 'NO'])));
   const result = {
@@ -151,6 +157,7 @@ async function main() {
     workflow: { hop, tenNode: ten },
     hops,
     scale,
+    nats,
     targets,
     sink: keepSink() + keepWorkflowSink(),
   };

@@ -15,3 +15,4 @@ export { Ingress, type IngressOptions, type IngressResult } from './ingress.js';
 export { decodePayload, encodePayload, type Decoded, type PayloadFormat } from './payload.js';
 export type { InvalidPayload, InvalidPolicy } from './faults.js';
 export { ioNodeTypes, registerIoNodeTypes } from './registry.js';
+export { natsInType, natsOutType, natsNodeTypes } from './nats/index.js';

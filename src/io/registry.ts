@@ -1,4 +1,5 @@
 import type { NodeTypeDefinition } from '../actors/workflow/node-types.js';
+import { natsNodeTypes } from './nats/index.js';
 
 /**
  * Every I/O node type of this entry, in palette order.
@@ -8,7 +9,7 @@ import type { NodeTypeDefinition } from '../actors/workflow/node-types.js';
  * for (const t of ioNodeTypes) console.log(t.type, t.description);
  * ```
  */
-export const ioNodeTypes: readonly NodeTypeDefinition[] = [];
+export const ioNodeTypes: readonly NodeTypeDefinition[] = [...natsNodeTypes];
 
 /**
  * Registers every I/O node type on a WorkflowEngine (or anything with `registerNodeType`).

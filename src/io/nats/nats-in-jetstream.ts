@@ -1,0 +1,129 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { NodeContext } from '../../actors/workflow/node-types.js';
+import { InvalidPayloads } from '../faults.js';
+import { Ingress } from '../ingress.js';
+import { decodePayload } from '../payload.js';
+import type { NatsInConfig } from './nats-config.js';
+import { NatsLink, loadJetStream } from './nats-connection.js';
+import { SeenSequences } from './seen-sequences.js';
+
+const RETRY_MS = 1000;
+const FETCH_EXPIRES_MS = 5000;
+const STREAM_NOT_FOUND = 10059;
+// An Ingress overflow (only with a consumer whose max_ack_pending exceeds holdLimit) is
+// negatively acknowledged: the server redelivers it after this delay instead of it being lost.
+const OVERFLOW_NAK_MS = 1000;
+
+/**
+ * A JetStream durable pull consumer feeding a `nats in` node. It fetches `batch` messages at a
+ * time and only while the Ingress is not paused, and acknowledges each message only once the
+ * engine took it, so a crash or restart redelivers what was not taken: at-least-once. The
+ * consumer is created when absent (explicit acks, `ack_wait`, `max_ack_pending`, filtered on the
+ * subject) and used as it is when present. Redeliveries of a stream sequence this run already
+ * passed on (an ack lost in a server restart) are acknowledged again and dropped.
+ *
+ * @example
+ * ```ts
+ * const pull = new JetStreamPull(ctx, natsInConfig(ctx.config));
+ * return { start: pull.start, stop: pull.stop };
+ * ```
+ * @internal
+ */
+export class JetStreamPull {
+  private readonly invalid: InvalidPayloads;
+  private readonly ingress: Ingress;
+  private readonly link: NatsLink;
+  private readonly seen = new SeenSequences(1 << 16);
+  private current: ConsumerMessages | undefined;
+  private wake: (() => void) | undefined;
+  private timer: unknown;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly c: NatsInConfig,
+  ) {
+    this.invalid = new InvalidPayloads(ctx, c.onInvalid);
+    this.ingress = new Ingress(ctx, { holdLimit: c.holdLimit, resume: () => this.wakeUp() });
+    this.link = new NatsLink(ctx, c.servers, (nc) => this.run(nc));
+  }
+
+  start = (): void => this.link.open();
+
+  stop = (): void => {
+    this.closed = true;
+    this.current?.stop();
+    if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
+    this.wakeUp();
+    this.ingress.close();
+    void this.link.close();
+  };
+
+  private async run(nc: NatsConnection): Promise<void> {
+    let consumer: Consumer | undefined;
+    while (!this.closed) {
+      try {
+        consumer ??= await this.bind(nc);
+        if (this.ingress.isPaused) await new Promise<void>((r) => (this.wake = r));
+        if (this.closed) return;
+        this.current = await consumer.fetch({ max_messages: this.c.batch, expires: FETCH_EXPIRES_MS });
+        for await (const m of this.current) this.onMessage(m);
+      } catch (error) {
+        if (this.closed) return;
+        const code = (error as { code?: unknown }).code === STREAM_NOT_FOUND ? 'STREAM_NOT_FOUND' : 'NATS_ERROR';
+        this.ctx.report({ kind: 'error', code, message: code === 'STREAM_NOT_FOUND' ? `JetStream stream '${this.c.stream}' does not exist (retrying)` : (error as Error).message });
+        await new Promise<void>((r) => (this.timer = this.ctx.clock.setTimeout(r, RETRY_MS)));
+        this.timer = undefined;
+      }
+    }
+  }
+
+  // The durable consumer, created when absent with acks that outlast a held message's wait.
+  private async bind(nc: NatsConnection): Promise<Consumer> {
+    const { jetstream, jetstreamManager, AckPolicy, DeliverPolicy } = await loadJetStream();
+    const jsm = await jetstreamManager(nc);
+    const { stream, durable } = this.c as { stream: string; durable: string };
+    await jsm.streams.info(stream);
+    try {
+      await jsm.consumers.info(stream, durable);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 10014) throw error;
+      await jsm.consumers.add(stream, {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: this.c.ackWaitMs * 1e6,
+        max_ack_pending: this.c.maxAckPending,
+        filter_subject: this.c.subject,
+      });
+    }
+    return jetstream(nc).consumers.get(stream, durable);
+  }
+
+  private onMessage(m: JsMsg): void {
+    const seq = m.seq;
+    if (m.redelivered && this.seen.has(seq)) {
+      this.ctx.count('duplicates');
+      return m.ack();
+    }
+    const d = decodePayload(m.data, this.c.format, this.c.maxPayloadBytes);
+    if (!d.ok) {
+      this.invalid.handle(d.code, d.message, `${m.subject} #${seq}`, m.data);
+      return m.term(); // counted and reported: redelivering it would only fail again
+    }
+    const r = this.ingress.offer(d.data, {
+      ack: () => {
+        this.seen.add(seq);
+        m.ack();
+      },
+    });
+    if (r === 'overflow') m.nak(OVERFLOW_NAK_MS);
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+}
