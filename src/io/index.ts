@@ -15,3 +15,5 @@ export { Ingress, type IngressOptions, type IngressResult } from './ingress.js';
 export { decodePayload, encodePayload, type Decoded, type PayloadFormat } from './payload.js';
 export type { InvalidPayload, InvalidPolicy } from './faults.js';
 export { ioNodeTypes, registerIoNodeTypes } from './registry.js';
+export { webNodeTypes, websocketInType, websocketOutType, httpInType, sseOutType } from './web/index.js';
+export { fileNodeTypes, fileInType, fileOutType } from './file/index.js';

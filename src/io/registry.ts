@@ -1,4 +1,6 @@
 import type { NodeTypeDefinition } from '../actors/workflow/node-types.js';
+import { webNodeTypes } from './web/index.js';
+import { fileNodeTypes } from './file/index.js';
 
 /**
  * Every I/O node type of this entry, in palette order.
@@ -8,7 +10,7 @@ import type { NodeTypeDefinition } from '../actors/workflow/node-types.js';
  * for (const t of ioNodeTypes) console.log(t.type, t.description);
  * ```
  */
-export const ioNodeTypes: readonly NodeTypeDefinition[] = [];
+export const ioNodeTypes: readonly NodeTypeDefinition[] = [...webNodeTypes, ...fileNodeTypes];
 
 /**
  * Registers every I/O node type on a WorkflowEngine (or anything with `registerNodeType`).
