@@ -80,6 +80,7 @@ export const httpInType: NodeTypeDefinition = {
       if (ingress.isPaused || stopped) return busy(res, 0);
       const bytes = await readBody(req, max);
       const source = `${req.socket.remoteAddress}:${req.socket.remotePort}${path}`;
+      if (bytes === undefined) return void ctx.count('aborted'); // the peer left mid-body
       if (bytes === null) {
         invalid.handle('OVERSIZED_PAYLOAD', `request body exceeds maxPayloadBytes (${max})`, source, '');
         return send(res, 413, { error: `body exceeds ${max} bytes` });

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Reads a request body up to `maxBytes`: the bytes, or `null` once it is over (the rest is not
- * kept; the caller answers 413). A `Content-Length` over the limit is refused before any read.
+ * Reads a request body up to `maxBytes`: the bytes, `null` once it is over (the rest is not
+ * kept; the caller answers 413), or `undefined` when the peer went away before the end (nothing
+ * of a cut body is used). A `Content-Length` over the limit is refused before any read.
  *
  * @example
  * ```ts
@@ -11,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
  * ```
  * @internal
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null | undefined> {
   const declared = Number(req.headers['content-length']);
   if (declared > maxBytes) return Promise.resolve(null);
   return new Promise((resolve) => {
@@ -27,8 +28,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
         resolve(null);
       } else chunks.push(c);
     });
-    req.on('end', () => over || resolve(Buffer.concat(chunks)));
-    req.on('error', () => over || resolve(null));
-    req.on('close', () => over || resolve(Buffer.concat(chunks)));
+    let ended = false;
+    req.on('end', () => {
+      ended = true;
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', () => over || resolve(undefined));
+    req.on('close', () => over || ended || resolve(undefined));
   });
 }

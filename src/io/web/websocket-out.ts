@@ -15,7 +15,8 @@ import { wsConfigProblems, wsSettings } from './ws-config.js';
  *   and counted `slowClients`, so no client is buffered without bound.
  * - client mode sends to the server at `url`; a batch settles once its last message was written
  *   to the socket (the send callback), so the socket's drain holds the flow back. While the link
- *   is down the batch waits and is resent on reconnect (at-least-once).
+ *   is down the batch waits and is sent on reconnect. What was already written to the socket when
+ *   the link broke may be lost with the peer's buffers (WebSocket has no acknowledgements).
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowRun } from '../../../src/index.js';
 import { freePort } from '../../support/child-server.js';
@@ -67,6 +68,18 @@ describe('http in', () => {
     h.sink.delayMs = 0;
     await until(() => h.got.length === ok && counters(h.run, 'hook').throttled === busy, 'the accepted ones at the sink and the 429s counted');
     expect(counters(h.run, 'hook').received).toBe(ok);
+  });
+
+  it('a client that goes away mid-body is counted (aborted) and nothing of its cut body enters the flow', async () => {
+    const h = await hook({});
+    const s = net.connect(h.port, '127.0.0.1');
+    s.write('POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"t":');
+    await new Promise((r) => setTimeout(r, 50));
+    s.destroy();
+    await until(() => counters(h.run, 'hook').aborted === 1, 'the abort counted');
+    expect((await h.post('{"t":2}')).status).toBe(200);
+    expect(h.got).toEqual([{ t: 2 }]);
+    expect(counters(h.run, 'hook').malformed).toBeUndefined();
   });
 
   it('fails clearly when its port is taken, and closes its listener at stop', async () => {
