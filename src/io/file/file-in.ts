@@ -52,7 +52,11 @@ export const fileInType: NodeTypeDefinition = {
       w?.();
     };
     // pause: the read loop awaits `flowing()` between lines; resume wakes it.
-    const ingress = new Ingress(ctx, { holdLimit: 1, resume: wakeUp });
+    const ingress = new Ingress(ctx, {
+      holdLimit: 1,
+      pause: () => ctx.report({ kind: 'state', state: 'paused', detail: path }),
+      resume: () => (ctx.report({ kind: 'state', state: 'connected', detail: path }), wakeUp()),
+    });
     const flowing = () => (ingress.isPaused && !stopped ? new Promise<void>((r) => (wake = r)) : undefined);
 
     const take = async (lines: Line[]) => {

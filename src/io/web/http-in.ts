@@ -60,7 +60,12 @@ export const httpInType: NodeTypeDefinition = {
     const retryAfter = String((c.retryAfterSeconds as number | undefined) ?? 1);
     const access = c as Access;
     const invalid = new InvalidPayloads(ctx, (c.onInvalid as InvalidPolicy | undefined) ?? 'drop');
-    const ingress = new Ingress(ctx, { holdLimit: (c.holdLimit as number | undefined) ?? 1000 });
+    const ingress = new Ingress(ctx, {
+      holdLimit: (c.holdLimit as number | undefined) ?? 1000,
+      // Nothing to pause outside: while paused, requests are answered 429 (see handle).
+      pause: () => ctx.report({ kind: 'state', state: 'paused' }),
+      resume: () => ctx.report({ kind: 'state', state: 'connected' }),
+    });
     // Requests whose messages are held, waiting for the engine to take them: answered 503 at stop.
     const waiting = new Set<ServerResponse>();
     let listener: Listener | undefined;

@@ -59,7 +59,9 @@ describe('websocket in (server)', () => {
   });
 
   it('pauses the socket while the flow is backpressured, so the sender is held (its bufferedAmount grows), and loses nothing', async () => {
-    const { run, url, got, sink } = await serverIn({}, { bufferSize: 16, maxBatchSize: 4 });
+    const { run, url, got, sink, wf } = await serverIn({}, { bufferSize: 16, maxBatchSize: 4 });
+    const states: string[] = [];
+    wf.getStreamEngine().events$.subscribe((e) => e.type === 'io.state' && states.push(e.state));
     sink.delayMs = 20;
     const ws = await open(url);
     const big = 'x'.repeat(4096);
@@ -78,6 +80,7 @@ describe('websocket in (server)', () => {
     await until(() => got.length === sent, `all ${sent} messages`, 20_000);
     expect((got as { i: number }[]).map((m) => m.i)).toEqual([...Array(sent).keys()]);
     expect(counters(run, 'in').overflow ?? 0).toBe(0);
+    expect(states.slice(0, 2)).toEqual(['paused', 'connected']); // reported per pause, not per message
   });
 
   it('fails clearly (CONNECTION_FAILED: the port is in use) when its port is taken, and closes everything at stop', async () => {
