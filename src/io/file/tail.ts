@@ -58,9 +58,15 @@ export async function readFileChunks(path: string, o: { follow: boolean; from: '
           renamed = true;
           continue;
         }
+        // The new file may be gone again already (rotated twice, removed): look again later.
+        const next = await open(path, 'r').catch(() => undefined);
+        if (!next) {
+          await r.sleep(o.pollMs);
+          continue;
+        }
         renamed = false;
         await fh.close();
-        fh = await open(path, 'r');
+        fh = next;
         ({ ino } = await fh.stat());
         pos = 0;
         r.onRotate('rotated');

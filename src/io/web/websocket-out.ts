@@ -11,7 +11,7 @@ import { wsConfigProblems, wsSettings } from './ws-config.js';
  * `format`).
  * - server mode broadcasts to every connected client. A batch settles once it was handed to
  *   every client's socket: the flow never waits for the slowest viewer. A client whose unsent
- *   bytes (`bufferedAmount`) exceed `maxBufferedBytes` is closed with 1013 ("try again later")
+ *   bytes (`bufferedAmount`) exceed `maxBufferedBytes` is sent 1013 ("try again later") and terminated,
  *   and counted `slowClients`, so no client is buffered without bound.
  * - client mode sends to the server at `url`; a batch settles once its last message was written
  *   to the socket (the send callback), so the socket's drain holds the flow back. While the link
