@@ -16,3 +16,5 @@ export { decodePayload, encodePayload, type Decoded, type PayloadFormat } from '
 export type { InvalidPayload, InvalidPolicy } from './faults.js';
 export { ioNodeTypes, registerIoNodeTypes } from './registry.js';
 export { natsInType, natsOutType, natsNodeTypes } from './nats/index.js';
+export { webNodeTypes, websocketInType, websocketOutType, httpInType, sseOutType } from './web/index.js';
+export { fileNodeTypes, fileInType, fileOutType } from './file/index.js';
