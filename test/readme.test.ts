@@ -3,7 +3,8 @@
 // type-checked in docs-tsx.test.ts), so the docs cannot drift from the code.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { natsServer } from './support/nats-server.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
@@ -33,10 +34,29 @@ it('the README and docs keep at least as many runnable examples as before', () =
   expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(16);
 });
 
+// Examples of the I/O nodes talk to a real broker: the page reads its url from an environment
+// variable, and this test starts the broker (a child process on a free port) for that page.
+const brokers: Record<string, () => Promise<{ url: string; remove(): Promise<void> }>> = {
+  NATS_URL: () => natsServer(),
+};
+
 for (const page of pages) {
   const blocks = examples(page);
   if (blocks.length === 0) continue;
   describe(`${page} examples`, () => {
+    const needed = Object.keys(brokers).filter((name) => blocks.some((b) => b.includes(`process.env.${name}`)));
+    const started: { remove(): Promise<void> }[] = [];
+    beforeAll(async () => {
+      for (const name of needed) {
+        const b = await brokers[name]!();
+        started.push(b);
+        process.env[name] = b.url;
+      }
+    }, 30_000);
+    afterAll(async () => {
+      for (const name of needed) delete process.env[name];
+      for (const b of started) await b.remove();
+    });
     blocks.forEach((code, i) => {
       const title = `example ${i + 1} runs: ${code.split('\n').find((l) => l.trim() && !l.startsWith('import'))?.slice(0, 60)}`;
       it(title, async () => {
