@@ -16,3 +16,4 @@ export { decodePayload, encodePayload, type Decoded, type PayloadFormat } from '
 export type { InvalidPayload, InvalidPolicy } from './faults.js';
 export { ioNodeTypes, registerIoNodeTypes } from './registry.js';
 export { natsInType, natsOutType, natsNodeTypes } from './nats/index.js';
+export { mqttIn, mqttOut, mqttNodeTypes } from './mqtt/index.js';

@@ -1,5 +1,6 @@
 import type { NodeTypeDefinition } from '../actors/workflow/node-types.js';
 import { natsNodeTypes } from './nats/index.js';
+import { mqttNodeTypes } from './mqtt/index.js';
 
 /**
  * Every I/O node type of this entry, in palette order.
@@ -9,7 +10,7 @@ import { natsNodeTypes } from './nats/index.js';
  * for (const t of ioNodeTypes) console.log(t.type, t.description);
  * ```
  */
-export const ioNodeTypes: readonly NodeTypeDefinition[] = [...natsNodeTypes];
+export const ioNodeTypes: readonly NodeTypeDefinition[] = [...mqttNodeTypes, ...natsNodeTypes];
 
 /**
  * Registers every I/O node type on a WorkflowEngine (or anything with `registerNodeType`).

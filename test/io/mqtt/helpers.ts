@@ -1,0 +1,27 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { WorkflowEngine, type EngineEvent } from '../../../src/index.js';
+import { registerIoNodeTypes } from '../../../src/io/index.js';
+
+/** Waits until `cond()` holds, checking every 20 ms; throws with `what` after `ms`. */
+export async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A raw mqtt.js client, connected. */
+export async function rawClient(url: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
+  return mqtt.connectAsync(url, { reconnectPeriod: 200, ...options });
+}
+
+/** A WorkflowEngine on real time with the I/O node types, and its engine events. */
+export function ioWorkflow() {
+  const wf = new WorkflowEngine();
+  registerIoNodeTypes(wf);
+  const events: EngineEvent[] = [];
+  wf.getStreamEngine().events$.subscribe((e) => events.push(e));
+  const states = (node: string) => events.flatMap((e) => (e.type === 'io.state' && e.nodeId === node ? [e.state] : []));
+  return { wf, events, states };
+}
