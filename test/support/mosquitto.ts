@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ChildServer, freePort, tempDir } from './child-server.js';
 
@@ -26,6 +27,8 @@ export async function mosquitto(options: MosquittoOptions = {}) {
   const lines = [
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',
+    // Run as root, mosquitto drops to user 'mosquitto', which cannot write our temp folder: stay who we are.
+    `user ${os.userInfo().username}`,
     'persistence true',
     `persistence_location ${tmp.dir}/`,
     'log_dest stderr', // unbuffered (stdout to a pipe is not): tests read it as it happens,

@@ -25,3 +25,31 @@ export function ioWorkflow() {
   const states = (node: string) => events.flatMap((e) => (e.type === 'io.state' && e.nodeId === node ? [e.state] : []));
   return { wf, events, states };
 }
+
+/**
+ * Registers `test.hold`: a sink that records every value and keeps each batch's promise open
+ * until `release()` (or lets them through at once after `flow()`).
+ */
+export function holdSink(wf: { registerNodeType: WorkflowEngine['registerNodeType'] }) {
+  const values: unknown[] = [];
+  const held: Array<() => void> = [];
+  let flowing = false;
+  wf.registerNodeType({
+    type: 'test.hold',
+    kind: 'sink',
+    inputs: { in: {} },
+    create: () => ({
+      process: (b) => {
+        for (const m of b.messages) values.push(m.data);
+        return flowing ? undefined : new Promise<void>((r) => held.push(r));
+      },
+    }),
+  });
+  return {
+    values,
+    flow() {
+      flowing = true;
+      for (const r of held.splice(0)) r();
+    },
+  };
+}
