@@ -11,6 +11,8 @@ export interface MosquittoOptions {
   readonly maxQueued?: number;
   /** A port chosen before (for a broker that is down at start); a free one otherwise. */
   readonly port?: number;
+  /** An ACL file's text (anonymous rules first, e.g. 'topic readwrite ok/#'): what clients may publish and read. */
+  readonly acl?: string;
   /** Extra lines for mosquitto.conf. */
   readonly extra?: readonly string[];
 }
@@ -39,8 +41,10 @@ export async function mosquitto(options: MosquittoOptions = {}) {
     'connection_messages true',
     ...(options.maxInflight === undefined ? [] : [`max_inflight_messages ${options.maxInflight}`]),
     ...(options.maxQueued === undefined ? [] : [`max_queued_messages ${options.maxQueued}`]),
+    ...(options.acl === undefined ? [] : [`acl_file ${path.join(tmp.dir, 'acl')}`]),
     ...(options.extra ?? []),
   ];
+  if (options.acl !== undefined) writeFileSync(path.join(tmp.dir, 'acl'), options.acl + '\n');
   writeFileSync(conf, lines.join('\n') + '\n');
   const server = new ChildServer('mosquitto', '/usr/sbin/mosquitto', ['-c', conf], port);
   return {

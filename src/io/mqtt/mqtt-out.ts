@@ -55,7 +55,12 @@ export const mqttOut: NodeTypeDefinition = {
         () =>
           new Promise<void>((resolve, reject) =>
             cl.publish(p.topic, p.body as string | Buffer, { qos, retain }, (err) => {
-              if (err) return reject(err);
+              if (err) {
+                // Refused (a v5 PUBACK reason code, e.g. not authorized) or failed: the batch rejects and is retried.
+                ctx.count('failed');
+                ctx.report({ kind: 'error', code: 'PUBLISH_FAILED', message: `${p.topic}: ${err.message}` });
+                return reject(err);
+              }
               ctx.count('published');
               resolve();
             }),

@@ -53,3 +53,28 @@ export function holdSink(wf: { registerNodeType: WorkflowEngine['registerNodeTyp
     },
   };
 }
+
+/** Registers `test.values`: a source that emits `values` (then completes, unless `end` is false) once started. */
+export function valuesSource(wf: { registerNodeType: WorkflowEngine['registerNodeType'] }, values: readonly unknown[], end = true) {
+  wf.registerNodeType({
+    type: 'test.values',
+    kind: 'source',
+    outputs: { out: {} },
+    create: (ctx) => ({
+      start() {
+        const out = ctx.output('out');
+        for (const v of values) out(v);
+        if (end) ctx.complete();
+      },
+    }),
+  });
+}
+
+/** Subscribes a raw client to `filter` and keeps `[topic, text, retain]` of each message. */
+export async function listen(url: string, filter: string) {
+  const client = await rawClient(url);
+  const got: Array<[string, string, boolean]> = [];
+  client.on('message', (topic, payload, packet) => got.push([topic, payload.toString(), packet.retain]));
+  await client.subscribeAsync(filter, { qos: 1 });
+  return { client, got };
+}
