@@ -28,12 +28,28 @@ describe('mqtt in: broker faults', () => {
     broker = await mosquitto({ port });
     await broker.start();
     await until(() => states('in').at(-1) === 'connected', 'connected after the broker started');
+    expect(broker.server.log).toMatch(/New client connected .* as sub-reconnect/); // what the stop test looks for
     pub = await rawClient(broker.url);
     await pub.publishAsync('late/x', '{"v":1}', { qos: 1 });
     await until(() => run.collected('sink').length === 1, 'the message');
     expect(run.collected('sink')).toEqual([{ v: 1 }]);
     await run.stop();
     await run.done;
+  });
+
+  it('stopped while the broker is down: the run ends, and no reconnect attempt follows (its timers are cleared)', async () => {
+    const port = await freePort();
+    const { wf, states } = ioWorkflow();
+    const run = await wf.executeWorkflow(flow(`mqtt://127.0.0.1:${port}`, 'never'));
+    await until(() => states('in').includes('reconnecting'), 'reconnecting');
+    await run.stop();
+    await run.done;
+    expect(states('in').at(-1)).toBe('closed');
+    broker = await mosquitto({ port });
+    await broker.start();
+    await new Promise((r) => setTimeout(r, 600)); // three reconnect periods
+    expect(broker.server.log).not.toMatch(/New client connected .* as sub-reconnect/);
+    expect(states('in').at(-1)).toBe('closed');
   });
 
   it('broker restart mid-stream (SIGTERM, persistence, same port): every QoS 1 sequence number arrives at least once', async () => {
