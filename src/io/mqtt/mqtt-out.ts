@@ -74,7 +74,7 @@ export const mqttOut: NodeTypeDefinition = {
       },
       async process(batch) {
         const cl = client ?? (await opening);
-        if (!cl) throw new Error('mqtt out is stopped');
+        if (!cl) throw new Error('mqtt out is not started, or stopped');
         const pending: Promise<void>[] = [];
         for (const m of batch.messages) {
           const p = encode(m);
