@@ -97,7 +97,7 @@ async function drainNode(url: string, clientId: string, n: number, qos: 0 | 1): 
   const t0 = performance.now();
   const run = await wf.executeWorkflow({
     nodes: [{ id: 'in', type: 'mqtt in', config: { url, topic: 'bench', qos, clientId, clean: false, receiveMaximum: 100 } }, { id: 'w', type: 'sink.widget', config: { bufferSize: 1000 } }],
-    edges: [{ source: 'in', sourcePort: 'out', target: 'w', targetPort: 'in'  }],
+    edges: [{ source: 'in', sourcePort: 'out', target: 'w', targetPort: 'in' }],
   });
   const w = run.widget('w');
   while (w.total < n) await new Promise((r) => setImmediate(r));
