@@ -9,6 +9,7 @@ import { runHops } from './hops.js';
 import { natsTable, runNatsBench } from './io-nats.js';
 import { runScale, type Shape } from './scale.js';
 import { hopCosts, keepWorkflowSink, tenNode } from './workflow.js';
+import { mqttBenchTable, runMqttBench } from './io-mqtt.js';
 import { keepSink, nodeflowPath, nodeflowWriter, rxjsChain, ringThreeHop, webStreamsWriter } from './throughput.js';
 
 const args = new Set(process.argv.slice(2));
@@ -141,6 +142,11 @@ async function main() {
   log(natsTable(nats));
   targets.push({ name: '`nats in` / raw nats.js subscriber (core subject)', value: `${nats.ratio.toFixed(2)}x`, goal: '>= 0.8x', met: nats.ratio >= 0.8 });
 
+  log(`\n## MQTT: mqtt in → engine → widget against a raw mqtt.js subscriber, each draining the same broker backlog (mosquitto child)`);
+  const mqttBench = await runMqttBench({ n: quick ? 20_000 : 100_000, rounds: quick ? 3 : 5, onProgress: progress });
+  log(mqttBenchTable(mqttBench));
+  for (const r of mqttBench.rows) targets.push({ name: `mqtt in → widget / raw mqtt.js, QoS ${r.qos}`, value: `${r.ratio.toFixed(2)}x`, goal: '>= 0.8x', met: r.ratio >= 0.8 });
+
   log('\n## Targets');
   log(table(['target', 'measured', 'goal', 'met'], targets.map((t) => [t.name, t.value, t.goal, t.met ? 'yes' : 'NO'])));
   const result = {
@@ -158,6 +164,7 @@ async function main() {
     hops,
     scale,
     nats,
+    mqtt: mqttBench,
     targets,
     sink: keepSink() + keepWorkflowSink(),
   };

@@ -16,5 +16,6 @@ export { decodePayload, encodePayload, type Decoded, type PayloadFormat } from '
 export type { InvalidPayload, InvalidPolicy } from './faults.js';
 export { ioNodeTypes, registerIoNodeTypes } from './registry.js';
 export { natsInType, natsOutType, natsNodeTypes } from './nats/index.js';
+export { mqttInType, mqttOutType, mqttNodeTypes } from './mqtt/index.js';
 export { webNodeTypes, websocketInType, websocketOutType, httpInType, sseOutType } from './web/index.js';
 export { fileNodeTypes, fileInType, fileOutType } from './file/index.js';

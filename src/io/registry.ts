@@ -1,5 +1,6 @@
 import type { NodeTypeDefinition } from '../actors/workflow/node-types.js';
 import { natsNodeTypes } from './nats/index.js';
+import { mqttNodeTypes } from './mqtt/index.js';
 import { webNodeTypes } from './web/index.js';
 import { fileNodeTypes } from './file/index.js';
 
@@ -11,7 +12,7 @@ import { fileNodeTypes } from './file/index.js';
  * for (const t of ioNodeTypes) console.log(t.type, t.description);
  * ```
  */
-export const ioNodeTypes: readonly NodeTypeDefinition[] = [...natsNodeTypes, ...webNodeTypes, ...fileNodeTypes];
+export const ioNodeTypes: readonly NodeTypeDefinition[] = [...mqttNodeTypes, ...natsNodeTypes, ...webNodeTypes, ...fileNodeTypes];
 
 /**
  * Registers every I/O node type on a WorkflowEngine (or anything with `registerNodeType`).
