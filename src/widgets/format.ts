@@ -25,8 +25,13 @@ const SUFFIX = ['', 'k', 'M', 'G', 'T'] as const;
 // About three significant digits: 140 / 71.9 / 4.27 / 0.42.
 const autoDigits = (abs: number) => (abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
 
+// toLocaleString with options builds an Intl.NumberFormat per call (tens of µs): a dashboard
+// formats dozens of numbers a frame, so keep one formatter per digit count.
+const grouped: Intl.NumberFormat[] = [];
+const groupedFormat = (digits: number) => (grouped[digits] ??= new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+
 function fixed(v: number, digits: number, grouping: boolean): string {
-  const s = grouping ? v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : v.toFixed(digits);
+  const s = grouping ? groupedFormat(digits).format(v) : v.toFixed(digits);
   // -0.001 rounds to "-0.00": a sign on zero reads as a real negative.
   return /^-[0.,]*$/.test(s) ? s.slice(1) : s;
 }

@@ -68,18 +68,19 @@ export function Gauge(props: GaugeProps) {
       <svg width={size} height={Math.ceil(bottom + 20)} role="meter" aria-valuemin={min} aria-valuemax={max} aria-valuenow={Number.isFinite(v) ? v : undefined} aria-valuetext={`${text}${props.unit ?? ''}`} style={{ display: 'block', margin: '0 auto', overflow: 'visible' }} fontFamily="system-ui, sans-serif">
         <title>{Number.isFinite(v) ? `${v}${props.unit ?? ''} (range ${min} to ${max})` : 'no data yet'}</title>
         <path d={track} fill="none" stroke="#d0d7de" strokeWidth={8} strokeLinecap="round" />
-        {fill && <path d={fill} fill="none" stroke={past || f > 0.85 ? '#cf222e' : '#1a7f37'} strokeWidth={8} strokeLinecap="round" />}
+        {/* Always present (an empty d draws nothing): a gauge crossing its minimum every few
+            frames changes attributes, never the element tree, so nothing observing the DOM's
+            children (devtools, Storybook's highlighter) rescans the page per update. */}
+        <path d={fill} fill="none" stroke={past || f > 0.85 ? '#cf222e' : '#1a7f37'} strokeWidth={8} strokeLinecap="round" />
         <text x={c} y={c + font / 3} textAnchor="middle" fontSize={font} fontWeight={600} fill={past ? '#cf222e' : '#1f2328'} style={{ fontVariantNumeric: 'tabular-nums' }}>
           {text}
           <tspan fontSize={font * 0.6} fontWeight={400}>
             {props.unit ?? ''}
           </tspan>
         </text>
-        {past ? (
-          <text x={c} y={c + font / 3 + 14} textAnchor="middle" fontSize={10} fill="#cf222e">
-            {past === '▲' ? '▲ above max' : '▼ below min'}
-          </text>
-        ) : null}
+        <text x={c} y={c + font / 3 + 14} textAnchor="middle" fontSize={10} fill="#cf222e">
+          {past === '▼' ? '▼ below min' : past === '▲' ? '▲ above max' : ''}
+        </text>
         {end(0, min)}
         {end(1, max)}
       </svg>
