@@ -18,14 +18,18 @@ import { RemoteWidget } from './remote-widget.js';
  *
  * @example
  * ```ts
- * const options: ConnectOptions = { reconnect: { maxDelay: 5_000 }, initialCredit: 4 };
+ * const options: ConnectOptions = { reconnect: { maxDelay: 5_000 }, initialCredit: 2 };
  * ```
  */
 export interface ConnectOptions {
   /** The WebSocket implementation (default: the global one; pass `ws` in Node). */
   readonly WebSocket?: WebSocketConstructor;
   readonly reconnect?: ReconnectOptions;
-  /** Batches each subscription may receive before its first credit (default 2). */
+  /**
+   * Batches each subscription may receive before its first credit (default 1: the server then
+   * sends when the page's frame grants credit, so batches arrive in step with the frames that
+   * draw them; more lets the server run ahead on its own clock).
+   */
   readonly initialCredit?: number;
   /** Where credit is granted from, once per frame (default: requestAnimationFrame). */
   readonly frameLoop?: FrameScheduler;
@@ -79,7 +83,7 @@ export class RemoteEngine implements EngineLike {
     if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) throw new ConfigError('url', 'a ws:// or wss:// URL', url);
     const WS = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WS) throw new NodeflowError('MISSING_DEPENDENCY', 'connectEngine needs a WebSocket: pass options.WebSocket (in Node, the ws package)', { dependency: 'ws' });
-    this.initialCredit = o.initialCredit ?? 2;
+    this.initialCredit = o.initialCredit ?? 1;
     if (!Number.isInteger(this.initialCredit) || this.initialCredit < 1) throw new ConfigError('initialCredit', 'an integer >= 1', o.initialCredit);
     const r = readOptions(o.reconnect, ['minDelay', 'maxDelay', 'jitter'], 'reconnect.');
     for (const [k, v] of Object.entries(r)) if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new ConfigError(`reconnect.${k}`, 'a finite number >= 0', v);
