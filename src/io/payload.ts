@@ -25,6 +25,20 @@ export type Decoded = { readonly ok: true; readonly data: unknown } | { readonly
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+// In Node a payload is usually a Buffer: its native UTF-8 check and toString are several times
+// faster than a fatal TextDecoder on small messages (the per-message cost of an MQTT or NATS source).
+type NodeBuffer = Uint8Array & { toString(encoding: 'utf8'): string };
+const NodeBufferCtor = (globalThis as { Buffer?: { isBuffer(b: unknown): boolean; isUtf8?(b: Uint8Array): boolean } }).Buffer;
+const isUtf8 = NodeBufferCtor?.isUtf8;
+function text(payload: Uint8Array): string | undefined {
+  if (isUtf8 !== undefined && NodeBufferCtor!.isBuffer(payload)) return isUtf8(payload) ? (payload as NodeBuffer).toString('utf8') : undefined;
+  try {
+    return utf8.decode(payload);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Decodes `payload` as `format`, refusing more than `maxBytes` before any parsing (an oversized
  * payload costs a length check, not a parse).
@@ -39,15 +53,11 @@ export function decodePayload(payload: Uint8Array | string, format: PayloadForma
   const size = typeof payload === 'string' ? payload.length : payload.byteLength;
   if (size > maxBytes) return { ok: false, code: 'OVERSIZED_PAYLOAD', message: `payload of ${size} bytes exceeds maxPayloadBytes (${maxBytes})` };
   if (format === 'bytes') return { ok: true, data: typeof payload === 'string' ? new TextEncoder().encode(payload) : payload };
-  let text: string;
+  const s = typeof payload === 'string' ? payload : text(payload);
+  if (s === undefined) return { ok: false, code: 'MALFORMED_PAYLOAD', message: 'payload is not valid UTF-8' };
+  if (format === 'text') return { ok: true, data: s };
   try {
-    text = typeof payload === 'string' ? payload : utf8.decode(payload);
-  } catch {
-    return { ok: false, code: 'MALFORMED_PAYLOAD', message: 'payload is not valid UTF-8' };
-  }
-  if (format === 'text') return { ok: true, data: text };
-  try {
-    return { ok: true, data: JSON.parse(text) as unknown };
+    return { ok: true, data: JSON.parse(s) as unknown };
   } catch (error) {
     return { ok: false, code: 'MALFORMED_PAYLOAD', message: `payload is not JSON (${(error as Error).message})` };
   }

@@ -66,4 +66,11 @@ describe('decodePayload', () => {
     expect(decodePayload(enc('x'.repeat(101)), 'text', 100)).toMatchObject({ ok: false, code: 'OVERSIZED_PAYLOAD' });
     expect(decodePayload(enc('hi'), 'bytes', 100)).toEqual({ ok: true, data: enc('hi') });
   });
+
+  it("takes Node's Buffer path for Buffers, with the same answers", () => {
+    expect(decodePayload(Buffer.from('{"t":"é"}'), 'json', 100)).toEqual({ ok: true, data: { t: 'é' } });
+    expect(decodePayload(Buffer.from([0x7b, 0xff]), 'json', 100)).toMatchObject({ ok: false, code: 'MALFORMED_PAYLOAD', message: 'payload is not valid UTF-8' });
+    expect(decodePayload(Buffer.from('{"t":'), 'json', 100)).toMatchObject({ ok: false, code: 'MALFORMED_PAYLOAD' });
+    expect(decodePayload(Buffer.from('ok'), 'text', 100)).toEqual({ ok: true, data: 'ok' });
+  });
 });
