@@ -78,8 +78,8 @@ export function Gauge(props: GaugeProps) {
             {props.unit ?? ''}
           </tspan>
         </text>
-        <text x={c} y={c + font / 3 + 14} textAnchor="middle" fontSize={10} fill="#cf222e">
-          {past === '▼' ? '▼ below min' : past === '▲' ? '▲ above max' : ''}
+        <text x={c} y={c + font / 3 + 14} textAnchor="middle" fontSize={10} fill="#cf222e" visibility={past ? 'visible' : 'hidden'} aria-hidden={past ? undefined : true}>
+          {past === '▼' ? '▼ below min' : '▲ above max'}
         </text>
         {end(0, min)}
         {end(1, max)}
