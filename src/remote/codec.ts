@@ -127,7 +127,14 @@ export class FrameError extends Error {
   override readonly name = 'FrameError';
 }
 
-function column(v: DataView, o: number, n: number): number[] {
+// Frames are little-endian; so is every platform this runs on, but check rather than assume.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// A column is read in place when it is 8-byte aligned (as frames lay them out, and a browser's
+// ArrayBuffer starts aligned): a typed-array view instead of a getFloat64 call per value.
+function column(v: DataView, o: number, n: number): ArrayLike<number> {
+  const at = v.byteOffset + o;
+  if (LITTLE_ENDIAN && at % 8 === 0) return new Float64Array(v.buffer, at, n);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = v.getFloat64(o + i * 8, true);
   return out;
