@@ -251,7 +251,10 @@ async function main() {
   buildStorybook({ reuse: argv.includes('--reuse') });
   const site = await serveStatic();
   const { engine, producers } = dashboardEngine();
-  const srv = await serveEngine({ engine, port: 0, allowedOrigins: [site.url], allowNoOrigin: true, limits: { maxSockets: Math.max(256, CLIENTS + 8) } });
+  // slowTimeoutMs past the run: the stalled client of the stall phase stays connected (and
+  // skipped) the whole time, the worst case for the others, instead of being cut at 10 s.
+  const limits = { maxSockets: Math.max(256, CLIENTS + 8), slowTimeoutMs: 600_000 };
+  const srv = await serveEngine({ engine, port: 0, allowedOrigins: [site.url], allowNoOrigin: true, limits });
   try {
     log(`serving ${srv.url}; engine alone for 5 s ...`);
     await sleep(1000);
