@@ -26,6 +26,11 @@ export interface InvalidPayload {
   readonly message: string;
   /** Where it came from: a topic, subject, file:line, or peer address. */
   readonly source: string;
+  /**
+   * Its size in bytes. An oversized payload is refused without being kept: then at least the
+   * limit plus one (or the size its sender declared, such as a `Content-Length`), and `sample`
+   * is empty.
+   */
   readonly size: number;
   /** The first 256 characters of the payload, as text. */
   readonly sample: string;
@@ -57,7 +62,7 @@ export class InvalidPayloads {
     this.errorOut = policy === 'error' ? ctx.output('error') : undefined;
   }
 
-  handle(code: string, message: string, source: string, payload: Uint8Array | string): void {
+  handle(code: string, message: string, source: string, payload: Uint8Array | string, knownSize?: number): void {
     this.ctx.count(COUNTER[code] ?? 'invalid');
     const now = this.ctx.clock.now();
     const last = this.lastReport.get(code);
@@ -66,7 +71,7 @@ export class InvalidPayloads {
       this.ctx.report({ kind: 'error', code, message: `${message} (from ${source})` });
     }
     if (!this.errorOut) return;
-    const size = typeof payload === 'string' ? payload.length : payload.byteLength;
+    const size = knownSize ?? (typeof payload === 'string' ? payload.length : payload.byteLength);
     const head = typeof payload === 'string' ? payload.slice(0, 256) : new TextDecoder().decode(payload.subarray(0, 256));
     const dead: InvalidPayload = { code, message, source, size, sample: head };
     // A full error port drops the dead letter (counted): invalid input never holds valid data back.

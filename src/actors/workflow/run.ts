@@ -103,6 +103,12 @@ export class WorkflowRun {
 
   /** The current status (also what status$ last emitted). */
   status(): WorkflowStatus {
+    // I/O counters that moved since status$ last heard are published now: status() is exact.
+    if (this.countTimer !== undefined) {
+      this.engine.clock.clearTimeout(this.countTimer);
+      this.countTimer = undefined;
+      if (!this.life.finished) this.life.publish();
+    }
     return this.life.status.value;
   }
 

@@ -64,7 +64,7 @@ export const fileInType: NodeTypeDefinition = {
         const d = decoder.decode(l);
         if (d === undefined) continue;
         if (d.ok) ingress.offer(d.data);
-        else invalid.handle(d.code, d.message, `${path}:${l.line}`, l.bytes);
+        else invalid.handle(d.code, d.message, `${path}:${l.line}`, l.bytes, l.oversized ? maxLine + 1 : undefined);
         if (ingress.isPaused) await flowing();
         if (stopped) return;
       }

@@ -38,7 +38,7 @@ export const fileOutType: NodeTypeDefinition = {
     let tail: Promise<unknown> = Promise.resolve();
     let stopped = false;
 
-    const write = async (chunk: string) => {
+    const write = async (chunk: string, lines: number) => {
       try {
         if (file?.failed) await file.close(), (file = undefined);
         file ??= await AppendFile.open(path);
@@ -51,7 +51,7 @@ export const fileOutType: NodeTypeDefinition = {
           file = await AppendFile.open(path);
         }
         await file.write(chunk, sync);
-        ctx.count('written');
+        ctx.count('written', lines);
         // Stopping drains the connections into here after stop(): write, then close again.
         if (stopped) await file.close(), (file = undefined);
       } catch (error) {
@@ -66,7 +66,7 @@ export const fileOutType: NodeTypeDefinition = {
       process(batch) {
         let chunk = '';
         for (const m of batch.messages) chunk += `${JSON.stringify(m.data) ?? 'null'}\n`;
-        const done = tail.then(() => write(chunk));
+        const done = tail.then(() => write(chunk, batch.messages.length));
         tail = done.catch(() => undefined);
         return done;
       },

@@ -23,7 +23,9 @@ const send = (res: ServerResponse, status: number, body: object, headers: Record
  * `Retry-After` while the flow is backpressured (nothing read, nothing taken: resend it all) or
  * when part of an NDJSON body did not fit (`{ accepted: k }`: the first k lines were taken,
  * resend the rest); 413 over `maxPayloadBytes`; 400 for a malformed body; 401/403 for a missing
- * token or a foreign origin; 503 if the node stops before the engine took it.
+ * token or a foreign origin; 503 with `Retry-After` while `maxConcurrentBodies` bodies are being
+ * read already (default 16: memory stays under that many times `maxPayloadBytes`, whatever the
+ * senders do), and 503 if the node stops before the engine took it.
  *
  * @example
  * ```ts
@@ -44,6 +46,7 @@ export const httpInType: NodeTypeDefinition = {
       maxPayloadBytes: atLeastOne,
       holdLimit: atLeastOne,
       retryAfterSeconds: atLeastOne,
+      maxConcurrentBodies: atLeastOne,
       token: text,
       allowedOrigins: originsRule,
       authorize: fnRule,
@@ -58,6 +61,10 @@ export const httpInType: NodeTypeDefinition = {
     const body = (c.body as Body | undefined) ?? 'json';
     const max = (c.maxPayloadBytes as number | undefined) ?? DEFAULT_MAX_PAYLOAD;
     const retryAfter = String((c.retryAfterSeconds as number | undefined) ?? 1);
+    // Bodies are read whole (up to maxPayloadBytes) before they are decoded: at most this many
+    // at once, so many slow or hostile senders cost at most maxConcurrentBodies x maxPayloadBytes.
+    const maxBodies = (c.maxConcurrentBodies as number | undefined) ?? 16;
+    let reading = 0;
     const access = c as Access;
     const invalid = new InvalidPayloads(ctx, (c.onInvalid as InvalidPolicy | undefined) ?? 'drop');
     const ingress = new Ingress(ctx, {
@@ -83,11 +90,16 @@ export const httpInType: NodeTypeDefinition = {
       if (status) return ctx.count('unauthorized'), send(res, status, { error: status === 403 ? 'origin not allowed' : 'unauthorized' });
       // Refuse before reading: a paused flow costs the sender a round trip, not us a body.
       if (ingress.isPaused || stopped) return busy(res, 0);
-      const bytes = await readBody(req, max);
+      if (reading >= maxBodies) {
+        ctx.count('overloaded');
+        return send(res, 503, { accepted: 0, error: `${maxBodies} request bodies are being read already: retry later` }, { 'Retry-After': retryAfter, Connection: 'close' });
+      }
+      reading++;
+      const bytes = await readBody(req, max).finally(() => reading--);
       const source = `${req.socket.remoteAddress}:${req.socket.remotePort}${path}`;
       if (bytes === undefined) return void ctx.count('aborted'); // the peer left mid-body
       if (bytes === null) {
-        invalid.handle('OVERSIZED_PAYLOAD', `request body exceeds maxPayloadBytes (${max})`, source, '');
+        invalid.handle('OVERSIZED_PAYLOAD', `request body exceeds maxPayloadBytes (${max})`, source, '', Number(req.headers['content-length']) || max + 1);
         return send(res, 413, { error: `body exceeds ${max} bytes` });
       }
       const values: unknown[] = [];

@@ -39,11 +39,20 @@ export const sseOutType: NodeTypeDefinition = {
     let listener: Listener | undefined;
     let heartbeat: unknown;
     let stopped = false;
+    let admitting = 0;
 
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
       if (pathOf(req) !== path) return res.writeHead(404).end();
       if (req.method !== 'GET') return res.writeHead(405, { Allow: 'GET' }).end();
-      const status = clients.size >= maxClients ? 503 : await refusal(req, c as Access);
+      // Requests still being authorized hold a place too (an async authorize).
+      if (clients.size + admitting >= maxClients) return ctx.count('refusedConnections'), res.writeHead(503).end();
+      admitting++;
+      let status: number | undefined;
+      try {
+        status = await refusal(req, c as Access);
+      } finally {
+        admitting--;
+      }
       if (status) return ctx.count('refusedConnections'), res.writeHead(status).end();
       const origin = req.headers.origin;
       res.writeHead(200, {

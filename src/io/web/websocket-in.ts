@@ -49,7 +49,7 @@ export const websocketInType: NodeTypeDefinition = {
         else invalid.handle(d.code, d.message, peer, data);
       });
       ws.on('error', (e) => {
-        if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') invalid.handle('OVERSIZED_PAYLOAD', `${e.message}: the socket was closed (1009)`, peer, '');
+        if (e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') invalid.handle('OVERSIZED_PAYLOAD', `${e.message}: the socket was closed (1009)`, peer, '', settings.maxPayloadBytes + 1);
         else ctx.report({ kind: 'error', code: 'CONNECTION_FAILED', message: `${peer}: ${e.message}` });
       });
     };

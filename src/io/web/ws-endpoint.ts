@@ -72,11 +72,24 @@ async function openServer(ctx: NodeContext, s: WsSettings, onSocket: (ws: WsSock
     listener = await listen(s.host ?? '127.0.0.1', s.port ?? 0, (_req, res) => res.writeHead(426, { Connection: 'close' }).end('WebSocket only'));
   }
   const server = s.server ?? listener!.server;
+  let admitting = 0;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // An attached server may route other paths elsewhere: leave those upgrades alone.
     if (pathOf(req) !== path) return void (listener && refuseUpgrade(socket, 404));
     void (async () => {
-      const status = sockets.size >= (s.maxClients ?? Infinity) ? 503 : await refusal(req, s);
+      // Upgrades still being authorized hold a place too: an async authorize cannot let more
+      // than maxClients through at once.
+      if (sockets.size + admitting >= (s.maxClients ?? Infinity)) {
+        ctx.count('refusedConnections');
+        return refuseUpgrade(socket, 503);
+      }
+      admitting++;
+      let status: number | undefined;
+      try {
+        status = await refusal(req, s);
+      } finally {
+        admitting--;
+      }
       if (status) {
         ctx.count('refusedConnections');
         return refuseUpgrade(socket, status);

@@ -40,8 +40,10 @@ describe('file out', () => {
     const out = path.join(dir, 'out.ndjson');
     writeFileSync(out, '{"i":-1}\n');
     const { run } = await copy(1000, { path: out, fsync: true }, { maxBatchSize: 100 });
-    expect((await run.done).status).toBe('completed');
+    const result = await run.done;
+    expect(result.status).toBe('completed');
     expect(lines(out)).toEqual([-1, ...Array(1000).keys()]);
+    expect(result.nodes.out?.io?.counters.written).toBe(1000); // lines, not batches
   });
 
   it('rotates by size: no file passes maxBytes, `keep` old files stay, and they hold the newest lines in order', async () => {

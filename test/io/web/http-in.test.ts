@@ -82,6 +82,25 @@ describe('http in', () => {
     expect(counters(h.run, 'hook').malformed).toBeUndefined();
   });
 
+  it('reads at most maxConcurrentBodies bodies at once: senders that never finish cannot grow its memory, the next gets 503 + Retry-After', async () => {
+    const h = await hook({ maxConcurrentBodies: 3 });
+    // Three senders that declare a body and never finish it hold the three slots.
+    const stuck = [1, 2, 3].map(() => {
+      const s = net.connect(h.port, '127.0.0.1');
+      s.write('POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"t":');
+      return s;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const refused = await h.post('{"t":1}');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(counters(h.run, 'hook').overloaded).toBe(1);
+    for (const s of stuck) s.destroy();
+    await until(() => counters(h.run, 'hook').aborted === 3, 'the three slots freed');
+    expect((await h.post('{"t":2}')).status).toBe(200);
+    expect(h.got).toEqual([{ t: 2 }]);
+  });
+
   it('fails clearly when its port is taken, and closes its listener at stop', async () => {
     const { wf } = ioWorkflow();
     const taken = createServer();

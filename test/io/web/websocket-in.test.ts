@@ -106,6 +106,16 @@ describe('websocket in (server)', () => {
     });
   });
 
+  it('an async authorize cannot let more than maxClients in at once: upgrades being authorized hold a place', async () => {
+    const { run, url } = await serverIn({ maxClients: 2, authorize: () => new Promise((r) => setTimeout(() => r(true), 50)) });
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map(() => open(url)));
+    const opened = results.filter((r) => r.status === 'fulfilled');
+    expect(opened).toHaveLength(2);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual(['Error: HTTP 503', 'Error: HTTP 503', 'Error: HTTP 503']);
+    expect(counters(run, 'in').refusedConnections).toBe(3);
+    for (const r of opened) (r as PromiseFulfilledResult<WebSocket>).value.close();
+  });
+
   it('attaches to an http.Server given through the engine API', async () => {
     const server = createServer((_q, s) => s.end('plain http still works'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
