@@ -153,7 +153,9 @@ if (self && process.argv[2] === '--publish') {
   const args = new Set(process.argv.slice(2));
   const quick = args.has('--quick');
   const res = await runMqttBench({ n: quick ? 20_000 : 100_000, rounds: quick ? 3 : 5, onProgress: (s) => process.stderr.write(`  … ${s}\n`) });
-  console.log(`# mqtt in vs raw mqtt.js subscriber (${res.n} messages drained per case, ${res.rounds} rounds)\n`);
-  console.log(mqttBenchTable(res));
-  console.log('\n' + JSON.stringify(res, null, 2));
+  // With --json the JSON alone goes to stdout (the table to stderr), so it can be redirected.
+  const say = args.has('--json') ? (s: string) => process.stderr.write(s + '\n') : (s: string) => console.log(s);
+  say(`# mqtt in vs raw mqtt.js subscriber (${res.n} messages drained per case, ${res.rounds} rounds)\n`);
+  say(mqttBenchTable(res));
+  console.log((args.has('--json') ? '' : '\n') + JSON.stringify(res, null, 2));
 }
