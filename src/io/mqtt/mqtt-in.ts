@@ -1,4 +1,4 @@
-import type { IPublishPacket } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { NodeTypeDefinition } from '../../actors/workflow/node-types.js';
 import { InvalidPayloads, type InvalidPolicy } from '../faults.js';
 import { Ingress } from '../ingress.js';
@@ -52,6 +52,8 @@ export const mqttInType: NodeTypeDefinition = {
       },
     });
 
+    let current: MqttClient | undefined;
+    let stopping = false;
     const handle = (packet: IPublishPacket, done: () => void) => {
       const payload = packet.payload as Uint8Array;
       const d = decodePayload(payload, format, maxBytes);
@@ -61,15 +63,23 @@ export const mqttInType: NodeTypeDefinition = {
       }
       const data = asMessage ? { topic: packet.topic, payload: d.data, retain: packet.retain, qos: packet.qos } : d.data;
       const r = ingress.offer(data, { ack: () => (gated ? waiting.push(done) : done()) });
-      // Refused (stopping, or the hold full after many reconnects in one stall): QoS 0 moves on;
-      // QoS 1 stays unacknowledged, so the broker resends it to this session.
-      if (r === 'overflow' && packet.qos === 0) done();
+      if (r !== 'overflow') return;
+      // Refused (stopping, or the hold full after many reconnects in one stall): QoS 0 moves on.
+      // QoS 1 stays unacknowledged so the broker resends it to this session; but mqtt.js reads
+      // the next packet only after this callback, so drop the link (it reconnects, and the
+      // broker redelivers) instead of leaving it silent until the keepalive notices.
+      if (packet.qos === 0) done();
+      else if (!stopping) {
+        ctx.count('relinks');
+        current?.stream.destroy();
+      }
     };
 
     return {
       start() {
         link
           .open((client) => {
+            current = client;
             client.handleMessage = handle;
             client.on('connect', (connack) => {
               if (connack.sessionPresent) return; // the broker kept the subscriptions
@@ -82,6 +92,7 @@ export const mqttInType: NodeTypeDefinition = {
           .catch((e: unknown) => ctx.fail(e));
       },
       stop() {
+        stopping = true;
         ingress.close();
         waiting.length = 0; // never acknowledged: a persistent session gets them again
         link.close();
