@@ -95,6 +95,7 @@ export async function serveEngine(options: ServeOptions): Promise<RemoteServer> 
   let closing = false;
   const hubCleanup: (() => void)[] = [];
   let pending = 0; // upgrades between the checks and the WebSocket (they count toward maxSockets)
+  let authorizing = 0; // upgrades waiting on authorize (they hold a place in maxSockets too)
 
   const sweepMs = Math.max(100, Math.min(o.limits.pingIntervalMs, o.limits.helloTimeoutMs) / 2);
   const sweep = setInterval(() => {
@@ -110,8 +111,20 @@ export async function serveEngine(options: ServeOptions): Promise<RemoteServer> 
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
-    const status = await check(o, req, sessions.size + pending, closing || engineGone);
+    const status = check(o, req, closing || engineGone);
     if (status !== 0) return refuse(socket, status);
+    // An upgrade being authorized holds a place in maxSockets: an async authorize must not let
+    // any number of simultaneous upgrades through on the same stale count.
+    if (sessions.size + pending + authorizing >= o.limits.maxSockets) return refuse(socket, 503);
+    authorizing++;
+    let allowed: boolean;
+    try {
+      allowed = await authorized(o, req);
+    } finally {
+      authorizing--;
+    }
+    if (!allowed) return refuse(socket, 401);
+    if (closing || engineGone) return refuse(socket, 503);
     if (socket.destroyed) return;
     // ws answers a bad handshake itself (400) without calling back: count the socket's end too,
     // or each bad handshake would hold a place in maxSockets for ever.
@@ -193,21 +206,24 @@ function pathOf(req: IncomingMessage): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-/** The upgrade checks, in order; 0 lets the upgrade through, else the HTTP status to refuse with. */
-async function check(o: ResolvedOptions, req: IncomingMessage, open: number, closing: boolean): Promise<number> {
+/** The upgrade's synchronous checks, in order; 0 lets it on to authorize, else the HTTP status to refuse with. */
+function check(o: ResolvedOptions, req: IncomingMessage, closing: boolean): number {
   if (closing) return 503;
   if (pathOf(req) !== o.path) return 404;
   const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
   if (!protocols.includes(SUBPROTOCOL)) return 400;
   const origin = req.headers.origin;
   if (origin === undefined ? !o.allowNoOrigin : !(o.anyOrigin || o.origins.has(origin))) return 403;
-  if (o.authorize) {
-    try {
-      const ok = await o.authorize(req);
-      if (ok === false || ok == null) return 401;
-    } catch {
-      return 401;
-    }
+  return 0;
+}
+
+/** The user's authorize hook: a throw or a falsy answer refuses. */
+async function authorized(o: ResolvedOptions, req: IncomingMessage): Promise<boolean> {
+  if (!o.authorize) return true;
+  try {
+    const ok = await o.authorize(req);
+    return !(ok === false || ok == null);
+  } catch {
+    return false;
   }
-  return open >= o.limits.maxSockets ? 503 : 0;
 }

@@ -64,6 +64,17 @@ describe('serveEngine', () => {
     a.ws.close();
   });
 
+  it('an async authorize cannot let more than maxSockets in: upgrades being authorized hold their place', async () => {
+    engine = new StreamEngine();
+    srv = await serveEngine({ engine, port: 0, allowedOrigins: [ORIGIN], limits: { maxSockets: 2 }, authorize: () => new Promise((r) => setTimeout(() => r(true), 50)) });
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => raw(srv!.url, { origin: ORIGIN })));
+    const opened = results.filter((r) => r.status === 'fulfilled');
+    expect(opened).toHaveLength(2);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.status)).toEqual(Array(8).fill(503));
+    expect(srv.stats().sockets).toBe(2);
+    for (const r of opened) (r as PromiseFulfilledResult<{ ws: { close(): void } }>).value.ws.close();
+  });
+
   it('validates its options with ConfigError', async () => {
     engine = new StreamEngine();
     await expect(serveEngine({ engine, port: 0 } as never)).rejects.toBeInstanceOf(ConfigError);
