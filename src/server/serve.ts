@@ -101,6 +101,15 @@ export async function serveEngine(options: ServeOptions): Promise<RemoteServer> 
   const sweep = setInterval(() => {
     const t = now();
     for (const s of sessions) {
+      // The scheduler checks full send buffers when it has data to send; this catches a client
+      // that stops reading while only control replies (pongs, errors) go out to it.
+      if (s.ws.bufferedAmount > o.limits.highWaterMark) {
+        s.blockedSince ??= t;
+        if (t - s.blockedSince >= o.limits.slowTimeoutMs) {
+          s.end(CloseCode.SlowConsumer);
+          continue;
+        }
+      }
       if (!s.greeted) {
         if (t - s.openedAt > o.limits.helloTimeoutMs) s.end(CloseCode.HelloExpected);
       } else if (t - s.lastSeen > 2 * o.limits.pingIntervalMs) s.end(CloseCode.HeartbeatTimeout);
