@@ -305,7 +305,7 @@ async function main() {
     const N = result.nodeClients;
     log(`${N.clients} Node clients (${N.linked} linked, ${N.subscriptions} subscriptions): server CPU ${N.serverCpuPct}% (engine ${N.engineSharePct}%, ${N.serverCpuPerClientPct}% per client), heap ${N.heapMB} MB (${N.heapPerClientKB} KB per client), ${N.wireBytesPerSec.toLocaleString('en-US')} B/s, ${N.messagesPerClientPerSec.toLocaleString('en-US')} msg/s per client`);
     if (!JSON_ONLY) console.table(targets.map(([metric, value, target, ok]) => ({ metric, value, target, met: ok ? 'yes' : 'NO' })));
-    log('codec (bench:remote-codec) ...');
+    if (!argv.includes('--no-codec')) log('codec (bench:remote-codec) ...');
     result.codec = codec();
     const out = path.join(root, 'bench-results', 'remote.json');
     mkdirSync(path.dirname(out), { recursive: true });
