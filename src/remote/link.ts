@@ -38,13 +38,15 @@ export interface ReconnectOptions {
  *
  * @example
  * ```ts
- * const on: LinkHandlers = { opened: () => {}, control: (m) => {}, data: (bs) => {}, down: () => {} };
+ * const on: LinkHandlers = { opened: () => {}, control: (m) => {}, data: (bs) => {}, unreadable: () => {}, down: () => {} };
  * ```
  */
 export interface LinkHandlers {
   opened(): void;
   control(m: ServerMessage): void;
   data(batches: DataBatch[]): void;
+  /** A frame could not be read: its batches (and the credit they used) are lost. */
+  unreadable(): void;
   down(): void;
 }
 
@@ -64,6 +66,8 @@ export class Link {
   readonly status$ = new BehaviorSubject<RemoteStatus>('connecting');
   lastClose: { readonly code: number; readonly reason: string } | undefined;
   bytesReceived = 0;
+  /** Frames that could not be read (not JSON, not a valid nf1 frame): skipped, counted. */
+  framesSkipped = 0;
   /** Server clock − local clock, from the ping with the smallest round trip of the last 8. */
   offset = 0;
   private samples: { rtt: number; offset: number }[] = [];
@@ -158,6 +162,7 @@ export class Link {
       try {
         m = JSON.parse(data) as ServerMessage;
       } catch {
+        this.framesSkipped++;
         return;
       }
       return this.on.control(m);
@@ -168,7 +173,10 @@ export class Link {
     try {
       batches = decodeFrame(buf);
     } catch {
-      return; // a frame we cannot read is skipped; the next batch's `from` shows the gap
+      // Skipped: the widgets count the gap at their next batch, and re-subscribe so that the
+      // credit those batches used is granted again (else a subscription would wait for ever).
+      this.framesSkipped++;
+      return this.on.unreadable();
     }
     this.on.data(batches);
   }

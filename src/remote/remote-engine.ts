@@ -99,6 +99,9 @@ export class RemoteEngine implements EngineLike {
         if (m.type === 'welcome') welcomed();
       },
       data: (bs) => this.data(bs),
+      unreadable: () => {
+        for (const w of this.widgets.values()) this.want(w);
+      },
       down: () => {
         for (const w of this.widgets.values()) w.unlinked();
       },

@@ -158,7 +158,8 @@ export class RemoteWidget {
 
   /** The server's answer to `sub`. @internal */
   subbed(m: { e: string; win: number; rec: boolean; gap: number }): void {
-    if (this.epoch !== undefined && m.e !== this.epoch) {
+    const newHistory = this.epoch !== undefined && m.e !== this.epoch;
+    if (newHistory) {
       this.ring = new WindowBuffer(m.win);
       this.lastSeq = 0;
       this.gaps++;
@@ -172,7 +173,11 @@ export class RemoteWidget {
       this.ring.add(keep);
     }
     if (m.rec) this.recovered++;
-    else this.dropped += m.gap;
+    else if (m.gap > 0) {
+      this.dropped += m.gap;
+      // Counted here, so the next batch (which starts after them) shows no gap of its own.
+      if (!newHistory && this.lastSeq > 0) this.lastSeq += m.gap;
+    }
     this.epoch = m.e;
     // Back after a cut: say so (the first link is no news, the status says waiting or live).
     const back = !this.linked && this.linkedOnce;
@@ -186,6 +191,9 @@ export class RemoteWidget {
     this.outstanding = Math.max(0, this.outstanding - 1);
     if (this.outstanding === 0) this.pushbacks++;
     this.dropped += b.dropped;
+    // Messages neither sent nor counted as skipped by the server went missing here (a frame the
+    // link could not read): count them too, so a gap is never silent.
+    if (this.lastSeq > 0 && b.from > this.lastSeq + 1 + b.dropped) this.dropped += b.from - this.lastSeq - 1 - b.dropped;
     this.total = b.total;
     this.avgLatency = b.avgLatency;
     const skip = Math.max(0, this.lastSeq - b.from + 1);

@@ -181,6 +181,37 @@ describe('connectEngine', () => {
     expect(remote.lastClose?.code).toBe(4000);
   });
 
+  it('a data frame it cannot read is counted as dropped and does not stall the subscription (its credit is granted again)', async () => {
+    await start(500);
+    let corrupt = 0;
+    // A WebSocket whose next binary message arrives as junk, as a broken proxy might deliver it.
+    class Corrupting extends WebSocket {
+      set onmessage(fn: ((ev: { data: unknown }) => void) | null) {
+        this.addEventListener('message', (ev) => {
+          if (corrupt > 0 && typeof ev.data !== 'string') {
+            corrupt--;
+            fn?.({ data: new Uint8Array(16).buffer });
+          } else fn?.(ev);
+        });
+      }
+    }
+    remote = connectEngine(srv!.url, { WebSocket: Corrupting as unknown as WebSocketConstructor });
+    await remote.ready;
+    const w = remote.findWidget('chart')!;
+    w.observe({ bufferSize: 500, updateInterval: 0, paused: false });
+    feed(100);
+    await until(() => w.window.size === 100, 'the first 100');
+    corrupt = 1;
+    feed(50);
+    await until(() => corrupt === 0, 'the junk frame');
+    feed(50);
+    await until(() => w.window.latest()?.id === seq, 'data again after the junk frame');
+    const held = w.window.toArray().map((m) => m.id);
+    expect(new Set(held).size).toBe(held.length);
+    expect(w.metrics().dropped).toBe(200 - held.length);
+    expect(w.metrics().dropped).toBeGreaterThan(0);
+  });
+
   it('metrics$ shares one wire subscription and getMetrics() holds the latest snapshot', async () => {
     await start();
     remote = connectEngine(srv!.url, { WebSocket: WS });
