@@ -186,12 +186,16 @@ describe('connectEngine', () => {
     let corrupt = 0;
     // A WebSocket whose next binary message arrives as junk, as a broken proxy might deliver it.
     class Corrupting extends WebSocket {
-      set onmessage(fn: ((ev: { data: unknown }) => void) | null) {
-        this.addEventListener('message', (ev) => {
-          if (corrupt > 0 && typeof ev.data !== 'string') {
-            corrupt--;
-            fn?.({ data: new Uint8Array(16).buffer });
-          } else fn?.(ev);
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        Object.defineProperty(this, 'onmessage', {
+          set: (fn: ((ev: { data: unknown }) => void) | null) =>
+            this.addEventListener('message', (ev) => {
+              if (corrupt > 0 && typeof ev.data !== 'string') {
+                corrupt--;
+                fn?.({ data: new Uint8Array(16).buffer });
+              } else fn?.(ev);
+            }),
         });
       }
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DataBatch } from '../../src/remote/codec.js';
 import { RemoteWidget } from '../../src/remote/remote-widget.js';
 
-const msgs = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: from + i, timestamp: 0, sourceNodeId: 's', port: 'out', data: from + i }));
+const msgs = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: from + i, timestamp: 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: from + i }));
 const batch = (from: number, n: number, dropped = 0): DataBatch => ({ s: 1, from, total: from + n - 1, dropped, status: 'live', avgLatency: 0, messages: msgs(from, n) });
 
 function widget() {
