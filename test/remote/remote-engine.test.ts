@@ -122,7 +122,9 @@ describe('connectEngine', () => {
     await until(() => w.state === 'live', 'live');
     await engine.removeConnection('src:out->chart:in');
     engine.removeWidget('chart');
-    await until(() => w.ended, 'stopped');
+    // The status edge ('st') goes out at once, the lifecycle event (widget.removed) with the
+    // server's next tick: wait for both, in whichever order they came.
+    await until(() => w.ended && remote!.findWidget('chart') === undefined, 'stopped and forgotten');
     expect(statuses).toEqual(['waiting', 'live', 'stopped']);
     expect(w.actor.getSnapshot().value).toBe('stopped');
     expect(remote.findWidget('chart')).toBeUndefined();
