@@ -89,7 +89,9 @@ export class Ingress {
     if (r === 'full') return this.hold({ data, timestamp: extra.timestamp, ack: extra.ack });
     this.ctx.count('received');
     extra.ack?.();
-    if (r === 'backpressured' || this.ctx.backpressured(this.port)) this.hold0();
+    // A connection answers 'backpressured' for every message while it is pressured; only an
+    // answer that says nothing of pressure (a drop by strategy) needs the port asked.
+    if (r === 'backpressured' || (r !== 'accepted' && this.ctx.backpressured(this.port))) this.hold0();
     return 'taken';
   }
 
