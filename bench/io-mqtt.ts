@@ -7,27 +7,17 @@
 // the publisher's pace (a live publisher would cap both cases at its own rate).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
 import { WorkflowEngine } from '../src/index.js';
 import { registerIoNodeTypes } from '../src/io/index.js';
-import { fmt, median, table } from './lib.js';
+import { fmt, freePort, listening, median, table } from './lib.js';
 
 export interface MqttBenchRow { qos: 0 | 1; raw: number[]; node: number[]; ratios: number[]; rawMedian: number; nodeMedian: number; ratio: number }
 export interface MqttBenchResult { n: number; rounds: number; rows: MqttBenchRow[] }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function startBroker() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nodeflow-bench-mqtt-'));
@@ -36,12 +26,7 @@ async function startBroker() {
   // The backlog waits for an offline session: keep all of it, QoS 0 included.
   writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', `user ${os.userInfo().username}`, 'max_queued_messages 0', 'queue_qos0_messages true', 'max_inflight_messages 100'].join('\n') + '\n');
   const child = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
-  for (let i = 0; ; i++) {
-    const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); r(true); }).once('error', () => r(false)));
-    if (ok) break;
-    if (i > 200) throw new Error('mosquitto did not start');
-    await sleep(25);
-  }
+  await listening(port, 'mosquitto');
   return { url: `mqtt://127.0.0.1:${port}`, stop: () => (child.kill('SIGTERM'), rmSync(dir, { recursive: true, force: true })) };
 }
 

@@ -4,14 +4,13 @@
 // child process (this file with --publisher), so the subscriber side is measured alone.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '@nats-io/transport-node';
 import { WorkflowEngine } from '../src/index.js';
 import { registerIoNodeTypes } from '../src/io/index.js';
-import { fmt, table } from './lib.js';
+import { fmt, freePort, listening, median, table } from './lib.js';
 
 const CHUNK = 1000; // published, then flushed: the server never queues much for a subscriber
 
@@ -25,27 +24,12 @@ export interface NatsBenchResult {
   readonly perRound: readonly { raw: number; node: number }[];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function startServer() {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nodeflow-bench-nats-'));
   const child = spawn(process.env.NATS_SERVER ?? '/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
-  for (let i = 0; ; i++) {
-    const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); r(true); }).once('error', () => r(false)));
-    if (ok) break;
-    if (i > 200) throw new Error('nats-server did not start');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await listening(port, 'nats-server');
   return { url: `nats://127.0.0.1:${port}`, stop: () => (child.kill(), rmSync(dir, { recursive: true, force: true })) };
 }
 

@@ -129,3 +129,28 @@ export function spin(us: number): void {
   const end = performance.now() + us / 1000;
   while (performance.now() < end);
 }
+
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released): for the broker children of the I/O races. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once 127.0.0.1:`port` accepts a connection (a broker child started); throws after about 5 s. */
+export async function listening(port: number, name: string): Promise<void> {
+  const { connect } = await import('node:net');
+  for (let i = 0; i <= 200; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => (c.destroy(), r(true))).once('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${name} did not start`);
+}
