@@ -16,7 +16,9 @@ describe('nats in (jetstream) across a server restart', () => {
     await setup.close();
     const t = ioWorkflow();
     const run = await t.wf.executeWorkflow({
-      nodes: [{ id: 'in', type: 'nats in', config: { servers: nats.url, subject: 'r.>', mode: 'jetstream', stream: 'R', durable: 'flow', batch: 100 } }, { id: 'keep', type: 'test.keep' }],
+      // A message whose ack the restart lost comes back after ack_wait: 3 s, not the 60 s
+      // default, so it comes back within this test's wait (and the dedupe is still checked).
+      nodes: [{ id: 'in', type: 'nats in', config: { servers: nats.url, subject: 'r.>', mode: 'jetstream', stream: 'R', durable: 'flow', batch: 100, ackWaitMs: 3000 } }, { id: 'keep', type: 'test.keep' }],
       edges: [edge('in', 'keep', { maxBatchSize: 50 })],
     });
     // The publisher retries a publish until it is acknowledged, with the same msgID each time.
