@@ -107,7 +107,13 @@ export interface ConsumerEvents {
  * ```
  */
 export interface ConsumerCarrier {
-  open(events: ConsumerEvents): Promise<void>;
+  /**
+   * Opens the carrier. Resolves with the `seq` of the oldest frame it still holds for this edge
+   * (the one the consumer end must deliver next), or `undefined` when it holds none: a consumer end
+   * that replaces one that died learns where to resume, so a frame redelivered late is not
+   * overtaken by newer ones.
+   */
+  open(events: ConsumerEvents): Promise<number | undefined>;
   /** Allows up to `frames` more frames to arrive (cumulative with earlier requests). */
   request(frames: number): void;
   /** Frame `seq` is settled (delivered, or dead-lettered first): the carrier may forget it and tell the producer. */
