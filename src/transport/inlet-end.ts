@@ -133,7 +133,9 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
     const out = this.out;
     if (!this.open || this.stopped || out === undefined) return;
     const state = out.currentState;
-    if (state === 'circuitOpen' || state === 'halfOpen') return; // the server side fills instead
+    // An open circuit stops the asking (the server side fills, the producer sees full); half-open
+    // asks again, or no probe could ever come.
+    if (state === 'circuitOpen') return;
     const frame = out.config.maxBatchSize;
     const held = this.earlyMessages + (this.offering === null ? 0 : this.offering.messages.length - this.offeringAt);
     const want = Math.floor((out.room() - held) / frame) - this.granted;
@@ -191,6 +193,10 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
 
   retrying(): void {
     for (let k = this.pendingHead; k < this.pending.length; k++) this.carrier.working(this.pending[k]!.seq);
+  }
+
+  moved(): void {
+    this.later(); // half-open or closed again: ask for what fits
   }
 
   private linked(state: CarrierLinkState, error?: Error): void {

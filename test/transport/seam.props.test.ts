@@ -73,3 +73,42 @@ describe('a connection across processes over a faulty carrier (property)', () =>
     );
   }, 600_000);
 });
+
+describe('a consumer process replaced mid-stream (property)', () => {
+  it('loses nothing: every accepted message is delivered (a replay only within the in-flight window), dead-lettered, or dropped at the producer; each consumer sees FIFO', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.integer({ min: 1, max: 200 }), async (s, replaceAt) => {
+        const t = twoEngines({
+          config: { bufferSize: s.bufferSize, maxBatchSize: Math.min(s.batch, s.bufferSize), overflowStrategy: s.overflowStrategy },
+          carrier: { seed: s.seed, faults: s.faults, ackWaitMs: s.ackWaitMs },
+          steps: s.steps,
+          recovery: { retryAttempts: s.retryAttempts, retryDelay: 3, circuitBreaker: { resetTimeout: 20, maxResetTimeout: 40, halfOpenTimeout: 100 } },
+        });
+        const { p, c } = await t.start(s.count, s.rate);
+        const conn = t.producerConnection();
+        const maxFrames = Math.ceil(s.bufferSize / Math.min(s.batch, s.bufferSize));
+        const sample = () => {
+          const st = conn.stats();
+          expect(st.accepted).toBe(st.delivered + st.droppedTotal + st.deadLettered + st.inFlight);
+          expect(st.inFlight).toBeLessThanOrEqual(s.bufferSize);
+          expect(t.carrier.held).toBeLessThanOrEqual(maxFrames);
+        };
+        await t.run(() => t.clock.now() >= replaceAt, 20_000, sample);
+        // The old consumer process goes away (its unsettled frames stay with the carrier) and a new one starts.
+        void c.stop({ timeout: 0 });
+        const c2 = await t.newConsumer();
+        const dead = () => t.carrier.deadLetters.reduce((n, d) => n + d.messages.length, 0);
+        const unique = () => new Set(t.received).size;
+        const done = () => p.status().state === 'completed' && unique() + dead() + conn.stats().droppedTotal >= s.count;
+        expect(await t.run(done, 20_000, sample)).toBe(true);
+        for (const list of t.perConsumer) for (let i = 1; i < list.length; i++) expect(list[i] as number).toBeGreaterThan(list[i - 1] as number);
+        const st = conn.stats();
+        expect(st).toMatchObject({ accepted: s.count, delivered: unique(), deadLettered: dead(), inFlight: 0 });
+        // Replayed only what the first consumer had not settled: at most its window of frames.
+        expect(t.received.length - unique()).toBeLessThanOrEqual(maxFrames * Math.min(s.batch, s.bufferSize) + s.bufferSize);
+        await t.stop(c2);
+      }),
+      { numRuns: RUNS, verbose: 1 },
+    );
+  }, 600_000);
+});

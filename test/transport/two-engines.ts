@@ -9,7 +9,7 @@ import { flushMicrotasks } from '../support/flush.js';
 export type TargetStep = { kind: 'ok' } | { kind: 'fail' } | { kind: 'slow'; ms: number };
 
 /**
- * Two WorkflowEngines on one simulated clock, joined by a memory carrier: process 1 runs
+ * Two WorkflowEngines (three and more with `newConsumer()`: a replacement consumer process) on one simulated clock, joined by a memory carrier: process 1 runs
  * `src → o` (transport.outlet), process 2 runs `i → sink` (transport.inlet into a recorder whose
  * behaviour per batch follows `steps`, cycled). Exactly the cluster's wire-up, in one process.
  */
@@ -18,13 +18,18 @@ export function twoEngines(options: { config?: Partial<StreamConfig>; carrier?: 
   const carrier: MemoryCarrier = memoryCarrier({ ...options.carrier, clock });
   const outlets = new OutletReadouts();
   const producer = new WorkflowEngine({ streamEngine: new StreamEngine(options.config ?? {}, { clock }) });
-  const consumer = new WorkflowEngine({ streamEngine: new StreamEngine(options.config ?? {}, { clock }) });
-  if (options.recovery) consumer.getStreamEngine().setErrorRecovery(new GracefulErrorRecovery(options.recovery));
   producer.registerNodeType(outletNodeType(() => carrier.producer(), outlets));
-  consumer.registerNodeType(inletNodeType(() => carrier.consumer()));
   const received: unknown[] = [];
+  /** What each consumer process received, in order (a replacement starts a new list). */
+  const perConsumer: unknown[][] = [];
   const steps = options.steps ?? [{ kind: 'ok' }];
   let step = 0;
+  const newConsumer = () => {
+  const mine: unknown[] = [];
+  perConsumer.push(mine);
+  const consumer = new WorkflowEngine({ streamEngine: new StreamEngine(options.config ?? {}, { clock }) });
+  if (options.recovery) consumer.getStreamEngine().setErrorRecovery(new GracefulErrorRecovery(options.recovery));
+  consumer.registerNodeType(inletNodeType(() => carrier.consumer()));
   consumer.registerNodeType({
     type: 'test.target',
     kind: 'sink',
@@ -33,12 +38,22 @@ export function twoEngines(options: { config?: Partial<StreamConfig>; carrier?: 
       process: (b) => {
         const s = steps[step++ % steps.length]!;
         if (s.kind === 'fail') throw new Error('target failed');
-        const take = () => void received.push(...b.messages.map((m) => m.data));
+        const take = () => {
+          for (const m of b.messages) received.push(m.data), mine.push(m.data);
+        };
         if (s.kind === 'ok') return take();
         return new Promise<void>((resolve) => clock.setTimeout(() => (take(), resolve()), s.ms));
       },
     }),
   });
+  return consumer.executeWorkflow({
+      nodes: [
+        { id: 'i', type: 'transport.inlet', config: { edge: 'e1' } },
+        { id: 'sink', type: 'test.target' },
+      ],
+      edges: [{ source: 'i', sourcePort: 'out', target: 'sink', targetPort: 'in' }],
+    });
+  };
   const start = async (count: number, rate?: number) => {
     const p = await producer.executeWorkflow({
       nodes: [
@@ -47,13 +62,7 @@ export function twoEngines(options: { config?: Partial<StreamConfig>; carrier?: 
       ],
       edges: [{ source: 'src', sourcePort: 'out', target: 'o', targetPort: 'in' }],
     });
-    const c = await consumer.executeWorkflow({
-      nodes: [
-        { id: 'i', type: 'transport.inlet', config: { edge: 'e1' } },
-        { id: 'sink', type: 'test.target' },
-      ],
-      edges: [{ source: 'i', sourcePort: 'out', target: 'sink', targetPort: 'in' }],
-    });
+    const c = await newConsumer();
     conn = producer.getStreamEngine().getConnection(p.connectionId('src.out->o.in'));
     return { p, c };
   };
@@ -73,5 +82,5 @@ export function twoEngines(options: { config?: Partial<StreamConfig>; carrier?: 
     for (const r of runs) void r.stop();
     await run(() => false, 50);
   };
-  return { clock, carrier, outlets, producer, consumer, received, start, run, stop, producerConnection };
+  return { clock, carrier, outlets, producer, newConsumer, received, perConsumer, start, run, stop, producerConnection };
 }

@@ -12,7 +12,7 @@ import type { ConnectionKnobs } from '../types.js';
  *
  * @example
  * ```ts
- * const watcher: ConnectionWatcher = { delivered: (n) => (done += n), deadLettered: () => {}, dropped: () => {}, retrying: () => {} };
+ * const watcher: ConnectionWatcher = { delivered: (n) => (done += n), deadLettered: () => {}, dropped: () => {}, retrying: () => {}, moved: () => {} };
  * ```
  * @internal
  */
@@ -25,6 +25,8 @@ export interface ConnectionWatcher {
   dropped(count: number, reason: DropReason): void;
   /** The batch out failed and backs off before its retry (or waits to be the half-open probe). */
   retrying(): void;
+  /** The connection's machine entered `state` (an edge: breaker open, half-open, closed, ...). */
+  moved(state: ConnectionState): void;
 }
 
 /**
