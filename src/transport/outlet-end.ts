@@ -66,6 +66,7 @@ export class OutletEnd implements NodeBehavior {
   private link: CarrierLinkState | 'opening' = 'opening';
   private opened: Promise<void> | undefined = undefined;
   private isOpen = false;
+  private closed = false;
   private waiting: { batch: Batch; input: CustodyEnd; resolve: () => void } | null = null;
   private readonly inputs = new Map<string, CustodyEnd>();
   private readonly events: ProducerEvents;
@@ -170,6 +171,12 @@ export class OutletEnd implements NodeBehavior {
 
   /** Every input ended, so every frame was settled (its connection waited for that): close. */
   complete(): void {
+    this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
     void this.carrier.close();
   }
 
@@ -183,7 +190,7 @@ export class OutletEnd implements NodeBehavior {
       this.head = this.frames.length;
     }
     this.waiting = null;
-    void this.carrier.close();
+    this.close();
   }
 
   readout(): OutletReadout {
