@@ -14,7 +14,6 @@ import type { ConnectionKnobs } from '../types.js';
  * ```ts
  * const watcher: ConnectionWatcher = { delivered: (n) => (done += n), deadLettered: () => {}, dropped: () => {}, retrying: () => {}, moved: () => {} };
  * ```
- * @internal
  */
 export interface ConnectionWatcher {
   /** `count` messages, the oldest not yet settled, were delivered. */
@@ -42,7 +41,6 @@ export interface ConnectionWatcher {
  * // later, when the far end settled the frame:
  * input.releaseCustody(batch.messages.length, 0);
  * ```
- * @internal
  */
 export interface CustodyEnd {
   readonly id: string;
@@ -66,7 +64,6 @@ export interface CustodyEnd {
  * if (out.room() >= frame.messages.length) for (const m of frame.messages) out.accept(m);
  * out.flush();
  * ```
- * @internal
  */
 export interface FeedEnd {
   readonly id: string;
