@@ -138,7 +138,10 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
     if (state === 'circuitOpen') return;
     const frame = out.config.maxBatchSize;
     const held = this.earlyMessages + (this.offering === null ? 0 : this.offering.messages.length - this.offeringAt);
-    const want = Math.floor((out.room() - held) / frame) - this.granted;
+    let want = Math.floor((out.room() - held) / frame) - this.granted;
+    // Frames that came early must not use up the credit the missing one needs: ask for it
+    // anyway (what waits here stays bounded by the producer's maxFrames outstanding).
+    if (want <= 0 && this.granted === 0 && this.offering === null && this.early.size > 0 && !this.early.has(this.expected!)) want = 1;
     if (want <= 0) return;
     this.granted += want;
     this.carrier.request(want);
