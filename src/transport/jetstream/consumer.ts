@@ -114,7 +114,7 @@ export class JetStreamConsumer implements ConsumerCarrier {
   }
 
   private finish(seq: number, h: HeldFrame): void {
-    if (h.dead > 0) h.msg.term('dead-lettered');
+    if (h.dead > 0) h.msg.term();
     else h.msg.ack();
     this.hintSeqs.push(seq);
     if (!this.hintQueued) {
@@ -177,7 +177,7 @@ export class JetStreamConsumer implements ConsumerCarrier {
       messages = decodeFrame(m.data, where);
     } catch (error) {
       this.s.onError(error as Error);
-      m.term('malformed frame'); // redelivering it would fail the same way
+      m.term(); // redelivering it would fail the same way
       return false;
     }
     if (this.recent.has(seq)) m.ack(); // settled here before: only the inlet's duplicate count needs it

@@ -40,16 +40,16 @@ export function driveProducer(carrier: ProducerCarrier, total: number, cap: numb
     },
     link: (s) => state.links.push(s),
   });
-  return { state, start: async () => (await opened, fill()) };
+  return { state, carrier, start: async () => (await opened, fill()) };
 }
 
 /**
  * A consumer end as the inlet drives it: `credit` frames requested up front, one more for each
  * settled; restores order by seq; drops (and counts) frames it already settled. `hold` keeps
- * frames unsettled (a stalled inlet).
+ * frames unsettled (a stalled inlet); `holdFrom` holds that seq and later ones.
  */
 export function driveConsumer(carrier: ConsumerCarrier, credit: number) {
-  const state = { delivered: [] as number[], frames: [] as DeliveredFrame[], duplicates: 0, redelivered: 0, hold: false, next: 0, inHand: 0, maxInHand: 0 };
+  const state = { delivered: [] as number[], frames: [] as DeliveredFrame[], duplicates: 0, redelivered: 0, hold: false, holdFrom: Infinity, next: 0, inHand: 0, maxInHand: 0 };
   const early = new Map<number, DeliveredFrame>();
   const take = (f: DeliveredFrame) => {
     state.delivered.push(f.seq);
@@ -60,13 +60,14 @@ export function driveConsumer(carrier: ConsumerCarrier, credit: number) {
     carrier.request(1);
   };
   const drain = () => {
-    for (let f = early.get(state.next); f && !state.hold; f = early.get(state.next)) {
+    for (let f = early.get(state.next); f && !state.hold && f.seq < state.holdFrom; f = early.get(state.next)) {
       early.delete(state.next);
       take(f);
     }
   };
   return {
     state,
+    carrier,
     release: () => ((state.hold = false), drain()),
     open: async () => {
       const oldest = await carrier.open({
