@@ -22,7 +22,7 @@ export function messages(seq: number, n: number): StreamMessage[] {
  * A producer end as the outlet drives it: frames 1..total, at most `cap` outstanding, the next
  * sent when `settled(upTo)` frees room. Records everything the carrier reported.
  */
-export function driveProducer(carrier: ProducerCarrier, total: number, cap: number, size = 5) {
+export function driveProducer<P extends ProducerCarrier>(carrier: P, total: number, cap: number, size = 5) {
   const state = { sent: 0, upTo: 0, dead: new Map<number, number>(), links: [] as CarrierLinkState[], settledCalls: 0 };
   const fill = () => {
     while (state.sent < total && state.sent - state.upTo < cap) carrier.send({ seq: ++state.sent, messages: messages(state.sent, size) });
