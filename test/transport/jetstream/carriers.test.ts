@@ -182,4 +182,26 @@ describe('JetStream carriers on one nats-server', () => {
     await until(() => producer.state.upTo === 1, 'settled');
     await Promise.all([producer.carrier.close(), end.close()]);
   });
+
+  it('working() keeps a held frame from being redelivered past ack_wait', async () => {
+    const c = await setUp('working', 2, 500);
+    const end = c.consumer();
+    const got: number[] = [];
+    await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
+    end.request(2);
+    const producer = driveProducer(c.producer(), 2, 2);
+    await producer.start();
+    await until(() => got.length === 2, 'both frames');
+    // Frame 1 is kept alive, frame 2 is not: only frame 2 comes back (credit for two copies).
+    const keepAlive = setInterval(() => end.working(1), 150);
+    end.request(2);
+    await until(() => got.length === 3, 'frame 2 redelivered after ack_wait');
+    await until(() => got.length === 4, 'frame 2 redelivered twice');
+    clearInterval(keepAlive);
+    expect(got).toEqual([1, 2, 2, 2]);
+    end.settle(1);
+    end.settle(2);
+    await until(() => producer.state.upTo === 2, 'both settled');
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
 });
