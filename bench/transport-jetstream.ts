@@ -2,7 +2,8 @@
 // same server, same stream set-up, interleaved rounds. Not a test: prints a table, or JSON.
 // Default: both ends in this process. --two-process: the consumer end (carrier or raw) runs in a
 // child process (this file with --child), as an edge across processes would.
-// Run: node scripts/run-ts.mjs bench/transport-jetstream.ts [--quick] [--json] [--two-process]
+// --headroom: the stream's per-subject bound at twice the edge's, to price the refusal race.
+// Run: node scripts/run-ts.mjs bench/transport-jetstream.ts [--quick] [--json] [--two-process] [--headroom]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { fmt, freePort, listening, median, table } from './lib.js';
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
 const twoProcess = process.argv.includes('--two-process');
+const headroom = process.argv.includes('--headroom');
 const BATCH = 50;
 const FRAMES = quick ? 1000 : 4000;
 const MAX_FRAMES = 64; // bufferSize 3200 / maxBatchSize 50
@@ -67,7 +69,8 @@ function consumerEnd(nc: NatsConnection, url: string, mode: 'raw' | 'carrier', r
 }
 
 async function carrierRound(nc: NatsConnection, url: string, run: string): Promise<number> {
-  await ensureRunStreams(nc, { run, edges: [{ edge: 'e', maxFrames: MAX_FRAMES }] });
+  // --headroom: the server's per-subject bound at twice the producer end's (no refusal race).
+  await ensureRunStreams(nc, { run, edges: [{ edge: 'e', maxFrames: headroom ? 2 * MAX_FRAMES : MAX_FRAMES }] });
   const end = consumerEnd(nc, url, 'carrier', run);
   await end.ready;
   const producer = jetStreamCarriers({ connection: nc, run, edge: 'e', maxFrames: MAX_FRAMES }).producer();
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
     const carrier = median(perRound.map((p) => p.carrier));
     const result = {
       processes: twoProcess ? 2 : 1,
+      serverBoundFrames: headroom ? 2 * MAX_FRAMES : MAX_FRAMES,
       batch: BATCH,
       frames: FRAMES,
       maxFrames: MAX_FRAMES,

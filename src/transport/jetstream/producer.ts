@@ -13,7 +13,7 @@ import { SettlePoll } from './settle-poll.js';
 
 // After a failed publish: the first resend waits this long, doubling up to the max. Short,
 // because the common failure at full speed is the per-subject bound seeing an ack a moment late.
-const FIRST_RESEND_MS = 10;
+const FIRST_RESEND_MS = 1;
 const MAX_RESEND_MS = 1000;
 
 /**
