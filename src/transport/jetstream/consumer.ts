@@ -16,6 +16,14 @@ import type { CarrierSetup } from './options.js';
 // out is not idle until it expires, and a slow server is not flooded with requests.
 const MAX_PULLS = 2;
 const PULL_RETRY_MS = 250;
+const FLUSH_WAIT_MS = 1000;
+
+// Waits for `p` at most `ms` (its failure is ignored: closing goes on); leaves no timer behind.
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
 
 /**
  * The consumer end of a JetStream carrier: the edge's durable pull consumer, pulled only as far
@@ -108,7 +116,9 @@ export class JetStreamConsumer implements ConsumerCarrier {
     this.flushHints();
     this.dead?.close();
     this.stopLink?.();
-    await this.nc?.flush().catch(() => undefined);
+    // The naks and the last hint leave before a shared connection moves on; bounded, because a
+    // flush waits for the server and the server may be the thing that is down.
+    if (this.nc && !this.nc.isClosed() && this.s.source.connection) await bounded(this.nc.flush(), FLUSH_WAIT_MS);
     await this.release?.();
     this.events?.link('closed');
   }
