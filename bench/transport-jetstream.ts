@@ -139,6 +139,8 @@ async function main(): Promise<void> {
   const url = `nats://127.0.0.1:${port}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nodeflow-bench-js-'));
   const server = spawn(process.env.NATS_SERVER ?? '/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  // Interrupted (Ctrl-C, a timeout): the server child and its store go too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => (server.kill(), rmSync(dir, { recursive: true, force: true }), process.exit(130)));
   try {
     await listening(port, 'nats-server');
     const nc = await connect({ servers: url, noAsyncTraces: true });
