@@ -13,3 +13,11 @@
  * @packageDocumentation
  */
 export { splitWorkflow, OUTLET_TYPE, INLET_TYPE, type CrossEdge, type WorkflowPart, type WorkflowSplit } from './split.js';
+export { executeOnCluster, type ExecuteOnClusterOptions } from './execute.js';
+export { ClusterRun, type ClusterRunOptions, type ClusterEvent, type ClusterResult } from './cluster-run.js';
+export { ClusterError, type Cluster, type ClusterLink, type ClusterFailure } from './cluster.js';
+export { natsCluster, type NatsClusterOptions } from './nats-cluster.js';
+export { startWorker, type ClusterWorker } from './worker.js';
+export { type ClusterMetrics, type ClusterEdgeStats } from './merge.js';
+export { SAMPLE_MS, type Sample, type EdgeEnd, type StartRequest, type StartReply } from './protocol.js';
+export { isWorkerName } from '../actors/workflow/validate.js';

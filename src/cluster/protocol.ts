@@ -2,6 +2,9 @@ import type { ConnectionStats } from '../actors/types.js';
 import type { WorkflowDefinition } from '../actors/workflow/definition.js';
 import type { WorkflowNodeStatus, WorkflowStatus } from '../actors/workflow/status.js';
 
+/** How often a running part publishes a status sample (the coordinator's liveness signal too). */
+export const SAMPLE_MS = 250;
+
 /**
  * The NATS subjects of a cluster: a worker answers `start`/`stop` requests on its own subjects;
  * each process of a run publishes status samples on the run's, and answers a `poll` with one.
@@ -17,6 +20,8 @@ export const subjects = {
   status: (run: string, worker: string) => `nodeflow.run.${run}.status.${worker}`,
   allStatus: (run: string) => `nodeflow.run.${run}.status.*`,
   poll: (run: string) => `nodeflow.run.${run}.poll`,
+  /** Edge keys whose stream ended at the producer end: the process holding their inlets ends them. */
+  end: (run: string) => `nodeflow.run.${run}.end`,
 } as const;
 
 /**
@@ -43,7 +48,7 @@ export interface StartRequest {
  * const reply: StartReply = { ok: false, reason: 'PART_REFUSED', message: "node x: unknown type 'my.type'" };
  * ```
  */
-export type StartReply = { readonly ok: true; readonly rejoined: boolean } | { readonly ok: false; readonly reason: string; readonly message: string; readonly problems?: readonly unknown[] };
+export type StartReply = { readonly ok: true; /** The worker already ran this part (a start repeated after a missed sample). */ readonly already: boolean } | { readonly ok: false; readonly reason: string; readonly message: string; readonly problems?: readonly unknown[] };
 
 /**
  * Counters of one end of an edge that crosses processes, as that end's process reports them.
