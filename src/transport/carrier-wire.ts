@@ -68,9 +68,13 @@ export class CarrierWire {
     return this.chance(this.faults.duplicate) ? 2 : 1;
   }
 
-  /** Delivers `fn` after a delay, or loses it (`drop`). */
+  /** Is this delivery lost on purpose (`drop`)? */
+  lost(): boolean {
+    return this.chance(this.faults.drop);
+  }
+
+  /** Delivers `fn` after a delay (reordered past later ones with `reorder`). */
   deliver(fn: () => void): void {
-    if (this.chance(this.faults.drop)) return;
     this.after(fn, this.delay());
   }
 

@@ -108,6 +108,9 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
         this.earlyMessages -= f.messages.length;
         this.offering = f;
         this.offeringAt = 0;
+        // Recorded before its first message is offered: a delivery can settle (or dead-letter)
+        // inside the offer itself.
+        this.pending.push({ seq: f.seq, end: this.offeredPos + f.messages.length, deadLetters: null, reason: '' });
       }
       const ms = f.messages;
       let i = this.offeringAt;
@@ -116,7 +119,6 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
       this.offeredPos += i - this.offeringAt;
       this.offeringAt = i;
       if (i < ms.length) break; // full (or closing): the rest waits for room
-      this.pending.push({ seq: f.seq, end: this.offeredPos, deadLetters: null, reason: '' });
       this.offering = null;
       this.expected = f.seq + 1;
     }

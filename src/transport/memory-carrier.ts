@@ -175,16 +175,19 @@ export class MemoryCarrier {
     for (const h of this.frames.values()) {
       if (c.credit <= 0) break;
       if (h.timer !== undefined) continue;
-      c.credit--;
       h.deliveries++;
       if (h.deliveries > 1) this.redeliveries++;
       this.armAckWait(h);
       const redelivered = h.deliveries > 1;
+      // A lost delivery keeps its credit (JetStream: the pull that did not deliver is re-issued),
+      // so the redelivery after ackWait has credit to go on.
+      if (this.wire.lost()) continue;
+      c.credit--;
       const copies = this.wire.copies();
       if (copies > 1) this.duplicates++;
       for (let i = 0; i < copies; i++) {
         const again = redelivered || i > 0;
-        this.wire.deliver(() => c.open && this.frames.has(h.frame.seq) && c.events.frame({ seq: h.frame.seq, messages: h.frame.messages, redelivered: again }));
+        this.wire.deliver(() => c.open && c.events.frame({ seq: h.frame.seq, messages: h.frame.messages, redelivered: again }));
       }
     }
   }
@@ -202,16 +205,21 @@ export class MemoryCarrier {
     if (!h) return;
     if (h.timer !== undefined) this.wire.clear(h.timer);
     this.frames.delete(seq);
-    const first = this.frames.keys().next();
-    const floor = first.done ? this.lastSeq : first.value - 1;
+    const floor = this.floor();
     if (floor <= this.toldFloor) return;
     // A hint may be lost: the producer then hears the floor when the poll comes.
     if (this.wire.notify(() => this.tellFloor(floor), true)) return;
     this.poll ??= this.wire.after(() => {
       this.poll = undefined;
-      const f = this.frames.keys().next();
-      this.wire.notify(() => this.tellFloor(f.done ? this.lastSeq : f.value - 1), false);
+      const floor = this.floor(); // now: frames sent later are not settled
+      this.wire.notify(() => this.tellFloor(floor), false);
     }, this.ackWaitMs);
+  }
+
+  /** Every frame up to this one is settled. */
+  private floor(): number {
+    const first = this.frames.keys().next();
+    return first.done ? this.lastSeq : first.value - 1;
   }
 
   private tellFloor(floor: number): void {

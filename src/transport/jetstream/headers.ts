@@ -8,11 +8,20 @@
  * ```
  */
 export const SEQ_HEADER = 'Nodeflow-Seq';
-/** Dead-letter records: how many messages of the frame the record holds. */
+/**
+ * Dead-letter records: how many messages of the frame the record holds (`REASON_HEADER`: why
+ * they failed; `WRITER_HEADER`: which consumer end instance wrote it, as a replacement may
+ * write again for the same frame).
+ *
+ * @example
+ * ```ts
+ * const count = Number(record.header.get(COUNT_HEADER));
+ * ```
+ */
 export const COUNT_HEADER = 'Nodeflow-Count';
-/** Dead-letter records: why the messages failed. */
+/** Dead-letter records: why the messages failed. @example `record.header.get(REASON_HEADER)` */
 export const REASON_HEADER = 'Nodeflow-Reason';
-/** Dead-letter records: which consumer end instance wrote it (a replacement may write again). */
+/** Dead-letter records: the consumer end instance that wrote it. @example `record.header.get(WRITER_HEADER)` */
 export const WRITER_HEADER = 'Nodeflow-Writer';
 
 /**

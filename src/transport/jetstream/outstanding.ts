@@ -2,6 +2,12 @@
  * One frame the producer end sent and has not yet reported settled.
  * `streamSeq` is 0 until its PubAck arrives; `data` is dropped once the server holds the frame.
  * @internal
+ *
+ * @example
+ * ```ts
+ * const f: OutstandingFrame = outstanding.push(1, 50, bytes);
+ * f.streamSeq = ack.seq;
+ * ```
  */
 export interface OutstandingFrame {
   readonly seq: number;

@@ -1,4 +1,4 @@
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { headers as natsHeaders, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { NodeflowError } from '../../errors.js';
 import { loadJetStream, loadNats } from '../../io/nats/nats-connection.js';
@@ -41,7 +41,7 @@ export class JetStreamProducer implements ProducerCarrier {
   private stopLink: (() => void) | undefined;
   private deadLetters: DeadLetterReader | undefined;
   private poll: SettlePoll | undefined;
-  private headers: (() => { set(k: string, v: string): void }) | undefined;
+  private headers: typeof natsHeaders | undefined;
   private inFlight = 0;
   private failed = false;
   private resendMs = FIRST_RESEND_MS;
@@ -59,7 +59,7 @@ export class JetStreamProducer implements ProducerCarrier {
     const nc: NatsConnection = held.nc;
     this.release = held.release;
     const { jetstream, jetstreamManager } = await loadJetStream();
-    this.headers = (await loadNats()).headers as unknown as () => { set(k: string, v: string): void };
+    this.headers = (await loadNats()).headers;
     this.js = jetstream(nc, { timeout: this.s.publishTimeoutMs });
     const jsm: JetStreamManager = await jetstreamManager(nc);
     this.deadLetters = new DeadLetterReader(jsm, this.s.names.deadLetterStream, this.s.deadLetterSubject, (seq, count, writer) => this.frames.recordDead(seq, count, writer), () => this.report(), this.s.onError);
@@ -106,7 +106,7 @@ export class JetStreamProducer implements ProducerCarrier {
     h.set(SEQ_HEADER, String(f.seq));
     f.publishing = true;
     this.inFlight++;
-    this.js!.publish(this.s.subject, f.data!, { msgID: `${this.s.names.run}.${this.s.edge}.${f.seq}`, headers: h as never }).then(
+    this.js!.publish(this.s.subject, f.data!, { msgID: `${this.s.names.run}.${this.s.edge}.${f.seq}`, headers: h }).then(
       (ack) => {
         f.streamSeq = ack.seq;
         f.data = undefined; // stored: nothing left to resend

@@ -5,7 +5,14 @@ import { checkInt, runNames, type RunNames } from './names.js';
 
 const STREAM_NOT_FOUND = 10059;
 const MS = 1_000_000; // nanoseconds per millisecond: JetStream durations are nanoseconds
-/** Default `ack_wait`: beyond the default retry span of a local connection. */
+/**
+ * Default `ack_wait` of an edge's consumer (ms): beyond the default retry span of a local connection.
+ *
+ * @example
+ * ```ts
+ * await ensureRunStreams(nc, { run: 'r', edges: [{ edge: 'e', maxFrames: 4, ackWaitMs: 2 * DEFAULT_ACK_WAIT_MS }] });
+ * ```
+ */
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 // A retried publish lands inside this window from the first copy: the producer retries for as
 // long as the server is unreachable, and two minutes covers a restart with room to spare. A

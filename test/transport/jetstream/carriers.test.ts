@@ -142,4 +142,66 @@ describe('JetStream carriers on one nats-server', () => {
     expect(second.state.delivered).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     await Promise.all([producer.carrier.close(), second.carrier.close()]);
   });
+
+  it('credit bounds what is in hand: request(2) with five frames stored hands out exactly two', async () => {
+    const c = await setUp('credit', 8);
+    const producer = driveProducer(c.producer(), 5, 8);
+    await producer.start();
+    const jsm = await jetstreamManager(nc);
+    let stored = 0;
+    await until(() => (void jsm.streams.info('nodeflow_credit').then((i) => (stored = i.state.messages)), stored === 5), 'five stored');
+    const end = c.consumer();
+    const got: number[] = [];
+    await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
+    end.request(2);
+    await until(() => got.length === 2, 'two frames');
+    const info = await jsm.consumers.info('nodeflow_credit', 'e');
+    expect([info.num_ack_pending, info.num_pending]).toEqual([2, 3]);
+    expect(got).toEqual([1, 2]);
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
+
+  it('a malformed frame is terminated and reported, never handed on, and its credit is not spent', async () => {
+    const c = await setUp('junk', 4);
+    const errors: Error[] = [];
+    const end = jetStreamCarriers({ servers: [nats.url], run: 'junk', edge: 'e', maxFrames: 4, onError: (e) => errors.push(e) }).consumer();
+    const got: number[] = [];
+    await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
+    const js = (await jetstreamManager(nc)).jetstream();
+    const { headers } = await import('@nats-io/transport-node');
+    const h = headers();
+    h.set('Nodeflow-Seq', '1');
+    await js.publish('nodeflow.junk.e', 'not json', { headers: h });
+    const producer = driveProducer(c.producer(), 1, 1);
+    await producer.start();
+    end.request(1);
+    await until(() => got.length === 1, 'the real frame');
+    expect(got).toEqual([1]);
+    expect(errors[0]).toMatchObject({ name: 'FrameDecodeError', code: 'INVALID_MESSAGE' });
+    end.settle(1);
+    await until(() => producer.state.upTo === 1, 'settled');
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
+
+  it('working() keeps a held frame from being redelivered past ack_wait', async () => {
+    const c = await setUp('working', 2, 500);
+    const end = c.consumer();
+    const got: number[] = [];
+    await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
+    end.request(2);
+    const producer = driveProducer(c.producer(), 2, 2);
+    await producer.start();
+    await until(() => got.length === 2, 'both frames');
+    // Frame 1 is kept alive, frame 2 is not: only frame 2 comes back (credit for two copies).
+    const keepAlive = setInterval(() => end.working(1), 150);
+    end.request(2);
+    await until(() => got.length === 3, 'frame 2 redelivered after ack_wait');
+    await until(() => got.length === 4, 'frame 2 redelivered twice');
+    clearInterval(keepAlive);
+    expect(got).toEqual([1, 2, 2, 2]);
+    end.settle(1);
+    end.settle(2);
+    await until(() => producer.state.upTo === 2, 'both settled');
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
 });
