@@ -1,4 +1,4 @@
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, ReplaySubject, type Observable } from 'rxjs';
 import type { WorkflowRun } from '../actors/workflow/run.js';
 import type { WorkflowNodeStatus, WorkflowStatus } from '../actors/workflow/status.js';
 import type { WorkflowEngine } from '../actors/workflow/workflow-engine.js';
@@ -75,12 +75,13 @@ export class ClusterRun {
   readonly status$: Observable<WorkflowStatus>;
   readonly lifecycle$: Observable<ClusterEvent>;
   private readonly current = new BehaviorSubject<WorkflowStatus>({ state: 'running', nodes: {} });
-  private readonly events = new Subject<ClusterEvent>();
+  // A late subscriber still hears the last events (bounded: a flapping worker cannot grow it).
+  private readonly events = new ReplaySubject<ClusterEvent>(64);
   private readonly samples = new Map<string, Sample>();
   private readonly server = new Map<string, Readonly<Record<string, number>>>();
   private readonly workers = new Map<string, Worker>();
   private readonly unsubscribe: () => void;
-  private local: WorkflowRun | undefined;
+  private localRun: WorkflowRun | undefined;
   private localDone = false;
   private seq = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -104,7 +105,7 @@ export class ClusterRun {
 
   /** @internal */
   async start(local: WorkflowRun, workers: readonly string[]): Promise<void> {
-    this.local = local;
+    this.localRun = local;
     const now = Date.now();
     for (const w of workers) {
       this.workers.set(w, { lastSeen: now, lost: false, rejoining: false, finished: false });
@@ -116,6 +117,11 @@ export class ClusterRun {
     });
     this.timer = setInterval(() => this.tick(), SAMPLE_MS);
     this.tick();
+  }
+
+  /** This process's part, as a `WorkflowRun` (`collected(id)`, `widget(id)` of the nodes here). */
+  get local(): WorkflowRun {
+    return this.localRun!;
   }
 
   /** The whole run's status as last sampled (nodes of every process; stand-ins hidden). */
@@ -144,7 +150,7 @@ export class ClusterRun {
   async stop(options: { timeout?: number } = {}): Promise<ClusterResult> {
     if (this.finished) return this.done;
     const stops = [...this.workers].filter(([, w]) => !w.finished && !w.lost).map(([w]) => this.link.request(subjects.stop(w), encode({ run: this.id }), (options.timeout ?? 5000) + 2000).then((d) => this.heard(decode<Sample | null>(d)), () => undefined));
-    await Promise.all([this.local?.stop(options), ...stops]);
+    await Promise.all([this.localRun?.stop(options), ...stops]);
     // A worker that is gone cannot answer: its part counts as stopped.
     for (const w of this.workers.values()) w.finished = true;
     this.finish();
@@ -170,11 +176,11 @@ export class ClusterRun {
   }
 
   private sampleLocal(): void {
-    if (this.local && !this.finished) this.samples.set('', takeSample(this.local, { run: this.id, worker: '', seq: ++this.seq, incarnation: '' }, partEnds(this.split.parts[0]!.definition), standIns(this.wf)));
+    if (this.localRun && !this.finished) this.samples.set('', takeSample(this.localRun, { run: this.id, worker: '', seq: ++this.seq, incarnation: '' }, partEnds(this.split.parts[0]!.definition), standIns(this.wf)));
   }
 
   private tick(): void {
-    if (this.finished || !this.local) return;
+    if (this.finished || !this.localRun) return;
     this.sampleLocal();
     this.endStreams();
     this.watchWorkers();
