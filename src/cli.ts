@@ -2,6 +2,8 @@
  * The `nodeflow` command line. `nodeflow perf [--suite standard|quick] [--test NAME] [--json]
  * [--out FILE] [--quiet]` runs the performance suite and prints the report; progress goes to
  * stderr, as a bar redrawn in place on a terminal and as plain lines otherwise.
+ * `nodeflow worker --nats URL --name NAME [--types MODULE]` runs the workflow nodes placed on
+ * NAME until SIGINT or SIGTERM (see src/cluster/worker-command.ts).
  * `nodeflow --version` prints the package version, `nodeflow --help` the usage.
  * @packageDocumentation
  */
@@ -14,6 +16,7 @@ import { formatProgress } from './actors/perf/progress.js';
 
 const USAGE = `usage: nodeflow perf [--suite standard|quick] [--test NAME] [--json] [--out FILE] [--quiet]
        nodeflow --version
+       nodeflow worker --nats URL --name NAME [--types MODULE]
        nodeflow --help
 
   --suite    standard (the full scenarios; the first alone takes 120 s) or quick (2 s each; default)
@@ -22,7 +25,10 @@ const USAGE = `usage: nodeflow perf [--suite standard|quick] [--test NAME] [--js
   --out      also write the report (or JSON) to FILE
   --quiet    no progress on stderr
   --version  print the version of @nodeflow/runtime
-  --help     print this text`;
+  --help     print this text
+
+  worker     run the workflow nodes placed on NAME (docs/cluster.md), fed over NATS JetStream,
+             until SIGINT or SIGTERM; --types MODULE registers the node types it exports`;
 
 type Write = (s: string) => void;
 const stdout: Write = (s) => void process.stdout.write(s);
@@ -31,14 +37,21 @@ const stderr: Write = (s) => void process.stderr.write(s);
 /**
  * Runs the CLI with `argv` (without node and the script); resolves to the exit code: 0 done,
  * 2 bad usage (the usage goes to `err`). `out` gets the report, `err` progress and errors.
+ * `until` ends a `worker` (default: the first SIGINT or SIGTERM).
  *
  * @example
  * ```ts
  * process.exitCode = await main(['perf', '--suite', 'quick']);
  * ```
  */
-export async function main(argv: readonly string[], out: Write = stdout, err: Write = stderr): Promise<number> {
+export async function main(argv: readonly string[], out: Write = stdout, err: Write = stderr, until?: Promise<unknown>): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'worker') {
+    // Loaded only for this command: perf never pulls in NATS.
+    const w = await import('./cluster/worker-command.js');
+    if (rest.includes('--help') || rest.includes('-h')) return out(`usage: nodeflow worker --nats URL --name NAME [--types MODULE]\n${w.WORKER_USAGE.split('\n').slice(1).join('\n')}\n`), 0;
+    return w.runWorker(rest, out, err, until ?? signalled(), `usage:${w.WORKER_USAGE.slice(6)}`);
+  }
   if (command === '--version' || command === '-v') {
     out(`${version()}\n`);
     return 0;
@@ -100,6 +113,17 @@ export async function main(argv: readonly string[], out: Write = stdout, err: Wr
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
   return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+// The first SIGINT or SIGTERM: a worker then stops its parts and exits.
+function signalled(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const done = (s: NodeJS.Signals) => {
+      process.off('SIGINT', done).off('SIGTERM', done);
+      resolve(s);
+    };
+    process.once('SIGINT', done).once('SIGTERM', done);
+  });
 }
 
 function fail(err: Write, why: string): number {

@@ -53,6 +53,7 @@ export abstract class ConnectionCircuit extends ConnectionDelivery {
     const now = this.host.clock.now();
     (ConnectionMeter.records(state) ? this.meter : this.madeMeter)?.state(state, now);
     this.host.emit({ type: 'connection.state', connectionId: this.id, from: from.state, to: state, at: now });
+    if (this.watcher !== null) this.watcher.moved(state);
     const d = this.delivery;
     // The machine's retry timer left with `retrying`: the batch goes again as soon as the new
     // mode allows (the probe, a close by hand, or a close's last attempt).

@@ -1,6 +1,7 @@
 import type { StreamConfig } from '../../config.js';
 import type { DropReason } from '../../message.js';
 import type { ConnectionServices } from './connection-host.js';
+import type { ConnectionWatcher } from './transport-hooks.js';
 
 /**
  * Bottom layer of a connection: its counters, over which the conservation law
@@ -25,6 +26,14 @@ export abstract class ConnectionCounters {
   protected retries = 0;
   protected backpressureEvents = 0;
   protected readonly dropped: Record<DropReason, number> = { overflow: 0, priority: 0, timeout: 0, expired: 0, shutdown: 0, circuitOpen: 0 };
+  // The transport seam (docs/semantics.md, "Connections across processes"); idle for every
+  // other connection: one boolean or null test per batch, nothing per message.
+  /** The target keeps custody of what it is delivered (an outlet): delivered only once released. */
+  protected custody = false;
+  /** Messages delivered into custody and not yet released: in occupancy and inFlight. */
+  protected custodied = 0;
+  /** The consumer end of a connection across processes (an inlet) hears settlement here. */
+  protected watcher: ConnectionWatcher | null = null;
 
   constructor(
     readonly id: string,
@@ -38,9 +47,19 @@ export abstract class ConnectionCounters {
     this.drop('timeout', 1);
   }
 
+  /** A batch of `count` was delivered: counted, or held in custody until the target releases it. */
+  protected handedOver(count: number): void {
+    if (this.custody) this.custodied += count;
+    else {
+      this.delivered += count;
+      if (this.watcher !== null) this.watcher.delivered(count);
+    }
+  }
+
   protected drop(reason: DropReason, count: number): void {
     if (count === 0) return;
     this.dropped[reason] += count;
+    if (this.watcher !== null) this.watcher.dropped(count, reason);
     // Drops can be per message under overload: build the event only for a listener.
     if (this.host.observed('message.dropped')) this.host.emit({ type: 'message.dropped', connectionId: this.id, reason, count, at: this.host.clock.now() });
   }

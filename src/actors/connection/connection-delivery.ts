@@ -45,7 +45,7 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
 
   protected heldCount(): number {
     const d = this.delivery;
-    return d.kind === 'idle' ? 0 : d.batch.messages.length;
+    return (d.kind === 'idle' ? 0 : d.batch.messages.length) + this.custodied;
   }
 
   /**
@@ -96,7 +96,8 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
       this.madeStreams?.room();
       if (!this.run(a)) break;
     }
-    if (this.mode.state === 'closing' && this.mailbox.size === 0 && this.delivery === IDLE) this.finish('closed');
+    // A target in custody of delivered messages (an outlet) must release them first.
+    if (this.mode.state === 'closing' && this.mailbox.size === 0 && this.delivery === IDLE && this.custodied <= 0) this.finish('closed');
     // After the bookkeeping: a settled batch freed its reserved room, and a producer held on a
     // buffer that was all in flight has no other wake-up (with no waiter: one length check).
     else this.madeStreams?.room();
@@ -115,7 +116,7 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
   private begin(batch: Batch, failures: number, probe: number): Attempting {
     const a: Attempting = { kind: 'attempting', batch, failures, probe, startedAt: this.metered ? this.host.clock.now() : -1, timer: undefined };
     this.delivery = a;
-    this.mailbox.queue.reserve(batch.messages.length);
+    this.mailbox.queue.reserve(batch.messages.length + this.custodied);
     this.recomputeEdge();
     return a;
   }
@@ -178,7 +179,7 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     const d = this.delivery;
     if (!ok || (d.kind !== 'backingOff' && d.kind !== 'waiting') || d.batch !== a.batch) return;
     if (d.kind === 'backingOff' && d.timer !== undefined) this.host.clock.clearTimeout(d.timer);
-    this.delivered += a.batch.messages.length;
+    this.handedOver(a.batch.messages.length);
     this.batches++;
     this.release();
     if (this.mode.state === 'retrying') this.tell({ type: 'delivery.recovered' });
@@ -186,7 +187,7 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
   }
 
   private succeeded(a: Attempting): void {
-    this.delivered += a.batch.messages.length;
+    this.handedOver(a.batch.messages.length);
     this.batches++;
     this.release();
     const probe = this.mode.state === 'halfOpen' && this.breaker.isProbe(a.probe);
@@ -222,7 +223,8 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
       const reason = verdict === true || verdict === false ? error : verdict;
       this.host.deadLetter({ connectionId: this.id, messages: batch.messages, error: reason, attempts: attempt, at: now });
       this.host.emit({ type: 'batch.deadLettered', connectionId: this.id, count: batch.messages.length, at: now });
-    }
+      if (this.watcher !== null) this.watcher.deadLettered(batch.messages, reason);
+    } else if (this.watcher !== null) this.watcher.retrying();
     if (openFor !== null || this.mode.circuit) {
       // The circuit opens now, or the result is from before it opened: the batch (if kept)
       // waits to be the half-open probe, with no retry delay of its own.
@@ -256,11 +258,11 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
   }
 
   /** Settled: no batch out, its room is free again; that is where occupancy falls below the low watermark. */
-  private release(): void {
+  protected release(): void {
     this.delivery = IDLE;
-    this.mailbox.queue.reserve(0);
+    this.mailbox.queue.reserve(this.custodied);
     this.recomputeEdge();
-    if (this.pressured && this.isLow(this.mailbox.size)) this.relieve();
+    if (this.pressured && this.isLow(this.mailbox.size + this.custodied)) this.relieve();
   }
 
   /**
@@ -271,13 +273,20 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     const d = this.delivery;
     const keep = keepAttempt && d.kind === 'attempting';
     let left = this.mailbox.clear();
+    if (!keepAttempt && this.custodied > 0) {
+      // Held at the far end and never settled: like a delivery that never settled, dropped
+      // (a late release counts for nothing).
+      left += this.custodied;
+      this.custodied = 0;
+      this.custody = false;
+    }
     if (!keep && d.kind !== 'idle') {
       left += d.batch.messages.length;
       if (d.kind !== 'waiting' && d.timer !== undefined) this.host.clock.clearTimeout(d.timer);
       this.delivery = IDLE; // a late result of the batch that was out now counts for nothing
-      this.mailbox.queue.reserve(0);
-      this.recomputeEdge();
     }
+    this.mailbox.queue.reserve(this.heldCount());
+    this.recomputeEdge();
     this.drop(reason, left);
     // An empty buffer is not pressured. The machine is leaving for closed/failed anyway, so it
     // hears no relief edge; the meter does, or a failed connection (which stays listed) would

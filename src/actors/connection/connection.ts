@@ -3,7 +3,7 @@ import { NodeflowError } from '../../errors.js';
 import type { Inbox, StreamMessage } from '../../message.js';
 import { connectionDormancy, connectionMachine, type ConnectionActorRef, type ConnectionEvent, type ConnectionPort, type ConnectionState } from '../../machines/connection.machine.js';
 import type { ConnectionKnobs, ConnectionStats } from '../types.js';
-import { ConnectionCircuit } from './connection-circuit.js';
+import { ConnectionCustody } from './connection-custody.js';
 import type { ConnectionServices } from './connection-host.js';
 import type { ConnectionMetrics } from './connection-meter.js';
 import { IDLE } from './delivery-state.js';
@@ -30,7 +30,7 @@ export interface ConnectionHost extends ConnectionServices {
  *
  * Its jobs live in layers, one file each: counters, admission (hot path and watermarks),
  * deadline, delivery (pump, attempt, settle, retry, dead letter), circuit (machine edges and
- * manual breaker); this file adds the machine, close/dispose, knobs and the readouts.
+ * manual breaker), custody (the transport seam's hooks); this file adds the machine, close/dispose, knobs and the readouts.
  *
  * @example
  * ```ts
@@ -39,7 +39,7 @@ export interface ConnectionHost extends ConnectionServices {
  * connection.offer({ id: 1, timestamp: Date.now(), sourceNodeId: 'source', targetNodeId: 'target', port: 'out', data: 1 });
  * ```
  */
-export class Connection extends ConnectionCircuit {
+export class Connection extends ConnectionCustody {
   private readonly slot: ActorSlot<typeof connectionMachine>;
   private closeResolve: (() => void) | undefined = undefined;
   private closePromise: Promise<void> | undefined = undefined;

@@ -62,6 +62,11 @@ export class Mailbox {
     return this.queue.size;
   }
 
+  /** The size from which the handler sheds (Infinity without one). */
+  get shedFrom(): number {
+    return this.shedAt;
+  }
+
   /** Applies the engine's handler (or none): drop threshold and priority tracking. */
   setHandler(h: BackpressureHandler | undefined, bufferSize: number, dropThreshold?: number): void {
     this.shedAt = h ? Math.max(1, Math.ceil((dropThreshold ?? h.dropThreshold) * bufferSize)) : Infinity;

@@ -52,12 +52,19 @@ export interface PortSpec {
  * @example
  * ```ts
  * const n: WorkflowNode = { id: 'wave', type: 'source.sine', config: { amplitude: 1, period: 1000, rate: 1000, count: 5000 } };
+ * const placed: WorkflowNode = { id: 'fft', type: 'transform.map', config: { fn: 'fft' }, placement: 'w1' };
  * ```
  */
 export interface WorkflowNode {
   readonly id: string;
   readonly type: string;
   readonly config?: Readonly<Record<string, unknown>>;
+  /**
+   * The worker process this node runs on (`nodeflow worker --name <worker>`), for runs started
+   * with `executeOnCluster` from `@nodeflow/runtime/cluster`; without it the node runs in the
+   * calling process. A NATS subject token: non-empty, no whitespace, `.`, `*` or `>`.
+   */
+  readonly placement?: string;
 }
 
 /**
@@ -118,7 +125,8 @@ export interface WorkflowProblem {
     | 'INVALID_EDGE_CONFIG'
     | 'DUPLICATE_EDGE'
     | 'CYCLE'
-    | 'NODE_ID_IN_USE';
+    | 'NODE_ID_IN_USE'
+    | 'INVALID_PLACEMENT';
   readonly path: string;
   readonly nodeId?: string;
   readonly edgeId?: string;

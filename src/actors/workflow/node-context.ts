@@ -1,6 +1,7 @@
 import type { EngineClock } from '../../clock.js';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
+import type { CustodyEnd } from '../connection/transport-hooks.js';
 import type { IoReport, NodeContext } from './node-types.js';
 import type { RunNode } from './run-node.js';
 
@@ -22,6 +23,8 @@ export interface ContextHost {
   report(n: RunNode, report: IoReport): void;
   /** A counter of some node moved: status$ hears of it soon (throttled). */
   counted(): void;
+  /** The engine's connection `id`, for the transport seam (absent: the seam finds none). */
+  connection?(id: string): CustodyEnd | undefined;
 }
 
 /**
@@ -68,6 +71,14 @@ export function createNodeContext(n: RunNode, host: ContextHost): NodeContext {
       const io = (n.io ??= { counters: {} });
       io.counters[name] = (io.counters[name] ?? 0) + k;
       host.counted();
+    },
+    seam: {
+      input: (id) => (n.incoming.has(id) ? host.connection?.(id) : undefined),
+      output: (port) => {
+        const cs = n.handle?.existingOutput(port)?.connections;
+        return cs !== undefined && cs.length === 1 ? cs[0] : undefined;
+      },
+      emitted: (k) => void (n.emitted += k),
     },
   };
 }

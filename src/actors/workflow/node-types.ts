@@ -5,6 +5,7 @@ import type { StreamMessage } from '../../message.js';
 import type { Batch, OfferResult } from '../../message.js';
 import type { PortSpec } from './definition.js';
 import type { IoState } from '../types.js';
+import type { CustodyEnd, FeedEnd } from '../connection/transport-hooks.js';
 
 /**
  * Emits data on one output port: builds the message (a new id, this node as source) and fans it
@@ -54,6 +55,31 @@ export interface NodeContext {
   report(report: IoReport): void;
   /** Adds `n` (default 1) to the node's counter `name`, shown in its status as `io.counters`. */
   count(name: string, n?: number): void;
+  /**
+   * The transport seam: what the two ends of a connection across processes (`transport.outlet`,
+   * `transport.inlet`) need of their local connections. No other node uses it.
+   * @internal
+   */
+  readonly seam: NodeSeam;
+}
+
+/**
+ * The hooks a transport end reaches its local connections through (docs/semantics.md,
+ * "Connections across processes"). Looked up when asked, never per message.
+ *
+ * @example
+ * ```ts
+ * create: (ctx) => ({ process: (batch) => ctx.seam.input(batch.connectionId)?.keepCustody() }),
+ * ```
+ * @internal
+ */
+export interface NodeSeam {
+  /** The connection `connectionId` delivering to this node (from a batch), or undefined. */
+  input(connectionId: string): CustodyEnd | undefined;
+  /** The one connection of output `port`, or undefined when it has none or several. */
+  output(port: string): FeedEnd | undefined;
+  /** Counts `count` messages this node put on its outputs through the seam (its status's `emitted`). */
+  emitted(count: number): void;
 }
 
 /**

@@ -75,6 +75,7 @@ export class WorkflowRun {
         }, COUNTS_MS);
       },
       deliver: (n, batch) => deliverBatch(n, batch, engine, changed),
+      connection: (id) => engine.findConnection(id),
     });
     this.life = new RunLifecycle(engine, this.graph, (result) => {
       this.sub.unsubscribe();

@@ -2,11 +2,22 @@ import { validateStreamConfig, type StreamConfig } from '../../config.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
 import type { WorkflowDefinition, WorkflowProblem } from './definition.js';
 import type { NodeTypeDefinition, NodeTypeRegistry } from './node-types.js';
-import { errorMessage } from '../../errors.js';
+import { describe, errorMessage } from '../../errors.js';
 import { didYouMean } from '../../near-miss.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+/**
+ * A worker name is one NATS subject token (`nodeflow.worker.<name>.start`): non-empty, no
+ * whitespace or control character, no `.` (the separator), `*` or `>` (the wildcards).
+ *
+ * @example
+ * ```ts
+ * isWorkerName('w1'); // true
+ * isWorkerName('w.1'); // false
+ * ```
+ */
+export const isWorkerName = (v: unknown): v is string => str(v) && v.length <= 128 && !/[\s\u0000-\u001f\u007f.*>]/.test(v);
 
 /**
  * Every problem of a definition at once, each naming its node or edge: shape, duplicate ids,
@@ -42,6 +53,9 @@ export function validateWorkflow(def: WorkflowDefinition, registry: NodeTypeRegi
     if (!isObj(n) || !str(n.id) || !str(n.type)) return add({ code: 'INVALID_DEFINITION', path, message: `${path} must be { id: string, type: string, config? }` });
     if (nodes.has(n.id)) return add({ code: 'DUPLICATE_NODE_ID', path, nodeId: n.id, message: `node ${n.id}: id already used by nodes[${nodes.get(n.id)!.index}]` });
     nodes.set(n.id, { type: n.type, index: i });
+    if (n.placement !== undefined && !isWorkerName(n.placement)) {
+      add({ code: 'INVALID_PLACEMENT', path: `${path}.placement`, nodeId: n.id, message: `node ${n.id}: placement must be a worker name (a NATS subject token of at most 128 characters: no whitespace, '.', '*' or '>'), got ${describe(n.placement)}` });
+    }
     if (engine && engine.hasNodeOrWidget(n.id)) add({ code: 'NODE_ID_IN_USE', path, nodeId: n.id, message: `node ${n.id}: the stream engine already has a node or widget with this id (a finished run keeps its widgets until run.release())` });
     const type = registry.get(n.type);
     if (!type) {

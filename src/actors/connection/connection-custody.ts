@@ -1,0 +1,63 @@
+import type { ConnectionWatcher } from './transport-hooks.js';
+import { ConnectionCircuit } from './connection-circuit.js';
+
+/**
+ * Transport layer of a connection: the two hooks a connection across processes needs at its
+ * ends (docs/semantics.md, "Connections across processes"). At the producer end the target (an
+ * outlet) keeps custody of what it was delivered, so frames still in transit count in this
+ * connection's occupancy (watermarks, `writer.ready`, full) and `inFlight` until the far end
+ * settles them; at the consumer end the source feeding it (an inlet) watches settlement and
+ * reads the room left. A connection that uses neither pays one test per batch.
+ *
+ * @example
+ * ```ts
+ * const c = engine.getConnection(id);
+ * c.keepCustody(); // from now on a delivered batch stays in flight until released
+ * c.releaseCustody(50, 2); // 48 delivered and 2 dead-lettered at the far end
+ * ```
+ */
+export abstract class ConnectionCustody extends ConnectionCircuit {
+  /** From now on a delivered batch stays in occupancy and `inFlight` until `releaseCustody`. @internal */
+  keepCustody(): void {
+    if (!this.mode.final) this.custody = true;
+  }
+
+  /** Messages delivered into custody and not yet released. @internal */
+  get custodyHeld(): number {
+    return this.custodied;
+  }
+
+  /**
+   * `count` messages in custody settled at the far end, `deadLettered` of them dead-lettered
+   * there: they leave occupancy, so watermarks, `ready` and waiting producers move now. After a
+   * dispose (what was held was counted `dropped(shutdown)`) a release counts for nothing.
+   * @internal
+   */
+  releaseCustody(count: number, deadLettered: number): void {
+    if (!this.custody || count <= 0) return;
+    this.custodied -= count;
+    this.delivered += count - deadLettered;
+    this.deadLettered += deadLettered;
+    if (deadLettered > 0) this.host.emit({ type: 'batch.deadLettered', connectionId: this.id, count: deadLettered, at: this.host.clock.now() });
+    // A relay (inlet → outlet in one process) passes the delivered part on; the far end keeps
+    // the dead-lettered messages themselves.
+    if (this.watcher !== null && count > deadLettered) this.watcher.delivered(count - deadLettered);
+    this.mailbox.queue.reserve(this.heldCount());
+    this.recomputeEdge();
+    if (this.pressured && this.isLow(this.mailbox.size + this.heldCount())) this.relieve();
+    this.madeStreams?.room();
+    if (this.mode.state === 'closing') this.pump(); // the last release lets a close finish
+  }
+
+  /** Hears this connection's settlement, in FIFO order (null: stop). @internal */
+  watch(watcher: ConnectionWatcher | null): void {
+    this.watcher = watcher;
+  }
+
+  /** Messages it can take now before it refuses, sheds or evicts any (0 while not accepting). @internal */
+  room(): number {
+    if (!this.mode.accepting) return 0;
+    const limit = Math.min(this.config.bufferSize, this.mailbox.shedFrom);
+    return Math.max(0, limit - this.mailbox.size - this.heldCount());
+  }
+}

@@ -1,0 +1,79 @@
+import type { StreamConfig } from '../../config.js';
+import type { DropReason, OfferResult, StreamMessage } from '../../message.js';
+import type { ConnectionState } from '../../machines/connection.machine.js';
+import type { ConnectionKnobs } from '../types.js';
+
+/**
+ * What a consumer end of a connection across processes (the transport's inlet) hears of the
+ * local connection it feeds, in the connection's FIFO order: how many messages left it delivered,
+ * which batch was dead-lettered, what was dropped, and when the batch out waits for a retry.
+ * Called per batch (per drop call), never per message; nothing is called while no one watches.
+ * See docs/semantics.md, "Connections across processes".
+ *
+ * @example
+ * ```ts
+ * const watcher: ConnectionWatcher = { delivered: (n) => (done += n), deadLettered: () => {}, dropped: () => {}, retrying: () => {}, moved: () => {} };
+ * ```
+ */
+export interface ConnectionWatcher {
+  /** `count` messages, the oldest not yet settled, were delivered. */
+  delivered(count: number): void;
+  /** The oldest `messages.length` messages not yet settled were dead-lettered, for `error`. */
+  deadLettered(messages: readonly StreamMessage[], error: unknown): void;
+  /** `count` accepted messages were dropped for `reason` (not necessarily the oldest). */
+  dropped(count: number, reason: DropReason): void;
+  /** The batch out failed and backs off before its retry (or waits to be the half-open probe). */
+  retrying(): void;
+  /** The connection's machine entered `state` (an edge: breaker open, half-open, closed, ...). */
+  moved(state: ConnectionState): void;
+}
+
+/**
+ * A connection as the producer end of a connection across processes (the transport's outlet)
+ * sees the connection that delivers to it: once `keepCustody()` was called, a delivered batch
+ * stays in the connection's occupancy and `inFlight` (counted neither delivered nor dead-lettered)
+ * until `releaseCustody` says how it ended at the far end. A `Connection` is one.
+ *
+ * @example
+ * ```ts
+ * const input = ctx.seam.input(batch.connectionId)!;
+ * input.keepCustody();
+ * // later, when the far end settled the frame:
+ * input.releaseCustody(batch.messages.length, 0);
+ * ```
+ */
+export interface CustodyEnd {
+  readonly id: string;
+  readonly config: Readonly<StreamConfig>;
+  keepCustody(): void;
+  releaseCustody(count: number, deadLettered: number): void;
+  /** Messages delivered and not yet released. */
+  readonly custodyHeld: number;
+  stats(): { readonly accepted: number };
+}
+
+/**
+ * A connection as the consumer end of a connection across processes (the transport's inlet)
+ * sees the connection it feeds: it offers into it, watches its settlement, and reads its room.
+ * A `Connection` is one.
+ *
+ * @example
+ * ```ts
+ * const out = ctx.seam.output('out')!;
+ * out.watch(watcher);
+ * if (out.room() >= frame.messages.length) for (const m of frame.messages) out.accept(m);
+ * out.flush();
+ * ```
+ */
+export interface FeedEnd {
+  readonly id: string;
+  readonly config: Readonly<StreamConfig>;
+  readonly currentState: ConnectionState;
+  readonly isOpen: boolean;
+  accept(message: StreamMessage): OfferResult;
+  flush(): void;
+  /** Messages it can take now before it refuses, sheds or evicts any: 0 or more. */
+  room(): number;
+  knobs(): ConnectionKnobs;
+  watch(watcher: ConnectionWatcher | null): void;
+}

@@ -1,0 +1,268 @@
+import { BehaviorSubject, ReplaySubject, type Observable } from 'rxjs';
+import type { WorkflowRun } from '../actors/workflow/run.js';
+import type { WorkflowNodeStatus, WorkflowStatus } from '../actors/workflow/status.js';
+import type { WorkflowEngine } from '../actors/workflow/workflow-engine.js';
+import type { ClusterLink } from './cluster.js';
+import { sendPart } from './send-part.js';
+import { mergeSamples, runState, type ClusterMetrics } from './merge.js';
+import { SAMPLE_MS, decode, encode, subjects, type Sample } from './protocol.js';
+import { takeSample, partEnds } from './sample.js';
+import type { WorkflowSplit } from './split.js';
+import { standIns } from './stand-ins.js';
+
+/**
+ * Options of a cluster run (with {@link executeOnCluster}'s).
+ *
+ * @example
+ * ```ts
+ * const o: ClusterRunOptions = { lostAfterMs: 2000 };
+ * ```
+ */
+export interface ClusterRunOptions {
+  /** A worker silent this long (no sample) is reported lost, and its part is offered again (default 2000 ms). */
+  readonly lostAfterMs?: number;
+  /** The run's name (a NATS token; default: the workflow id plus a random suffix). */
+  readonly runId?: string;
+}
+
+/**
+ * What happens to a run's processes: a worker started its part, went silent (`lost`: its
+ * process died or hangs), took its part again (`rejoined`: a replacement, or the same process
+ * once it answered), or finished its part.
+ *
+ * @example
+ * ```ts
+ * run.lifecycle$.subscribe((e) => e.type === 'worker.lost' && console.warn(e.worker, 'lost'));
+ * ```
+ */
+export type ClusterEvent =
+  | { readonly type: 'worker.started' | 'worker.rejoined' | 'worker.lost'; readonly run: string; readonly worker: string; readonly at: number }
+  | { readonly type: 'worker.finished'; readonly run: string; readonly worker: string; readonly state: WorkflowStatus['state']; readonly at: number }
+  | { readonly type: 'run.finished'; readonly run: string; readonly state: WorkflowStatus['state']; readonly at: number };
+
+/**
+ * What `ClusterRun.done` resolves to.
+ *
+ * @example
+ * ```ts
+ * const { status, metrics } = await run.done;
+ * ```
+ */
+export interface ClusterResult {
+  readonly status: 'completed' | 'failed' | 'stopped';
+  readonly nodes: Readonly<Record<string, WorkflowNodeStatus>>;
+  readonly metrics: ClusterMetrics;
+}
+
+type Worker = { lastSeen: number; lost: boolean; rejoining: boolean; finished: boolean };
+const TERMINAL = new Set(['completed', 'failed', 'stopped']);
+
+/**
+ * One workflow run across processes: `status()`/`status$` and `metrics()` merge every
+ * process's last sample (workers publish one every 250 ms); `getMetrics()` polls them first.
+ * `lifecycle$` reports workers lost and rejoined; `stop()` stops every part and removes the
+ * run's streams; `done` settles when every part has ended.
+ *
+ * @example
+ * ```ts
+ * const run = await executeOnCluster(wf, def, { cluster });
+ * run.status$.subscribe((s) => console.log(s.state));
+ * const result = await run.done;
+ * ```
+ */
+export class ClusterRun {
+  readonly done: Promise<ClusterResult>;
+  readonly status$: Observable<WorkflowStatus>;
+  readonly lifecycle$: Observable<ClusterEvent>;
+  private readonly current = new BehaviorSubject<WorkflowStatus>({ state: 'running', nodes: {} });
+  // A late subscriber still hears the last events (bounded: a flapping worker cannot grow it).
+  private readonly events = new ReplaySubject<ClusterEvent>(64);
+  private readonly samples = new Map<string, Sample>();
+  private readonly server = new Map<string, Readonly<Record<string, number>>>();
+  private readonly workers = new Map<string, Worker>();
+  private readonly unsubscribe: () => void;
+  private localRun: WorkflowRun | undefined;
+  private localDone = false;
+  private seq = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private polling = false;
+  private finished = false;
+  private resolve!: (r: ClusterResult) => void;
+
+  /** @internal */
+  constructor(
+    private readonly wf: WorkflowEngine,
+    private readonly link: ClusterLink,
+    readonly id: string,
+    private readonly split: WorkflowSplit,
+    private readonly options: ClusterRunOptions,
+  ) {
+    this.done = new Promise((r) => (this.resolve = r));
+    this.status$ = this.current.asObservable();
+    this.lifecycle$ = this.events.asObservable();
+    this.unsubscribe = link.subscribe(subjects.allStatus(id), (data) => this.heard(decode<Sample>(data)));
+  }
+
+  /** @internal */
+  async start(local: WorkflowRun, workers: readonly string[]): Promise<void> {
+    this.localRun = local;
+    const now = Date.now();
+    for (const w of workers) {
+      this.workers.set(w, { lastSeen: now, lost: false, rejoining: false, finished: false });
+      this.emit({ type: 'worker.started', run: this.id, worker: w, at: now });
+    }
+    void local.done.then(() => {
+      this.localDone = true;
+      this.tick();
+    });
+    this.timer = setInterval(() => this.tick(), SAMPLE_MS);
+    this.tick();
+  }
+
+  /** This process's part, as a `WorkflowRun` (`collected(id)`, `widget(id)` of the nodes here). */
+  get local(): WorkflowRun {
+    return this.localRun!;
+  }
+
+  /** The whole run's status as last sampled (nodes of every process; stand-ins hidden). */
+  status(): WorkflowStatus {
+    return this.current.value;
+  }
+
+  /** The merged metrics of every process's last sample (this process's taken now). */
+  metrics(): ClusterMetrics {
+    this.sampleLocal();
+    return mergeSamples(this.samples, this.split.cross, this.server);
+  }
+
+  /** Asks every worker for a fresh sample (waits up to `timeoutMs` for them), then merges. */
+  async getMetrics(timeoutMs = 1000): Promise<ClusterMetrics> {
+    const before = new Map([...this.workers.keys()].map((w) => [w, this.samples.get(w)?.seq ?? 0]));
+    this.link.publish(subjects.poll(this.id), encode({}));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && [...before].some(([w, s]) => !this.workers.get(w)!.finished && !this.workers.get(w)!.lost && (this.samples.get(w)?.seq ?? 0) === s)) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return this.metrics();
+  }
+
+  /** Stops every part (each delivers what it holds, as `WorkflowRun.stop()`), removes the run's streams. */
+  async stop(options: { timeout?: number } = {}): Promise<ClusterResult> {
+    if (this.finished) return this.done;
+    const stops = [...this.workers].filter(([, w]) => !w.finished && !w.lost).map(([w]) => this.link.request(subjects.stop(w), encode({ run: this.id }), (options.timeout ?? 5000) + 2000).then((d) => this.heard(decode<Sample | null>(d)), () => undefined));
+    await Promise.all([this.localRun?.stop(options), ...stops]);
+    // A worker that is gone cannot answer: its part counts as stopped.
+    for (const w of this.workers.values()) w.finished = true;
+    this.finish();
+    return this.done;
+  }
+
+  private heard(s: Sample | null): void {
+    if (s === null || s.run !== this.id) return;
+    const w = this.workers.get(s.worker);
+    if (!w) return;
+    const last = this.samples.get(s.worker);
+    if (last && last.incarnation === s.incarnation && last.seq >= s.seq) return;
+    this.samples.set(s.worker, s);
+    w.lastSeen = Date.now();
+    if (w.lost && !w.rejoining) {
+      w.lost = false;
+      this.emit({ type: 'worker.rejoined', run: this.id, worker: s.worker, at: w.lastSeen });
+    }
+    if (TERMINAL.has(s.state) && !w.finished) {
+      w.finished = true;
+      this.emit({ type: 'worker.finished', run: this.id, worker: s.worker, state: s.state, at: w.lastSeen });
+    }
+  }
+
+  private sampleLocal(): void {
+    if (this.localRun && !this.finished) this.samples.set('', takeSample(this.localRun, { run: this.id, worker: '', seq: ++this.seq, incarnation: '' }, partEnds(this.split.parts[0]!.definition), standIns(this.wf)));
+  }
+
+  private tick(): void {
+    if (this.finished || !this.localRun) return;
+    this.sampleLocal();
+    this.endStreams();
+    this.watchWorkers();
+    void this.pollServer();
+    const states = [...this.samples.values()].map((s) => s.state);
+    const m = mergeSamples(this.samples, this.split.cross, this.server);
+    this.current.next({ state: runState(states), nodes: m.nodes });
+    if (this.localDone && [...this.workers.values()].every((w) => w.finished)) this.finish();
+  }
+
+  // An outlet that completed has had every frame settled: end its inlet, wherever it runs.
+  private endStreams(): void {
+    const remote: string[] = [];
+    for (const c of this.split.cross) {
+      const out = this.samples.get(c.from ?? '')?.nodes[c.outlet]?.state;
+      const inlet = this.samples.get(c.to ?? '')?.nodes[c.inlet]?.state;
+      if (out !== 'completed' || inlet === undefined || TERMINAL.has(inlet)) continue;
+      if (c.to === undefined) standIns(this.wf).end(this.id, c.key);
+      else remote.push(c.key);
+    }
+    if (remote.length > 0) this.link.publish(subjects.end(this.id), encode(remote));
+  }
+
+  // A silent worker is lost; its part is offered again until a worker of that name takes it.
+  private watchWorkers(): void {
+    const now = Date.now();
+    for (const [name, w] of this.workers) {
+      if (w.finished) continue;
+      if (!w.lost && now - w.lastSeen > (this.options.lostAfterMs ?? 2000)) {
+        w.lost = true;
+        this.emit({ type: 'worker.lost', run: this.id, worker: name, at: now });
+      }
+      if (!w.lost || w.rejoining) continue;
+      w.rejoining = true;
+      const part = this.split.parts.find((p) => p.worker === name)!;
+      void sendPart(this.link, this.id, part, 1000).then(
+        () => {
+          w.rejoining = false;
+          w.lost = false;
+          w.lastSeen = Date.now();
+          this.emit({ type: 'worker.rejoined', run: this.id, worker: name, at: w.lastSeen });
+        },
+        () => void (w.rejoining = false),
+      );
+    }
+  }
+
+  private async pollServer(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (const c of this.split.cross) {
+        const info = await this.link.edgeInfo(this.id, c.key);
+        if (info) this.server.set(c.key, info);
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.sampleLocal();
+    this.finished = true;
+    clearInterval(this.timer);
+    this.unsubscribe();
+    const metrics = mergeSamples(this.samples, this.split.cross, this.server);
+    const state = runState([...this.samples.values()].map((s) => s.state));
+    const status = state === 'running' || state === 'paused' ? 'stopped' : state;
+    this.current.next({ state: status, nodes: metrics.nodes });
+    this.current.complete();
+    this.emit({ type: 'run.finished', run: this.id, state: status, at: Date.now() });
+    this.events.complete();
+    standIns(this.wf).unbind(this.id);
+    void this.link
+      .removeRun(this.id)
+      .catch(() => undefined)
+      .then(() => this.link.close())
+      .then(() => this.resolve({ status, nodes: metrics.nodes, metrics }));
+  }
+
+  private emit(e: ClusterEvent): void {
+    if (!this.events.closed) this.events.next(e);
+  }
+}

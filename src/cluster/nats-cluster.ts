@@ -1,0 +1,108 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { errorMessage, readOptions } from '../errors.js';
+import { loadJetStream, loadNats } from '../io/nats/nats-connection.js';
+import { ensureRunStreams, removeRunStreams } from '../transport/jetstream/run-streams.js';
+import { jetStreamCarriers } from '../transport/jetstream/carriers.js';
+import { runNames } from '../transport/jetstream/names.js';
+import type { ProducerCarrier } from '../transport/carrier.js';
+import { ClusterError, type Cluster, type ClusterLink } from './cluster.js';
+
+// Problems a carrier met that lose nothing by themselves (a malformed frame, a failed poll).
+const carrierErrors = { next: (e: Error) => void (process.env.NODEFLOW_DEBUG && console.warn(`nodeflow cluster carrier: ${e.message}`)) };
+
+/**
+ * Options of {@link natsCluster}.
+ *
+ * @example
+ * ```ts
+ * const o: NatsClusterOptions = { servers: ['nats://127.0.0.1:4222'], replicas: 3, ackWaitMs: 5000 };
+ * ```
+ */
+export interface NatsClusterOptions {
+  readonly servers: string | readonly string[];
+  /** JetStream replicas of each run's streams: 1 (default) or 3 on a three-server cluster. */
+  readonly replicas?: 1 | 3;
+  /**
+   * How long a frame handed to a consumer end may stay unacknowledged before JetStream hands it
+   * to another (the replacement of a worker that died); default 30 s. Keep it beyond an edge's
+   * whole retry span.
+   */
+  readonly ackWaitMs?: number;
+}
+
+/**
+ * A cluster on NATS: request/reply for the workers, JetStream for the edges that cross processes
+ * (one WorkQueue stream per run, one durable consumer per edge: see docs/cluster.md). Each
+ * `connect()` opens one NATS connection (`noAsyncTraces`, reconnecting for ever).
+ *
+ * @example
+ * ```ts
+ * const run = await executeOnCluster(wf, def, { cluster: natsCluster({ servers: process.env.NATS_URL! }) });
+ * ```
+ */
+export function natsCluster(options: NatsClusterOptions): Cluster {
+  const o = readOptions(options, ['servers', 'replicas', 'ackWaitMs']);
+  const servers = typeof o.servers === 'string' ? [o.servers] : [...(o.servers ?? [])];
+  if (servers.length === 0 || !servers.every((s) => typeof s === 'string' && s.length > 0)) throw new ClusterError('CLUSTER_UNREACHABLE', 'natsCluster: servers must be a url or a non-empty list of urls');
+  return {
+    async connect() {
+      const { connect } = await loadNats();
+      let nc: NatsConnection;
+      try {
+        nc = await connect({ servers, name: 'nodeflow:cluster', noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+      } catch (error) {
+        throw new ClusterError('CLUSTER_UNREACHABLE', `cannot reach NATS at ${servers.join(', ')}: ${errorMessage(error)}`);
+      }
+      return natsLink(nc, o.replicas ?? 1, o.ackWaitMs);
+    },
+  };
+}
+
+// Workflow emitters leave `targetNodeId` out of the messages they make, and the frame codec
+// refuses (then terminates) a message without it: fill it in, copying only such messages.
+// TODO(issue 17): the emitter or the codec should agree on the field; then this goes.
+function complete(p: ProducerCarrier): ProducerCarrier {
+  const send = p.send.bind(p);
+  p.send = (f) => send(f.messages.every((m) => typeof m.targetNodeId === 'string') ? f : { seq: f.seq, messages: f.messages.map((m) => (typeof m.targetNodeId === 'string' ? m : { ...m, targetNodeId: '' })) });
+  return p;
+}
+
+function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undefined): ClusterLink {
+  const errors = carrierErrors;
+  return {
+    async request(subject, data, timeoutMs) {
+      try {
+        return (await nc.request(subject, data, { timeout: timeoutMs })).data;
+      } catch (error) {
+        throw new ClusterError('WORKER_UNAVAILABLE', `no answer on ${subject} within ${timeoutMs} ms (${errorMessage(error)})`);
+      }
+    },
+    publish: (subject, data) => nc.publish(subject, data),
+    subscribe(subject, handler) {
+      const sub = nc.subscribe(subject, { callback: (error, m) => void (error || handler(m.data, m.reply ? (d) => void m.respond(d) : undefined, m.subject)) });
+      return () => sub.unsubscribe();
+    },
+    async ensureRun(run, edges) {
+      await ensureRunStreams(nc, { run, edges: edges.map((e) => ({ ...e, ...(ackWaitMs !== undefined ? { ackWaitMs } : {}) })), replicas });
+    },
+    removeRun: (run) => removeRunStreams(nc, run),
+    carriers: (run) => (edge, maxFrames) => {
+      const c = jetStreamCarriers({ connection: nc, run, edge, maxFrames, onError: (e) => errors.next(e) });
+      return { producer: () => complete(c.producer()), consumer: () => c.consumer() };
+    },
+    async edgeInfo(run, edge) {
+      const names = runNames(run);
+      try {
+        const { jetstreamManager } = await loadJetStream();
+        const jsm = await jetstreamManager(nc);
+        const c = await jsm.consumers.info(names.stream, names.durable(edge));
+        return { streamPending: c.num_pending, ackPending: c.num_ack_pending, redelivered: c.num_redelivered, waiting: c.num_waiting, ackFloor: c.ack_floor.stream_seq, delivered: c.delivered.stream_seq };
+      } catch {
+        return undefined; // the run's streams are gone (it ended): no figures, not an error
+      }
+    },
+    async close() {
+      if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import type { ConnectionStats } from '../actors/types.js';
+import type { WorkflowDefinition } from '../actors/workflow/definition.js';
+import type { WorkflowNodeStatus, WorkflowStatus } from '../actors/workflow/status.js';
+
+/** How often a running part publishes a status sample (the coordinator's liveness signal too). */
+export const SAMPLE_MS = 250;
+
+/**
+ * The NATS subjects of a cluster: a worker answers `start`/`stop` requests on its own subjects;
+ * each process of a run publishes status samples on the run's, and answers a `poll` with one.
+ *
+ * @example
+ * ```ts
+ * nc.request(subjects.start('w1'), encode(request), { timeout: 2000 });
+ * ```
+ */
+export const subjects = {
+  start: (worker: string) => `nodeflow.worker.${worker}.start`,
+  stop: (worker: string) => `nodeflow.worker.${worker}.stop`,
+  status: (run: string, worker: string) => `nodeflow.run.${run}.status.${worker}`,
+  allStatus: (run: string) => `nodeflow.run.${run}.status.*`,
+  poll: (run: string) => `nodeflow.run.${run}.poll`,
+  /** Edge keys whose stream ended at the producer end: the process holding their inlets ends them. */
+  end: (run: string) => `nodeflow.run.${run}.end`,
+} as const;
+
+/**
+ * What the coordinator asks a worker to run: its part of run `run`, with the keys and bounds of
+ * the edges that cross (the part's outlet and inlet nodes name them).
+ *
+ * @example
+ * ```ts
+ * const req: StartRequest = { run: 'demo-1a2b', worker: 'w1', definition: part.definition };
+ * ```
+ */
+export interface StartRequest {
+  readonly run: string;
+  readonly worker: string;
+  readonly definition: WorkflowDefinition;
+}
+
+/**
+ * A worker's answer to a start request: `ok`, or why not (a `ClusterError` reason with the
+ * validation problems of the part, when there are some).
+ *
+ * @example
+ * ```ts
+ * const reply: StartReply = { ok: false, reason: 'PART_REFUSED', message: "node x: unknown type 'my.type'" };
+ * ```
+ */
+export type StartReply = { readonly ok: true; /** The worker already ran this part (a start repeated after a missed sample). */ readonly already: boolean } | { readonly ok: false; readonly reason: string; readonly message: string; readonly problems?: readonly unknown[] };
+
+/**
+ * Counters of one end of an edge that crosses processes, as that end's process reports them.
+ * The producer end's `accepted/delivered/dropped/deadLettered/inFlight` obey the conservation
+ * identity on their own; the consumer end adds what only it sees (duplicates, redeliveries).
+ *
+ * @example
+ * ```ts
+ * const end: EdgeEnd = { side: 'producer', counters: { accepted: 100, delivered: 90, inFlight: 10 } };
+ * ```
+ */
+export interface EdgeEnd {
+  readonly side: 'producer' | 'consumer';
+  readonly counters: Readonly<Record<string, number>>;
+}
+
+/**
+ * One process's view of its part of a run at one instant: its nodes, the stats of every edge
+ * it holds (for an edge across processes, its local half), and the ends of edges that cross.
+ *
+ * @example
+ * ```ts
+ * nc.publish(subjects.status(run, 'w1'), encode(sample));
+ * ```
+ */
+export interface Sample {
+  readonly run: string;
+  /** The worker's name; `''` for the coordinator. */
+  readonly worker: string;
+  /** Increases per sample of this process (a replacement process starts again at 1 with a new `incarnation`). */
+  readonly seq: number;
+  readonly incarnation: string;
+  readonly at: number;
+  readonly state: WorkflowStatus['state'];
+  readonly nodes: Readonly<Record<string, WorkflowNodeStatus>>;
+  readonly edges: Readonly<Record<string, ConnectionStats>>;
+  readonly ends: Readonly<Record<string, EdgeEnd>>;
+}
+
+/**
+ * JSON in and out of NATS payloads.
+ *
+ * @example
+ * ```ts
+ * const sample = decode<Sample>(msg.data);
+ * ```
+ */
+export const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+/** See {@link encode}. */
+export const decode = <T>(data: Uint8Array): T => JSON.parse(new TextDecoder().decode(data)) as T;

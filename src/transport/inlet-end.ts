@@ -1,0 +1,218 @@
+import { errorMessage } from '../errors.js';
+import type { DropReason, StreamMessage } from '../message.js';
+import type { ConnectionWatcher, FeedEnd } from '../actors/connection/transport-hooks.js';
+import type { NodeBehavior, NodeContext } from '../actors/workflow/node-types.js';
+import type { CarrierLinkState, ConsumerCarrier, ConsumerEvents, DeliveredFrame } from './carrier.js';
+
+/** A frame offered into the local connection, not yet settled there. */
+interface InFrame {
+  readonly seq: number;
+  /** Its last message's position in the offered order, plus one. */
+  readonly end: number;
+  deadLetters: StreamMessage[] | null;
+  reason: string;
+}
+
+/**
+ * The consumer end of one edge (the `transport.inlet` node's behaviour): asks the carrier for
+ * frames only while its output connection has room for them whole, restores `seq` order, drops
+ * duplicates, offers each frame's messages and flushes, and settles a frame once all its
+ * messages are settled in the local connection (delivered, or dead-lettered: then the carrier's
+ * `deadLetter` first). A batch backing off for a retry keeps its frames `working`.
+ *
+ * @example
+ * ```ts
+ * const end = new InletEnd(ctx, 'e1', carrier);
+ * ```
+ * @internal
+ */
+export class InletEnd implements NodeBehavior, ConnectionWatcher {
+  private out: FeedEnd | undefined = undefined;
+  private expected: number | undefined = undefined;
+  private readonly early = new Map<number, DeliveredFrame>();
+  private earlyMessages = 0;
+  /** The frame being offered, and how far (a full connection holds the rest back). */
+  private offering: DeliveredFrame | null = null;
+  private offeringAt = 0;
+  private readonly pending: InFrame[] = [];
+  private pendingHead = 0;
+  private offeredPos = 0;
+  private settledPos = 0;
+  private granted = 0;
+  private open = false;
+  private stopped = false;
+  /** Messages were dropped by a stop: what is left is not settled, a replacement gets it again. */
+  private lost = false;
+  private woken = false;
+  private readonly wake = (): void => {
+    this.woken = false;
+    this.settleFrames();
+    this.drain();
+    this.ask();
+  };
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly edge: string,
+    private readonly carrier: ConsumerCarrier,
+  ) {}
+
+  async start(): Promise<void> {
+    const out = this.ctx.seam.output('out');
+    if (out === undefined) throw new Error(`transport.inlet ${this.ctx.nodeId} (edge ${this.edge}) needs exactly one connection on its output 'out'`);
+    this.out = out;
+    out.watch(this);
+    const events: ConsumerEvents = { frame: (f) => this.frame(f), link: (s, e) => this.linked(s, e) };
+    try {
+      this.expected = await this.carrier.open(events);
+    } catch (error) {
+      this.ctx.report({ kind: 'error', code: 'CARRIER_OPEN_FAILED', message: errorMessage(error) });
+      throw error;
+    }
+    if (this.stopped) return;
+    this.open = true;
+    // A carrier that holds none starts at the first frame seen (the oldest, if any came early).
+    if (this.expected === undefined && this.early.size > 0) this.expected = Math.min(...this.early.keys());
+    this.drain(); // frames that arrived before open resolved
+    this.ask();
+  }
+
+  private frame(f: DeliveredFrame): void {
+    if (this.stopped) return;
+    if (this.granted > 0) this.granted--;
+    this.ctx.count('framesReceived');
+    if (f.redelivered) this.ctx.count('redelivered');
+    if (this.open) this.expected ??= f.seq;
+    const seq = f.seq;
+    if ((this.expected !== undefined && seq < this.expected) || this.early.has(seq) || this.offering?.seq === seq) {
+      this.ctx.count('duplicates');
+    } else {
+      this.early.set(seq, f);
+      this.earlyMessages += f.messages.length;
+    }
+    this.drain();
+    this.ask();
+  }
+
+  // Offers frames in seq order while the connection takes them, then flushes once.
+  private drain(): void {
+    const out = this.out;
+    if (!this.open || out === undefined || this.expected === undefined) return;
+    let offered = 0;
+    for (;;) {
+      let f = this.offering;
+      if (f === null) {
+        f = this.early.get(this.expected) ?? null;
+        if (f === null) break;
+        this.early.delete(f.seq);
+        this.earlyMessages -= f.messages.length;
+        this.offering = f;
+        this.offeringAt = 0;
+        // Recorded before its first message is offered: a delivery can settle (or dead-letter)
+        // inside the offer itself.
+        this.pending.push({ seq: f.seq, end: this.offeredPos + f.messages.length, deadLetters: null, reason: '' });
+      }
+      const ms = f.messages;
+      let i = this.offeringAt;
+      while (i < ms.length && out.isOpen && out.accept(ms[i]!) !== 'full') i++;
+      offered += i - this.offeringAt;
+      this.offeredPos += i - this.offeringAt;
+      this.offeringAt = i;
+      if (i < ms.length) break; // full (or closing): the rest waits for room
+      this.offering = null;
+      this.expected = f.seq + 1;
+    }
+    if (offered > 0) {
+      this.ctx.seam.emitted(offered);
+      out.flush(); // no second batch window: the producer's batching already waited
+    }
+  }
+
+  // Credit: frames that fit whole in the room left, less what was granted or is held here.
+  private ask(): void {
+    const out = this.out;
+    if (!this.open || this.stopped || out === undefined) return;
+    const state = out.currentState;
+    // An open circuit stops the asking (the server side fills, the producer sees full); half-open
+    // asks again, or no probe could ever come.
+    if (state === 'circuitOpen') return;
+    const frame = out.config.maxBatchSize;
+    const held = this.earlyMessages + (this.offering === null ? 0 : this.offering.messages.length - this.offeringAt);
+    let want = Math.floor((out.room() - held) / frame) - this.granted;
+    // Frames that came early must not use up the credit the missing one needs: ask for it
+    // anyway (what waits here stays bounded by the producer's maxFrames outstanding).
+    if (want <= 0 && this.granted === 0 && this.offering === null && this.early.size > 0 && !this.early.has(this.expected!)) want = 1;
+    if (want <= 0) return;
+    this.granted += want;
+    this.carrier.request(want);
+  }
+
+  private settleFrames(): void {
+    if (this.lost) return;
+    let n = 0;
+    while (this.pendingHead < this.pending.length && this.pending[this.pendingHead]!.end <= this.settledPos) {
+      const f = this.pending[this.pendingHead++]!;
+      if (f.deadLetters !== null) this.carrier.deadLetter(f.seq, f.deadLetters, f.reason);
+      this.carrier.settle(f.seq);
+      n++;
+    }
+    if (n > 0) this.ctx.count('framesSettled', n);
+    if (this.pendingHead > 64 && this.pendingHead * 2 > this.pending.length) this.pending.splice(0, this.pendingHead), (this.pendingHead = 0);
+  }
+
+  private later(): void {
+    if (this.woken || this.stopped) return;
+    this.woken = true;
+    queueMicrotask(this.wake); // after the connection finished its own bookkeeping
+  }
+
+  delivered(count: number): void {
+    this.settledPos += count;
+    this.later();
+  }
+
+  deadLettered(messages: readonly StreamMessage[], error: unknown): void {
+    // The oldest unsettled messages: each goes to the frame it came in.
+    let k = this.pendingHead;
+    for (let i = 0; i < messages.length; i++) {
+      const pos = this.settledPos + i;
+      while (k < this.pending.length && this.pending[k]!.end <= pos) k++;
+      const f = this.pending[k];
+      if (f === undefined) break;
+      (f.deadLetters ??= []).push(messages[i]!);
+      f.reason ||= errorMessage(error);
+    }
+    this.settledPos += messages.length;
+    this.ctx.count('deadLettered', messages.length);
+    this.later();
+  }
+
+  dropped(count: number, reason: DropReason): void {
+    if (reason === 'shutdown' || reason === 'circuitOpen') this.lost = true;
+    else this.ctx.count('droppedHere', count);
+    this.settledPos += count;
+    this.later();
+  }
+
+  retrying(): void {
+    for (let k = this.pendingHead; k < this.pending.length; k++) this.carrier.working(this.pending[k]!.seq);
+  }
+
+  moved(): void {
+    this.later(); // half-open or closed again: ask for what fits
+  }
+
+  private linked(state: CarrierLinkState, error?: Error): void {
+    this.ctx.report({ kind: 'state', state: state === 'up' ? 'connected' : state === 'down' ? 'reconnecting' : 'closed', ...(error ? { detail: error.message } : {}) });
+  }
+
+  /** Frames not settled stay with the carrier: a consumer end that replaces this one gets them. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.out?.watch(null);
+    const unsettled = this.pending.length - this.pendingHead + this.early.size + (this.offering ? 1 : 0);
+    if (unsettled > 0) this.ctx.count('unsettledAtStop', unsettled);
+    void this.carrier.close();
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The header names a JetStream carrier writes. Frame seq travels as a header so the consumer
+ * end and `open()` read it without decoding the body.
+ *
+ * @example
+ * ```ts
+ * const seq = Number(m.headers?.get(SEQ_HEADER));
+ * ```
+ */
+export const SEQ_HEADER = 'Nodeflow-Seq';
+/**
+ * Dead-letter records: how many messages of the frame the record holds (`REASON_HEADER`: why
+ * they failed; `WRITER_HEADER`: which consumer end instance wrote it, as a replacement may
+ * write again for the same frame).
+ *
+ * @example
+ * ```ts
+ * const count = Number(record.header.get(COUNT_HEADER));
+ * ```
+ */
+export const COUNT_HEADER = 'Nodeflow-Count';
+/** Dead-letter records: why the messages failed. @example `record.header.get(REASON_HEADER)` */
+export const REASON_HEADER = 'Nodeflow-Reason';
+/** Dead-letter records: the consumer end instance that wrote it. @example `record.header.get(WRITER_HEADER)` */
+export const WRITER_HEADER = 'Nodeflow-Writer';
+
+/**
+ * The hint the consumer end publishes (core NATS, may be lost) after acknowledging frames:
+ * the frame seqs it settled and the stream sequence of its latest dead-letter record, so the
+ * producer end knows which dead letters to read before it reports those frames settled.
+ * Text `<dlSeq>;<seq>,<seq>,...`: a few bytes per frame, no JSON on the hot path.
+ *
+ * @example
+ * ```ts
+ * nc.publish(subject, encodeHint(0, [4, 5]));
+ * decodeHint(encodeHint(0, [4, 5])); // { dlSeq: 0, seqs: [4, 5] }
+ * ```
+ */
+export function encodeHint(dlSeq: number, seqs: readonly number[]): string {
+  return `${dlSeq};${seqs.join(',')}`;
+}
+
+/**
+ * Parses a hint; undefined for anything malformed (a hint is advisory: a bad one is ignored
+ * and the ack-floor poll still settles the frames).
+ *
+ * @example
+ * ```ts
+ * const hint = decodeHint(msg.string());
+ * ```
+ */
+export function decodeHint(text: string): { dlSeq: number; seqs: number[] } | undefined {
+  const semi = text.indexOf(';');
+  if (semi < 0) return undefined;
+  const dlSeq = Number(text.slice(0, semi));
+  const seqs = semi + 1 === text.length ? [] : text.slice(semi + 1).split(',').map(Number);
+  if (!Number.isSafeInteger(dlSeq) || dlSeq < 0 || !seqs.every((s) => Number.isSafeInteger(s) && s > 0)) return undefined;
+  return { dlSeq, seqs };
+}

@@ -1,0 +1,124 @@
+// The cluster with real processes: a coordinator (this test) and `nodeflow worker` child
+// processes (src/ compiled by the test, as engine-lifetime.test.ts does) on a nats-server the
+// test starts. One run goes source here → CPU-bound map on w1 → sink here; another loses its
+// worker to kill -9 mid-stream and finishes on a replacement started with the same name.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeOnCluster, natsCluster, type ClusterEvent, type ClusterMetrics, type ClusterRun } from '../../src/cluster/index.js';
+import { WorkflowEngine } from '../../src/index.js';
+import { natsServer } from '../support/nats-server.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let out = '';
+let nats: Awaited<ReturnType<typeof natsServer>>;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  nats = await natsServer();
+  mkdirSync(path.join(root, '.run'), { recursive: true });
+  out = mkdtempSync(path.join(root, '.run', 'cluster-'));
+  const tsc = path.join(path.dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+  const flags = ['--ignoreConfig', 'test/cluster/worker-bin.ts', 'test/cluster/fixtures/types.ts', '--outDir', out, '--rootDir', '.', '--module', 'nodenext', '--target', 'es2022', '--lib', 'es2022,dom', '--types', 'node', '--skipLibCheck', '--noCheck'];
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn(process.execPath, [tsc, ...flags], { cwd: root, stdio: 'inherit' });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc exited ${code}`))));
+  });
+}, 120_000);
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await nats?.remove();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+/** Starts `nodeflow worker --name <name>` and resolves once it printed its ready line. */
+function worker(name: string): Promise<ChildProcess> {
+  const bin = path.join(out, 'test/cluster/worker-bin.js');
+  const types = path.join(out, 'test/cluster/fixtures/types.js');
+  const child = spawn(process.execPath, [bin, 'worker', '--nats', nats.url, '--name', name, '--types', types], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  let text = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => ((text += d), text.includes(' ready on ') && resolve(child)));
+    child.stderr!.on('data', (d) => (text += d));
+    child.once('exit', (code) => reject(new Error(`worker ${name} exited (${code}) before ready:\n${text}`)));
+  });
+}
+
+const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
+const conserved = (m: ClusterMetrics) => Object.entries(m.edges).map(([id, e]) => [id, e.accepted - (e.delivered + e.droppedTotal + e.deadLettered + e.inFlight)]);
+/** Every merged sample while the run lasts (one per status$ tick). */
+function sampled(run: ClusterRun): ClusterMetrics[] {
+  const samples: ClusterMetrics[] = [];
+  run.status$.subscribe(() => samples.push(run.metrics()));
+  return samples;
+}
+const next = (run: ClusterRun, type: ClusterEvent['type']) => new Promise<ClusterEvent>((r) => run.lifecycle$.subscribe((e) => e.type === type && r(e)));
+
+describe('a workflow over a coordinator and worker processes', () => {
+  it('source here → CPU-bound map on w1 → sink here: all in order, conserved at every sample; SIGTERM stops the worker cleanly', async () => {
+    const w1 = await worker('w1');
+    const N = 20_000;
+    const run = await executeOnCluster(new WorkflowEngine(), {
+      nodes: [
+        { id: 'src', type: 'source.sequential', config: { count: N } },
+        { id: 'work', type: 'test.work', config: { us: 10 }, placement: 'w1' },
+        { id: 'sink', type: 'sink.collector', config: { limit: N } },
+      ],
+      edges: [
+        { id: 'in', source: 'src', sourcePort: 'out', target: 'work', targetPort: 'in' },
+        { id: 'out', source: 'work', sourcePort: 'out', target: 'sink', targetPort: 'in' },
+      ],
+    }, { cluster: natsCluster({ servers: nats.url }) });
+    const samples = sampled(run);
+    const result = await run.done;
+    expect(result.status).toBe('completed');
+    expect(run.local.collected('sink')).toEqual(Array.from({ length: N }, (_, i) => i));
+    expect(samples.length).toBeGreaterThan(2);
+    for (const m of [...samples, result.metrics]) for (const [id, gap] of conserved(m)) expect(gap, String(id)).toBe(0);
+    expect(samples.some((m) => (m.edges.in?.inFlight ?? 0) > 0)).toBe(true); // sampled mid-stream, not only at the end
+    expect(result.metrics.edges.out).toMatchObject({ accepted: N, delivered: N, inFlight: 0, transport: { from: 'w1', to: '' } });
+    expect(result.metrics.nodes.work).toMatchObject({ state: 'completed', received: N, emitted: N });
+    w1.kill('SIGTERM');
+    expect(await exited(w1)).toBe(0);
+  }, 120_000);
+
+  it('kill -9 of the worker mid-stream: its replacement re-joins, nothing is lost, duplicates stay within the in-flight window and are counted', async () => {
+    const file = path.join(out, 'appended.txt');
+    let w2 = await worker('w2');
+    const N = 20_000;
+    const bufferSize = 500;
+    const run = await executeOnCluster(new WorkflowEngine(), {
+      nodes: [
+        { id: 'src', type: 'source.sequential', config: { count: N, rate: 8000 } },
+        { id: 'keep', type: 'test.append', config: { file }, placement: 'w2' },
+      ],
+      edges: [{ id: 'e', source: 'src', sourcePort: 'out', target: 'keep', targetPort: 'in', config: { bufferSize, maxBatchSize: 50 } }],
+    }, { cluster: natsCluster({ servers: nats.url, ackWaitMs: 2000 }), lostAfterMs: 1000 });
+    const samples = sampled(run);
+    const lost = next(run, 'worker.lost');
+    const rejoined = next(run, 'worker.rejoined');
+    const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0);
+    while (lines() < 3000) await new Promise((r) => setTimeout(r, 20));
+    w2.kill('SIGKILL');
+    await exited(w2);
+    expect(await lost).toMatchObject({ worker: 'w2' });
+    w2 = await worker('w2');
+    expect(await rejoined).toMatchObject({ worker: 'w2' });
+    const result = await run.done;
+    expect(result.status).toBe('completed');
+    const values = readFileSync(file, 'utf8').trim().split('\n').map(Number);
+    expect(new Set(values)).toEqual(new Set(Array.from({ length: N }, (_, i) => i)));
+    const duplicates = values.length - N;
+    expect(duplicates).toBeLessThanOrEqual(bufferSize);
+    const consumer = result.metrics.edges.e!.transport!.consumer!;
+    if (duplicates > 0) expect(consumer.redelivered ?? 0).toBeGreaterThan(0);
+    for (const m of [...samples, result.metrics]) for (const [id, gap] of conserved(m)) expect(gap, String(id)).toBe(0);
+    expect(result.metrics.edges.e).toMatchObject({ accepted: N, delivered: N, inFlight: 0 });
+    w2.kill('SIGTERM');
+    expect(await exited(w2)).toBe(0);
+  }, 120_000);
+});

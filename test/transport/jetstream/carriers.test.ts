@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { jetStreamCarriers } from '../../../src/transport/jetstream/carriers.js';
+import { ensureRunStreams } from '../../../src/transport/jetstream/run-streams.js';
+import { natsServer } from '../../support/nats-server.js';
+import { driveConsumer, driveProducer, messages, raw, until } from './helpers.js';
+
+let nats: Awaited<ReturnType<typeof natsServer>>;
+let nc: NatsConnection;
+beforeAll(async () => {
+  nats = await natsServer();
+  nc = await raw(nats.url);
+});
+afterAll(async () => {
+  await nc.close();
+  await nats.remove();
+});
+
+const setUp = async (run: string, maxFrames: number, ackWaitMs = 1000) => {
+  await ensureRunStreams(nc, { run, edges: [{ edge: 'e', maxFrames, ackWaitMs }] });
+  return jetStreamCarriers({ servers: [nats.url], run, edge: 'e', maxFrames, settlePollMs: 200 });
+};
+
+describe('JetStream carriers on one nats-server', () => {
+  it('moves frames in order, each once, and the producer sees them all settled', async () => {
+    const c = await setUp('order', 8);
+    const consumer = driveConsumer(c.consumer(), 8);
+    expect(await consumer.open()).toBeUndefined();
+    const producer = driveProducer(c.producer(), 500, 8, 50);
+    await producer.start();
+    await until(() => producer.state.upTo === 500, 'all 500 frames settled');
+    expect(consumer.state.delivered).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(consumer.state.frames[41]!.messages).toEqual(messages(42, 50));
+    expect(consumer.state.duplicates).toBe(0);
+    expect(consumer.state.maxInHand).toBeLessThanOrEqual(8);
+    const jsm = await jetstreamManager(nc);
+    expect((await jsm.streams.info('nodeflow_order')).state.messages).toBe(0); // WorkQueue: acked frames are gone
+    await Promise.all([producer.carrier.close(), consumer.carrier.close()]);
+  });
+
+  it('backpressure: a consumer that requests nothing leaves frames outstanding and the server holds at most maxFrames of them', async () => {
+    const c = await setUp('stall', 4);
+    const consumer = driveConsumer(c.consumer(), 0);
+    await consumer.open();
+    const producerEnd = c.producer();
+    await producerEnd.open({ settled: () => expect.fail('nothing was consumed'), deadLettered: () => undefined, link: () => undefined });
+    for (let seq = 1; seq <= 6; seq++) producerEnd.send({ seq, messages: messages(seq, 3) }); // beyond the bound on purpose
+    const jsm = await jetstreamManager(nc);
+    const onSubject = async () => (await jsm.streams.info('nodeflow_stall', { subjects_filter: 'nodeflow.stall.e' })).state.subjects?.['nodeflow.stall.e'] ?? 0;
+    const retries = () => producerEnd.retries;
+    // Frames 5 and 6 are refused (per-subject bound, discard new) and retried: let that happen twice.
+    await until(() => retries() >= 4, 'the refused frames retried twice');
+    expect(await onSubject()).toBe(4);
+    expect(consumer.state.delivered).toEqual([]);
+    await producerEnd.close();
+    await consumer.carrier.close();
+  });
+
+  it('settles from the ack floor alone when every hint is lost', async () => {
+    const c = await setUp('nohints', 4);
+    const deaf = jetStreamCarriers({ servers: [nats.url], run: 'nohints', edge: 'e', maxFrames: 4, hintSubject: 'nowhere' });
+    const consumer = driveConsumer(deaf.consumer(), 4);
+    await consumer.open();
+    const producer = driveProducer(c.producer(), 40, 4);
+    await producer.start();
+    await until(() => producer.state.upTo === 40, 'all 40 frames settled by polling');
+    expect(consumer.state.delivered).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    await Promise.all([producer.carrier.close(), consumer.carrier.close()]);
+  });
+
+  it.each([
+    ['hints', undefined],
+    ['the ack floor (hints lost)', 'nowhere'],
+  ])('dead letters are stored in the DL stream, the frame is terminated, and the producer learns each count before the settlement, via %s', async (_, hintSubject) => {
+    const run = hintSubject ? 'dlpoll' : 'dlhint';
+    const c = await setUp(run, 4);
+    const end = jetStreamCarriers({ servers: [nats.url], run, edge: 'e', maxFrames: 4, ...(hintSubject ? { hintSubject } : {}) }).consumer();
+    const got: number[] = [];
+    await end.open({
+      frame: (f) => {
+        got.push(f.seq);
+        if (f.seq === 2) end.deadLetter(2, f.messages, 'target failed'); // the whole frame: settles it
+        else if (f.seq === 3) {
+          end.deadLetter(3, f.messages.slice(0, 2), 'two failed');
+          end.settle(3);
+        } else end.settle(f.seq);
+        end.request(1);
+      },
+      link: () => undefined,
+    });
+    end.request(4);
+    const producer = driveProducer(c.producer(), 5, 4);
+    await producer.start();
+    await until(() => producer.state.upTo === 5, 'all settled');
+    expect([...producer.state.dead]).toEqual([[2, 5], [3, 2]]);
+    const jsm = await jetstreamManager(nc);
+    const dl = await jsm.streams.info(`nodeflow_dl_${run}`);
+    expect(dl.state.messages).toBe(2);
+    const first = await jsm.streams.getMessage(`nodeflow_dl_${run}`, { seq: dl.state.first_seq });
+    expect([first!.subject, first!.header.get('Nodeflow-Seq'), first!.header.get('Nodeflow-Count'), first!.header.get('Nodeflow-Reason')]).toEqual([`nodeflow.dl.${run}.e`, '2', '5', 'target failed']);
+    expect(first!.json<unknown[]>()).toHaveLength(5);
+    expect((await jsm.streams.info(`nodeflow_${run}`)).state.messages).toBe(0); // terminated frames are gone
+    expect(got).toEqual([1, 2, 3, 4, 5]);
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
+
+  it('a replacement consumer end gets the unacknowledged frames redelivered and open() tells the oldest', async () => {
+    const c = await setUp('replace', 6, 1000);
+    const producer = driveProducer(c.producer(), 10, 6);
+    await producer.start();
+    // The first consumer end settles frames 1 and 2, holds 3..8, then its process dies: its
+    // connection closes with no nak and no ack, so only ack_wait (1 s) hands the frames back.
+    const doomed = await raw(nats.url);
+    const first = driveConsumer(jetStreamCarriers({ connection: doomed, run: 'replace', edge: 'e', maxFrames: 6 }).consumer(), 6);
+    first.state.holdFrom = 3;
+    await first.open();
+    await until(() => first.state.delivered.length === 2, 'two frames delivered');
+    await until(() => first.state.inHand === 6, 'frames 3..8 in hand');
+    await doomed.close();
+    await until(() => producer.state.upTo === 2, 'the first two settled');
+    const second = driveConsumer(c.consumer(), 6);
+    expect(await second.open()).toBe(3);
+    await until(() => producer.state.upTo === 10, 'all settled after the replacement');
+    expect(second.state.delivered).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(second.state.frames.slice(0, 6).every((f) => f.redelivered)).toBe(true);
+    await Promise.all([producer.carrier.close(), second.carrier.close()]);
+  });
+
+  it('a graceful close hands held frames back at once (nak), so the replacement resumes without waiting for ack_wait', async () => {
+    const c = await setUp('handback', 4, 60_000);
+    const producer = driveProducer(c.producer(), 8, 4);
+    const first = driveConsumer(c.consumer(), 4);
+    await first.open();
+    first.state.hold = true;
+    await producer.start();
+    await until(() => first.state.inHand === 4, 'four held');
+    await first.carrier.close();
+    const second = driveConsumer(c.consumer(), 4);
+    expect(await second.open()).toBe(1);
+    await until(() => producer.state.upTo === 8, 'all settled (ack_wait is a minute)');
+    expect(second.state.delivered).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    await Promise.all([producer.carrier.close(), second.carrier.close()]);
+  });
+
+  it('credit bounds what is in hand: request(2) with five frames stored hands out exactly two', async () => {
+    const c = await setUp('credit', 8);
+    const producer = driveProducer(c.producer(), 5, 8);
+    await producer.start();
+    const jsm = await jetstreamManager(nc);
+    let stored = 0;
+    await until(() => (void jsm.streams.info('nodeflow_credit').then((i) => (stored = i.state.messages)), stored === 5), 'five stored');
+    const end = c.consumer();
+    const got: number[] = [];
+    await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
+    end.request(2);
+    await until(() => got.length === 2, 'two frames');
+    const info = await jsm.consumers.info('nodeflow_credit', 'e');
+    expect([info.num_ack_pending, info.num_pending]).toEqual([2, 3]);
+    expect(got).toEqual([1, 2]);
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
+
+  it('a malformed frame is terminated and reported, never handed on, and its credit is not spent', async () => {
+    const c = await setUp('junk', 4);
+    const errors: Error[] = [];
+    const end = jetStreamCarriers({ servers: [nats.url], run: 'junk', edge: 'e', maxFrames: 4, onError: (e) => errors.push(e) }).consumer();
+    const got: number[] = [];
+    await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
+    const js = (await jetstreamManager(nc)).jetstream();
+    const { headers } = await import('@nats-io/transport-node');
+    const h = headers();
+    h.set('Nodeflow-Seq', '1');
+    await js.publish('nodeflow.junk.e', 'not json', { headers: h });
+    const producer = driveProducer(c.producer(), 1, 1);
+    await producer.start();
+    end.request(1);
+    await until(() => got.length === 1, 'the real frame');
+    expect(got).toEqual([1]);
+    expect(errors[0]).toMatchObject({ name: 'FrameDecodeError', code: 'INVALID_MESSAGE' });
+    end.settle(1);
+    await until(() => producer.state.upTo === 1, 'settled');
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
+
+  it('working() keeps a held frame from being redelivered past ack_wait', async () => {
+    const c = await setUp('working', 2, 500);
+    const end = c.consumer();
+    const got: number[] = [];
+    await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
+    end.request(2);
+    const producer = driveProducer(c.producer(), 2, 2);
+    await producer.start();
+    await until(() => got.length === 2, 'both frames');
+    // Frame 1 is kept alive, frame 2 is not: only frame 2 comes back (credit for two copies).
+    const keepAlive = setInterval(() => end.working(1), 150);
+    end.request(2);
+    await until(() => got.length === 3, 'frame 2 redelivered after ack_wait');
+    await until(() => got.length === 4, 'frame 2 redelivered twice');
+    clearInterval(keepAlive);
+    expect(got).toEqual([1, 2, 2, 2]);
+    end.settle(1);
+    end.settle(2);
+    await until(() => producer.state.upTo === 2, 'both settled');
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
+});

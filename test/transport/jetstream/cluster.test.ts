@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { jetStreamCarriers } from '../../../src/transport/jetstream/carriers.js';
+import { ensureRunStreams } from '../../../src/transport/jetstream/run-streams.js';
+import { natsCluster } from '../../support/nats-cluster.js';
+import { driveConsumer, driveProducer, raw, until } from './helpers.js';
+
+let cluster: Awaited<ReturnType<typeof natsCluster>>;
+beforeAll(async () => void (cluster = await natsCluster()), 30_000);
+afterAll(async () => cluster.remove());
+
+describe('JetStream carriers on a three-server cluster (R3)', () => {
+  it('the stream leader is killed (SIGKILL) mid-stream: nothing lost, order kept', async () => {
+    const N = 600;
+    const setup = await raw(cluster.urls);
+    // The meta leader is elected a moment after the routes connect: retry until it answers.
+    for (let i = 0; ; i++) {
+      try {
+        await ensureRunStreams(setup, { run: 'c3', edges: [{ edge: 'e', maxFrames: 8, ackWaitMs: 1000 }], replicas: 3 });
+        break;
+      } catch (error) {
+        if (i > 50) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const jsm = await jetstreamManager(setup);
+    // Frames flow once the stream and the consumer have elected their leaders.
+    let leaders = false;
+    await until(() => (void Promise.all([jsm.streams.info('nodeflow_c3'), jsm.consumers.info('nodeflow_c3', 'e')]).then(([s, c]) => (leaders = !!s.cluster?.leader && !!c.cluster?.leader), () => undefined), leaders), 'stream and consumer leaders', 30_000);
+    const t0 = Date.now();
+    const c = jetStreamCarriers({ servers: cluster.urls, run: 'c3', edge: 'e', maxFrames: 8, publishTimeoutMs: 1000, settlePollMs: 200 });
+    const consumer = driveConsumer(c.consumer(), 8);
+    await consumer.open();
+    const producer = driveProducer(c.producer(), N, 8, 20);
+    await producer.start();
+    await until(() => producer.state.upTo >= N / 3, 'a third settled', 30_000);
+    const third = Date.now() - t0;
+    const leader = (await jsm.streams.info('nodeflow_c3')).cluster!.leader!;
+    await cluster.kill(Number(leader.slice(1)));
+    await until(() => producer.state.upTo === N, `all ${N} frames settled`, 60_000);
+    expect(consumer.state.delivered).toEqual(Array.from({ length: N }, (_, i) => i + 1));
+    const info = await jsm.streams.info('nodeflow_c3');
+    expect(info.state.messages).toBe(0);
+    expect(info.cluster!.leader).not.toBe(leader);
+    console.log(`cluster: a third in ${third} ms, all in ${Date.now() - t0} ms; killed ${leader}; ${producer.carrier.retries} publishes retried, ${consumer.state.redelivered} frames redelivered, ${consumer.state.duplicates} dropped as duplicates, ${info.state.last_seq} stored for ${N} frames`);
+    await Promise.all([producer.carrier.close(), consumer.carrier.close()]);
+    await setup.close();
+  }, 90_000);
+});
