@@ -16,6 +16,12 @@ import type { StreamMessage } from '../message.js';
 export interface Frame {
   readonly seq: number;
   readonly messages: readonly StreamMessage[];
+  /**
+   * The first frame of a producer end's incarnation. A producer end that replaces one that died
+   * starts its `seq` above any its predecessor can have used, so the gap before this frame is
+   * not missing frames: the consumer end moves past it once the carrier holds nothing older.
+   */
+  readonly first?: boolean;
 }
 
 /**
@@ -114,6 +120,8 @@ export interface ConsumerCarrier {
    * overtaken by newer ones.
    */
   open(events: ConsumerEvents): Promise<number | undefined>;
+  /** The `seq` of the oldest frame the carrier holds for this edge now, or `undefined` when it holds none (as `open()` tells). */
+  oldest(): Promise<number | undefined>;
   /** Allows up to `frames` more frames to arrive (cumulative with earlier requests). */
   request(frames: number): void;
   /** Frame `seq` is settled (delivered, or dead-lettered first): the carrier may forget it and tell the producer. */
