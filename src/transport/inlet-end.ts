@@ -50,6 +50,8 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
   /** The lowest seq of a `first` frame past the expected one: a new producer incarnation's gap. */
   private jumpTo: number | undefined = undefined;
   private asking = false;
+  /** Something moved while `oldest()` was on its way (a frame settled or came): ask again. */
+  private askAgain = false;
   private recheck: unknown = undefined;
   private readonly wake = (): void => {
     this.woken = false;
@@ -152,13 +154,16 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
       for (const [seq, f] of this.early) if (f.first === true && seq > expected && (this.jumpTo === undefined || seq < this.jumpTo)) this.jumpTo = seq;
       if (this.jumpTo === undefined) return;
     }
-    if (this.asking || this.stopped || this.early.has(expected)) return;
+    if (this.stopped || this.early.has(expected)) return;
+    if (this.asking) return void (this.askAgain = true);
     const to = this.jumpTo!;
     this.asking = true;
     this.carrier.oldest().then(
       (oldest) => {
         this.asking = false;
-        if (this.stopped || this.jumpTo !== to || this.offering !== null || this.expected! >= to || this.early.has(this.expected!)) return this.later();
+        const again = this.askAgain;
+        this.askAgain = false;
+        if (again || this.stopped || this.jumpTo !== to || this.offering !== null || this.expected! >= to || this.early.has(this.expected!)) return this.later();
         if (oldest === undefined || oldest >= to) {
           this.ctx.count('gapsSkipped');
           this.expected = to;
