@@ -9,6 +9,7 @@ import { SAMPLE_MS, decode, encode, subjects, type Sample } from './protocol.js'
 import { takeSample, partEnds } from './sample.js';
 import type { WorkflowSplit } from './split.js';
 import { standIns } from './stand-ins.js';
+import { stopPart } from './stop-part.js';
 
 /**
  * Options of a cluster run (with {@link executeOnCluster}'s).
@@ -146,11 +147,16 @@ export class ClusterRun {
     return this.metrics();
   }
 
-  /** Stops every part (each delivers what it holds, as `WorkflowRun.stop()`), removes the run's streams. */
+  /**
+   * Stops the run: every process's sources end, and what is buffered anywhere, across processes
+   * too, is delivered (up to `timeout` ms, default 5000; then the rest is counted
+   * dropped(shutdown), as `WorkflowRun.stop()` does). Removes the run's streams.
+   */
   async stop(options: { timeout?: number } = {}): Promise<ClusterResult> {
     if (this.finished) return this.done;
-    const stops = [...this.workers].filter(([, w]) => !w.finished && !w.lost).map(([w]) => this.link.request(subjects.stop(w), encode({ run: this.id }), (options.timeout ?? 5000) + 2000).then((d) => this.heard(decode<Sample | null>(d)), () => undefined));
-    await Promise.all([this.localRun?.stop(options), ...stops]);
+    const timeout = options.timeout ?? 5000;
+    const stops = [...this.workers].filter(([, w]) => !w.finished && !w.lost).map(([w]) => this.link.request(subjects.stop(w), encode({ run: this.id, timeout }), timeout + 2000).then((d) => this.heard(decode<Sample | null>(d)), () => undefined));
+    await Promise.all([this.localRun && stopPart(this.localRun, this.split.parts[0]!.definition, timeout), ...stops]);
     // A worker that is gone cannot answer: its part counts as stopped.
     for (const w of this.workers.values()) w.finished = true;
     this.finish();
