@@ -46,7 +46,11 @@ describe('executeOnCluster, coordinator and worker in one process', () => {
     const sub = run.status$.subscribe(() => samples.push(run.metrics()));
     const events: string[] = [];
     run.lifecycle$.subscribe((e) => events.push(`${e.type}${'worker' in e ? ` ${e.worker}` : ''}`));
-    samples.push(await run.getMetrics());
+    // getMetrics() waits for a sample newer than the last one heard (here with no deadline to speak of).
+    const seen = run.metrics().processes.w1?.seq ?? 0;
+    const polled = await run.getMetrics(60_000);
+    expect(polled.processes.w1!.seq).toBeGreaterThan(seen);
+    samples.push(polled);
     const result = await run.done;
     sub.unsubscribe();
     expect(result.status).toBe('completed');
