@@ -4,7 +4,6 @@ import { optionalPeer } from '../optional-peer.js';
 import { ensureRunStreams, removeRunStreams } from '../transport/jetstream/run-streams.js';
 import { jetStreamCarriers } from '../transport/jetstream/carriers.js';
 import { runNames } from '../transport/jetstream/names.js';
-import type { ProducerCarrier } from '../transport/carrier.js';
 import { ClusterError, type Cluster, type ClusterLink } from './cluster.js';
 
 // The cluster entry loads nats.js itself, so a missing peer is reported as this entry's need
@@ -64,15 +63,6 @@ export function natsCluster(options: NatsClusterOptions): Cluster {
   };
 }
 
-// Workflow emitters leave `targetNodeId` out of the messages they make, and the frame codec
-// refuses (then terminates) a message without it: fill it in, copying only such messages.
-// TODO(issue 17): the emitter or the codec should agree on the field; then this goes.
-function complete(p: ProducerCarrier): ProducerCarrier {
-  const send = p.send.bind(p);
-  p.send = (f) => send(f.messages.every((m) => typeof m.targetNodeId === 'string') ? f : { seq: f.seq, messages: f.messages.map((m) => (typeof m.targetNodeId === 'string' ? m : { ...m, targetNodeId: '' })) });
-  return p;
-}
-
 function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undefined): ClusterLink {
   const errors = carrierErrors;
   return {
@@ -94,7 +84,7 @@ function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undef
     removeRun: (run) => removeRunStreams(nc, run),
     carriers: (run) => (edge, maxFrames) => {
       const c = jetStreamCarriers({ connection: nc, run, edge, maxFrames, onError: (e) => errors.next(e) });
-      return { producer: () => complete(c.producer()), consumer: () => c.consumer() };
+      return { producer: () => c.producer(), consumer: () => c.consumer() };
     },
     async edgeInfo(run, edge) {
       const names = runNames(run);

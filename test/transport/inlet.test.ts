@@ -8,9 +8,10 @@ import { flushMicrotasks } from '../support/flush.js';
 /** A consumer carrier the test drives by hand: it records what the inlet asked and settled. */
 function handCarrier(start: number | undefined) {
   let events: ConsumerEvents | undefined;
-  const log = { requested: 0, settled: [] as number[], working: [] as number[], dead: [] as Array<{ seq: number; count: number }> };
+  const log = { oldest: undefined as number | undefined, requested: 0, settled: [] as number[], working: [] as number[], dead: [] as Array<{ seq: number; count: number }> };
   const carrier: ConsumerCarrier = {
     open: async (e) => ((events = e), start),
+    oldest: async () => log.oldest,
     request: (n) => void (log.requested += n),
     settle: (seq) => void log.settled.push(seq),
     deadLetter: (seq, messages) => void log.dead.push({ seq, count: messages.length }),
