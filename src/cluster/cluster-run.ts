@@ -3,6 +3,8 @@ import type { WorkflowRun } from '../actors/workflow/run.js';
 import type { WorkflowNodeStatus, WorkflowStatus } from '../actors/workflow/status.js';
 import type { WorkflowEngine } from '../actors/workflow/workflow-engine.js';
 import type { ClusterLink } from './cluster.js';
+import { ClusterDebugger, type ClusterDebuggerOptions } from './cluster-debugger.js';
+import { RunEvents, type ClusterDebugEvent } from './run-events.js';
 import { sendPart } from './send-part.js';
 import { mergeSamples, runState, type ClusterMetrics } from './merge.js';
 import { SAMPLE_MS, decode, encode, subjects, type Sample } from './protocol.js';
@@ -24,6 +26,8 @@ export interface ClusterRunOptions {
   readonly lostAfterMs?: number;
   /** The run's name (a NATS token; default: the workflow id plus a random suffix). */
   readonly runId?: string;
+  /** `run.debugger` records from the run's first event, every process's (`true`, or its options). */
+  readonly debug?: boolean | ClusterDebuggerOptions;
 }
 
 /**
@@ -75,6 +79,17 @@ export class ClusterRun {
   readonly done: Promise<ClusterResult>;
   readonly status$: Observable<WorkflowStatus>;
   readonly lifecycle$: Observable<ClusterEvent>;
+  /**
+   * Every process's debug events (what a `StreamDebugger` records: state edges, retries,
+   * errors, dead letters, circuit changes, alerts, sampled batch and drop counts; never one per
+   * message), each tagged with its `process` (`'local'` or the worker's name) and `incarnation`.
+   * Hot: processes record and forward only while someone subscribes (workers send one batch per
+   * 250 ms tick); completes when the run finishes.
+   */
+  readonly events$: Observable<ClusterDebugEvent>;
+  /** The whole run's debugger: records `events$`, exports one debug-data document (see {@link ClusterDebugger}). */
+  readonly debugger: ClusterDebugger;
+  private readonly ev: RunEvents;
   private readonly current = new BehaviorSubject<WorkflowStatus>({ state: 'running', nodes: {} });
   // A late subscriber still hears the last events (bounded: a flapping worker cannot grow it).
   private readonly events = new ReplaySubject<ClusterEvent>(64);
@@ -104,6 +119,17 @@ export class ClusterRun {
     this.status$ = this.current.asObservable();
     this.lifecycle$ = this.events.asObservable();
     this.unsubscribe = link.subscribe(subjects.allStatus(id), (data) => this.heard(decode<Sample>(data)));
+    this.ev = new RunEvents(link, id, wf.getStreamEngine(), split.parts[0]!.definition.nodes.map((n) => n.id));
+    this.events$ = this.ev.events$;
+    const dbg = { id, engine: wf.getStreamEngine(), events$: this.events$, processes: this.ev.processes, samples: () => this.samples, metrics: () => this.metrics() };
+    this.debugger = new ClusterDebugger(dbg, typeof options.debug === 'object' ? options.debug : {});
+    // Before any part starts: the workers are told to forward from their first event.
+    if (options.debug) this.debugger.startRecording();
+  }
+
+  /** @internal True while the run's events are listened to (a worker's start request says so). */
+  get listening(): boolean {
+    return this.ev.listening;
   }
 
   /** @internal */
@@ -207,6 +233,7 @@ export class ClusterRun {
   private tick(): void {
     if (this.finished || !this.localRun) return;
     this.sampleLocal();
+    this.ev.tick();
     this.endStreams();
     this.watchWorkers();
     void this.pollServer();
@@ -242,7 +269,7 @@ export class ClusterRun {
       if (!w.lost || w.rejoining) continue;
       w.rejoining = true;
       const part = this.split.parts.find((p) => p.worker === name)!;
-      void sendPart(this.link, this.id, part, 1000).then(
+      void sendPart(this.link, this.id, part, 1000, this.ev.listening).then(
         () => {
           w.rejoining = false;
           w.lost = false;
@@ -270,6 +297,7 @@ export class ClusterRun {
   private finish(): void {
     if (this.finished) return;
     this.sampleLocal();
+    this.ev.end();
     this.finished = true;
     clearInterval(this.timer);
     this.unsubscribe();

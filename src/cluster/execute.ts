@@ -45,7 +45,7 @@ const REMOTE_CODES = new Set<WorkflowProblem['code']>(['UNKNOWN_NODE_TYPE', 'INV
  * ```
  */
 export async function executeOnCluster(wf: WorkflowEngine, input: WorkflowDefinition, options: ExecuteOnClusterOptions): Promise<ClusterRun> {
-  const o = readOptions(options, ['cluster', 'placement', 'startTimeoutMs', 'lostAfterMs', 'runId']);
+  const o = readOptions(options, ['cluster', 'placement', 'startTimeoutMs', 'lostAfterMs', 'runId', 'debug']);
   const cluster = o.cluster;
   if (typeof cluster?.connect !== 'function') throw new NodeflowError('INVALID_ARGUMENT', 'executeOnCluster needs options.cluster, e.g. natsCluster({ servers })', { field: 'cluster' });
   const { def, problems: unreadable } = readDefinition(input);
@@ -71,7 +71,7 @@ export async function executeOnCluster(wf: WorkflowEngine, input: WorkflowDefini
     // Samples are heard from before any part starts: none is missed.
     const run = new ClusterRun(wf, link, runId, split, o);
     for (const part of workers) {
-      await sendPart(link, runId, part, o.startTimeoutMs ?? 5000);
+      await sendPart(link, runId, part, o.startTimeoutMs ?? 5000, run.listening);
       started.push(part.worker!);
     }
     const local = split.parts[0]!;

@@ -1,3 +1,4 @@
+import type { DebugEvent } from '../actors/debug/debug-event.js';
 import type { ConnectionStats } from '../actors/types.js';
 import type { WorkflowDefinition } from '../actors/workflow/definition.js';
 import type { WorkflowNodeStatus, WorkflowStatus } from '../actors/workflow/status.js';
@@ -22,7 +23,18 @@ export const subjects = {
   poll: (run: string) => `nodeflow.run.${run}.poll`,
   /** Edge keys whose stream ended at the producer end: the process holding their inlets ends them. */
   end: (run: string) => `nodeflow.run.${run}.end`,
+  /** A worker's debug events of the run, one batch per tick, while the coordinator listens. */
+  events: (run: string, worker: string) => `nodeflow.run.${run}.events.${worker}`,
+  allEvents: (run: string) => `nodeflow.run.${run}.events.*`,
+  /** `{ on: true }` every tick while the coordinator listens to the run's events (a lease), `{ on: false }` when it stops. */
+  listen: (run: string) => `nodeflow.run.${run}.listen`,
 } as const;
+
+/**
+ * How long a worker keeps forwarding debug events after the last `listen` lease it heard (the
+ * coordinator renews it every tick, so only a coordinator gone silent lets it lapse).
+ */
+export const LISTEN_LEASE_MS = 5000;
 
 /**
  * What the coordinator asks a worker to run: its part of run `run`, with the keys and bounds of
@@ -37,6 +49,8 @@ export interface StartRequest {
   readonly run: string;
   readonly worker: string;
   readonly definition: WorkflowDefinition;
+  /** The coordinator listens to the run's events: forward them from the part's first one. */
+  readonly listen?: boolean;
 }
 
 /**
@@ -86,6 +100,27 @@ export interface Sample {
   readonly nodes: Readonly<Record<string, WorkflowNodeStatus>>;
   readonly edges: Readonly<Record<string, ConnectionStats>>;
   readonly ends: Readonly<Record<string, EdgeEnd>>;
+}
+
+/**
+ * One tick's debug events of a worker's part (`subjects.events`): at most the worker's
+ * `eventsPerTick`; the rest are counted in `eventsDropped` (cumulative for this incarnation),
+ * as `total` counts every event its part recorded while listened to.
+ *
+ * @example
+ * ```ts
+ * const b = decode<EventBatch>(data);
+ * console.log(b.worker, b.events.length, b.eventsDropped);
+ * ```
+ */
+export interface EventBatch {
+  readonly run: string;
+  readonly worker: string;
+  readonly incarnation: string;
+  readonly seq: number;
+  readonly events: readonly DebugEvent[];
+  readonly total: number;
+  readonly eventsDropped: number;
 }
 
 /**

@@ -12,9 +12,9 @@ import type { WorkflowPart } from './split.js';
  * ```
  * @internal
  */
-export async function sendPart(link: ClusterLink, run: string, part: WorkflowPart, timeoutMs: number): Promise<boolean> {
+export async function sendPart(link: ClusterLink, run: string, part: WorkflowPart, timeoutMs: number, listen = false): Promise<boolean> {
   const worker = part.worker!;
-  const req: StartRequest = { run, worker, definition: part.definition };
+  const req: StartRequest = { run, worker, definition: part.definition, ...(listen ? { listen } : {}) };
   let reply: StartReply;
   try {
     reply = decode<StartReply>(await link.request(subjects.start(worker), encode(req), timeoutMs));

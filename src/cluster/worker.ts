@@ -3,6 +3,7 @@ import type { WorkflowRun } from '../actors/workflow/run.js';
 import type { WorkflowEngine } from '../actors/workflow/workflow-engine.js';
 import { isWorkerName } from '../actors/workflow/validate.js';
 import type { Cluster } from './cluster.js';
+import { EVENTS_PER_TICK, PartEvents } from './part-events.js';
 import { SAMPLE_MS, decode, encode, subjects, type Sample, type StartReply, type StartRequest } from './protocol.js';
 import { partEnds, takeSample, type PartEnd } from './sample.js';
 import { standIns } from './stand-ins.js';
@@ -33,16 +34,34 @@ interface Part {
   readonly definition: StartRequest['definition'];
   readonly ends: readonly PartEnd[];
   readonly unsubscribe: Array<() => void>;
+  readonly events: PartEvents;
   timer: ReturnType<typeof setInterval> | undefined;
   seq: number;
   last: Sample | undefined;
 }
 
 /**
+ * Options of {@link startWorker}.
+ *
+ * @example
+ * ```ts
+ * const o: StartWorkerOptions = { cluster: natsCluster({ servers: url }), name: 'w1', workflowEngine: new WorkflowEngine(), eventsPerTick: 500 };
+ * ```
+ */
+export interface StartWorkerOptions {
+  readonly cluster: Cluster;
+  readonly name: string;
+  readonly workflowEngine: WorkflowEngine;
+  /** Debug events forwarded per part and 250 ms tick while the coordinator listens (default 1000); the rest are counted as `eventsDropped`. */
+  readonly eventsPerTick?: number;
+}
+
+/**
  * Makes this process a worker named `name`: it answers `nodeflow.worker.<name>.start` with its
  * part of a run (validated against `workflowEngine`'s node types; a refusal says why), runs the
- * part there, publishes a status sample every 250 ms while it runs (and when polled), ends an
- * inlet when its stream ended in another process, and stops a part on request.
+ * part there, publishes a status sample every 250 ms while it runs (and when polled), forwards
+ * the part's debug events while the coordinator listens (`ClusterRun.events$`), ends an inlet
+ * when its stream ended in another process, and stops a part on request.
  *
  * @example
  * ```ts
@@ -50,9 +69,11 @@ interface Part {
  * const worker = await startWorker({ cluster: natsCluster({ servers: process.env.NATS_URL! }), name: 'w1', workflowEngine: wf });
  * ```
  */
-export async function startWorker(options: { cluster: Cluster; name: string; workflowEngine: WorkflowEngine }): Promise<ClusterWorker> {
+export async function startWorker(options: StartWorkerOptions): Promise<ClusterWorker> {
   const { name, workflowEngine: wf } = options;
+  const cap = options.eventsPerTick ?? EVENTS_PER_TICK;
   if (!isWorkerName(name)) throw new NodeflowError('INVALID_ARGUMENT', `a worker name is a NATS subject token (no whitespace, '.', '*' or '>'), got ${JSON.stringify(name)}`, { name });
+  if (!Number.isInteger(cap) || cap < 0) throw new NodeflowError('INVALID_ARGUMENT', `eventsPerTick must be an integer >= 0, got ${JSON.stringify(cap)}`, { eventsPerTick: cap });
   const stand = standIns(wf);
   const link = await options.cluster.connect();
   const incarnation = `${process.pid}-${Date.now().toString(36)}`;
@@ -70,22 +91,27 @@ export async function startWorker(options: { cluster: Cluster; name: string; wor
       stand.unbind(req.run);
       return { ok: false, reason: 'PART_REFUSED', message: `worker ${name} cannot run its part: ${problems.map((p) => p.message).join('; ')}`, problems };
     }
+    // Attached before the part starts when the coordinator already listens: its first events too.
+    const events = new PartEvents(wf.getStreamEngine(), def.nodes.map((n) => n.id), cap, { run: req.run, worker: name, incarnation }, (s, d) => link.publish(s, d));
+    if (req.listen === true) events.listen(true);
     let run: WorkflowRun;
     try {
       run = await wf.executeWorkflow(def);
     } catch (error) {
+      events.close();
       stand.unbind(req.run);
       return { ok: false, reason: 'PART_REFUSED', message: `worker ${name}: ${errorMessage(error)}` };
     }
-    const p: Part = { run, definition: req.definition, ends, unsubscribe: [], timer: undefined, seq: 0, last: undefined };
+    const p: Part = { run, definition: req.definition, ends, unsubscribe: [], events, timer: undefined, seq: 0, last: undefined };
     parts.set(req.run, p);
     p.unsubscribe.push(
       link.subscribe(subjects.poll(req.run), () => publish(req.run, p)),
       link.subscribe(subjects.end(req.run), (data) => {
         for (const key of decode<string[]>(data)) stand.end(req.run, key);
       }),
+      link.subscribe(subjects.listen(req.run), (data) => events.listen(decode<{ on: boolean }>(data).on)),
     );
-    p.timer = setInterval(() => publish(req.run, p), SAMPLE_MS);
+    p.timer = setInterval(() => (events.tick(), publish(req.run, p)), SAMPLE_MS);
     void run.done.then(() => settle(req.run, p));
     return { ok: true, already: false };
   };
@@ -94,6 +120,7 @@ export async function startWorker(options: { cluster: Cluster; name: string; wor
   const settle = (runId: string, p: Part) => {
     clearInterval(p.timer);
     for (const u of p.unsubscribe) u();
+    p.events.close();
     publish(runId, p);
     parts.delete(runId);
     stand.unbind(runId);

@@ -2,14 +2,15 @@
 // processes (src/ compiled by the test, as engine-lifetime.test.ts does) on a nats-server the
 // test starts. One run goes source here → CPU-bound map on w1 → sink here; another loses its
 // worker to kill -9 mid-stream and finishes on a replacement started with the same name; a third
-// kills the relay (the map on w3, between two edges that cross) the same way.
+// kills the relay (the map on w3, between two edges that cross) the same way; a fourth debugs a
+// run whose worker dead-letters (its events reach the coordinator's debugger).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeOnCluster, natsCluster, type ClusterEvent, type ClusterMetrics, type ClusterRun } from '../../src/cluster/index.js';
-import { WorkflowEngine } from '../../src/index.js';
+import { StreamDebugger, WorkflowEngine } from '../../src/index.js';
 import { natsServer } from '../support/nats-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -173,5 +174,31 @@ describe('a workflow over a coordinator and worker processes', () => {
     expect(result.metrics.processes.w3!.incarnation).not.toBe(samples.find((m) => m.processes.w3)!.processes.w3!.incarnation);
     w3.kill('SIGTERM');
     expect(await exited(w3)).toBe(0);
+  }, 120_000);
+
+  it("the coordinator's debugger records the retries and dead letters of a `nodeflow worker` process, tagged with it; the export reads back", async () => {
+    const w4 = await worker('w4');
+    const run = await executeOnCluster(new WorkflowEngine(), {
+      nodes: [
+        { id: 'src', type: 'source.sequential', config: { count: 40 } },
+        { id: 'map', type: 'test.flaky', config: { every: 10 }, placement: 'w4' },
+        { id: 'sink', type: 'sink.collector' },
+      ],
+      edges: [
+        { id: 'in', source: 'src', sourcePort: 'out', target: 'map', targetPort: 'in', config: { maxBatchSize: 1, retryAttempts: 2, retryDelay: 1 } },
+        { id: 'out', source: 'map', sourcePort: 'out', target: 'sink', targetPort: 'in' },
+      ],
+    }, { cluster: natsCluster({ servers: nats.url }), debug: true });
+    const result = await run.done;
+    expect(result.metrics.edges.in).toMatchObject({ deadLettered: 4, delivered: 36 });
+    const back = StreamDebugger.importDebugData(JSON.stringify(run.debugger.exportDebugData()));
+    const there = back.history.events.filter((e) => e.process === 'w4');
+    expect(there.filter((e) => e.type === 'retry')).toHaveLength(8);
+    expect(there.filter((e) => e.type === 'dead.letter')).toHaveLength(4);
+    // Its incarnation is the child's: pid first.
+    expect([...new Set(there.map((e) => e.incarnation))]).toEqual([expect.stringMatching(new RegExp(`^${w4.pid}-`))]);
+    expect(back.cluster?.processes.w4).toMatchObject({ eventsDropped: 0, eventsForwarded: there.length, sample: { worker: 'w4', state: 'completed' } });
+    w4.kill('SIGTERM');
+    expect(await exited(w4)).toBe(0);
   }, 120_000);
 });

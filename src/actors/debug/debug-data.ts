@@ -57,9 +57,32 @@ export interface DebugData {
   readonly metrics: EngineMetrics;
   readonly history: { readonly events: readonly DebugEvent[]; readonly discarded: number; readonly totalEvents: number; readonly capacity: number };
   readonly alerts: { readonly active: readonly Alert[]; readonly recent: readonly Alert[]; readonly discarded: number; readonly thresholds: AlertThresholds };
+  /**
+   * Only in the export of a run across processes (`ClusterRun.debugger`): the run, each process's
+   * last status sample and the events it could not forward, and the merged metrics. `engine`,
+   * `topology` and `metrics` above are then the coordinator's; every event names its `process`.
+   */
+  readonly cluster?: DebugCluster;
 }
 
-type Parts = Pick<DebugData, 'recording' | 'alerts'> & { events: DebugEvent[]; discarded: number; totalEvents: number };
+/**
+ * The cluster part of a debug export (see `DebugData.cluster`), keyed by process: `'local'` for
+ * the coordinator, else the worker's name.
+ *
+ * @example
+ * ```ts
+ * const w1 = data.cluster?.processes.w1;
+ * console.log(w1?.incarnation, w1?.eventsDropped);
+ * ```
+ */
+export interface DebugCluster {
+  readonly run: string;
+  readonly processes: Readonly<Record<string, { readonly incarnation: string; readonly eventsForwarded: number; readonly eventsDropped: number; readonly eventsRecorded: number; readonly sample: Readonly<Record<string, unknown>> | null }>>;
+  /** The run's merged metrics (`ClusterRun.metrics()`) at the export. */
+  readonly metrics: Readonly<Record<string, unknown>>;
+}
+
+type Parts = Pick<DebugData, 'recording' | 'alerts' | 'cluster'> & { events: DebugEvent[]; discarded: number; totalEvents: number };
 
 /** Builds the export, passed once through JSON so what you hold is what a file would hold. @internal */
 export function buildDebugData(engine: StreamEngine, p: Parts): DebugData {
@@ -78,6 +101,7 @@ export function buildDebugData(engine: StreamEngine, p: Parts): DebugData {
     metrics: engine.getMetrics(),
     history: { events: p.events, discarded: p.discarded, totalEvents: p.totalEvents, capacity: p.recording.options.historySize },
     alerts: p.alerts,
+    ...(p.cluster ? { cluster: p.cluster } : {}),
   };
   return JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : typeof v === 'function' ? undefined : v))) as DebugData;
 }
@@ -104,5 +128,6 @@ export function parseDebugData(input: unknown): DebugData {
   if (!Array.isArray(d.history!.events)) bad('history.events must be an array');
   if (!Array.isArray(d.topology!.connections) || !Array.isArray(d.topology!.nodes)) bad('topology must list nodes and connections');
   for (const e of d.history!.events) if (typeof e?.type !== 'string' || typeof e.seq !== 'number') bad('every history event needs a type and a seq');
+  if (d.cluster !== undefined && (d.cluster === null || typeof d.cluster.processes !== 'object' || d.cluster.processes === null)) bad('cluster must list its processes');
   return d as DebugData;
 }

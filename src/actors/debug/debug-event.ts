@@ -53,5 +53,12 @@ export type DebugEvent = {
     /** The connection concerned (null for node, widget and engine transitions). */
     readonly connectionId: string | null;
     readonly data: DebugEventData[K];
+    /**
+     * The process that recorded it, in a run across processes (`'local'` for the coordinator,
+     * else the worker's name); absent from a one-process debugger's events.
+     */
+    readonly process?: string;
+    /** Which life of that process (a replaced worker starts a new one); with `process`. */
+    readonly incarnation?: string;
   };
 }[DebugEventType];
