@@ -81,6 +81,7 @@ describe('debugging a run across processes', () => {
     const back = StreamDebugger.importDebugData(JSON.stringify(data));
     expect(back).toEqual(data);
     expect(back.history.events.filter((e) => e.process === 'w1' && e.type === 'dead.letter')).toHaveLength(4);
+    expect(() => StreamDebugger.importDebugData({ ...data, cluster: null })).toThrow(/cluster must list its processes/);
   }, 30_000);
 
   it('run.events$ starts the forwarding when subscribed and stops it when unsubscribed; every event names its process and incarnation', async () => {
@@ -116,5 +117,6 @@ describe('debugging a run across processes', () => {
     expect(run.debugger.getHistory().filter((e) => e.process === 'w2')).toHaveLength(w2.eventsForwarded);
     // At least the 12 errors, 8 retries and 4 dead letters were recorded there.
     expect(w2.eventsRecorded).toBeGreaterThan(24);
+    await expect(startWorker({ cluster: natsCluster({ servers: nats.url }), name: 'w9', workflowEngine: engine(), eventsPerTick: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   }, 30_000);
 });
