@@ -4,7 +4,6 @@ import { loadJetStream, loadNats } from '../io/nats/nats-connection.js';
 import { ensureRunStreams, removeRunStreams } from '../transport/jetstream/run-streams.js';
 import { jetStreamCarriers } from '../transport/jetstream/carriers.js';
 import { runNames } from '../transport/jetstream/names.js';
-import type { ProducerCarrier } from '../transport/carrier.js';
 import { ClusterError, type Cluster, type ClusterLink } from './cluster.js';
 
 // Problems a carrier met that lose nothing by themselves (a malformed frame, a failed poll).
@@ -58,15 +57,6 @@ export function natsCluster(options: NatsClusterOptions): Cluster {
   };
 }
 
-// Workflow emitters leave `targetNodeId` out of the messages they make, and the frame codec
-// refuses (then terminates) a message without it: fill it in, copying only such messages.
-// TODO(issue 17): the emitter or the codec should agree on the field; then this goes.
-function complete(p: ProducerCarrier): ProducerCarrier {
-  const send = p.send.bind(p);
-  p.send = (f) => send(f.messages.every((m) => typeof m.targetNodeId === 'string') ? f : { seq: f.seq, messages: f.messages.map((m) => (typeof m.targetNodeId === 'string' ? m : { ...m, targetNodeId: '' })) });
-  return p;
-}
-
 function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undefined): ClusterLink {
   const errors = carrierErrors;
   return {
@@ -88,7 +78,7 @@ function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undef
     removeRun: (run) => removeRunStreams(nc, run),
     carriers: (run) => (edge, maxFrames) => {
       const c = jetStreamCarriers({ connection: nc, run, edge, maxFrames, onError: (e) => errors.next(e) });
-      return { producer: () => complete(c.producer()), consumer: () => c.consumer() };
+      return { producer: () => c.producer(), consumer: () => c.consumer() };
     },
     async edgeInfo(run, edge) {
       const names = runNames(run);

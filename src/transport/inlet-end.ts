@@ -3,6 +3,7 @@ import type { DropReason, StreamMessage } from '../message.js';
 import type { ConnectionWatcher, FeedEnd } from '../actors/connection/transport-hooks.js';
 import type { NodeBehavior, NodeContext } from '../actors/workflow/node-types.js';
 import type { CarrierLinkState, ConsumerCarrier, ConsumerEvents, DeliveredFrame } from './carrier.js';
+import { RelayBarrier } from './relay-barrier.js';
 
 /** A frame offered into the local connection, not yet settled there. */
 interface InFrame {
@@ -44,6 +45,14 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
   /** Messages were dropped by a stop: what is left is not settled, a replacement gets it again. */
   private lost = false;
   private woken = false;
+  /** Downstream connections in this process (a relay): settled frames wait for them. Null: none. */
+  private barrier: RelayBarrier<InFrame> | null = null;
+  /** The lowest seq of a `first` frame past the expected one: a new producer incarnation's gap. */
+  private jumpTo: number | undefined = undefined;
+  private asking = false;
+  /** Something moved while `oldest()` was on its way (a frame settled or came): ask again. */
+  private askAgain = false;
+  private recheck: unknown = undefined;
   private readonly wake = (): void => {
     this.woken = false;
     this.settleFrames();
@@ -62,6 +71,10 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
     if (out === undefined) throw new Error(`transport.inlet ${this.ctx.nodeId} (edge ${this.edge}) needs exactly one connection on its output 'out'`);
     this.out = out;
     out.watch(this);
+    // Once per topology: a relay's downstream connections, so a frame settles only once what its
+    // messages became is settled there too (docs/semantics.md, "Relay barrier").
+    const ends = this.ctx.seam.downstream();
+    if (ends.length > 0) this.barrier = new RelayBarrier(ends, () => this.later());
     const events: ConsumerEvents = { frame: (f) => this.frame(f), link: (s, e) => this.linked(s, e) };
     try {
       this.expected = await this.carrier.open(events);
@@ -89,6 +102,7 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
     } else {
       this.early.set(seq, f);
       this.earlyMessages += f.messages.length;
+      if (f.first === true && (this.jumpTo === undefined || seq < this.jumpTo)) this.jumpTo = seq;
     }
     this.drain();
     this.ask();
@@ -126,6 +140,55 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
       this.ctx.seam.emitted(offered);
       out.flush(); // no second batch window: the producer's batching already waited
     }
+    if (this.jumpTo !== undefined && this.offering === null) this.gap();
+  }
+
+  // A new producer incarnation's first frame waits past a gap: the frames in it are either still
+  // stored (the dead incarnation's: delivered first) or never will be. Move past it once the
+  // carrier holds nothing older than that frame (docs/semantics.md, "Gaps").
+  private gap(): void {
+    const expected = this.expected!;
+    if (this.jumpTo! <= expected) {
+      // Reached in order: a later incarnation's first frame may wait here too.
+      this.jumpTo = undefined;
+      for (const [seq, f] of this.early) if (f.first === true && seq > expected && (this.jumpTo === undefined || seq < this.jumpTo)) this.jumpTo = seq;
+      if (this.jumpTo === undefined) return;
+    }
+    if (this.stopped || this.early.has(expected)) return;
+    if (this.asking) return void (this.askAgain = true);
+    const to = this.jumpTo!;
+    this.asking = true;
+    this.carrier.oldest().then(
+      (oldest) => {
+        this.asking = false;
+        const again = this.askAgain;
+        this.askAgain = false;
+        if (again || this.stopped || this.jumpTo !== to || this.offering !== null || this.expected! >= to || this.early.has(this.expected!)) return this.later();
+        if (oldest === undefined || oldest >= to) {
+          this.ctx.count('gapsSkipped');
+          this.expected = to;
+          return this.later();
+        }
+        // An older frame is held: one not delivered yet comes (then the drain moves on); one of
+        // ours not yet settled goes once it settles (settleFrames asks again); else ask later.
+        if (oldest < this.expected! && this.pending.length === this.pendingHead && (this.barrier?.size ?? 0) === 0) this.askLater();
+      },
+      (error: unknown) => {
+        this.asking = false;
+        this.ctx.report({ kind: 'error', code: 'CARRIER_OLDEST_FAILED', message: errorMessage(error) });
+        this.askLater();
+      },
+    );
+  }
+
+  // Only while stalled at a gap with nothing of ours to settle (a settlement the carrier has not
+  // seen yet): one timer, never a loop per message.
+  private askLater(): void {
+    if (this.recheck !== undefined || this.stopped) return;
+    this.recheck = this.ctx.clock.setTimeout(() => {
+      this.recheck = undefined;
+      this.later();
+    }, 100);
   }
 
   // Credit: frames that fit whole in the room left, less what was granted or is held here.
@@ -148,17 +211,26 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
   }
 
   private settleFrames(): void {
-    if (this.lost) return;
+    const barrier = this.barrier;
+    if (this.lost || barrier?.gone === true) return;
     let n = 0;
     while (this.pendingHead < this.pending.length && this.pending[this.pendingHead]!.end <= this.settledPos) {
       const f = this.pending[this.pendingHead++]!;
-      if (f.deadLetters !== null) this.carrier.deadLetter(f.seq, f.deadLetters, f.reason);
-      this.carrier.settle(f.seq);
-      n++;
+      if (barrier !== null) barrier.hold(f);
+      else this.settleFrame(f), n++;
     }
-    if (n > 0) this.ctx.count('framesSettled', n);
+    if (barrier !== null) n += barrier.release(this.settleFrame);
+    if (n > 0) {
+      this.ctx.count('framesSettled', n);
+      if (this.jumpTo !== undefined && this.offering === null) this.gap(); // an older frame of ours may have gone
+    }
     if (this.pendingHead > 64 && this.pendingHead * 2 > this.pending.length) this.pending.splice(0, this.pendingHead), (this.pendingHead = 0);
   }
+
+  private readonly settleFrame = (f: InFrame): void => {
+    if (f.deadLetters !== null) this.carrier.deadLetter(f.seq, f.deadLetters, f.reason);
+    this.carrier.settle(f.seq);
+  };
 
   private later(): void {
     if (this.woken || this.stopped) return;
@@ -211,7 +283,9 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
     if (this.stopped) return;
     this.stopped = true;
     this.out?.watch(null);
-    const unsettled = this.pending.length - this.pendingHead + this.early.size + (this.offering ? 1 : 0);
+    this.barrier?.close();
+    if (this.recheck !== undefined) this.ctx.clock.clearTimeout(this.recheck);
+    const unsettled = this.pending.length - this.pendingHead + (this.barrier?.size ?? 0) + this.early.size + (this.offering ? 1 : 0);
     if (unsettled > 0) this.ctx.count('unsettledAtStop', unsettled);
     void this.carrier.close();
   }

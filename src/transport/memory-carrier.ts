@@ -132,6 +132,7 @@ export class MemoryCarrier {
         const first = this.frames.keys().next();
         return first.done ? this.lastSeq + 1 : first.value;
       },
+      oldest: async () => this.oldest(),
       request: (frames) => {
         if (me?.open !== true) return;
         me.credit += frames;
@@ -160,8 +161,11 @@ export class MemoryCarrier {
     };
   }
 
+  // A producer that replaces a dead one starts past every seq its predecessor used (a `first`
+  // frame), so only a repeated publish falls below: one copy kept (Nats-Msg-Id). The dead one's
+  // frames already held stay and are delivered, as JetStream's stored messages do.
   private received(frame: Frame): void {
-    if (frame.seq <= this.lastSeq) return; // a repeated publish: one copy kept (Nats-Msg-Id)
+    if (frame.seq <= this.lastSeq) return;
     this.lastSeq = frame.seq;
     this.frames.set(frame.seq, { frame, deliveries: 0, timer: undefined, deadLettered: false });
     if (this.frames.size > this.maxHeld) this.maxHeld = this.frames.size;
@@ -187,7 +191,7 @@ export class MemoryCarrier {
       if (copies > 1) this.duplicates++;
       for (let i = 0; i < copies; i++) {
         const again = redelivered || i > 0;
-        this.wire.deliver(() => c.open && c.events.frame({ seq: h.frame.seq, messages: h.frame.messages, redelivered: again }));
+        this.wire.deliver(() => c.open && c.events.frame({ seq: h.frame.seq, messages: h.frame.messages, redelivered: again, first: h.frame.first === true }));
       }
     }
   }
@@ -214,6 +218,12 @@ export class MemoryCarrier {
       const floor = this.floor(); // now: frames sent later are not settled
       this.wire.notify(() => this.tellFloor(floor), false);
     }, this.ackWaitMs);
+  }
+
+  /** The oldest frame held (frames are held in seq order), or undefined. */
+  oldest(): number | undefined {
+    const first = this.frames.keys().next();
+    return first.done ? undefined : first.value;
   }
 
   /** Every frame up to this one is settled. */

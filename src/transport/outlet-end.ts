@@ -34,6 +34,26 @@ export interface OutletReadout {
   readonly link: CarrierLinkState | 'opening';
 }
 
+/** The highest seq any outlet of this process used: a later incarnation in this process starts past it. */
+let highest = 0;
+
+/**
+ * Where a new producer incarnation's seqs start: past any its predecessor can have reached
+ * (docs/semantics.md, "Producer incarnations"). `now` is the engine clock (ms since the epoch on
+ * the real clock): an earlier incarnation would need more than 1,000 frames per ms of its life to
+ * get there, and the product stays below 2^53 until the year 2255. Raised to what this process
+ * already used, for a replacement started within the same millisecond.
+ *
+ * @example
+ * ```ts
+ * incarnationBase(Date.now()); // e.g. 1767225600000000
+ * ```
+ * @internal
+ */
+export function incarnationBase(now: number): number {
+  return Math.max(Math.floor(now) * 1000, highest);
+}
+
 interface OutFrame {
   readonly seq: number;
   readonly count: number;
@@ -53,7 +73,9 @@ interface OutFrame {
  * @internal
  */
 export class OutletEnd implements NodeBehavior {
+  /** The last seq used; its base is taken when the outlet starts (a new producer incarnation). */
   private seq = 0;
+  private base = 0;
   /** Outstanding frames, oldest first (seqs contiguous); `head` is the oldest's index. */
   private frames: OutFrame[] = [];
   private head = 0;
@@ -77,6 +99,7 @@ export class OutletEnd implements NodeBehavior {
     private maxFrames: number | undefined,
     private readonly carrier: ProducerCarrier,
   ) {
+    this.seq = this.base = incarnationBase(ctx.clock.now());
     this.events = { settled: (upTo) => this.settled(upTo), deadLettered: (seq, n) => this.deadLettered(seq, n), link: (s, e) => this.linked(s, e) };
   }
 
@@ -125,7 +148,9 @@ export class OutletEnd implements NodeBehavior {
     this.framesSent++;
     this.sent += count;
     this.outstanding += count;
-    this.carrier.send({ seq, messages: batch.messages });
+    if (seq > highest) highest = seq;
+    // The first frame tells the consumer end that the gap before it is no missing frames.
+    this.carrier.send(seq === this.base + 1 ? { seq, messages: batch.messages, first: true } : { seq, messages: batch.messages });
     this.ctx.count('framesSent');
   }
 

@@ -8,21 +8,22 @@ import { flushMicrotasks } from '../support/flush.js';
 /** A consumer carrier the test drives by hand: it records what the inlet asked and settled. */
 function handCarrier(start: number | undefined) {
   let events: ConsumerEvents | undefined;
-  const log = { requested: 0, settled: [] as number[], working: [] as number[], dead: [] as Array<{ seq: number; count: number }> };
+  const log = { oldest: undefined as number | undefined, asked: 0, requested: 0, settled: [] as number[], working: [] as number[], dead: [] as Array<{ seq: number; count: number }> };
   const carrier: ConsumerCarrier = {
     open: async (e) => ((events = e), start),
+    oldest: async () => (log.asked++, log.oldest),
     request: (n) => void (log.requested += n),
     settle: (seq) => void log.settled.push(seq),
     deadLetter: (seq, messages) => void log.dead.push({ seq, count: messages.length }),
     working: (seq) => void log.working.push(seq),
     close: async () => {},
   };
-  const frame = (seq: number, values: number[], redelivered = false) =>
-    events!.frame({ seq, redelivered, messages: values.map((v): StreamMessage => ({ id: v, timestamp: 0, sourceNodeId: 'src', targetNodeId: 'o', port: 'out', data: v })) });
+  const frame = (seq: number, values: number[], redelivered = false, first = false) =>
+    events!.frame({ seq, redelivered, first, messages: values.map((v): StreamMessage => ({ id: v, timestamp: 0, sourceNodeId: 'src', targetNodeId: 'o', port: 'out', data: v })) });
   return { carrier, log, frame };
 }
 
-async function inletRun(options: { start?: number; fail?: (v: number) => boolean; retryAttempts?: number } = {}) {
+async function inletRun(options: { start?: number; fail?: (v: number) => boolean; slow?: (v: number) => false | Promise<void>; retryAttempts?: number } = {}) {
   const clock = new SimulatedClock();
   const hand = handCarrier('start' in options ? options.start : 1);
   const engine = new StreamEngine({ bufferSize: 20, maxBatchSize: 5 }, { clock });
@@ -37,7 +38,10 @@ async function inletRun(options: { start?: number; fail?: (v: number) => boolean
     create: () => ({
       process: (b) => {
         if (b.messages.some((m) => options.fail?.(m.data as number))) throw new Error('no');
-        for (const m of b.messages) got.push(m.data as number);
+        const wait = options.slow?.(b.messages[0]!.data as number);
+        const take = () => void got.push(...b.messages.map((m) => m.data as number));
+        if (wait) return wait.then(take);
+        take();
       },
     }),
   });
@@ -93,6 +97,54 @@ describe('transport.inlet', () => {
     frame(10, [10]);
     await step(2);
     expect(got).toEqual([9, 10]);
+  });
+
+  it("moves past a new producer incarnation's gap only once the carrier holds nothing older than its first frame", async () => {
+    const { frame, log, got, step, counters } = await inletRun({ start: 5 });
+    frame(5, [50]);
+    log.oldest = 6; // the dead incarnation's frame 6 is still stored: it comes first
+    frame(9001, [90], false, true); // the replacement's first frame: 6 .. 9000 never came (yet)
+    await step(2);
+    expect(got).toEqual([50]);
+    expect(log.asked).toBeGreaterThanOrEqual(1); // and it did not move past 6
+    frame(6, [60]);
+    log.oldest = 9001; // nothing older is held now: 7 never got stored
+    await step(2);
+    expect(got).toEqual([50, 60, 90]);
+    expect(log.asked).toBeGreaterThanOrEqual(2);
+    expect(log.settled).toEqual([5, 6, 9001]);
+    expect(counters()).toMatchObject({ gapsSkipped: 1 });
+    expect(counters().duplicates ?? 0).toBe(0);
+    frame(7, [70], true); // a late stray of the dead incarnation: a duplicate now
+    await step(2);
+    expect(got).toEqual([50, 60, 90]);
+  });
+
+  it('waits at a gap while an older frame of its own is unsettled, and asks again once it settled', async () => {
+    let release: (() => void) | undefined;
+    const { frame, log, got, step } = await inletRun({ start: 1, slow: (v) => v === 10 && new Promise<void>((r) => (release = r)) });
+    frame(1, [10]);
+    log.oldest = 1; // ours, offered, not settled yet
+    frame(500, [20], false, true);
+    await step(2);
+    expect(got).toEqual([]);
+    expect(log.asked).toBeGreaterThanOrEqual(1); // and it did not move past 6
+    log.oldest = 500;
+    release!();
+    await step(2);
+    expect(log.asked).toBeGreaterThanOrEqual(2); // asked again when its own frame settled, no timer
+    expect(got).toEqual([10, 20]);
+    expect(log.settled).toEqual([1, 500]);
+  });
+
+  it('takes a first frame at the expected seq as just a frame', async () => {
+    const { frame, log, got, step, counters } = await inletRun({ start: 3001 });
+    frame(3001, [1], false, true);
+    frame(3002, [2]);
+    await step(2);
+    expect(got).toEqual([1, 2]);
+    expect(log.asked).toBe(0);
+    expect(counters().gapsSkipped ?? 0).toBe(0);
   });
 
   it('dead-letters a failed batch through the carrier, then settles its frame; keeps a retrying frame working', async () => {

@@ -3,6 +3,7 @@ import { SimulatedClock } from 'xstate';
 import { StreamEngine, WorkflowEngine } from '../../src/index.js';
 import type { Frame, ProducerCarrier, ProducerEvents } from '../../src/transport/carrier.js';
 import { OutletReadouts, framesFor, outletNodeType } from '../../src/transport/outlet.js';
+import { incarnationBase } from '../../src/transport/outlet-end.js';
 import { flushMicrotasks } from '../support/flush.js';
 
 /** A producer carrier the test settles by hand. */
@@ -43,10 +44,14 @@ async function outletRun(config = { bufferSize: 20, maxBatchSize: 5 }, count = 1
 
 describe('transport.outlet', () => {
   it('sends one frame per batch and holds at maxFrames = ceil(bufferSize / maxBatchSize) outstanding', async () => {
-    const { hand, outlets, conn, step } = await outletRun();
+    const { clock, hand, outlets, conn, step } = await outletRun();
     await step(20);
     expect(framesFor({ bufferSize: 20, maxBatchSize: 5 })).toBe(4);
-    expect(hand.sent.map((f) => f.seq)).toEqual([1, 2, 3, 4]);
+    // seq = base + 1, 2, ...: the base is this incarnation's (past any predecessor's), flagged on the first frame.
+    const base = hand.sent[0]!.seq - 1;
+    expect(base).toBeGreaterThanOrEqual(clock.now() * 1000 - 20_000);
+    expect(hand.sent.map((f) => f.seq - base)).toEqual([1, 2, 3, 4]);
+    expect(hand.sent.map((f) => f.first === true)).toEqual([true, false, false, false]);
     const sent = hand.sent.reduce((n, f) => n + f.messages.length, 0);
     expect(hand.sent.every((f) => f.messages.length >= 1 && f.messages.length <= 5)).toBe(true);
     expect(outlets.get('e1')).toMatchObject({ framesSent: 4, sent, outstandingFrames: 4, outstandingMessages: sent, settledMessages: 0, maxFrames: 4 });
@@ -67,7 +72,7 @@ describe('transport.outlet', () => {
     await step(20);
     const two = hand.sent[0]!.messages.length + hand.sent[1]!.messages.length;
     const before = conn.stats().inFlight;
-    hand.settle(2);
+    hand.settle(hand.sent[1]!.seq);
     expect(conn.stats()).toMatchObject({ delivered: two, inFlight: before - two });
     await step(5);
     expect(hand.sent.length).toBeGreaterThan(4);
@@ -83,9 +88,9 @@ describe('transport.outlet', () => {
     const { hand, outlets, conn, step } = await outletRun();
     await step(20);
     const n = hand.sent[0]!.messages.length;
-    hand.deadLettered(1, n);
-    hand.deadLettered(1, n); // a repeated report changes nothing
-    hand.settle(1);
+    hand.deadLettered(hand.sent[0]!.seq, n);
+    hand.deadLettered(hand.sent[0]!.seq, n); // a repeated report changes nothing
+    hand.settle(hand.sent[0]!.seq);
     expect(conn.stats()).toMatchObject({ delivered: 0, deadLettered: n });
     expect(outlets.get('e1')).toMatchObject({ deadLetteredMessages: n, settledMessages: n });
   });
@@ -94,10 +99,10 @@ describe('transport.outlet', () => {
     const { hand, run, step } = await outletRun({ bufferSize: 20, maxBatchSize: 5 }, 10);
     await step(10);
     expect(run.status().state).toBe('running');
-    hand.settle(hand.sent.length - 1);
+    hand.settle(hand.sent.at(-2)!.seq);
     await step(5);
     expect(run.status().state).toBe('running'); // the last frame is still outstanding
-    hand.settle(hand.sent.length);
+    hand.settle(hand.sent.at(-1)!.seq);
     await step(5);
     expect(run.status().state).toBe('completed');
     expect(hand.closed()).toBe(1);
@@ -115,6 +120,21 @@ describe('transport.outlet', () => {
     expect(s.accepted).toBe(s.delivered + s.droppedTotal + s.deadLettered);
     expect(run.status().nodes.o?.io?.counters.abandoned).toBe(outstanding);
     expect(s.dropped.shutdown).toBeGreaterThanOrEqual(outstanding);
+  });
+
+  it('starts each incarnation past every seq an earlier one used, even within the same millisecond', async () => {
+    const a = await outletRun();
+    await a.step(20);
+    const last = a.hand.sent.at(-1)!.seq;
+    // A second producer end (a replacement) on a clock that has not moved on: still past `last`.
+    const b = await outletRun();
+    await b.step(20);
+    expect(b.hand.sent[0]).toMatchObject({ first: true });
+    expect(b.hand.sent[0]!.seq).toBeGreaterThan(last);
+    expect(incarnationBase(0)).toBeGreaterThanOrEqual(b.hand.sent.at(-1)!.seq);
+    // On the real clock: ms since the epoch times 1000, well inside the safe integers.
+    expect(incarnationBase(Date.now())).toBeGreaterThanOrEqual(Date.now() * 1000);
+    expect(Number.isSafeInteger(incarnationBase(Date.UTC(2250, 0, 1)) + 1e9)).toBe(true);
   });
 
   it('refuses a config without an edge or with a bad maxFrames, up front', () => {

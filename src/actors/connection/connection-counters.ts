@@ -1,7 +1,7 @@
 import type { StreamConfig } from '../../config.js';
 import type { DropReason } from '../../message.js';
 import type { ConnectionServices } from './connection-host.js';
-import type { ConnectionWatcher } from './transport-hooks.js';
+import type { ConnectionWatcher, SettleObserver } from './transport-hooks.js';
 
 /**
  * Bottom layer of a connection: its counters, over which the conservation law
@@ -34,6 +34,8 @@ export abstract class ConnectionCounters {
   protected custodied = 0;
   /** The consumer end of a connection across processes (an inlet) hears settlement here. */
   protected watcher: ConnectionWatcher | null = null;
+  /** Relay inlets upstream in this process hear every settlement here (docs/semantics.md, "Relay barrier"). */
+  protected observers: SettleObserver[] | null = null;
 
   constructor(
     readonly id: string,
@@ -53,13 +55,20 @@ export abstract class ConnectionCounters {
     else {
       this.delivered += count;
       if (this.watcher !== null) this.watcher.delivered(count);
+      if (this.observers !== null) this.settledMore(false);
     }
+  }
+
+  /** Tells the observers the settled count moved (`lost`: a stop dropped some). */
+  protected settledMore(lost: boolean): void {
+    for (const o of this.observers!) lost ? o.lost() : o.settled();
   }
 
   protected drop(reason: DropReason, count: number): void {
     if (count === 0) return;
     this.dropped[reason] += count;
     if (this.watcher !== null) this.watcher.dropped(count, reason);
+    if (this.observers !== null) this.settledMore(reason === 'shutdown' || reason === 'circuitOpen');
     // Drops can be per message under overload: build the event only for a listener.
     if (this.host.observed('message.dropped')) this.host.emit({ type: 'message.dropped', connectionId: this.id, reason, count, at: this.host.clock.now() });
   }

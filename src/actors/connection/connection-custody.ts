@@ -1,4 +1,4 @@
-import type { ConnectionWatcher } from './transport-hooks.js';
+import type { ConnectionWatcher, SettleObserver } from './transport-hooks.js';
 import { ConnectionCircuit } from './connection-circuit.js';
 
 /**
@@ -42,6 +42,7 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
     // A relay (inlet → outlet in one process) passes the delivered part on; the far end keeps
     // the dead-lettered messages themselves.
     if (this.watcher !== null && count > deadLettered) this.watcher.delivered(count - deadLettered);
+    if (this.observers !== null) this.settledMore(false);
     this.mailbox.queue.reserve(this.heldCount());
     this.recomputeEdge();
     if (this.pressured && this.isLow(this.mailbox.size + this.heldCount())) this.relieve();
@@ -52,6 +53,30 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
   /** Hears this connection's settlement, in FIFO order (null: stop). @internal */
   watch(watcher: ConnectionWatcher | null): void {
     this.watcher = watcher;
+  }
+
+  /** Messages accepted so far (a relay's barrier marks it per frame). @internal */
+  get acceptedCount(): number {
+    return this.accepted;
+  }
+
+  /** `accepted - inFlight`: delivered (released, under custody), dead-lettered or dropped. @internal */
+  get settledCount(): number {
+    return this.delivered + this.deadLettered + this.droppedTotal();
+  }
+
+  /** A relay's inlet upstream hears this connection's settlement (docs/semantics.md, "Relay barrier"). @internal */
+  observe(observer: SettleObserver): void {
+    (this.observers ??= []).push(observer);
+  }
+
+  /** @internal */
+  unobserve(observer: SettleObserver): void {
+    const os = this.observers;
+    const i = os === null ? -1 : os.indexOf(observer);
+    if (i < 0) return;
+    os!.splice(i, 1);
+    if (os!.length === 0) this.observers = null;
   }
 
   /** Messages it can take now before it refuses, sheds or evicts any (0 while not accepting). @internal */

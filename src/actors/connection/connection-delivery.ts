@@ -224,6 +224,7 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
       this.host.deadLetter({ connectionId: this.id, messages: batch.messages, error: reason, attempts: attempt, at: now });
       this.host.emit({ type: 'batch.deadLettered', connectionId: this.id, count: batch.messages.length, at: now });
       if (this.watcher !== null) this.watcher.deadLettered(batch.messages, reason);
+      if (this.observers !== null) this.settledMore(false);
     } else if (this.watcher !== null) this.watcher.retrying();
     if (openFor !== null || this.mode.circuit) {
       // The circuit opens now, or the result is from before it opened: the batch (if kept)

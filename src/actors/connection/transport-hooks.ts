@@ -77,3 +77,40 @@ export interface FeedEnd {
   knobs(): ConnectionKnobs;
   watch(watcher: ConnectionWatcher | null): void;
 }
+
+/**
+ * What a relay's inlet hears of a connection downstream of it in its process (docs/semantics.md,
+ * "Relay barrier"): that some of what it accepted settled, or that a stop dropped some. Called per
+ * batch (per drop call), never per message; nothing is called while no one observes.
+ *
+ * @example
+ * ```ts
+ * const observer: SettleObserver = { settled: () => barrier.check(), lost: () => (gone = true) };
+ * ```
+ */
+export interface SettleObserver {
+  /** Its settled count moved (delivered, released from custody, dead-lettered or dropped). */
+  settled(): void;
+  /** A stop dropped accepted messages (`shutdown`, `circuitOpen`): they never go where they were going. */
+  lost(): void;
+}
+
+/**
+ * A connection downstream of a relay's inlet, as the inlet sees it: counts to compare (every
+ * message it accepted ends settled: delivered, or released from custody at an outlet,
+ * dead-lettered, or dropped) and its settlement to observe. A `Connection` is one.
+ *
+ * @example
+ * ```ts
+ * const mark = end.acceptedCount; // later: end.settledCount >= mark means all of those settled
+ * end.observe(observer);
+ * ```
+ */
+export interface SettleEnd {
+  readonly id: string;
+  readonly acceptedCount: number;
+  /** `accepted - inFlight`: delivered (released, under custody) + dead-lettered + dropped. */
+  readonly settledCount: number;
+  observe(observer: SettleObserver): void;
+  unobserve(observer: SettleObserver): void;
+}

@@ -98,3 +98,31 @@ function createBehavior(n: RunNode, typeName: string, host: ContextHost): NodeBe
   }
   return behavior as NodeBehavior;
 }
+
+/**
+ * The connections reachable from the targets of `n`'s outputs (not `n`'s own outputs, unless a
+ * cycle leads back to them), each once: what a relay's inlet waits for (docs/semantics.md,
+ * "Relay barrier"). Linear in the part of the graph it walks.
+ *
+ * @example
+ * ```ts
+ * const ends = downstreamOf(graph, inletNode).map((id) => engine.findConnection(id));
+ * ```
+ * @internal
+ */
+export function downstreamOf(graph: RunGraph, n: RunNode): string[] {
+  const seen = new Set<string>();
+  const found: string[] = [];
+  const stack = n.outgoing.map((id) => graph.targetOf.get(id)).filter((t): t is RunNode => t !== undefined);
+  const visited = new Set<RunNode>(stack);
+  while (stack.length > 0) {
+    for (const id of stack.pop()!.outgoing) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      found.push(id);
+      const t = graph.targetOf.get(id);
+      if (t !== undefined && !visited.has(t)) visited.add(t), stack.push(t);
+    }
+  }
+  return found;
+}

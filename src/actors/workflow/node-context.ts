@@ -1,7 +1,7 @@
 import type { EngineClock } from '../../clock.js';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
-import type { CustodyEnd } from '../connection/transport-hooks.js';
+import type { CustodyEnd, SettleEnd } from '../connection/transport-hooks.js';
 import type { IoReport, NodeContext } from './node-types.js';
 import type { RunNode } from './run-node.js';
 
@@ -25,6 +25,8 @@ export interface ContextHost {
   counted(): void;
   /** The engine's connection `id`, for the transport seam (absent: the seam finds none). */
   connection?(id: string): CustodyEnd | undefined;
+  /** The connections downstream of `n`'s targets, for the transport seam (absent: none). */
+  downstream?(n: RunNode): SettleEnd[];
 }
 
 /**
@@ -79,6 +81,7 @@ export function createNodeContext(n: RunNode, host: ContextHost): NodeContext {
         return cs !== undefined && cs.length === 1 ? cs[0] : undefined;
       },
       emitted: (k) => void (n.emitted += k),
+      downstream: () => host.downstream?.(n) ?? [],
     },
   };
 }

@@ -5,7 +5,7 @@ import type { StreamMessage } from '../../message.js';
 import type { Batch, OfferResult } from '../../message.js';
 import type { PortSpec } from './definition.js';
 import type { IoState } from '../types.js';
-import type { CustodyEnd, FeedEnd } from '../connection/transport-hooks.js';
+import type { CustodyEnd, FeedEnd, SettleEnd } from '../connection/transport-hooks.js';
 
 /**
  * Emits data on one output port: builds the message (a new id, this node as source) and fans it
@@ -80,6 +80,12 @@ export interface NodeSeam {
   output(port: string): FeedEnd | undefined;
   /** Counts `count` messages this node put on its outputs through the seam (its status's `emitted`). */
   emitted(count: number): void;
+  /**
+   * The connections of this run downstream of this node's targets (every one reachable from
+   * them, not the node's own outputs): a relay's inlet waits for them (docs/semantics.md, "Relay
+   * barrier"). Walks the graph when called: call it once, after the run started.
+   */
+  downstream(): SettleEnd[];
 }
 
 /**

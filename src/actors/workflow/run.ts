@@ -4,7 +4,7 @@ import { unknownIdError } from '../../near-miss.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
 import type { WidgetRuntime } from '../targets/widget.js';
 import { COLLECTED } from './collector.js';
-import { buildRun, type RunGraph } from './build.js';
+import { buildRun, downstreamOf, type RunGraph } from './build.js';
 import type { WorkflowDefinition } from './definition.js';
 import { deliverBatch } from './deliver.js';
 import { RunLifecycle } from './lifecycle.js';
@@ -76,6 +76,7 @@ export class WorkflowRun {
       },
       deliver: (n, batch) => deliverBatch(n, batch, engine, changed),
       connection: (id) => engine.findConnection(id),
+      downstream: (n) => downstreamOf(this.graph, n).flatMap((id) => engine.findConnection(id) ?? []),
     });
     this.life = new RunLifecycle(engine, this.graph, (result) => {
       this.sub.unsubscribe();

@@ -1,12 +1,12 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
 import { loadJetStream } from '../../io/nats/nats-connection.js';
 import type { ConsumerCarrier, ConsumerEvents } from '../carrier.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 import { decodeFrame } from './frame-codec.js';
-import { encodeHint, SEQ_HEADER } from './headers.js';
+import { encodeHint, FIRST_HEADER, SEQ_HEADER } from './headers.js';
 import { RecentSeqs, type HeldFrame } from './held-frames.js';
 import { holdConnection, watchLink } from './link.js';
 import { oldestFrameSeq } from './oldest.js';
@@ -47,6 +47,8 @@ export class JetStreamConsumer implements ConsumerCarrier {
   private release: (() => Promise<void>) | undefined;
   private stopLink: (() => void) | undefined;
   private dead: DeadLetterWriter | undefined;
+  private jsm: JetStreamManager | undefined;
+  private oldestLimit = 0;
   private readonly pulls = new Set<ConsumerMessages>();
   private credit = 0;
   private pullRetry: ReturnType<typeof setTimeout> | undefined;
@@ -66,14 +68,21 @@ export class JetStreamConsumer implements ConsumerCarrier {
     this.release = held.release;
     const { jetstream, jetstreamManager } = await loadJetStream();
     const js: JetStreamClient = jetstream(nc, { timeout: this.s.publishTimeoutMs });
-    const jsm = await jetstreamManager(nc);
+    const jsm = (this.jsm = await jetstreamManager(nc));
     this.consumer = await js.consumers.get(this.s.names.stream, this.s.durable);
     this.dead = new DeadLetterWriter(js, this.s);
     const bound = (await jsm.streams.info(this.s.names.stream)).config.max_msgs_per_subject;
-    const oldest = await oldestFrameSeq(jsm, this.s.names.stream, this.s.subject, Math.max(bound, this.s.maxFrames) * 2);
+    this.oldestLimit = Math.max(bound, this.s.maxFrames) * 2;
+    const oldest = await this.oldest();
     this.stopLink = watchLink(nc, (state, error) => this.events?.link(state, error));
     events.link('up');
     return oldest;
+  }
+
+  /** The same query as `open()`: at most `2 x` the per-subject bound `next_by_subj` reads, usually a few. */
+  async oldest(): Promise<number | undefined> {
+    if (!this.jsm) throw new NodeflowError('CONNECTION_CLOSED', 'the consumer carrier is not open');
+    return oldestFrameSeq(this.jsm, this.s.names.stream, this.s.subject, this.oldestLimit);
   }
 
   request(frames: number): void {
@@ -87,7 +96,8 @@ export class JetStreamConsumer implements ConsumerCarrier {
     if (!h) return; // settled already (a repeated settle, or a copy acknowledged on arrival)
     this.held.delete(seq);
     this.recent.add(seq);
-    if (h.recording) void h.recording.then(() => this.finish(seq, h));
+    // A record not stored (closed meanwhile) must not be terminated: the frame goes back instead.
+    if (h.recording) void h.recording.then((stored) => (stored ? this.finish(seq, h) : this.handBack(h.msg)));
     else this.finish(seq, h);
   }
 
@@ -96,7 +106,7 @@ export class JetStreamConsumer implements ConsumerCarrier {
     if (!h) return;
     h.dead += messages.length;
     const stored = this.dead!.record(seq, messages, reason);
-    h.recording = h.recording ? h.recording.then(() => stored) : stored;
+    h.recording = h.recording ? Promise.all([h.recording, stored]).then(([a, b]) => a && b) : stored;
     // The whole frame failed: nothing else will settle it.
     if (h.dead >= h.size) this.settle(seq);
   }
@@ -124,6 +134,7 @@ export class JetStreamConsumer implements ConsumerCarrier {
   }
 
   private finish(seq: number, h: HeldFrame): void {
+    if (this.nc?.isClosed()) return; // too late to answer: ack_wait hands it to a replacement
     if (h.dead > 0) h.msg.term();
     else h.msg.ack();
     this.hintSeqs.push(seq);
@@ -131,6 +142,10 @@ export class JetStreamConsumer implements ConsumerCarrier {
       this.hintQueued = true;
       setImmediate(() => this.flushHints());
     }
+  }
+
+  private handBack(msg: JsMsg): void {
+    if (!this.nc?.isClosed()) msg.nak();
   }
 
   // One hint per turn of the event loop, after that turn's acks (same connection, so in order).
@@ -177,18 +192,17 @@ export class JetStreamConsumer implements ConsumerCarrier {
     this.pump();
   }
 
-  // Hands one JetStream message to the consumer end as a frame; false for a malformed one.
+  // Hands one JetStream message to the consumer end as a frame; false when the inlet got nothing.
   private onMessage(m: JsMsg): boolean {
     const where = `${m.subject} #${m.seq}`;
     const seq = Number(m.headers?.get(SEQ_HEADER));
+    const hasSeq = Number.isSafeInteger(seq) && seq > 0;
     let messages: StreamMessage[];
     try {
-      if (!Number.isSafeInteger(seq) || seq < 1) throw new NodeflowError('INVALID_MESSAGE', `malformed frame at ${where}: no ${SEQ_HEADER} header`, { where });
+      if (!hasSeq) throw new NodeflowError('INVALID_MESSAGE', `malformed frame at ${where}: no ${SEQ_HEADER} header`, { where });
       messages = decodeFrame(m.data, where);
     } catch (error) {
-      this.s.onError(error as Error);
-      m.term(); // redelivering it would fail the same way
-      return false;
+      return this.undecodable(m, hasSeq ? seq : 0, error as Error);
     }
     if (this.recent.has(seq)) m.ack(); // settled here before: only the inlet's duplicate count needs it
     else {
@@ -196,7 +210,29 @@ export class JetStreamConsumer implements ConsumerCarrier {
       if (before && before.msg.seq !== m.seq) before.msg.ack(); // a second stored copy: keep one
       this.held.set(seq, { msg: m, size: messages.length, dead: before?.dead ?? 0, recording: before?.recording });
     }
-    this.events!.frame({ seq, messages, redelivered: m.redelivered });
+    this.events!.frame({ seq, messages, redelivered: m.redelivered, first: m.headers?.has(FIRST_HEADER) === true });
+    return true;
+  }
+
+  // A frame nobody can read never counts as delivered: it is recorded as a dead letter (seq,
+  // stream seq, size, reason) before it is terminated, and the producer end, which knows how
+  // many messages it held, reports them dead-lettered. One of this edge's own frames (its msg id
+  // says so) is also handed to the inlet empty, so the seq order moves past it.
+  private undecodable(m: JsMsg, seq: number, error: Error): boolean {
+    this.s.onError(error);
+    const own = seq > 0 && m.headers?.get('Nats-Msg-Id') === `${this.s.names.run}.${this.s.edge}.${seq}`;
+    if (own && (this.recent.has(seq) || this.held.has(seq))) {
+      m.term(); // a spoilt copy of a frame whose good copy is settled or in hand
+      return false;
+    }
+    const recording = this.dead!.recordUndecodable(seq, m.seq, m.data.length, error.message);
+    if (!own) {
+      void recording.then((stored) => (stored ? !this.nc?.isClosed() && m.term() : this.handBack(m)));
+      return false; // not a frame of this edge: the inlet's credit was not spent
+    }
+    this.held.set(seq, { msg: m, size: 0, dead: 1, recording });
+    this.settle(seq);
+    this.events!.frame({ seq, messages: [], redelivered: m.redelivered, first: m.headers?.has(FIRST_HEADER) === true });
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import type { JetStreamManager, MsgRequest } from '@nats-io/jetstream';
-import { COUNT_HEADER, SEQ_HEADER, WRITER_HEADER } from './headers.js';
+import { COUNT_HEADER, RAW_SIZE_HEADER, SEQ_HEADER, STREAM_SEQ_HEADER, WRITER_HEADER } from './headers.js';
 
 const RETRY_MS = 250;
 
@@ -29,7 +29,8 @@ export class DeadLetterReader {
     private readonly jsm: JetStreamManager,
     private readonly stream: string,
     private readonly subject: string,
-    private readonly onRecord: (seq: number, count: number, writer: string) => void,
+    /** `count` is Infinity for an undecodable frame (all its messages), which names its `streamSeq` (else 0). */
+    private readonly onRecord: (seq: number, count: number, writer: string, streamSeq: number) => void,
     private readonly onCaughtUp: () => void,
     private readonly onError: (error: Error) => void,
   ) {}
@@ -64,7 +65,9 @@ export class DeadLetterReader {
           break;
         }
         this.cursor = m.seq;
-        this.onRecord(Number(m.header.get(SEQ_HEADER)), Number(m.header.get(COUNT_HEADER)), m.header.get(WRITER_HEADER));
+        const h = m.header;
+        const whole = h.has(RAW_SIZE_HEADER);
+        this.onRecord(Number(h.get(SEQ_HEADER)), whole ? Infinity : Number(h.get(COUNT_HEADER)), h.get(WRITER_HEADER), whole ? Number(h.get(STREAM_SEQ_HEADER)) : 0);
       }
     } catch (error) {
       this.running = false;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { MsgHdrs } from '@nats-io/transport-node';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { StreamMessage } from '../../message.js';
 import { loadNats } from '../../io/nats/nats-connection.js';
 import { encodeFrame } from './frame-codec.js';
-import { COUNT_HEADER, REASON_HEADER, SEQ_HEADER, WRITER_HEADER } from './headers.js';
+import { COUNT_HEADER, RAW_SIZE_HEADER, REASON_HEADER, SEQ_HEADER, STREAM_SEQ_HEADER, WRITER_HEADER } from './headers.js';
 import type { CarrierSetup } from './options.js';
 
 const RETRY_MS = 250;
@@ -34,25 +35,45 @@ export class DeadLetterWriter {
     private readonly s: CarrierSetup,
   ) {}
 
-  async record(seq: number, messages: readonly StreamMessage[], reason: string): Promise<void> {
-    const { headers } = await loadNats();
-    const h = headers();
-    h.set(SEQ_HEADER, String(seq));
+  /** Resolves true once stored; false when the writer closed first (the frame must not be terminated then). */
+  async record(seq: number, messages: readonly StreamMessage[], reason: string): Promise<boolean> {
+    const h = await this.headers(seq, reason);
     h.set(COUNT_HEADER, String(messages.length));
+    return this.store(seq, h, encodeFrame(messages));
+  }
+
+  /**
+   * Records a frame that could not be decoded: its frame seq (0 when it had none), stream
+   * sequence, raw size and why, no body. The producer end counts all of that frame's messages.
+   */
+  async recordUndecodable(seq: number, streamSeq: number, rawSize: number, reason: string): Promise<boolean> {
+    const h = await this.headers(seq, reason);
+    h.set(STREAM_SEQ_HEADER, String(streamSeq));
+    h.set(RAW_SIZE_HEADER, String(rawSize));
+    return this.store(seq, h, new Uint8Array(0));
+  }
+
+  private async headers(seq: number, reason: string): Promise<MsgHdrs> {
+    const h = (await loadNats()).headers();
+    h.set(SEQ_HEADER, String(seq));
     h.set(REASON_HEADER, reason.replace(/[\r\n]+/g, ' ').slice(0, 1024));
     h.set(WRITER_HEADER, this.id);
+    return h;
+  }
+
+  private async store(seq: number, h: MsgHdrs, body: Uint8Array): Promise<boolean> {
     const msgID = `${this.s.names.run}.${this.s.edge}.${seq}.dl.${this.id}.${++this.n}`;
-    const body = encodeFrame(messages);
     while (!this.closed) {
       try {
         const ack = await this.js.publish(this.s.deadLetterSubject, body, { msgID, headers: h });
         this.lastStreamSeq = Math.max(this.lastStreamSeq, ack.seq);
-        return;
+        return true;
       } catch (error) {
         this.s.onError(error as Error);
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }
+    return false;
   }
 
   close(): void {

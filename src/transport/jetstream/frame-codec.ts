@@ -1,5 +1,5 @@
 import { NodeflowError } from '../../errors.js';
-import type { StreamMessage } from '../../message.js';
+import { assertMessage, type StreamMessage } from '../../message.js';
 
 // One encoder and decoder for the process: both are stateless between calls.
 const encoder = new TextEncoder();
@@ -13,7 +13,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * @example
  * ```ts
  * try { decodeFrame(bytes, 'nodeflow.r.e #12'); }
- * catch (e) { if (e instanceof FrameDecodeError) m.term(); }
+ * catch (e) { if (e instanceof FrameDecodeError) console.warn(e.message); }
  * ```
  */
 export class FrameDecodeError extends NodeflowError {
@@ -26,7 +26,8 @@ export class FrameDecodeError extends NodeflowError {
 /**
  * A frame's messages as bytes: the JSON array of the messages, UTF-8. JSON because a message's
  * `data` is whatever the node emitted and the engine already requires it to be plain data; the
- * frame sequence travels in a header, not here.
+ * frame sequence travels in a header, not here. Data JSON cannot write (a BigInt, a cycle) is
+ * an `INVALID_MESSAGE` here, in the producer's process, not a frame nobody can read.
  *
  * @example
  * ```ts
@@ -34,13 +35,21 @@ export class FrameDecodeError extends NodeflowError {
  * ```
  */
 export function encodeFrame(messages: readonly StreamMessage[]): Uint8Array {
-  return encoder.encode(JSON.stringify(messages));
+  let text: string;
+  try {
+    text = JSON.stringify(messages);
+  } catch (error) {
+    throw new NodeflowError('INVALID_MESSAGE', `a frame's messages cannot be written as JSON: ${(error as Error).message}`, { field: 'data' });
+  }
+  return encoder.encode(text);
 }
 
 /**
- * The messages of a frame body written by `encodeFrame`. Throws a FrameDecodeError (never
- * returns partial data) when the body is not UTF-8 JSON or an element is not a message
- * (`id` string or number, `timestamp` number, `sourceNodeId`, `targetNodeId`, `port` strings).
+ * The messages of a frame body written by `encodeFrame`. Accepts exactly what a node may emit
+ * (the engine's own check, `assertMessage(m, false)`: `targetNodeId` is optional, since
+ * workflow emitters leave it out); `data` that JSON dropped (it was `undefined`) is put back.
+ * Throws a FrameDecodeError (never returns partial data) when the body is not UTF-8 JSON or
+ * an element is not such a message.
  *
  * @example
  * ```ts
@@ -56,20 +65,14 @@ export function decodeFrame(bytes: Uint8Array, where: string): StreamMessage[] {
   }
   if (!Array.isArray(value)) throw new FrameDecodeError(where, 'the body is not an array of messages');
   for (let i = 0; i < value.length; i++) {
-    const problem = notAMessage(value[i]);
-    if (problem) throw new FrameDecodeError(where, `element ${i}: ${problem}`);
+    const m: unknown = value[i];
+    // JSON leaves out an undefined `data`; the engine's check wants the field present.
+    if (m !== null && typeof m === 'object' && !('data' in m)) (m as { data?: unknown }).data = undefined;
+    try {
+      assertMessage(m, false);
+    } catch (error) {
+      throw new FrameDecodeError(where, `element ${i}: ${(error as Error).message}`);
+    }
   }
   return value as StreamMessage[];
-}
-
-// The fields the engine reads without checking; `data` may be absent (JSON drops undefined).
-function notAMessage(m: unknown): string | undefined {
-  if (m === null || typeof m !== 'object' || Array.isArray(m)) return 'not an object';
-  const o = m as Record<string, unknown>;
-  if (typeof o.id !== 'string' && typeof o.id !== 'number') return 'id is not a string or number';
-  if (typeof o.timestamp !== 'number') return 'timestamp is not a number';
-  if (typeof o.sourceNodeId !== 'string') return 'sourceNodeId is not a string';
-  if (typeof o.targetNodeId !== 'string') return 'targetNodeId is not a string';
-  if (typeof o.port !== 'string') return 'port is not a string';
-  return undefined;
 }

@@ -9,6 +9,16 @@
  */
 export const SEQ_HEADER = 'Nodeflow-Seq';
 /**
+ * Present (value `1`) on a frame that is the first of its producer end's incarnation
+ * (`Frame.first`): the consumer end may skip the gap before it.
+ *
+ * @example
+ * ```ts
+ * const first = m.headers?.has(FIRST_HEADER) === true;
+ * ```
+ */
+export const FIRST_HEADER = 'Nodeflow-First';
+/**
  * Dead-letter records: how many messages of the frame the record holds (`REASON_HEADER`: why
  * they failed; `WRITER_HEADER`: which consumer end instance wrote it, as a replacement may
  * write again for the same frame).
@@ -23,6 +33,28 @@ export const COUNT_HEADER = 'Nodeflow-Count';
 export const REASON_HEADER = 'Nodeflow-Reason';
 /** Dead-letter records: the consumer end instance that wrote it. @example `record.header.get(WRITER_HEADER)` */
 export const WRITER_HEADER = 'Nodeflow-Writer';
+
+/**
+ * Dead-letter records of a frame nobody could decode: its size in bytes. Such a record has no
+ * count (the consumer end cannot tell how many messages the frame held; the producer end knows,
+ * and counts all of them) and no body.
+ *
+ * @example
+ * ```ts
+ * const whole = record.header.has(RAW_SIZE_HEADER);
+ * ```
+ */
+export const RAW_SIZE_HEADER = 'Nodeflow-Raw-Size';
+/**
+ * Dead-letter records of an undecodable frame: the frame's stream sequence, so the producer end
+ * takes the record for its own frame only (a foreign message on the subject may carry any seq).
+ *
+ * @example
+ * ```ts
+ * const streamSeq = Number(record.header.get(STREAM_SEQ_HEADER));
+ * ```
+ */
+export const STREAM_SEQ_HEADER = 'Nodeflow-Stream-Seq';
 
 /**
  * The hint the consumer end publishes (core NATS, may be lost) after acknowledging frames:

@@ -8,8 +8,8 @@ export interface HeldFrame {
   msg: JsMsg;
   readonly size: number;
   dead: number;
-  /** The dead-letter records being stored for it; settling waits for them. */
-  recording: Promise<void> | undefined;
+  /** The dead-letter records being stored for it (false: one was not, the carrier closed); settling waits for them. */
+  recording: Promise<boolean> | undefined;
 }
 
 /**

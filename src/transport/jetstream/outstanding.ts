@@ -12,6 +12,8 @@
 export interface OutstandingFrame {
   readonly seq: number;
   readonly size: number;
+  /** `Frame.first`: travels as a header, on every publish of the frame. */
+  readonly first: boolean;
   data: Uint8Array | undefined;
   streamSeq: number;
   publishing: boolean;
@@ -53,8 +55,8 @@ export class Outstanding {
     return this.frames;
   }
 
-  push(seq: number, size: number, data: Uint8Array): OutstandingFrame {
-    const f: OutstandingFrame = { seq, size, data, streamSeq: 0, publishing: false, settled: false, dead: 0, deadWriter: '' };
+  push(seq: number, size: number, data: Uint8Array, first = false): OutstandingFrame {
+    const f: OutstandingFrame = { seq, size, first, data, streamSeq: 0, publishing: false, settled: false, dead: 0, deadWriter: '' };
     this.frames.push(f);
     this.next = seq + 1;
     return f;
@@ -87,10 +89,14 @@ export class Outstanding {
     return n === 0 ? [] : this.frames.splice(0, n);
   }
 
-  /** Records one dead-letter record of `writer` for frame `seq`: a newer writer's records replace an older one's. */
-  recordDead(seq: number, count: number, writer: string): void {
+  /**
+   * Records one dead-letter record of `writer` for frame `seq`: a newer writer's records replace
+   * an older one's. A record naming a stream sequence (an undecodable frame) counts only for the
+   * frame stored there: a foreign message on the subject may carry any seq header.
+   */
+  recordDead(seq: number, count: number, writer: string, streamSeq = 0): void {
     const f = this.get(seq);
-    if (!f) return;
+    if (!f || (streamSeq !== 0 && f.streamSeq !== 0 && f.streamSeq !== streamSeq)) return;
     if (f.deadWriter !== writer) {
       f.deadWriter = writer;
       f.dead = 0;

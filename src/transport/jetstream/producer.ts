@@ -5,7 +5,7 @@ import { loadJetStream, loadNats } from '../../io/nats/nats-connection.js';
 import type { Frame, ProducerCarrier, ProducerEvents } from '../carrier.js';
 import { DeadLetterReader } from './dead-letter-reader.js';
 import { encodeFrame } from './frame-codec.js';
-import { decodeHint, SEQ_HEADER } from './headers.js';
+import { decodeHint, FIRST_HEADER, SEQ_HEADER } from './headers.js';
 import { holdConnection, watchLink } from './link.js';
 import type { CarrierSetup } from './options.js';
 import { Outstanding, type OutstandingFrame } from './outstanding.js';
@@ -19,7 +19,7 @@ const MAX_RESEND_MS = 1000;
 /**
  * The producer end of a JetStream carrier. Frames are published in seq order and pipelined
  * (every frame is published when sent; PubAcks come back asynchronously), each with
- * `Nats-Msg-Id = <run>.<edge>.<seq>`. A failed or timed-out publish stops new publishes until
+ * `Nats-Msg-Id = <run>.<edge>.<seq>` (and `Nodeflow-First` when `frame.first`). A failed or timed-out publish stops new publishes until
  * every one in flight has answered, then all frames without a PubAck are published again in
  * seq order with the same ids: the server keeps one copy of each, and no frame overtakes an
  * older one in the resend. Settlement comes from the consumer end's hints, and from the
@@ -62,7 +62,7 @@ export class JetStreamProducer implements ProducerCarrier {
     this.headers = (await loadNats()).headers;
     this.js = jetstream(nc, { timeout: this.s.publishTimeoutMs });
     const jsm: JetStreamManager = await jetstreamManager(nc);
-    this.deadLetters = new DeadLetterReader(jsm, this.s.names.deadLetterStream, this.s.deadLetterSubject, (seq, count, writer) => this.frames.recordDead(seq, count, writer), () => this.report(), this.s.onError);
+    this.deadLetters = new DeadLetterReader(jsm, this.s.names.deadLetterStream, this.s.deadLetterSubject, (seq, count, writer, streamSeq) => this.frames.recordDead(seq, count, writer, streamSeq), () => this.report(), this.s.onError);
     this.poll = new SettlePoll(jsm, this.s, (floor, deadTarget) => {
       this.frames.markFloor(floor);
       this.progress(deadTarget);
@@ -83,8 +83,12 @@ export class JetStreamProducer implements ProducerCarrier {
 
   send(frame: Frame): void {
     if (!this.js || this.closed) throw new NodeflowError('CONNECTION_CLOSED', 'the producer carrier is not open');
-    if (frame.seq !== this.frames.expected) throw new NodeflowError('INVALID_ARGUMENT', `frames go in seq order: expected ${this.frames.expected}, got ${frame.seq}`, { seq: frame.seq });
-    const f = this.frames.push(frame.seq, frame.messages.length, encodeFrame(frame.messages));
+    const expected = this.frames.expected;
+    // A first frame (a replaced producer end's) starts past its predecessor's seqs: a jump is
+    // allowed there, while nothing is outstanding, so the outstanding seqs stay consecutive.
+    const jump = frame.first === true && this.frames.size === 0 && frame.seq > expected;
+    if (frame.seq !== expected && !jump) throw new NodeflowError('INVALID_ARGUMENT', `frames go in seq order: expected ${expected}, got ${frame.seq}`, { seq: frame.seq });
+    const f = this.frames.push(frame.seq, frame.messages.length, encodeFrame(frame.messages), frame.first === true);
     this.poll!.outstanding(true);
     if (!this.failed) this.publish(f);
   }
@@ -104,6 +108,7 @@ export class JetStreamProducer implements ProducerCarrier {
   private publish(f: OutstandingFrame): void {
     const h = this.headers!();
     h.set(SEQ_HEADER, String(f.seq));
+    if (f.first) h.set(FIRST_HEADER, '1');
     f.publishing = true;
     this.inFlight++;
     this.js!.publish(this.s.subject, f.data!, { msgID: `${this.s.names.run}.${this.s.edge}.${f.seq}`, headers: h }).then(

@@ -161,28 +161,6 @@ describe('JetStream carriers on one nats-server', () => {
     await Promise.all([producer.carrier.close(), end.close()]);
   });
 
-  it('a malformed frame is terminated and reported, never handed on, and its credit is not spent', async () => {
-    const c = await setUp('junk', 4);
-    const errors: Error[] = [];
-    const end = jetStreamCarriers({ servers: [nats.url], run: 'junk', edge: 'e', maxFrames: 4, onError: (e) => errors.push(e) }).consumer();
-    const got: number[] = [];
-    await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
-    const js = (await jetstreamManager(nc)).jetstream();
-    const { headers } = await import('@nats-io/transport-node');
-    const h = headers();
-    h.set('Nodeflow-Seq', '1');
-    await js.publish('nodeflow.junk.e', 'not json', { headers: h });
-    const producer = driveProducer(c.producer(), 1, 1);
-    await producer.start();
-    end.request(1);
-    await until(() => got.length === 1, 'the real frame');
-    expect(got).toEqual([1]);
-    expect(errors[0]).toMatchObject({ name: 'FrameDecodeError', code: 'INVALID_MESSAGE' });
-    end.settle(1);
-    await until(() => producer.state.upTo === 1, 'settled');
-    await Promise.all([producer.carrier.close(), end.close()]);
-  });
-
   it('working() keeps a held frame from being redelivered past ack_wait', async () => {
     const c = await setUp('working', 2, 500);
     const end = c.consumer();

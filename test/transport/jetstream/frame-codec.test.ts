@@ -3,6 +3,8 @@ import { decodeFrame, encodeFrame, FrameDecodeError } from '../../../src/transpo
 import { decodeHint, encodeHint } from '../../../src/transport/jetstream/headers.js';
 import { checkToken, runNames } from '../../../src/transport/jetstream/names.js';
 import { NodeflowError } from '../../../src/errors.js';
+import type { StreamMessage } from '../../../src/message.js';
+import { simWorkflow } from '../../support/workflow.js';
 import { messages } from './helpers.js';
 
 describe('JetStream frame codec', () => {
@@ -12,12 +14,38 @@ describe('JetStream frame codec', () => {
     expect(decodeFrame(encodeFrame([]), 'here')).toEqual([]);
   });
 
+  it('round-trips the messages a workflow really carries: no targetNodeId (emitters leave it out), undefined data', async () => {
+    const { wf, runToEnd } = simWorkflow({ maxBatchSize: 4 });
+    const seen: StreamMessage[] = [];
+    wf.registerNodeType({ type: 'test.keep', kind: 'sink', inputs: { in: {} }, create: () => ({ process: (b) => void seen.push(...b.messages) }) });
+    wf.registerNodeType({ type: 'test.nothing', kind: 'transform', inputs: { in: {} }, outputs: { out: {} }, create: (ctx) => {
+      const out = ctx.output('out');
+      return { process: (b) => b.messages.forEach((m) => out(undefined, m)) };
+    } });
+    const run = await wf.executeWorkflow({
+      nodes: [{ id: 's', type: 'source.sequential', config: { count: 6 } }, { id: 'x', type: 'transform.map', config: { scale: 2 } }, { id: 'u', type: 'test.nothing' }, { id: 'k', type: 'test.keep' }],
+      edges: [{ source: 's', sourcePort: 'out', target: 'x', targetPort: 'in' }, { source: 'x', sourcePort: 'out', target: 'k', targetPort: 'in' }, { source: 's', sourcePort: 'out', target: 'u', targetPort: 'in' }, { source: 'u', sourcePort: 'out', target: 'k', targetPort: 'in' }],
+    });
+    await runToEnd(run);
+    expect(seen).toHaveLength(12);
+    expect(seen.some((m) => 'targetNodeId' in m)).toBe(false); // what broke the first version of the codec
+    expect(seen.filter((m) => m.sourceNodeId === 'u').every((m) => 'data' in m && m.data === undefined)).toBe(true);
+    const back = decodeFrame(encodeFrame(seen), 'here');
+    expect(back).toStrictEqual(seen);
+  });
+
+  it('data JSON cannot write is INVALID_MESSAGE at the producer, not a frame nobody can read', () => {
+    const m = { ...messages(1, 1)[0]!, data: 10n };
+    expect(() => encodeFrame([m])).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE' }));
+  });
+
   it.each([
     ['not UTF-8', new Uint8Array([0xff, 0xfe, 0x5b])],
     ['not JSON', new TextEncoder().encode('[{')],
     ['not an array', new TextEncoder().encode('{"id":1}')],
     ['an element without a timestamp', new TextEncoder().encode('[{"id":1,"sourceNodeId":"a","targetNodeId":"b","port":"in"}]')],
     ['an element that is null', new TextEncoder().encode('[null]')],
+    ['an element with a bad priority', new TextEncoder().encode('[{"id":1,"timestamp":1,"sourceNodeId":"a","port":"in","data":1,"priority":"urgent"}]')],
   ])('a body that is %s is a FrameDecodeError naming where it came from, never data', (_, bytes) => {
     let thrown: unknown;
     try {

@@ -38,4 +38,16 @@ describe('Outstanding (the producer end bookkeeping)', () => {
     w.recordDead(7, 1, 'x'); // not outstanding: ignored
     expect(w.get(7)).toBeUndefined();
   });
+
+  it('an undecodable-frame record counts the whole frame, and only for the frame stored at its stream sequence', () => {
+    const w = new Outstanding();
+    w.push(1, 5, bytes).streamSeq = 40;
+    w.push(2, 4, bytes).streamSeq = 41;
+    w.recordDead(1, Infinity, 'a', 39); // a foreign message that claimed seq 1
+    expect(w.get(1)!.dead).toBe(0);
+    w.recordDead(2, Infinity, 'a', 41);
+    expect(w.get(2)!.dead).toBe(4);
+    w.recordDead(Number.NaN, Infinity, 'a', 40); // no seq header: ignored
+    expect(w.get(1)!.dead).toBe(0);
+  });
 });
