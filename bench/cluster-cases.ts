@@ -4,7 +4,7 @@
 import { WorkflowEngine, type WorkflowDefinition } from '../src/index.js';
 import { executeOnCluster, type Cluster, type ClusterEdgeStats } from '../src/cluster/index.js';
 import { count, source, work } from './cluster-types.js';
-import { reportOf } from './cluster-procs.js';
+import { cpuMs, reportOf } from './cluster-procs.js';
 import { BATCH, MAX_FRAMES } from './transport-jetstream.js';
 
 /** Every crossing edge's StreamConfig: maxFrames = bufferSize / maxBatchSize = 64, the raw baseline's window. */
@@ -60,7 +60,7 @@ export async function latencyRun(cluster: Cluster, rate: number, seconds: number
  * and one on w2) → two sinks here. The same graph either way; only the placement differs.
  * Delivered msg/s from the first source's start to the last arrival at either sink.
  */
-export async function scalingRound(cluster: Cluster, workers: 1 | 2, n: number): Promise<number> {
+export async function scalingRound(cluster: Cluster, workers: 1 | 2, n: number): Promise<{ rate: number; cpuUsPerMessage: Record<string, number> }> {
   ++runs;
   const nodes: Node[] = [];
   const edges: Edge[] = [];
@@ -70,6 +70,10 @@ export async function scalingRound(cluster: Cluster, workers: 1 | 2, n: number):
     nodes.push({ id: `sink${i}`, type: 'bench.count', config: { tag: `sc${runs}.${i}`, count: n / 2 } });
     edges.push(edge(`in${i}`, `src${i}`, `work${i}`), edge(`out${i}`, `work${i}`, `sink${i}`));
   }
+  const before = cpuMs();
   const { reports } = await runOnCluster(cluster, nodes, edges);
-  return n / ((Math.max(...reports.map((r) => r.lastArrival)) - Math.min(...reports.map((r) => r.firstSent))) / 1000);
+  const after = cpuMs();
+  // CPU µs per delivered message in each process over the run (set-up and teardown included).
+  const cpuUsPerMessage = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.round(((v - (before[k] ?? 0)) * 1000 / n) * 10) / 10]));
+  return { cpuUsPerMessage, rate: n / ((Math.max(...reports.map((r) => r.lastArrival)) - Math.min(...reports.map((r) => r.firstSent))) / 1000) };
 }

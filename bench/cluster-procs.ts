@@ -2,7 +2,7 @@
 // store, `nodeflow worker` children, and the sinks' reports from both. Everything started here is
 // stopped by `stopAll()`, also on SIGINT/SIGTERM, so an interrupted run leaves no child process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,6 +11,7 @@ import { children as rawChildren } from './transport-jetstream.js';
 import { onReport, type SinkReport } from './cluster-types.js';
 
 const workers = new Set<ChildProcess>();
+const named = new Map<string, ChildProcess>(); // by role: 'nats-server', 'w1', 'w2'
 const cleanups: (() => void)[] = [];
 const waiting = new Map<string, { resolve: (r: SinkReport) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
@@ -36,6 +37,7 @@ export async function startServer(): Promise<string> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nodeflow-bench-cluster-'));
   const server = spawn(process.env.NATS_SERVER ?? '/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  named.set('nats-server', server);
   cleanups.push(() => (server.kill('SIGKILL'), rmSync(dir, { recursive: true, force: true })));
   await listening(port, 'nats-server');
   return `nats://127.0.0.1:${port}`;
@@ -49,6 +51,7 @@ export function startWorker(url: string, name: string): Promise<ChildProcess> {
   const prof = process.env.BENCH_CLUSTER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CLUSTER_PROF] : [];
   const child = spawn(process.execPath, [...prof, bin, 'worker', '--nats', url, '--name', name, '--types', types], { stdio: ['ignore', 'pipe', 'pipe'] });
   workers.add(child);
+  named.set(name, child);
   let text = '';
   child.stderr!.on('data', (d) => (text = (text + d).slice(-4000)));
   return new Promise((resolve, reject) => {
@@ -63,6 +66,25 @@ export function startWorker(url: string, name: string): Promise<ChildProcess> {
       else if (line.includes(' ready on ')) resolve(child);
     });
   });
+}
+
+/**
+ * CPU time (user + system, ms) each process used so far: this one ('coordinator'), the server and
+ * the workers (Linux /proc; empty elsewhere). Differences over a round show where the time goes.
+ */
+export function cpuMs(): Record<string, number> {
+  const out: Record<string, number> = {};
+  const self = process.cpuUsage();
+  out.coordinator = (self.user + self.system) / 1000;
+  for (const [name, c] of named) {
+    try {
+      const fields = readFileSync(`/proc/${c.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out[name] = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    } catch {
+      // not Linux, or the process is gone
+    }
+  }
+  return out;
 }
 
 /** Stops the workers (SIGTERM: they stop their parts and leave), then the server; removes its store. */

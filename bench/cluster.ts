@@ -8,7 +8,7 @@ import os from 'node:os';
 import { connect } from '@nats-io/transport-node';
 import { natsCluster, type Cluster, type ClusterEdgeStats } from '../src/cluster/index.js';
 import { EDGE, engineRound, latencyRun, scalingRound } from './cluster-cases.js';
-import { startServer, startWorker, stopAll } from './cluster-procs.js';
+import { cpuMs, startServer, startWorker, stopAll } from './cluster-procs.js';
 import { fmt, fmtMs, median, table } from './lib.js';
 import { BATCH, FRAMES, MAX_FRAMES, rawRound } from './transport-jetstream.js';
 
@@ -34,22 +34,32 @@ async function throughput(cluster: Cluster, url: string) {
   // PubAcks, the server buffering the rest (the issue's 265k msg/s set-up), reported beside it.
   const perRound: { raw: number; rawPubAck: number; engine: number }[] = [];
   let edge: ClusterEdgeStats | undefined;
+  // CPU µs per message by process over a round (its set-up and teardown included): where the time goes.
+  const cpuOf = async <T>(f: () => Promise<T>): Promise<[T, Record<string, number>]> => {
+    const before = cpuMs();
+    const r = await f();
+    return [r, Object.fromEntries(Object.entries(cpuMs()).map(([k, v]) => [k, Math.round(((v - (before[k] ?? 0)) * 1000 * 10) / (FRAMES * BATCH)) / 10]))];
+  };
+  let cpu: Record<string, Record<string, number>> = {};
   for (let r = 0; r < rounds; r++) {
-    const raw = await rawRound(nc, url, `credit${r}`, true, true);
+    const [raw, rawCpu] = await cpuOf(() => rawRound(nc, url, `credit${r}`, true, true));
     const rawPubAck = await rawRound(nc, url, `raw${r}`, true);
-    const e = await engineRound(cluster, FRAMES * BATCH);
+    const [e, engineCpu] = await cpuOf(() => engineRound(cluster, FRAMES * BATCH));
+    cpu = { raw: rawCpu, engine: engineCpu };
     edge = e.edge;
     perRound.push({ raw, rawPubAck, engine: e.rate });
     progress(`throughput round ${r + 1}/${rounds}: raw ${fmt(raw)} (PubAck window ${fmt(rawPubAck)}), engine ${fmt(e.rate)} msg/s`);
   }
   await nc.close();
-  const t = { messages: FRAMES * BATCH, rounds, rawMsgsPerSec: median(perRound.map((p) => p.raw)), rawPubAckMsgsPerSec: median(perRound.map((p) => p.rawPubAck)), engineMsgsPerSec: median(perRound.map((p) => p.engine)), ratio: median(perRound.map((p) => p.engine / p.raw)), ratioPubAck: median(perRound.map((p) => p.engine / p.rawPubAck)), perRound, lastEdge: edge };
+  const t = { messages: FRAMES * BATCH, rounds, rawMsgsPerSec: median(perRound.map((p) => p.raw)), rawPubAckMsgsPerSec: median(perRound.map((p) => p.rawPubAck)), engineMsgsPerSec: median(perRound.map((p) => p.engine)), ratio: median(perRound.map((p) => p.engine / p.raw)), ratioPubAck: median(perRound.map((p) => p.engine / p.rawPubAck)), perRound, cpuUsPerMessage: cpu, lastEdge: edge };
   log(`\n### Throughput: ${fmt(t.messages)} messages a round, ${rounds} interleaved rounds; edge bufferSize ${EDGE.bufferSize}, maxBatchSize ${BATCH} (maxFrames ${MAX_FRAMES}); raw: frames of ${BATCH}, ${MAX_FRAMES} in flight`);
   log(table(['publisher here, consumer in a child process', 'msg/s (median)', 'min', 'max'], [
     rowOf('raw nats.js JetStream, 64 frames not acked by the consumer', perRound.map((p) => p.raw)),
     rowOf('raw nats.js JetStream, 64 frames without PubAck (server buffers)', perRound.map((p) => p.rawPubAck)),
     rowOf('engine: source → edge → sink in a worker', perRound.map((p) => p.engine)),
   ]));
+  // The raw consumer child is not tracked here: its CPU is not in the raw column.
+  log(`CPU µs per message by process (last round, raw / engine): coordinator ${cpu.raw?.coordinator} / ${cpu.engine?.coordinator}, nats-server ${cpu.raw?.['nats-server']} / ${cpu.engine?.['nats-server']}, consumer (w1) - / ${cpu.engine?.w1}`);
   targets.push({ name: 'engine edge / raw nats.js JetStream, same window, two processes', value: `${t.ratio.toFixed(2)}x`, goal: '>= 0.75x', met: t.ratio >= 0.75 });
   targets.push({ name: 'engine edge / raw nats.js windowed by PubAcks (reported)', value: `${t.ratioPubAck.toFixed(2)}x`, goal: 'reported', met: true });
   return t;
@@ -73,16 +83,20 @@ async function scaling(cluster: Cluster) {
   progress('scaling warm-up');
   await scalingRound(cluster, 1, n / 4);
   await scalingRound(cluster, 2, n / 4);
-  const perRound: { one: number; two: number }[] = [];
+  const perRound: { one: number; two: number; cpuUsPerMessage: { one: Record<string, number>; two: Record<string, number> } }[] = [];
   for (let r = 0; r < (quick ? 2 : 3); r++) {
-    const one = await scalingRound(cluster, 1, n);
-    const two = await scalingRound(cluster, 2, n);
-    perRound.push({ one, two });
+    const a = await scalingRound(cluster, 1, n);
+    const b = await scalingRound(cluster, 2, n);
+    const [one, two] = [a.rate, b.rate];
+    perRound.push({ one, two, cpuUsPerMessage: { one: a.cpuUsPerMessage, two: b.cpuUsPerMessage } });
     progress(`scaling round ${r + 1}: one worker ${fmt(one)}, two ${fmt(two)} msg/s`);
   }
   const s = { messages: n, usPerMessage: 10, cpus: os.cpus().length, oneWorkerMsgsPerSec: median(perRound.map((p) => p.one)), twoWorkersMsgsPerSec: median(perRound.map((p) => p.two)), ratio: median(perRound.map((p) => p.two / p.one)), perRound };
   log(`\n### Scaling: 2 sources here → 2 nodes busy 10 µs/message → 2 sinks here, ${fmt(n)} messages; ${s.cpus} cores shared with nats-server and this process`);
   log(table(['middle nodes on', 'msg/s delivered (median)', 'min', 'max'], [rowOf('one worker process', perRound.map((p) => p.one)), rowOf('two worker processes', perRound.map((p) => p.two))]));
+  const cpu = perRound.at(-1)!.cpuUsPerMessage;
+  const names = Object.keys(cpu.two);
+  log(`CPU µs per message by process (last round): ${names.map((k) => `${k} ${cpu.one[k] ?? '-'} / ${cpu.two[k] ?? '-'}`).join(', ')} (one worker / two)`);
   targets.push({ name: `two workers / one, 10 µs per message (${s.cpus} cores)`, value: `${s.ratio.toFixed(2)}x`, goal: '>= 1.3x', met: s.ratio >= 1.3 });
   return s;
 }
