@@ -9,6 +9,7 @@ import { SAMPLE_MS, decode, encode, subjects, type Sample } from './protocol.js'
 import { takeSample, partEnds } from './sample.js';
 import type { WorkflowSplit } from './split.js';
 import { standIns } from './stand-ins.js';
+import { stopPart } from './stop-part.js';
 
 /**
  * Options of a cluster run (with {@link executeOnCluster}'s).
@@ -59,7 +60,7 @@ const TERMINAL = new Set(['completed', 'failed', 'stopped']);
 
 /**
  * One workflow run across processes: `status()`/`status$` and `metrics()` merge every
- * process's last sample (workers publish one every 250 ms); `getMetrics()` polls them first.
+ * process's last sample (workers publish one every 250 ms); `getMetrics()` asks for fresh ones first.
  * `lifecycle$` reports workers lost and rejoined; `stop()` stops every part and removes the
  * run's streams; `done` settles when every part has ended.
  *
@@ -80,6 +81,8 @@ export class ClusterRun {
   private readonly samples = new Map<string, Sample>();
   private readonly server = new Map<string, Readonly<Record<string, number>>>();
   private readonly workers = new Map<string, Worker>();
+  /** getMetrics() calls waiting for fresh samples: each checks again when a sample or a loss arrives. */
+  private readonly waiters = new Set<() => void>();
   private readonly unsubscribe: () => void;
   private localRun: WorkflowRun | undefined;
   private localDone = false;
@@ -135,22 +138,39 @@ export class ClusterRun {
     return mergeSamples(this.samples, this.split.cross, this.server);
   }
 
-  /** Asks every worker for a fresh sample (waits up to `timeoutMs` for them), then merges. */
+  /**
+   * Asks every worker for a fresh sample and waits for them to arrive (at most `timeoutMs`; a
+   * worker lost or finished is not waited for), then merges.
+   */
   async getMetrics(timeoutMs = 1000): Promise<ClusterMetrics> {
-    const before = new Map([...this.workers.keys()].map((w) => [w, this.samples.get(w)?.seq ?? 0]));
-    this.link.publish(subjects.poll(this.id), encode({}));
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && [...before].some(([w, s]) => !this.workers.get(w)!.finished && !this.workers.get(w)!.lost && (this.samples.get(w)?.seq ?? 0) === s)) {
-      await new Promise((r) => setTimeout(r, 10));
+    const before = new Map([...this.workers.keys()].map((w) => [w, this.samples.get(w)]));
+    const fresh = () => [...before].every(([w, last]) => this.samples.get(w) !== last || this.workers.get(w)!.finished || this.workers.get(w)!.lost);
+    if (!this.finished && !fresh()) {
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (!this.finished && !fresh()) return;
+          clearTimeout(timer);
+          this.waiters.delete(check);
+          resolve();
+        };
+        const timer = setTimeout(() => ((this.waiters.delete(check), resolve())), timeoutMs);
+        this.waiters.add(check);
+        this.link.publish(subjects.poll(this.id), encode({}));
+      });
     }
     return this.metrics();
   }
 
-  /** Stops every part (each delivers what it holds, as `WorkflowRun.stop()`), removes the run's streams. */
+  /**
+   * Stops the run: every process's sources end, and what is buffered anywhere, across processes
+   * too, is delivered (up to `timeout` ms, default 5000; then the rest is counted
+   * dropped(shutdown), as `WorkflowRun.stop()` does). Removes the run's streams.
+   */
   async stop(options: { timeout?: number } = {}): Promise<ClusterResult> {
     if (this.finished) return this.done;
-    const stops = [...this.workers].filter(([, w]) => !w.finished && !w.lost).map(([w]) => this.link.request(subjects.stop(w), encode({ run: this.id }), (options.timeout ?? 5000) + 2000).then((d) => this.heard(decode<Sample | null>(d)), () => undefined));
-    await Promise.all([this.localRun?.stop(options), ...stops]);
+    const timeout = options.timeout ?? 5000;
+    const stops = [...this.workers].filter(([, w]) => !w.finished && !w.lost).map(([w]) => this.link.request(subjects.stop(w), encode({ run: this.id, timeout }), timeout + 2000).then((d) => this.heard(decode<Sample | null>(d)), () => undefined));
+    await Promise.all([this.localRun && stopPart(this.localRun, this.split.parts[0]!.definition, timeout), ...stops]);
     // A worker that is gone cannot answer: its part counts as stopped.
     for (const w of this.workers.values()) w.finished = true;
     this.finish();
@@ -173,6 +193,11 @@ export class ClusterRun {
       w.finished = true;
       this.emit({ type: 'worker.finished', run: this.id, worker: s.worker, state: s.state, at: w.lastSeen });
     }
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const check of [...this.waiters]) check();
   }
 
   private sampleLocal(): void {
@@ -212,6 +237,7 @@ export class ClusterRun {
       if (!w.lost && now - w.lastSeen > (this.options.lostAfterMs ?? 2000)) {
         w.lost = true;
         this.emit({ type: 'worker.lost', run: this.id, worker: name, at: now });
+        this.wake();
       }
       if (!w.lost || w.rejoining) continue;
       w.rejoining = true;
@@ -254,6 +280,7 @@ export class ClusterRun {
     this.current.complete();
     this.emit({ type: 'run.finished', run: this.id, state: status, at: Date.now() });
     this.events.complete();
+    this.wake();
     standIns(this.wf).unbind(this.id);
     void this.link
       .removeRun(this.id)

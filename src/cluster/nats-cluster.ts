@@ -1,10 +1,16 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { errorMessage, readOptions } from '../errors.js';
-import { loadJetStream, loadNats } from '../io/nats/nats-connection.js';
+import { optionalPeer } from '../optional-peer.js';
 import { ensureRunStreams, removeRunStreams } from '../transport/jetstream/run-streams.js';
 import { jetStreamCarriers } from '../transport/jetstream/carriers.js';
 import { runNames } from '../transport/jetstream/names.js';
 import { ClusterError, type Cluster, type ClusterLink } from './cluster.js';
+
+// The cluster entry loads nats.js itself, so a missing peer is reported as this entry's need
+// (the io entry's loaders would name '@nodeflow/runtime/io'). Both load before anything else
+// does: a missing JetStream fails connect(), not a carrier later.
+const loadNats = optionalPeer('@nats-io/transport-node', '@nodeflow/runtime/cluster', () => import('@nats-io/transport-node'));
+const loadJetStream = optionalPeer('@nats-io/jetstream', '@nodeflow/runtime/cluster', () => import('@nats-io/jetstream'));
 
 // Problems a carrier met that lose nothing by themselves (a malformed frame, a failed poll).
 const carrierErrors = { next: (e: Error) => void (process.env.NODEFLOW_DEBUG && console.warn(`nodeflow cluster carrier: ${e.message}`)) };
@@ -45,7 +51,7 @@ export function natsCluster(options: NatsClusterOptions): Cluster {
   if (servers.length === 0 || !servers.every((s) => typeof s === 'string' && s.length > 0)) throw new ClusterError('CLUSTER_UNREACHABLE', 'natsCluster: servers must be a url or a non-empty list of urls');
   return {
     async connect() {
-      const { connect } = await loadNats();
+      const [{ connect }] = await Promise.all([loadNats(), loadJetStream()]);
       let nc: NatsConnection;
       try {
         nc = await connect({ servers, name: 'nodeflow:cluster', noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 250 });

@@ -6,6 +6,7 @@ import type { Cluster } from './cluster.js';
 import { SAMPLE_MS, decode, encode, subjects, type Sample, type StartReply, type StartRequest } from './protocol.js';
 import { partEnds, takeSample, type PartEnd } from './sample.js';
 import { standIns } from './stand-ins.js';
+import { stopPart } from './stop-part.js';
 
 // Finished runs whose last sample a worker keeps for late polls.
 const KEEP_FINISHED = 16;
@@ -29,6 +30,7 @@ export interface ClusterWorker {
 
 interface Part {
   readonly run: WorkflowRun;
+  readonly definition: StartRequest['definition'];
   readonly ends: readonly PartEnd[];
   readonly unsubscribe: Array<() => void>;
   timer: ReturnType<typeof setInterval> | undefined;
@@ -75,7 +77,7 @@ export async function startWorker(options: { cluster: Cluster; name: string; wor
       stand.unbind(req.run);
       return { ok: false, reason: 'PART_REFUSED', message: `worker ${name}: ${errorMessage(error)}` };
     }
-    const p: Part = { run, ends, unsubscribe: [], timer: undefined, seq: 0, last: undefined };
+    const p: Part = { run, definition: req.definition, ends, unsubscribe: [], timer: undefined, seq: 0, last: undefined };
     parts.set(req.run, p);
     p.unsubscribe.push(
       link.subscribe(subjects.poll(req.run), () => publish(req.run, p)),
@@ -106,9 +108,9 @@ export async function startWorker(options: { cluster: Cluster; name: string; wor
         .then((r) => reply?.(encode(r)));
     }),
     link.subscribe(subjects.stop(name), (data, reply) => {
-      const { run: runId } = decode<{ run: string }>(data);
+      const { run: runId, timeout } = decode<{ run: string; timeout?: number }>(data);
       const p = parts.get(runId);
-      void (p ? p.run.stop() : Promise.resolve()).then(() => reply?.(encode(finished.get(runId) ?? null)));
+      void (p ? stopPart(p.run, p.definition, timeout ?? 5000) : Promise.resolve()).then(() => reply?.(encode(finished.get(runId) ?? null)));
     }),
   ];
   return {

@@ -21,9 +21,12 @@ export interface InletConfig {
  * another process. It asks the carrier `carriers(config)` makes for frames only while its one
  * output connection has room for them whole (an open circuit stops the asking), delivers them in
  * `seq` order without duplicates, and settles each frame once its messages are delivered or
- * dead-lettered there (retries, breaker and dead letters are that connection's own). Counters
- * (`framesReceived`, `framesSettled`, `duplicates`, `redelivered`, `deadLettered`,
- * `unsettledAtStop`) show in the node's `io.counters`. See docs/semantics.md, "Connections
+ * dead-lettered there (retries, breaker and dead letters are that connection's own) and, in a
+ * relay, once the connections downstream of it in this process settled what they had accepted by
+ * then (the relay barrier). A new producer incarnation's first frame opens a gap it moves past
+ * once the carrier holds nothing older. Counters (`framesReceived`, `framesSettled`,
+ * `duplicates`, `redelivered`, `deadLettered`, `gapsSkipped`, `unsettledAtStop`) show in the
+ * node's `io.counters`. See docs/semantics.md, "Connections
  * across processes".
  *
  * @example

@@ -71,7 +71,8 @@ export class OutletReadouts {
 /**
  * The `transport.outlet` node type: the producer end of a workflow edge whose target runs in
  * another process. Each batch its input connection delivers becomes one frame on the carrier
- * `carriers(config)` makes; a frame stays outstanding, and its messages in that connection's
+ * `carriers(config)` makes (seqs from this incarnation's base, past any predecessor's; the first
+ * frame flagged `first`); a frame stays outstanding, and its messages in that connection's
  * occupancy (watermarks, `writer.ready`, full), until the far end settles it; at `maxFrames`
  * outstanding the delivery waits, so the producer's mailbox fills and its overflow strategy
  * applies. Counters (`framesSent`, `framesSettled`, `settledMessages`, `deadLettered`,

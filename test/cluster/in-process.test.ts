@@ -46,7 +46,11 @@ describe('executeOnCluster, coordinator and worker in one process', () => {
     const sub = run.status$.subscribe(() => samples.push(run.metrics()));
     const events: string[] = [];
     run.lifecycle$.subscribe((e) => events.push(`${e.type}${'worker' in e ? ` ${e.worker}` : ''}`));
-    samples.push(await run.getMetrics());
+    // getMetrics() waits for a sample newer than the last one heard (here with no deadline to speak of).
+    const seen = run.metrics().processes.w1?.seq ?? 0;
+    const polled = await run.getMetrics(60_000);
+    expect(polled.processes.w1!.seq).toBeGreaterThan(seen);
+    samples.push(polled);
     const result = await run.done;
     sub.unsubscribe();
     expect(result.status).toBe('completed');
@@ -80,7 +84,7 @@ describe('executeOnCluster, coordinator and worker in one process', () => {
     await expect(executeOnCluster(wf, { ...def, nodes: [...def.nodes, { id: 'x', type: 'nope' }] }, { cluster: natsCluster({ servers: nats.url }) })).rejects.toMatchObject({ name: 'WorkflowValidationError' });
   }, 30_000);
 
-  it('stop() stops every part and settles done as stopped', async () => {
+  it('stop() ends the sources, and every message accepted anywhere reaches the sink, across both processes, before done settles as stopped', async () => {
     const wf = new WorkflowEngine();
     const slow = { ...def, nodes: def.nodes.map((n) => (n.id === 'src' ? { ...n, config: { count: 1_000_000, rate: 2000 } } : n)) };
     const run = await executeOnCluster(wf, slow, { cluster: natsCluster({ servers: nats.url }) });
@@ -92,6 +96,13 @@ describe('executeOnCluster, coordinator and worker in one process', () => {
     const result = await run.stop();
     expect(result.status).toBe('stopped');
     conserved(result.metrics);
+    // Stopping every part at once left frames in transit on both edges: each outlet waited out
+    // the timeout for settlements from an inlet already stopped, then dropped them (shutdown).
+    const { in: e1, out: e2 } = result.metrics.edges;
+    expect(e1).toMatchObject({ droppedTotal: 0, inFlight: 0, delivered: e1!.accepted });
+    expect(e2).toMatchObject({ droppedTotal: 0, inFlight: 0, delivered: e2!.accepted, accepted: e1!.accepted });
+    expect(run.local.collected('sink')).toEqual(Array.from({ length: e1!.accepted }, (_, i) => i));
+    expect(result.nodes.src?.state).toBe('stopped');
     expect(worker.runs()).toEqual([]);
   }, 30_000);
 });

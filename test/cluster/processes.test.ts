@@ -1,7 +1,8 @@
 // The cluster with real processes: a coordinator (this test) and `nodeflow worker` child
 // processes (src/ compiled by the test, as engine-lifetime.test.ts does) on a nats-server the
 // test starts. One run goes source here → CPU-bound map on w1 → sink here; another loses its
-// worker to kill -9 mid-stream and finishes on a replacement started with the same name.
+// worker to kill -9 mid-stream and finishes on a replacement started with the same name; a third
+// kills the relay (the map on w3, between two edges that cross) the same way.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -120,5 +121,57 @@ describe('a workflow over a coordinator and worker processes', () => {
     expect(result.metrics.edges.e).toMatchObject({ accepted: N, delivered: N, inFlight: 0 });
     w2.kill('SIGTERM');
     expect(await exited(w2)).toBe(0);
+  }, 120_000);
+
+  it('kill -9 of the relay (source here → CPU-bound map on w3 → sink here) mid-stream: nothing lost, order kept, duplicates within the in-flight window and counted, conserved at every sample', async () => {
+    let w3 = await worker('w3');
+    const N = 20_000;
+    const bufferSize = 500;
+    const maxBatchSize = 50;
+    const config = { bufferSize, maxBatchSize };
+    const run = await executeOnCluster(new WorkflowEngine(), {
+      nodes: [
+        { id: 'src', type: 'source.sequential', config: { count: N, rate: 8000 } },
+        { id: 'work', type: 'test.work', config: { us: 20 }, placement: 'w3' },
+        { id: 'sink', type: 'sink.collector', config: { limit: 2 * N } },
+      ],
+      edges: [
+        { id: 'in', source: 'src', sourcePort: 'out', target: 'work', targetPort: 'in', config },
+        { id: 'out', source: 'work', sourcePort: 'out', target: 'sink', targetPort: 'in', config },
+      ],
+    }, { cluster: natsCluster({ servers: nats.url, ackWaitMs: 2000 }), lostAfterMs: 1000 });
+    const samples = sampled(run);
+    const lost = next(run, 'worker.lost');
+    const rejoined = next(run, 'worker.rejoined');
+    await new Promise<void>((resolve) => {
+      const sub = run.status$.subscribe((s) => (s.nodes.sink?.received ?? 0) > 3000 && queueMicrotask(() => (sub.unsubscribe(), resolve())));
+    });
+    w3.kill('SIGKILL');
+    await exited(w3);
+    expect(await lost).toMatchObject({ worker: 'w3' });
+    w3 = await worker('w3');
+    expect(await rejoined).toMatchObject({ worker: 'w3' });
+    const result = await run.done;
+    expect(result.status).toBe('completed');
+    const values = run.local.collected('sink') as number[];
+    // Nothing lost, and in order: the first time each value arrives, it is the next one.
+    const firsts = values.filter((v, i) => values.indexOf(v) === i);
+    expect(firsts).toEqual(Array.from({ length: N }, (_, i) => i));
+    // Duplicates: results of the input frames w3 had not settled when it died (the relay settles
+    // an input frame only once its outputs are stored on the outgoing edge), which JetStream
+    // redelivered to the replacement: at most the input edge's bufferSize, and counted there.
+    const duplicates = values.length - N;
+    expect(duplicates).toBeLessThanOrEqual(bufferSize);
+    const redelivered = result.metrics.edges.in!.transport!.consumer!.redelivered ?? 0;
+    expect(duplicates).toBeLessThanOrEqual(redelivered * maxBatchSize);
+    for (const m of [...samples, result.metrics]) for (const [id, gap] of conserved(m)) expect(gap, String(id)).toBe(0);
+    expect(result.metrics.edges.in).toMatchObject({ accepted: N, delivered: N, inFlight: 0 });
+    // The edge out of the relay is counted by its producer's CURRENT incarnation: the replacement.
+    const out = result.metrics.edges.out!;
+    expect(out).toMatchObject({ delivered: out.accepted, inFlight: 0, droppedTotal: 0 });
+    expect(out.accepted).toBeLessThan(N);
+    expect(result.metrics.processes.w3!.incarnation).not.toBe(samples.find((m) => m.processes.w3)!.processes.w3!.incarnation);
+    w3.kill('SIGTERM');
+    expect(await exited(w3)).toBe(0);
   }, 120_000);
 });

@@ -36,6 +36,8 @@ export class RunLifecycle {
   private walking = false;
   private holds = 0;
   private dirty = false;
+  /** endSources() was called: the run drains, then finishes 'stopped' (its status stays running meanwhile). */
+  private ending = false;
 
   constructor(
     private readonly engine: StreamEngine,
@@ -102,6 +104,24 @@ export class RunLifecycle {
       for (const id of [...this.open]) if (this.engine.hasConnection(id)) this.engine.getConnection(id).dispose();
     });
     this.settleStopped();
+  }
+
+  /**
+   * See WorkflowRun.endSources: the sources named stop producing and end as if they had
+   * completed, so end-of-stream walks downstream and what is buffered drains; the run is 'stopped'
+   * once everything ended. The status stays 'running' until then: other processes of a run read
+   * a terminal state as "this part is over".
+   */
+  endSources(ids?: ReadonlySet<string>): void {
+    if (this.finished || this.state === 'stopped') return;
+    if (this.state === 'paused') this.resume();
+    this.ending = true;
+    for (const n of this.graph.nodes.values()) {
+      if (!n.source || n.ended || (ids !== undefined && !ids.has(n.id))) continue;
+      n.stateOverride = 'stopped';
+      this.end(n);
+    }
+    this.maybeFinish();
   }
 
   // Whatever has not ended is stopped, and what outboxes kept is counted: then the run is done.
@@ -215,7 +235,7 @@ export class RunLifecycle {
     if (this.finished || this.open.size > 0 || this.live > 0) return;
     let failed = false;
     for (const n of this.graph.nodes.values()) if (n.handle?.state === 'failed') failed = true;
-    this.finish(this.state === 'stopped' ? 'stopped' : failed ? 'failed' : 'completed');
+    this.finish(this.state === 'stopped' || this.ending ? 'stopped' : failed ? 'failed' : 'completed');
   }
 
   private finish(status: WorkflowResult['status']): void {

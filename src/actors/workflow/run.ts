@@ -167,6 +167,23 @@ export class WorkflowRun {
     return this.done;
   }
 
+  /**
+   * Ends the source nodes `nodeIds` (default: every source) as if they had completed: they stop
+   * producing, end-of-stream walks downstream, and every node drains what it holds, with no
+   * timeout; `done` then settles 'stopped'. Unlike `stop()`, nothing else is stopped: a node fed
+   * from elsewhere (another process's part of a cluster run) keeps working until its own input
+   * ends. Call `stop()` after it to bound the wait.
+   *
+   * @example
+   * ```ts
+   * run.endSources();
+   * const result = await Promise.race([run.done, new Promise((r) => setTimeout(r, 5000)).then(() => run.stop({ timeout: 0 }))]);
+   * ```
+   */
+  endSources(nodeIds?: Iterable<string>): void {
+    this.life.endSources(nodeIds === undefined ? undefined : new Set(nodeIds));
+  }
+
   /** Removes the run's widgets from the engine (after `done`). */
   release(): void {
     if (!this.life.finished) throw new NodeflowError('INVALID_ARGUMENT', 'release() is for a finished run; stop() it first');

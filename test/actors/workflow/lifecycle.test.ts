@@ -111,3 +111,34 @@ describe('RunLifecycle: an engine stopped under a run ends it', () => {
     });
   }
 });
+
+describe('RunLifecycle: endSources() drains, then the run is stopped', () => {
+  it('the named sources stop and end; what they sent is all delivered; others run on; the run settles stopped once all ended', async () => {
+    const { wf, clock, runToEnd } = setup();
+    const run = await wf.executeWorkflow({
+      nodes: [{ id: 's', type: 'source.sequential', config: { rate: 1000 } }, { id: 'm', type: 'transform.map', config: { scale: 1 } }, { id: 'c', type: 'sink.collector' }, { id: 'x', type: 'test.idle' }, { id: 'cx', type: 'sink.collector' }],
+      edges: [{ id: 'sm', source: 's', sourcePort: 'out', target: 'm', targetPort: 'in', config: { maxBatchSize: 100, batchTimeout: 50 } }, { source: 'm', sourcePort: 'out', target: 'c', targetPort: 'in' }, { source: 'x', sourcePort: 'out', target: 'cx', targetPort: 'in' }],
+    });
+    for (let i = 0; i < 30; i++) {
+      clock.increment(1);
+      await flushMicrotasks();
+    }
+    run.endSources(['s']);
+    for (let i = 0; i < 500; i++) {
+      clock.increment(1);
+      await flushMicrotasks();
+    }
+    // s, m and c ended; x (not named) still runs, so the run does too.
+    expect(run.status().state).toBe('running');
+    expect(run.status().nodes).toMatchObject({ s: { state: 'stopped' }, m: { state: 'completed' }, c: { state: 'completed' }, x: { state: 'running' } });
+    const sm = run.metrics().edges.sm!;
+    expect(sm.accepted).toBeGreaterThan(0);
+    expect(sm).toMatchObject({ delivered: sm.accepted, droppedTotal: 0, inFlight: 0 });
+    expect(run.collected('c')).toEqual(Array.from({ length: sm.accepted }, (_, i) => i));
+    run.endSources();
+    const result = await runToEnd(run);
+    expect(result.status).toBe('stopped');
+    expect(result.nodes.x!.state).toBe('stopped');
+    expect(pendingTimers(clock)).toBe(0);
+  });
+});
