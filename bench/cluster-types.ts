@@ -16,6 +16,13 @@ export interface SinkReport {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
+  /**
+   * Arrival − the time the source actually emitted the message (paced sources stamp it in the
+   * data): the same without the source's pacing granularity (its timer ticks about every ms, so
+   * a message waits up to a tick after its intended time before it is emitted).
+   */
+  readonly p50Sent: number;
+  readonly p99Sent: number;
 }
 
 let report = (r: SinkReport): void => void process.stdout.write(`bench-result ${JSON.stringify(r)}\n`);
@@ -32,8 +39,10 @@ export const source: NodeTypeDefinition = {
   outputs: { out: { type: 'any' } },
   create(ctx) {
     const c = ctx.config as { rate?: number; count: number };
-    // About 100 bytes of JSON per message with the engine's envelope, as the raw baseline's frames.
-    const d = driveSource(ctx, 'out', { ...(c.rate ? { rate: c.rate } : {}), count: c.count }, (i) => ({ v: i, s: 'abcdefgh' }));
+    // About 100 bytes of JSON per message with the engine's envelope, as the raw baseline's frames;
+    // a paced source adds the time it really emitted the message (`t`), for the latency case.
+    const value = c.rate ? (i: number) => ({ v: i, s: 'abcdefgh', t: now() }) : (i: number) => ({ v: i, s: 'abcdefgh' });
+    const d = driveSource(ctx, 'out', { ...(c.rate ? { rate: c.rate } : {}), count: c.count }, value);
     return { start: d.start, pause: d.pause, resume: d.resume, stop: d.stop };
   },
 };
@@ -46,6 +55,7 @@ export const count: NodeTypeDefinition = {
     const c = ctx.config as { tag: string; count: number; skip?: number };
     const skip = c.skip ?? 0;
     const latency = new Float64Array(c.count); // preallocated: nothing per message on the hot path
+    const sentLatency = new Float64Array(c.count);
     let n = 0;
     let firstSent = 0;
     return {
@@ -53,10 +63,14 @@ export const count: NodeTypeDefinition = {
         const t = now(); // one arrival time per batch: all its messages arrived together
         for (const m of batch.messages) {
           if (n === 0) firstSent = m.timestamp;
-          if (n < c.count) latency[n] = t - m.timestamp;
+          if (n < c.count) {
+            latency[n] = t - m.timestamp;
+            sentLatency[n] = t - ((m.data as { t?: number }).t ?? NaN);
+          }
           if (++n === c.count) {
             const s = latency.subarray(Math.min(skip, n)).sort();
-            report({ tag: c.tag, received: n, firstSent, lastArrival: t, p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s.length ? s[s.length - 1]! : NaN });
+            const sent = sentLatency.subarray(Math.min(skip, n)).sort();
+            report({ tag: c.tag, received: n, firstSent, lastArrival: t, p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s.length ? s[s.length - 1]! : NaN, p50Sent: quantile(sent, 0.5), p99Sent: quantile(sent, 0.99) });
           }
         }
       },
