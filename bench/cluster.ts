@@ -74,7 +74,8 @@ async function latency(cluster: Cluster) {
   log('\n### Latency: intended send time here → arrival in the worker (the first 250 ms left out); "from emit": from the time the source really emitted it (without its ~1 ms timer tick)');
   log(table(['offered msg/s', 'achieved', 'p50', 'p99', 'max', 'p50 from emit', 'p99 from emit'], out.map((l) => [fmt(l.offered), fmt(l.achieved), fmtMs(l.p50), fmtMs(l.p99), fmtMs(l.max), fmtMs(l.p50Sent), fmtMs(l.p99Sent)])));
   const at100k = out.find((l) => l.offered === 100_000)!;
-  targets.push({ name: 'p50 at 100k msg/s offered', value: fmtMs(at100k.p50), goal: '<= 2 ms', met: at100k.p50 <= 2 });
+  targets.push({ name: `p50 at 100k msg/s offered (achieved ${fmt(at100k.achieved)}), from intended send time`, value: fmtMs(at100k.p50), goal: '<= 2 ms', met: at100k.p50 <= 2 });
+  targets.push({ name: 'the same from the source\'s real emit (without its timer tick)', value: fmtMs(at100k.p50Sent), goal: '<= 2 ms', met: at100k.p50Sent <= 2 });
   return out;
 }
 
@@ -111,11 +112,15 @@ async function scaling(cluster: Cluster) {
     log(`CPU-bound ceiling on ${os.cpus().length} idle cores from those figures: a ${fmt(ceilings.a)}, b ${fmt(ceilings.b)}, c ${fmt(ceilings.c)} msg/s (c/a ${(ceilings.c / ceilings.a).toFixed(2)}x, c/b ${(ceilings.c / ceilings.b).toFixed(2)}x)`);
     out.push({ ...s, cpuCeilingMsgsPerSec: ceilings });
   }
-  // The figure the goal is held to: the better of the two frame sizes (both are shown above).
-  const best = out.reduce((x, y) => (y.ratioToOneProcess > x.ratioToOneProcess ? y : x));
-  targets.push({ name: `two workers / one process, 10 µs per message, maxBatchSize ${best.maxBatchSize} (${os.cpus().length} cores)`, value: `${best.ratioToOneProcess.toFixed(2)}x`, goal: '>= 1.3x', met: best.ratioToOneProcess >= 1.3 });
-  targets.push({ name: `two workers / one worker, same config (reported)`, value: `${best.ratioToOneWorker.toFixed(2)}x`, goal: 'reported', met: true });
-  return { messages: n, usPerMessage: 10, cpus: os.cpus().length, heldTo: best.maxBatchSize, configs: out };
+  // The goal is held to frames of 200 (fewer per-frame costs: the higher ceiling for c), chosen
+  // before measuring; both the measured ratio and the idle-core ceiling's, since under other jobs'
+  // load one process gets a smaller share of the cores than three do.
+  const held = out.find((x) => x.maxBatchSize === 200)!;
+  const ceilingRatio = held.cpuCeilingMsgsPerSec.c / held.cpuCeilingMsgsPerSec.a;
+  targets.push({ name: `two workers / one process, 10 µs per message, maxBatchSize 200, measured (${os.cpus().length} cores)`, value: `${held.ratioToOneProcess.toFixed(2)}x`, goal: '>= 1.3x', met: held.ratioToOneProcess >= 1.3 });
+  targets.push({ name: `the same from CPU per message, on ${os.cpus().length} idle cores`, value: `${ceilingRatio.toFixed(2)}x`, goal: '>= 1.3x', met: ceilingRatio >= 1.3 });
+  targets.push({ name: `two workers / one worker, maxBatchSize 200 (reported)`, value: `${held.ratioToOneWorker.toFixed(2)}x`, goal: 'reported', met: true });
+  return { messages: n, usPerMessage: 10, cpus: os.cpus().length, heldTo: held.maxBatchSize, configs: out };
 }
 
 async function main(): Promise<void> {
