@@ -1,7 +1,7 @@
 // A workflow across processes (issue 17): an edge from this process to a `nodeflow worker` child
 // against raw nats.js JetStream with the same frames and window (interleaved rounds, same server);
 // latency at 10k and 100k msg/s offered, from each message's intended send time to its arrival
-// in the worker; and a CPU-bound workflow (10 µs per message) on one worker against two.
+// in the worker; and a CPU-bound workflow (10 µs per message) in one process, on one worker, on two.
 // Not a test: progress on stderr, a table, JSON (stdout with --json; the table then on stderr).
 // Run: npm run bench:cluster [-- --quick] [-- --json] [-- --only throughput|latency|scaling]
 import os from 'node:os';
