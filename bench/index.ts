@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --quick]: nodeflow against its peers in ONE process, side by side.
+// npm run bench [-- --json] [-- --quick] [-- --cluster]: nodeflow against its peers in ONE process, side by side (--cluster adds a run across processes).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,6 +160,13 @@ async function main() {
   log(mqttBenchTable(mqttBench));
   for (const r of mqttBench.rows) targets.push({ name: `mqtt in → widget / raw mqtt.js, QoS ${r.qos}`, value: `${r.ratio.toFixed(2)}x`, goal: '>= 0.8x', met: r.ratio >= 0.8 });
 
+  // --cluster: a workflow across processes (nats-server and `nodeflow worker` children; own process).
+  const cluster = args.has('--cluster') ? inChild<{ report: string[]; targets: typeof targets }>('cluster.js', quick) : undefined;
+  if (cluster) {
+    log('\n' + cluster.report.join('\n'));
+    targets.push(...cluster.targets);
+  }
+
   log('\n## Targets');
   log(table(['target', 'measured', 'goal', 'met'], targets.map((t) => [t.name, t.value, t.goal, t.met ? 'yes' : 'NO'])));
   const result = {
@@ -178,6 +185,7 @@ async function main() {
     scale,
     nats,
     mqtt: mqttBench,
+    ...(cluster ? { cluster } : {}),
     targets,
     sink: keepSink() + keepWorkflowSink(),
   };

@@ -4,11 +4,12 @@
 // child process (this file with --child), as an edge across processes would.
 // --headroom: the stream's per-subject bound at twice the edge's, to price the refusal race.
 // Run: node scripts/run-ts.mjs bench/transport-jetstream.ts [--quick] [--json] [--two-process] [--headroom]
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import type { StreamMessage } from '../src/message.js';
@@ -17,16 +18,20 @@ import { fmt, freePort, listening, median, table } from './lib.js';
 
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
-const twoProcess = process.argv.includes('--two-process');
+const twoProcessArg = process.argv.includes('--two-process');
 const headroom = process.argv.includes('--headroom');
-const BATCH = 50;
-const FRAMES = quick ? 1000 : 4000;
-const MAX_FRAMES = 64; // bufferSize 3200 / maxBatchSize 50
+// Exported (with frameOf and rawRound) for bench/cluster.ts, whose raw baseline this is.
+export const BATCH = 50;
+export const FRAMES = quick ? 1000 : 4000;
+export const MAX_FRAMES = 64; // bufferSize 3200 / maxBatchSize 50
+/** Consumer child processes still running: an importer's interrupt handler kills them. */
+export const children = new Set<ChildProcess>();
+const self = fileURLToPath(import.meta.url);
 const ROUNDS = quick ? 2 : 5;
 let retries = 0;
 
 // About 100 bytes of JSON per message, as in the issue's measurements.
-const frameOf = (seq: number): StreamMessage[] =>
+export const frameOf = (seq: number): StreamMessage[] =>
   Array.from({ length: BATCH }, (_, i) => ({ id: seq * BATCH + i, timestamp: 1_700_000_000_000, sourceNodeId: 'src', targetNodeId: 'dst', port: 'in', data: { v: i, s: 'abcdefgh' } }));
 
 // The consumer ends; each resolves once FRAMES frames were taken.
@@ -55,11 +60,13 @@ async function rawConsumer(nc: NatsConnection, run: string, started: () => void,
 }
 
 // Starts the consumer end here, or in a child; resolves `ready` once it pulls, `done` at the end.
-function consumerEnd(nc: NatsConnection, url: string, mode: 'raw' | 'carrier', run: string, onAck?: () => void): { ready: Promise<void>; done: Promise<void> } {
+function consumerEnd(nc: NatsConnection, url: string, mode: 'raw' | 'raw-credit' | 'carrier', run: string, onAck?: () => void, twoProcess = twoProcessArg): { ready: Promise<void>; done: Promise<void> } {
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
   if (!twoProcess) return { ready: isReady, done: mode === 'raw' ? rawConsumer(nc, run, ready, onAck) : carrierConsumer(nc, run, ready) };
-  const child = spawn(process.execPath, [process.argv[1]!, '--child', mode, url, run, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [self, '--child', mode, url, run, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   const lines = createInterface({ input: child.stdout! });
   const done = new Promise<void>((resolve, reject) => {
     lines.on('line', (l) => (l === 'ready' ? ready() : l === 'done' ? resolve() : undefined));
@@ -94,8 +101,10 @@ async function carrierRound(nc: NatsConnection, url: string, run: string): Promi
 
 // Raw nats.js: JSON frames, at most MAX_FRAMES published and not yet acknowledged (by the
 // consumer's acks in one process; by PubAcks across processes, where the publisher cannot see
-// the consumer's acks: the stream is then bounded at FRAMES, not MAX_FRAMES).
-async function rawRound(nc: NatsConnection, url: string, run: string): Promise<number> {
+// the consumer's acks: the stream is then bounded at FRAMES, not MAX_FRAMES). `credit` (two
+// processes): windowed by the consumer's acks instead, which the child reports as one core NATS
+// message per ack on nodeflow.<run>.credit (bench/cluster.ts: the edge's own end-to-end window).
+export async function rawRound(nc: NatsConnection, url: string, run: string, twoProcess = twoProcessArg, credit = false): Promise<number> {
   // Twice the bound in one process: an ack the client sent is not yet applied when the next
   // publish arrives, and a raw publisher has no retry (the carrier retries those refusals).
   await ensureRunStreams(nc, { run, edges: [{ edge: 'e', maxFrames: twoProcess ? FRAMES : 2 * MAX_FRAMES }] });
@@ -103,18 +112,21 @@ async function rawRound(nc: NatsConnection, url: string, run: string): Promise<n
   let acked = 0;
   let wake: (() => void) | undefined;
   const ack = () => (acked++, wake?.(), (wake = undefined));
-  const end = consumerEnd(nc, url, 'raw', run, ack);
+  const credits = credit ? nc.subscribe(`nodeflow.${run}.credit`, { callback: ack }) : undefined;
+  if (credits) await nc.flush(); // subscribed at the server before the child can ack
+  const end = consumerEnd(nc, url, credit ? 'raw-credit' : 'raw', run, ack, twoProcess);
   await end.ready;
   const t0 = performance.now();
   const pubAcks: Promise<unknown>[] = [];
   for (let seq = 1; seq <= FRAMES; seq++) {
     while (seq - 1 - acked >= MAX_FRAMES) await new Promise<void>((r) => (wake = r));
     const p = js.publish(`nodeflow.${run}.e`, JSON.stringify(frameOf(seq)), { msgID: `${run}.${seq}` });
-    if (twoProcess) void p.then(ack);
+    if (twoProcess && !credit) void p.then(ack);
     pubAcks.push(p);
   }
   await Promise.all([end.done, ...pubAcks]);
   const ms = performance.now() - t0;
+  credits?.unsubscribe();
   await removeRunStreams(nc, run);
   return (FRAMES * BATCH) / (ms / 1000);
 }
@@ -129,7 +141,8 @@ function codecCost(): number {
 
 async function child(mode: string, url: string, run: string): Promise<void> {
   const nc = await connect({ servers: url, noAsyncTraces: true });
-  await (mode === 'raw' ? rawConsumer : carrierConsumer)(nc, run, () => console.log('ready'));
+  const credit = mode === 'raw-credit' ? () => nc.publish(`nodeflow.${run}.credit`) : undefined;
+  await (mode === 'carrier' ? carrierConsumer(nc, run, () => console.log('ready')) : rawConsumer(nc, run, () => console.log('ready'), credit));
   await nc.close();
   console.log('done');
 }
@@ -151,7 +164,7 @@ async function main(): Promise<void> {
     await nc.close();
     const carrier = median(perRound.map((p) => p.carrier));
     const result = {
-      processes: twoProcess ? 2 : 1,
+      processes: twoProcessArg ? 2 : 1,
       serverBoundFrames: headroom ? 2 * MAX_FRAMES : MAX_FRAMES,
       batch: BATCH,
       frames: FRAMES,
@@ -181,4 +194,4 @@ async function main(): Promise<void> {
 
 const at = process.argv.indexOf('--child');
 if (at >= 0) await child(process.argv[at + 1]!, process.argv[at + 2]!, process.argv[at + 3]!);
-else await main();
+else if (process.argv[1] === self) await main();
