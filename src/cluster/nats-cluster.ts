@@ -1,3 +1,4 @@
+import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { errorMessage, readOptions } from '../errors.js';
 import { optionalPeer } from '../optional-peer.js';
@@ -65,6 +66,10 @@ export function natsCluster(options: NatsClusterOptions): Cluster {
 
 function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undefined): ClusterLink {
   const errors = carrierErrors;
+  // One manager for the link: jetstreamManager() asks the server for account info each time it
+  // is made, and edgeInfo runs every sample (250 ms) for every crossing edge.
+  let jsm: Promise<JetStreamManager> | undefined;
+  const manager = () => (jsm ??= loadJetStream().then(({ jetstreamManager }) => jetstreamManager(nc)));
   return {
     async request(subject, data, timeoutMs) {
       try {
@@ -89,11 +94,10 @@ function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undef
     async edgeInfo(run, edge) {
       const names = runNames(run);
       try {
-        const { jetstreamManager } = await loadJetStream();
-        const jsm = await jetstreamManager(nc);
-        const c = await jsm.consumers.info(names.stream, names.durable(edge));
+        const c = await (await manager()).consumers.info(names.stream, names.durable(edge));
         return { streamPending: c.num_pending, ackPending: c.num_ack_pending, redelivered: c.num_redelivered, waiting: c.num_waiting, ackFloor: c.ack_floor.stream_seq, delivered: c.delivered.stream_seq };
       } catch {
+        jsm = undefined; // a manager that failed to come up is asked for again next time
         return undefined; // the run's streams are gone (it ended): no figures, not an error
       }
     },

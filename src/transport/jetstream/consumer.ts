@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
 import { loadJetStream } from '../../io/nats/nats-connection.js';
@@ -11,11 +11,8 @@ import { RecentSeqs, type HeldFrame } from './held-frames.js';
 import { holdConnection, watchLink } from './link.js';
 import { oldestFrameSeq } from './oldest.js';
 import type { CarrierSetup } from './options.js';
+import { PullWindow } from './pull-window.js';
 
-// Two pull requests at most: one filling while the next waits, so credit given while one is
-// out is not idle until it expires, and a slow server is not flooded with requests.
-const MAX_PULLS = 2;
-const PULL_RETRY_MS = 250;
 const FLUSH_WAIT_MS = 1000;
 
 // Waits for `p` at most `ms` (its failure is ignored: closing goes on); leaves no timer behind.
@@ -26,10 +23,11 @@ async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /**
- * The consumer end of a JetStream carrier: the edge's durable pull consumer, pulled only as far
- * as `request` gave credit (one fetch of at most the credit outstanding; never more frames in
- * hand than requested). `settle` acknowledges (or terminates, when the frame had dead letters)
- * and batches a `settled` hint to the producer end per turn of the event loop.
+ * The consumer end of a JetStream carrier: the edge's durable pull consumer, kept pulling by one
+ * open `consume()` (`PullWindow`); the frames it brings reach the inlet only as far as `request`
+ * gave credit (the rest wait here, at most `maxFrames`: the consumer's `max_ack_pending`).
+ * `settle` acknowledges (or terminates, when the frame had dead letters) and batches a `settled`
+ * hint to the producer end per turn of the event loop.
  *
  * @example
  * ```ts
@@ -43,15 +41,13 @@ export class JetStreamConsumer implements ConsumerCarrier {
   private readonly recent: RecentSeqs;
   private events: ConsumerEvents | undefined;
   private nc: NatsConnection | undefined;
-  private consumer: Consumer | undefined;
+  private window: PullWindow | undefined;
+  private earlyCredit = 0; // requested before open() finished
   private release: (() => Promise<void>) | undefined;
   private stopLink: (() => void) | undefined;
   private dead: DeadLetterWriter | undefined;
   private jsm: JetStreamManager | undefined;
   private oldestLimit = 0;
-  private readonly pulls = new Set<ConsumerMessages>();
-  private credit = 0;
-  private pullRetry: ReturnType<typeof setTimeout> | undefined;
   private hintSeqs: number[] = [];
   private hintQueued = false;
   private closed = false;
@@ -69,12 +65,15 @@ export class JetStreamConsumer implements ConsumerCarrier {
     const { jetstream, jetstreamManager } = await loadJetStream();
     const js: JetStreamClient = jetstream(nc, { timeout: this.s.publishTimeoutMs });
     const jsm = (this.jsm = await jetstreamManager(nc));
-    this.consumer = await js.consumers.get(this.s.names.stream, this.s.durable);
+    const consumer = await js.consumers.get(this.s.names.stream, this.s.durable);
     this.dead = new DeadLetterWriter(js, this.s);
     const bound = (await jsm.streams.info(this.s.names.stream)).config.max_msgs_per_subject;
     this.oldestLimit = Math.max(bound, this.s.maxFrames) * 2;
     const oldest = await this.oldest();
     this.stopLink = watchLink(nc, (state, error) => this.events?.link(state, error));
+    this.window = new PullWindow(consumer, this.s, (m) => this.onMessage(m));
+    this.window.start();
+    this.window.request(this.earlyCredit);
     events.link('up');
     return oldest;
   }
@@ -87,8 +86,8 @@ export class JetStreamConsumer implements ConsumerCarrier {
 
   request(frames: number): void {
     if (!Number.isInteger(frames) || frames < 0) throw new NodeflowError('INVALID_ARGUMENT', `request takes a whole number of frames, got ${frames}`, { frames });
-    this.credit += frames;
-    this.pump();
+    if (this.window) this.window.request(frames);
+    else this.earlyCredit += frames;
   }
 
   settle(seq: number): void {
@@ -118,11 +117,14 @@ export class JetStreamConsumer implements ConsumerCarrier {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.pullRetry !== undefined) clearTimeout(this.pullRetry);
-    for (const p of this.pulls) p.stop();
-    // Handed back at once: a replacement gets them without waiting out ack_wait.
-    for (const h of this.held.values()) h.msg.nak();
+    // Handed back at once (held, and those still waiting for credit): a replacement gets them
+    // without waiting out ack_wait. Not before the server has dropped our pull request: 2.9.x
+    // loses (until ack_wait) a redelivery that meets a request nobody listens to any more and
+    // no live one behind it; a consumer info after the unsubscribe clears such requests.
+    const back = [...[...this.held.values()].map((h) => h.msg), ...(this.window?.stop() ?? [])]; // older first
     this.held.clear();
+    if (back.length > 0 && this.jsm && this.nc && !this.nc.isClosed()) await bounded(this.jsm.consumers.info(this.s.names.stream, this.s.durable), FLUSH_WAIT_MS);
+    for (const m of back) this.handBack(m);
     this.flushHints();
     this.dead?.close();
     this.stopLink?.();
@@ -154,42 +156,6 @@ export class JetStreamConsumer implements ConsumerCarrier {
     if (this.hintSeqs.length === 0 || !this.nc || this.nc.isClosed()) return;
     this.nc.publish(this.s.hintSubject, encodeHint(this.dead!.lastStreamSeq, this.hintSeqs));
     this.hintSeqs = [];
-  }
-
-  private pump(): void {
-    while (!this.closed && this.consumer && this.credit > 0 && this.pulls.size < MAX_PULLS && this.pullRetry === undefined) {
-      const n = this.credit;
-      this.credit = 0;
-      void this.pull(n);
-    }
-  }
-
-  private async pull(n: number): Promise<void> {
-    let got = 0;
-    let failed = false;
-    let pull: ConsumerMessages | undefined;
-    try {
-      pull = await this.consumer!.fetch({ max_messages: n, expires: this.s.fetchExpiresMs });
-      this.pulls.add(pull);
-      for await (const m of pull) {
-        got++;
-        if (!this.onMessage(m)) this.credit++; // a malformed frame used no credit of the inlet's
-      }
-    } catch (error) {
-      failed = !this.closed;
-      if (failed) this.s.onError(error as Error);
-    } finally {
-      if (pull) this.pulls.delete(pull);
-    }
-    if (this.closed) return;
-    this.credit += n - got;
-    if (failed && this.pullRetry === undefined) {
-      this.pullRetry = setTimeout(() => {
-        this.pullRetry = undefined;
-        this.pump();
-      }, PULL_RETRY_MS);
-    }
-    this.pump();
   }
 
   // Hands one JetStream message to the consumer end as a frame; false when the inlet got nothing.

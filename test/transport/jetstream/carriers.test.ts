@@ -143,7 +143,7 @@ describe('JetStream carriers on one nats-server', () => {
     await Promise.all([producer.carrier.close(), second.carrier.close()]);
   });
 
-  it('credit bounds what is in hand: request(2) with five frames stored hands out exactly two', async () => {
+  it('credit bounds what reaches the inlet: request(2) with five frames stored hands out exactly two, the rest wait in hand within maxFrames', async () => {
     const c = await setUp('credit', 8);
     const producer = driveProducer(c.producer(), 5, 8);
     await producer.start();
@@ -155,8 +155,30 @@ describe('JetStream carriers on one nats-server', () => {
     await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
     end.request(2);
     await until(() => got.length === 2, 'two frames');
-    const info = await jsm.consumers.info('nodeflow_credit', 'e');
-    expect([info.num_ack_pending, info.num_pending]).toEqual([2, 3]);
+    // The one open pull brings the other three into the carrier (max_ack_pending = maxFrames
+    // bounds that); they reach the inlet only with credit.
+    let inHand = 0;
+    await until(() => (void jsm.consumers.info('nodeflow_credit', 'e').then((i) => (inHand = i.num_ack_pending)), inHand === 5), 'all five in hand');
+    expect(got).toEqual([1, 2]);
+    end.request(3);
+    await until(() => got.length === 5, 'the other three');
+    expect(got).toEqual([1, 2, 3, 4, 5]);
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
+
+  it('a frame waiting in hand for credit past ack_wait is replaced by its redelivered copy, not doubled', async () => {
+    const c = await setUp('waiting', 2, 300);
+    const end = c.consumer();
+    const got: number[] = [];
+    await end.open({ frame: (f) => (got.push(f.seq), end.settle(f.seq)), link: () => undefined });
+    const producer = driveProducer(c.producer(), 2, 2);
+    await producer.start();
+    const jsm = await jetstreamManager(nc);
+    let deliveries = 0;
+    // Both frames delivered, then delivered again twice after ack_wait, all while no credit was given.
+    await until(() => (void jsm.consumers.info('nodeflow_waiting', 'e').then((i) => (deliveries = i.delivered.consumer_seq)), deliveries >= 6), 'two redeliveries of each');
+    end.request(6);
+    await until(() => producer.state.upTo === 2, 'both settled');
     expect(got).toEqual([1, 2]);
     await Promise.all([producer.carrier.close(), end.close()]);
   });
