@@ -4,7 +4,7 @@ import type { ConsumerCarrier, ProducerCarrier } from '../../src/transport/carri
 import { inletNodeType } from '../../src/transport/inlet.js';
 import { memoryCarrier, type MemoryCarrier, type MemoryCarrierOptions } from '../../src/transport/memory-carrier.js';
 import { OutletReadouts, outletNodeType } from '../../src/transport/outlet.js';
-import { flushMicrotasks } from '../support/flush.js';
+import { stepUntil } from './step.js';
 
 /** A process as a kill -9 leaves it: from `kill()` on, its carrier ends neither act nor hear. */
 function severable() {
@@ -105,15 +105,7 @@ export function processes(options: { config?: Partial<StreamConfig>; carrier?: O
       { id: 'i', type: 'transport.inlet', config: { edge } },
       { id: 'sink', type: 'test.sink' },
     ]);
-  /** Steps 1 ms at a time until `until()` holds (or maxMs passed), checking `each` after every step. */
-  const run = async (until: () => boolean, maxMs = 100_000, each?: () => void) => {
-    for (let t = 0; t < maxMs && !until(); t++) {
-      clock.increment(1);
-      await flushMicrotasks();
-      each?.();
-    }
-    return until();
-  };
+  const run = stepUntil(clock);
   const stop = async (...ps: Proc[]) => {
     for (const p of ps) void p.run.stop();
     await run(() => false, 50);

@@ -3,7 +3,7 @@ import { GracefulErrorRecovery, StreamEngine, WorkflowEngine, type Connection, t
 import { inletNodeType } from '../../src/transport/inlet.js';
 import { memoryCarrier, type MemoryCarrier, type MemoryCarrierOptions } from '../../src/transport/memory-carrier.js';
 import { OutletReadouts, outletNodeType } from '../../src/transport/outlet.js';
-import { flushMicrotasks } from '../support/flush.js';
+import { stepUntil } from './step.js';
 
 /** What a target does with one batch: ok, throw, or take `ms` of simulated time. */
 export type TargetStep = { kind: 'ok' } | { kind: 'fail' } | { kind: 'slow'; ms: number };
@@ -69,15 +69,7 @@ export function twoEngines(options: { config?: Partial<StreamConfig>; carrier?: 
   let conn: Connection | undefined;
   /** The producer connection src → o. */
   const producerConnection = () => conn!;
-  /** Steps 1 ms at a time until `until()` holds (or maxMs passed), checking `each` after every step. */
-  const run = async (until: () => boolean, maxMs = 100_000, each?: () => void) => {
-    for (let t = 0; t < maxMs && !until(); t++) {
-      clock.increment(1);
-      await flushMicrotasks();
-      each?.();
-    }
-    return until();
-  };
+  const run = stepUntil(clock);
   const stop = async (...runs: WorkflowRun[]) => {
     for (const r of runs) void r.stop();
     await run(() => false, 50);

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { jetStreamCarriers } from '../../../src/transport/jetstream/carriers.js';
 import { ensureRunStreams } from '../../../src/transport/jetstream/run-streams.js';
-import { natsServer } from '../../support/nats-server.js';
-import { driveConsumer, driveProducer, messages, raw, until } from './helpers.js';
+import { driveConsumer, driveProducer, messages, raw, until, useNatsServer } from './helpers.js';
 
-let nats: Awaited<ReturnType<typeof natsServer>>;
-let nc: NatsConnection;
-beforeAll(async () => {
-  nats = await natsServer();
-  nc = await raw(nats.url);
-});
-afterAll(async () => {
-  await nc.close();
-  await nats.remove();
-});
+const f = useNatsServer();
 
 const setUp = async (run: string, maxFrames: number, ackWaitMs = 1000) => {
-  await ensureRunStreams(nc, { run, edges: [{ edge: 'e', maxFrames, ackWaitMs }] });
-  return jetStreamCarriers({ servers: [nats.url], run, edge: 'e', maxFrames, settlePollMs: 200 });
+  await ensureRunStreams(f.nc, { run, edges: [{ edge: 'e', maxFrames, ackWaitMs }] });
+  return jetStreamCarriers({ servers: [f.nats.url], run, edge: 'e', maxFrames, settlePollMs: 200 });
 };
 
 describe('JetStream carriers on one nats-server', () => {
@@ -34,7 +23,7 @@ describe('JetStream carriers on one nats-server', () => {
     expect(consumer.state.frames[41]!.messages).toEqual(messages(42, 50));
     expect(consumer.state.duplicates).toBe(0);
     expect(consumer.state.maxInHand).toBeLessThanOrEqual(8);
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(f.nc);
     expect((await jsm.streams.info('nodeflow_order')).state.messages).toBe(0); // WorkQueue: acked frames are gone
     await Promise.all([producer.carrier.close(), consumer.carrier.close()]);
   });
@@ -46,7 +35,7 @@ describe('JetStream carriers on one nats-server', () => {
     const producerEnd = c.producer();
     await producerEnd.open({ settled: () => expect.fail('nothing was consumed'), deadLettered: () => undefined, link: () => undefined });
     for (let seq = 1; seq <= 6; seq++) producerEnd.send({ seq, messages: messages(seq, 3) }); // beyond the bound on purpose
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(f.nc);
     const onSubject = async () => (await jsm.streams.info('nodeflow_stall', { subjects_filter: 'nodeflow.stall.e' })).state.subjects?.['nodeflow.stall.e'] ?? 0;
     const retries = () => producerEnd.retries;
     // Frames 5 and 6 are refused (per-subject bound, discard new) and retried: let that happen twice.
@@ -59,7 +48,7 @@ describe('JetStream carriers on one nats-server', () => {
 
   it('settles from the ack floor alone when every hint is lost', async () => {
     const c = await setUp('nohints', 4);
-    const deaf = jetStreamCarriers({ servers: [nats.url], run: 'nohints', edge: 'e', maxFrames: 4, hintSubject: 'nowhere' });
+    const deaf = jetStreamCarriers({ servers: [f.nats.url], run: 'nohints', edge: 'e', maxFrames: 4, hintSubject: 'nowhere' });
     const consumer = driveConsumer(deaf.consumer(), 4);
     await consumer.open();
     const producer = driveProducer(c.producer(), 40, 4);
@@ -75,7 +64,7 @@ describe('JetStream carriers on one nats-server', () => {
   ])('dead letters are stored in the DL stream, the frame is terminated, and the producer learns each count before the settlement, via %s', async (_, hintSubject) => {
     const run = hintSubject ? 'dlpoll' : 'dlhint';
     const c = await setUp(run, 4);
-    const end = jetStreamCarriers({ servers: [nats.url], run, edge: 'e', maxFrames: 4, ...(hintSubject ? { hintSubject } : {}) }).consumer();
+    const end = jetStreamCarriers({ servers: [f.nats.url], run, edge: 'e', maxFrames: 4, ...(hintSubject ? { hintSubject } : {}) }).consumer();
     const got: number[] = [];
     await end.open({
       frame: (f) => {
@@ -94,7 +83,7 @@ describe('JetStream carriers on one nats-server', () => {
     await producer.start();
     await until(() => producer.state.upTo === 5, 'all settled');
     expect([...producer.state.dead]).toEqual([[2, 5], [3, 2]]);
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(f.nc);
     const dl = await jsm.streams.info(`nodeflow_dl_${run}`);
     expect(dl.state.messages).toBe(2);
     const first = await jsm.streams.getMessage(`nodeflow_dl_${run}`, { seq: dl.state.first_seq });
@@ -111,7 +100,7 @@ describe('JetStream carriers on one nats-server', () => {
     await producer.start();
     // The first consumer end settles frames 1 and 2, holds 3..8, then its process dies: its
     // connection closes with no nak and no ack, so only ack_wait (1 s) hands the frames back.
-    const doomed = await raw(nats.url);
+    const doomed = await raw(f.nats.url);
     const first = driveConsumer(jetStreamCarriers({ connection: doomed, run: 'replace', edge: 'e', maxFrames: 6 }).consumer(), 6);
     first.state.holdFrom = 3;
     await first.open();
@@ -147,7 +136,7 @@ describe('JetStream carriers on one nats-server', () => {
     const c = await setUp('credit', 8);
     const producer = driveProducer(c.producer(), 5, 8);
     await producer.start();
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(f.nc);
     let stored = 0;
     await until(() => (void jsm.streams.info('nodeflow_credit').then((i) => (stored = i.state.messages)), stored === 5), 'five stored');
     const end = c.consumer();
@@ -173,7 +162,7 @@ describe('JetStream carriers on one nats-server', () => {
     await end.open({ frame: (f) => (got.push(f.seq), end.settle(f.seq)), link: () => undefined });
     const producer = driveProducer(c.producer(), 2, 2);
     await producer.start();
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(f.nc);
     let deliveries = 0;
     // Both frames delivered, then delivered again twice after ack_wait, all while no credit was given.
     await until(() => (void jsm.consumers.info('nodeflow_waiting', 'e').then((i) => (deliveries = i.delivered.consumer_seq)), deliveries >= 6), 'two redeliveries of each');

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { jetStreamCarriers } from '../../../src/transport/jetstream/carriers.js';
 import { ensureRunStreams } from '../../../src/transport/jetstream/run-streams.js';
 import type { DeliveredFrame } from '../../../src/transport/carrier.js';
-import { natsServer } from '../../support/nats-server.js';
-import { messages, raw, until } from './helpers.js';
+import { messages, until, useNatsServer } from './helpers.js';
 
-let nats: Awaited<ReturnType<typeof natsServer>>;
-let nc: NatsConnection;
-beforeAll(async () => {
-  nats = await natsServer();
-  nc = await raw(nats.url);
-});
-afterAll(async () => {
-  await nc.close();
-  await nats.remove();
-});
+const f = useNatsServer();
 
 const carriers = async (run: string) => {
-  await ensureRunStreams(nc, { run, edges: [{ edge: 'e', maxFrames: 4, ackWaitMs: 1000 }] });
-  return jetStreamCarriers({ servers: [nats.url], run, edge: 'e', maxFrames: 4, settlePollMs: 200 });
+  await ensureRunStreams(f.nc, { run, edges: [{ edge: 'e', maxFrames: 4, ackWaitMs: 1000 }] });
+  return jetStreamCarriers({ servers: [f.nats.url], run, edge: 'e', maxFrames: 4, settlePollMs: 200 });
 };
 const events = { settled: () => undefined, deadLettered: () => undefined, link: () => undefined };
 

@@ -1,6 +1,8 @@
+import { afterAll, beforeAll } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { StreamMessage } from '../../../src/message.js';
 import type { CarrierLinkState, ConsumerCarrier, DeliveredFrame, ProducerCarrier } from '../../../src/transport/carrier.js';
+import { natsServer } from '../../support/nats-server.js';
 
 /** Waits until `check()` is truthy (every 10 ms, up to `ms`), else throws with `what`. */
 export async function until(check: () => unknown, what: string, ms = 15_000): Promise<void> {
@@ -9,6 +11,20 @@ export async function until(check: () => unknown, what: string, ms = 15_000): Pr
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** One nats-server (JetStream, temp store) and a raw connection to it for the test file: started before its tests, removed after. */
+export function useNatsServer() {
+  const f = {} as { nats: Awaited<ReturnType<typeof natsServer>>; nc: NatsConnection };
+  beforeAll(async () => {
+    f.nats = await natsServer();
+    f.nc = await raw(f.nats.url);
+  });
+  afterAll(async () => {
+    await f.nc.close();
+    await f.nats.remove();
+  });
+  return f;
 }
 
 export const raw = (servers: string | string[]): Promise<NatsConnection> => connect({ servers, noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 100 });

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headers, type NatsConnection } from '@nats-io/transport-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { headers } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { jetStreamCarriers } from '../../../src/transport/jetstream/carriers.js';
 import { ensureRunStreams } from '../../../src/transport/jetstream/run-streams.js';
-import { natsServer } from '../../support/nats-server.js';
-import { driveConsumer, driveProducer, raw, until } from './helpers.js';
+import { driveConsumer, driveProducer, until, useNatsServer } from './helpers.js';
 
-let nats: Awaited<ReturnType<typeof natsServer>>;
-let nc: NatsConnection;
+const f = useNatsServer();
 let jsm: JetStreamManager;
 beforeAll(async () => {
-  nats = await natsServer();
-  nc = await raw(nats.url);
-  jsm = await jetstreamManager(nc);
-});
-afterAll(async () => {
-  await nc.close();
-  await nats.remove();
+  jsm = await jetstreamManager(f.nc);
 });
 
 const JUNK = new TextEncoder().encode('not json');
@@ -44,15 +36,15 @@ describe('JetStream carriers: a frame nobody can decode never counts as delivere
     ['the ack floor (hints lost)', 'nowhere'],
   ])("one of the producer's own frames: recorded in the DL stream, terminated, the producer reports its messages dead-lettered, via %s", async (_, hintSubject) => {
     const run = hintSubject ? 'undpoll' : 'undhint';
-    await ensureRunStreams(nc, { run, edges: [{ edge: 'e', maxFrames: 4, ackWaitMs: 1000 }] });
+    await ensureRunStreams(f.nc, { run, edges: [{ edge: 'e', maxFrames: 4, ackWaitMs: 1000 }] });
     // Frame 1 as the producer's id names it, but unreadable: the producer's own publish of
     // frame 1 is de-duplicated onto it, exactly as if its codec had written garbage.
     const streamSeq = await junk(run, 1, `${run}.e.1`);
     const errors: Error[] = [];
-    const c = jetStreamCarriers({ servers: [nats.url], run, edge: 'e', maxFrames: 4, settlePollMs: 200, onError: (e) => errors.push(e), ...(hintSubject ? { hintSubject } : {}) });
+    const c = jetStreamCarriers({ servers: [f.nats.url], run, edge: 'e', maxFrames: 4, settlePollMs: 200, onError: (e) => errors.push(e), ...(hintSubject ? { hintSubject } : {}) });
     const consumer = driveConsumer(c.consumer(), 4);
     expect(await consumer.open()).toBe(1);
-    const producer = driveProducer(jetStreamCarriers({ servers: [nats.url], run, edge: 'e', maxFrames: 4, settlePollMs: 200 }).producer(), 3, 4, 5);
+    const producer = driveProducer(jetStreamCarriers({ servers: [f.nats.url], run, edge: 'e', maxFrames: 4, settlePollMs: 200 }).producer(), 3, 4, 5);
     await producer.start();
     await until(() => producer.state.upTo === 3, 'all three settled');
     // The identity at the producer: 15 accepted = 10 delivered + 5 dead-lettered.
@@ -70,13 +62,13 @@ describe('JetStream carriers: a frame nobody can decode never counts as delivere
   });
 
   it('a foreign message on the subject is recorded and terminated, never handed on, its credit not spent, and no frame of the producer is counted for it', async () => {
-    await ensureRunStreams(nc, { run: 'junk', edges: [{ edge: 'e', maxFrames: 4, ackWaitMs: 1000 }] });
+    await ensureRunStreams(f.nc, { run: 'junk', edges: [{ edge: 'e', maxFrames: 4, ackWaitMs: 1000 }] });
     const errors: Error[] = [];
-    const end = jetStreamCarriers({ servers: [nats.url], run: 'junk', edge: 'e', maxFrames: 4, onError: (e) => errors.push(e) }).consumer();
+    const end = jetStreamCarriers({ servers: [f.nats.url], run: 'junk', edge: 'e', maxFrames: 4, onError: (e) => errors.push(e) }).consumer();
     const got: number[] = [];
     await end.open({ frame: (f) => got.push(f.seq), link: () => undefined });
     const streamSeq = await junk('junk', 1); // no msg id: not the producer's frame 1
-    const producer = driveProducer(jetStreamCarriers({ servers: [nats.url], run: 'junk', edge: 'e', maxFrames: 4, settlePollMs: 200 }).producer(), 1, 1);
+    const producer = driveProducer(jetStreamCarriers({ servers: [f.nats.url], run: 'junk', edge: 'e', maxFrames: 4, settlePollMs: 200 }).producer(), 1, 1);
     await producer.start();
     end.request(1);
     await until(() => got.length === 1, 'the real frame');
