@@ -32,19 +32,25 @@ const scenario = fc.record({
   rate: fc.option(fc.integer({ min: 200, max: 5000 }), { nil: undefined }),
 });
 
+type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
+
+/** The scenario's edge: two engines on a faulty memory carrier, its source started. */
+async function edgeOf(s: Scenario) {
+  const t = twoEngines({
+    config: { bufferSize: s.bufferSize, maxBatchSize: Math.min(s.batch, s.bufferSize), overflowStrategy: s.overflowStrategy },
+    carrier: { seed: s.seed, faults: s.faults, ackWaitMs: s.ackWaitMs },
+    steps: s.steps,
+    recovery: { retryAttempts: s.retryAttempts, retryDelay: 3, circuitBreaker: { resetTimeout: 20, maxResetTimeout: 40, halfOpenTimeout: 100 } },
+  });
+  const { p, c } = await t.start(s.count, s.rate);
+  return { t, p, c, conn: t.producerConnection(), maxFrames: Math.ceil(s.bufferSize / Math.min(s.batch, s.bufferSize)) };
+}
+
 describe('a connection across processes over a faulty carrier (property)', () => {
   it('delivers in order, each accepted message once or dead-lettered or dropped at the producer, conserved at every sample, bounded everywhere', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        const t = twoEngines({
-          config: { bufferSize: s.bufferSize, maxBatchSize: Math.min(s.batch, s.bufferSize), overflowStrategy: s.overflowStrategy },
-          carrier: { seed: s.seed, faults: s.faults, ackWaitMs: s.ackWaitMs },
-          steps: s.steps,
-          recovery: { retryAttempts: s.retryAttempts, retryDelay: 3, circuitBreaker: { resetTimeout: 20, maxResetTimeout: 40, halfOpenTimeout: 100 } },
-        });
-        const { p, c } = await t.start(s.count, s.rate);
-        const conn = t.producerConnection();
-        const maxFrames = Math.ceil(s.bufferSize / Math.min(s.batch, s.bufferSize));
+        const { t, p, c, conn, maxFrames } = await edgeOf(s);
         const sample = () => {
           const st = conn.stats();
           // The conservation identity across the edge, from the producer connection alone.
@@ -79,15 +85,7 @@ describe('a consumer process replaced mid-stream (property)', () => {
   it('loses nothing: every accepted message is delivered (a replay only within the in-flight window), dead-lettered, or dropped at the producer; each consumer sees FIFO', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, fc.integer({ min: 1, max: 200 }), async (s, replaceAt) => {
-        const t = twoEngines({
-          config: { bufferSize: s.bufferSize, maxBatchSize: Math.min(s.batch, s.bufferSize), overflowStrategy: s.overflowStrategy },
-          carrier: { seed: s.seed, faults: s.faults, ackWaitMs: s.ackWaitMs },
-          steps: s.steps,
-          recovery: { retryAttempts: s.retryAttempts, retryDelay: 3, circuitBreaker: { resetTimeout: 20, maxResetTimeout: 40, halfOpenTimeout: 100 } },
-        });
-        const { p, c } = await t.start(s.count, s.rate);
-        const conn = t.producerConnection();
-        const maxFrames = Math.ceil(s.bufferSize / Math.min(s.batch, s.bufferSize));
+        const { t, p, c, conn, maxFrames } = await edgeOf(s);
         const sample = () => {
           const st = conn.stats();
           expect(st.accepted).toBe(st.delivered + st.droppedTotal + st.deadLettered + st.inFlight);
