@@ -11,6 +11,7 @@ import { RecentSeqs, type HeldFrame } from './held-frames.js';
 import { holdConnection, watchLink } from './link.js';
 import { oldestFrameSeq } from './oldest.js';
 import type { CarrierSetup } from './options.js';
+import { DEFAULT_ACK_WAIT_MS } from './run-streams.js';
 import { PullWindow } from './pull-window.js';
 
 const FLUSH_WAIT_MS = 1000;
@@ -51,6 +52,7 @@ export class JetStreamConsumer implements ConsumerCarrier {
   private hintSeqs: number[] = [];
   private hintQueued = false;
   private closed = false;
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly s: CarrierSetup) {
     this.recent = new RecentSeqs(Math.max(64, s.maxFrames * 4));
@@ -71,6 +73,13 @@ export class JetStreamConsumer implements ConsumerCarrier {
     this.oldestLimit = Math.max(bound, this.s.maxFrames) * 2;
     const oldest = await this.oldest();
     this.stopLink = watchLink(nc, (state, error) => this.events?.link(state, error));
+    // Frames in hand are kept from redelivery while this end lives: a frame can wait past
+    // ack_wait for reasons that are not a dead consumer (retries backing off, a relay barrier
+    // waiting on the far end, credit). Only a process that died (or hangs) lets ack_wait run out.
+    const ackWaitMs = ((await consumer.info(true)).config.ack_wait ?? DEFAULT_ACK_WAIT_MS * 1e6) / 1e6;
+    const keepAlive = setInterval(() => this.keepHeld(), Math.max(100, ackWaitMs / 2));
+    keepAlive.unref();
+    this.keepAlive = keepAlive;
     this.window = new PullWindow(consumer, this.s, (m) => this.onMessage(m));
     this.window.start();
     this.window.request(this.earlyCredit);
@@ -114,9 +123,15 @@ export class JetStreamConsumer implements ConsumerCarrier {
     this.held.get(seq)?.msg.working();
   }
 
+  private keepHeld(): void {
+    if (this.nc?.isClosed()) return;
+    for (const h of this.held.values()) h.msg.working();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.keepAlive);
     // Handed back at once (held, and those still waiting for credit): a replacement gets them
     // without waiting out ack_wait. Not before the server has dropped our pull request: 2.9.x
     // loses (until ack_wait) a redelivery that meets a request nobody listens to any more and
