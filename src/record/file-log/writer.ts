@@ -44,6 +44,7 @@ export class LogWriter {
   private active: Segment | undefined;
   private pump: Promise<void> | undefined;
   private kicked = false;
+  private again = false;
   private backlogReported = false;
 
   constructor(private readonly c: WriterConfig) {
@@ -97,17 +98,23 @@ export class LogWriter {
   }
 
   private kick(): void {
+    // A kick while the pump runs is remembered: the pump may be past its last check already.
+    if (this.pump) this.again = true;
     if (this.pump || this.kicked) return;
     this.kicked = true;
     // Next turn, not now: the batches appended in this turn go out in one write.
     setImmediate(() => {
       this.kicked = false;
-      this.pump ??= this.run().finally(() => (this.pump = undefined));
+      this.pump ??= this.run().finally(() => {
+        this.pump = undefined;
+        if (this.again) this.kick();
+      });
     });
   }
 
   private async run(): Promise<void> {
     for (;;) {
+      this.again = false;
       if (this.pending.length > 0) await this.writeOut();
       else if (this.syncs.due()) await this.syncNow();
       else return;
