@@ -22,9 +22,23 @@ import { frameChecksum } from './checksum.js';
  * ```
  */
 export const FRAME_HEADER = 8;
-/** Bytes of the body before the JSON: seq, at, count. @internal */
+/**
+ * Bytes of the body before the JSON: seq, at, count. @internal
+ *
+ * @example
+ * ```ts
+ * const json = buf.toString('utf8', off + FRAME_HEADER + BODY_FIXED, off + length);
+ * ```
+ */
 export const BODY_FIXED = 20;
-/** Largest body accepted, read or written: a length above it is a damaged frame, not a huge one. */
+/**
+ * Largest body accepted, read or written: a length above it is a damaged frame, not a huge one.
+ *
+ * @example
+ * ```ts
+ * if (n > MAX_BODY) return 'length';
+ * ```
+ */
 export const MAX_BODY = 512 * 1024 * 1024;
 
 /**

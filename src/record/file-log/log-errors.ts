@@ -45,7 +45,14 @@ export const logErrors = {
     ),
 };
 
-/** What a log holds, as an `OUT_OF_RANGE` error's `details.held` names it. */
+/**
+ * What a log holds, as an `OUT_OF_RANGE` error's `details.held` names it.
+ *
+ * @example
+ * ```ts
+ * const held: HeldRange = { firstSeq: 1, lastSeq: 500, firstAt: 0, lastAt: 990 };
+ * ```
+ */
 export interface HeldRange {
   readonly firstSeq: number;
   readonly lastSeq: number;

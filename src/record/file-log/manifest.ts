@@ -4,9 +4,23 @@ import { logErrors } from './log-errors.js';
 import { parseSegmentName } from './segment.js';
 import { nodeLogFs } from './fs-layer.js';
 
-/** The manifest's file name: its presence is what makes a folder a log. */
+/**
+ * The manifest's file name: its presence is what makes a folder a log.
+ *
+ * @example
+ * ```ts
+ * fs.existsSync(path.join(dir, MANIFEST));
+ * ```
+ */
 export const MANIFEST = 'nodeflow-log.json';
-/** The format this code writes and the newest it reads. */
+/**
+ * The format this code writes and the newest it reads.
+ *
+ * @example
+ * ```ts
+ * if (found > FORMAT_VERSION) throw logErrors.version(dir, found, FORMAT_VERSION);
+ * ```
+ */
 export const FORMAT_VERSION = 1;
 const FORMAT = 'nodeflow-file-log';
 

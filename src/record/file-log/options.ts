@@ -31,7 +31,14 @@ export interface FileLogOptions {
   readonly fs?: LogFs;
 }
 
-/** The checked options with their defaults. @internal */
+/**
+ * The checked options with their defaults. @internal
+ *
+ * @example
+ * ```ts
+ * const o: ResolvedOptions = resolveOptions({ sync: 'none' });
+ * ```
+ */
 export interface ResolvedOptions {
   readonly segmentBytes: number;
   readonly retention: Retention;
@@ -46,7 +53,14 @@ const SIZE = (min: number) => `an integer in [${min}, ${MAX_BODY}]`;
 const size = (v: unknown, min: number): v is number => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= MAX_BODY;
 const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
 
-/** Checks `options` (ConfigError on the first bad one) and fills in the defaults. @internal */
+/**
+ * Checks `options` (ConfigError on the first bad one) and fills in the defaults. @internal
+ *
+ * @example
+ * ```ts
+ * resolveOptions({ segmentBytes: 10 }); // throws ConfigError (segmentBytes)
+ * ```
+ */
 export function resolveOptions(options: FileLogOptions | undefined): ResolvedOptions {
   const o = readOptions(options, ['segmentBytes', 'retention', 'sync', 'clock', 'onError', 'maxPendingBytes', 'fs']);
   if (o.segmentBytes !== undefined && !size(o.segmentBytes, 1024)) throw new ConfigError('segmentBytes', SIZE(1024), o.segmentBytes);

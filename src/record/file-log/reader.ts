@@ -6,7 +6,14 @@ import { frameFields, frameMessages } from './frame.js';
 import { logErrors, type HeldRange } from './log-errors.js';
 import { seekOffset, type Segment } from './segment.js';
 
-/** What a read needs of its log. @internal */
+/**
+ * What a read needs of its log. @internal
+ *
+ * @example
+ * ```ts
+ * readSegments(fileLog satisfies ReadSource, { seq: 1 });
+ * ```
+ */
 export interface ReadSource {
   /** The segments, oldest first (retention removes from the front, the writer adds at the end). */
   readonly segments: readonly Segment[];

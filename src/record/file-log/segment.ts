@@ -1,6 +1,13 @@
 import * as path from 'node:path';
 
-/** Bytes of frames between two entries of a segment's sparse index. */
+/**
+ * Bytes of frames between two entries of a segment's sparse index.
+ *
+ * @example
+ * ```ts
+ * const entries = Math.ceil(seg.bytes / INDEX_EVERY);
+ * ```
+ */
 export const INDEX_EVERY = 64 * 1024;
 
 /**
@@ -35,10 +42,24 @@ export interface Segment {
   readonly idxOff: number[];
 }
 
-/** The file name of the segment starting at `baseSeq`: 20 digits, so names sort as seqs. */
+/**
+ * The file name of the segment starting at `baseSeq`: 20 digits, so names sort as seqs.
+ *
+ * @example
+ * ```ts
+ * segmentName(1); // '00000000000000000001.seg'
+ * ```
+ */
 export const segmentName = (baseSeq: number): string => `${String(baseSeq).padStart(20, '0')}.seg`;
 
-/** The base seq a segment file name announces, or `undefined` for any other file. */
+/**
+ * The base seq a segment file name announces, or `undefined` for any other file.
+ *
+ * @example
+ * ```ts
+ * parseSegmentName('00000000000000000051.seg'); // 51
+ * ```
+ */
 export function parseSegmentName(name: string): number | undefined {
   const m = /^(\d{20})\.seg$/.exec(name);
   if (!m) return undefined;
@@ -46,7 +67,14 @@ export function parseSegmentName(name: string): number | undefined {
   return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
-/** An empty segment for `baseSeq` in `dir`. */
+/**
+ * An empty segment for `baseSeq` in `dir`; `maxAtBefore` carries the log's running max time.
+ *
+ * @example
+ * ```ts
+ * const seg = newSegment('/data/rec', 4001, previous.maxAt);
+ * ```
+ */
 export function newSegment(dir: string, baseSeq: number, maxAtBefore = -Infinity): Segment {
   return {
     baseSeq,
@@ -64,7 +92,14 @@ export function newSegment(dir: string, baseSeq: number, maxAtBefore = -Infinity
   };
 }
 
-/** Records a frame written at `offset` (the segment's end) in the segment's counters and index. */
+/**
+ * Records a frame written at `offset` (the segment's end) in the segment's counters and index.
+ *
+ * @example
+ * ```ts
+ * noteFrame(seg, seg.bytes, 51, 1000, 50, 6100);
+ * ```
+ */
 export function noteFrame(seg: Segment, offset: number, seq: number, at: number, count: number, length: number): void {
   if (seg.bytes === 0) seg.firstAt = at;
   seg.maxAt = Math.max(seg.maxAt, at);
@@ -85,6 +120,11 @@ export function noteFrame(seg: Segment, offset: number, seq: number, at: number,
  * Where to start reading `seg` for a batch holding `seq` (or the first batch whose running time
  * reaches `at`): the offset of the last index entry before it. The reader skips the frames
  * before the one it wants.
+ *
+ * @example
+ * ```ts
+ * const offset = seekOffset(seg, 'seq', 15_005);
+ * ```
  */
 export function seekOffset(seg: Segment, by: 'seq' | 'at', value: number): number {
   const keys = by === 'seq' ? seg.idxSeq : seg.idxAt;

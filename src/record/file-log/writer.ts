@@ -6,7 +6,14 @@ import { newSegment, noteFrame, type Segment } from './segment.js';
 import { SyncState } from './sync-state.js';
 import { PendingFrames } from './pending.js';
 
-/** What the writer needs to know and to tell. @internal */
+/**
+ * What the writer needs to know and to tell. @internal
+ *
+ * @example
+ * ```ts
+ * new LogWriter({ ...options, dir, segments, report: onError, onCommit: enforceRetention });
+ * ```
+ */
 export interface WriterConfig {
   readonly dir: string;
   readonly segmentBytes: number;
