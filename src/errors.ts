@@ -29,7 +29,13 @@ export type NodeflowErrorCode =
   | 'ENGINE_STOPPED'
   | 'INVALID_ARGUMENT'
   | 'INVALID_DEBUG_DATA'
-  | 'MISSING_DEPENDENCY';
+  | 'MISSING_DEPENDENCY'
+  // Recording stores (issue 18), see docs/recording.md "The file log".
+  | 'NOT_A_LOG'
+  | 'LOG_VERSION'
+  | 'LOG_CORRUPT'
+  | 'LOG_WRITE_FAILED'
+  | 'OUT_OF_RANGE';
 
 /**
  * The one error class of the library. `code` is stable; `message` is for people.
