@@ -29,7 +29,9 @@ export type NodeflowErrorCode =
   | 'ENGINE_STOPPED'
   | 'INVALID_ARGUMENT'
   | 'INVALID_DEBUG_DATA'
-  | 'MISSING_DEPENDENCY';
+  | 'MISSING_DEPENDENCY'
+  /** A read or replay starts outside what a record log holds (never held, or deleted by retention). */
+  | 'OUT_OF_RANGE';
 
 /**
  * The one error class of the library. `code` is stable; `message` is for people.
