@@ -23,7 +23,7 @@ export class LiveFeed {
   constructor(private readonly max: number) {}
 
   push(batch: RecordedBatch): void {
-    if (this.queue.length - this.head >= this.max) this.head++;
+    if (this.queue.length - this.head >= this.max) this.drop();
     if (this.head > 64 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
@@ -38,9 +38,9 @@ export class LiveFeed {
    * Batches already shown are dropped here: that is the "no duplicate" half of the switch.
    */
   take(shownUpTo: number | undefined): RecordedBatch | 'gap' | undefined {
-    const q = this.queue;
-    while (this.head < q.length) {
-      const b = q[this.head]!;
+    // drop() may swap the array: read this.queue afresh each time round.
+    while (this.head < this.queue.length) {
+      const b = this.queue[this.head]!;
       if (shownUpTo === undefined || b.seq > shownUpTo) {
         if (shownUpTo !== undefined && b.seq > shownUpTo + 1) return 'gap';
         this.drop();

@@ -14,6 +14,8 @@ import type { RecordedBatch, RecordLog } from './record-log.js';
  * ```
  */
 export interface LiveSource {
+  /** The seq the next live batch starts at: where a replay of an empty log joins. */
+  readonly nextSeq: number;
   /** Called once per recorded batch, after the log's `append` returned. Returns the unsubscribe. */
   subscribe(listener: (batch: RecordedBatch) => void): () => void;
 }
@@ -68,6 +70,10 @@ export class Recording implements LiveSource {
     startSeq: number,
   ) {
     this.seq = startSeq;
+  }
+
+  get nextSeq(): number {
+    return this.seq;
   }
 
   /** Is it still recording? */

@@ -39,7 +39,7 @@ export interface ReplayOptions {
 /** The options, checked once. @internal */
 export function checkReplayOptions(options: ReplayOptions): ReplayOptions & { speed: ReplaySpeed; port: string; liveBuffer: number } {
   const o = readOptions(options, ['from', 'speed', 'paused', 'live', 'port', 'liveBuffer']);
-  const speed = checkSpeed(o.speed ?? 'instant');
+  const speed = checkSpeed('speed' in o ? o.speed : 'instant'); // an explicit undefined or null is a mistake, not a default
   if (o.paused !== undefined && typeof o.paused !== 'boolean') throw new ConfigError('paused', 'a boolean', o.paused);
   if (o.live !== undefined && typeof (o.live as Partial<LiveSource>)?.subscribe !== 'function') throw new ConfigError('live', 'a LiveSource (a Recording)', o.live);
   const port = o.port ?? 'in';

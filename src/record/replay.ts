@@ -65,6 +65,8 @@ export class Replay {
   private wall0 = 0;
   private steps: Array<() => void> = [];
   private wake: (() => void) | undefined = undefined;
+  /** A poke came while the loop was not asleep: its next sleep returns at once (no lost wake-up). */
+  private nudged = false;
   private timer: unknown = undefined;
   private readonly feed: LiveFeed | undefined;
   private readonly unsubscribe: (() => void) | undefined;
@@ -93,12 +95,17 @@ export class Replay {
       this.unsubscribe = options.live.subscribe((b) => feed.push(b));
     }
     if (from !== undefined) this.open(from);
-    else this.phase = 'live';
+    else {
+      // Nothing recorded yet: the view starts with the next live batch (and any the feed
+      // loses before the loop runs is read back from the log as a gap).
+      this.phase = 'live';
+      this.shownUpTo = options.live!.nextSeq - 1;
+    }
     void this.loop();
   }
 
   state(): ReplayState {
-    const base = { phase: this.phase, speed: this.speed, position: this.shownUpTo === undefined ? undefined : { seq: this.shownUpTo, at: this.lastAt }, shown: this.shown };
+    const base = { phase: this.phase, speed: this.speed, position: this.shownUpTo === undefined || this.shown === 0 ? undefined : { seq: this.shownUpTo, at: this.lastAt }, shown: this.shown };
     return this.status === 'failed' ? { ...base, status: 'failed', error: this.error } : { ...base, status: this.status };
   }
 
@@ -245,16 +252,22 @@ export class Replay {
     const end = batch.seq + batch.messages.length - 1;
     if (upTo !== undefined && end <= upTo) return; // already shown: the no-duplicate rule
     const b = upTo === undefined ? batch : trim(batch, upTo + 1);
-    // Counted as shown when handed over, before the target's pushback resolves: a seek meanwhile sets its own start.
+    // A target that refuses (throws) has not been shown it. Once handed over it counts as shown,
+    // before the target's pushback resolves, so a seek meanwhile sets its own start after this.
+    const r = this.sink.put(b.messages);
     this.shownUpTo = end;
     this.lastAt = b.at;
     this.shown += b.messages.length;
-    const r = this.sink.put(b.messages);
     if (this.changes.observed) this.emit();
     if (r !== undefined) await r;
   }
 
   private sleep(ms: number | undefined): Promise<void> {
+    // Poked while awake (a live batch pushed while the loop awaited the feed): look again now.
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       this.wake = resolve;
       if (ms !== undefined) this.timer = this.clock.setTimeout(() => this.poke(), ms);
@@ -266,7 +279,8 @@ export class Replay {
     this.timer = undefined;
     const w = this.wake;
     this.wake = undefined;
-    w?.();
+    if (w) w();
+    else this.nudged = true;
   }
 
   private set(status: Status): void {
