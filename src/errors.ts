@@ -30,6 +30,11 @@ export type NodeflowErrorCode =
   | 'INVALID_ARGUMENT'
   | 'INVALID_DEBUG_DATA'
   | 'MISSING_DEPENDENCY'
+  // Recording stores (issue 18), see docs/recording.md "The file log".
+  | 'NOT_A_LOG'
+  | 'LOG_VERSION'
+  | 'LOG_CORRUPT'
+  | 'LOG_WRITE_FAILED'
   /** A read or replay starts outside what a record log holds (never held, or deleted by retention). */
   | 'OUT_OF_RANGE';
 

@@ -38,6 +38,7 @@ export function checkReadFrom(from: ReadFrom, bounds: LogBounds | undefined): vo
 }
 
 function outOfRange(from: ReadFrom, why: string, bounds: LogBounds | undefined): NodeflowError {
-  const held = bounds === undefined ? {} : { firstSeq: bounds.first.seq, lastSeq: bounds.lastSeq, firstAt: bounds.first.at, lastAt: bounds.last.at };
-  return new NodeflowError('OUT_OF_RANGE', `Cannot read from ${'seq' in from ? `seq ${from.seq}` : `time ${from.at}`}: ${why}`, { from, ...held });
+  // The same details as the file log's OUT_OF_RANGE: { from, held }.
+  const held = bounds === undefined ? undefined : { firstSeq: bounds.first.seq, lastSeq: bounds.lastSeq, firstAt: bounds.first.at, lastAt: bounds.last.at };
+  return new NodeflowError('OUT_OF_RANGE', `Cannot read from ${'seq' in from ? `seq ${from.seq}` : `time ${from.at}`}: ${why}`, { from, held });
 }

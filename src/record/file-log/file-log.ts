@@ -1,0 +1,179 @@
+import { NodeflowError } from '../../errors.js';
+import type { LogBounds, ReadFrom, RecordLog, RecordedBatch } from '../record-log.js';
+import { logErrors, type HeldRange } from './log-errors.js';
+import { prepareFolder } from './manifest.js';
+import { resolveOptions, type FileLogOptions, type ResolvedOptions } from './options.js';
+import { readSegments, type ReadSource } from './reader.js';
+import { recoverSegments } from './recover.js';
+import { segmentsPastRetention } from './retention.js';
+import type { Segment } from './segment.js';
+import { LogWriter } from './writer.js';
+
+/**
+ * Counters of a file log: what it holds and what it lost.
+ *
+ * @example
+ * ```ts
+ * const { droppedMessages } = log.stats();
+ * ```
+ */
+export interface FileLogStats {
+  readonly segments: number;
+  readonly bytes: number;
+  readonly messages: number;
+  /** Batches and messages lost to failed writes or a full backlog. */
+  readonly droppedBatches: number;
+  readonly droppedMessages: number;
+  readonly writeErrors: number;
+  /** Segments deleted by retention since open. */
+  readonly trimmedSegments: number;
+}
+
+/**
+ * The embedded recording store: a `RecordLog` in a folder, plus its counters.
+ *
+ * @example
+ * ```ts
+ * const log: FileLog = await openFileLog('/data/rec');
+ * console.log(log.dir, log.stats().bytes);
+ * ```
+ */
+export interface FileLog extends RecordLog {
+  readonly dir: string;
+  stats(): FileLogStats;
+}
+
+/**
+ * Opens the segmented append-only log in `dir`, creating the folder (and its manifest) if it is
+ * missing or empty. Every segment is read and checked at open, which rebuilds the index; a torn
+ * or damaged frame is reported (`LOG_CORRUPT` to `onError`) and the log cut there. Rejects with
+ * `NOT_A_LOG` for a folder holding something else and `LOG_VERSION` for a newer format.
+ * Format, sync policy and crash behaviour: docs/recording.md, "The file log".
+ *
+ * @example
+ * ```ts
+ * const log = await openFileLog('./recordings/sensor', { retention: { maxAgeMs: 3_600_000 } });
+ * log.append({ seq: 1, at: Date.now(), messages });
+ * await log.close();
+ * ```
+ */
+export async function openFileLog(dir: string, options?: FileLogOptions): Promise<FileLog> {
+  if (typeof dir !== 'string' || dir === '') throw new NodeflowError('INVALID_ARGUMENT', 'openFileLog needs a folder path (a non-empty string)', { dir });
+  const o = resolveOptions(options);
+  const bases = await prepareFolder(dir);
+  const segments = await recoverSegments(dir, bases, o.onError);
+  const log = new FileLogImpl(dir, o, segments);
+  await log.start();
+  return log;
+}
+
+class FileLogImpl implements FileLog, ReadSource {
+  trimmedBase = 0;
+  private trimmed = 0;
+  private readonly writer: LogWriter;
+  private next: number | undefined;
+  private first: { seq: number; at: number } | undefined;
+  private last: { seq: number; at: number } | undefined;
+  private maxAt = -Infinity;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly dir: string,
+    private readonly o: ResolvedOptions,
+    readonly segments: Segment[],
+  ) {
+    this.writer = new LogWriter({ ...o, dir, segments, report: o.onError, onCommit: () => this.enforceRetention() });
+    const tail = segments.at(-1);
+    if (tail) {
+      this.first = { seq: segments[0]!.baseSeq, at: segments[0]!.firstAt };
+      this.next = tail.lastSeq + 1;
+      this.maxAt = tail.maxAt;
+      this.last = { seq: tail.lastFrameSeq, at: tail.lastAt };
+    }
+  }
+
+  async start(): Promise<void> {
+    this.enforceRetention();
+    await this.writer.resume();
+  }
+
+  append(batch: RecordedBatch): void {
+    if (this.closing) throw new NodeflowError('INVALID_ARGUMENT', `file log ${this.dir} is closed`, { dir: this.dir });
+    const { seq, at, messages } = batch;
+    if (!Number.isSafeInteger(seq) || seq < 1 || typeof at !== 'number' || !Number.isFinite(at) || !Array.isArray(messages) || messages.length === 0) {
+      throw new NodeflowError('INVALID_ARGUMENT', 'a recorded batch needs an integer seq >= 1, a finite at and at least one message', { seq, at });
+    }
+    if (this.next !== undefined && seq !== this.next) {
+      throw new NodeflowError('INVALID_ARGUMENT', `seq ${seq} does not follow the log's last message (expected ${this.next})`, { expected: this.next, seq });
+    }
+    try {
+      this.writer.append(seq, at, messages);
+    } catch (e) {
+      throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${(e as Error).message}`, { seq });
+    }
+    this.next = seq + messages.length;
+    this.first ??= { seq, at };
+    this.last = { seq, at };
+    if (at > this.maxAt) this.maxAt = at;
+  }
+
+  bounds(): LogBounds | undefined {
+    if (!this.first || !this.last || this.next === undefined) return undefined;
+    const s = this.segments[0];
+    const first = s && s.bytes > 0 ? { seq: s.baseSeq, at: s.firstAt } : this.first;
+    return { first, last: this.last, lastSeq: this.next - 1 };
+  }
+
+  held(): HeldRange | undefined {
+    const b = this.bounds();
+    return b && { firstSeq: b.first.seq, lastSeq: b.lastSeq, firstAt: b.first.at, lastAt: this.maxAt };
+  }
+
+  read(from: ReadFrom): AsyncIterableIterator<RecordedBatch> {
+    const seq = (from as { seq?: unknown } | null)?.seq;
+    const at = (from as { at?: unknown } | null)?.at;
+    const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+    if (ok(seq) === ok(at)) throw new NodeflowError('INVALID_ARGUMENT', 'read needs { seq } or { at }, a finite number', { from });
+    const b = this.bounds();
+    if (!b) throw logErrors.outOfRange(from, undefined);
+    const outside = ok(seq)
+      ? (seq as number) < b.first.seq || (seq as number) > b.lastSeq
+      : (at as number) > this.maxAt || ((at as number) < b.first.at && this.trimmed > 0);
+    if (outside) throw logErrors.outOfRange(from, this.held());
+    return readSegments(this, ok(seq) ? { seq: seq as number } : { at: at as number });
+  }
+
+  flushed(): Promise<boolean> {
+    return this.writer.flushed();
+  }
+
+  sync(): Promise<void> {
+    return this.writer.sync();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.writer.close();
+    return this.closing;
+  }
+
+  stats(): FileLogStats {
+    let bytes = 0;
+    let messages = 0;
+    for (const s of this.segments) {
+      bytes += s.bytes;
+      messages += s.messages;
+    }
+    return { segments: this.segments.length, bytes, messages, ...this.writer.stats, trimmedSegments: this.trimmed };
+  }
+
+  /** Deletes the oldest segments past retention: out of the index at once, off the disk next. */
+  private enforceRetention(): void {
+    const n = segmentsPastRetention(this.segments, this.o.retention, this.o.clock.now());
+    if (n === 0) return;
+    for (const s of this.segments.splice(0, n)) {
+      this.trimmedBase = s.baseSeq;
+      this.trimmed++;
+      this.o.fs.unlink(s.path).catch((e: unknown) => this.o.onError(logErrors.writeFailed('delete (retention)', e, 0, 0)));
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { logErrors } from './log-errors.js';
+import { parseSegmentName } from './segment.js';
+import { nodeLogFs } from './fs-layer.js';
+
+/**
+ * The manifest's file name: its presence is what makes a folder a log.
+ *
+ * @example
+ * ```ts
+ * fs.existsSync(path.join(dir, MANIFEST));
+ * ```
+ */
+export const MANIFEST = 'nodeflow-log.json';
+/**
+ * The format this code writes and the newest it reads.
+ *
+ * @example
+ * ```ts
+ * if (found > FORMAT_VERSION) throw logErrors.version(dir, found, FORMAT_VERSION);
+ * ```
+ */
+export const FORMAT_VERSION = 1;
+const FORMAT = 'nodeflow-file-log';
+
+/**
+ * Makes `dir` a log or checks that it is one, and lists its segments' base seqs in order. A
+ * missing or empty folder becomes a log (the manifest written to a temporary name, synced, then
+ * renamed, so a crash leaves either no manifest or a whole one). A folder with other files and
+ * no manifest is `NOT_A_LOG`; a manifest of a newer version is `LOG_VERSION`.
+ *
+ * @example
+ * ```ts
+ * const bases = await prepareFolder('/data/rec'); // [1, 40001, ...]
+ * ```
+ */
+export async function prepareFolder(dir: string): Promise<number[]> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (e) {
+    throw logErrors.notALog(dir, `it cannot be a folder (${(e as { code?: string }).code ?? String(e)})`);
+  }
+  const names = await fs.readdir(dir);
+  if (names.includes(MANIFEST)) await checkManifest(dir);
+  else {
+    const others = names.filter((n) => n !== MANIFEST + '.tmp');
+    if (others.length > 0) throw logErrors.notALog(dir, `it holds ${others.length} file(s) (${others.slice(0, 3).join(', ')}) and no ${MANIFEST}`);
+    await writeManifest(dir);
+  }
+  return names
+    .map(parseSegmentName)
+    .filter((b): b is number => b !== undefined)
+    .sort((a, b) => a - b);
+}
+
+async function checkManifest(dir: string): Promise<void> {
+  let m: { format?: unknown; version?: unknown };
+  try {
+    m = JSON.parse(await fs.readFile(path.join(dir, MANIFEST), 'utf8')) as typeof m;
+  } catch {
+    throw logErrors.notALog(dir, `${MANIFEST} is not readable JSON`);
+  }
+  if (m === null || typeof m !== 'object' || m.format !== FORMAT) throw logErrors.notALog(dir, `${MANIFEST} does not name the format ${FORMAT}`);
+  if (!Number.isSafeInteger(m.version) || (m.version as number) < 1) throw logErrors.notALog(dir, `${MANIFEST} has no valid version`);
+  if ((m.version as number) > FORMAT_VERSION) throw logErrors.version(dir, m.version, FORMAT_VERSION);
+}
+
+async function writeManifest(dir: string): Promise<void> {
+  const tmp = path.join(dir, MANIFEST + '.tmp');
+  const body = JSON.stringify({ format: FORMAT, version: FORMAT_VERSION, segments: 'NNNNNNNNNNNNNNNNNNNN.seg, named by first seq' }, null, 2) + '\n';
+  const fh = await fs.open(tmp, 'w');
+  try {
+    await fh.writeFile(body);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  await fs.rename(tmp, path.join(dir, MANIFEST));
+  await nodeLogFs.syncDir(dir);
+}

@@ -1,0 +1,48 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openFileLog } from '../../../src/record/file-log/file-log.js';
+import { MANIFEST } from '../../../src/record/file-log/manifest.js';
+import { batch, tempDir } from './helpers.js';
+
+let cleanup = () => {};
+afterEach(() => cleanup());
+
+describe('file log: bad input', () => {
+  it('refuses a folder that holds something else (NOT_A_LOG), and a file in place of the folder', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    fs.writeFileSync(path.join(t.dir, 'notes.txt'), 'hello');
+    await expect(openFileLog(t.dir)).rejects.toMatchObject({ code: 'NOT_A_LOG', details: { dir: t.dir } });
+    await expect(openFileLog(path.join(t.dir, 'notes.txt'))).rejects.toMatchObject({ code: 'NOT_A_LOG' });
+    fs.rmSync(path.join(t.dir, 'notes.txt'));
+    fs.writeFileSync(path.join(t.dir, MANIFEST), '{"format":"something-else","version":1}');
+    await expect(openFileLog(t.dir)).rejects.toMatchObject({ code: 'NOT_A_LOG' });
+  });
+
+  it('refuses a log written by a newer format version, naming both versions', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    await (await openFileLog(t.dir)).close();
+    fs.writeFileSync(path.join(t.dir, MANIFEST), '{"format":"nodeflow-file-log","version":7}');
+    await expect(openFileLog(t.dir)).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 7, supported: 1 } });
+  });
+
+  it('refuses a seq that does not follow, an empty batch, bad options, and appends after close', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    await expect(openFileLog(t.dir, { segmentBytes: 10 })).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'segmentBytes' });
+    await expect(openFileLog(t.dir, { sync: { everyBatches: 0 } })).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'sync.everyBatches' });
+    await expect(openFileLog(t.dir, { retention: { maxAge: 1 } as never })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
+    await expect(openFileLog('')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const log = await openFileLog(t.dir);
+    expect(() => log.read({ seq: 1 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE', details: { from: { seq: 1 }, held: undefined } }));
+    log.append(batch(5, 3));
+    expect(() => log.append(batch(9, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { expected: 8, seq: 9 } }));
+    expect(() => log.append({ seq: 8, at: 0, messages: [] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => log.append({ seq: 8, at: 0, messages: [{ data: 1n }] as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    log.append(batch(8, 1));
+    await log.close();
+    expect(() => log.append(batch(9, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});

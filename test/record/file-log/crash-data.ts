@@ -1,0 +1,17 @@
+import type { StreamMessage } from '../../../src/message.js';
+import type { RecordedBatch } from '../../../src/record/record-log.js';
+
+/** Batch k of the crash test holds 1 to 50 messages (varied, so frames have many lengths). */
+export const batchSize = (k: number): number => 1 + ((k * 37) % 50);
+
+/** Message `seq`: its content follows from seq, so the reader can check every byte came back. */
+export function message(seq: number): StreamMessage {
+  return { id: seq, timestamp: seq * 3, sourceNodeId: 'gen', targetNodeId: 'rec', port: 'out', data: { v: seq, pad: 'x'.repeat(seq % 40) } };
+}
+
+/** The batch of `n` messages from `seq`, handed off at `at`. */
+export function batch(seq: number, n: number, at: number): RecordedBatch {
+  const messages: StreamMessage[] = [];
+  for (let i = 0; i < n; i++) messages.push(message(seq + i));
+  return { seq, at, messages };
+}
