@@ -1,7 +1,7 @@
 // Record and replay (issue 18). Prints a table, or JSON with --json (progress to stderr).
 // - recorded vs unrecorded connection throughput at maxBatchSize 50, the same path measured in
 //   interleaved rounds of the same run (goal: recorded >= 0.8x unrecorded and >= 1M msg/s), with
-//   the memory log and, when src/record/file-log/ is there, the file log;
+//   a no-op log (the tap alone), the memory log and the file log;
 // - instant replay into a widget, msg/s (goal from the file log: >= 1M msg/s);
 // - original-timing replay on the real clock: |shown gap - recorded gap / speed| per batch,
 //   p50/p99/max ms (goal: within 5 ms per gap).
@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StreamEngine, type StreamMessage } from '../src/index.js';
+import { openFileLog } from '../src/record/file-log/file-log.js';
 import { MemoryLog } from '../src/record/memory-log.js';
 import { record } from '../src/record/record.js';
 import type { RecordLog } from '../src/record/record-log.js';
@@ -25,17 +26,9 @@ const CONFIG = { maxBatchSize: 50, bufferSize: 10_000 };
 const make = (i: number): StreamMessage => ({ id: i, timestamp: 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i & 7 });
 
 
-/** The file log if LOG's branch is merged: its module, or undefined. */
+/** The file log (src/record/file-log/), with its default sync policy. */
 async function fileLogFactory(): Promise<((dir: string) => Promise<RecordLog>) | undefined> {
-  try {
-    const spec = '../src/record/file-log/index.js';
-    const m = (await import(/* @vite-ignore */ spec)) as Record<string, unknown>;
-    const open = (m.openFileLog ?? m.FileLog) as ((dir: string) => Promise<RecordLog> | RecordLog) | undefined;
-    if (typeof open !== 'function') return undefined;
-    return async (dir) => ((m.openFileLog ? (open as (d: string) => Promise<RecordLog>)(dir) : new (open as unknown as new (o: { dir: string }) => RecordLog)({ dir })));
-  } catch {
-    return undefined;
-  }
+  return (dir) => openFileLog(dir);
 }
 
 /**
