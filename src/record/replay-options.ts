@@ -36,7 +36,15 @@ export interface ReplayOptions {
   readonly liveBuffer?: number;
 }
 
-/** The options, checked once. @internal */
+/**
+ * The options, checked once (a typo such as `sped` is refused, not ignored).
+ *
+ * @example
+ * ```ts
+ * const o = checkReplayOptions({ speed: 10 }); // { speed: 10, port: 'in', liveBuffer: 1024 }
+ * ```
+ * @internal
+ */
 export function checkReplayOptions(options: ReplayOptions): ReplayOptions & { speed: ReplaySpeed; port: string; liveBuffer: number } {
   const o = readOptions(options, ['from', 'speed', 'paused', 'live', 'port', 'liveBuffer']);
   const speed = checkSpeed('speed' in o ? o.speed : 'instant'); // an explicit undefined or null is a mistake, not a default
@@ -63,7 +71,15 @@ export function checkSpeed(speed: unknown): ReplaySpeed {
   throw new ConfigError('speed', "'instant' or a number in [1, 100] (a factor of the original timing)", speed);
 }
 
-/** A `from` that is neither `{ seq }` nor `{ at }` is caught by checkReadFrom; this names the option. @internal */
+/**
+ * The error for a replay with nothing to show: an empty log and no live stream to join.
+ *
+ * @example
+ * ```ts
+ * if (log.bounds() === undefined && !options.live) throw noHistory();
+ * ```
+ * @internal
+ */
 export function noHistory(): NodeflowError {
   return new NodeflowError('OUT_OF_RANGE', 'Cannot replay: the log holds nothing and no live stream was given', {});
 }

@@ -6,6 +6,12 @@ import type { Batch, Inbox, StreamMessage } from '../message.js';
  * Where a replay puts batches: `put` returns a promise while the target pushes back (a paced
  * widget, a paused node, a backpressured connection), and the replay waits for it before the
  * next batch, so nothing is buffered beyond the batch in hand.
+ *
+ * @example
+ * ```ts
+ * const r = sink.put(batch.messages);
+ * if (r !== undefined) await r; // the target pushed back
+ * ```
  * @internal
  */
 export interface ReplaySink {
@@ -17,6 +23,11 @@ export interface ReplaySink {
  * Resolves `into` (a widget id, a node id fed as its input `port`, or a connection id) to a
  * sink; a stopped target is `TARGET_STOPPED` (a closed connection `CONNECTION_CLOSED`), an
  * unknown id `UNKNOWN_CONNECTION` naming the closest ids.
+ *
+ * @example
+ * ```ts
+ * const sink = replaySink(engine, 'chart', 'in');
+ * ```
  * @internal
  */
 export function replaySink(engine: StreamEngine, into: string, port: string): ReplaySink {
