@@ -35,6 +35,7 @@ export type NodeflowErrorCode =
   | 'LOG_VERSION'
   | 'LOG_CORRUPT'
   | 'LOG_WRITE_FAILED'
+  /** A read or replay starts outside what a record log holds (never held, or deleted by retention). */
   | 'OUT_OF_RANGE';
 
 /**

@@ -24,6 +24,11 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
   protected delivery: Delivery = IDLE;
   /** @internal */
   protected readonly breaker: Breaker;
+  /**
+   * Told of each batch the target took, once, in order (a recording, see src/record/): one null
+   * check per batch while nothing records. @internal
+   */
+  tap: ((batch: Batch) => void) | null = null;
   /** A pump is queued on the trampoline (once per connection, however often it is asked for). */
   private queued: 'no' | 'yes' | 'due' = 'no';
 
@@ -181,6 +186,7 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     if (d.kind === 'backingOff' && d.timer !== undefined) this.host.clock.clearTimeout(d.timer);
     this.handedOver(a.batch.messages.length);
     this.batches++;
+    if (this.tap !== null) this.tap(a.batch);
     this.release();
     if (this.mode.state === 'retrying') this.tell({ type: 'delivery.recovered' });
     this.pump();
@@ -189,6 +195,8 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
   private succeeded(a: Attempting): void {
     this.handedOver(a.batch.messages.length);
     this.batches++;
+    // Taken when the target has it: a failed attempt is not recorded, its retry is, once.
+    if (this.tap !== null) this.tap(a.batch);
     this.release();
     const probe = this.mode.state === 'halfOpen' && this.breaker.isProbe(a.probe);
     if (this.breaker.succeeded(probe)) this.tell({ type: 'breaker.probeSucceeded' });

@@ -42,6 +42,8 @@ export class WidgetRuntime implements Inbox {
   private batchCount = 0;
   private latencySum = 0;
   private lastBatchLatency = 0;
+  /** Told of each batch the widget shows, in order (a recording, see src/record/). @internal */
+  tap: ((batch: Batch) => void) | null = null;
 
   constructor(
     readonly id: string,
@@ -177,6 +179,7 @@ export class WidgetRuntime implements Inbox {
     this.lastBatchLatency = lat / n;
     this.messageCount += n;
     this.batchCount++;
+    if (this.tap !== null) this.tap(batch);
     if (this.dataSubject.observed) this.dataSubject.next({ batch, window: this.window });
     if (this.metricsSubject.observed) this.metricsSubject.next(this.metrics());
   }

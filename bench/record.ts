@@ -1,0 +1,167 @@
+// Record and replay (issue 18). Prints a table, or JSON with --json (progress to stderr).
+// - recorded vs unrecorded connection throughput at maxBatchSize 50, the same path measured in
+//   interleaved rounds of the same run (goal: recorded >= 0.8x unrecorded and >= 1M msg/s), with
+//   a no-op log (the tap alone), the memory log and the file log;
+// - instant replay into a widget, msg/s (goal from the file log: >= 1M msg/s);
+// - original-timing replay on the real clock: |shown gap - recorded gap / speed| per batch,
+//   p50/p99/max ms (goal: within 5 ms per gap).
+// Run: node scripts/run-ts.mjs bench/record.ts [--json] [--quick]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { StreamEngine, type StreamMessage } from '../src/index.js';
+import { openFileLog, type FileLog } from '../src/record/file-log/file-log.js';
+import { MemoryLog } from '../src/record/memory-log.js';
+import { record } from '../src/record/record.js';
+import type { RecordLog } from '../src/record/record-log.js';
+import { replay } from '../src/record/replay.js';
+import { fmt, measureThroughput, median, ratio, table, type ThroughputCase } from './lib.js';
+
+const args = new Set(process.argv.slice(2));
+const json = args.has('--json');
+const quick = args.has('--quick');
+const say = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+const CONFIG = { maxBatchSize: 50, bufferSize: 10_000 };
+const CHUNK = 5_000;
+// Every case allocates the same message shape per message: allocation is part of the cost.
+const make = (i: number): StreamMessage => ({ id: i, timestamp: 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i & 7 });
+
+
+/** The file log (src/record/file-log/), with its default sync policy. */
+async function fileLogFactory(): Promise<((dir: string) => Promise<RecordLog>) | undefined> {
+  return (dir) => openFileLog(dir);
+}
+
+/**
+ * The throughput bench's widget path (node port -> connection -> widget -> data$ subscriber), its
+ * connection recorded into `log` when one is given: the same code with and without recording.
+ */
+function widgetPath(name: string, log?: RecordLog): ThroughputCase {
+  const engine = new StreamEngine(CONFIG);
+  const widget = engine.createWidget('w');
+  const conn = engine.getConnection(engine.createConnection('s', 'w', 'out', 'in'));
+  let sink = 0;
+  widget.data$.subscribe(({ batch }) => {
+    const ms = batch.messages;
+    for (let i = 0; i < ms.length; i++) sink = (sink + (ms[i]!.data as number)) | 0;
+  });
+  if (log) record(engine, conn.id, log);
+  const out = engine.node('s').output('out');
+  // A log that writes behind (the file log) is waited for every CHUNK messages: the figure
+  // includes the disk, and its bounded backlog is not overrun (no drops).
+  const flushed = (log as { flushed?: () => Promise<unknown> } | undefined)?.flushed?.bind(log);
+  return {
+    name,
+    run: flushed
+      ? async (n) => {
+          for (let i = 0; i < n; ) {
+            for (const end = Math.min(n, i + CHUNK); i < end; i++) out.emit(make(i));
+            await flushed();
+          }
+          conn.flush();
+          await flushed();
+        }
+      : (n) => {
+          for (let i = 0; i < n; i++) out.emit(make(i));
+          conn.flush();
+        },
+    dispose: () => engine.dispose(),
+  };
+}
+
+async function throughput(fileLog: ((dir: string) => Promise<RecordLog>) | undefined, dir: string) {
+  const cases = [
+    widgetPath('unrecorded'),
+    // The tap and the append call alone: what recording costs before the store does anything.
+    widgetPath('recorded (no-op log)', { append() {}, bounds: () => undefined, read: () => { throw new Error('write-only'); }, sync: async () => {}, close: async () => {} }),
+    // Kept as objects: the retained messages outlive the young generation, so GC pays for them.
+    widgetPath('recorded (memory log, 10k kept)', new MemoryLog({ maxMessages: 10_000 })),
+    widgetPath('recorded (memory log, 1M kept)', new MemoryLog({ maxMessages: 1_000_000 })),
+  ];
+  const fileLogged = fileLog ? ((await fileLog(path.join(dir, 'tp'))) as FileLog) : undefined;
+  if (fileLogged) cases.push(widgetPath('recorded (file log)', fileLogged));
+  const results = await measureThroughput(cases, { rounds: quick ? 3 : 7, targetMs: quick ? 150 : 400, onProgress: say });
+  if (fileLogged) say(`file log during the throughput rounds: ${JSON.stringify(fileLogged.stats())}`);
+  return [...results.values()].map((r) => ({ name: r.name, msgsPerSec: Math.round(r.msgsPerSec), vsUnrecorded: r.name === 'unrecorded' ? 1 : ratio(results, r.name, 'unrecorded') }));
+}
+
+async function fill(log: RecordLog, messages: number, gap: (i: number) => number): Promise<void> {
+  let at = 0;
+  for (let i = 0, seq = 1; i < messages / 50; i++, seq += 50) {
+    at += gap(i);
+    log.append({ seq, at, messages: Array.from({ length: 50 }, (_, k) => make(seq + k)) });
+    if (i % 100 === 99) await (log as { flushed?: () => Promise<unknown> }).flushed?.();
+  }
+  await log.sync();
+}
+
+async function instantReplay(log: RecordLog, messages: number): Promise<number> {
+  const rates: number[] = [];
+  for (let r = 0; r < (quick ? 2 : 5); r++) {
+    const engine = new StreamEngine(CONFIG);
+    const w = engine.createWidget('view');
+    let sink = 0;
+    w.data$.subscribe(({ batch }) => (sink = (sink + batch.messages.length) | 0));
+    const t = performance.now();
+    const end = await replay(engine, log, 'view').done;
+    const ms = performance.now() - t;
+    if (end.shown !== messages || sink !== messages) throw new Error(`replay showed ${end.shown}/${messages}`);
+    rates.push(messages / (ms / 1000));
+    engine.dispose();
+  }
+  return median(rates);
+}
+
+async function timing(speed: number, batches: number) {
+  const log = new MemoryLog();
+  const gaps: number[] = [];
+  await fill(log, batches * 50, () => {
+    const g = 5 + Math.floor(Math.random() * 26) * speed; // 5..30 ms once scaled
+    gaps.push(g);
+    return g;
+  });
+  const engine = new StreamEngine(CONFIG);
+  const w = engine.createWidget('view', { bufferSize: 100 });
+  const shown: number[] = [];
+  w.data$.subscribe(() => shown.push(performance.now()));
+  await replay(engine, log, 'view', { speed }).done;
+  engine.dispose();
+  const errors = shown.slice(1).map((t, i) => Math.abs(t - shown[i]! - gaps[i + 1]! / speed)).sort((a, b) => a - b);
+  const q = (p: number) => errors[Math.min(errors.length - 1, Math.floor(p * errors.length))]!;
+  return { speed, gaps: errors.length, p50: +q(0.5).toFixed(3), p99: +q(0.99).toFixed(3), max: +errors.at(-1)!.toFixed(3) };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nodeflow-record-'));
+  try {
+    const fileLog = await fileLogFactory();
+    say(fileLog ? 'file log: found' : 'file log: not merged here (memory log only)');
+    const tp = await throughput(fileLog, dir);
+    const N = quick ? 200_000 : 1_000_000;
+    const replays: Array<{ log: string; msgsPerSec: number }> = [];
+    const mem = new MemoryLog();
+    await fill(mem, N, () => 1);
+    replays.push({ log: 'memory', msgsPerSec: Math.round(await instantReplay(mem, N)) });
+    if (fileLog) {
+      const f = await fileLog(path.join(dir, 'replay'));
+      await fill(f, N, () => 1);
+      replays.push({ log: 'file', msgsPerSec: Math.round(await instantReplay(f, N)) });
+      await f.close();
+    }
+    const timed = [await timing(1, quick ? 60 : 200), await timing(10, quick ? 60 : 200)];
+    if (json) {
+      process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, maxBatchSize: 50, throughput: tp, instantReplay: { messages: N, results: replays }, originalTiming: timed }, null, 2) + '\n');
+      return;
+    }
+    say('\nConnection throughput at maxBatchSize 50 (same run, interleaved rounds)\n');
+    say(table(['path', 'msg/s', 'vs unrecorded'], tp.map((r) => [r.name, fmt(r.msgsPerSec), r.vsUnrecorded.toFixed(2) + 'x'])));
+    say(`\nInstant replay of ${fmt(N)} messages into a widget\n`);
+    say(table(['log', 'msg/s'], replays.map((r) => [r.log, fmt(r.msgsPerSec)])));
+    say('\nOriginal-timing replay on the real clock: |shown gap - recorded gap / speed|\n');
+    say(table(['speed', 'gaps', 'p50 ms', 'p99 ms', 'max ms'], timed.map((t) => [`${t.speed}x`, t.gaps, t.p50, t.p99, t.max])));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

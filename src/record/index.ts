@@ -1,0 +1,19 @@
+/**
+ * Record and replay (issue 18): `record` a connection, a widget's stream or a workflow run into
+ * a `RecordLog` (the embedded file log, or `MemoryLog` for tests and short histories), and
+ * `replay` it into a widget, a node or a connection, instantly or at 1x-100x of the original
+ * timing, with pause, step, seek and replay-then-live. See docs/recording.md.
+ *
+ * Not yet a package subpath: the lead wires `@nodeflow/runtime/record` (or the main entry).
+ * @packageDocumentation
+ */
+export type { RecordLog, RecordedBatch, ReadFrom, LogBounds } from './record-log.js';
+export { MemoryLog, type MemoryRetention } from './memory-log.js';
+export { checkReadFrom } from './read-from.js';
+export { record, recordRun, type RecordOptions, type RunRecording } from './record.js';
+export { Recording, type LiveSource, type RecordingStats } from './recording.js';
+export { replay, Replay } from './replay.js';
+export type { ReplayOptions, ReplaySpeed } from './replay-options.js';
+export type { ReplayState, ReplayStateBase, ReplayPosition } from './replay-state.js';
+export { openFileLog, type FileLog, type FileLogStats } from './file-log/file-log.js';
+export type { FileLogOptions } from './file-log/options.js';
