@@ -4,7 +4,7 @@
  * `replay` it into a widget, a node or a connection, instantly or at 1x-100x of the original
  * timing, with pause, step, seek and replay-then-live. See docs/recording.md.
  *
- * Imported as `@nodeflow/runtime/record`. The file log needs Node (`node:fs`); the rest runs anywhere.
+ * Imported as `@nodeflow/runtime/record`, in Node: the entry loads the file log, which uses `node:fs`.
  * @packageDocumentation
  */
 export type { RecordLog, RecordedBatch, ReadFrom, LogBounds } from './record-log.js';
