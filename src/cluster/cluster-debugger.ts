@@ -104,7 +104,7 @@ export class ClusterDebugger {
   exportDebugData(): DebugData {
     const samples = this.run.samples();
     const processes: Record<string, ProcessEvents & { sample: Record<string, unknown> | null }> = {};
-    for (const [name, s] of samples) processes[name === '' ? 'local' : name] = { incarnation: s.incarnation, eventsForwarded: 0, eventsDropped: 0, eventsRecorded: 0, sample: { ...s } };
+    for (const [name, s] of samples) processes[name] = { incarnation: s.incarnation, eventsForwarded: 0, eventsDropped: 0, eventsRecorded: 0, sample: { ...s } };
     for (const [name, p] of this.run.processes) processes[name] = { ...p, sample: processes[name]?.sample ?? null };
     return buildDebugData(this.run.engine, {
       recording: { active: this.recording, startedAt: this.startedAt, stoppedAt: this.stoppedAt, options: { historySize: this.history.capacity, sampleIntervalMs: SAMPLE_MS, inspection: 'edges' } },

@@ -5,13 +5,16 @@ import type { WorkflowEngine } from '../actors/workflow/workflow-engine.js';
 import type { ClusterLink } from './cluster.js';
 import { ClusterDebugger, type ClusterDebuggerOptions } from './cluster-debugger.js';
 import { RunEvents, type ClusterDebugEvent } from './run-events.js';
-import { sendPart } from './send-part.js';
+import { RunWorkers, type ClusterEvent } from './run-workers.js';
 import { mergeSamples, runState, type ClusterMetrics } from './merge.js';
 import { SAMPLE_MS, decode, encode, subjects, type Sample } from './protocol.js';
+import { LOCAL } from './merge.js';
 import { takeSample, partEnds } from './sample.js';
 import type { WorkflowSplit } from './split.js';
 import { standIns } from './stand-ins.js';
 import { stopPart } from './stop-part.js';
+
+export type { ClusterEvent } from './run-workers.js';
 
 /**
  * Options of a cluster run (with {@link executeOnCluster}'s).
@@ -31,21 +34,6 @@ export interface ClusterRunOptions {
 }
 
 /**
- * What happens to a run's processes: a worker started its part, went silent (`lost`: its
- * process died or hangs), took its part again (`rejoined`: a replacement, or the same process
- * once it answered), or finished its part.
- *
- * @example
- * ```ts
- * run.lifecycle$.subscribe((e) => e.type === 'worker.lost' && console.warn(e.worker, 'lost'));
- * ```
- */
-export type ClusterEvent =
-  | { readonly type: 'worker.started' | 'worker.rejoined' | 'worker.lost'; readonly run: string; readonly worker: string; readonly at: number }
-  | { readonly type: 'worker.finished'; readonly run: string; readonly worker: string; readonly state: WorkflowStatus['state']; readonly at: number }
-  | { readonly type: 'run.finished'; readonly run: string; readonly state: WorkflowStatus['state']; readonly at: number };
-
-/**
  * What `ClusterRun.done` resolves to.
  *
  * @example
@@ -59,13 +47,12 @@ export interface ClusterResult {
   readonly metrics: ClusterMetrics;
 }
 
-type Worker = { lastSeen: number; lost: boolean; rejoining: boolean; finished: boolean };
 const TERMINAL = new Set(['completed', 'failed', 'stopped']);
 
 /**
  * One workflow run across processes: `status()`/`status$` and `metrics()` merge every
  * process's last sample (workers publish one every 250 ms); `getMetrics()` asks for fresh ones first.
- * `lifecycle$` reports workers lost and rejoined; `stop()` stops every part and removes the
+ * `lifecycle$` reports workers lost, left and rejoined; `stop()` stops every part and removes the
  * run's streams; `done` settles when every part has ended.
  *
  * @example
@@ -95,7 +82,7 @@ export class ClusterRun {
   private readonly events = new ReplaySubject<ClusterEvent>(64);
   private readonly samples = new Map<string, Sample>();
   private readonly server = new Map<string, Readonly<Record<string, number>>>();
-  private readonly workers = new Map<string, Worker>();
+  private readonly workers: RunWorkers;
   /** getMetrics() calls waiting for fresh samples: each checks again when a sample or a loss arrives. */
   private readonly waiters = new Set<() => void>();
   private readonly unsubscribe: () => void;
@@ -113,11 +100,12 @@ export class ClusterRun {
     private readonly link: ClusterLink,
     readonly id: string,
     private readonly split: WorkflowSplit,
-    private readonly options: ClusterRunOptions,
+    options: ClusterRunOptions,
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     this.status$ = this.current.asObservable();
     this.lifecycle$ = this.events.asObservable();
+    this.workers = new RunWorkers(link, id, split, options.lostAfterMs ?? 2000, (e) => this.emit(e), () => this.ev.listening);
     this.unsubscribe = link.subscribe(subjects.allStatus(id), (data) => this.heard(decode<Sample>(data)));
     this.ev = new RunEvents(link, id, wf.getStreamEngine(), split.parts[0]!.definition.nodes.map((n) => n.id));
     this.events$ = this.ev.events$;
@@ -133,13 +121,9 @@ export class ClusterRun {
   }
 
   /** @internal */
-  async start(local: WorkflowRun, workers: readonly string[]): Promise<void> {
+  async start(local: WorkflowRun, workers: ReadonlyMap<string, string>): Promise<void> {
     this.localRun = local;
-    const now = Date.now();
-    for (const w of workers) {
-      this.workers.set(w, { lastSeen: now, lost: false, rejoining: false, finished: false });
-      this.emit({ type: 'worker.started', run: this.id, worker: w, at: now });
-    }
+    for (const [w, incarnation] of workers) this.workers.add(w, incarnation);
     void local.done.then(() => {
       this.localDone = true;
       this.tick();
@@ -169,8 +153,8 @@ export class ClusterRun {
    * worker lost or finished is not waited for), then merges.
    */
   async getMetrics(timeoutMs = 1000): Promise<ClusterMetrics> {
-    const before = new Map([...this.workers.keys()].map((w) => [w, this.samples.get(w)]));
-    const fresh = () => [...before].every(([w, last]) => this.samples.get(w) !== last || this.workers.get(w)!.finished || this.workers.get(w)!.lost);
+    const before = new Map(this.workers.names().map((w) => [w, this.samples.get(w)]));
+    const fresh = () => [...before].every(([w, last]) => this.samples.get(w) !== last || this.workers.idle(w));
     if (!this.finished && !fresh()) {
       await new Promise<void>((resolve) => {
         const check = (): void => {
@@ -195,30 +179,19 @@ export class ClusterRun {
   async stop(options: { timeout?: number } = {}): Promise<ClusterResult> {
     if (this.finished) return this.done;
     const timeout = options.timeout ?? 5000;
-    const stops = [...this.workers].filter(([, w]) => !w.finished && !w.lost).map(([w]) => this.link.request(subjects.stop(w), encode({ run: this.id, timeout }), timeout + 2000).then((d) => this.heard(decode<Sample | null>(d)), () => undefined));
+    const stops = this.workers.running().map(([w, incarnation]) => this.link.request(subjects.stop(w), encode({ run: this.id, timeout, incarnation }), timeout + 2000).then((d) => this.heard(decode<Sample | null>(d)), () => undefined));
     await Promise.all([this.localRun && stopPart(this.localRun, this.split.parts[0]!.definition, timeout), ...stops]);
     // A worker that is gone cannot answer: its part counts as stopped.
-    for (const w of this.workers.values()) w.finished = true;
+    this.workers.finishAll();
     this.finish();
     return this.done;
   }
 
   private heard(s: Sample | null): void {
-    if (s === null || s.run !== this.id) return;
-    const w = this.workers.get(s.worker);
-    if (!w) return;
+    if (s === null || s.run !== this.id || s.worker === LOCAL) return;
     const last = this.samples.get(s.worker);
     if (last && last.incarnation === s.incarnation && last.seq >= s.seq) return;
-    this.samples.set(s.worker, s);
-    w.lastSeen = Date.now();
-    if (w.lost && !w.rejoining) {
-      w.lost = false;
-      this.emit({ type: 'worker.rejoined', run: this.id, worker: s.worker, at: w.lastSeen });
-    }
-    if (TERMINAL.has(s.state) && !w.finished) {
-      w.finished = true;
-      this.emit({ type: 'worker.finished', run: this.id, worker: s.worker, state: s.state, at: w.lastSeen });
-    }
+    if (this.workers.accept(s)) this.samples.set(s.worker, s);
     this.wake();
   }
 
@@ -227,7 +200,7 @@ export class ClusterRun {
   }
 
   private sampleLocal(): void {
-    if (this.localRun && !this.finished) this.samples.set('', takeSample(this.localRun, { run: this.id, worker: '', seq: ++this.seq, incarnation: '' }, partEnds(this.split.parts[0]!.definition), standIns(this.wf)));
+    if (this.localRun && !this.finished) this.samples.set(LOCAL, takeSample(this.localRun, { run: this.id, worker: LOCAL, seq: ++this.seq, incarnation: this.ev.incarnation }, partEnds(this.split.parts[0]!.definition), standIns(this.wf)));
   }
 
   private tick(): void {
@@ -240,15 +213,15 @@ export class ClusterRun {
     const states = [...this.samples.values()].map((s) => s.state);
     const m = mergeSamples(this.samples, this.split.cross, this.server);
     this.current.next({ state: runState(states), nodes: m.nodes });
-    if (this.localDone && [...this.workers.values()].every((w) => w.finished)) this.finish();
+    if (this.localDone && this.workers.allFinished()) this.finish();
   }
 
   // An outlet that completed has had every frame settled: end its inlet, wherever it runs.
   private endStreams(): void {
     const remote: string[] = [];
     for (const c of this.split.cross) {
-      const out = this.samples.get(c.from ?? '')?.nodes[c.outlet]?.state;
-      const inlet = this.samples.get(c.to ?? '')?.nodes[c.inlet]?.state;
+      const out = this.samples.get(c.from ?? LOCAL)?.nodes[c.outlet]?.state;
+      const inlet = this.samples.get(c.to ?? LOCAL)?.nodes[c.inlet]?.state;
       if (out !== 'completed' || inlet === undefined || TERMINAL.has(inlet)) continue;
       if (c.to === undefined) standIns(this.wf).end(this.id, c.key);
       else remote.push(c.key);
@@ -256,29 +229,8 @@ export class ClusterRun {
     if (remote.length > 0) this.link.publish(subjects.end(this.id), encode(remote));
   }
 
-  // A silent worker is lost; its part is offered again until a worker of that name takes it.
   private watchWorkers(): void {
-    const now = Date.now();
-    for (const [name, w] of this.workers) {
-      if (w.finished) continue;
-      if (!w.lost && now - w.lastSeen > (this.options.lostAfterMs ?? 2000)) {
-        w.lost = true;
-        this.emit({ type: 'worker.lost', run: this.id, worker: name, at: now });
-        this.wake();
-      }
-      if (!w.lost || w.rejoining) continue;
-      w.rejoining = true;
-      const part = this.split.parts.find((p) => p.worker === name)!;
-      void sendPart(this.link, this.id, part, 1000, this.ev.listening).then(
-        () => {
-          w.rejoining = false;
-          w.lost = false;
-          w.lastSeen = Date.now();
-          this.emit({ type: 'worker.rejoined', run: this.id, worker: name, at: w.lastSeen });
-        },
-        () => void (w.rejoining = false),
-      );
-    }
+    if (this.workers.watch()) this.wake();
   }
 
   private async pollServer(): Promise<void> {

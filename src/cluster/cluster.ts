@@ -3,7 +3,8 @@ import type { RunCarriers } from './stand-ins.js';
 
 /**
  * Why a cluster operation failed: `WORKER_UNAVAILABLE` (no worker of that name answered in
- * time), `PART_REFUSED` (the worker could not run its part: an unknown node type there, say;
+ * time, or none is subscribed: `details.noResponders`), `NAME_IN_USE` (a worker cannot start:
+ * another live worker answers to its name), `PART_REFUSED` (the worker could not run its part: an unknown node type there, say;
  * `problems` lists the validation problems), `CLUSTER_UNREACHABLE` (no server), `RUN_FAILED`.
  *
  * @example
@@ -11,7 +12,7 @@ import type { RunCarriers } from './stand-ins.js';
  * const why: ClusterFailure = 'WORKER_UNAVAILABLE';
  * ```
  */
-export type ClusterFailure = 'WORKER_UNAVAILABLE' | 'PART_REFUSED' | 'CLUSTER_UNREACHABLE' | 'RUN_FAILED';
+export type ClusterFailure = 'WORKER_UNAVAILABLE' | 'NAME_IN_USE' | 'PART_REFUSED' | 'CLUSTER_UNREACHABLE' | 'RUN_FAILED';
 
 /**
  * A typed failure of cluster execution; `reason` says which, `worker` names the worker.
@@ -45,11 +46,14 @@ export class ClusterError extends NodeflowError {
  * ```
  */
 export interface ClusterLink {
-  /** The answer to `data` on `subject`; rejects with `ClusterError('WORKER_UNAVAILABLE')` if none came in `timeoutMs`. */
+  /**
+   * The answer to `data` on `subject`; rejects with `ClusterError('WORKER_UNAVAILABLE')` if none
+   * came in `timeoutMs`, with `details.noResponders` true when nobody subscribes to `subject`.
+   */
   request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
   publish(subject: string, data: Uint8Array): void;
-  /** Calls `handler` per message (`reply` answers a request); returns the unsubscribe. */
-  subscribe(subject: string, handler: (data: Uint8Array, reply: ((data: Uint8Array) => void) | undefined, subject: string) => void): () => void;
+  /** Calls `handler` per message (`reply` answers a request); `queue`: one member of the group gets each. Returns the unsubscribe. */
+  subscribe(subject: string, handler: (data: Uint8Array, reply: ((data: Uint8Array) => void) | undefined, subject: string) => void, options?: { readonly queue?: string }): () => void;
   /** Creates the run's streams and one consumer per edge that crosses. */
   ensureRun(run: string, edges: readonly { readonly edge: string; readonly maxFrames: number }[]): Promise<void>;
   removeRun(run: string): Promise<void>;

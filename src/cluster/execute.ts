@@ -8,6 +8,7 @@ import { ClusterRun, type ClusterRunOptions } from './cluster-run.js';
 import { encode, subjects } from './protocol.js';
 import { sendPart } from './send-part.js';
 import { splitWorkflow } from './split.js';
+import { LOCAL } from './merge.js';
 import { standIns } from './stand-ins.js';
 
 /**
@@ -53,7 +54,9 @@ export async function executeOnCluster(wf: WorkflowEngine, input: WorkflowDefini
   const placement = { ...(o.placement ?? {}) };
   const remote = new Set<string>();
   const problems: WorkflowProblem[] = [];
+  for (const n of def.nodes ?? []) if (n?.placement === LOCAL && placement[n.id] === undefined) placement[n.id] = LOCAL;
   for (const [id, w] of Object.entries(placement)) {
+    if (w === LOCAL) problems.push({ code: 'INVALID_PLACEMENT', path: `options.placement.${id}`, nodeId: id, message: `node ${id}: 'local' names the coordinator in a run's metrics and events; it cannot be a worker's name` });
     if (!isWorkerName(w)) problems.push({ code: 'INVALID_PLACEMENT', path: `options.placement.${id}`, nodeId: id, message: `node ${id}: placement must be a worker name (a NATS subject token), got ${JSON.stringify(w)}` });
     if (!def.nodes?.some((n) => n?.id === id)) problems.push({ code: 'MISSING_NODE', path: `options.placement.${id}`, nodeId: id, message: `options.placement names node ${id}, which the workflow does not have` });
   }
@@ -70,13 +73,14 @@ export async function executeOnCluster(wf: WorkflowEngine, input: WorkflowDefini
     const workers = split.parts.filter((p) => p.worker !== undefined);
     // Samples are heard from before any part starts: none is missed.
     const run = new ClusterRun(wf, link, runId, split, o);
+    const holders = new Map<string, string>();
     for (const part of workers) {
-      await sendPart(link, runId, part, o.startTimeoutMs ?? 5000, run.listening);
+      holders.set(part.worker!, (await sendPart(link, runId, part, o.startTimeoutMs ?? 5000, run.listening)).incarnation);
       started.push(part.worker!);
     }
     const local = split.parts[0]!;
     const localDef = standIns(wf).bind(runId, link.carriers(runId), local.definition);
-    await run.start(await wf.executeWorkflow(localDef), workers.map((p) => p.worker!));
+    await run.start(await wf.executeWorkflow(localDef), holders);
     return run;
   } catch (error) {
     await Promise.all(started.map((w) => link.request(subjects.stop(w), encode({ run: runId }), 5000).catch(() => undefined)));

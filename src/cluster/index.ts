@@ -21,6 +21,6 @@ export { startWorker, type ClusterWorker, type StartWorkerOptions } from './work
 export { ClusterDebugger, type ClusterDebuggerOptions } from './cluster-debugger.js';
 export { type ClusterDebugEvent, type ProcessEvents } from './run-events.js';
 export { EVENTS_PER_TICK } from './part-events.js';
-export { type ClusterMetrics, type ClusterEdgeStats } from './merge.js';
-export { SAMPLE_MS, LISTEN_LEASE_MS, type EventBatch, type Sample, type EdgeEnd, type StartRequest, type StartReply } from './protocol.js';
+export { LOCAL, type ClusterMetrics, type ClusterEdgeStats } from './merge.js';
+export { SAMPLE_MS, LISTEN_LEASE_MS, ORPHAN_AFTER_MS, START_QUEUE, type EventBatch, type Sample, type EdgeEnd, type StartRequest, type StartReply } from './protocol.js';
 export { isWorkerName } from '../actors/workflow/validate.js';

@@ -31,7 +31,7 @@ export type ClusterEdgeStats = ConnectionStats & {
 
 /**
  * A cluster run's metrics: every edge (one entry per workflow edge), every node, and each
- * process's last sample (`''` is the calling process).
+ * process's last sample (`'local'` is the calling process, the coordinator).
  *
  * @example
  * ```ts
@@ -44,7 +44,18 @@ export interface ClusterMetrics {
   readonly processes: Readonly<Record<string, { readonly state: WorkflowStatus['state']; readonly seq: number; readonly at: number; readonly incarnation: string }>>;
 }
 
-const where = (w: string | undefined) => w ?? '';
+/**
+ * The coordinator's process name in a run's metrics, events and debug export (a worker cannot
+ * take it).
+ *
+ * @example
+ * ```ts
+ * run.metrics().processes[LOCAL]?.state;
+ * ```
+ */
+export const LOCAL = 'local';
+
+const where = (w: string | undefined) => w ?? LOCAL;
 
 /**
  * Merges the last sample of each process into the run's metrics (pure).

@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { errorMessage, readOptions } from '../errors.js';
+import { errorMessage, NodeflowError, readOptions } from '../errors.js';
 import { optionalPeer } from '../optional-peer.js';
 import { ensureRunStreams, removeRunStreams } from '../transport/jetstream/run-streams.js';
 import { jetStreamCarriers } from '../transport/jetstream/carriers.js';
@@ -50,6 +50,9 @@ export function natsCluster(options: NatsClusterOptions): Cluster {
   const o = readOptions(options, ['servers', 'replicas', 'ackWaitMs']);
   const servers = typeof o.servers === 'string' ? [o.servers] : [...(o.servers ?? [])];
   if (servers.length === 0 || !servers.every((s) => typeof s === 'string' && s.length > 0)) throw new ClusterError('CLUSTER_UNREACHABLE', 'natsCluster: servers must be a url or a non-empty list of urls');
+  // Refused here, not when the first run's consumers are made (a NATS error far from the cause).
+  if (o.ackWaitMs !== undefined && !(Number.isInteger(o.ackWaitMs) && o.ackWaitMs > 0)) throw new NodeflowError('INVALID_ARGUMENT', `natsCluster: ackWaitMs must be a whole number of milliseconds > 0, got ${JSON.stringify(o.ackWaitMs)}`, { field: 'ackWaitMs' });
+  if (o.replicas !== undefined && o.replicas !== 1 && o.replicas !== 3) throw new NodeflowError('INVALID_ARGUMENT', `natsCluster: replicas must be 1 or 3, got ${JSON.stringify(o.replicas)}`, { field: 'replicas' });
   return {
     async connect() {
       const [{ connect }] = await Promise.all([loadNats(), loadJetStream()]);
@@ -70,17 +73,34 @@ function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undef
   // is made, and edgeInfo runs every sample (250 ms) for every crossing edge.
   let jsm: Promise<JetStreamManager> | undefined;
   const manager = () => (jsm ??= loadJetStream().then(({ jetstreamManager }) => jetstreamManager(nc)));
+  // Carriers a part closes without waiting (a node's stop() cannot await): close() waits for
+  // them, so a consumer end's naks leave before the connection does. Without this a worker that
+  // left (SIGTERM) closed its connection first, and a replacement waited out ack_wait.
+  const closing = new Set<Promise<void>>();
+  const tracked = <T extends { close(): Promise<void> }>(carrier: T): T => {
+    const close = carrier.close.bind(carrier);
+    let once: Promise<void> | undefined;
+    carrier.close = () => {
+      if (once) return once;
+      const p = (once = close().finally(() => closing.delete(p)));
+      closing.add(p);
+      return p;
+    };
+    return carrier;
+  };
   return {
     async request(subject, data, timeoutMs) {
       try {
         return (await nc.request(subject, data, { timeout: timeoutMs })).data;
       } catch (error) {
-        throw new ClusterError('WORKER_UNAVAILABLE', `no answer on ${subject} within ${timeoutMs} ms (${errorMessage(error)})`);
+        // "No responders" comes at once: nobody subscribes, which is not the same as a slow answer.
+        const none = (error as { isNoResponders?: () => boolean }).isNoResponders?.() === true;
+        throw new ClusterError('WORKER_UNAVAILABLE', none ? `no responders on ${subject}: nobody subscribes to it` : `no answer on ${subject} within ${timeoutMs} ms (${errorMessage(error)})`, undefined, { noResponders: none });
       }
     },
     publish: (subject, data) => nc.publish(subject, data),
-    subscribe(subject, handler) {
-      const sub = nc.subscribe(subject, { callback: (error, m) => void (error || handler(m.data, m.reply ? (d) => void m.respond(d) : undefined, m.subject)) });
+    subscribe(subject, handler, options) {
+      const sub = nc.subscribe(subject, { ...(options?.queue !== undefined ? { queue: options.queue } : {}), callback: (error, m) => void (error || handler(m.data, m.reply ? (d) => void m.respond(d) : undefined, m.subject)) });
       return () => sub.unsubscribe();
     },
     async ensureRun(run, edges) {
@@ -89,7 +109,7 @@ function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undef
     removeRun: (run) => removeRunStreams(nc, run),
     carriers: (run) => (edge, maxFrames) => {
       const c = jetStreamCarriers({ connection: nc, run, edge, maxFrames, onError: (e) => errors.next(e) });
-      return { producer: () => c.producer(), consumer: () => c.consumer() };
+      return { producer: () => tracked(c.producer()), consumer: () => tracked(c.consumer()) };
     },
     async edgeInfo(run, edge) {
       const names = runNames(run);
@@ -102,6 +122,7 @@ function natsLink(nc: NatsConnection, replicas: 1 | 3, ackWaitMs: number | undef
       }
     },
     async close() {
+      await Promise.all([...closing].map((p) => p.catch(() => undefined)));
       if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
     },
   };

@@ -6,6 +6,11 @@ import { EventBatcher, RunTap } from './run-tap.js';
  * Default cap of debug events a worker forwards per part and tick (four thousand a second):
  * far above what a run's edges produce (no event is per message), low enough that one batch
  * stays a small NATS message.
+ *
+ * @example
+ * ```ts
+ * await startWorker({ cluster, name: 'w1', workflowEngine: wf, eventsPerTick: EVENTS_PER_TICK / 2 });
+ * ```
  */
 export const EVENTS_PER_TICK = 1000;
 
@@ -54,9 +59,10 @@ export class PartEvents {
     else this.flush();
   }
 
-  /** The part ended: its last events go before its last status sample. */
-  close(): void {
-    this.stop();
+  /** The part ended: its last events go before its last status sample (none when `flush` is false: a fenced part says nothing more). */
+  close(flush = true): void {
+    if (flush) this.stop();
+    else this.tap.stop();
   }
 
   private stop(): void {

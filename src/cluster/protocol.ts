@@ -3,7 +3,15 @@ import type { ConnectionStats } from '../actors/types.js';
 import type { WorkflowDefinition } from '../actors/workflow/definition.js';
 import type { WorkflowNodeStatus, WorkflowStatus } from '../actors/workflow/status.js';
 
-/** How often a running part publishes a status sample (the coordinator's liveness signal too). */
+/**
+ * How often a running part publishes a status sample (the coordinator's liveness signal too),
+ * and how often the coordinator ticks (its heartbeat, `subjects.listen`).
+ *
+ * @example
+ * ```ts
+ * const timer = setInterval(publishSample, SAMPLE_MS);
+ * ```
+ */
 export const SAMPLE_MS = 250;
 
 /**
@@ -16,8 +24,13 @@ export const SAMPLE_MS = 250;
  * ```
  */
 export const subjects = {
+  /** Subscribed in queue group {@link START_QUEUE}: exactly one process of a name takes a part. */
   start: (worker: string) => `nodeflow.worker.${worker}.start`,
   stop: (worker: string) => `nodeflow.worker.${worker}.stop`,
+  /** A starting worker asks here whether a live worker already answers to its name. */
+  ping: (worker: string) => `nodeflow.worker.${worker}.ping`,
+  /** `{ run, incarnation }`: that incarnation no longer holds its part of the run: stop it hard, silently. */
+  fence: (worker: string) => `nodeflow.worker.${worker}.fence`,
   status: (run: string, worker: string) => `nodeflow.run.${run}.status.${worker}`,
   allStatus: (run: string) => `nodeflow.run.${run}.status.*`,
   poll: (run: string) => `nodeflow.run.${run}.poll`,
@@ -26,15 +39,45 @@ export const subjects = {
   /** A worker's debug events of the run, one batch per tick, while the coordinator listens. */
   events: (run: string, worker: string) => `nodeflow.run.${run}.events.${worker}`,
   allEvents: (run: string) => `nodeflow.run.${run}.events.*`,
-  /** `{ on: true }` every tick while the coordinator listens to the run's events (a lease), `{ on: false }` when it stops. */
+  /**
+   * Every coordinator tick: `{ on: true }` while it listens to the run's events (a lease), else
+   * `{ on: false }`. Also the coordinator's heartbeat: a worker stops a part that hears none for
+   * its `orphanAfterMs`.
+   */
   listen: (run: string) => `nodeflow.run.${run}.listen`,
 } as const;
 
 /**
+ * The queue group of the workers' start subjects: one process of a name takes each part.
+ *
+ * @example
+ * ```ts
+ * link.subscribe(subjects.start('w1'), onStart, { queue: START_QUEUE });
+ * ```
+ */
+export const START_QUEUE = 'nodeflow-workers';
+
+/**
  * How long a worker keeps forwarding debug events after the last `listen` lease it heard (the
  * coordinator renews it every tick, so only a coordinator gone silent lets it lapse).
+ *
+ * @example
+ * ```ts
+ * leaseUntil = Date.now() + LISTEN_LEASE_MS;
+ * ```
  */
 export const LISTEN_LEASE_MS = 5000;
+
+/**
+ * How long a worker runs a part without hearing its coordinator's heartbeat before it stops the
+ * part hard as orphaned (`startWorker({ orphanAfterMs })`).
+ *
+ * @example
+ * ```ts
+ * await startWorker({ cluster, name: 'w1', workflowEngine: wf, orphanAfterMs: ORPHAN_AFTER_MS });
+ * ```
+ */
+export const ORPHAN_AFTER_MS = 30_000;
 
 /**
  * What the coordinator asks a worker to run: its part of run `run`, with the keys and bounds of
@@ -62,7 +105,7 @@ export interface StartRequest {
  * const reply: StartReply = { ok: false, reason: 'PART_REFUSED', message: "node x: unknown type 'my.type'" };
  * ```
  */
-export type StartReply = { readonly ok: true; /** The worker already ran this part (a start repeated after a missed sample). */ readonly already: boolean } | { readonly ok: false; readonly reason: string; readonly message: string; readonly problems?: readonly unknown[] };
+export type StartReply = { readonly ok: true; /** The worker already ran this part (a start repeated after a missed sample). */ readonly already: boolean; /** The process incarnation that holds the part now: the coordinator accepts samples from it only. */ readonly incarnation: string } | { readonly ok: false; readonly reason: string; readonly message: string; readonly problems?: readonly unknown[] };
 
 /**
  * Counters of one end of an edge that crosses processes, as that end's process reports them.
@@ -90,7 +133,7 @@ export interface EdgeEnd {
  */
 export interface Sample {
   readonly run: string;
-  /** The worker's name; `''` for the coordinator. */
+  /** The worker's name; `'local'` for the coordinator. */
   readonly worker: string;
   /** Increases per sample of this process (a replacement process starts again at 1 with a new `incarnation`). */
   readonly seq: number;
@@ -100,6 +143,11 @@ export interface Sample {
   readonly nodes: Readonly<Record<string, WorkflowNodeStatus>>;
   readonly edges: Readonly<Record<string, ConnectionStats>>;
   readonly ends: Readonly<Record<string, EdgeEnd>>;
+  /**
+   * The worker LEFT the run (its process was stopped, or the part was orphaned): the part did
+   * not finish, the coordinator offers it to a replacement. The incarnation's last sample.
+   */
+  readonly left?: true;
 }
 
 /**

@@ -45,6 +45,8 @@ export interface ProcessEvents {
 export class RunEvents {
   readonly events$: Observable<ClusterDebugEvent>;
   readonly processes = new Map<string, ProcessEvents>();
+  /** The coordinator's incarnation (its pid and start time), in its events and samples. */
+  readonly incarnation = `${process.pid}-${Date.now().toString(36)}`;
   /** The last batch's counts of each process incarnation (a few per worker: one per replacement). */
   private readonly counts = new Map<string, Map<string, { total: number; dropped: number }>>();
   private readonly subject = new Subject<ClusterDebugEvent>();
@@ -59,7 +61,7 @@ export class RunEvents {
     engine: StreamEngine,
     localNodes: Iterable<string>,
   ) {
-    const incarnation = `${process.pid}-${Date.now().toString(36)}`;
+    const incarnation = this.incarnation;
     let n = 0;
     this.processes.set('local', { incarnation, eventsForwarded: 0, eventsDropped: 0, eventsRecorded: 0 });
     this.tap = new RunTap(engine, localNodes, SAMPLE_MS, (e) => {
@@ -84,9 +86,12 @@ export class RunEvents {
     return this.tap.active;
   }
 
-  /** Renews the workers' lease (every coordinator tick while listening). */
+  /**
+   * Every coordinator tick: renews the workers' lease while listening, else says it does not;
+   * either way the run's heartbeat (a worker that hears none stops its part as orphaned).
+   */
   tick(): void {
-    if (this.tap.active) this.link.publish(subjects.listen(this.run), encode({ on: true }));
+    this.link.publish(subjects.listen(this.run), encode({ on: this.tap.active }));
   }
 
   /** The run finished: the local tap's last events, then events$ completes. */

@@ -1,9 +1,23 @@
 import { DEFAULT_STREAM_CONFIG, validateStreamConfig, type StreamConfig } from '../config.js';
 import type { WorkflowDefinition, WorkflowEdge, WorkflowNode } from '../actors/workflow/definition.js';
 
-/** The node types that stand in for the two ends of an edge that crosses processes. */
+/**
+ * The node type that stands in for the producer end of an edge that crosses processes.
+ *
+ * @example
+ * ```ts
+ * split.parts[0]!.definition.nodes.filter((n) => n.type === OUTLET_TYPE);
+ * ```
+ */
 export const OUTLET_TYPE = 'transport.outlet';
-/** See {@link OUTLET_TYPE}. */
+/**
+ * The node type that stands in for the consumer end of an edge that crosses processes.
+ *
+ * @example
+ * ```ts
+ * const inlets = part.definition.nodes.filter((n) => n.type === INLET_TYPE);
+ * ```
+ */
 export const INLET_TYPE = 'transport.inlet';
 
 /**

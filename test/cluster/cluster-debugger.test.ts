@@ -76,7 +76,7 @@ describe('debugging a run across processes', () => {
     expect(data.cluster?.run).toBe(run.id);
     expect(data.cluster?.processes.w1).toMatchObject({ eventsDropped: 0, eventsForwarded: history.filter((e) => e.process === 'w1').length });
     expect(data.cluster?.processes.w1?.sample).toMatchObject({ worker: 'w1', state: 'completed' });
-    expect(data.cluster?.processes.local?.sample).toMatchObject({ worker: '', state: 'completed' });
+    expect(data.cluster?.processes.local?.sample).toMatchObject({ worker: 'local', state: 'completed' });
     expect((data.cluster?.metrics as { edges: Record<string, { deadLettered: number }> }).edges.in?.deadLettered).toBe(4);
     const back = StreamDebugger.importDebugData(JSON.stringify(data));
     expect(back).toEqual(data);

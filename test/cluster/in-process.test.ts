@@ -62,7 +62,7 @@ describe('executeOnCluster, coordinator and worker in one process', () => {
     expect(Object.keys(final.edges).sort()).toEqual(['in', 'out']);
     expect(final.edges.in).toMatchObject({ accepted: N, delivered: N, inFlight: 0 });
     expect(final.edges.out).toMatchObject({ accepted: N, delivered: N, inFlight: 0 });
-    expect(final.edges.in!.transport).toMatchObject({ key: 'e0', from: '', to: 'w1' });
+    expect(final.edges.in!.transport).toMatchObject({ key: 'e0', from: 'local', to: 'w1' });
     expect(Object.keys(final.nodes).sort()).toEqual(['sink', 'src', 'work']);
     expect(final.nodes.work).toMatchObject({ state: 'completed', received: N, emitted: N });
     expect(events).toEqual(['worker.started w1', 'worker.finished w1', 'run.finished']);

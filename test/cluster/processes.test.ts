@@ -82,7 +82,7 @@ describe('a workflow over a coordinator and worker processes', () => {
     expect(samples.length).toBeGreaterThan(2);
     for (const m of [...samples, result.metrics]) for (const [id, gap] of conserved(m)) expect(gap, String(id)).toBe(0);
     expect(samples.some((m) => (m.edges.in?.inFlight ?? 0) > 0)).toBe(true); // sampled mid-stream, not only at the end
-    expect(result.metrics.edges.out).toMatchObject({ accepted: N, delivered: N, inFlight: 0, transport: { from: 'w1', to: '' } });
+    expect(result.metrics.edges.out).toMatchObject({ accepted: N, delivered: N, inFlight: 0, transport: { from: 'w1', to: 'local' } });
     expect(result.metrics.nodes.work).toMatchObject({ state: 'completed', received: N, emitted: N });
     w1.kill('SIGTERM');
     expect(await exited(w1)).toBe(0);
