@@ -87,6 +87,16 @@ describe('workers that leave, and stale incarnations', () => {
     const rejoined = next(run, 'worker.rejoined', 'f1');
     const replacement = await children.worker('f1'); // the frozen one cannot answer the name check
     await rejoined;
+    // Resume it only once JetStream has redelivered what it held (ack_wait ran out while it was
+    // frozen). Resumed sooner, it can settle a frame the replacement was told to expect before
+    // the fence reaches it, and the replacement then waits for that frame for good: a known
+    // limit (docs/cluster.md, "Limits").
+    await new Promise<void>((resolve) => {
+      const sub = run.status$.subscribe(() => {
+        if ((run.metrics().edges.in?.transport?.consumer?.redelivered ?? 0) > 0) queueMicrotask(() => (sub.unsubscribe(), resolve()));
+      });
+    });
+    await new Promise((r) => setTimeout(r, 1000)); // the rest of what it held: delivered within ~200 ms of each other
     old.kill('SIGCONT');
     const result = await run.done;
     expect(result.status).toBe('completed');

@@ -138,7 +138,14 @@ export class JetStreamConsumer implements ConsumerCarrier {
     // no live one behind it; a consumer info after the unsubscribe clears such requests.
     const back = [...[...this.held.values()].map((h) => h.msg), ...(this.window?.stop() ?? [])]; // older first
     this.held.clear();
-    if (back.length > 0 && this.jsm && this.nc && !this.nc.isClosed()) await bounded(this.jsm.consumers.info(this.s.names.stream, this.s.durable), FLUSH_WAIT_MS);
+    if (back.length > 0 && this.jsm && this.nc && !this.nc.isClosed()) {
+      await bounded(this.jsm.consumers.info(this.s.names.stream, this.s.durable), FLUSH_WAIT_MS);
+      // The info call does not always clear it: a frame naked while our last pull request is
+      // still open on the server (up to fetchExpiresMs) can be sent to that dead request and
+      // reach a replacement only after ack_wait. Closing with frames in hand is a worker leaving
+      // mid-run, where waiting out the request costs seconds and saves ack_wait.
+      await new Promise((r) => setTimeout(r, this.s.fetchExpiresMs + 50));
+    }
     for (const m of back) this.handBack(m);
     this.flushHints();
     this.dead?.close();
