@@ -27,10 +27,10 @@ export function ioWorkflow() {
 export const counters = (run: WorkflowRun, id: string): Record<string, number> => run.status().nodes[id]?.io?.counters ?? {};
 
 /** Waits until `cond()` holds (polling every 10 ms), or throws after `ms` with `what`. */
-export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+export async function until(cond: () => boolean, what: string | (() => string), ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

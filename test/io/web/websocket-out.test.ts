@@ -32,7 +32,10 @@ const connect = (url: string) =>
 describe('websocket out (server)', () => {
   it('broadcasts to every client in order; a client that stops reading is closed with 1013 once its buffer passes maxBufferedBytes, and counted', async () => {
     const port = await freePort();
-    const { run, feed } = await relay({ port, maxBufferedBytes: 64 * 1024 });
+    // 4 MB: the 20 MB sent still overflows the client that stops reading, while the one that reads
+    // has room to fall behind on a loaded machine (at 64 kB it was itself cut off in one CI run:
+    // it shares this process's event loop with the server).
+    const { run, feed } = await relay({ port, maxBufferedBytes: 4 * 1024 * 1024 });
     await until(() => run.status().nodes.out?.io?.state === 'connected', 'out listening');
     const fast = await connect(`ws://127.0.0.1:${port}/`);
     const slow = await connect(`ws://127.0.0.1:${port}/`);
@@ -44,7 +47,7 @@ describe('websocket out (server)', () => {
     await until(() => counters(run, 'out').connections === 2, 'two clients');
     const pad = 'x'.repeat(1000);
     for (let i = 0; i < 20_000; i++) feed.send(JSON.stringify({ i, pad }));
-    await until(() => seen.length === 20_000, "the fast client to get all 20 000", 20_000);
+    await until(() => seen.length === 20_000, () => `the fast client to get all 20 000 (got ${seen.length}; out counters ${JSON.stringify(counters(run, 'out'))})`, 20_000);
     expect((seen as { i: number }[]).map((m) => m.i)).toEqual([...Array(20_000).keys()]);
     await until(() => counters(run, 'out').slowClients === 1, 'the slow client dropped');
     slow.resume();
