@@ -43,20 +43,25 @@ async function edgeOf(s: Scenario) {
     recovery: { retryAttempts: s.retryAttempts, retryDelay: 3, circuitBreaker: { resetTimeout: 20, maxResetTimeout: 40, halfOpenTimeout: 100 } },
   });
   const { p, c } = await t.start(s.count, s.rate);
-  return { t, p, c, conn: t.producerConnection(), maxFrames: Math.ceil(s.bufferSize / Math.min(s.batch, s.bufferSize)) };
+  const conn = t.producerConnection();
+  const maxFrames = Math.ceil(s.bufferSize / Math.min(s.batch, s.bufferSize));
+  /** The identity across the edge (from the producer connection alone) and the bounds, now. */
+  const checkEdge = () => {
+    const st = conn.stats();
+    expect(st.accepted).toBe(st.delivered + st.droppedTotal + st.deadLettered + st.inFlight);
+    expect(st.inFlight).toBeLessThanOrEqual(s.bufferSize);
+    expect(t.carrier.held).toBeLessThanOrEqual(maxFrames);
+  };
+  return { t, p, c, conn, maxFrames, checkEdge };
 }
 
 describe('a connection across processes over a faulty carrier (property)', () => {
   it('delivers in order, each accepted message once or dead-lettered or dropped at the producer, conserved at every sample, bounded everywhere', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
-        const { t, p, c, conn, maxFrames } = await edgeOf(s);
+        const { t, p, c, conn, maxFrames, checkEdge } = await edgeOf(s);
         const sample = () => {
-          const st = conn.stats();
-          // The conservation identity across the edge, from the producer connection alone.
-          expect(st.accepted).toBe(st.delivered + st.droppedTotal + st.deadLettered + st.inFlight);
-          expect(st.inFlight).toBeLessThanOrEqual(s.bufferSize);
-          expect(t.carrier.held).toBeLessThanOrEqual(maxFrames);
+          checkEdge();
           const o = t.outlets.get('e1');
           if (o) {
             expect(o.sent).toBe(o.outstandingMessages + o.settledMessages + o.abandonedMessages);
@@ -85,21 +90,15 @@ describe('a consumer process replaced mid-stream (property)', () => {
   it('loses nothing: every accepted message is delivered (a replay only within the in-flight window), dead-lettered, or dropped at the producer; each consumer sees FIFO', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, fc.integer({ min: 1, max: 200 }), async (s, replaceAt) => {
-        const { t, p, c, conn, maxFrames } = await edgeOf(s);
-        const sample = () => {
-          const st = conn.stats();
-          expect(st.accepted).toBe(st.delivered + st.droppedTotal + st.deadLettered + st.inFlight);
-          expect(st.inFlight).toBeLessThanOrEqual(s.bufferSize);
-          expect(t.carrier.held).toBeLessThanOrEqual(maxFrames);
-        };
-        await t.run(() => t.clock.now() >= replaceAt, 20_000, sample);
+        const { t, p, c, conn, maxFrames, checkEdge } = await edgeOf(s);
+        await t.run(() => t.clock.now() >= replaceAt, 20_000, checkEdge);
         // The old consumer process goes away (its unsettled frames stay with the carrier) and a new one starts.
         void c.stop({ timeout: 0 });
         const c2 = await t.newConsumer();
         const dead = () => t.carrier.deadLetters.reduce((n, d) => n + d.messages.length, 0);
         const unique = () => new Set(t.received).size;
         const done = () => p.status().state === 'completed' && t.carrier.held === 0;
-        expect(await t.run(done, 20_000, sample)).toBe(true);
+        expect(await t.run(done, 20_000, checkEdge)).toBe(true);
         for (const list of t.perConsumer) for (let i = 1; i < list.length; i++) expect(list[i] as number).toBeGreaterThan(list[i - 1] as number);
         const st = conn.stats();
         // Settled once per frame: a message the old consumer delivered but did not settle may be
