@@ -2,6 +2,7 @@ import { NodeflowError } from '../../errors.js';
 import type { LogBounds, ReadFrom, RecordLog, RecordedBatch } from '../record-log.js';
 import { logErrors, type HeldRange } from './log-errors.js';
 import { prepareFolder } from './manifest.js';
+import { writeStage } from './write-stage.js';
 import { resolveOptions, type FileLogOptions, type ResolvedOptions } from './options.js';
 import { readSegments, type ReadSource } from './reader.js';
 import { recoverSegments } from './recover.js';
@@ -63,7 +64,12 @@ export async function openFileLog(dir: string, options?: FileLogOptions): Promis
   const bases = await prepareFolder(dir);
   const segments = await recoverSegments(dir, bases, o.onError);
   const log = new FileLogImpl(dir, o, segments);
-  await log.start();
+  try {
+    await log.start();
+  } catch (e) {
+    await log.close().catch(() => undefined);
+    throw e;
+  }
   return log;
 }
 
@@ -82,7 +88,8 @@ class FileLogImpl implements FileLog, ReadSource {
     private readonly o: ResolvedOptions,
     readonly segments: Segment[],
   ) {
-    this.writer = new LogWriter({ ...o, dir, segments, report: o.onError, onCommit: () => this.enforceRetention() });
+    const stage = writeStage(o.writeStage, o.fs);
+    this.writer = new LogWriter({ ...o, dir, segments, stage, report: o.onError, onCommit: () => this.enforceRetention() });
     const tail = segments.at(-1);
     if (tail) {
       this.first = { seq: segments[0]!.baseSeq, at: segments[0]!.firstAt };

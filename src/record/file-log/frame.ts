@@ -1,36 +1,41 @@
+import type { StreamMessage } from '../../message.js';
+import { BODY_JSON, BODY_ROWS, decodeBody, rowBytes, rowsHead, writeJson, writeRows, type BodyArea } from '../body/body-codec.js';
 import { frameChecksum } from './checksum.js';
 
 /**
- * One frame per recorded batch, little-endian:
+ * One frame per recorded batch (format version 2), little-endian, 8-byte aligned throughout:
  *
  * | bytes | field |
  * |---|---|
- * | 4 | body length n (bytes after this 8-byte header) |
+ * | 4 | body length n (bytes after this 8-byte header; a multiple of 8) |
  * | 4 | CRC-32 of the body |
  * | 8 | seq of the batch's first message (float64: exact to 2^53) |
  * | 8 | `at`, engine-clock ms (float64) |
  * | 4 | message count |
- * | n - 20 | the messages, UTF-8 JSON array |
+ * | 4 | body kind: 0 JSON, 1 numeric rows (src/record/body/body-codec.ts) |
+ * | n - 24 | the messages |
  *
  * The length comes first so a reader can skip a frame without decoding it; the checksum covers
  * everything the length announces, so a torn frame (the file ends inside it) and a damaged one
- * (bits changed) are both refused.
+ * (bits changed) are both refused. A frame is written unsealed (checksum 0) at append and sealed
+ * by the write stage, off the hand-off (`sealFrames`).
  *
  * @example
  * ```ts
- * const end = writeFrame(buf, 0, 1, Date.now(), 2, '[{"id":1},{"id":2}]');
+ * const end = writeFrame(area, 0, 1, Date.now(), messages);
+ * sealFrames(area.bytes, 0, end);
  * ```
  */
 export const FRAME_HEADER = 8;
 /**
- * Bytes of the body before the JSON: seq, at, count. @internal
+ * Bytes of the body before the messages: seq, at, count, kind. @internal
  *
  * @example
  * ```ts
- * const json = buf.toString('utf8', off + FRAME_HEADER + BODY_FIXED, off + length);
+ * const messagesStart = off + FRAME_HEADER + BODY_FIXED;
  * ```
  */
-export const BODY_FIXED = 20;
+export const BODY_FIXED = 24;
 /**
  * Largest body accepted, read or written: a length above it is a damaged frame, not a huge one.
  *
@@ -42,36 +47,69 @@ export const BODY_FIXED = 20;
 export const MAX_BODY = 512 * 1024 * 1024;
 
 /**
- * Writes one frame at `off` into `buf`, which must hold `off + frameCapacity(json)` bytes, and
- * returns where the frame ends. The JSON is written straight into `buf` (no intermediate
- * buffer per batch) and its UTF-8 length is what `buf.write` reports.
+ * How a batch will be written: its rows head (numeric rows) or its JSON, and the most bytes its
+ * frame takes. One pass over the messages; JSON only when rows do not fit. @internal
  *
  * @example
  * ```ts
- * const end = writeFrame(buf, off, batch.seq, batch.at, batch.messages.length, JSON.stringify(batch.messages));
+ * const plan = planFrame(messages);
+ * if (buf.length < off + plan.bytes) grow();
  * ```
  */
-export function writeFrame(buf: Buffer, off: number, seq: number, at: number, count: number, json: string): number {
-  const body = off + FRAME_HEADER;
-  buf.writeDoubleLE(seq, body);
-  buf.writeDoubleLE(at, body + 8);
-  buf.writeUInt32LE(count, body + 16);
-  const n = BODY_FIXED + buf.write(json, body + BODY_FIXED, 'utf8');
-  buf.writeUInt32LE(n, off);
-  buf.writeUInt32LE(frameChecksum(buf, body, body + n), off + 4);
-  return body + n;
+export interface FramePlan {
+  readonly head: Buffer | undefined;
+  readonly json: string | undefined;
+  readonly bytes: number;
+}
+
+/** @internal See {@link FramePlan}. @example `const plan = planFrame(batch.messages);` */
+export function planFrame(messages: readonly StreamMessage[]): FramePlan {
+  const head = rowsHead(messages);
+  if (head) return { head, json: undefined, bytes: FRAME_HEADER + BODY_FIXED + head.length + rowBytes(messages.length) };
+  const json = JSON.stringify(messages);
+  return { head: undefined, json, bytes: FRAME_HEADER + BODY_FIXED + json.length * 3 + 7 };
 }
 
 /**
- * Room `writeFrame` may need for a JSON string: a UTF-16 unit never takes more than 3 UTF-8
- * bytes, so this bound avoids measuring the string first.
+ * Writes one unsealed frame at `off` (8-aligned) into `area`, which must hold `off + plan.bytes`
+ * bytes; returns where the frame ends (8-aligned).
  *
  * @example
  * ```ts
- * if (buf.length < off + frameCapacity(json)) grow();
+ * const end = writeFrame(area, off, batch.seq, batch.at, batch.messages, planFrame(batch.messages));
  * ```
  */
-export const frameCapacity = (json: string): number => FRAME_HEADER + BODY_FIXED + json.length * 3;
+export function writeFrame(area: BodyArea, off: number, seq: number, at: number, messages: readonly StreamMessage[], plan: FramePlan): number {
+  const buf = area.bytes;
+  const body = off + FRAME_HEADER;
+  buf.writeDoubleLE(seq, body);
+  buf.writeDoubleLE(at, body + 8);
+  buf.writeUInt32LE(messages.length, body + 16);
+  buf.writeUInt32LE(plan.head ? BODY_ROWS : BODY_JSON, body + 20);
+  const start = body + BODY_FIXED;
+  const end = plan.head ? writeRows(area, start, plan.head, messages) : writeJson(area, start, plan.json!);
+  buf.writeUInt32LE(end - body, off);
+  buf.writeUInt32LE(0, off + 4);
+  return end;
+}
+
+/**
+ * Computes and stores the checksum of every frame in `buf[off..end)` (whole frames written by
+ * `writeFrame`). The write stage does this, in a worker thread by default.
+ *
+ * @example
+ * ```ts
+ * sealFrames(pending.buf, 0, pending.length);
+ * ```
+ */
+export function sealFrames(buf: Buffer, off: number, end: number): void {
+  while (off < end) {
+    const n = buf.readUInt32LE(off);
+    const body = off + FRAME_HEADER;
+    buf.writeUInt32LE(frameChecksum(buf, body, body + n), off + 4);
+    off = body + n;
+  }
+}
 
 /**
  * What lies at `off` in `buf[0..end)`: a whole frame (its total length), `short` (the bytes end
@@ -87,7 +125,7 @@ export const frameCapacity = (json: string): number => FRAME_HEADER + BODY_FIXED
 export function checkFrame(buf: Buffer, off: number, end: number): number | 'short' | 'length' | 'checksum' {
   if (end - off < FRAME_HEADER) return 'short';
   const n = buf.readUInt32LE(off);
-  if (n < BODY_FIXED || n > MAX_BODY) return 'length';
+  if (n < BODY_FIXED || n > MAX_BODY || n % 8 !== 0) return 'length';
   if (end - off < FRAME_HEADER + n) return 'short';
   const body = off + FRAME_HEADER;
   if (frameChecksum(buf, body, body + n) !== buf.readUInt32LE(off + 4)) return 'checksum';
@@ -115,6 +153,7 @@ export function frameFields(buf: Buffer, off: number): { seq: number; at: number
  * const messages = frameMessages(buf, off, length);
  * ```
  */
-export function frameMessages(buf: Buffer, off: number, length: number): unknown[] {
-  return JSON.parse(buf.toString('utf8', off + FRAME_HEADER + BODY_FIXED, off + length)) as unknown[];
+export function frameMessages(buf: Buffer, off: number, length: number): StreamMessage[] {
+  const body = off + FRAME_HEADER;
+  return decodeBody(buf, buf.readUInt32LE(body + 20), buf.readUInt32LE(body + 16), body + BODY_FIXED, off + length);
 }

@@ -17,7 +17,9 @@ export const logErrors = {
   version: (dir: string, found: unknown, supported: number): NodeflowError =>
     new NodeflowError(
       'LOG_VERSION',
-      `${dir} was written by a newer log format (version ${String(found)}); this nodeflow reads up to version ${supported}`,
+      (found as number) > supported
+        ? `${dir} was written by a newer log format (version ${String(found)}); this nodeflow reads up to version ${supported}`
+        : `${dir} was written by log format version ${String(found)} (JSON bodies, before 2026-12-02); this nodeflow reads version ${supported}: record it again`,
       { dir, found, supported },
     ),
 

@@ -21,7 +21,7 @@ export const MANIFEST = 'nodeflow-log.json';
  * if (found > FORMAT_VERSION) throw logErrors.version(dir, found, FORMAT_VERSION);
  * ```
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const FORMAT = 'nodeflow-file-log';
 
 /**
@@ -63,7 +63,7 @@ async function checkManifest(dir: string): Promise<void> {
   }
   if (m === null || typeof m !== 'object' || m.format !== FORMAT) throw logErrors.notALog(dir, `${MANIFEST} does not name the format ${FORMAT}`);
   if (!Number.isSafeInteger(m.version) || (m.version as number) < 1) throw logErrors.notALog(dir, `${MANIFEST} has no valid version`);
-  if ((m.version as number) > FORMAT_VERSION) throw logErrors.version(dir, m.version, FORMAT_VERSION);
+  if ((m.version as number) !== FORMAT_VERSION) throw logErrors.version(dir, m.version, FORMAT_VERSION);
 }
 
 async function writeManifest(dir: string): Promise<void> {

@@ -1,39 +1,52 @@
-import { frameCapacity, writeFrame } from './frame.js';
+import type { StreamMessage } from '../../message.js';
+import type { BodyArea } from '../body/body-codec.js';
+import { planFrame, writeFrame } from './frame.js';
 
 const INITIAL = 256 * 1024;
 /** A buffer grown past this by a burst goes back to INITIAL once written (bounded memory). */
 const KEEP = 4 * 1024 * 1024;
 
+/** Shared memory, so the write stage's worker seals and writes the same bytes without a copy. */
+function area(bytes: number): BodyArea {
+  const sab = new SharedArrayBuffer(bytes);
+  return { bytes: Buffer.from(sab), f64: new Float64Array(sab) };
+}
+
 /**
  * Encoded frames waiting for their write: one byte buffer (frames back to back, exactly as they
- * go to disk) and five numbers per frame (seq, at, message count, start, end) in one reused
- * array, so an append allocates nothing but its JSON string. @internal
+ * go to disk, unsealed) and five numbers per frame (seq, at, message count, start, end) in one
+ * reused array, so an append allocates nothing per message. @internal
  *
  * @example
  * ```ts
  * const p = new PendingFrames();
- * p.add(1, Date.now(), 2, '[1,2]', 64 << 20);
+ * p.add(1, Date.now(), messages, 64 << 20);
  * ```
  */
 export class PendingFrames {
-  buf: Buffer = Buffer.allocUnsafe(INITIAL);
+  private area: BodyArea = area(INITIAL);
   /** Bytes of frames in `buf`. */
   length = 0;
   /** Frames in `buf`. */
   count = 0;
   private readonly meta: number[] = [];
 
+  get buf(): Buffer {
+    return this.area.bytes;
+  }
+
   /** Adds a frame; false (nothing added) when it would take the buffer past `maxBytes`. */
-  add(seq: number, at: number, messages: number, json: string, maxBytes: number): boolean {
-    const need = this.length + frameCapacity(json);
-    if (need > this.buf.length) {
+  add(seq: number, at: number, messages: readonly StreamMessage[], maxBytes: number): boolean {
+    const plan = planFrame(messages);
+    const need = this.length + plan.bytes;
+    if (need > this.area.bytes.length) {
       if (need > maxBytes) return false;
-      const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(need, this.buf.length * 2)));
-      this.buf.copy(grown, 0, 0, this.length);
-      this.buf = grown;
+      const grown = area(Math.min(maxBytes + 8, Math.max(need, this.area.bytes.length * 2) + 7) & ~7);
+      this.area.bytes.copy(grown.bytes, 0, 0, this.length);
+      this.area = grown;
     }
-    const end = writeFrame(this.buf, this.length, seq, at, messages, json);
-    this.meta.push(seq, at, messages, this.length, end);
+    const end = writeFrame(this.area, this.length, seq, at, messages, plan);
+    this.meta.push(seq, at, messages.length, this.length, end);
     this.length = end;
     this.count++;
     return true;
@@ -59,6 +72,6 @@ export class PendingFrames {
     this.length = 0;
     this.count = 0;
     this.meta.length = 0;
-    if (this.buf.length > KEEP) this.buf = Buffer.allocUnsafe(INITIAL);
+    if (this.area.bytes.length > KEEP) this.area = area(INITIAL);
   }
 }

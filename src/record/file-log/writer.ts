@@ -5,6 +5,8 @@ import { logErrors } from './log-errors.js';
 import { newSegment, noteFrame, type Segment } from './segment.js';
 import { SyncState } from './sync-state.js';
 import { PendingFrames } from './pending.js';
+import type { WriteStage } from './write-stage.js';
+import type { StreamMessage } from '../../message.js';
 
 /**
  * What the writer needs to know and to tell. @internal
@@ -21,6 +23,8 @@ export interface WriterConfig {
   readonly sync: { readonly everyBatches: number; readonly everyMs: number } | 'none';
   readonly clock: EngineClock;
   readonly fs: LogFs;
+  /** Seals and writes the frames (a worker thread by default). */
+  readonly stage: WriteStage;
   /** The log's segments, oldest first: the writer appends to the last and adds new ones. */
   readonly segments: Segment[];
   readonly report: (e: NodeflowError) => void;
@@ -66,9 +70,8 @@ export class LogWriter {
   }
 
   /** Encodes and queues one batch (dropped and reported when the backlog is full). */
-  append(seq: number, at: number, messages: readonly unknown[]): void {
-    const json = JSON.stringify(messages);
-    if (!this.pending.add(seq, at, messages.length, json, this.c.maxPendingBytes)) {
+  append(seq: number, at: number, messages: readonly StreamMessage[]): void {
+    if (!this.pending.add(seq, at, messages, this.c.maxPendingBytes)) {
       this.stats.droppedBatches++;
       this.stats.droppedMessages += messages.length;
       // One report per episode (until a write succeeds), not one per batch refused.
@@ -102,6 +105,7 @@ export class LogWriter {
     this.syncs.dispose();
     if (this.fd !== undefined) await this.c.fs.close(this.fd).catch((e) => this.c.report(logErrors.writeFailed('close', e, 0, 0)));
     this.fd = undefined;
+    this.c.stage.release();
   }
 
   private kick(): void {
@@ -144,7 +148,7 @@ export class LogWriter {
         continue;
       }
       try {
-        await this.writeAll(p.buf, p.start(i), p.end(j - 1) - p.start(i), seg.bytes);
+        await this.c.stage.write(this.fd!, p.buf, p.start(i), p.end(j - 1) - p.start(i), seg.bytes);
       } catch (e) {
         // Positional writes: the next write lands at seg.bytes again, over whatever part made it.
         await this.c.fs.ftruncate(this.fd!, seg.bytes).catch(() => undefined);
@@ -228,15 +232,5 @@ export class LogWriter {
       });
     }
     this.syncs.synced(upTo, error);
-  }
-
-  private async writeAll(buf: Buffer, off: number, len: number, pos: number): Promise<void> {
-    while (len > 0) {
-      const n = await this.c.fs.write(this.fd!, buf, off, len, pos);
-      if (n <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
-      off += n;
-      pos += n;
-      len -= n;
-    }
   }
 }

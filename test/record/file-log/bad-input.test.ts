@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { MANIFEST } from '../../../src/record/file-log/manifest.js';
+import { FORMAT_VERSION, MANIFEST } from '../../../src/record/file-log/manifest.js';
 import { batch, tempDir } from './helpers.js';
 
 let cleanup = () => {};
@@ -25,7 +25,19 @@ describe('file log: bad input', () => {
     cleanup = t.cleanup;
     await (await openFileLog(t.dir)).close();
     fs.writeFileSync(path.join(t.dir, MANIFEST), '{"format":"nodeflow-file-log","version":7}');
-    await expect(openFileLog(t.dir)).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 7, supported: 1 } });
+    const newer = openFileLog(t.dir);
+    await expect(newer).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 7, supported: FORMAT_VERSION } });
+    await expect(newer).rejects.toThrow(/newer log format \(version 7\)/);
+  });
+
+  it('refuses a version 1 log (JSON bodies) with a message that says to record it again', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    await (await openFileLog(t.dir)).close();
+    fs.writeFileSync(path.join(t.dir, MANIFEST), '{"format":"nodeflow-file-log","version":1}');
+    const older = openFileLog(t.dir);
+    await expect(older).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 1, supported: FORMAT_VERSION } });
+    await expect(older).rejects.toThrow(/version 1 .*record it again/);
   });
 
   it('refuses a seq that does not follow, an empty batch, bad options, and appends after close', async () => {

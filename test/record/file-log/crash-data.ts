@@ -4,9 +4,14 @@ import type { RecordedBatch } from '../../../src/record/record-log.js';
 /** Batch k of the crash test holds 1 to 50 messages (varied, so frames have many lengths). */
 export const batchSize = (k: number): number => 1 + ((k * 37) % 50);
 
-/** Message `seq`: its content follows from seq, so the reader can check every byte came back. */
+/**
+ * Message `seq`: its content follows from seq, so the reader can check every byte came back.
+ * Numbers in the first half of every thousand (batches there are written as numeric rows), an
+ * object in the second (JSON bodies): a crash can cut either kind of frame.
+ */
 export function message(seq: number): StreamMessage {
-  return { id: seq, timestamp: seq * 3, sourceNodeId: 'gen', targetNodeId: 'rec', port: 'out', data: { v: seq, pad: 'x'.repeat(seq % 40) } };
+  const data = seq % 1000 < 500 ? seq / 3 : { v: seq, pad: 'x'.repeat(seq % 40) };
+  return { id: seq, timestamp: seq * 3, sourceNodeId: 'gen', targetNodeId: 'rec', port: 'out', data };
 }
 
 /** The batch of `n` messages from `seq`, handed off at `at`. */

@@ -10,9 +10,14 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Message `seq` of the recorded stream: its content is a function of seq, so a read can be checked. */
+/**
+ * Message `seq` of the recorded stream: its content is a function of seq, so a read can be
+ * checked. Numeric data in the first half of every hundred (batches there are written as numeric
+ * rows), an object in the second (JSON bodies), so every test covers both kinds of frame.
+ */
 export function message(seq: number): StreamMessage {
-  return { id: seq, timestamp: 1_700_000_000_000 + seq, sourceNodeId: 'src', targetNodeId: 'dst', port: 'out', data: { v: seq, s: `m${seq}` } };
+  const data = seq % 100 < 50 ? seq * 1.5 : { v: seq, s: `m${seq}` };
+  return { id: seq, timestamp: 1_700_000_000_000 + seq, sourceNodeId: 'src', targetNodeId: 'dst', port: 'out', data };
 }
 
 /** The batch of `n` messages starting at `seq`, handed off at `at`. */

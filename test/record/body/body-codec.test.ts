@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { StreamMessage } from '../../../src/message.js';
+import { BODY_FIXED, FRAME_HEADER, checkFrame, frameFields, frameMessages, planFrame, sealFrames, writeFrame } from '../../../src/record/file-log/frame.js';
+
+const NUMRUNS = Number(process.env.NUMRUNS ?? 300);
+
+function area(bytes: number) {
+  const ab = new ArrayBuffer((bytes + 7) & ~7);
+  return { bytes: Buffer.from(ab), f64: new Float64Array(ab) };
+}
+
+/** One frame written, sealed, checked and read back. */
+function roundTrip(messages: StreamMessage[], seq = 7, at = 1234.5) {
+  const plan = planFrame(messages);
+  const a = area(plan.bytes + 64);
+  const end = writeFrame(a, 8, seq, at, messages, plan);
+  expect(end % 8).toBe(0);
+  expect(end - 8).toBeLessThanOrEqual(plan.bytes);
+  expect(checkFrame(a.bytes, 8, end)).toBe('checksum'); // unsealed: not data yet
+  sealFrames(a.bytes, 8, end);
+  expect(checkFrame(a.bytes, 8, end)).toBe(end - 8);
+  expect(frameFields(a.bytes, 8)).toEqual({ seq, at, count: messages.length });
+  return { rows: plan.head !== undefined, back: frameMessages(a.bytes, 8, end - 8), bytes: end - 8 };
+}
+
+const word = fc.constantFrom('s', 'w', 'out', 'sensor-1', 'ünï', '"q"', '');
+const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, NaN, Infinity, -Infinity, 2 ** 53));
+
+describe('record body codec (frame format 2)', () => {
+  it('numeric batches with shared routing are written as rows and come back exactly (NaN, -0, Infinity too)', () => {
+    fc.assert(
+      fc.property(fc.tuple(word, word, word), fc.array(fc.tuple(num, num, num), { minLength: 1, maxLength: 80 }), ([s, t, p], rows) => {
+        const ms: StreamMessage[] = rows.map(([id, ts, d]) => ({ id, timestamp: ts, sourceNodeId: s, targetNodeId: t, port: p, data: d }));
+        const { rows: asRows, back, bytes } = roundTrip(ms);
+        expect(asRows).toBe(true);
+        expect(bytes).toBeLessThan(FRAME_HEADER + BODY_FIXED + 64 + 24 * ms.length);
+        expect(back.length).toBe(ms.length);
+        for (let i = 0; i < ms.length; i++) {
+          expect(Object.is(back[i]!.id, ms[i]!.id) && Object.is(back[i]!.timestamp, ms[i]!.timestamp) && Object.is(back[i]!.data, ms[i]!.data)).toBe(true);
+          expect([back[i]!.sourceNodeId, back[i]!.targetNodeId, back[i]!.port]).toEqual([s, t, p]);
+        }
+      }),
+      { numRuns: NUMRUNS },
+    );
+  });
+
+  it('any other batch is JSON and comes back as JSON.parse(JSON.stringify(batch))', () => {
+    const message = fc.record(
+      {
+        id: fc.oneof(fc.string(), fc.integer()),
+        timestamp: fc.integer(),
+        sourceNodeId: word,
+        targetNodeId: word,
+        port: word,
+        data: fc.jsonValue(),
+        priority: fc.constantFrom('low', 'normal', 'high'),
+        key: fc.oneof(fc.string(), fc.integer()),
+      },
+      { requiredKeys: ['id', 'timestamp', 'sourceNodeId', 'targetNodeId', 'port', 'data'] },
+    ) as fc.Arbitrary<StreamMessage>;
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 40 }), (ms) => {
+        const { rows, back } = roundTrip(ms);
+        if (!rows) expect(back).toEqual(JSON.parse(JSON.stringify(ms)));
+        else expect(back.map((m) => m.data)).toEqual(ms.map((m) => m.data));
+      }),
+      { numRuns: NUMRUNS },
+    );
+  });
+
+  it('one message outside the rows shape (a string id, object data, a priority, another port) makes the batch JSON', () => {
+    const base = (i: number): StreamMessage => ({ id: i, timestamp: i, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i });
+    const odd: Array<(m: StreamMessage) => StreamMessage> = [(m) => ({ ...m, id: 'x' }), (m) => ({ ...m, data: { v: 1 } }), (m) => ({ ...m, priority: 'high' }), (m) => ({ ...m, key: 'k' }), (m) => ({ ...m, port: 'other' })];
+    for (const change of odd) {
+      const ms = [base(1), base(2), change(base(3)), base(4)];
+      const { rows, back } = roundTrip(ms);
+      expect(rows).toBe(false);
+      expect(back).toEqual(JSON.parse(JSON.stringify(ms)));
+    }
+  });
+
+  it('a damaged kind field or a body shorter than its rows is refused, never read as data', () => {
+    const ms: StreamMessage[] = [{ id: 1, timestamp: 2, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: 3 }];
+    const plan = planFrame(ms);
+    const a = area(plan.bytes);
+    const end = writeFrame(a, 0, 1, 0, ms, plan);
+    a.bytes.writeUInt32LE(9, FRAME_HEADER + 20);
+    sealFrames(a.bytes, 0, end);
+    expect(() => frameMessages(a.bytes, 0, end)).toThrow(/unknown body kind 9/);
+    a.bytes.writeUInt32LE(1, FRAME_HEADER + 20);
+    a.bytes.writeUInt32LE(1000, FRAME_HEADER + 16);
+    expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
+  });
+});
