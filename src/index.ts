@@ -65,5 +65,6 @@ export type { DebugEvent, DebugEventType, DebugEventData } from './actors/debug/
 export type { Alert } from './actors/debug/alerts.js';
 export { DEFAULT_ALERT_THRESHOLDS, defaultAlertRules, type AlertRule, type AlertSeverity, type AlertSubject, type AlertThresholds } from './actors/debug/alert-rules.js';
 export { DEBUG_DATA_FORMAT, DEBUG_DATA_VERSION, type DebugData, type DebugCluster } from './actors/debug/debug-data.js';
+export type { RecordingRef, RecordingStoreRef } from './actors/debug/recording-ref.js';
 export { BoundedHistory } from './actors/buffers/bounded-history.js';
 export { stepAlert, INITIAL_ALERT_STATE, type AlertState, type AlertTiming } from './machines/alert.logic.js';

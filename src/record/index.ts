@@ -8,11 +8,13 @@
  * @packageDocumentation
  */
 export type { RecordLog, RecordedBatch, ReadFrom, LogBounds } from './record-log.js';
+export type { RecordingRef, RecordingStoreRef } from '../actors/debug/recording-ref.js';
 export { MemoryLog, type MemoryRetention } from './memory-log.js';
 export { checkReadFrom } from './read-from.js';
 export { record, recordRun, type RecordOptions, type RunRecording } from './record.js';
 export { Recording, type LiveSource, type RecordingStats } from './recording.js';
 export { replay, Replay } from './replay.js';
+export { replayDebugData, type DebugReplay, type DebugReplayOptions } from './replay-debug.js';
 export type { ReplayOptions, ReplaySpeed } from './replay-options.js';
 export type { ReplayState, ReplayStateBase, ReplayPosition } from './replay-state.js';
 export { openFileLog, type FileLog, type FileLogStats } from './file-log/file-log.js';

@@ -1,4 +1,5 @@
 import { NodeflowError } from '../errors.js';
+import type { RecordingStoreRef } from '../actors/debug/recording-ref.js';
 import { checkReadFrom } from './read-from.js';
 import type { LogBounds, ReadFrom, RecordedBatch, RecordLog } from './record-log.js';
 
@@ -32,6 +33,11 @@ export interface MemoryRetention {
  * ```
  */
 export class MemoryLog implements RecordLog {
+  /** `{ kind: 'memory' }`: only this process can replay it. */
+  location(): RecordingStoreRef {
+    return { kind: 'memory' };
+  }
+
   private batches: RecordedBatch[] = [];
   /** Index in `batches` of the oldest kept batch (the array is compacted now and then, not per delete). */
   private head = 0;

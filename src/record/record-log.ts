@@ -1,4 +1,5 @@
 import type { StreamMessage } from '../message.js';
+import type { RecordingStoreRef } from '../actors/debug/recording-ref.js';
 
 /**
  * One recorded batch: the sequence number of its first message in the recorded stream (1, 2, ...
@@ -72,4 +73,9 @@ export interface RecordLog {
   /** Resolves once everything appended so far is on durable storage. */
   sync(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Where the log is, as plain data a debug export can carry (`Recording.ref()`); a log without
+   * it cannot be referenced.
+   */
+  location?(): RecordingStoreRef;
 }

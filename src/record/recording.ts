@@ -1,5 +1,7 @@
 import type { EngineClock } from '../clock.js';
 import type { Batch } from '../message.js';
+import { NodeflowError } from '../errors.js';
+import type { RecordingRef } from '../actors/debug/recording-ref.js';
 import type { RecordedBatch, RecordLog } from './record-log.js';
 
 /**
@@ -112,6 +114,17 @@ export class Recording implements LiveSource {
     return () => {
       this.listeners = this.listeners.filter((l) => l !== listener);
     };
+  }
+
+  /**
+   * A reference to this recording for a debug export: `dbg.exportDebugData({ recordings: [r.ref()] })`.
+   * A log without `location()` cannot be referenced (`INVALID_ARGUMENT`).
+   */
+  ref(): RecordingRef {
+    const store = this.log.location?.();
+    if (!store) throw new NodeflowError('INVALID_ARGUMENT', `Recording ${this.source}: its log has no location() to refer to (use the file log, the JetStream store or a MemoryLog)`, { source: this.source });
+    const b = this.log.bounds();
+    return { source: this.source, store, held: b ? { firstSeq: b.first.seq, firstAt: b.first.at, lastSeq: b.lastSeq, lastAt: b.last.at } : null };
   }
 
   stats(): RecordingStats {

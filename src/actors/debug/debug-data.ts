@@ -4,6 +4,7 @@ import type { ConnectionInfo, EngineMetrics, StreamEngine } from '../engine/stre
 import type { AlertThresholds } from './alert-rules.js';
 import type { Alert } from './alerts.js';
 import type { DebugEvent } from './debug-event.js';
+import { recordingRefsProblem, type RecordingRef } from './recording-ref.js';
 
 /**
  * The name every debug export carries in `format`.
@@ -63,6 +64,11 @@ export interface DebugData {
    * `topology` and `metrics` above are then the coordinator's; every event names its `process`.
    */
   readonly cluster?: DebugCluster;
+  /**
+   * Recordings the export refers to (`exportDebugData({ recordings: [recording.ref()] })`): with
+   * them, `replayDebugData` replays what the dashboards showed around an alert.
+   */
+  readonly recordings?: readonly RecordingRef[];
 }
 
 /**
@@ -82,7 +88,7 @@ export interface DebugCluster {
   readonly metrics: Readonly<Record<string, unknown>>;
 }
 
-type Parts = Pick<DebugData, 'recording' | 'alerts' | 'cluster'> & { events: DebugEvent[]; discarded: number; totalEvents: number };
+type Parts = Pick<DebugData, 'recording' | 'alerts' | 'cluster' | 'recordings'> & { events: DebugEvent[]; discarded: number; totalEvents: number };
 
 /** Builds the export, passed once through JSON so what you hold is what a file would hold. @internal */
 export function buildDebugData(engine: StreamEngine, p: Parts): DebugData {
@@ -102,6 +108,7 @@ export function buildDebugData(engine: StreamEngine, p: Parts): DebugData {
     history: { events: p.events, discarded: p.discarded, totalEvents: p.totalEvents, capacity: p.recording.options.historySize },
     alerts: p.alerts,
     ...(p.cluster ? { cluster: p.cluster } : {}),
+    ...(p.recordings ? { recordings: p.recordings } : {}),
   };
   return JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : typeof v === 'function' ? undefined : v))) as DebugData;
 }
@@ -128,6 +135,10 @@ export function parseDebugData(input: unknown): DebugData {
   if (!Array.isArray(d.history!.events)) bad('history.events must be an array');
   if (!Array.isArray(d.topology!.connections) || !Array.isArray(d.topology!.nodes)) bad('topology must list nodes and connections');
   for (const e of d.history!.events) if (typeof e?.type !== 'string' || typeof e.seq !== 'number') bad('every history event needs a type and a seq');
+  if (d.recordings !== undefined) {
+    const why = recordingRefsProblem(d.recordings);
+    if (why) bad(why);
+  }
   if (d.cluster !== undefined && (d.cluster === null || typeof d.cluster.processes !== 'object' || d.cluster.processes === null)) bad('cluster must list its processes');
   return d as DebugData;
 }

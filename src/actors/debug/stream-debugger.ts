@@ -1,5 +1,5 @@
 import { Observable, Subject, type Subscription } from 'rxjs';
-import { ConfigError, readOptions } from '../../errors.js';
+import { ConfigError, NodeflowError, readOptions } from '../../errors.js';
 import type { StreamEngine } from '../engine/stream-engine.js';
 import { DEFAULT_ALERT_THRESHOLDS, defaultAlertRules, type AlertRule, type AlertThresholds } from './alert-rules.js';
 import { AlertEvaluator, type Alert } from './alerts.js';
@@ -7,6 +7,7 @@ import { BoundedHistory } from '../buffers/bounded-history.js';
 import { buildDebugData, parseDebugData, type DebugData } from './debug-data.js';
 import type { DebugEvent, DebugEventData, DebugEventType } from './debug-event.js';
 import { DebugSources, type DebugInspection } from './debug-sources.js';
+import { recordingRefsProblem, type RecordingRef } from './recording-ref.js';
 import { DELAY_ALLOWED, isDelay } from '../../clock.js';
 import { hasMethods } from '../../shape.js';
 
@@ -158,9 +159,18 @@ export class StreamDebugger {
     this.alertLog.clear();
   }
 
-  /** Versioned, JSON-safe snapshot: config, topology, metrics, history, alerts. */
-  exportDebugData(): DebugData {
+  /**
+   * Versioned, JSON-safe snapshot: config, topology, metrics, history, alerts, and references to
+   * `options.recordings` (`Recording.ref()`, `@nodeflow/runtime/record`), so the data the
+   * dashboards showed can be replayed with the export (`replayDebugData`). A malformed reference
+   * is `INVALID_ARGUMENT`.
+   */
+  exportDebugData(options: { readonly recordings?: readonly RecordingRef[] } = {}): DebugData {
+    const o = readOptions(options, ['recordings']);
+    const why = o.recordings === undefined ? undefined : recordingRefsProblem(o.recordings);
+    if (why) throw new NodeflowError('INVALID_ARGUMENT', `exportDebugData: ${why}`, {});
     return buildDebugData(this.engine, {
+      ...(o.recordings ? { recordings: o.recordings } : {}),
       recording: { active: this.recording, startedAt: this.startedAt, stoppedAt: this.stoppedAt, options: { historySize: this.options.historySize, sampleIntervalMs: this.options.sampleIntervalMs, inspection: this.options.inspection } },
       events: this.history.toArray(),
       discarded: this.history.discarded,

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import type { RecordingStoreRef } from '../../actors/debug/recording-ref.js';
 import { NodeflowError } from '../../errors.js';
 import type { LogBounds, ReadFrom, RecordLog, RecordedBatch } from '../record-log.js';
 import { logErrors, type HeldRange } from './log-errors.js';
@@ -42,6 +44,8 @@ export interface FileLogStats {
 export interface FileLog extends RecordLog {
   readonly dir: string;
   stats(): FileLogStats;
+  /** `{ kind: 'file', dir }`, the folder as an absolute path. */
+  location(): RecordingStoreRef;
 }
 
 /**
@@ -122,6 +126,10 @@ class FileLogImpl implements FileLog, ReadSource {
     this.first ??= { seq, at };
     this.last = { seq, at };
     if (at > this.maxAt) this.maxAt = at;
+  }
+
+  location(): RecordingStoreRef {
+    return { kind: 'file', dir: path.resolve(this.dir) };
   }
 
   bounds(): LogBounds | undefined {
