@@ -55,12 +55,13 @@ describe('replay from the file log', () => {
     view.data$.subscribe((f) => f.batch.messages.forEach((m) => seen.push(m.data as number)));
     const r = replay(engine, log, 'view', { live: rec, liveBuffer: 2 });
     emit(20); // while history is read from disk: the feed keeps 2 batches, the rest comes back from the log
-    for (let i = 0; i < 50 && seen.length < 70; i++) {
+    // Turns until a deadline, not a count: the log's writes answer from its writer thread.
+    for (const end = Date.now() + 5000; Date.now() < end && seen.length < 70; ) {
       await flushMicrotasks();
       await nextMacrotask();
     }
     emit(10);
-    for (let i = 0; i < 50 && (seen.length < 80 || r.state().phase !== 'live'); i++) {
+    for (const end = Date.now() + 5000; Date.now() < end && (seen.length < 80 || r.state().phase !== 'live'); ) {
       await flushMicrotasks();
       await nextMacrotask();
     }
