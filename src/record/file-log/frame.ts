@@ -1,5 +1,5 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_JSON, BODY_ROWS, decodeBody, rowBytes, rowsHead, writeJson, writeRows, type BodyArea } from '../body/body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, decodeBody, planColumns, writeColumns, writeJson, type BodyArea, type ColumnsPlan } from '../body/body-codec.js';
 import { frameChecksum } from './checksum.js';
 
 /**
@@ -12,7 +12,7 @@ import { frameChecksum } from './checksum.js';
  * | 8 | seq of the batch's first message (float64: exact to 2^53) |
  * | 8 | `at`, engine-clock ms (float64) |
  * | 4 | message count |
- * | 4 | body kind: 0 JSON, 1 numeric rows (src/record/body/body-codec.ts) |
+ * | 4 | body kind: 0 JSON, 1 numeric columns (src/record/body/body-codec.ts) |
  * | n - 24 | the messages |
  *
  * The length comes first so a reader can skip a frame without decoding it; the checksum covers
@@ -57,17 +57,17 @@ export const MAX_BODY = 512 * 1024 * 1024;
  * ```
  */
 export interface FramePlan {
-  readonly head: Buffer | undefined;
+  readonly columns: ColumnsPlan | undefined;
   readonly json: string | undefined;
   readonly bytes: number;
 }
 
 /** @internal See {@link FramePlan}. @example `const plan = planFrame(batch.messages);` */
 export function planFrame(messages: readonly StreamMessage[]): FramePlan {
-  const head = rowsHead(messages);
-  if (head) return { head, json: undefined, bytes: FRAME_HEADER + BODY_FIXED + head.length + rowBytes(messages.length) };
+  const columns = planColumns(messages);
+  if (columns) return { columns, json: undefined, bytes: FRAME_HEADER + BODY_FIXED + columns.bytes };
   const json = JSON.stringify(messages);
-  return { head: undefined, json, bytes: FRAME_HEADER + BODY_FIXED + json.length * 3 + 7 };
+  return { columns: undefined, json, bytes: FRAME_HEADER + BODY_FIXED + json.length * 3 + 7 };
 }
 
 /**
@@ -85,9 +85,9 @@ export function writeFrame(area: BodyArea, off: number, seq: number, at: number,
   buf.writeDoubleLE(seq, body);
   buf.writeDoubleLE(at, body + 8);
   buf.writeUInt32LE(messages.length, body + 16);
-  buf.writeUInt32LE(plan.head ? BODY_ROWS : BODY_JSON, body + 20);
+  buf.writeUInt32LE(plan.columns ? BODY_COLUMNS : BODY_JSON, body + 20);
   const start = body + BODY_FIXED;
-  const end = plan.head ? writeRows(area, start, plan.head, messages) : writeJson(area, start, plan.json!);
+  const end = plan.columns ? writeColumns(area, start, plan.columns, messages) : writeJson(area, start, plan.json!);
   buf.writeUInt32LE(end - body, off);
   buf.writeUInt32LE(0, off + 4);
   return end;

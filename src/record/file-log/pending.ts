@@ -9,7 +9,7 @@ const KEEP = 4 * 1024 * 1024;
 /** Shared memory, so the write stage's worker seals and writes the same bytes without a copy. */
 function area(bytes: number): BodyArea {
   const sab = new SharedArrayBuffer(bytes);
-  return { bytes: Buffer.from(sab), f64: new Float64Array(sab) };
+  return { bytes: Buffer.from(sab), f64: new Float64Array(sab), i32: new Int32Array(sab) };
 }
 
 /**
