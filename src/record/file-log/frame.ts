@@ -47,8 +47,8 @@ export const BODY_FIXED = 24;
 export const MAX_BODY = 512 * 1024 * 1024;
 
 /**
- * How a batch will be written: its rows head (numeric rows) or its JSON, and the most bytes its
- * frame takes. One pass over the messages; JSON only when rows do not fit. @internal
+ * How a batch will be written: its columns plan (numeric columns) or its JSON, and the most bytes its
+ * frame takes. One pass over the messages; JSON only when columns do not fit. @internal
  *
  * @example
  * ```ts

@@ -28,7 +28,7 @@ const word = fc.constantFrom('s', 'w', 'out', 'sensor-1', 'ünï', '"q"', '');
 const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, NaN, Infinity, -Infinity, 2 ** 53));
 
 describe('record body codec (frame format 2)', () => {
-  it('numeric batches with shared routing are written as rows and come back exactly (NaN, -0, Infinity too)', () => {
+  it('numeric batches with shared routing are written as columns and come back exactly (NaN, -0, Infinity too)', () => {
     fc.assert(
       fc.property(fc.tuple(word, word, word), fc.array(fc.tuple(num, num, num), { minLength: 1, maxLength: 80 }), ([s, t, p], rows) => {
         const ms: StreamMessage[] = rows.map(([id, ts, d]) => ({ id, timestamp: ts, sourceNodeId: s, targetNodeId: t, port: p, data: d }));
@@ -99,7 +99,7 @@ describe('record body codec (frame format 2)', () => {
     );
   });
 
-  it('one message outside the rows shape (a string id, object data, a priority, another port) makes the batch JSON', () => {
+  it('one message outside the columns shape (a string id, object data, a priority, another port) makes the batch JSON', () => {
     const base = (i: number): StreamMessage => ({ id: i, timestamp: i, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i });
     const odd: Array<(m: StreamMessage) => StreamMessage> = [(m) => ({ ...m, id: 'x' }), (m) => ({ ...m, data: { v: 1 } }), (m) => ({ ...m, priority: 'high' }), (m) => ({ ...m, key: 'k' }), (m) => ({ ...m, port: 'other' })];
     for (const change of odd) {
@@ -110,7 +110,7 @@ describe('record body codec (frame format 2)', () => {
     }
   });
 
-  it('a damaged kind field or a body shorter than its rows is refused, never read as data', () => {
+  it('a damaged kind field or a body shorter than its columns is refused, never read as data', () => {
     const ms: StreamMessage[] = [{ id: 1, timestamp: 2, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: 3 }];
     const plan = planFrame(ms);
     const a = area(plan.bytes);
