@@ -1,46 +1,55 @@
+import * as os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
+import { WriteRing, RING_SLOTS } from './write-ring.js';
 
 // The worker's whole program, run with `eval` (no file to find, whether this module runs as
-// TypeScript source, from dist/, or bundled). It seals each frame (CRC-32 over the body, into
-// bytes 4-8 of its header) and writes the range with positional writeSync calls, then answers.
-// Buffers are shared memory registered once under a number: posting a SharedArrayBuffer costs
-// 10-170 us (more while the heap is busy), posting a few numbers a fraction of that.
+// TypeScript source, from dist/, or bundled). It waits on the ring's head (Atomics.wait), seals
+// each frame of a request (CRC-32 over the body, into bytes 4-8 of its header), writes the range
+// with positional writeSync calls, stores the result in the slot and moves the tail on. Buffers
+// are shared memory registered once under a number, by message, which it takes synchronously
+// (receiveMessageOnPort) before it looks a key up. No message per write: posting one cost
+// 10-90 us on a busy heap, and this thread has nothing else to wait for.
 const PROGRAM = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { crc32 } = require('node:zlib');
+const ctl = new Int32Array(workerData.ctl);
+const slots = new Float64Array(workerData.slots);
+const R = workerData.slotsCount, W = workerData.slotWidth;
 const held = new Map();
-parentPort.on('message', (m) => {
-  if (m.sab) {
-    held.set(m.key, Buffer.from(m.sab));
-    if (m.evict !== undefined) held.delete(m.evict);
-    return;
+let tail = 0;
+for (;;) {
+  while (Atomics.load(ctl, 0) === tail) Atomics.wait(ctl, 0, tail);
+  for (let r; (r = receiveMessageOnPort(parentPort)); ) {
+    held.set(r.message.key, Buffer.from(r.message.sab));
+    if (r.message.evict !== undefined) held.delete(r.message.evict);
   }
+  const s = (tail % R) * W;
+  let result = 0;
   try {
-    const b = held.get(m.key);
-    for (let o = m.off, end = m.off + m.len; o < end; ) {
+    const b = held.get(slots[s]);
+    let off = slots[s + 1], len = slots[s + 2], pos = slots[s + 4];
+    const fd = slots[s + 3];
+    for (let o = off, end = off + len; o < end; ) {
       const n = b.readUInt32LE(o);
       b.writeUInt32LE(crc32(b.subarray(o + 8, o + 8 + n)), o + 4);
       o += 8 + n;
     }
-    let off = m.off, len = m.len, pos = m.pos;
     while (len > 0) {
-      const k = fs.writeSync(m.fd, b, off, len, pos);
-      if (k <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+      const k = fs.writeSync(fd, b, off, len, pos);
+      if (k <= 0) throw Object.assign(new Error('no progress'), { errno: -5 });
       off += k; pos += k; len -= k;
     }
-    parentPort.postMessage({ id: m.id });
   } catch (e) {
-    parentPort.postMessage({ id: m.id, code: e && e.code, message: String(e && e.message) });
+    result = typeof (e && e.errno) === 'number' && e.errno !== 0 ? -Math.abs(e.errno) : -5;
   }
-});
-`;
-
-interface Pending {
-  resolve(): void;
-  reject(e: Error): void;
+  slots[s + 5] = result;
+  tail++;
+  Atomics.store(ctl, 1, tail);
+  Atomics.notify(ctl, 1);
 }
+`;
 
 /**
  * The shared write worker, as a log sees it. @internal
@@ -63,32 +72,32 @@ let held: SharedArrayBuffer[] = [];
 const keys = new WeakMap<SharedArrayBuffer, number>();
 let nextKey = 1;
 let worker: Worker | undefined;
+let ring: WriteRing | undefined;
 let users = 0;
-let nextId = 1;
 let dead = false;
-const waiting = new Map<number, Pending>();
+const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, n]) => [n, name]));
 
 function start(): Worker {
   held = [];
-  const w = new Worker(PROGRAM, { eval: true, name: 'nodeflow file log writer' });
+  const r = new WriteRing();
+  const w = new Worker(PROGRAM, { eval: true, name: 'nodeflow file log writer', workerData: { ...r.shared(), slotsCount: RING_SLOTS } });
   w.unref(); // idle, it must not keep the process alive; a write in progress refs it
-  w.on('message', (m: { id: number; code?: string; message?: string }) => {
-    const p = waiting.get(m.id);
-    waiting.delete(m.id);
-    if (waiting.size === 0) w.unref();
-    if (!p) return;
-    if (m.message === undefined) p.resolve();
-    else p.reject(Object.assign(new Error(m.message), { code: m.code }));
-  });
+  r.onIdle = () => w.unref();
+  r.onBusy = () => w.ref();
+  r.errorOf = (result) => {
+    const code = ERRNO_NAMES.get(-result) ?? 'EIO';
+    return Object.assign(new Error(`write failed (${code})`), { code });
+  };
   const die = (e: Error) => {
     if (worker !== w) return;
     dead = true;
     worker = undefined;
-    for (const p of waiting.values()) p.reject(Object.assign(new Error(`the write worker stopped: ${e.message}`), { code: 'EWORKER' }));
-    waiting.clear();
+    ring = undefined;
+    r.failAll(Object.assign(new Error(`the write worker stopped: ${e.message}`), { code: 'EWORKER' }));
   };
   w.on('error', die);
   w.on('exit', (code) => die(new Error(`exit code ${code}`)));
+  ring = r;
   return w;
 }
 
@@ -99,14 +108,15 @@ function register(w: Worker, sab: SharedArrayBuffer): number {
   keys.set(sab, key);
   held.push(sab);
   const evicted = held.length > HELD ? held.shift() : undefined;
+  // Before the request that uses it is published: the worker reads it from its port's queue.
   w.postMessage({ key, sab, evict: evicted && keys.get(evicted) });
   return key;
 }
 
 /**
  * Takes a share of the process's write worker, starting it on first use; `undefined` where
- * worker threads or `zlib.crc32` are missing, or after the worker died (the log then writes on
- * its own thread). @internal
+ * worker threads, `Atomics.waitAsync` or `zlib.crc32` are missing, or after the worker died (the
+ * log then writes on its own thread). @internal
  *
  * @example
  * ```ts
@@ -114,7 +124,7 @@ function register(w: Worker, sab: SharedArrayBuffer): number {
  * ```
  */
 export function workerStage(): SharedWriteWorker | undefined {
-  if (dead || typeof (zlib as { crc32?: unknown }).crc32 !== 'function') return undefined;
+  if (dead || typeof (zlib as { crc32?: unknown }).crc32 !== 'function' || typeof (Atomics as { waitAsync?: unknown }).waitAsync !== 'function') return undefined;
   try {
     worker ??= start();
   } catch {
@@ -127,14 +137,9 @@ export function workerStage(): SharedWriteWorker | undefined {
     alive: () => worker !== undefined,
     write(fd, buf, off, len, pos) {
       const w = worker;
-      if (!w) return Promise.reject(Object.assign(new Error('the write worker stopped'), { code: 'EWORKER' }));
-      const id = nextId++;
-      if (waiting.size === 0) w.ref();
-      const key = register(w, buf.buffer as SharedArrayBuffer);
-      return new Promise<void>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        w.postMessage({ id, key, off: buf.byteOffset + off, len, fd, pos });
-      });
+      const r = ring;
+      if (!w || !r) return Promise.reject(Object.assign(new Error('the write worker stopped'), { code: 'EWORKER' }));
+      return r.submit(register(w, buf.buffer as SharedArrayBuffer), buf.byteOffset + off, len, fd, pos);
     },
     release() {
       if (released) return;
@@ -142,6 +147,7 @@ export function workerStage(): SharedWriteWorker | undefined {
       if (--users > 0 || !worker) return;
       const w = worker;
       worker = undefined;
+      ring = undefined;
       void w.terminate();
     },
   };

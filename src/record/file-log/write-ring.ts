@@ -1,0 +1,93 @@
+/** Requests the ring holds at once; more wait in `queued` (each log has at most one in flight). */
+export const RING_SLOTS = 64;
+/** Numbers per slot: buffer key, offset, length, fd, file position, result (0, or -errno). */
+const WIDTH = 6;
+const HEAD = 0;
+const TAIL = 1;
+/** ES2024's Atomics.waitAsync (V8 8.7+, so Node 16+); the lib this package compiles against predates it. */
+type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+interface Request {
+  readonly args: readonly [key: number, off: number, len: number, fd: number, pos: number];
+  resolve(): void;
+  reject(e: Error): void;
+}
+
+/**
+ * The main thread's side of the write worker's request ring: shared memory, a head the main
+ * thread moves (Atomics.notify wakes the worker) and a tail the worker moves (Atomics.waitAsync
+ * wakes this side). Requests complete in order. @internal
+ *
+ * @example
+ * ```ts
+ * const ring = new WriteRing();
+ * new Worker(PROGRAM, { eval: true, workerData: { ...ring.shared(), slotsCount: RING_SLOTS } });
+ * await ring.submit(key, off, len, fd, pos);
+ * ```
+ */
+export class WriteRing {
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(8));
+  private readonly slots = new Float64Array(new SharedArrayBuffer(8 * WIDTH * RING_SLOTS));
+  /** Published and not completed, oldest first; then those waiting for a slot. */
+  private readonly inRing: Request[] = [];
+  private readonly queued: Request[] = [];
+  private head = 0;
+  private watching = false;
+  onBusy = (): void => {};
+  onIdle = (): void => {};
+  errorOf = (result: number): Error => new Error(`write failed (${result})`);
+
+  shared(): { ctl: SharedArrayBuffer; slots: SharedArrayBuffer; slotWidth: number } {
+    return { ctl: this.ctl.buffer as SharedArrayBuffer, slots: this.slots.buffer as SharedArrayBuffer, slotWidth: WIDTH };
+  }
+
+  submit(key: number, off: number, len: number, fd: number, pos: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.inRing.length + this.queued.length === 0) this.onBusy();
+      this.queued.push({ args: [key, off, len, fd, pos], resolve, reject });
+      this.publish();
+      this.watch();
+    });
+  }
+
+  /** Fails every request not completed (the worker is gone). */
+  failAll(error: Error): void {
+    const all = [...this.inRing.splice(0), ...this.queued.splice(0)];
+    for (const r of all) r.reject(error);
+  }
+
+  private publish(): void {
+    while (this.queued.length > 0 && this.inRing.length < RING_SLOTS) {
+      const r = this.queued.shift()!;
+      this.slots.set(r.args, (this.head % RING_SLOTS) * WIDTH);
+      this.inRing.push(r);
+      this.head++;
+    }
+    Atomics.store(this.ctl, HEAD, this.head);
+    Atomics.notify(this.ctl, HEAD);
+  }
+
+  private watch(): void {
+    if (this.watching) return;
+    this.watching = true;
+    void (async () => {
+      let done = this.head - this.inRing.length;
+      while (this.inRing.length > 0) {
+        const tail = Atomics.load(this.ctl, TAIL);
+        for (; done < tail && this.inRing.length > 0; done++) {
+          const r = this.inRing.shift()!;
+          const result = this.slots[(done % RING_SLOTS) * WIDTH + 5]!;
+          if (result === 0) r.resolve();
+          else r.reject(this.errorOf(result));
+        }
+        if (this.queued.length > 0) this.publish();
+        if (this.inRing.length === 0) break;
+        const w = waitAsync(this.ctl, TAIL, tail);
+        if (w.async) await w.value;
+      }
+      this.watching = false;
+      if (this.queued.length === 0) this.onIdle();
+    })();
+  }
+}
