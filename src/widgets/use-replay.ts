@@ -19,8 +19,6 @@ import { checkSource, sourceKey, type StreamSource } from './stream-source.js';
 export interface ReplayView {
   readonly viewId: string | undefined;
   readonly replay: Replay | undefined;
-  /** True once the replay is over (`ended`, `stopped` or `failed`). */
-  readonly finished: boolean;
 }
 
 /**
@@ -38,10 +36,26 @@ export interface ReplayViewOptions {
   bufferSize?: number;
 }
 
-type Held = ReplayView & { readonly deps: readonly unknown[]; readonly error?: unknown };
+type Held = { readonly view: ReplayView; readonly deps: readonly unknown[]; readonly error?: unknown };
 
-const NONE: ReplayView = Object.freeze({ viewId: undefined, replay: undefined, finished: false });
+const NONE: ReplayView = Object.freeze({ viewId: undefined, replay: undefined });
 let views = 0;
+// Which replay feeds a view widget: a component shown on the view (by its id) reads it to say
+// "connected" while the replay goes on, and to hand out its controller.
+const feeding = new WeakMap<object, Replay>();
+
+/**
+ * The replay a {@link useReplay} view widget is fed by, if `widget` is one.
+ *
+ * @example
+ * ```ts
+ * const r = replayFeeding(engine.findWidget(viewId));
+ * ```
+ * @internal
+ */
+export function replayFeeding(widget: object | undefined): Replay | undefined {
+  return widget === undefined ? undefined : feeding.get(widget);
+}
 
 /**
  * Starts `source` (a replay mode of {@link StreamSource}) into a private view widget of its own,
@@ -74,15 +88,15 @@ export function useReplay(source: StreamSource | undefined, options: ReplayViewO
     const id = `nodeflow.replay.${++views}`;
     let r: Replay;
     try {
-      local.createWidget(id, size !== undefined && Number.isFinite(size) ? { bufferSize: size } : {});
+      const w = local.createWidget(id, size !== undefined && Number.isFinite(size) ? { bufferSize: size } : {});
       r = replay(local, s.log, id, { from: s.from, speed: s.speed ?? 'instant', paused: s.paused ?? false, live: s.kind === 'replay-then-live' ? s.live : undefined });
+      feeding.set(w, r);
     } catch (error) {
       remove(local, id);
-      setHeld({ ...NONE, deps, error });
+      setHeld({ view: NONE, deps, error });
       return;
     }
-    setHeld({ viewId: id, replay: r, finished: false, deps });
-    void r.done.then(() => setHeld((h) => (h?.replay === r ? { ...h, finished: true } : h)));
+    setHeld({ view: { viewId: id, replay: r }, deps });
     return () => {
       void r.stop();
       remove(local, id);
@@ -93,7 +107,7 @@ export function useReplay(source: StreamSource | undefined, options: ReplayViewO
   // State from an older source (before its cleanup ran) is not this source's: show nothing of it.
   if (held === undefined || !same(held.deps, deps)) return NONE;
   if (held.error !== undefined) throw held.error;
-  return held;
+  return held.view;
 }
 
 function remove(engine: StreamEngine, id: string): void {

@@ -10,7 +10,8 @@ import { StreamDataStore } from './stream-data-store.js';
 import type { StreamData } from './stream-data.js';
 import type { StreamSource } from './stream-source.js';
 import { streamResolver, topologyOf, warnIfUnknown, type ResolvedStream } from './topology.js';
-import { useReplay } from './use-replay.js';
+import { replayFeeding, useReplay } from './use-replay.js';
+import { useReplayOver } from './use-replay-over.js';
 import { useDocumentVisible } from './visibility.js';
 
 /**
@@ -100,8 +101,10 @@ export function useStreamData<T = unknown>(streamId: string, options: StreamData
   const paused = o.paused === true || !visible;
   useEffect(() => store.setPaused(paused), [store, paused]);
   useEffect(() => store.setFeeds(resolved.feeds), [store, resolved]);
-  // A replay view has no connection: it is connected while its replay goes on.
-  const isConnected = snap.live && (replaying ? view.replay !== undefined && !view.finished : resolved.feeds.length > 0);
-  const replay = view.replay;
+  // A replay view (this hook's, or one a parent's useReplay made and named) has no connection:
+  // it is connected while its replay goes on.
+  const replay = view.replay ?? replayFeeding(widget);
+  const over = useReplayOver(replay);
+  const isConnected = snap.live && (replay !== undefined ? !over : !replaying && resolved.feeds.length > 0);
   return useMemo(() => ({ data: snap.data, latest: snap.latest, isConnected, metrics: snap.metrics, replay }) as StreamData<T>, [snap, isConnected, replay]);
 }

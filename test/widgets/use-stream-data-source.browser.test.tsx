@@ -2,7 +2,7 @@ import { StrictMode, type ReactNode } from 'react';
 import { describe, expect, test } from 'vitest';
 import { render } from 'vitest-browser-react';
 import { StreamEngine } from '../../src/index.js';
-import { FrameLoop, StreamEngineProvider, type EngineLike, type StreamData, type StreamSource } from '../../src/widgets/index.js';
+import { FrameLoop, StreamEngineProvider, useReplay, type EngineLike, type StreamData, type StreamSource } from '../../src/widgets/index.js';
 import { Probe } from './support.js';
 import { Boundary, listenersOf, logOf, pendingTimers, recordedEngine, replayViews, simEngine } from './replay-support.js';
 
@@ -104,6 +104,33 @@ describe.each(modes)('useStreamData source (%s)', (_mode, wrap) => {
     expect(replayViews(engine)).toHaveLength(1);
     await last!.replay!.step();
     await expect.poll(() => values(last)).toEqual(range(1, 5));
+    await screen.unmount();
+    expect(replayViews(engine)).toEqual([]);
+    engine.dispose();
+  });
+});
+
+describe('useReplay', () => {
+  // A parent makes the replay (for a Timeline) and hands the view's id to any component.
+  function Parent(props: { source: StreamSource; onView: (v: ReturnType<typeof useReplay>) => void; onRender: (s: StreamData) => void }) {
+    const view = useReplay(props.source);
+    props.onView(view);
+    return view.viewId ? <Probe streamId={view.viewId} options={{}} onRender={props.onRender} /> : null;
+  }
+
+  test('a component on its view id shows the replay, connected while it goes on, with its controller', async () => {
+    const engine = new StreamEngine();
+    const log = logOf(4, 5);
+    let view: ReturnType<typeof useReplay> | undefined;
+    let last: StreamData | undefined;
+    const screen = await render(<StreamEngineProvider engine={engine}><Parent source={{ kind: 'replay', log, paused: true }} onView={(v) => (view = v)} onRender={(s) => (last = s)} /></StreamEngineProvider>);
+    await expect.element(screen.getByTestId('connected')).toHaveTextContent('Connected');
+    expect(last?.replay).toBe(view?.replay);
+    await view!.replay!.step();
+    await expect.poll(() => values(last)).toEqual(range(1, 5));
+    view!.replay!.resume();
+    await expect.element(screen.getByTestId('connected')).toHaveTextContent('Disconnected'); // ended
+    expect(values(last)).toEqual(range(1, 20));
     await screen.unmount();
     expect(replayViews(engine)).toEqual([]);
     engine.dispose();
