@@ -60,13 +60,15 @@ export function Timeline(props: TimelineProps) {
   const speeds = props.speeds ?? SPEEDS;
   const speed = state?.speed ?? 1;
   const offered = speeds.includes(speed) ? speeds : [...speeds, speed];
+  // A failed replay says why (its target stopped, the log could not be read).
+  const failure = state?.status === 'failed' ? messageOf(state.error) : undefined;
   const act = (f: (r: Replay) => void) => () => {
     if (!replay) return;
     try {
       f(replay);
       setProblem(undefined);
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      setProblem(messageOf(error));
     }
   };
   const seek = (value: number) =>
@@ -105,7 +107,11 @@ export function Timeline(props: TimelineProps) {
       <span aria-live="polite" style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
         {state ? `${state.status}${state.phase === 'live' ? ' (live)' : ''} · ${s.text(value)}` : 'no replay'}
       </span>
-      {problem !== undefined && <span role="alert" style={{ color: '#cf222e' }}>{problem}</span>}
+      {(problem ?? failure) !== undefined && <span role="alert" style={{ color: '#cf222e' }}>{problem ?? failure}</span>}
     </div>
   );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -126,6 +126,18 @@ describe('Timeline', () => {
     engine.dispose();
   });
 
+  test('a replay that fails says why', async () => {
+    const { engine, log } = setUp();
+    const r = replay(engine, log, 'view', { paused: true });
+    const screen = await render(<Timeline replay={r} />);
+    engine.removeWidget('view'); // the target stops under the replay
+    await r.step().catch(() => {});
+    await expect.element(screen.getByRole('group')).toHaveAttribute('data-status', 'failed');
+    await expect.element(screen.getByRole('alert')).toHaveTextContent('view');
+    await screen.unmount();
+    engine.dispose();
+  });
+
   test('without a replay it is disabled; a replay that is not one is a ConfigError', async () => {
     const screen = await render(<Timeline replay={undefined} />);
     await expect.element(screen.getByRole('button', { name: 'Play' })).toBeDisabled();

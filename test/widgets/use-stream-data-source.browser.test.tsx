@@ -87,6 +87,17 @@ describe.each(modes)('useStreamData source (%s)', (_mode, wrap) => {
     engine.dispose();
   });
 
+  test('an engine disposed before the unmount (its owner cleans up first) is no error', async () => {
+    const engine = new StreamEngine();
+    const log = logOf(4, 5);
+    let last: StreamData | undefined;
+    const screen = await render(wrap(<Probe streamId="x" options={{ engine, source: { kind: 'replay', log, paused: true } }} onRender={(s) => (last = s)} />));
+    await expect.poll(() => last?.replay).toBeDefined();
+    engine.dispose();
+    await screen.unmount();
+    expect(last!.replay!.state().status).not.toBe('paused'); // stopped, or failed when the view stopped first
+  });
+
   test('a new source stops the old replay; an equal inline source does not restart it', async () => {
     const engine = new StreamEngine();
     const a = logOf(4, 5);
