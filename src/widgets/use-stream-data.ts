@@ -43,7 +43,7 @@ export interface StreamDataOptions {
    * Where the data comes from (default `{ kind: 'live' }`): a replay of a recorded log, or a
    * replay that then joins the live stream. A replay shows in a private view widget (never in
    * the live one) and stops on unmount or when the source changes; `replay` in the result is its
-   * controller. Needs a local StreamEngine.
+   * controller; `streamId` then names nothing the hook reads. Needs a local StreamEngine.
    */
   source?: StreamSource;
 }
