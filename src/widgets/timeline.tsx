@@ -27,8 +27,9 @@ export interface TimelineProps {
   style?: CSSProperties;
 }
 
+const button: CSSProperties = { whiteSpace: 'nowrap' };
 const SPEEDS: readonly ReplaySpeed[] = [1, 2, 5, 10, 20, 50, 100, 'instant'];
-const bar: CSSProperties = { display: 'flex', alignItems: 'center', gap: 6, font: '12px system-ui, sans-serif', color: '#1f2328', padding: 4, border: '1px solid #d0d7de', borderRadius: 6, background: '#fff' };
+const bar: CSSProperties = { boxSizing: 'border-box', display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 6, font: '12px system-ui, sans-serif', color: '#1f2328', padding: 4, border: '1px solid #d0d7de', borderRadius: 6, background: '#fff' };
 
 /**
  * A replay's controls: play/pause, step (one batch), a scrubber that seeks by recorded time or
@@ -79,11 +80,11 @@ export function Timeline(props: TimelineProps) {
   const value = pending ?? s.value;
   return (
     <div role="group" aria-label={props.title ?? 'Replay timeline'} data-status={state?.status ?? 'none'} data-phase={state?.phase ?? ''} data-seq={state?.position?.seq ?? ''} data-render-count={renders.current} style={{ ...bar, ...props.style }}>
-      <button type="button" aria-label={state?.status === 'playing' ? 'Pause' : 'Play'} disabled={over} onClick={act((r) => (r.state().status === 'playing' ? r.pause() : r.resume()))}>
-        {state?.status === 'playing' ? '⏸' : '▶'}
+      <button type="button" style={button} aria-label={state?.status === 'playing' ? 'Pause' : 'Play'} disabled={over} onClick={act((r) => (r.state().status === 'playing' ? r.pause() : r.resume()))}>
+        {state?.status === 'playing' ? '❚❚ Pause' : '▶ Play'}
       </button>
-      <button type="button" aria-label="Step one batch" disabled={over} onClick={act((r) => void r.step().catch(() => {}))}>
-        ⏭
+      <button type="button" style={button} aria-label="Step one batch" disabled={over} onClick={act((r) => void r.step().catch(() => {}))}>
+        Step
       </button>
       <input
         type="range"
