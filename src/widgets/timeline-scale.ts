@@ -49,10 +49,12 @@ export function scrubberOf(bounds: LogBounds | undefined, state: ReplayState | u
   const min = bySeq ? bounds.first.seq : bounds.first.at;
   const max = bySeq ? bounds.lastSeq : bounds.last.at;
   const clamp = (v: number) => Math.min(max, Math.max(min, Math.round(v)));
+  // An arrow key moves 0.5% of the track: one ms (or one message) of an hour's log is no move at all.
+  const step = Math.max(1, Math.round((max - min) / 200));
   const p = state?.position;
   const value = p === undefined ? min : clamp(bySeq ? p.seq : p.at);
   const text = bySeq ? (v: number) => `message ${v} of ${max}` : (v: number) => `${seconds(v - min)} of ${seconds(max - min)}`;
-  return { min, max, step: 1, value, empty: false, text, clamp };
+  return { min, max, step, value, empty: false, text, clamp };
 }
 
 function seconds(ms: number): string {

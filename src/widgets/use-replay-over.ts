@@ -12,6 +12,7 @@ const FINAL = new Set(['ended', 'stopped', 'failed']);
  * const over = useReplayOver(replay);
  * return <span>{over ? 'replay over' : 'replaying'}</span>;
  * ```
+ * @internal
  */
 export function useReplayOver(replay: Replay | undefined): boolean {
   const [over, setOver] = useState<Replay | undefined>(undefined);

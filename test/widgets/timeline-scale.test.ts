@@ -7,8 +7,8 @@ const at = (seq: number, t: number): ReplayState => ({ status: 'paused', phase: 
 
 describe('scrubberOf', () => {
   it('spans what the log holds, by seq or by time', () => {
-    expect(scrubberOf(bounds, at(40, 1300), 'seq')).toMatchObject({ min: 11, max: 100, value: 40, empty: false });
-    expect(scrubberOf(bounds, at(40, 1300), 'time')).toMatchObject({ min: 1000, max: 1900, value: 1300 });
+    expect(scrubberOf(bounds, at(40, 1300), 'seq')).toMatchObject({ min: 11, max: 100, value: 40, empty: false, step: 1 });
+    expect(scrubberOf(bounds, at(40, 1300), 'time')).toMatchObject({ min: 1000, max: 1900, value: 1300, step: 5 }); // 0.5% of the track
   });
 
   it('starts at the oldest place before anything is shown, and clamps to the bounds', () => {

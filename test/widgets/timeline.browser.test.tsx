@@ -1,5 +1,6 @@
 import { StrictMode, type ReactNode } from 'react';
 import { describe, expect, test } from 'vitest';
+import { userEvent } from 'vitest/browser';
 import { render } from 'vitest-browser-react';
 import { FrameLoop, replay, Timeline, type FrameSource, type Replay } from '../../src/widgets/index.js';
 import { Boundary, logOf, simEngine } from './replay-support.js';
@@ -85,6 +86,12 @@ describe.each(modes)('Timeline (%s)', (_mode, wrap) => {
     await r.step();
     expect(view.window.toArray().map((m) => m.data)).toEqual([26, 27, 28, 29, 30]); // the batch at 1500
     await expect.element(slider).toHaveAttribute('aria-valuetext', '0.5 s of 0.9 s');
+    // From the keyboard: an arrow moves 0.5% of the track (4.5 ms, rounded to 5) and seeks there.
+    (slider.element() as HTMLInputElement).focus();
+    await userEvent.keyboard('{ArrowRight}');
+    await expect.element(slider).toHaveAttribute('aria-valuetext', '0.51 s of 0.9 s');
+    await r.step();
+    expect(view.window.toArray().at(-1)?.data).toBe(35); // the next batch (at 1600)
     await screen.unmount();
     engine.dispose();
   });
