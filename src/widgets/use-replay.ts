@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
-import { ConfigError } from '../errors.js';
+import { MAX_BUFFER_SIZE } from '../config.js';
+import { ConfigError, readOptions } from '../errors.js';
 import { replay, type Replay } from '../record/replay.js';
 import { useStreamEngine } from './engine-context.js';
 import type { EngineLike } from './engine-like.js';
@@ -75,11 +76,13 @@ export function replayFeeding(widget: object | undefined): Replay | undefined {
  */
 export function useReplay(source: StreamSource | undefined, options: ReplayViewOptions = {}): ReplayView {
   const s = checkSource(source);
-  const engine = useStreamEngine(options.engine);
+  const o = readOptions(options, ['engine', 'bufferSize']);
+  const size = o.bufferSize;
+  if (size !== undefined && size !== Infinity && !(Number.isInteger(size) && size >= 1 && size <= MAX_BUFFER_SIZE)) throw new ConfigError('bufferSize', `an integer in [1, ${MAX_BUFFER_SIZE}], or Infinity (the engine's window)`, size);
+  const engine = useStreamEngine(o.engine);
   if (s.kind !== 'live' && (typeof (engine as Partial<StreamEngine>).createWidget !== 'function' || typeof (engine as Partial<StreamEngine>).removeWidget !== 'function')) {
     throw new ConfigError('source', "{ kind: 'live' } with this engine (a replay needs a local StreamEngine, not a remote mirror)", s);
   }
-  const size = options.bufferSize;
   const deps = [engine, size, ...sourceKey(s)];
   const [held, setHeld] = useState<Held | undefined>(undefined);
   useEffect(() => {

@@ -178,6 +178,16 @@ describe('useReplay', () => {
   });
 });
 
+test('useReplay refuses a bad option', async () => {
+  function Bad() {
+    useReplay({ kind: 'replay', log: logOf(1, 1) }, { bufferSize: 0 });
+    return null;
+  }
+  const screen = await render(<Boundary><StreamEngineProvider engine={new StreamEngine()}><Bad /></StreamEngineProvider></Boundary>);
+  await expect.element(screen.getByTestId('error')).toHaveTextContent('INVALID_CONFIG:bufferSize');
+  await screen.unmount();
+});
+
 describe('useStreamData source: bad options are typed errors', () => {
   const engine = new StreamEngine();
   const log = logOf(2, 5);
