@@ -76,7 +76,8 @@ export class Replay {
   /** @internal */
   constructor(
     private readonly clock: EngineClock,
-    private readonly log: RecordLog,
+    /** The log it replays (a timeline reads its bounds to draw the scrubber). */
+    readonly log: RecordLog,
     private readonly sink: ReplaySink,
     options: ReturnType<typeof checkReplayOptions>,
     from: ReadFrom | undefined,

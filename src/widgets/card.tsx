@@ -3,6 +3,7 @@ import type { EngineLike } from './engine-like.js';
 import type { StreamMessage } from '../message.js';
 import { useStreamData, type StreamDataOptions } from './use-stream-data.js';
 import type { StreamData } from './stream-data.js';
+import type { StreamSource } from './stream-source.js';
 import { useVisible } from './visibility.js';
 import { formatNumber } from './format.js';
 
@@ -31,6 +32,8 @@ export interface StreamWidgetProps {
   value?: (m: StreamMessage) => number;
   /** Extra styles for the card, e.g. `gridColumn: 'span 2'` in a dashboard grid. */
   style?: CSSProperties;
+  /** Live (default), a replay of a recorded log, or replay-then-live: see `useStreamData`'s `source`. */
+  source?: StreamSource;
 }
 
 /**
@@ -57,6 +60,7 @@ export function useWidgetStream<E extends Element>(p: StreamWidgetProps, extra: 
     updateInterval: p.updateInterval,
     enableBackpressure: p.enableBackpressure,
     paused: !visible,
+    source: p.source,
     ...extra,
   });
   return [ref, stream];

@@ -1,4 +1,5 @@
 import type { StreamMessage } from '../message.js';
+import type { Replay } from '../record/replay.js';
 
 /**
  * `metrics` of `useStreamData`: the widget's figures (the spec's `messageCount` and
@@ -51,6 +52,8 @@ export interface StreamData<T = unknown> {
   readonly latest: StreamMessage<T> | undefined;
   readonly isConnected: boolean;
   readonly metrics: StreamDataMetrics;
+  /** With a replay `source`: its controller (pause, seek, speed; give it to `Timeline`), once started. */
+  readonly replay?: Replay;
 }
 
 /** @internal */
@@ -61,7 +64,7 @@ export interface StoreOptions {
 }
 
 /** @internal */
-export type Snapshot = Omit<StreamData, 'isConnected'> & { readonly live: boolean };
+export type Snapshot = Omit<StreamData, 'isConnected' | 'replay'> & { readonly live: boolean };
 
 /** Before the widget exists. @internal */
 export const EMPTY: Snapshot = {

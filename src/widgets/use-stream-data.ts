@@ -8,7 +8,10 @@ import { useStreamEngine } from './engine-context.js';
 import type { EngineLike } from './engine-like.js';
 import { StreamDataStore } from './stream-data-store.js';
 import type { StreamData } from './stream-data.js';
-import { streamResolver, topologyOf, warnIfUnknown } from './topology.js';
+import type { StreamSource } from './stream-source.js';
+import { streamResolver, topologyOf, warnIfUnknown, type ResolvedStream } from './topology.js';
+import { replayFeeding, useReplay } from './use-replay.js';
+import { useReplayOver } from './use-replay-over.js';
 import { useDocumentVisible } from './visibility.js';
 
 /**
@@ -36,7 +39,18 @@ export interface StreamDataOptions {
   engine?: EngineLike;
   /** The frame loop (default: the page's); inject one in tests. */
   frameLoop?: FrameLoop;
+  /**
+   * Where the data comes from (default `{ kind: 'live' }`): a replay of a recorded log, or a
+   * replay that then joins the live stream. A replay shows in a private view widget (never in
+   * the live one) and stops on unmount or when the source changes; `replay` in the result is its
+   * controller; `streamId` then names nothing the hook reads. Needs a local StreamEngine.
+   */
+  source?: StreamSource;
 }
+
+// Nothing to show yet: a replay source before its view exists (never the live widget instead).
+const NOTHING: ResolvedStream = Object.freeze({ widget: undefined, feeds: Object.freeze([]) });
+const nothing = () => NOTHING;
 
 /**
  * Live data of a widget, re-rendering at most once per `updateInterval` however fast messages
@@ -45,7 +59,8 @@ export interface StreamDataOptions {
  * widget. It re-resolves when connections are created or removed, and re-subscribes when
  * `streamId` changes; an id that still names nothing after a second gives the engine's
  * development warning `UNKNOWN_STREAM`, naming the closest ids. `isConnected` is true while the widget runs and a live connection feeds
- * it.
+ * it. With a replay `source` it shows the replay's own view instead (see {@link StreamSource}),
+ * `isConnected` while the replay goes on, and `replay` is its controller.
  *
  * @example
  * ```tsx
@@ -57,7 +72,7 @@ export interface StreamDataOptions {
  */
 export function useStreamData<T = unknown>(streamId: string, options: StreamDataOptions = {}): StreamData<T> {
   // One read into a copy (a typo such as updateIntervall is refused, not ignored).
-  const o = readOptions(options, ['bufferSize', 'updateInterval', 'enableBackpressure', 'paused', 'engine', 'frameLoop']);
+  const o = readOptions(options, ['bufferSize', 'updateInterval', 'enableBackpressure', 'paused', 'engine', 'frameLoop', 'source']);
   for (const k of ['enableBackpressure', 'paused'] as const) if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ConfigError(k, 'a boolean', o[k]);
   if (typeof streamId !== 'string' || streamId === '') throw new ConfigError('streamId', 'a non-empty string (a widget id, a connection id, or nodeId:port)', streamId);
   const engine = useStreamEngine(o.engine);
@@ -68,12 +83,15 @@ export function useStreamData<T = unknown>(streamId: string, options: StreamData
   const enableBackpressure = o.enableBackpressure ?? false;
   if (o.frameLoop !== undefined && !isInstance(o.frameLoop, FrameLoop)) throw new ConfigError('frameLoop', 'a FrameLoop', o.frameLoop);
   const loop = o.frameLoop ?? pageLoop;
+  const view = useReplay(o.source, { engine, bufferSize });
+  const replaying = o.source !== undefined && o.source.kind !== 'live';
+  const target = replaying ? view.viewId : streamId;
   // Re-renders when this stream's widget or live feeds change, not on every topology change.
-  const resolve = useMemo(() => streamResolver(engine, streamId), [engine, streamId]);
+  const resolve = useMemo(() => (target === undefined ? nothing : streamResolver(engine, target)), [engine, target]);
   const resolved = useSyncExternalStore(topologyOf(engine).subscribe, resolve, resolve);
   const widget = resolved.widget;
   // An id that names nothing renders "Disconnected" forever: a typo should not be silent.
-  useEffect(() => (widget ? undefined : warnIfUnknown(engine, streamId)), [engine, streamId, widget]);
+  useEffect(() => (widget || target === undefined ? undefined : warnIfUnknown(engine, target)), [engine, target, widget]);
   const store = useMemo(
     () => new StreamDataStore(widget, { bufferSize, updateInterval, enableBackpressure }, loop, engine.clock),
     [widget, bufferSize, updateInterval, enableBackpressure, loop, engine],
@@ -83,6 +101,10 @@ export function useStreamData<T = unknown>(streamId: string, options: StreamData
   const paused = o.paused === true || !visible;
   useEffect(() => store.setPaused(paused), [store, paused]);
   useEffect(() => store.setFeeds(resolved.feeds), [store, resolved]);
-  const isConnected = snap.live && resolved.feeds.length > 0;
-  return useMemo(() => ({ data: snap.data, latest: snap.latest, isConnected, metrics: snap.metrics }) as StreamData<T>, [snap, isConnected]);
+  // A replay view (this hook's, or one a parent's useReplay made and named) has no connection:
+  // it is connected while its replay goes on.
+  const replay = view.replay ?? replayFeeding(widget);
+  const over = useReplayOver(replay);
+  const isConnected = snap.live && (replay !== undefined ? !over : !replaying && resolved.feeds.length > 0);
+  return useMemo(() => ({ data: snap.data, latest: snap.latest, isConnected, metrics: snap.metrics, replay }) as StreamData<T>, [snap, isConnected, replay]);
 }
