@@ -82,6 +82,14 @@ const ID_SEQ = 1;
 const TS_CONST = 2;
 const TS_I32 = 4;
 const DATA_I32 = 8;
+/**
+ * The last planned batch's numbers, read from the messages once by `planColumns` and written
+ * from here by `writeColumns`: reading an object's fields is the dear part, a typed array cheap.
+ */
+let ids = new Float64Array(256);
+let times = new Float64Array(256);
+let datas = new Float64Array(256);
+
 /** -0 is not 0 here: a narrowed column must give back every bit. */
 const sameZero = (a: number, b: number) => a !== 0 || 1 / a === 1 / b;
 
@@ -124,6 +132,11 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
   let tsConst = true;
   let tsI32 = true;
   let dataI32 = true;
+  if (ids.length < messages.length) {
+    ids = new Float64Array(messages.length);
+    times = new Float64Array(messages.length);
+    datas = new Float64Array(messages.length);
+  }
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const id = m.id;
@@ -131,9 +144,16 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
     const d = m.data;
     if (typeof id !== 'number' || typeof d !== 'number' || typeof ts !== 'number') return undefined;
     if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return undefined;
+    ids[i] = id;
+    times[i] = ts;
+    datas[i] = d;
     if (idSeq && i > 0 && !(id === (id0 as number) + i && sameZero(id, (id0 as number) + i))) idSeq = false;
-    if (tsConst && !(ts === t0 && sameZero(ts, t0))) tsConst = false;
-    if (tsI32) {
+    if (tsConst && !(ts === t0 && sameZero(ts, t0))) {
+      tsConst = false;
+      // The times before this one were all t0, whose offset 0 gives back t0, unless t0 is -0.
+      if (t0 === 0 && 1 / t0 < 0) tsI32 = false;
+    }
+    if (tsI32 && !tsConst) {
       const dt = ts - t0;
       if (!((dt | 0) === dt && t0 + dt === ts && sameZero(ts, t0 + dt))) tsI32 = false;
     }
@@ -148,8 +168,9 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
 }
 
 /**
- * Writes the columns of `messages` (planned by `planColumns`) at byte `off` (8-aligned) of
- * `area`; returns the end (8-aligned).
+ * Writes the columns of `messages` (planned by `planColumns`, which must be the last plan made:
+ * the numbers come from its scratch columns) at byte `off` (8-aligned) of `area`; returns the
+ * end (8-aligned).
  *
  * @example
  * ```ts
@@ -167,27 +188,27 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
   const i32 = area.i32;
   let o = off + head.length;
   if (shape & ID_SEQ) {
-    f64[o >> 3] = messages[0]!.id as number;
+    f64[o >> 3] = ids[0]!;
     o += 8;
   } else {
-    for (let i = 0, k = o >> 3; i < n; i++) f64[k + i] = messages[i]!.id as number;
+    f64.set(ids.subarray(0, n), o >> 3);
     o += 8 * n;
   }
-  const t0 = messages[0]!.timestamp;
+  const t0 = times[0]!;
   f64[o >> 3] = t0;
   o += 8;
   if (shape & TS_I32) {
-    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = messages[i]!.timestamp - t0;
+    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = times[i]! - t0;
     o += pad8(4 * n);
   } else if (!(shape & TS_CONST)) {
-    for (let i = 0, k = o >> 3; i < n; i++) f64[k + i] = messages[i]!.timestamp;
+    f64.set(times.subarray(0, n), o >> 3);
     o += 8 * n;
   }
   if (shape & DATA_I32) {
-    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = messages[i]!.data as number;
+    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = datas[i]!;
     o += pad8(4 * n);
   } else {
-    for (let i = 0, k = o >> 3; i < n; i++) f64[k + i] = messages[i]!.data as number;
+    f64.set(datas.subarray(0, n), o >> 3);
     o += 8 * n;
   }
   return o;
