@@ -1,0 +1,94 @@
+import type { JetStreamClient, JetStreamManager, DeliverPolicy } from '@nats-io/jetstream';
+import { NodeflowError } from '../../errors.js';
+import { checkReadFrom } from '../read-from.js';
+import type { ReadFrom, RecordedBatch } from '../record-log.js';
+import { decodeFrame } from './frame.js';
+import { findStart, type StreamSnapshot } from './locate.js';
+
+/**
+ * What a read needs of its log. @internal
+ *
+ * @example
+ * ```ts
+ * readStream(jetStreamLog satisfies StreamSource, { seq: 1 });
+ * ```
+ */
+export interface StreamSource {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly stream: string;
+  readonly subject: string;
+  readonly readBatches: number;
+  /** Batches appended and not yet stored (or dropped). */
+  pendingAppends(): number;
+  /** Resolves once every batch appended so far is stored or dropped. */
+  idle(): Promise<void>;
+  /** Asks the server what the stream holds now (and refreshes the log's `bounds()`). */
+  snapshot(): Promise<StreamSnapshot>;
+}
+
+/**
+ * Reads batches from `from` on, in order: the start's stream sequence by binary search
+ * (locate.ts), then an ordered consumer (ephemeral, no acks, deleted at the end) fetches up to
+ * `readBatches` batches per request. At the end of what the stream held when the read started,
+ * the read waits for the batches appended meanwhile to be stored and goes on; it ends when
+ * nothing more is waiting. A start outside what the stream holds now is `OUT_OF_RANGE`, and so
+ * is a gap in the stream sequences (retention deleted batches the read had not reached yet).
+ *
+ * @example
+ * ```ts
+ * for await (const b of readStream(source, { at: Date.now() - 60_000 })) show(b.messages);
+ * ```
+ */
+export async function* readStream(src: StreamSource, from: ReadFrom): AsyncGenerator<RecordedBatch, void, undefined> {
+  let snap = await src.snapshot();
+  // A start past what is stored may be among the appends on their way: wait for them first.
+  if (src.pendingAppends() > 0 && !inside(from, snap)) {
+    await src.idle();
+    snap = await src.snapshot();
+  }
+  checkReadFrom(from, snap.bounds);
+  const start = await findStart(src.jsm, src.stream, from, snap.firstStreamSeq, snap.lastStreamSeq);
+  const consumer = await src.js.consumers.get(src.stream, { filter_subjects: src.subject, deliver_policy: 'by_start_sequence' as DeliverPolicy, opt_start_seq: start });
+  let cursor = start - 1;
+  let target = snap.lastStreamSeq;
+  try {
+    for (;;) {
+      if (cursor >= target) {
+        if (src.pendingAppends() === 0) return;
+        await src.idle();
+        target = (await src.snapshot()).lastStreamSeq;
+        if (cursor >= target) return;
+      }
+      const batch = await consumer.fetch({ max_messages: Math.min(src.readBatches, target - cursor), expires: 5000 });
+      let got = 0;
+      for await (const m of batch) {
+        if (m.seq !== cursor + 1) throw overtaken(from, await src.snapshot());
+        cursor = m.seq;
+        got++;
+        yield decodeFrame(m.data, src.stream);
+      }
+      // Nothing came within `expires`: the batches were deleted under the read, or the stream was.
+      if (got === 0) {
+        const now = await src.snapshot();
+        if (now.firstStreamSeq > cursor + 1) throw overtaken(from, now);
+        target = Math.min(target, now.lastStreamSeq);
+      }
+    }
+  } finally {
+    await consumer.delete().catch(() => undefined);
+  }
+}
+
+function inside(from: ReadFrom, snap: StreamSnapshot): boolean {
+  const b = snap.bounds;
+  if (!b) return false;
+  return 'seq' in from ? from.seq <= b.lastSeq : from.at <= b.last.at;
+}
+
+// The same OUT_OF_RANGE (and details) a start outside the history gets, for a read overtaken.
+function overtaken(from: ReadFrom, snap: StreamSnapshot): NodeflowError {
+  const b = snap.bounds;
+  const held = b && { firstSeq: b.first.seq, lastSeq: b.lastSeq, firstAt: b.first.at, lastAt: b.last.at };
+  return new NodeflowError('OUT_OF_RANGE', `read from ${JSON.stringify(from)}: retention deleted batches this read had not reached yet`, { from, held });
+}
