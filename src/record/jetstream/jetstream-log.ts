@@ -83,7 +83,7 @@ export async function openJetStreamLog(options: JetStreamLogOptions): Promise<Je
   }
   const owned = !('connection' in o.source);
   try {
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(nc, { timeout: o.publishTimeoutMs });
     await ensureStream(jsm, o);
     const snap = await readSnapshot(jsm, o.stream);
     return new JetStreamLogImpl(o, nc, owned, jetstream(nc, { timeout: o.publishTimeoutMs }), jsm, snap);
