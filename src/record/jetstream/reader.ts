@@ -27,13 +27,18 @@ export interface StreamSource {
   snapshot(): Promise<StreamSnapshot>;
 }
 
+/** With the read waiting and no batch for this long, it asks the server whether retention took them. */
+const STALL_CHECK_MS = 2000;
+
 /**
  * Reads batches from `from` on, in order: the start's stream sequence by binary search
- * (locate.ts), then an ordered consumer (ephemeral, no acks, deleted at the end) fetches up to
- * `readBatches` batches per request. At the end of what the stream held when the read started,
- * the read waits for the batches appended meanwhile to be stored and goes on; it ends when
- * nothing more is waiting. A start outside what the stream holds now is `OUT_OF_RANGE`, and so
- * is a gap in the stream sequences (retention deleted batches the read had not reached yet).
+ * (locate.ts), then one ordered consumer (ephemeral, no acks, deleted at the end) kept pulling
+ * by `consume()`, `readBatches` batches ahead, so the next batches are on their way while the
+ * reader handles this one. At the end of what the stream held when the read started, the read
+ * waits for the batches appended meanwhile to be stored and goes on; it ends when nothing more
+ * is waiting. A start outside what the stream holds now is `OUT_OF_RANGE`, and so is a gap in
+ * the stream sequences (retention deleted batches the read had not reached yet), found from the
+ * sequences delivered or, if deliveries stop short of the end, by a check every 2 s.
  *
  * @example
  * ```ts
@@ -52,31 +57,40 @@ export async function* readStream(src: StreamSource, from: ReadFrom): AsyncGener
   const consumer = await src.js.consumers.get(src.stream, { filter_subjects: src.subject, deliver_policy: 'by_start_sequence' as DeliverPolicy, opt_start_seq: start });
   let cursor = start - 1;
   let target = snap.lastStreamSeq;
+  let stalled: NodeflowError | undefined;
+  const messages = await consumer.consume({ max_messages: src.readBatches });
+  let seen = cursor;
+  const watch = setInterval(() => {
+    if (cursor !== seen || cursor >= target) return void (seen = cursor);
+    void src.snapshot().then((now) => {
+      if (now.firstStreamSeq > cursor + 1 || now.lastStreamSeq <= cursor) {
+        stalled = overtaken(from, now);
+        messages.stop();
+      }
+    }, () => undefined);
+  }, STALL_CHECK_MS);
+  watch.unref?.(); // an abandoned read (never finished nor returned) must not keep the process alive
   try {
-    for (;;) {
-      if (cursor >= target) {
-        if (src.pendingAppends() === 0) return;
-        await src.idle();
-        target = (await src.snapshot()).lastStreamSeq;
-        if (cursor >= target) return;
-      }
-      const batch = await consumer.fetch({ max_messages: Math.min(src.readBatches, target - cursor), expires: 5000 });
-      let got = 0;
-      for await (const m of batch) {
-        if (m.seq !== cursor + 1) throw overtaken(from, await src.snapshot());
-        cursor = m.seq;
-        got++;
-        yield decodeFrame(m.data, src.stream);
-      }
-      // Nothing came within `expires`: the batches were deleted under the read, or the stream was.
-      if (got === 0) {
-        const now = await src.snapshot();
-        if (now.firstStreamSeq > cursor + 1) throw overtaken(from, now);
-        target = Math.min(target, now.lastStreamSeq);
-      }
+    if (cursor >= target && !(await more())) return;
+    for await (const m of messages) {
+      if (m.seq !== cursor + 1) throw overtaken(from, await src.snapshot());
+      cursor = m.seq;
+      yield decodeFrame(m.data, src.stream);
+      if (cursor >= target && !(await more())) return;
     }
+    if (stalled) throw stalled;
   } finally {
+    clearInterval(watch);
+    messages.stop();
     await consumer.delete().catch(() => undefined);
+  }
+
+  // At the end of what was stored: true if appends made meanwhile took the end further.
+  async function more(): Promise<boolean> {
+    if (src.pendingAppends() === 0) return false;
+    await src.idle();
+    target = (await src.snapshot()).lastStreamSeq;
+    return cursor < target;
   }
 }
 

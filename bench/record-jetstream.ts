@@ -1,0 +1,107 @@
+// The JetStream record log (issue 18) on a local nats-server (Debian's 2.9.10, file store in a
+// temp folder, started and removed here). Batches of 50 small messages, 1M messages by default:
+// - append: log.append() of every batch (yielding a turn every 64, as a recording does between
+//   hand-offs), until sync() says every batch has its PubAck;
+// - read: every batch back through log.read({ seq: 1 }) (binary search, ordered consumer, decode);
+// - instant replay into a widget: replay(engine, log, 'view') at maxBatchSize 50, until done.
+//   Goal (issue 18): >= 500k msg/s from JetStream.
+// Medians of interleaved rounds; each round appends into a fresh stream.
+//
+// Run: node scripts/run-ts.mjs bench/record-jetstream.ts [--json] [--messages=N] [--rounds=N]
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { StreamEngine } from '../src/index.js';
+import type { StreamMessage } from '../src/message.js';
+import { openJetStreamLog, type JetStreamLog } from '../src/record/jetstream/jetstream-log.js';
+import { replay } from '../src/record/replay.js';
+import { fmt, freePort, listening, median, table } from './lib.js';
+
+const BATCH = 50;
+const json = process.argv.includes('--json');
+const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+const N = arg('messages', 1_000_000);
+const ROUNDS = arg('rounds', 3);
+const BATCHES = Math.ceil(N / BATCH);
+const say = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+
+// 200 distinct batches, reused: building messages is not what is measured.
+const pool: StreamMessage[][] = Array.from({ length: 200 }, (_, b) =>
+  Array.from({ length: BATCH }, (_, i) => ({ id: b * BATCH + i, timestamp: 1_750_000_000_000 + i, sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: { value: (b * 31 + i) % 997 } })),
+);
+
+async function append(log: JetStreamLog): Promise<number> {
+  const t = performance.now();
+  for (let k = 0; k < BATCHES; k++) {
+    log.append({ seq: k * BATCH + 1, at: k, messages: pool[k % 200]! });
+    if ((k & 63) === 63) await new Promise((r) => setImmediate(r));
+  }
+  await log.sync();
+  const ms = performance.now() - t;
+  const s = log.stats();
+  if (s.droppedBatches > 0 || s.batches !== BATCHES) throw new Error(`append: ${s.batches}/${BATCHES} stored, ${s.droppedBatches} dropped`);
+  return N / (ms / 1000);
+}
+
+async function read(log: JetStreamLog): Promise<number> {
+  const t = performance.now();
+  let n = 0;
+  for await (const b of log.read({ seq: 1 })) n += b.messages.length;
+  const ms = performance.now() - t;
+  if (n !== BATCHES * BATCH) throw new Error(`read ${n}/${BATCHES * BATCH}`);
+  return n / (ms / 1000);
+}
+
+async function instantReplay(log: JetStreamLog): Promise<number> {
+  const engine = new StreamEngine({ maxBatchSize: BATCH });
+  const w = engine.createWidget('view');
+  let sink = 0;
+  w.data$.subscribe(({ batch }) => (sink = (sink + batch.messages.length) | 0));
+  const t = performance.now();
+  const end = await replay(engine, log, 'view').done;
+  const ms = performance.now() - t;
+  if (end.shown !== BATCHES * BATCH || sink !== end.shown) throw new Error(`replay showed ${end.shown}/${BATCHES * BATCH}`);
+  engine.dispose();
+  return end.shown / (ms / 1000);
+}
+
+async function main(): Promise<void> {
+  const store = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-bench-js-'));
+  const port = await freePort();
+  const server = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
+  const rates = { append: [] as number[], read: [] as number[], replay: [] as number[] };
+  try {
+    await listening(port, 'nats-server');
+    for (let r = 0; r < ROUNDS; r++) {
+      const log = await openJetStreamLog({ servers: `nats://127.0.0.1:${port}`, stream: `bench-${r}` });
+      try {
+        rates.append.push(await append(log));
+        rates.read.push(await read(log));
+        rates.replay.push(await instantReplay(log));
+      } finally {
+        await log.close();
+      }
+      say(`round ${r + 1}/${ROUNDS}: append ${fmt(rates.append[r]!)}, read ${fmt(rates.read[r]!)}, replay ${fmt(rates.replay[r]!)} msg/s`);
+    }
+  } finally {
+    const gone = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await gone;
+    fs.rmSync(store, { recursive: true, force: true });
+  }
+  const rows = [
+    ['append (until every PubAck)', rates.append],
+    ['read (decode included)', rates.read],
+    ['instant replay into a widget (goal >= 500k)', rates.replay],
+  ] as const;
+  if (json) {
+    const results = rows.map(([name, xs]) => ({ case: name, medianMsgsPerSec: Math.round(median([...xs])), rounds: xs.map(Math.round) }));
+    process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, messages: BATCHES * BATCH, batch: BATCH, results }, null, 2) + '\n');
+    return;
+  }
+  say(`\nJetStream record log, ${fmt(BATCHES * BATCH)} messages in batches of ${BATCH}, medians of ${ROUNDS} rounds\n`);
+  say(table(['case', 'msg/s (median)', 'rounds'], rows.map(([name, xs]) => [name, fmt(median([...xs])), xs.map((x) => fmt(x)).join(' / ')])));
+}
+
+await main();
