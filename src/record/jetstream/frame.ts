@@ -2,7 +2,14 @@ import { NodeflowError } from '../../errors.js';
 import type { RecordedBatch } from '../record-log.js';
 import { decodeBody, encodeBody } from './body.js';
 
-/** Bytes of the fixed prefix: seq, at, the running maximum of at (float64 LE each), count (uint32 LE). */
+/**
+ * Bytes of the fixed prefix: seq, at, the running maximum of at (float64 LE each), count (uint32 LE). @internal
+ *
+ * @example
+ * ```ts
+ * const body = data.subarray(PREFIX);
+ * ```
+ */
 export const PREFIX = 28;
 
 /**

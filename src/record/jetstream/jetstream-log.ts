@@ -160,8 +160,11 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
   }
 
   async sync(): Promise<void> {
-    await this.publisher.sync();
-    await this.refresh().catch(() => undefined); // bounds after retention; durability is already settled
+    try {
+      await this.publisher.sync();
+    } finally {
+      await this.refresh().catch(() => undefined); // bounds after retention; what was stored is settled either way
+    }
   }
 
   async refresh(): Promise<LogBounds | undefined> {
@@ -188,6 +191,10 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
 
   idle(): Promise<void> {
     return this.publisher.idle();
+  }
+
+  storedUpTo(): number {
+    return this.publisher.lastStreamSeq;
   }
 
   /** Takes the server's view of the front (retention) and, when nothing is on its way, the back. */

@@ -23,6 +23,8 @@ export interface StreamSource {
   pendingAppends(): number;
   /** Resolves once every batch appended so far is stored or dropped. */
   idle(): Promise<void>;
+  /** The stream sequence of the last batch this log's appends stored (as far as it knows). */
+  storedUpTo(): number;
   /** Asks the server what the stream holds now (and refreshes the log's `bounds()`). */
   snapshot(): Promise<StreamSnapshot>;
 }
@@ -87,9 +89,8 @@ export async function* readStream(src: StreamSource, from: ReadFrom): AsyncGener
 
   // At the end of what was stored: true if appends made meanwhile took the end further.
   async function more(): Promise<boolean> {
-    if (src.pendingAppends() === 0) return false;
-    await src.idle();
-    target = (await src.snapshot()).lastStreamSeq;
+    if (src.pendingAppends() > 0) await src.idle();
+    target = Math.max(target, src.storedUpTo());
     return cursor < target;
   }
 }

@@ -2,9 +2,25 @@ import type { DiscardPolicy, JetStreamManager, RetentionPolicy, StorageType, Str
 import { NodeflowError } from '../../errors.js';
 import type { ResolvedJetStreamOptions } from './options.js';
 
-/** The stream's description marks it as a record log, with the format version. */
+/**
+ * The stream's description marks it as a record log, with the format version. @internal
+ *
+ * @example
+ * ```ts
+ * `${FORMAT} v${VERSION}`; // 'nodeflow-record-log v1'
+ * ```
+ */
 export const FORMAT = 'nodeflow-record-log';
+/**
+ * The format version this code writes and reads up to. @internal
+ *
+ * @example
+ * ```ts
+ * if (found > VERSION) throw tooNew();
+ * ```
+ */
 export const VERSION = 1;
+// The description an existing stream must carry (checkMark parses it).
 const MARK = `${FORMAT} v${VERSION}`;
 
 /**

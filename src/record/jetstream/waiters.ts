@@ -10,7 +10,8 @@ interface Waiter {
 /**
  * Who waits for the batches appended so far to be settled (stored or dropped). Batches settle in
  * append order, so "everything appended before this call" is one count; a waiter is rejected
- * with the last drop's error if any batch was dropped since it started waiting. @internal
+ * with the last drop's error if any batch was dropped since the previous `wait()` (so each drop
+ * fails the next `sync()`, even one made after the drop). @internal
  *
  * @example
  * ```ts
@@ -25,6 +26,8 @@ export class Waiters {
   private settledN = 0;
   private failures = 0;
   private lastError: NodeflowError | undefined;
+  /** Failures counted when `wait()` was last called: a drop since then fails the next wait. */
+  private checkpoint = 0;
   private list: Waiter[] = [];
 
   appended(n: number): void {
@@ -47,14 +50,19 @@ export class Waiters {
     const still: Waiter[] = [];
     for (const w of this.list) {
       if (w.upTo > this.settledN) still.push(w);
-      else if (this.failures > w.failures) w.reject(this.lastError ?? error!);
+      else if (this.failures > w.failures) {
+        w.reject(this.lastError ?? error!);
+        this.checkpoint = this.failures; // told: the next wait does not fail for it again
+      }
       else w.resolve();
     }
     this.list = still;
   }
 
   wait(): Promise<void> {
-    if (this.settledN >= this.appendedN) return Promise.resolve();
-    return new Promise((resolve, reject) => this.list.push({ upTo: this.appendedN, failures: this.failures, resolve, reject }));
+    const since = this.checkpoint;
+    this.checkpoint = this.failures;
+    if (this.settledN >= this.appendedN) return this.failures > since ? Promise.reject(this.lastError!) : Promise.resolve();
+    return new Promise((resolve, reject) => this.list.push({ upTo: this.appendedN, failures: since, resolve, reject }));
   }
 }

@@ -71,6 +71,17 @@ describe('JetStream log lifecycle', () => {
     expect(log.stats()).toMatchObject({ pending: 0, droppedBatches: 0 }); // close waited for the PubAck
   });
 
+  it('appends past maxPendingBytes are dropped and counted, one LOG_WRITE_FAILED, and sync() rejects', async () => {
+    const log = await js.open({ maxPendingBytes: 65_536 });
+    for (let i = 0; i < 10; i++) log.append({ seq: i * 200 + 1, at: i, messages: msgs(i * 200 + 1, 200) });
+    await expect(log.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED', details: expect.objectContaining({ cause: 'EBACKLOG' }) });
+    const s = log.stats();
+    expect(s.droppedBatches).toBeGreaterThan(0);
+    expect(s.droppedMessages).toBe(s.droppedBatches * 200);
+    expect(s.batches + s.droppedBatches).toBe(10);
+    expect(js.errors.map((e) => e.code)).toEqual(['LOG_WRITE_FAILED']); // one per episode
+  });
+
   it('close() of a log that opened its connection leaves no socket and no timer', async () => {
     const before = handles();
     const log = await openJetStreamLog({ servers: js.url, stream: js.name() });

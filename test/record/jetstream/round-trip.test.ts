@@ -28,6 +28,18 @@ describe('JetStream log round trip', () => {
     expect((await readAll(log, { seq: 1 })).length).toBe(50);
   });
 
+  it('a read goes on through batches appended while it runs, and ends once nothing more is waiting', async () => {
+    const log = await js.open({ readBatches: 2 });
+    for (let i = 0; i < 10; i++) log.append({ seq: i + 1, at: i, messages: msgs(i + 1, 1) });
+    await log.sync();
+    const seen: number[] = [];
+    for await (const b of log.read({ seq: 1 })) {
+      seen.push(b.seq);
+      if (b.seq === 3) for (let i = 10; i < 15; i++) log.append({ seq: i + 1, at: i, messages: msgs(i + 1, 1) });
+    }
+    expect(seen).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+  });
+
   it('reads from the batch holding a seq, and from the first batch at or after a time', async () => {
     const log = await js.open();
     for (let i = 0; i < 100; i++) log.append({ seq: i * 5 + 1, at: 10_000 + i * 10, messages: msgs(i * 5 + 1, 5) });
