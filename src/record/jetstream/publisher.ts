@@ -42,7 +42,9 @@ export class Publisher {
   private sentUpTo = 0; // queue index past the last published item
   private inFlight = 0;
   private bytes = 0;
+  /** Set from the first failed publish until the stream has been asked how far it got. */
   private failing: { since: number } | undefined;
+  private lastError: unknown;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay = FIRST_RETRY_MS;
   private backlogReported = false;
@@ -153,7 +155,6 @@ export class Publisher {
     this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
   }
 
-  private lastError: unknown;
 
   // Every publish has answered: ask the stream how far it got, then send the rest again.
   private async recover(): Promise<void> {

@@ -2,6 +2,7 @@
 // maxBytes or maxAgeMs; bounds() follow after sync()/refresh(); a start outside what the stream
 // holds is the same OUT_OF_RANGE the other stores throw.
 import { describe, expect, it } from 'vitest';
+import { openJetStreamLog } from '../../../src/record/jetstream/jetstream-log.js';
 import { msgs, readAll } from '../support.js';
 import { jetStreamFixture } from './helpers.js';
 
@@ -50,6 +51,19 @@ describe('JetStream log retention and bounds', () => {
     expect(log.bounds()!.lastSeq).toBe(2000);
     const got = await readAll(log, { seq: log.bounds()!.first.seq });
     expect(got.length).toBe(s.batches);
+  });
+
+  it("reopening with another retention updates the stream's limits", async () => {
+    const log = await js.open();
+    for (let i = 0; i < 30; i++) log.append({ seq: i + 1, at: i, messages: msgs(i + 1, 1) });
+    await log.close();
+    const again = await openJetStreamLog({ servers: js.url, stream: log.stream, retention: { maxBatches: 5 } });
+    try {
+      expect(again.stats().batches).toBe(5);
+      expect(again.bounds()).toEqual({ first: { seq: 26, at: 25 }, last: { seq: 30, at: 29 }, lastSeq: 30 });
+    } finally {
+      await again.close();
+    }
   });
 
   it('an empty stream: bounds undefined and any read OUT_OF_RANGE', async () => {
