@@ -32,7 +32,7 @@ export interface FramePrefix {
 /**
  * One JetStream message per batch: a fixed 28-byte prefix, then the body (body.ts). A fixed
  * binary prefix rather than headers: nats.js parses headers into a map per message, the prefix
- * is three reads of a DataView, and a direct get of any stored message gives seq and time. @internal
+ * is four reads of a DataView, and a get of any one stored message (`STREAM.MSG.GET`) gives seq and time. @internal
  *
  * @example
  * ```ts

@@ -22,7 +22,7 @@ export interface StreamSnapshot {
 }
 
 /**
- * The stream's state and its first and last batch's prefixes (two direct reads). Retried when
+ * The stream's state and its first and last batch's prefixes (two message gets). Retried when
  * retention deletes the first message between the two questions. @internal
  *
  * @example
@@ -70,8 +70,8 @@ export async function prefixAt(jsm: JetStreamManager, stream: string, seq: numbe
 }
 
 /**
- * The stream sequence a read from `from` starts at, by binary search with direct reads of the
- * prefixes between `lo` and `hi`: the first batch whose last message is at or past `from.seq`,
+ * The stream sequence a read from `from` starts at, by binary search between `lo` and `hi`
+ * with one message get (`STREAM.MSG.GET`) per step, decoding its prefix only: the first batch whose last message is at or past `from.seq`,
  * or whose running maximum of `at` reaches `from.at`. Both keys never decrease along the stream
  * (the writer keeps batches in order), so about log2(batches) reads: 20 for a million batches.
  * A message deleted by retention during the search counts as before the start. @internal
