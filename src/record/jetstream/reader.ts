@@ -1,5 +1,5 @@
 import type { JetStreamClient, JetStreamManager, DeliverPolicy } from '@nats-io/jetstream';
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, errorMessage } from '../../errors.js';
 import { checkReadFrom } from '../read-from.js';
 import type { ReadFrom, RecordedBatch } from '../record-log.js';
 import { decodeFrame } from './frame.js';
@@ -48,6 +48,16 @@ const STALL_CHECK_MS = 2000;
  * ```
  */
 export async function* readStream(src: StreamSource, from: ReadFrom): AsyncGenerator<RecordedBatch, void, undefined> {
+  try {
+    yield* follow(src, from);
+  } catch (e) {
+    // The server away, or the connection closed under the read: typed, like every error of a store.
+    if (e instanceof NodeflowError) throw e;
+    throw new NodeflowError('CONNECTION_FAILED', `read of JetStream log ${src.stream} failed: ${errorMessage(e)}`, { stream: src.stream, cause: e });
+  }
+}
+
+async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<RecordedBatch, void, undefined> {
   let snap = await src.snapshot();
   // A start past what is stored may be among the appends on their way: wait for them first.
   if (src.pendingAppends() > 0 && !inside(from, snap)) {

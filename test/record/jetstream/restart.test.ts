@@ -54,4 +54,22 @@ describe('JetStream log across a server restart', () => {
     expect((await readAll(log, { seq: 1 })).map((b) => b.seq)).toEqual([1, 7]);
     await log.close();
   });
+
+  it('a read while the server is away fails with CONNECTION_FAILED (bounded by publishTimeoutMs), and works once it is back', async () => {
+    const log = await openJetStreamLog({ servers: nats.url, stream: 'away', publishTimeoutMs: 300 });
+    log.append({ seq: 1, at: 0, messages: msgs(1, 1) });
+    await log.sync();
+    await nats.server.stop();
+    await expect(readAll(log, { seq: 1 })).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
+    await nats.server.start();
+    let got: number[] = [];
+    const deadline = Date.now() + 10_000; // until the client has reconnected
+    while (got.length === 0 && Date.now() < deadline) {
+      got = await readAll(log, { seq: 1 }).then((bs) => bs.map((b) => b.seq), () => []);
+      if (got.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(got).toEqual([1]);
+    await log.close();
+    expect(() => log.read({ seq: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
 });
