@@ -11,6 +11,9 @@ import { Publisher } from './publisher.js';
 import { readStream, type StreamSource } from './reader.js';
 import { ensureStream } from './stream.js';
 
+/** nats-server's default max_payload, for the moment before the connection has the server's INFO. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
 /**
  * Counters of a JetStream log: what the stream held at the last refresh, what is on its way,
  * and what was lost.
@@ -142,6 +145,9 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
     } catch (e) {
       throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(e)}`, { seq });
     }
+    // A batch the server would refuse at any retry is refused here, where the recorder counts it.
+    const max = this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    if (data.length > max) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch of ${data.length} bytes is larger than the server's max_payload (${max})`, { seq, bytes: data.length, max });
     this.publisher.add(seq, messages.length, data);
     this.maxAt = maxAt;
     this.next = seq + messages.length;

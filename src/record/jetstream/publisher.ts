@@ -8,8 +8,9 @@ interface Item {
   readonly seq: number;
   readonly count: number;
   readonly data: Uint8Array;
-  sent: boolean;
   acked: boolean;
+  /** When a publish of this batch first failed (the oldest unstored batch's decides the drop). */
+  failedAt: number | undefined;
 }
 
 const FIRST_RETRY_MS = 50;
@@ -42,8 +43,8 @@ export class Publisher {
   private sentUpTo = 0; // queue index past the last published item
   private inFlight = 0;
   private bytes = 0;
-  /** Set from the first failed publish until the stream has been asked how far it got. */
-  private failing: { since: number } | undefined;
+  /** From a failed publish until the stream has been asked how far it got: nothing is published meanwhile. */
+  private failing = false;
   private lastError: unknown;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay = FIRST_RETRY_MS;
@@ -75,7 +76,7 @@ export class Publisher {
       this.backlogReported = true;
       return;
     }
-    this.queue.push({ seq, count, data, sent: false, acked: false });
+    this.queue.push({ seq, count, data, acked: false, failedAt: undefined });
     this.bytes += data.length;
     this.waiters.appended(1);
     this.pump();
@@ -107,7 +108,6 @@ export class Publisher {
   }
 
   private publish(item: Item, expectLast: number): void {
-    item.sent = true;
     this.inFlight++;
     this.js.publish(this.o.subject, item.data, { expect: { lastSequence: expectLast }, timeout: this.o.publishTimeoutMs }).then(
       () => {
@@ -118,7 +118,8 @@ export class Publisher {
       },
       (error: unknown) => {
         this.inFlight--;
-        this.failing ??= { since: Date.now() };
+        this.failing = true;
+        item.failedAt ??= Date.now();
         if (this.inFlight === 0) this.scheduleRecovery(error);
       },
     );
@@ -155,13 +156,15 @@ export class Publisher {
     this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
   }
 
-
   // Every publish has answered: ask the stream how far it got, then send the rest again.
   private async recover(): Promise<void> {
     if (this.closed || !this.failing) return;
-    if (Date.now() - this.failing.since > this.o.retryMs) {
+    // Measured on the oldest batch not stored: a server that answers but refuses one batch for
+    // good (recovering, then failing again) still ends in a drop, not in retries forever.
+    const oldest = this.queue[this.head]?.failedAt;
+    if (oldest !== undefined && Date.now() - oldest > this.o.retryMs) {
       this.dropAll('publish', this.lastError);
-      this.failing = undefined;
+      this.failing = false;
       return;
     }
     try {
@@ -177,12 +180,11 @@ export class Publisher {
       if (this.closed) return;
       for (let i = 0; i < stored; i++) this.shift();
       this.waiters.settled(stored, undefined);
-      for (let i = this.head; i < this.queue.length; i++) this.queue[i]!.sent = false;
       this.stats.retries += this.sentUpTo - stored;
       this.sentUpTo = 0;
       this.lastStreamSeq = last;
-      this.failing = undefined;
-      this.retryDelay = FIRST_RETRY_MS;
+      this.failing = false;
+      if (stored > 0) this.retryDelay = FIRST_RETRY_MS;
       this.pump();
     } catch (error) {
       this.scheduleRecovery(error);

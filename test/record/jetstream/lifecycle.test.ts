@@ -65,6 +65,8 @@ describe('JetStream log lifecycle', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => log.append({ seq: 1, at: 0, messages: [{ ...msgs(1, 1)[0]!, data: cyclic }] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const huge = [{ ...msgs(1, 1)[0]!, data: 'x'.repeat(1024 * 1024) }]; // past the server's max_payload (1 MiB)
+    expect(() => log.append({ seq: 1, at: 0, messages: huge })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ max: 1024 * 1024 }) }));
     log.append({ seq: 1, at: 0, messages: msgs(1, 1) });
     await log.close();
     expect(() => log.append({ seq: 2, at: 0, messages: msgs(2, 1) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));

@@ -94,6 +94,15 @@ describe('Publisher', () => {
     expect(p.stats).toMatchObject({ droppedBatches: 5, droppedMessages: 5, writeErrors: 1 });
   });
 
+  it('a batch the server refuses for good while it answers otherwise is dropped after retryMs, not retried forever', async () => {
+    const f = fakeStream(() => 'lose-publish'); // every publish fails; stream info answers
+    const { p, errors } = publisher(f, 200);
+    add(p, 1, 3);
+    await expect(p.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED' });
+    expect(p.stats).toMatchObject({ droppedBatches: 3, writeErrors: 1 });
+    expect(errors).toHaveLength(1);
+  });
+
   it('close() drops what is still queued, counted', async () => {
     const f = fakeStream(() => 'down');
     const { p, errors } = publisher(f);
