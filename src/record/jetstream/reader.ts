@@ -72,8 +72,10 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
   let stalled: NodeflowError | undefined;
   const messages = await consumer.consume({ max_messages: src.readBatches });
   let seen = cursor;
+  // Only while the read waits for the server: a reader paused at a yield (a paused replay) is not a stall.
+  let waiting = true;
   const watch = setInterval(() => {
-    if (cursor !== seen || cursor >= target) return void (seen = cursor);
+    if (!waiting || cursor !== seen || cursor >= target) return void (seen = cursor);
     void src.snapshot().then((now) => {
       if (now.firstStreamSeq > cursor + 1 || now.lastStreamSeq <= cursor) {
         stalled = overtaken(from, now);
@@ -85,10 +87,12 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
   try {
     if (cursor >= target && !(await more())) return;
     for await (const m of messages) {
+      waiting = false;
       if (m.seq !== cursor + 1) throw overtaken(from, await src.snapshot());
       cursor = m.seq;
       yield decodeFrame(m.data, src.stream);
       if (cursor >= target && !(await more())) return;
+      waiting = true;
     }
     if (stalled) throw stalled;
   } finally {

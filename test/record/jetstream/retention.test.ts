@@ -1,6 +1,8 @@
 // Retention is the server's (Limits, discard old): the oldest batches go past maxBatches,
 // maxBytes or maxAgeMs; bounds() follow after sync()/refresh(); a start outside what the stream
 // holds is the same OUT_OF_RANGE the other stores throw.
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
 import { openJetStreamLog } from '../../../src/record/jetstream/jetstream-log.js';
 import { msgs, readAll } from '../support.js';
@@ -85,4 +87,19 @@ describe('JetStream log retention and bounds', () => {
       for (;;) if ((await it.next()).done) return 'ended';
     })()).rejects.toMatchObject({ code: 'OUT_OF_RANGE' });
   });
+
+  it('a read waiting for batches that were deleted under it (nothing newer comes) ends with OUT_OF_RANGE, not a hang', async () => {
+    const log = await js.open({ readBatches: 1 });
+    for (let i = 0; i < 10; i++) log.append({ seq: i + 1, at: i, messages: msgs(i + 1, 1) });
+    await log.sync();
+    const it = log.read({ seq: 1 });
+    expect((await it.next()).value?.seq).toBe(1);
+    const nc = await connect({ servers: js.url, noAsyncTraces: true });
+    await (await jetstreamManager(nc)).streams.purge(log.stream); // as retention would, all at once
+    await nc.close();
+    // Found by the read's check every 2 s while it waits: no delivery, and the stream no longer holds its next batch.
+    await expect((async () => {
+      for (;;) if ((await it.next()).done) return 'ended';
+    })()).rejects.toMatchObject({ code: 'OUT_OF_RANGE' });
+  }, 15_000);
 });
