@@ -13,6 +13,8 @@ interface Item {
   failedAt: number | undefined;
 }
 
+// Real timers and time, not the engine clock: they pace a real server's recovery, and a
+// SimulatedClock that nobody advances would stall the retries against a server that is back.
 const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 1000;
 

@@ -70,7 +70,10 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
   let cursor = start - 1;
   let target = snap.lastStreamSeq;
   let stalled: NodeflowError | undefined;
-  const messages = await consumer.consume({ max_messages: src.readBatches });
+  const messages = await consumer.consume({ max_messages: src.readBatches }).catch(async (e: unknown) => {
+    await consumer.delete().catch(() => undefined);
+    throw e;
+  });
   let seen = cursor;
   // Only while the read waits for the server: a reader paused at a yield (a paused replay) is not a stall.
   let waiting = true;
@@ -85,7 +88,6 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
   }, STALL_CHECK_MS);
   watch.unref?.(); // an abandoned read (never finished nor returned) must not keep the process alive
   try {
-    if (cursor >= target && !(await more())) return;
     for await (const m of messages) {
       waiting = false;
       if (m.seq !== cursor + 1) throw overtaken(from, await src.snapshot());
