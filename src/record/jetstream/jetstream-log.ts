@@ -204,7 +204,7 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
     return this.publisher.lastStreamSeq;
   }
 
-  /** Takes the server's view of the front (retention) and, when nothing is on its way, the back. */
+  /** Takes the server's view of the front (what retention left) and of what the stream holds; the back stays the log's own. */
   private take(snap: StreamSnapshot): StreamSnapshot {
     this.held = { batches: snap.batches, bytes: snap.bytes };
     const b = snap.bounds;
