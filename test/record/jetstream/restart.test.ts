@@ -48,6 +48,10 @@ describe('JetStream log across a server restart', () => {
     expect(log.stats()).toMatchObject({ pending: 0, droppedBatches: 2, droppedMessages: 4, writeErrors: 1 });
     expect(errors.map((e) => [e.code, e.details])).toEqual([['LOG_WRITE_FAILED', expect.objectContaining({ op: 'publish', droppedBatches: 2, droppedMessages: 4 })]]);
     await nats.server.start();
+    // Once the log's connection is back (a refresh answers), within a bounded wait: with retryMs
+    // this short, a batch appended before the reconnect could be dropped too.
+    const deadline = Date.now() + 10_000;
+    while (!(await log.refresh().then(() => true, () => false)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     log.append({ seq: 7, at: 3, messages: msgs(7, 2) });
     await log.sync();
     // The dropped batches are a gap in the seqs; a read goes from the batch before it to the one after.
