@@ -17,7 +17,6 @@ export interface StreamSource {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly stream: string;
-  readonly subject: string;
   readonly readBatches: number;
   /** Batches appended and not yet stored (or dropped). */
   pendingAppends(): number;
@@ -66,7 +65,9 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
   }
   checkReadFrom(from, snap.bounds);
   const start = await findStart(src.jsm, src.stream, from, snap.firstStreamSeq, snap.lastStreamSeq);
-  const consumer = await src.js.consumers.get(src.stream, { filter_subjects: src.subject, deliver_policy: 'by_start_sequence' as DeliverPolicy, opt_start_seq: start });
+  // No subject filter: the stream holds the log's one subject (checked at open), and server 2.9
+  // knows only the singular filter_subject.
+  const consumer = await src.js.consumers.get(src.stream, { deliver_policy: 'by_start_sequence' as DeliverPolicy, opt_start_seq: start });
   let cursor = start - 1;
   let target = snap.lastStreamSeq;
   let stalled: NodeflowError | undefined;
