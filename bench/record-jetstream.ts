@@ -5,6 +5,8 @@
 // - read: every batch back through log.read({ seq: 1 }) (binary search, ordered consumer, decode);
 // - instant replay into a widget: replay(engine, log, 'view') at maxBatchSize 50, until done.
 //   Goal (issue 18): >= 500k msg/s from JetStream.
+// - original timing: 200 batches recorded 5-30 ms apart, replayed at 1x on the real clock from
+//   the stream: |shown gap - recorded gap| per batch (goal: within 5 ms).
 // Medians of interleaved rounds; each round appends into a fresh stream.
 //
 // Run: node scripts/run-ts.mjs bench/record-jetstream.ts [--json] [--messages=N] [--rounds=N]
@@ -72,12 +74,36 @@ async function instantReplay(log: JetStreamLog): Promise<number> {
   return end.shown / (ms / 1000);
 }
 
+async function timing(url: string): Promise<{ gaps: number; p50: number; p99: number; max: number }> {
+  const log = await openJetStreamLog({ servers: url, stream: 'bench-timing' });
+  const gaps: number[] = [];
+  let at = 0;
+  for (let k = 0; k < 200; k++) {
+    const g = 5 + Math.floor(Math.random() * 26);
+    gaps.push(g);
+    at += g;
+    log.append({ seq: k * BATCH + 1, at, messages: pool[k % 200]! });
+  }
+  await log.sync();
+  const engine = new StreamEngine({ maxBatchSize: BATCH });
+  const w = engine.createWidget('view', { bufferSize: 100 });
+  const shown: number[] = [];
+  w.data$.subscribe(() => shown.push(performance.now()));
+  await replay(engine, log, 'view', { speed: 1 }).done;
+  engine.dispose();
+  await log.close();
+  const errors = shown.slice(1).map((t, i) => Math.abs(t - shown[i]! - gaps[i + 1]!)).sort((a, b) => a - b);
+  const q = (p: number) => +errors[Math.min(errors.length - 1, Math.floor(p * errors.length))]!.toFixed(3);
+  return { gaps: errors.length, p50: q(0.5), p99: q(0.99), max: +errors.at(-1)!.toFixed(3) };
+}
+
 async function main(): Promise<void> {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-bench-js-'));
   const port = await freePort();
   const server = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
   const rates = { append: [] as number[], read: [] as number[], replay: [] as number[] };
   const nsPerMessage: number[] = [];
+  let timed: Awaited<ReturnType<typeof timing>> | undefined;
   try {
     await listening(port, 'nats-server');
     for (let r = 0; r < ROUNDS; r++) {
@@ -92,6 +118,7 @@ async function main(): Promise<void> {
       }
       say(`round ${r + 1}/${ROUNDS}: append ${fmt(rates.append[r]!)}, read ${fmt(rates.read[r]!)}, replay ${fmt(rates.replay[r]!)} msg/s`);
     }
+    timed = await timing(`nats://127.0.0.1:${port}`);
   } finally {
     const gone = new Promise((r) => server.once('exit', r));
     server.kill('SIGTERM');
@@ -106,11 +133,12 @@ async function main(): Promise<void> {
   if (json) {
     const results = rows.map(([name, xs]) => ({ case: name, medianMsgsPerSec: Math.round(median([...xs])), rounds: xs.map(Math.round) }));
     const appendCallNsPerMessage = Math.round(median(nsPerMessage));
-    process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, messages: BATCHES * BATCH, batch: BATCH, results, appendCallNsPerMessage }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ date: new Date().toISOString(), node: process.version, messages: BATCHES * BATCH, batch: BATCH, results, appendCallNsPerMessage, originalTiming: timed }, null, 2) + '\n');
     return;
   }
   say(`\nJetStream record log, ${fmt(BATCHES * BATCH)} messages in batches of ${BATCH}, medians of ${ROUNDS} rounds\n`);
   say(table(['case', 'msg/s (median)', 'rounds'], rows.map(([name, xs]) => [name, fmt(median([...xs])), xs.map((x) => fmt(x)).join(' / ')])));
+  say(`\nOriginal timing at 1x, |shown gap - recorded gap| over ${timed!.gaps} gaps of 5-30 ms: p50 ${timed!.p50} ms, p99 ${timed!.p99} ms, max ${timed!.max} ms (goal: within 5 ms)`);
   say(`\nappend() call alone (encode + publish call, the hot-path cost): ${fmt(median(nsPerMessage))} ns per message`);
 }
 
