@@ -19,3 +19,5 @@ export type { ReplayOptions, ReplaySpeed } from './replay-options.js';
 export type { ReplayState, ReplayStateBase, ReplayPosition } from './replay-state.js';
 export { openFileLog, type FileLog, type FileLogStats } from './file-log/file-log.js';
 export type { FileLogOptions } from './file-log/options.js';
+export { openJetStreamLog, type JetStreamLog, type JetStreamLogStats } from './jetstream/jetstream-log.js';
+export type { JetStreamLogOptions, JetStreamRetention } from './jetstream/options.js';

@@ -1,0 +1,81 @@
+import type { DiscardPolicy, JetStreamManager, RetentionPolicy, StorageType, StreamConfig, StreamInfo } from '@nats-io/jetstream';
+import { NodeflowError } from '../../errors.js';
+import type { ResolvedJetStreamOptions } from './options.js';
+
+/**
+ * The stream's description marks it as a record log, with the format version. @internal
+ *
+ * @example
+ * ```ts
+ * `${FORMAT} v${VERSION}`; // 'nodeflow-record-log v1'
+ * ```
+ */
+export const FORMAT = 'nodeflow-record-log';
+/**
+ * The format version this code writes and reads up to. @internal
+ *
+ * @example
+ * ```ts
+ * if (found > VERSION) throw tooNew();
+ * ```
+ */
+export const VERSION = 1;
+// The description an existing stream must carry (checkMark parses it).
+const MARK = `${FORMAT} v${VERSION}`;
+
+/**
+ * Finds or creates the log's stream: Limits retention, discard old, one subject, file storage,
+ * marked in its description. An existing stream must carry the mark (`NOT_A_LOG` otherwise, and
+ * `LOG_VERSION` for a newer format) and hold only the log's subject; its limits are updated to
+ * the retention given (a limit not given is left as the stream has it). @internal
+ *
+ * @example
+ * ```ts
+ * const info = await ensureStream(jsm, resolved);
+ * info.state.last_seq;
+ * ```
+ */
+export async function ensureStream(jsm: JetStreamManager, o: ResolvedJetStreamOptions): Promise<StreamInfo> {
+  const r = o.retention;
+  const limits: Partial<StreamConfig> = {};
+  if (r.maxAgeMs !== undefined) limits.max_age = r.maxAgeMs * 1e6;
+  if (r.maxBatches !== undefined) limits.max_msgs = r.maxBatches;
+  if (r.maxBytes !== undefined) limits.max_bytes = r.maxBytes;
+  const existing = await jsm.streams.info(o.stream).catch((e: unknown) => {
+    if ((e as { code?: unknown }).code === 10059 || /stream not found/i.test(String((e as Error).message))) return undefined;
+    throw e;
+  });
+  if (!existing) {
+    return jsm.streams.add({
+      name: o.stream,
+      subjects: [o.subject],
+      description: MARK,
+      // Limits + discard old: the stream is a window of history; when full, the oldest batch goes,
+      // never the one being recorded (discard new would refuse the newest and lose the present).
+      retention: 'limits' as RetentionPolicy,
+      discard: 'old' as DiscardPolicy,
+      storage: 'file' as StorageType,
+      num_replicas: o.replicas,
+      ...limits,
+    });
+  }
+  checkMark(o.stream, existing.config.description);
+  const c = existing.config;
+  if (c.subjects.length !== 1 || c.subjects[0] !== o.subject) {
+    throw new NodeflowError('NOT_A_LOG', `stream ${o.stream} holds ${JSON.stringify(c.subjects)}, not the log's one subject ${o.subject}`, { stream: o.stream, subjects: c.subjects });
+  }
+  if (c.retention !== 'limits' || c.discard !== 'old') {
+    throw new NodeflowError('NOT_A_LOG', `stream ${o.stream} has ${c.retention} retention, discard ${c.discard}: a record log needs limits, discard old`, { stream: o.stream });
+  }
+  const changed = Object.entries(limits).some(([k, v]) => (c as unknown as Record<string, unknown>)[k] !== v);
+  return changed ? jsm.streams.update(o.stream, { ...c, ...limits }) : existing;
+}
+
+function checkMark(stream: string, description: string | undefined): void {
+  const m = /^nodeflow-record-log v(\d+)$/.exec(description ?? '');
+  if (!m) throw new NodeflowError('NOT_A_LOG', `stream ${stream} exists and is not a nodeflow record log (its description is ${JSON.stringify(description ?? '')})`, { stream });
+  const found = Number(m[1]);
+  if (found > VERSION) {
+    throw new NodeflowError('LOG_VERSION', `stream ${stream} was written by a newer record log format (version ${found}); this nodeflow reads up to version ${VERSION}`, { stream, found, supported: VERSION });
+  }
+}
