@@ -1,12 +1,11 @@
 import type { StreamMessage } from '../../message.js';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+import { decodeBatchBytes, encodeBatchBytes } from '../body/body-bytes.js';
 
 /**
- * The body of one JetStream record message: a batch's messages, as UTF-8 JSON for now. This
- * file is the one seam of the encoding: the frame prefix (seq, at, count) is written around it
- * by frame.ts, so swapping the codec (a shared binary one) changes these two functions only.
+ * The body of one JetStream record message: a batch's messages in the shared record body
+ * (src/record/body/: numeric columns where every value fits them, else JSON), the same bytes
+ * the file log keeps in a frame. The frame prefix (seq, at, count) is written around it by
+ * frame.ts.
  *
  * @example
  * ```ts
@@ -15,7 +14,7 @@ const decoder = new TextDecoder();
  * ```
  */
 export function encodeBody(messages: readonly StreamMessage[]): Uint8Array {
-  return encoder.encode(JSON.stringify(messages));
+  return encodeBatchBytes(messages);
 }
 
 /**
@@ -27,7 +26,7 @@ export function encodeBody(messages: readonly StreamMessage[]): Uint8Array {
  * ```
  */
 export function decodeBody(bytes: Uint8Array): StreamMessage[] {
-  const v: unknown = JSON.parse(decoder.decode(bytes));
-  if (!Array.isArray(v)) throw new Error('a record body is a JSON array of messages');
-  return v as StreamMessage[];
+  const v = decodeBatchBytes(bytes);
+  if (!Array.isArray(v)) throw new Error('a record body holds an array of messages');
+  return v;
 }

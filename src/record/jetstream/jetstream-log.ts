@@ -1,3 +1,4 @@
+import type { RecordingStoreRef } from '../../actors/debug/recording-ref.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { NodeflowError, errorMessage } from '../../errors.js';
@@ -53,6 +54,8 @@ export interface JetStreamLog extends RecordLog {
   stats(): JetStreamLogStats;
   /** Reads the stream's first and last batch from the server; `bounds()` gives the result after. */
   refresh(): Promise<LogBounds | undefined>;
+  /** `{ kind: 'jetstream', stream, subject }`, for a debug export (`Recording.ref()`). */
+  location(): RecordingStoreRef;
 }
 
 /**
@@ -153,6 +156,10 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
     this.next = seq + messages.length;
     this.first ??= { seq, at };
     this.last = { seq, at };
+  }
+
+  location(): RecordingStoreRef {
+    return { kind: 'jetstream', stream: this.stream, subject: this.subject };
   }
 
   bounds(): LogBounds | undefined {

@@ -19,7 +19,8 @@ export const FORMAT = 'nodeflow-record-log';
  * if (found > VERSION) throw tooNew();
  * ```
  */
-export const VERSION = 1;
+// 2: bodies in the shared record body (numeric columns, else JSON); 1 held JSON only.
+export const VERSION = 2;
 // The description an existing stream must carry (checkMark parses it).
 const MARK = `${FORMAT} v${VERSION}`;
 
@@ -77,5 +78,8 @@ function checkMark(stream: string, description: string | undefined): void {
   const found = Number(m[1]);
   if (found > VERSION) {
     throw new NodeflowError('LOG_VERSION', `stream ${stream} was written by a newer record log format (version ${found}); this nodeflow reads up to version ${VERSION}`, { stream, found, supported: VERSION });
+  }
+  if (found < VERSION) {
+    throw new NodeflowError('LOG_VERSION', `stream ${stream} was written by record log format version ${found} (JSON bodies, before 2026-12-02); this nodeflow reads version ${VERSION}: record it again`, { stream, found, supported: VERSION });
   }
 }

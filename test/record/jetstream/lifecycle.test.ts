@@ -52,7 +52,10 @@ describe('openJetStreamLog options', () => {
     await jsm.streams.add({ name: 'foreign', subjects: ['foreign.>'] });
     await jsm.streams.add({ name: 'newer', subjects: ['nodeflow.record.newer'], description: 'nodeflow-record-log v9' });
     await expect(openJetStreamLog({ connection: nc, stream: 'foreign' })).rejects.toMatchObject({ code: 'NOT_A_LOG' });
-    await expect(openJetStreamLog({ connection: nc, stream: 'newer' })).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 9, supported: 1 } });
+    await expect(openJetStreamLog({ connection: nc, stream: 'newer' })).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 9, supported: 2 } });
+    // Version 1 held JSON bodies: refused with a message that says to record again, never misread.
+    await jsm.streams.add({ name: 'older', subjects: ['nodeflow.record.older'], description: 'nodeflow-record-log v1' });
+    await expect(openJetStreamLog({ connection: nc, stream: 'older' })).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 1, supported: 2 }, message: expect.stringMatching(/record it again/) });
     await nc.close();
   });
 });
@@ -75,7 +78,9 @@ describe('JetStream log lifecycle', () => {
 
   it('appends past maxPendingBytes are dropped and counted, one LOG_WRITE_FAILED, and sync() rejects', async () => {
     const log = await js.open({ maxPendingBytes: 65_536 });
-    for (let i = 0; i < 10; i++) log.append({ seq: i * 200 + 1, at: i, messages: msgs(i * 200 + 1, 200) });
+    // Object data: JSON bodies, about 20 KB a batch (numbers would be 4 bytes a message).
+    const fat = (from: number) => msgs(from, 200).map((m) => ({ ...m, data: { v: m.data, pad: 'x'.repeat(40) } }));
+    for (let i = 0; i < 10; i++) log.append({ seq: i * 200 + 1, at: i, messages: fat(i * 200 + 1) });
     await expect(log.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED', details: expect.objectContaining({ cause: 'EBACKLOG' }) });
     const s = log.stats();
     expect(s.droppedBatches).toBeGreaterThan(0);

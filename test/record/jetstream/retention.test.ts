@@ -45,7 +45,9 @@ describe('JetStream log retention and bounds', () => {
 
   it('maxBytes bounds what the stream keeps', async () => {
     const log = await js.open({ retention: { maxBytes: 64 * 1024 } });
-    for (let i = 0; i < 200; i++) log.append({ seq: i * 10 + 1, at: i, messages: msgs(i * 10 + 1, 10) });
+    // Object data: JSON bodies, about 1 KB a batch (numbers would be 4 bytes a message).
+    const fat = (from: number) => msgs(from, 10).map((m) => ({ ...m, data: { v: m.data, pad: 'x'.repeat(40) } }));
+    for (let i = 0; i < 200; i++) log.append({ seq: i * 10 + 1, at: i, messages: fat(i * 10 + 1) });
     await log.sync();
     const s = log.stats();
     expect(s.bytes).toBeLessThanOrEqual(64 * 1024);
