@@ -46,10 +46,4 @@ export function raw(url: string, options: { origin?: string; protocol?: string }
 }
 
 /** Resolves once `cond()` holds, checking on each turn of the event loop (no fixed sleeps). */
-export async function until(cond: () => boolean, what = 'condition', limitMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { until } from '../support/until.js';

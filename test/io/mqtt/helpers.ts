@@ -3,13 +3,7 @@ import { WorkflowEngine, type EngineEvent } from '../../../src/index.js';
 import { registerIoNodeTypes } from '../../../src/io/index.js';
 
 /** Waits until `cond()` holds, checking every 20 ms; throws with `what` after `ms`. */
-export async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until } from '../../support/until.js';
 
 /** A raw mqtt.js client, connected. */
 export async function rawClient(url: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {

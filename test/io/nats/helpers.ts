@@ -3,13 +3,7 @@ import { WorkflowEngine, type EngineEvent, type WorkflowRun } from '../../../src
 import { registerIoNodeTypes } from '../../../src/io/index.js';
 
 /** Waits until `check()` is truthy (every 20 ms, up to `ms`), else throws with `what`. */
-export async function until(check: () => unknown, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until } from '../../support/until.js';
 
 /** A raw nats.js connection, as the outside world (publisher or subscriber). */
 export const raw = (url: string): Promise<NatsConnection> => connect({ servers: url, noAsyncTraces: true, maxReconnectAttempts: -1, reconnectTimeWait: 100 });

@@ -1,3 +1,4 @@
+import { until as waitUntil } from '../../support/until.js';
 import { WorkflowEngine, type WorkflowRun } from '../../../src/index.js';
 import { registerIoNodeTypes } from '../../../src/io/index.js';
 
@@ -27,13 +28,8 @@ export function ioWorkflow() {
 export const counters = (run: WorkflowRun, id: string): Record<string, number> => run.status().nodes[id]?.io?.counters ?? {};
 
 /** Waits until `cond()` holds (polling every 10 ms), or throws after `ms` with `what`. */
-export async function until(cond: () => boolean, what: string | (() => string), ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** `until` with this folder's default of 5 s. */
+export const until = (check: () => unknown, what: string | (() => string), ms = 5000): Promise<void> => waitUntil(check, what, ms);
 
 /** An edge from `source` to `target` with the given connection config. */
 export const edge = (source: string, target: string, config: Record<string, unknown> = {}, sourcePort = 'out') => ({ source, sourcePort, target, targetPort: 'in', config });

@@ -1,3 +1,4 @@
+import { until as waitUntil } from '../../support/until.js';
 // Options are checked (typed ConfigError per bad field), a stream that is not a record log is
 // refused, and close() leaves nothing behind: no socket, no timer, no consumer on the server.
 import { connect } from '@nats-io/transport-node';
@@ -11,13 +12,6 @@ import { jetStreamFixture } from './helpers.js';
 const js = jetStreamFixture();
 const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'PromiseResolve' && r !== 'TTYWrap').length;
 
-async function until(ok: () => boolean | Promise<boolean>, what: string, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('openJetStreamLog options', () => {
   const bad: [string, Record<string, unknown>][] = [
@@ -97,7 +91,7 @@ describe('JetStream log lifecycle', () => {
     await it.next(); // a read broken off half way
     await it.return?.();
     await log.close();
-    await until(() => handles() <= before, `handles back to ${before} (now ${process.getActiveResourcesInfo().join(', ')})`);
+    await waitUntil(() => handles() <= before, () => `handles back to ${before} (now ${process.getActiveResourcesInfo().join(', ')})`, 3000);
   });
 
   it('close() of a log on a shared connection leaves the connection open, and reads leave no consumer', async () => {
@@ -110,7 +104,7 @@ describe('JetStream log lifecycle', () => {
     await log.close();
     expect(nc.isClosed()).toBe(false);
     const consumers = async () => (await jsm.consumers.list(log.stream).next()).length;
-    await until(async () => (await consumers()) === 0, 'the ordered consumers deleted');
+    await waitUntil(async () => (await consumers()) === 0, 'the ordered consumers deleted', 3000);
     await nc.close();
   });
 });
