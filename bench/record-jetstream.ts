@@ -21,6 +21,7 @@ import { openJetStreamLog, type JetStreamLog } from '../src/record/jetstream/jet
 import { MemoryLog } from '../src/record/memory-log.js';
 import type { RecordLog } from '../src/record/record-log.js';
 import { replay } from '../src/record/replay.js';
+import { instantReplayRate } from './record-replay.js';
 import { fmt, freePort, listening, median, table } from './lib.js';
 
 const BATCH = 50;
@@ -64,18 +65,6 @@ async function read(log: JetStreamLog): Promise<number> {
   return n / (ms / 1000);
 }
 
-async function instantReplay(log: JetStreamLog): Promise<number> {
-  const engine = new StreamEngine({ maxBatchSize: BATCH });
-  const w = engine.createWidget('view');
-  let sink = 0;
-  w.data$.subscribe(({ batch }) => (sink = (sink + batch.messages.length) | 0));
-  const t = performance.now();
-  const end = await replay(engine, log, 'view').done;
-  const ms = performance.now() - t;
-  if (end.shown !== BATCHES * BATCH || sink !== end.shown) throw new Error(`replay showed ${end.shown}/${BATCHES * BATCH}`);
-  engine.dispose();
-  return end.shown / (ms / 1000);
-}
 
 type Timing = { log: string; gaps: number; p50: number; p99: number; max: number };
 
@@ -117,7 +106,7 @@ async function main(): Promise<void> {
         rates.append.push(await append(log));
         nsPerMessage.push((inAppendMs * 1e6) / (BATCHES * BATCH));
         rates.read.push(await read(log));
-        rates.replay.push(await instantReplay(log));
+        rates.replay.push(await instantReplayRate(log, BATCHES * BATCH, BATCH));
       } finally {
         await log.close();
       }

@@ -15,6 +15,7 @@ import { MemoryLog } from '../src/record/memory-log.js';
 import { record } from '../src/record/record.js';
 import type { RecordLog } from '../src/record/record-log.js';
 import { replay } from '../src/record/replay.js';
+import { instantReplayRate } from './record-replay.js';
 import { fmt, measureThroughput, median, ratio, table, type ThroughputCase } from './lib.js';
 
 const args = new Set(process.argv.slice(2));
@@ -107,18 +108,7 @@ async function fill(log: RecordLog, messages: number, gap: (i: number) => number
 
 async function instantReplay(log: RecordLog, messages: number): Promise<number> {
   const rates: number[] = [];
-  for (let r = 0; r < (quick ? 2 : 5); r++) {
-    const engine = new StreamEngine(CONFIG);
-    const w = engine.createWidget('view');
-    let sink = 0;
-    w.data$.subscribe(({ batch }) => (sink = (sink + batch.messages.length) | 0));
-    const t = performance.now();
-    const end = await replay(engine, log, 'view').done;
-    const ms = performance.now() - t;
-    if (end.shown !== messages || sink !== messages) throw new Error(`replay showed ${end.shown}/${messages}`);
-    rates.push(messages / (ms / 1000));
-    engine.dispose();
-  }
+  for (let r = 0; r < (quick ? 2 : 5); r++) rates.push(await instantReplayRate(log, messages));
   return median(rates);
 }
 

@@ -8,7 +8,7 @@ import { openFileLog } from '../../src/record/file-log/file-log.js';
 import { record } from '../../src/record/record.js';
 import { replay } from '../../src/record/replay.js';
 import { simEngine } from '../support/helpers.js';
-import { flushMicrotasks, nextMacrotask } from '../support/flush.js';
+import { replayThenLiveScenario } from './support.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -40,35 +40,8 @@ describe('replay from the file log', () => {
   });
 
   it('replay-then-live from the file log: history, then live batches, each message once', async () => {
-    const { engine } = simEngine({ maxBatchSize: 5 });
-    engine.createConnection('src', 'sink', 'out', 'in');
     const log = await openFileLog(folder());
-    const rec = record(engine, 'src:out', log);
-    let n = 0;
-    const emit = (k: number) => {
-      for (let i = 0; i < k; i++) engine.emit('src', 'out', { id: ++n, timestamp: 0, sourceNodeId: 'src', port: 'out', data: n });
-    };
-    emit(50);
-    await log.sync();
-    const view = engine.createWidget('view', { bufferSize: 1000 });
-    const seen: number[] = [];
-    view.data$.subscribe((f) => f.batch.messages.forEach((m) => seen.push(m.data as number)));
-    const r = replay(engine, log, 'view', { live: rec, liveBuffer: 2 });
-    emit(20); // while history is read from disk: the feed keeps 2 batches, the rest comes back from the log
-    // Turns until a deadline, not a count: the log's writes answer from its writer thread.
-    for (const end = Date.now() + 5000; Date.now() < end && seen.length < 70; ) {
-      await flushMicrotasks();
-      await nextMacrotask();
-    }
-    emit(10);
-    for (const end = Date.now() + 5000; Date.now() < end && (seen.length < 80 || r.state().phase !== 'live'); ) {
-      await flushMicrotasks();
-      await nextMacrotask();
-    }
-    expect(seen).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
-    expect(r.state()).toMatchObject({ status: 'playing', phase: 'live', position: { seq: 80 } });
-    await r.stop();
+    await replayThenLiveScenario(log);
     await log.close();
-    await engine.stop();
   });
 });

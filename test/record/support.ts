@@ -1,4 +1,9 @@
+import { expect } from 'vitest';
 import type { StreamMessage } from '../../src/message.js';
+import { record } from '../../src/record/record.js';
+import { replay } from '../../src/record/replay.js';
+import { simEngine } from '../support/helpers.js';
+import { until } from '../support/until.js';
 import type { RecordedBatch, RecordLog } from '../../src/record/record-log.js';
 
 /** `n` messages numbered from `from` (data = their number, so order is easy to check). */
@@ -11,4 +16,36 @@ export async function readAll(log: RecordLog, from: Parameters<RecordLog['read']
   const out: RecordedBatch[] = [];
   for await (const b of log.read(from)) out.push(b);
   return out;
+}
+
+/**
+ * Replay-then-live against a real store: 50 messages recorded and synced, a replay joining the
+ * live recording with a feed of 2 batches, 20 more sent while history is read (most of them come
+ * back from the store), 10 after: the view must see 1..80 once each, in order, and end live.
+ */
+export async function replayThenLiveScenario(log: RecordLog): Promise<void> {
+  const { engine } = simEngine({ maxBatchSize: 5 });
+  engine.createConnection('src', 'sink', 'out', 'in');
+  const rec = record(engine, 'src:out', log);
+  let n = 0;
+  const emit = (k: number) => {
+    for (let i = 0; i < k; i++) engine.emit('src', 'out', { id: ++n, timestamp: 0, sourceNodeId: 'src', port: 'out', data: n });
+  };
+  emit(50);
+  await log.sync();
+  const view = engine.createWidget('view', { bufferSize: 1000 });
+  const seen: number[] = [];
+  view.data$.subscribe((f) => f.batch.messages.forEach((m) => seen.push(m.data as number)));
+  const r = replay(engine, log, 'view', { live: rec, liveBuffer: 2 });
+  emit(20);
+  // Stores answer from another thread or process: wait on real time (bounded), not a count of turns.
+  const settle = (want: number) => until(() => seen.length >= want && r.state().phase === 'live', () => `${want} shown (${seen.length}, ${r.state().phase})`, 5000, 5);
+  await settle(70);
+  emit(10);
+  await settle(80);
+  expect(seen).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+  expect(r.state()).toMatchObject({ status: 'playing', phase: 'live', position: { seq: 80 } });
+  await r.stop();
+  rec.stop();
+  await engine.stop();
 }

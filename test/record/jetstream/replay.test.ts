@@ -5,6 +5,7 @@ import { record } from '../../../src/record/record.js';
 import { replay } from '../../../src/record/replay.js';
 import { simEngine } from '../../support/helpers.js';
 import { jetStreamFixture } from './helpers.js';
+import { replayThenLiveScenario } from '../support.js';
 
 const js = jetStreamFixture();
 
@@ -43,33 +44,6 @@ describe('record and replay through the JetStream log', () => {
   });
 
   it('replay-then-live from the stream: history, then live batches, each message once', async () => {
-    const { engine } = simEngine({ maxBatchSize: 5 });
-    engine.createConnection('src', 'sink', 'out', 'in');
-    const log = await js.open();
-    const rec = record(engine, 'src:out', log);
-    let n = 0;
-    const emit = (k: number) => {
-      for (let i = 0; i < k; i++) engine.emit('src', 'out', { id: ++n, timestamp: 0, sourceNodeId: 'src', port: 'out', data: n });
-    };
-    emit(50);
-    await log.sync();
-    const view = engine.createWidget('view', { bufferSize: 1000 });
-    const seen: number[] = [];
-    view.data$.subscribe((f) => f.batch.messages.forEach((m) => seen.push(m.data as number)));
-    const r = replay(engine, log, 'view', { live: rec, liveBuffer: 2 });
-    emit(20); // while history is read from the server: the feed keeps 2 batches, the rest comes back from the stream
-    // Reads go to the server and back: poll on real time (bounded), not a count of turns.
-    const settle = async (want: number) => {
-      const deadline = Date.now() + 5000;
-      while ((seen.length < want || r.state().phase !== 'live') && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 5));
-    };
-    await settle(70);
-    emit(10);
-    await settle(80);
-    expect(seen).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
-    expect(r.state()).toMatchObject({ status: 'playing', phase: 'live', position: { seq: 80 } });
-    await r.stop();
-    rec.stop();
-    await engine.stop();
+    await replayThenLiveScenario(await js.open());
   });
 });
