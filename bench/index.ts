@@ -33,6 +33,12 @@ const C = {
   ws: 'native Web Streams writer → WritableStream',
 };
 
+interface RecordBench {
+  throughput: Array<{ name: string; msgsPerSec: number; ratio: number; droppedBatches: number }>;
+  instantReplay: { results: Array<{ log: string; msgsPerSec: number }> };
+  originalTiming: Array<{ speed: number; p99: number }>;
+}
+
 /** Runs a compiled bench file (beside this one) in its own process with --json; its progress goes to stderr. */
 function inChild<T>(file: string, quick: boolean): T {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(import.meta.dirname, file), '--json', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
@@ -160,6 +166,21 @@ async function main() {
   log(mqttBenchTable(mqttBench));
   for (const r of mqttBench.rows) targets.push({ name: `mqtt in → widget / raw mqtt.js, QoS ${r.qos}`, value: `${r.ratio.toFixed(2)}x`, goal: '>= 0.8x', met: r.ratio >= 0.8 });
 
+  // Record and replay (issue 18): each store in its own process, as `npm run bench:record` and
+  // `bench:record-jetstream` do (the file log starts a writer thread; JetStream a nats-server).
+  log('\n## Record and replay: a recorded connection against the same one unrecorded (same run), instant and original-timing replay (own process)');
+  const rec = inChild<RecordBench>('record.js', quick);
+  log(table(['path', 'msg/s', 'vs unrecorded (same messages)', 'dropped batches'], rec.throughput.map((r) => [r.name, fmt(r.msgsPerSec), r.ratio.toFixed(2) + 'x', r.droppedBatches])));
+  const recFile = rec.throughput.find((r) => r.name === 'recorded (file log)');
+  if (recFile) targets.push({ name: 'recorded connection (file log) / unrecorded, maxBatchSize 50', value: `${recFile.ratio.toFixed(2)}x, ${fmt(recFile.msgsPerSec)} msg/s, ${recFile.droppedBatches} dropped`, goal: '>= 0.8x and >= 1M msg/s, no drops', met: recFile.ratio >= 0.8 && recFile.msgsPerSec >= 1e6 && recFile.droppedBatches === 0 });
+  const fileReplay = rec.instantReplay.results.find((r) => r.log === 'file');
+  if (fileReplay) targets.push({ name: 'instant replay from the file log', value: `${fmt(fileReplay.msgsPerSec)} msg/s`, goal: '>= 1M msg/s', met: fileReplay.msgsPerSec >= 1e6 });
+  for (const t of rec.originalTiming) targets.push({ name: `original-timing replay at ${t.speed}x, error per gap p99`, value: `${t.p99} ms`, goal: '<= 5 ms', met: t.p99 <= 5 });
+  const recJs = inChild<{ results: Array<{ case: string; medianMsgsPerSec: number }> }>('record-jetstream.js', quick);
+  log(table(['JetStream record log', 'msg/s (median)'], recJs.results.map((r) => [r.case, fmt(r.medianMsgsPerSec)])));
+  const jsReplay = recJs.results.find((r) => r.case.startsWith('instant replay'));
+  if (jsReplay) targets.push({ name: 'instant replay from JetStream', value: `${fmt(jsReplay.medianMsgsPerSec)} msg/s`, goal: '>= 500k msg/s', met: jsReplay.medianMsgsPerSec >= 500_000 });
+
   // --cluster: a workflow across processes (nats-server and `nodeflow worker` children; own process).
   const cluster = args.has('--cluster') ? inChild<{ report: string[]; targets: typeof targets }>('cluster.js', quick) : undefined;
   if (cluster) {
@@ -185,6 +206,7 @@ async function main() {
     scale,
     nats,
     mqtt: mqttBench,
+    record: { fileLog: rec, jetStream: recJs },
     ...(cluster ? { cluster } : {}),
     targets,
     sink: keepSink() + keepWorkflowSink(),

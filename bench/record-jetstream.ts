@@ -27,8 +27,9 @@ import { fmt, freePort, listening, median, table } from './lib.js';
 const BATCH = 50;
 const json = process.argv.includes('--json');
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
-const N = arg('messages', 1_000_000);
-const ROUNDS = arg('rounds', 3);
+const quick = process.argv.includes('--quick');
+const N = arg('messages', quick ? 200_000 : 1_000_000);
+const ROUNDS = arg('rounds', quick ? 2 : 3);
 const BATCHES = Math.ceil(N / BATCH);
 const say = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
 
