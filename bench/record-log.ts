@@ -69,6 +69,9 @@ async function logAppend(dir: string, sync: 'none' | { everyBatches: number }): 
     for (const end = Math.min(BATCHES, k + 64); k < end; k++) log.append({ seq: 1 + k * BATCH, at: k, messages: pool[k % 200]! });
     inAppend += performance.now() - a;
     await new Promise((r) => setImmediate(r)); // a recorded connection hands off between turns
+    // Every 1024 batches, wait for the writer thread: an end-to-end figure, not a backlog that
+    // outgrows maxPendingBytes and drops (a drop would fail the read check below).
+    if (k % 1024 === 0) await (log as unknown as { flushed(): Promise<unknown> }).flushed();
   }
   await (sync === 'none' ? log.close() : log.sync());
   const total = performance.now() - t;
