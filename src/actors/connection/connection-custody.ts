@@ -1,3 +1,5 @@
+import type { StreamMessage } from '../../message.js';
+import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { ConnectionWatcher, SettleObserver } from './transport-hooks.js';
 import { ConnectionCircuit } from './connection-circuit.js';
 
@@ -48,6 +50,20 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
     if (this.pressured && this.isLow(this.mailbox.size + this.heldCount())) this.relieve();
     this.madeStreams?.room();
     if (this.mode.state === 'closing') this.pump(); // the last release lets a close finish
+  }
+
+  /** The error recovery its deliveries use: a node on a worker thread retries its frames by it. @internal */
+  recovery(): ErrorRecovery {
+    return this.host.errorRecovery(this.config);
+  }
+
+  /**
+   * Records messages in custody that failed for good at the far end on this process's dead
+   * letters (a node on a worker thread); they are counted when `releaseCustody` says so.
+   * @internal
+   */
+  recordDeadLetter(messages: readonly StreamMessage[], error: unknown, attempts: number): void {
+    this.host.deadLetter({ connectionId: this.id, messages, error, attempts, at: this.host.clock.now() });
   }
 
   /** Hears this connection's settlement, in FIFO order (null: stop). @internal */

@@ -2,6 +2,7 @@ import type { StreamConfig } from '../../config.js';
 import type { DropReason, OfferResult, StreamMessage } from '../../message.js';
 import type { ConnectionState } from '../../machines/connection.machine.js';
 import type { ConnectionKnobs } from '../types.js';
+import type { ErrorRecovery } from '../policies/error-recovery.js';
 
 /**
  * What a consumer end of a connection across processes (the transport's inlet) hears of the
@@ -50,6 +51,10 @@ export interface CustodyEnd {
   /** Messages delivered and not yet released. */
   readonly custodyHeld: number;
   stats(): { readonly accepted: number };
+  /** Its error recovery (a node on a worker thread retries its frames by it). */
+  recovery?(): ErrorRecovery;
+  /** Records dead letters of messages in custody (a node on a worker thread); counted at release. */
+  recordDeadLetter?(messages: readonly StreamMessage[], error: unknown, attempts: number): void;
 }
 
 /**

@@ -1,0 +1,8 @@
+// The `@nodeflow/runtime/threads` entry (Node: worker_threads). See docs/threads.md.
+export { threadNode, threadNodeType, type ThreadOptions } from './thread-node.js';
+export { threadPool } from './port-node.js';
+export { ThreadPool, type ThreadPoolOptions, type ThreadPoolStats } from './pool.js';
+export type { ThreadWork } from './work.js';
+export type { ThreadFn, ThreadResult } from './worker-core.js';
+export type { ThreadDelivery } from './thread-carrier.js';
+export { encodeValues, decodeValues, type EncodedValues } from './codec.js';

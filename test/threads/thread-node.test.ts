@@ -1,0 +1,125 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GracefulErrorRecovery, NodeflowError, StreamEngine, type DeadLetter } from '../../src/index.js';
+import { threadNode, threadPool, type ThreadPool } from '../../src/threads/index.js';
+import { fixture, workerEntry } from './entry.js';
+
+const engines: StreamEngine[] = [];
+afterEach(() => {
+  for (const e of engines.splice(0)) e.dispose();
+});
+
+/** src -> heavy (on workers) -> sink, with what the sink got and the dead letters. */
+function pipeline(pool: ThreadPool, exportName: string, options: { retryAttempts?: number; deliveryTimeout?: number; delivery?: 'ordered' | 'unordered' } = {}) {
+  const engine = new StreamEngine();
+  engines.push(engine);
+  engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: options.retryAttempts ?? 0, retryDelay: 1, jitter: 0, ...(options.deliveryTimeout ? { deliveryTimeout: options.deliveryTimeout } : {}) }));
+  const got: unknown[] = [];
+  const dead: DeadLetter[] = [];
+  engine.deadLetters$.subscribe((d) => dead.push(d));
+  const heavy = threadNode(engine, 'heavy', { kind: 'module', module: fixture('work.mjs'), export: exportName }, { pool, delivery: options.delivery ?? 'ordered' });
+  const input = engine.createConnection('src', 'heavy', 'out', 'in', { maxBatchSize: 10, bufferSize: 200, batchTimeout: 1 });
+  engine.createConnection('heavy', 'sink', 'out', 'in', { maxBatchSize: 10, bufferSize: 100000, batchTimeout: 1 });
+  engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
+  const send = async (values: readonly number[]) => {
+    const w = engine.getConnection(input).writer;
+    let i = 0;
+    for (const data of values) await w.write({ id: i++, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'heavy', port: 'out', data });
+  };
+  return { engine, got, dead, heavy, input: () => engine.getConnection(input), send };
+}
+
+const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('threadNode on worker_threads', () => {
+  it('runs every batch on two workers and delivers the outputs in order; the input connection settles to delivered = accepted', async () => {
+    const pool = threadPool({ size: 2, entry: workerEntry() });
+    const t = pipeline(pool, 'double');
+    const values = Array.from({ length: 2000 }, (_, i) => i);
+    await t.send(values);
+    await until(() => t.got.length === 2000);
+    expect(t.got).toEqual(values.map((v) => v * 2));
+    await until(() => t.input().stats().inFlight === 0);
+    expect(t.input().stats()).toMatchObject({ accepted: 2000, delivered: 2000, deadLettered: 0, inFlight: 0 });
+    const r = t.heavy.readout();
+    expect(r.sent).toBe(r.outstandingMessages + r.settledMessages + r.abandonedMessages);
+    expect(pool.stats().workers).toBe(2);
+    await t.engine.stop();
+    await until(() => pool.stats().workers === 0);
+  });
+
+  it('a function that throws fails the batch like an in-thread delivery: retried, then dead-lettered, counted', async () => {
+    const t = pipeline(threadPool({ entry: workerEntry() }), 'faulty', { retryAttempts: 2 });
+    await t.send([1, 2, -1, 4]);
+    await until(() => t.dead.length === 1 && t.input().stats().inFlight === 0);
+    expect(t.dead[0]!.attempts).toBe(3);
+    expect((t.dead[0]!.error as Error).message).toContain('bad value -1');
+    expect(t.input().stats()).toMatchObject({ accepted: 4, deadLettered: t.dead[0]!.messages.length, delivered: 4 - t.dead[0]!.messages.length });
+  });
+
+  it('a worker that hangs past deliveryTimeout times the batch out (DELIVERY_TIMEOUT) and is replaced', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, 'faulty', { deliveryTimeout: 300 });
+    await t.send([-3]);
+    await until(() => t.dead.length === 1);
+    expect((t.dead[0]!.error as NodeflowError).code).toBe('DELIVERY_TIMEOUT');
+    expect(pool.stats()).toMatchObject({ timedOut: 1, respawned: 1 });
+    await t.send([5]); // the replacement works
+    await until(() => t.got.length === 1);
+    expect(t.got).toEqual([6]);
+  });
+
+  it('a worker that dies has its batches run again on a fresh worker, counted', async () => {
+    process.env.NODEFLOW_THREADS_MARKER = path.join(mkdtempSync(path.join(tmpdir(), 'nf-threads-')), 'died');
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, 'diesOnce');
+    await t.send([1, -2, 3]);
+    await until(() => t.got.length === 3);
+    expect(t.got).toEqual([1, -2, 3]);
+    expect(pool.stats().respawned).toBe(1);
+    expect(pool.stats().requeued).toBeGreaterThanOrEqual(1);
+    expect(t.dead).toEqual([]);
+  });
+
+  it('a self-contained function crosses by its source; one that closes over a name fails with THREAD_FUNCTION_NOT_PORTABLE', async () => {
+    const engine = new StreamEngine();
+    engines.push(engine);
+    engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: 0 }));
+    const dead: DeadLetter[] = [];
+    engine.deadLetters$.subscribe((d) => dead.push(d));
+    const factor = 3;
+    const pool = threadPool({ entry: workerEntry() });
+    threadNode(engine, 'ok', { kind: 'function', fn: (vs) => vs.map((v) => (v as number) + 1) }, { pool });
+    threadNode(engine, 'bad', { kind: 'function', fn: (vs) => vs.map((v) => (v as number) * factor) }, { pool });
+    const got: unknown[] = [];
+    engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
+    for (const id of ['ok', 'bad']) engine.createConnection(id, 'sink', 'out', 'in', { batchTimeout: 1 });
+    await engine.getConnection(engine.createConnection('a', 'ok', 'out', 'in', { batchTimeout: 1 })).writer.write({ id: 1, timestamp: 0, sourceNodeId: 'a', targetNodeId: 'ok', port: 'out', data: 1 });
+    await engine.getConnection(engine.createConnection('b', 'bad', 'out', 'in', { batchTimeout: 1 })).writer.write({ id: 1, timestamp: 0, sourceNodeId: 'b', targetNodeId: 'bad', port: 'out', data: 1 });
+    await until(() => got.length === 1 && dead.length === 1);
+    expect(got).toEqual([2]);
+    expect((dead[0]!.error as NodeflowError).code).toBe('THREAD_FUNCTION_NOT_PORTABLE');
+    const o = { run(vs: unknown[]) { return vs; } };
+    expect(() => threadNode(engine, 'm', { kind: 'function', fn: o.run }, { pool })).toThrow(expect.objectContaining({ code: 'THREAD_FUNCTION_NOT_PORTABLE' }));
+  });
+
+  it('engine.dispose() leaves no worker running', async () => {
+    const pool = threadPool({ size: 2, entry: workerEntry() });
+    const t = pipeline(pool, 'faulty', { deliveryTimeout: 60_000 });
+    await t.send([1, -3, -3]); // two workers busy for good
+    await until(() => pool.stats().running >= 1);
+    const workersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Worker' || r === 'MessagePort').length;
+    t.engine.dispose();
+    await until(() => pool.stats().workers === 0);
+    await until(() => process.getActiveResourcesInfo().filter((r) => r === 'Worker' || r === 'MessagePort').length < workersBefore);
+    expect(pool.stats()).toMatchObject({ workers: 0, running: 0, queued: 0 });
+  });
+});
