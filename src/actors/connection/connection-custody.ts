@@ -1,4 +1,4 @@
-import type { StreamMessage } from '../../message.js';
+import type { Batch, StreamMessage } from '../../message.js';
 import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { ConnectionWatcher, SettleObserver } from './transport-hooks.js';
 import { ConnectionCircuit } from './connection-circuit.js';
@@ -50,6 +50,20 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
     if (this.pressured && this.isLow(this.mailbox.size + this.heldCount())) this.relieve();
     this.madeStreams?.room();
     if (this.mode.state === 'closing') this.pump(); // the last release lets a close finish
+  }
+
+  /**
+   * A target that held a delivery back (an outlet at its frame cap) takes `batch` now: if it is
+   * still this connection's batch out, `send` runs and the delivery succeeds at once (so a
+   * deliveryTimeout due in the same turn cannot also fail it); if the connection gave up on it
+   * meanwhile (timed out, then dead-lettered or dropped), nothing is sent. @internal
+   */
+  takeOver(batch: Batch, send: () => void): void {
+    const d = this.delivery;
+    if (d.kind === 'idle' || d.batch !== batch) return;
+    send();
+    if (d.kind === 'attempting') this.settle(d, true, undefined);
+    else this.late(d, true);
   }
 
   /** The error recovery its deliveries use: a node on a worker thread retries its frames by it. @internal */
