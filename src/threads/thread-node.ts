@@ -2,6 +2,7 @@ import { NodeflowError } from '../errors.js';
 import type { StreamMessage } from '../message.js';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { NodeHandle } from '../actors/targets/node.js';
+import type { OutputPort } from '../actors/targets/output-port.js';
 import type { NodeContext, NodeTypeDefinition } from '../actors/workflow/node-types.js';
 import type { OutletReadout } from '../transport/outlet-end.js';
 import { threadPool } from './port-node.js';
@@ -56,7 +57,13 @@ export function threadNode(engine: StreamEngine, id: string, work: ThreadWork, o
     seam: { input: (c: string) => engine.getConnection(c), output: () => undefined, emitted: () => {}, downstream: () => [] },
   } as unknown as NodeContext;
   let seq = 0;
-  const b = threadBehavior(ctx, pool, spec, options.delivery ?? 'ordered', (port, data, origin: StreamMessage) => void node.output(port).emit({ id: `${id}-${++seq}`, timestamp: origin.timestamp, sourceNodeId: id, port, data }), options.maxFrames);
+  // One port looked up per run of outputs on it, not per message (the common case: one port).
+  let last: { name: string; port: OutputPort } | undefined;
+  const emit = (port: string, data: unknown, origin: StreamMessage): void => {
+    if (last?.name !== port) last = { name: port, port: node.output(port) };
+    last.port.emit({ id: ++seq, timestamp: origin.timestamp, sourceNodeId: id, port, data });
+  };
+  const b = threadBehavior(ctx, pool, spec, options.delivery ?? 'ordered', emit, options.maxFrames);
   const sub = engine.actor.subscribe((s) => {
     if (s.value !== 'stopped' && s.status !== 'done') return;
     b.stop();
