@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { NodeflowError } from '../errors.js';
 import type { FromWorker } from './protocol.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
 import { ThreadPool, type ThreadPoolOptions } from './pool.js';
@@ -14,6 +17,9 @@ import { ThreadPool, type ThreadPoolOptions } from './pool.js';
  * ```
  */
 export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', import.meta.url)): WorkerSpawner {
+  // A missing entry would make every worker die at birth and be replaced, again and again.
+  const file = entry instanceof URL ? (entry.protocol === 'file:' ? fileURLToPath(entry) : undefined) : entry.startsWith('file:') ? fileURLToPath(entry) : entry;
+  if (file !== undefined && !existsSync(file)) throw new NodeflowError('MISSING_DEPENDENCY', `the worker entry ${file} does not exist (running from TypeScript sources? pass threadPool({ entry }) a JavaScript build of src/threads/worker-node.ts)`, { entry: file });
   return () => {
     const worker = new Worker(entry);
     let ended = false;

@@ -111,6 +111,10 @@ describe('threadNode on worker_threads', () => {
     expect(() => threadNode(engine, 'm', { kind: 'function', fn: o.run }, { pool })).toThrow(expect.objectContaining({ code: 'THREAD_FUNCTION_NOT_PORTABLE' }));
   });
 
+  it('refuses a worker entry that does not exist (MISSING_DEPENDENCY) instead of starting workers that die at birth', () => {
+    expect(() => threadPool({ entry: new URL('file:///nonexistent/worker-node.js') })).toThrow(expect.objectContaining({ code: 'MISSING_DEPENDENCY' }));
+  });
+
   it('engine.dispose() leaves no worker running', async () => {
     const pool = threadPool({ size: 2, entry: workerEntry() });
     const t = pipeline(pool, 'faulty', { deliveryTimeout: 60_000 });
