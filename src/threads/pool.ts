@@ -95,6 +95,7 @@ export class ThreadPool {
   /** @internal */
   readonly clock: EngineClock;
 
+  /** Made by a platform's `threadPool()` (`@nodeflow/runtime/threads` in Node). @internal */
   constructor(
     private readonly spawn: WorkerSpawner,
     options: ThreadPoolOptions = {},

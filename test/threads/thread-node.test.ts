@@ -111,6 +111,25 @@ describe('threadNode on worker_threads', () => {
     expect(() => threadNode(engine, 'm', { kind: 'function', fn: o.run }, { pool })).toThrow(expect.objectContaining({ code: 'THREAD_FUNCTION_NOT_PORTABLE' }));
   });
 
+  it("engine.node(id, { thread }) runs the node's batches on the pool; a bad thread option is refused before the node exists", async () => {
+    const engine = new StreamEngine({ batchTimeout: 1 });
+    engines.push(engine);
+    const pool = threadPool({ entry: workerEntry() });
+    expect(() => engine.node('x', { thread: { pool: {} as ThreadPool, work: { kind: 'function', fn: (v) => v } } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => engine.node('x', { process: () => {}, thread: { pool, work: { kind: 'function', fn: (v) => v } } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(engine.findNode('x')).toBeUndefined();
+    engine.node('x', { thread: { pool, work: { kind: 'module', module: fixture('work.mjs'), export: 'double' } } });
+    const got: unknown[] = [];
+    engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
+    engine.createConnection('x', 'sink', 'out', 'in', { batchTimeout: 1 });
+    const w = engine.getConnection(engine.createConnection('a', 'x', 'out', 'in', { batchTimeout: 1 })).writer;
+    for (let i = 0; i < 3; i++) await w.write({ id: i, timestamp: 0, sourceNodeId: 'a', targetNodeId: 'x', port: 'out', data: i });
+    await until(() => got.length === 3);
+    expect(got).toEqual([0, 2, 4]);
+    await engine.stop();
+    await until(() => pool.stats().workers === 0);
+  });
+
   it('refuses a worker entry that does not exist (MISSING_DEPENDENCY) instead of starting workers that die at birth', () => {
     expect(() => threadPool({ entry: new URL('file:///nonexistent/worker-node.js') })).toThrow(expect.objectContaining({ code: 'MISSING_DEPENDENCY' }));
   });
