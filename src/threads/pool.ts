@@ -118,7 +118,12 @@ export class ThreadPool {
   /** The node is done with the pool; with no user left, every worker ends. @internal */
   release(fn: number): Promise<void> {
     if (!this.loads.delete(fn)) return Promise.resolve();
-    if (--this.users > 0) return Promise.resolve();
+    // What still waits for a worker is not run: its node is gone (its results would be ignored).
+    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.fn === fn) this.queue.splice(i, 1);
+    if (--this.users > 0) {
+      for (const s of this.slots) s.link.post({ t: 'unload', fn }, []);
+      return Promise.resolve();
+    }
     return this.close();
   }
 

@@ -14,7 +14,7 @@ export type LoadSpec = { readonly kind: 'module'; readonly module: string; reado
  *
  * @internal
  */
-export type ToWorker = { readonly t: 'load'; readonly fn: number; readonly spec: LoadSpec } | { readonly t: 'run'; readonly fn: number; readonly job: number; readonly port: string; readonly data: EncodedValues };
+export type ToWorker = { readonly t: 'load'; readonly fn: number; readonly spec: LoadSpec } | { readonly t: 'unload'; readonly fn: number } | { readonly t: 'run'; readonly fn: number; readonly job: number; readonly port: string; readonly data: EncodedValues };
 
 /**
  * A run's outputs: per output port, the values to emit there (encoded like the input).

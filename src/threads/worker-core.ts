@@ -57,6 +57,11 @@ export function serveWorker(side: WorkerSide): void {
   const fns = new Map<number, Promise<ThreadFn>>();
   let chain: Promise<unknown> = Promise.resolve();
   side.listen((m) => {
+    if (m.t === 'unload') {
+      // After the runs already queued for it (they were sent first).
+      chain = chain.then(() => fns.delete(m.fn));
+      return;
+    }
     if (m.t === 'load') {
       const loaded = resolveFn(side, m.spec);
       loaded.catch(() => {}); // reported by each run that uses it
