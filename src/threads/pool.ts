@@ -1,6 +1,6 @@
 import { realClock, type EngineClock } from '../clock.js';
 import { NodeflowError } from '../errors.js';
-import type { EncodedValues } from './codec.js';
+import { transferList, type EncodedValues } from './codec.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
 import type { EncodedOutputs, FromWorker, LoadSpec } from './protocol.js';
 
@@ -170,7 +170,7 @@ export class ThreadPool {
       best.jobs.add(job);
       if (job.timeoutMs !== undefined && job.timer === undefined) job.timer = this.clock.setTimeout(() => this.expired(job), job.timeoutMs);
       const data = job.encode();
-      best.link.post({ t: 'run', fn: job.fn, job: job.id, port: job.port, data }, data.buffers);
+      best.link.post({ t: 'run', fn: job.fn, job: job.id, port: job.port, data }, transferList(data));
     }
   }
 

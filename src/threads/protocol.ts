@@ -1,4 +1,4 @@
-import type { EncodedValues } from './codec.js';
+import { transferList, type EncodedValues } from './codec.js';
 
 /**
  * What a worker runs for a node, as it crosses to the worker (functions cannot be cloned): a
@@ -42,6 +42,6 @@ export type FromWorker =
  */
 export function outputBuffers(out: EncodedOutputs): ArrayBuffer[] {
   const all: ArrayBuffer[] = [];
-  for (const v of out.values) for (const b of v.buffers) all.push(b);
+  for (const v of out.values) for (const b of transferList(v)) all.push(b);
   return all;
 }
