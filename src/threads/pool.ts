@@ -2,7 +2,7 @@ import { realClock, type EngineClock } from '../clock.js';
 import { NodeflowError } from '../errors.js';
 import { transferList, type EncodedValues } from './codec.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
-import type { EncodedOutputs, FromWorker, LoadSpec } from './protocol.js';
+import type { EncodedOutputs, FromWorker, LoadSpec, RunJob } from './protocol.js';
 
 /**
  * How one job ended: its outputs, or the error that failed it (what the function threw, a
@@ -28,6 +28,9 @@ interface Job {
 interface Slot {
   link: WorkerLink;
   readonly jobs: Set<Job>;
+  /** Jobs for this worker in this turn of the event loop, posted together at its end. */
+  outbox: RunJob[];
+  transfer: ArrayBuffer[];
 }
 
 /**
@@ -89,6 +92,7 @@ export class ThreadPool {
   private respawned = 0;
   private requeued = 0;
   private timedOut = 0;
+  private flushing = false;
   readonly size: number;
   private readonly perWorker: number;
   private readonly maxCrashes: number;
@@ -151,7 +155,7 @@ export class ThreadPool {
   }
 
   private start(): Slot {
-    const slot: Slot = { link: this.spawn(), jobs: new Set() };
+    const slot: Slot = { link: this.spawn(), jobs: new Set(), outbox: [], transfer: [] };
     slot.link.listen(
       (m) => this.answered(slot, m),
       (error) => this.died(slot, error),
@@ -170,15 +174,33 @@ export class ThreadPool {
       best.jobs.add(job);
       if (job.timeoutMs !== undefined && job.timer === undefined) job.timer = this.clock.setTimeout(() => this.expired(job), job.timeoutMs);
       const data = job.encode();
-      best.link.post({ t: 'run', fn: job.fn, job: job.id, port: job.port, data }, transferList(data));
+      for (const b of transferList(data)) best.transfer.push(b);
+      best.outbox.push({ fn: job.fn, job: job.id, port: job.port, data });
+      if (!this.flushing) {
+        this.flushing = true;
+        queueMicrotask(this.flush);
+      }
     }
   }
 
+  // One message per worker per turn: a post costs more than encoding a small batch.
+  private readonly flush = (): void => {
+    this.flushing = false;
+    for (const s of this.slots) {
+      if (s.outbox.length === 0) continue;
+      s.link.post({ t: 'run', jobs: s.outbox }, s.transfer);
+      s.outbox = [];
+      s.transfer = [];
+    }
+  };
+
   private answered(slot: Slot, m: FromWorker): void {
-    let job: Job | undefined;
-    for (const j of slot.jobs) if (j.id === m.job) (job = j);
-    if (job === undefined) return; // timed out or requeued already: its late answer counts for nothing
-    this.finish(job, m.t === 'done' ? { ok: true, out: m.out } : { ok: false, error: remoteError(m.error) });
+    for (const a of m.answers) {
+      let job: Job | undefined;
+      for (const j of slot.jobs) if (j.id === a.job) job = j;
+      // Timed out or requeued already: its late answer counts for nothing.
+      if (job !== undefined) this.finish(job, a.t === 'done' ? { ok: true, out: a.out } : { ok: false, error: remoteError(a.error) });
+    }
     this.pump();
   }
 

@@ -9,12 +9,26 @@ import { transferList, type EncodedValues } from './codec.js';
 export type LoadSpec = { readonly kind: 'module'; readonly module: string; readonly export: string } | { readonly kind: 'source'; readonly source: string };
 
 /**
- * The messages the main thread posts to a worker. A worker serves several nodes of its pool:
- * each `run` names the function (`fn`, from an earlier `load`).
+ * One batch to run: the function (`fn`, from an earlier `load`), a job id for the answer, the
+ * input port and the encoded values.
  *
  * @internal
  */
-export type ToWorker = { readonly t: 'load'; readonly fn: number; readonly spec: LoadSpec } | { readonly t: 'unload'; readonly fn: number } | { readonly t: 'run'; readonly fn: number; readonly job: number; readonly port: string; readonly data: EncodedValues };
+export interface RunJob {
+  readonly fn: number;
+  readonly job: number;
+  readonly port: string;
+  readonly data: EncodedValues;
+}
+
+/**
+ * The messages the main thread posts to a worker. A worker serves several nodes of its pool.
+ * `run` carries every batch the main thread sent that worker in one turn of its event loop (one
+ * message, not one per batch: a post costs more than a small batch's encoding).
+ *
+ * @internal
+ */
+export type ToWorker = { readonly t: 'load'; readonly fn: number; readonly spec: LoadSpec } | { readonly t: 'unload'; readonly fn: number } | { readonly t: 'run'; readonly jobs: readonly RunJob[] };
 
 /**
  * A run's outputs: per output port, the values to emit there (encoded like the input).
@@ -27,21 +41,28 @@ export interface EncodedOutputs {
 }
 
 /**
- * What a worker posts back: one `done` or `failed` per `run`, with its job id.
+ * How one job ended on the worker.
  *
  * @internal
  */
-export type FromWorker =
+export type JobAnswer =
   | { readonly t: 'done'; readonly job: number; readonly out: EncodedOutputs }
   | { readonly t: 'failed'; readonly job: number; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
+
+/**
+ * What a worker posts back: the answers to one `run` message, in its order, in one message.
+ *
+ * @internal
+ */
+export interface FromWorker {
+  readonly answers: readonly JobAnswer[];
+}
 
 /**
  * The buffers of an encoded output, to transfer with it.
  *
  * @internal
  */
-export function outputBuffers(out: EncodedOutputs): ArrayBuffer[] {
-  const all: ArrayBuffer[] = [];
-  for (const v of out.values) for (const b of transferList(v)) all.push(b);
-  return all;
+export function outputBuffers(out: EncodedOutputs, into: ArrayBuffer[]): void {
+  for (const v of out.values) for (const b of transferList(v)) into.push(b);
 }

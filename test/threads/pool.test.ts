@@ -11,8 +11,13 @@ function setUp(fates: JobFate[], options: { size?: number; perWorker?: number; m
   const outcomes: JobOutcome[] = [];
   const run = (fn: number, v: number, timeout?: number) => pool.run(fn, 'in', () => encodeValues([v]), timeout, (o) => outcomes.push(o));
   // One ms at a time: a timer set while timers fire waits for the next step.
-  const tick = (ms: number) => {
-    for (let i = 0; i < ms; i++) clock.increment(1);
+  // Jobs are posted at the end of the turn (a microtask): let it run before each step.
+  const tick = async (ms: number) => {
+    for (let i = 0; i < ms; i++) {
+      await Promise.resolve();
+      clock.increment(1);
+    }
+    await Promise.resolve();
   };
   return { clock, workers, pool, outcomes, run, tick };
 }
@@ -28,7 +33,7 @@ describe('ThreadPool', () => {
     expect(t.pool.stats().workers).toBe(0);
     for (let i = 0; i < 6; i++) t.run(i % 2 ? a : b, i);
     expect(t.pool.stats()).toMatchObject({ workers: 2, running: 4, queued: 2 });
-    t.tick(10);
+    await t.tick(10);
     expect(t.outcomes.map(values)).toEqual([[0], [2], [4], [6], [8], [10]].map(([v]) => [v]));
     await t.pool.release(a);
     expect(t.workers.live.size).toBe(2); // b still uses it
@@ -37,24 +42,24 @@ describe('ThreadPool', () => {
     expect(t.pool.stats().workers).toBe(0);
   });
 
-  it('runs the jobs of a worker that died on a fresh one, and fails a job that outlived maxCrashes deaths with THREAD_WORKER_DIED', () => {
+  it('runs the jobs of a worker that died on a fresh one, and fails a job that outlived maxCrashes deaths with THREAD_WORKER_DIED', async () => {
     const t = setUp([{ kind: 'crash', ms: 1 }], { maxCrashes: 2 });
     const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
     t.run(fn, 1);
-    t.tick(10);
+    await t.tick(10);
     expect(t.outcomes).toHaveLength(1);
     expect(code(t.outcomes[0])).toBe('THREAD_WORKER_DIED');
     expect(t.pool.stats()).toMatchObject({ respawned: 3, requeued: 2, workers: 1 });
   });
 
-  it('fails a job past its timeout with DELIVERY_TIMEOUT and replaces its hung worker; the jobs behind it run on the new one', () => {
+  it('fails a job past its timeout with DELIVERY_TIMEOUT and replaces its hung worker; the jobs behind it run on the new one', async () => {
     const t = setUp([{ kind: 'hang' }, { kind: 'ok', ms: 1 }], { perWorker: 2 });
     const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
     t.run(fn, 1, 20);
     t.run(fn, 2, 20);
-    t.tick(20);
+    await t.tick(20);
     expect(code(t.outcomes[0])).toBe('DELIVERY_TIMEOUT');
-    t.tick(5);
+    await t.tick(5);
     expect(t.outcomes.slice(1).map(values)).toEqual([[4]]);
     expect(t.pool.stats()).toMatchObject({ timedOut: 1, respawned: 1 });
   });
