@@ -56,6 +56,39 @@ describe('threadNode on worker_threads', () => {
     await until(() => pool.stats().workers === 0);
   });
 
+  it('keeps the input order across two workers that finish out of order (ordered), and delivers everything once when unordered', async () => {
+    for (const delivery of ['ordered', 'unordered'] as const) {
+      const t = pipeline(threadPool({ size: 2, entry: workerEntry() }), 'jitter', { delivery });
+      const values = Array.from({ length: 300 }, (_, i) => i);
+      await t.send(values);
+      await until(() => t.got.length === 300);
+      if (delivery === 'ordered') expect(t.got).toEqual(values);
+      else expect([...(t.got as number[])].sort((a, b) => a - b)).toEqual(values);
+      await t.engine.stop();
+    }
+  });
+
+  it('counts the frames at the workers in the input connection: it backs up (backpressured, writer waits) while a slow worker holds them, within bufferSize', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, 'slow');
+    const states = new Set<string>();
+    let maxInFlight = 0;
+    let maxOutstanding = 0;
+    const watch = setInterval(() => {
+      const st = t.input().stats();
+      states.add(st.state);
+      maxInFlight = Math.max(maxInFlight, st.inFlight);
+      maxOutstanding = Math.max(maxOutstanding, t.heavy.readout().outstandingMessages);
+    }, 1);
+    await t.send(Array.from({ length: 600 }, (_, i) => i)); // the writer waits for room
+    await until(() => t.got.length === 600);
+    clearInterval(watch);
+    expect(states.has('backpressured')).toBe(true);
+    expect(maxInFlight).toBeLessThanOrEqual(200);
+    expect(maxOutstanding).toBeGreaterThan(0);
+    expect(t.input().stats()).toMatchObject({ accepted: 600, delivered: 600, inFlight: 0, droppedTotal: 0 });
+  });
+
   it('a function that throws fails the batch like an in-thread delivery: retried, then dead-lettered, counted', async () => {
     const t = pipeline(threadPool({ entry: workerEntry() }), 'faulty', { retryAttempts: 2 });
     await t.send([1, 2, -1, 4]);
