@@ -9,14 +9,28 @@ import { threadBehavior } from './stand-in.js';
 import type { LoadSpec } from './protocol.js';
 import { loadSpec } from './work.js';
 
-/** The engine as a threaded node needs it (a StreamEngine is one). @internal */
+/**
+ * The engine as a threaded node needs it (a StreamEngine is one). @internal
+ *
+ * @example
+ * ```ts
+ * const host: ThreadEngine = engine; // a StreamEngine
+ * ```
+ */
 export interface ThreadEngine {
   readonly clock: EngineClock;
   getConnection(id: string): CustodyEnd;
   readonly actor: { subscribe(fn: (s: { readonly value: unknown; readonly status: string }) => void): { unsubscribe(): void } };
 }
 
-/** Thread options, checked, with the load spec of their work. @internal */
+/**
+ * Thread options, checked, with the load spec of their work. @internal
+ *
+ * @example
+ * ```ts
+ * const { options, spec } = checkThread({ pool, work });
+ * ```
+ */
 export interface CheckedThread {
   readonly options: NodeThreadOptions;
   readonly spec: LoadSpec;
@@ -38,7 +52,14 @@ export function checkThread(o: NodeThreadOptions): CheckedThread {
   return { options: o, spec: loadSpec(o.work) };
 }
 
-/** What a threaded stream-engine node gives back: its batch handler and its readouts. @internal */
+/**
+ * What a threaded stream-engine node gives back: its batch handler and its readouts. @internal
+ *
+ * @example
+ * ```ts
+ * const t: ThreadedProcess = threadProcess(engine, 'heavy', node, checked); t.readout().outstandingFrames;
+ * ```
+ */
 export interface ThreadedProcess {
   process(batch: Batch): void | PromiseLike<void>;
   readout(): OutletReadout;

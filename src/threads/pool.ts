@@ -8,6 +8,10 @@ import type { EncodedOutputs, FromWorker, LoadSpec, RunJob } from './protocol.js
  * How one job ended: its outputs, or the error that failed it (what the function threw, a
  * `DELIVERY_TIMEOUT`, or `THREAD_WORKER_DIED` after its worker died `maxCrashes` times under it).
  *
+ * @example
+ * ```ts
+ * const done = (o: JobOutcome) => (o.ok ? emit(o.out) : fail(o.error));
+ * ```
  * @internal
  */
 export type JobOutcome = { readonly ok: true; readonly out: EncodedOutputs } | { readonly ok: false; readonly error: Error };
