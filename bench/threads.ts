@@ -138,8 +138,17 @@ const goals = {
 const pass = { oneWorker: goals.oneWorkerRatio >= 0.8 && goals.oneWorkerElu <= 0.3, twoWorkers: goals.twoWorkersRatio >= 1.3, roundTrip: goals.roundTripMsgsPerSec >= 600_000 };
 const machine = { cpus: os.cpus().length, node: process.version, note: 'shared machine: other processes compete for the same cores' };
 
+/** What `--json` prints (bench/index.ts shows it in `npm run bench`). */
+export interface ThreadsBenchResult {
+  readonly heavy: typeof heavyResults;
+  readonly roundTrip: typeof rtResults;
+  readonly goals: typeof goals;
+  readonly pass: typeof pass;
+}
+
 if (json) {
-  process.stdout.write(JSON.stringify({ machine, batch: BATCH, inFlight: IN_FLIGHT, rounds: ROUNDS, heavy: heavyResults, roundTrip: rtResults, goals, pass }, null, 2) + '\n');
+  const result: ThreadsBenchResult = { heavy: heavyResults, roundTrip: rtResults, goals, pass };
+  process.stdout.write(JSON.stringify({ machine, batch: BATCH, inFlight: IN_FLIGHT, rounds: ROUNDS, ...result }, null, 2) + '\n');
 } else {
   log(`\nNodes on worker threads (${machine.cpus} cores, ${machine.node}; batches of ${BATCH}, ${IN_FLIGHT} in flight; median of ${ROUNDS})\n`);
   log(table(['case', 'msg/s', 'min', 'max', 'main ELU'], [...heavyResults, ...rtResults].map((r) => [r.name, fmt(r.msgsPerSec), fmt(r.min), fmt(r.max), r.elu.toFixed(2)])));
