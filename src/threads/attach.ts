@@ -1,10 +1,11 @@
 import type { EngineClock } from '../clock.js';
 import { ConfigError } from '../errors.js';
-import type { Batch, OutgoingMessage, StreamMessage } from '../message.js';
+import type { Batch } from '../message.js';
 import type { CustodyEnd } from '../actors/connection/transport-hooks.js';
 import type { NodeContext } from '../actors/workflow/node-types.js';
 import type { OutletReadout } from '../transport/outlet-end.js';
 import type { NodeThreadOptions } from './options.js';
+import { emitOutputs, type EmitPort } from './emit-outputs.js';
 import { threadBehavior } from './stand-in.js';
 import type { LoadSpec } from './protocol.js';
 import { loadSpec } from './work.js';
@@ -76,7 +77,7 @@ export interface ThreadedProcess {
  * ```
  * @internal
  */
-export function threadProcess(engine: ThreadEngine, id: string, node: { output(port: string): { emit(m: OutgoingMessage): unknown } }, checked: CheckedThread): ThreadedProcess {
+export function threadProcess(engine: ThreadEngine, id: string, node: { output(port: string): EmitPort }, checked: CheckedThread): ThreadedProcess {
   const { options: o, spec } = checked;
   const counters: Record<string, number> = {};
   const ctx = {
@@ -88,13 +89,8 @@ export function threadProcess(engine: ThreadEngine, id: string, node: { output(p
     seam: { input: (c: string) => engine.getConnection(c), output: () => undefined, emitted: () => {}, downstream: () => [] },
   } as unknown as NodeContext;
   let seq = 0;
-  // One port looked up per run of outputs on it, not per message (the common case: one port).
-  let last: { name: string; port: { emit(m: OutgoingMessage): unknown } } | undefined;
-  const emit = (port: string, data: unknown, origin: StreamMessage): void => {
-    if (last?.name !== port) last = { name: port, port: node.output(port) };
-    last.port.emit({ id: ++seq, timestamp: origin.timestamp, sourceNodeId: id, port, data });
-  };
-  const b = threadBehavior(ctx, o.pool, spec, o.delivery ?? 'ordered', emit, o.maxFrames);
+  const nextId = () => ++seq;
+  const b = threadBehavior(ctx, o.pool, spec, o.delivery ?? 'ordered', (port, values, inputs) => emitOutputs(node.output(port), id, port, values, inputs, nextId), o.maxFrames);
   const sub = engine.actor.subscribe((s) => {
     if (s.value !== 'stopped' && s.status !== 'done') return;
     b.stop();

@@ -9,26 +9,23 @@ import type { LoadSpec } from './protocol.js';
  * The main-thread stand-in of a node that runs on a worker: the transport's producer end (an
  * `OutletEnd`: one frame per delivered batch, its messages in the input connection's custody, so
  * in its occupancy, until the frame settles; at `maxFrames` outstanding the delivery waits) over
- * a {@link ThreadCarrier}. Outputs are emitted through `emit` before the frame settles.
+ * a {@link ThreadCarrier}. Outputs are emitted through `emit` (per port; a promise while some wait
+for room) before the frame settles.
  *
  * @example
  * ```ts
- * const b = threadBehavior(ctx, pool, spec, 'ordered', (port, data, origin) => ctx.output(port)(data, origin));
+ * const b = threadBehavior(ctx, pool, spec, 'ordered', (port, values, inputs) => emitOutputs(node.output(port), ctx.nodeId, port, values, inputs, () => ++seq));
  * ```
  * @internal
  */
-export function threadBehavior(ctx: NodeContext, pool: JobRunner, spec: LoadSpec, delivery: ThreadDelivery, emit: (port: string, data: unknown, origin: StreamMessage) => void, maxFrames?: number): Required<Pick<NodeBehavior, 'start' | 'process' | 'complete' | 'stop'>> & { readout(): OutletReadout } {
+export function threadBehavior(ctx: NodeContext, pool: JobRunner, spec: LoadSpec, delivery: ThreadDelivery, emit: (port: string, values: readonly unknown[], inputs: readonly StreamMessage[]) => void | Promise<void>, maxFrames?: number): Required<Pick<NodeBehavior, 'start' | 'process' | 'complete' | 'stop'>> & { readout(): OutletReadout } {
   const ports = new WeakMap<readonly StreamMessage[], { port: string; input: CustodyEnd | undefined }>();
   const carrier = new ThreadCarrier(pool, spec, delivery, {
     portOf: (m) => ports.get(m)?.port ?? 'in',
     recovery: (m) => ports.get(m)?.input?.recovery?.(),
     failedAttempt: (m, attempt, error, delay) => ports.get(m)?.input?.custodyAttemptFailed?.(attempt, error, delay),
     deadLetter: (m, error, attempts) => ports.get(m)?.input?.recordDeadLetter?.(m, error, attempts),
-    emit(port, values, inputs) {
-      // Output i derives from input i (or the last input): its timestamp carries latency on.
-      const last = inputs.length - 1;
-      for (let i = 0; i < values.length; i++) emit(port, values[i], inputs[i < last ? i : last]!);
-    },
+    emit,
     count: (name, n) => ctx.count(name, n),
   });
   const end = new OutletEnd(ctx, ctx.nodeId, maxFrames, carrier);

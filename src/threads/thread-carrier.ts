@@ -50,7 +50,8 @@ export interface StandInSide {
   /** An attempt failed: counted in the input connection (a retry follows after `retryDelay`, if given). */
   failedAttempt(messages: readonly StreamMessage[], attempt: number, error: unknown, retryDelay: number | undefined): void;
   deadLetter(messages: readonly StreamMessage[], error: unknown, attempts: number): void;
-  emit(port: string, values: readonly unknown[], inputs: readonly StreamMessage[]): void;
+  /** Emits one port's output values; a promise when some wait for room (the frame settles after). */
+  emit(port: string, values: readonly unknown[], inputs: readonly StreamMessage[]): void | Promise<void>;
   count(name: string, n?: number): void;
 }
 
@@ -58,8 +59,11 @@ interface Pending {
   readonly frame: Frame;
   failures: number;
   timer: unknown;
-  /** undefined while out; outputs (ordered mode, not yet emitted) or 'emitted'/'dead' once done. */
-  result: undefined | JobOutcome | 'emitted' | 'dead';
+  /**
+   * undefined while out; its outputs (ordered mode: waiting for the older frames); `emitting` while
+   * they wait for room downstream; `emitted` or `dead` once done.
+   */
+  result: undefined | JobOutcome | 'emitting' | 'emitted' | 'dead';
 }
 
 /**
@@ -115,10 +119,8 @@ export class ThreadCarrier implements ProducerCarrier {
   private ended(p: Pending, o: JobOutcome): void {
     if (this.closed || this.pending.get(p.frame.seq) !== p) return;
     if (!o.ok) return this.failed(p, portableError(this.spec, o.error));
-    if (this.delivery === 'unordered') {
-      this.emit(p, o);
-      p.result = 'emitted';
-    } else p.result = o;
+    if (this.delivery === 'ordered') p.result = o;
+    else this.emitted(p, this.emit(p, o, 0));
     this.advance();
   }
 
@@ -143,23 +145,60 @@ export class ThreadCarrier implements ProducerCarrier {
       verdict = delay;
     }
     this.side.failedAttempt(messages, attempt, error, undefined);
-    const reason = verdict === true || verdict === false ? error : verdict;
-    this.side.deadLetter(messages, reason, attempt);
-    this.events!.deadLettered(p.frame.seq, messages.length);
-    p.result = 'dead';
+    this.deadLetter(p, verdict === true || verdict === false ? error : verdict, attempt);
     this.advance();
   }
 
-  private emit(p: Pending, o: JobOutcome & { ok: true }): void {
+  private deadLetter(p: Pending, reason: unknown, attempts: number): void {
+    this.side.deadLetter(p.frame.messages, reason, attempts);
+    this.events!.deadLettered(p.frame.seq, p.frame.messages.length);
+    p.result = 'dead';
+  }
+
+  /** Emits a frame's outputs port by port from `from`; a promise while some wait for room. */
+  private emit(p: Pending, o: JobOutcome & { ok: true }, from: number): Promise<void> | undefined {
     const { ports, values } = o.out;
-    for (let i = 0; i < ports.length; i++) this.side.emit(ports[i]!, decodeValues(values[i]!), p.frame.messages);
+    for (let i = from; i < ports.length; i++) {
+      let waiting: void | Promise<void>;
+      try {
+        waiting = this.side.emit(ports[i]!, decodeValues(values[i]!), p.frame.messages);
+      } catch (error) {
+        // A port the node does not have (INVALID_ARGUMENT): no retry would help.
+        return Promise.reject(error);
+      }
+      if (waiting !== undefined) return waiting.then(() => this.emit(p, o, i + 1));
+    }
+    return undefined;
+  }
+
+  /** The frame's outputs went out now, or will once `waiting` resolves. */
+  private emitted(p: Pending, waiting: Promise<void> | undefined): void {
+    if (waiting === undefined) {
+      p.result = 'emitted';
+      return;
+    }
+    p.result = 'emitting';
+    waiting.then(
+      () => {
+        p.result = 'emitted';
+        if (!this.closed) this.advance();
+      },
+      (error: unknown) => {
+        // What went out stays out; the batch is dead-lettered with the reason.
+        this.side.count('emitFailed');
+        this.deadLetter(p, error, p.failures + 1);
+        if (!this.closed) this.advance();
+      },
+    );
   }
 
   /** Settles the done prefix: outputs in seq order (ordered mode), one cumulative report. */
   private advance(): void {
     let upTo = -1;
     for (let p = this.pending.get(this.head); p !== undefined && p.result !== undefined; p = this.pending.get(this.head)) {
-      if (typeof p.result === 'object' && p.result.ok) this.emit(p, p.result);
+      if (typeof p.result === 'object' && p.result.ok) this.emitted(p, this.emit(p, p.result, 0));
+      // Its outputs wait for room downstream: nothing behind it settles (nor, ordered, emits) yet.
+      if (p.result === 'emitting') break;
       this.pending.delete(this.head);
       upTo = this.head++;
     }

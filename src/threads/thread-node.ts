@@ -91,10 +91,13 @@ export function threadNodeType(def: { readonly type: string; readonly descriptio
     create(ctx) {
       shared ??= threadPool({ size: o.size ?? 1, clock: ctx.clock });
       const emitters = new Map<string, ReturnType<NodeContext['output']>>();
-      const emit = (port: string, data: unknown, origin: StreamMessage): void => {
+      // A workflow node's emitter keeps what a full output refuses in the node's outbox, in
+      // order; the next delivery completes only once that went out (backpressure upstream).
+      const emit = (port: string, values: readonly unknown[], inputs: readonly StreamMessage[]): void => {
         let e = emitters.get(port);
         if (e === undefined) emitters.set(port, (e = ctx.output(port)));
-        e(data, origin);
+        const last = inputs.length - 1;
+        for (let i = 0; i < values.length; i++) e(values[i], inputs[i < last ? i : last]);
       };
       return threadBehavior(ctx, shared, spec, o.delivery ?? 'ordered', emit, o.maxFrames);
     },

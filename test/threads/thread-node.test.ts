@@ -89,6 +89,26 @@ describe('threadNode on worker_threads', () => {
     expect(t.input().stats()).toMatchObject({ accepted: 600, delivered: 600, inFlight: 0, droppedTotal: 0 });
   });
 
+  it('outputs a full downstream connection refuses wait for its room, so nothing is lost and the frame settles only then', async () => {
+    const engine = new StreamEngine();
+    engines.push(engine);
+    const pool = threadPool({ entry: workerEntry() });
+    threadNode(engine, 'x', { kind: 'module', module: fixture('work.mjs'), export: 'double' }, { pool });
+    const down = engine.createConnection('x', 'sink', 'out', 'in', { bufferSize: 20, maxBatchSize: 10, batchTimeout: 1 });
+    const got: unknown[] = [];
+    // A slow sink: 2 ms per batch, so the downstream connection fills.
+    engine.node('sink', { process: (b) => new Promise<void>((r) => setTimeout(() => (got.push(...b.messages.map((m) => m.data)), r()), 2)) });
+    const input = engine.createConnection('a', 'x', 'out', 'in', { bufferSize: 100, maxBatchSize: 10, batchTimeout: 1 });
+    const w = engine.getConnection(input).writer;
+    for (let i = 0; i < 300; i++) await w.write({ id: i, timestamp: 0, sourceNodeId: 'a', targetNodeId: 'x', port: 'out', data: i });
+    await until(() => got.length === 300);
+    expect(got).toEqual(Array.from({ length: 300 }, (_, i) => i * 2));
+    // Refused as full (so the waiting path ran), then taken: none dropped, none lost.
+    expect(engine.getConnection(down).stats().refused).toBeGreaterThan(0);
+    expect(engine.getConnection(down).stats()).toMatchObject({ droppedTotal: 0, delivered: 300 });
+    expect(engine.getConnection(input).stats()).toMatchObject({ accepted: 300, delivered: 300, inFlight: 0 });
+  });
+
   it('a function that throws fails the batch like an in-thread delivery: retried, then dead-lettered, counted', async () => {
     const t = pipeline(threadPool({ entry: workerEntry() }), 'faulty', { retryAttempts: 2 });
     await t.send([1, 2, -1, 4]);
