@@ -55,4 +55,27 @@ describe('threadNodeType in a workflow', () => {
     const got = (run.collected('out') as { sum: number }[]).map((r) => r.sum).sort((a, b) => a - b);
     expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
   });
+
+  it('a result naming a port the type does not have dead-letters its batch (INVALID_ARGUMENT) and the run still ends', async () => {
+    const engine = new StreamEngine({ batchTimeout: 1 });
+    const dead: unknown[] = [];
+    engine.deadLetters$.subscribe((d) => dead.push(d.error));
+    const wf = new WorkflowEngine({ streamEngine: engine });
+    wf.registerNodeType(threadNodeType({ type: 'bad', work: { kind: 'function', fn: (vs) => ({ nope: vs }) }, thread: { pool: threadPool({ entry: workerEntry() }) } }));
+    const run = await wf.executeWorkflow({
+      nodes: [
+        { id: 'src', type: 'source.sequential', config: { count: 3 } },
+        { id: 'b', type: 'bad' },
+        { id: 'out', type: 'sink.collector' },
+      ],
+      edges: [
+        { source: 'src', sourcePort: 'out', target: 'b', targetPort: 'in' },
+        { source: 'b', sourcePort: 'out', target: 'out', targetPort: 'in' },
+      ],
+    });
+    await run.done;
+    expect(dead.length).toBeGreaterThan(0);
+    expect(dead.every((e) => (e as { code?: string }).code === 'INVALID_ARGUMENT')).toBe(true);
+    expect(run.collected('out')).toEqual([]);
+  });
 });
