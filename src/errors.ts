@@ -36,7 +36,14 @@ export type NodeflowErrorCode =
   | 'LOG_CORRUPT'
   | 'LOG_WRITE_FAILED'
   /** A read or replay starts outside what a record log holds (never held, or deleted by retention). */
-  | 'OUT_OF_RANGE';
+  | 'OUT_OF_RANGE'
+  // Nodes on worker threads (issue 19), see docs/threads.md.
+  /** A thread pool was released or closed with the batch unfinished. */
+  | 'THREAD_POOL_CLOSED'
+  /** A batch's worker died (crash, `process.exit`) more often than the pool's `maxCrashes`. */
+  | 'THREAD_WORKER_DIED'
+  /** A function given by its source text cannot run on a worker: not self-contained, or not a plain function. */
+  | 'THREAD_FUNCTION_NOT_PORTABLE';
 
 /**
  * The one error class of the library. `code` is stable; `message` is for people.

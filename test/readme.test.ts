@@ -6,6 +6,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { natsServer } from './support/nats-server.js';
 
+// docs/threads.md starts worker_threads workers, which cannot load the TypeScript sources: their
+// entry is the bundled one (test/threads/entry.ts).
+vi.mock('../src/threads/port-node.js', async (original) => {
+  const real = await original<typeof import('../src/threads/port-node.js')>();
+  const { workerEntry } = await import('./threads/entry.js');
+  return { ...real, threadPool: (o: Parameters<typeof real.threadPool>[0] = {}) => real.threadPool({ entry: workerEntry(), ...o }) };
+});
+
 const root = path.resolve(import.meta.dirname, '..');
 const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
 // A page that teaches an API must show it running; a page may gain examples but not lose these.
@@ -18,6 +26,7 @@ const least: Record<string, number> = {
   'docs/inspection.md': 2,
   'docs/cluster.md': 2,
   'docs/recording.md': 3,
+  'docs/threads.md': 2,
 };
 const dir = path.join(root, 'test', '.readme-blocks');
 mkdirSync(dir, { recursive: true });

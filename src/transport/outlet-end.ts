@@ -177,7 +177,11 @@ export class OutletEnd implements NodeBehavior {
     const w = this.waiting;
     if (w !== null && this.frames.length - this.head < this.maxFrames!) {
       this.waiting = null;
-      this.send(w.batch, w.input);
+      // Taken over at once, so a deliveryTimeout due in this same turn cannot fail it after it
+      // went out; not sent if the connection gave up on it while it waited here (it counted
+      // those messages already).
+      if (w.input.takeOver) w.input.takeOver(w.batch, () => this.send(w.batch, w.input));
+      else this.send(w.batch, w.input);
       w.resolve();
     }
   }

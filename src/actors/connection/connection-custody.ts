@@ -1,3 +1,5 @@
+import type { Batch, StreamMessage } from '../../message.js';
+import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { ConnectionWatcher, SettleObserver } from './transport-hooks.js';
 import { ConnectionCircuit } from './connection-circuit.js';
 
@@ -48,6 +50,48 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
     if (this.pressured && this.isLow(this.mailbox.size + this.heldCount())) this.relieve();
     this.madeStreams?.room();
     if (this.mode.state === 'closing') this.pump(); // the last release lets a close finish
+  }
+
+  /**
+   * A target that held a delivery back (an outlet at its frame cap) takes `batch` now: if it is
+   * still this connection's batch out, `send` runs and the delivery succeeds at once (so a
+   * deliveryTimeout due in the same turn cannot also fail it); if the connection gave up on it
+   * meanwhile (timed out, then dead-lettered or dropped), nothing is sent. @internal
+   */
+  takeOver(batch: Batch, send: () => void): void {
+    const d = this.delivery;
+    if (d.kind === 'idle' || d.batch !== batch) return;
+    send();
+    if (d.kind === 'attempting') this.settle(d, true, undefined);
+    else this.late(d, true);
+  }
+
+  /** The error recovery its deliveries use: a node on a worker thread retries its frames by it. @internal */
+  recovery(): ErrorRecovery {
+    return this.host.errorRecovery(this.config);
+  }
+
+  /**
+   * Records messages in custody that failed for good at the far end on this process's dead
+   * letters (a node on a worker thread); they are counted when `releaseCustody` says so.
+   * @internal
+   */
+  recordDeadLetter(messages: readonly StreamMessage[], error: unknown, attempts: number): void {
+    this.host.deadLetter({ connectionId: this.id, messages, error, attempts, at: this.host.clock.now() });
+  }
+
+  /**
+   * An attempt at messages in custody failed at the far end (a node on a worker thread): counted
+   * and reported like a failed delivery attempt (`failedAttempts`, `delivery.failed`), and as a
+   * retry when `retryDelay` says one follows (`retries`, `delivery.retry`). @internal
+   */
+  custodyAttemptFailed(attempt: number, error: unknown, retryDelay: number | undefined): void {
+    const at = this.host.clock.now();
+    this.failedAttempts++;
+    this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at });
+    if (retryDelay === undefined) return;
+    this.retries++;
+    this.host.emit({ type: 'delivery.retry', connectionId: this.id, attempt, delay: retryDelay, at });
   }
 
   /** Hears this connection's settlement, in FIFO order (null: stop). @internal */

@@ -180,7 +180,7 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
    * that still waits for its retry did reach the target: it counts as delivered and is not sent
    * again. Anything else is ignored (at-least-once: the retry may deliver it a second time).
    */
-  private late(a: Attempting, ok: boolean): void {
+  protected late(a: Pick<Attempting, 'batch'>, ok: boolean): void {
     const d = this.delivery;
     if (!ok || (d.kind !== 'backingOff' && d.kind !== 'waiting') || d.batch !== a.batch) return;
     if (d.kind === 'backingOff' && d.timer !== undefined) this.host.clock.clearTimeout(d.timer);

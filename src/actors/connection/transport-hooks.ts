@@ -1,7 +1,8 @@
 import type { StreamConfig } from '../../config.js';
-import type { DropReason, OfferResult, StreamMessage } from '../../message.js';
+import type { Batch, DropReason, OfferResult, StreamMessage } from '../../message.js';
 import type { ConnectionState } from '../../machines/connection.machine.js';
 import type { ConnectionKnobs } from '../types.js';
+import type { ErrorRecovery } from '../policies/error-recovery.js';
 
 /**
  * What a consumer end of a connection across processes (the transport's inlet) hears of the
@@ -50,6 +51,14 @@ export interface CustodyEnd {
   /** Messages delivered and not yet released. */
   readonly custodyHeld: number;
   stats(): { readonly accepted: number };
+  /** The target takes `batch`, held back until now: `send` runs and the delivery succeeds, unless the connection gave up on it meanwhile. */
+  takeOver?(batch: Batch, send: () => void): void;
+  /** Its error recovery (a node on a worker thread retries its frames by it). */
+  recovery?(): ErrorRecovery;
+  /** An attempt at messages in custody failed at the far end (a node on a worker thread); `retryDelay` when a retry follows. */
+  custodyAttemptFailed?(attempt: number, error: unknown, retryDelay: number | undefined): void;
+  /** Records dead letters of messages in custody (a node on a worker thread); counted at release. */
+  recordDeadLetter?(messages: readonly StreamMessage[], error: unknown, attempts: number): void;
 }
 
 /**

@@ -1,0 +1,80 @@
+import type { SimulatedClock } from 'xstate';
+import { decodeValues, encodeValues } from '../../src/threads/codec.js';
+import type { WorkerLink, WorkerSpawner } from '../../src/threads/link.js';
+import type { FromWorker, RunJob, ToWorker } from '../../src/threads/protocol.js';
+
+/** What a fake worker does with one job: answer after `ms`, fail, die (crash) or hang. */
+export type JobFate = { readonly kind: 'ok' | 'fail' | 'crash'; readonly ms: number } | { readonly kind: 'hang' };
+
+/**
+ * Deterministic fake workers on a simulated clock: each runs its jobs one at a time (like a real
+ * worker), doubling numbers; the fate of the n-th job any worker starts is `fates[n % length]`.
+ */
+export function fakeWorkers(clock: SimulatedClock, fates: readonly JobFate[]) {
+  let started = 0;
+  const live = new Set<FakeWorker>();
+  const spawn: WorkerSpawner = () => {
+    const w = new FakeWorker(clock, () => fates[started++ % fates.length]!, () => live.delete(w));
+    live.add(w);
+    return w;
+  };
+  return { spawn, live };
+}
+
+class FakeWorker implements WorkerLink {
+  private readonly queue: RunJob[] = [];
+  private busy = false;
+  private dead = false;
+  private timer: ReturnType<SimulatedClock['setTimeout']> | undefined = undefined;
+  private message: (m: FromWorker) => void = () => {};
+  private exited: (e: Error) => void = () => {};
+
+  constructor(
+    private readonly clock: SimulatedClock,
+    private readonly fate: () => JobFate,
+    private readonly gone: () => void,
+  ) {}
+
+  post(m: ToWorker): void {
+    if (this.dead || m.t !== 'run') return;
+    this.queue.push(...m.jobs);
+    this.next();
+  }
+
+  listen(message: (m: FromWorker) => void, exited: (e: Error) => void): void {
+    this.message = message;
+    this.exited = exited;
+  }
+
+  terminate(): Promise<void> {
+    this.end();
+    return Promise.resolve();
+  }
+
+  private end(): void {
+    this.dead = true;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.gone();
+  }
+
+  private next(): void {
+    if (this.busy || this.dead) return;
+    const job = this.queue.shift();
+    if (job === undefined) return;
+    this.busy = true;
+    const f = this.fate();
+    if (f.kind === 'hang') return;
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.busy = false;
+      if (f.kind === 'crash') {
+        this.end();
+        return this.exited(new Error('fake crash'));
+      }
+      if (f.kind === 'fail') this.message({ answers: [{ t: 'failed', job: job.job, error: { name: 'Error', message: 'fake failure' } }] });
+      else this.message({ answers: [{ t: 'done', job: job.job, out: { ports: ['out'], values: [encodeValues(decodeValues(job.data).map((v) => (v as number) * 2))] } }] });
+      this.next();
+    }, f.ms);
+  }
+}
