@@ -15,6 +15,7 @@ import { expectLive, num } from './support/assert.js';
 interface ThreadsArgs {
   placement: Placement;
   rate: number;
+  batch: number;
 }
 
 /** The heavy node's output rate (what reached the chart's connection), its producer's refusals, its pool. */
@@ -50,9 +51,9 @@ function Demo(a: ThreadsArgs & { choose: (p: Placement) => void }) {
         {choice('inline', 'inline (main thread)')}
       </div>
       <LiveEngine
-        deps={[a.placement, a.rate]}
+        deps={[a.placement, a.rate, a.batch]}
         build={(engine) => {
-          pipeline.current = heavyPipeline(engine, a.placement, a.rate);
+          pipeline.current = heavyPipeline(engine, a.placement, a.rate, a.batch);
           return [pipeline.current.producer];
         }}
         view={({ engine }) => (
@@ -80,9 +81,10 @@ const meta: Meta<ThreadsArgs> = {
       },
     },
   },
-  args: { placement: 'worker', rate: 60_000 },
+  args: { placement: 'worker', rate: 120_000, batch: 500 },
   argTypes: {
     placement: { control: 'inline-radio', options: ['worker', 'inline'], description: 'Where the heavy node runs: on a Web Worker, or inline on the main thread.' },
+    batch: { control: { type: 'number', min: 1, max: 10_000 }, description: 'Messages per batch into the heavy node (the maxBatchSize of its input): one batch is one task of batch × 10 µs on the thread that runs it.' },
     rate: { control: { type: 'range', min: 1000, max: 200_000, step: 1000 }, description: 'Messages per second offered to the heavy node (the producer is held back when its input is full).' },
   },
   // Storybook's useArgs belongs in the render function itself, not in a component under it.

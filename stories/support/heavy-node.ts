@@ -33,10 +33,11 @@ declare global {
 
 /**
  * sensor (a paced producer at `rate`) -> heavy (10 µs/msg, on a Web Worker or inline) -> chart.
- * The same connections either way: batches of 500 (5 ms of work each), a 5000-message buffer
- * that backpressures the producer (it counts what it could not send), nothing dropped.
+ * The same connections either way: batches of `batch` messages (`batch` × 10 µs of work each), a
+ * buffer of 10 batches that backpressures the producer (it counts what it could not send),
+ * nothing dropped.
  */
-export function heavyPipeline(engine: StreamEngine, placement: Placement, rate: number): HeavyPipeline {
+export function heavyPipeline(engine: StreamEngine, placement: Placement, rate: number, batch: number): HeavyPipeline {
   let pool: ThreadPool | undefined;
   if (placement === 'worker') {
     pool = threadPool({ size: 1 });
@@ -50,7 +51,7 @@ export function heavyPipeline(engine: StreamEngine, placement: Placement, rate: 
       },
     });
   }
-  engine.createConnection('sensor', 'heavy', 'out', 'in', { bufferSize: 5000, maxBatchSize: 500, batchTimeout: 4, overflowStrategy: 'backpressure' });
+  engine.createConnection('sensor', 'heavy', 'out', 'in', { bufferSize: 10 * batch, maxBatchSize: batch, batchTimeout: 4, overflowStrategy: 'backpressure' });
   engine.createWidget('chart', { bufferSize: 2000 });
   engine.createConnection('heavy', 'chart', 'out', 'in', { bufferSize: 10_000, maxBatchSize: 500, overflowStrategy: 'dropHead' });
   const producer = startProducer(engine, 'sensor', { rate, pattern: 'sine-wave', amplitude: 100 });
