@@ -122,7 +122,8 @@ async function measure(cases: Case[], n: (c: Case) => number) {
 const heavyCases = [heavy(0), heavy(1), heavy(2)];
 progress('10 µs/msg node: inline, 1 worker, 2 workers');
 const heavyResults = await measure(heavyCases, () => (quick ? 10_000 : 40_000));
-const rtCases = [roundTrip(flat, 'compact ({ seq, v })'), roundTrip(mixed, 'structured clone ({ seq, v, tag })'), barePool(flat, 'compact'), barePool(mixed, 'structured clone')];
+const echoInline = pipeline('the same path inline (no worker): the engine\'s own cost', (e) => e.node('n', { process: (b, node) => { const out = node.output('out'); for (const m of b.messages) out.emit({ id: m.id, timestamp: m.timestamp, sourceNodeId: 'n', port: 'out', data: m.data }); } }), flat);
+const rtCases = [roundTrip(flat, 'compact ({ seq, v })'), roundTrip(mixed, 'structured clone ({ seq, v, tag })'), barePool(flat, 'compact'), barePool(mixed, 'structured clone'), echoInline];
 progress('round trips');
 const rtResults = await measure(rtCases, () => (quick ? 100_000 : 400_000));
 

@@ -6,6 +6,12 @@ export { StreamEngine, type EngineCore, type EngineOptions, type ConnectionInfo,
 export { Connection } from './actors/connection/connection.js';
 export { OutputPort } from './actors/targets/output-port.js';
 export type { NodeHandle, NodeOptions, NodeState, ProcessFn } from './actors/targets/node.js';
+// The platform-free types of nodes on worker threads; the pools themselves come from '@nodeflow/runtime/threads'.
+export type { NodeThreadOptions } from './threads/options.js';
+export type { ThreadPool, ThreadPoolOptions, ThreadPoolStats } from './threads/pool.js';
+export type { ThreadWork } from './threads/work.js';
+export type { ThreadDelivery } from './threads/thread-carrier.js';
+export type { ThreadFn, ThreadResult } from './threads/worker-core.js';
 export { WidgetRuntime, type WidgetOptions, type WidgetWindow, type WidgetFrame, type WidgetMetrics, type WidgetStatus } from './actors/targets/widget.js';
 export { RingBuffer } from './actors/buffers/ring-buffer.js';
 export { DefaultBackpressureHandler, type BackpressureHandler, type DefaultBackpressureOptions, type HandlerContext } from './actors/policies/backpressure.js';

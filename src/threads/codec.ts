@@ -1,25 +1,24 @@
 /**
  * A batch's data values as they cross to a worker and back: a compact columnar form when every
  * value allows it (all numbers; all strings; flat objects with the same keys whose values are all
- * numbers), otherwise the values themselves for structured clone. `buffers` are transferred,
- * never copied: the only copy on either side is the encoding itself.
+ * numbers), otherwise the values themselves for structured clone. Its {@link transferList} is
+ * transferred, never copied: the only copy on either side is the encoding itself.
  *
  * @example
  * ```ts
  * const enc = encodeValues([1, 2, 3]); // { kind: 'f64', ... }
- * port.postMessage(enc, enc.buffers);
+ * port.postMessage(enc, transferList(enc));
  * decodeValues(enc); // [1, 2, 3]
  * ```
  */
 export type EncodedValues =
-  | { readonly kind: 'f64'; readonly f64: Float64Array; readonly buffers: ArrayBuffer[] }
-  | { readonly kind: 'str'; readonly bytes: Uint8Array; readonly ends: Uint32Array; readonly buffers: ArrayBuffer[] }
-  | { readonly kind: 'rec'; readonly keys: readonly string[]; readonly f64: Float64Array; readonly buffers: ArrayBuffer[] }
-  | { readonly kind: 'clone'; readonly values: readonly unknown[]; readonly buffers: ArrayBuffer[] };
+  | { readonly kind: 'f64'; readonly f64: Float64Array }
+  | { readonly kind: 'str'; readonly bytes: Uint8Array; readonly ends: Uint32Array }
+  | { readonly kind: 'rec'; readonly keys: readonly string[]; readonly f64: Float64Array }
+  | { readonly kind: 'clone'; readonly values: readonly unknown[] };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const NONE: ArrayBuffer[] = [];
 /** ES2024's String.prototype.isWellFormed (Node 20, current browsers); the project's lib predates it. */
 type WellFormed = string & { isWellFormed(): boolean };
 
@@ -56,7 +55,7 @@ const dataOf = (m: unknown): unknown => (m as { data: unknown }).data;
 function encodeFrom<T>(items: readonly T[], get: (item: T) => unknown): EncodedValues {
   const first = items.length > 0 ? get(items[0]!) : undefined;
   const compact = typeof first === 'number' ? numbers(items, get) : typeof first === 'string' ? strings(items, get) : isPlain(first) ? records(items, get, Object.keys(first)) : undefined;
-  return compact ?? { kind: 'clone', values: get === identity ? (items as readonly unknown[]) : items.map(get), buffers: NONE };
+  return compact ?? { kind: 'clone', values: get === identity ? (items as readonly unknown[]) : items.map(get) };
 }
 
 function numbers<T>(items: readonly T[], get: (item: T) => unknown): EncodedValues | undefined {
@@ -66,7 +65,7 @@ function numbers<T>(items: readonly T[], get: (item: T) => unknown): EncodedValu
     if (typeof v !== 'number') return undefined;
     f64[i] = v;
   }
-  return { kind: 'f64', f64, buffers: [f64.buffer as ArrayBuffer] };
+  return { kind: 'f64', f64 };
 }
 
 function strings<T>(items: readonly T[], get: (item: T) => unknown): EncodedValues | undefined {
@@ -81,7 +80,7 @@ function strings<T>(items: readonly T[], get: (item: T) => unknown): EncodedValu
     ends[i] = text.length;
   }
   const bytes = encoder.encode(text);
-  return { kind: 'str', bytes, ends, buffers: [bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer] };
+  return { kind: 'str', bytes, ends };
 }
 
 function isPlain(v: unknown): v is Record<string, unknown> {
@@ -105,7 +104,28 @@ function records<T>(items: readonly T[], get: (item: T) => unknown, keys: string
     }
     if (n !== k) return undefined;
   }
-  return { kind: 'rec', keys, f64, buffers: [f64.buffer as ArrayBuffer] };
+  return { kind: 'rec', keys, f64 };
+}
+
+/**
+ * The buffers of `enc` to transfer with it (kept off the encoded value itself, so the message
+ * carries them once).
+ *
+ * @example
+ * ```ts
+ * port.postMessage(enc, transferList(enc));
+ * ```
+ */
+export function transferList(enc: EncodedValues): ArrayBuffer[] {
+  switch (enc.kind) {
+    case 'f64':
+    case 'rec':
+      return [enc.f64.buffer as ArrayBuffer];
+    case 'str':
+      return [enc.bytes.buffer as ArrayBuffer, enc.ends.buffer as ArrayBuffer];
+    case 'clone':
+      return [];
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import type { FromWorker, ToWorker } from './protocol.js';
  * link.listen((m) => console.log(m.t), (error) => console.error('worker died', error));
  * link.post({ t: 'load', fn: 1, spec }, []);
  * ```
+ * @internal
  */
 export interface WorkerLink {
   post(message: ToWorker, transfer: ArrayBuffer[]): void;
@@ -26,5 +27,6 @@ export interface WorkerLink {
  * ```ts
  * const pool = new ThreadPool(nodeWorkers(), { size: 2 });
  * ```
+ * @internal
  */
 export type WorkerSpawner = () => WorkerLink;

@@ -1,13 +1,17 @@
 import { realClock, type EngineClock } from '../clock.js';
 import { NodeflowError } from '../errors.js';
-import type { EncodedValues } from './codec.js';
+import { transferList, type EncodedValues } from './codec.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
-import type { EncodedOutputs, FromWorker, LoadSpec } from './protocol.js';
+import type { EncodedOutputs, FromWorker, LoadSpec, RunJob } from './protocol.js';
 
 /**
  * How one job ended: its outputs, or the error that failed it (what the function threw, a
  * `DELIVERY_TIMEOUT`, or `THREAD_WORKER_DIED` after its worker died `maxCrashes` times under it).
  *
+ * @example
+ * ```ts
+ * const done = (o: JobOutcome) => (o.ok ? emit(o.out) : fail(o.error));
+ * ```
  * @internal
  */
 export type JobOutcome = { readonly ok: true; readonly out: EncodedOutputs } | { readonly ok: false; readonly error: Error };
@@ -28,6 +32,9 @@ interface Job {
 interface Slot {
   link: WorkerLink;
   readonly jobs: Set<Job>;
+  /** Jobs for this worker in this turn of the event loop, posted together at its end. */
+  outbox: RunJob[];
+  transfer: ArrayBuffer[];
 }
 
 /**
@@ -89,12 +96,14 @@ export class ThreadPool {
   private respawned = 0;
   private requeued = 0;
   private timedOut = 0;
+  private flushing = false;
   readonly size: number;
   private readonly perWorker: number;
   private readonly maxCrashes: number;
   /** @internal */
   readonly clock: EngineClock;
 
+  /** Made by a platform's `threadPool()` (`@nodeflow/runtime/threads` in Node). @internal */
   constructor(
     private readonly spawn: WorkerSpawner,
     options: ThreadPoolOptions = {},
@@ -117,7 +126,12 @@ export class ThreadPool {
   /** The node is done with the pool; with no user left, every worker ends. @internal */
   release(fn: number): Promise<void> {
     if (!this.loads.delete(fn)) return Promise.resolve();
-    if (--this.users > 0) return Promise.resolve();
+    // What still waits for a worker is not run: its node is gone (its results would be ignored).
+    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.fn === fn) this.queue.splice(i, 1);
+    if (--this.users > 0) {
+      for (const s of this.slots) s.link.post({ t: 'unload', fn }, []);
+      return Promise.resolve();
+    }
     return this.close();
   }
 
@@ -145,7 +159,7 @@ export class ThreadPool {
   }
 
   private start(): Slot {
-    const slot: Slot = { link: this.spawn(), jobs: new Set() };
+    const slot: Slot = { link: this.spawn(), jobs: new Set(), outbox: [], transfer: [] };
     slot.link.listen(
       (m) => this.answered(slot, m),
       (error) => this.died(slot, error),
@@ -164,15 +178,33 @@ export class ThreadPool {
       best.jobs.add(job);
       if (job.timeoutMs !== undefined && job.timer === undefined) job.timer = this.clock.setTimeout(() => this.expired(job), job.timeoutMs);
       const data = job.encode();
-      best.link.post({ t: 'run', fn: job.fn, job: job.id, port: job.port, data }, data.buffers);
+      for (const b of transferList(data)) best.transfer.push(b);
+      best.outbox.push({ fn: job.fn, job: job.id, port: job.port, data });
+      if (!this.flushing) {
+        this.flushing = true;
+        queueMicrotask(this.flush);
+      }
     }
   }
 
+  // One message per worker per turn: a post costs more than encoding a small batch.
+  private readonly flush = (): void => {
+    this.flushing = false;
+    for (const s of this.slots) {
+      if (s.outbox.length === 0) continue;
+      s.link.post({ t: 'run', jobs: s.outbox }, s.transfer);
+      s.outbox = [];
+      s.transfer = [];
+    }
+  };
+
   private answered(slot: Slot, m: FromWorker): void {
-    let job: Job | undefined;
-    for (const j of slot.jobs) if (j.id === m.job) (job = j);
-    if (job === undefined) return; // timed out or requeued already: its late answer counts for nothing
-    this.finish(job, m.t === 'done' ? { ok: true, out: m.out } : { ok: false, error: remoteError(m.error) });
+    for (const a of m.answers) {
+      let job: Job | undefined;
+      for (const j of slot.jobs) if (j.id === a.job) job = j;
+      // Timed out or requeued already: its late answer counts for nothing.
+      if (job !== undefined) this.finish(job, a.t === 'done' ? { ok: true, out: a.out } : { ok: false, error: remoteError(a.error) });
+    }
     this.pump();
   }
 

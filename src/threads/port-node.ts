@@ -13,8 +13,9 @@ import { ThreadPool, type ThreadPoolOptions } from './pool.js';
  *
  * @example
  * ```ts
- * const pool = threadPool({ size: 2, spawn: nodeWorkers() });
+ * const pool = new ThreadPool(nodeWorkers(), { size: 2 });
  * ```
+ * @internal
  */
 export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', import.meta.url)): WorkerSpawner {
   // A missing entry would make every worker die at birth and be replaced, again and again.

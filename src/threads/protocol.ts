@@ -1,24 +1,54 @@
-import type { EncodedValues } from './codec.js';
+import { transferList, type EncodedValues } from './codec.js';
 
 /**
  * What a worker runs for a node, as it crosses to the worker (functions cannot be cloned): a
  * module the worker imports and one of its exports, or a self-contained function's source text.
  *
+ * @example
+ * ```ts
+ * const spec: LoadSpec = { kind: 'module', module: 'file:///app/heavy.js', export: 'score' };
+ * ```
  * @internal
  */
 export type LoadSpec = { readonly kind: 'module'; readonly module: string; readonly export: string } | { readonly kind: 'source'; readonly source: string };
 
 /**
- * The messages the main thread posts to a worker. A worker serves several nodes of its pool:
- * each `run` names the function (`fn`, from an earlier `load`).
+ * One batch to run: the function (`fn`, from an earlier `load`), a job id for the answer, the
+ * input port and the encoded values.
  *
+ * @example
+ * ```ts
+ * const job: RunJob = { fn: 1, job: 7, port: 'in', data: encodeData(batch.messages) };
+ * ```
  * @internal
  */
-export type ToWorker = { readonly t: 'load'; readonly fn: number; readonly spec: LoadSpec } | { readonly t: 'run'; readonly fn: number; readonly job: number; readonly port: string; readonly data: EncodedValues };
+export interface RunJob {
+  readonly fn: number;
+  readonly job: number;
+  readonly port: string;
+  readonly data: EncodedValues;
+}
+
+/**
+ * The messages the main thread posts to a worker. A worker serves several nodes of its pool.
+ * `run` carries every batch the main thread sent that worker in one turn of its event loop (one
+ * message, not one per batch: a post costs more than a small batch's encoding).
+ *
+ * @example
+ * ```ts
+ * link.post({ t: 'run', jobs: [job] }, transferList(job.data));
+ * ```
+ * @internal
+ */
+export type ToWorker = { readonly t: 'load'; readonly fn: number; readonly spec: LoadSpec } | { readonly t: 'unload'; readonly fn: number } | { readonly t: 'run'; readonly jobs: readonly RunJob[] };
 
 /**
  * A run's outputs: per output port, the values to emit there (encoded like the input).
  *
+ * @example
+ * ```ts
+ * const out: EncodedOutputs = { ports: ['out'], values: [encodeValues([1, 2])] };
+ * ```
  * @internal
  */
 export interface EncodedOutputs {
@@ -27,21 +57,40 @@ export interface EncodedOutputs {
 }
 
 /**
- * What a worker posts back: one `done` or `failed` per `run`, with its job id.
+ * How one job ended on the worker.
  *
+ * @example
+ * ```ts
+ * const a: JobAnswer = { t: 'failed', job: 7, error: { name: 'Error', message: 'bad input' } };
+ * ```
  * @internal
  */
-export type FromWorker =
+export type JobAnswer =
   | { readonly t: 'done'; readonly job: number; readonly out: EncodedOutputs }
   | { readonly t: 'failed'; readonly job: number; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
 
 /**
- * The buffers of an encoded output, to transfer with it.
+ * What a worker posts back: the answers to one `run` message, in its order, in one message.
  *
+ * @example
+ * ```ts
+ * side.post({ answers: [{ t: 'done', job: 7, out }] }, transfer);
+ * ```
  * @internal
  */
-export function outputBuffers(out: EncodedOutputs): ArrayBuffer[] {
-  const all: ArrayBuffer[] = [];
-  for (const v of out.values) for (const b of v.buffers) all.push(b);
-  return all;
+export interface FromWorker {
+  readonly answers: readonly JobAnswer[];
+}
+
+/**
+ * The buffers of an encoded output, to transfer with it.
+ *
+ * @example
+ * ```ts
+ * outputBuffers(out, transfer); // then post with `transfer`
+ * ```
+ * @internal
+ */
+export function outputBuffers(out: EncodedOutputs, into: ArrayBuffer[]): void {
+  for (const v of out.values) for (const b of transferList(v)) into.push(b);
 }

@@ -19,7 +19,14 @@ import { portableError } from './work.js';
  */
 export type ThreadDelivery = 'ordered' | 'unordered';
 
-/** The pool as the carrier uses it (a `ThreadPool`, or a fake in the property tests). @internal */
+/**
+ * The pool as the carrier uses it (a `ThreadPool`, or a fake in the property tests). @internal
+ *
+ * @example
+ * ```ts
+ * const runner: JobRunner = threadPool({ size: 2 });
+ * ```
+ */
 export interface JobRunner {
   readonly clock: EngineClock;
   acquire(spec: LoadSpec): number;
@@ -27,7 +34,14 @@ export interface JobRunner {
   run(fn: number, port: string, encode: () => import('./codec.js').EncodedValues, timeoutMs: number | undefined, done: (o: JobOutcome) => void): void;
 }
 
-/** What the carrier needs of the node it stands in for. @internal */
+/**
+ * What the carrier needs of the node it stands in for. @internal
+ *
+ * @example
+ * ```ts
+ * const side: StandInSide = { portOf: () => 'in', recovery: () => undefined, deadLetter: () => {}, emit: () => {}, count: () => {} };
+ * ```
+ */
 export interface StandInSide {
   /** The input port a frame's batch came in on. */
   portOf(messages: readonly StreamMessage[]): string;

@@ -2,12 +2,12 @@ import { NodeflowError } from '../errors.js';
 import type { StreamMessage } from '../message.js';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { NodeHandle } from '../actors/targets/node.js';
-import type { OutputPort } from '../actors/targets/output-port.js';
 import type { NodeContext, NodeTypeDefinition } from '../actors/workflow/node-types.js';
 import type { OutletReadout } from '../transport/outlet-end.js';
 import { threadPool } from './port-node.js';
 import type { ThreadPool } from './pool.js';
 import { threadBehavior } from './stand-in.js';
+import { checkThread, threadProcess } from './attach.js';
 import type { ThreadDelivery } from './thread-carrier.js';
 import { loadSpec, type ThreadWork } from './work.js';
 
@@ -43,33 +43,29 @@ export interface ThreadOptions {
  * engine.createConnection('src', 'heavy', 'out', 'in');
  * ```
  */
-export function threadNode(engine: StreamEngine, id: string, work: ThreadWork, options: ThreadOptions = {}): NodeHandle & { readout(): OutletReadout } {
-  const spec = loadSpec(work);
+export function threadNode(engine: StreamEngine, id: string, work: ThreadWork, options: ThreadOptions = {}): ThreadNodeHandle {
   const pool = options.pool ?? threadPool({ size: options.size ?? 1, clock: engine.clock });
-  const node = engine.node(id, { process: (batch) => b.process(batch) });
-  const counters = new Map<string, number>();
-  const ctx = {
-    nodeId: id,
-    config: {},
-    clock: engine.clock,
-    count: (name: string, n = 1) => void counters.set(name, (counters.get(name) ?? 0) + n),
-    report: () => {},
-    seam: { input: (c: string) => engine.getConnection(c), output: () => undefined, emitted: () => {}, downstream: () => [] },
-  } as unknown as NodeContext;
-  let seq = 0;
-  // One port looked up per run of outputs on it, not per message (the common case: one port).
-  let last: { name: string; port: OutputPort } | undefined;
-  const emit = (port: string, data: unknown, origin: StreamMessage): void => {
-    if (last?.name !== port) last = { name: port, port: node.output(port) };
-    last.port.emit({ id: ++seq, timestamp: origin.timestamp, sourceNodeId: id, port, data });
-  };
-  const b = threadBehavior(ctx, pool, spec, options.delivery ?? 'ordered', emit, options.maxFrames);
-  const sub = engine.actor.subscribe((s) => {
-    if (s.value !== 'stopped' && s.status !== 'done') return;
-    b.stop();
-    queueMicrotask(() => sub.unsubscribe());
-  });
-  return Object.assign(Object.create(node) as NodeHandle, { readout: () => b.readout() });
+  const checked = checkThread({ pool, work, ...(options.delivery ? { delivery: options.delivery } : {}), ...(options.maxFrames ? { maxFrames: options.maxFrames } : {}) });
+  const node = engine.node(id, { process: (batch) => t.process(batch) });
+  const t = threadProcess(engine, id, node, checked);
+  return Object.assign(Object.create(node) as NodeHandle, { readout: t.readout, counters: t.counters });
+}
+
+/**
+ * A node made by {@link threadNode}: its handle, its frames' readout (`sent = outstandingMessages
+ * + settledMessages + abandonedMessages`) and its counters (`failedAttempts`, `retries`,
+ * `framesSent`, `framesSettled`, `settledMessages`, `deadLettered`, `abandoned`).
+ *
+ * @example
+ * ```ts
+ * const n = threadNode(engine, 'heavy', work);
+ * n.readout().outstandingFrames;
+ * n.counters().retries;
+ * ```
+ */
+export interface ThreadNodeHandle extends NodeHandle {
+  readout(): OutletReadout;
+  counters(): Readonly<Record<string, number>>;
 }
 
 /**

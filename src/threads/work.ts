@@ -54,6 +54,10 @@ export function loadSpec(work: ThreadWork): LoadSpec {
  * A failure of a function sent by its text that means it was not self-contained (a name from its
  * enclosing scope), as the typed error; any other error unchanged.
  *
+ * @example
+ * ```ts
+ * portableError(spec, new ReferenceError('factor is not defined')).code; // 'THREAD_FUNCTION_NOT_PORTABLE' for a source function
+ * ```
  * @internal
  */
 export function portableError(spec: LoadSpec, error: Error): Error {

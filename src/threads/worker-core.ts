@@ -1,5 +1,5 @@
-import { decodeValues, encodeValues, type EncodedValues } from './codec.js';
-import { outputBuffers, type EncodedOutputs, type FromWorker, type LoadSpec, type ToWorker } from './protocol.js';
+import { decodeValues, encodeValues } from './codec.js';
+import { outputBuffers, type EncodedOutputs, type FromWorker, type JobAnswer, type LoadSpec, type RunJob, type ToWorker } from './protocol.js';
 
 /**
  * A function that runs a node's work on a worker: it gets one batch's data values (and the input
@@ -43,9 +43,9 @@ export interface WorkerSide {
 }
 
 /**
- * Serves `run` requests on a worker: loads each function once, runs each batch, posts one result
- * per batch (jobs run one after another: the worker's queue is the port's, bounded by the main
- * side's per-worker cap).
+ * Serves `run` requests on a worker: loads each function once, runs each batch, posts the answers
+ * to each message as one message (jobs run one after another: the worker's queue is the port's,
+ * bounded by the main side's per-worker cap).
  *
  * @example
  * ```ts
@@ -57,27 +57,37 @@ export function serveWorker(side: WorkerSide): void {
   const fns = new Map<number, Promise<ThreadFn>>();
   let chain: Promise<unknown> = Promise.resolve();
   side.listen((m) => {
+    if (m.t === 'unload') {
+      // After the runs already queued for it (they were sent first).
+      chain = chain.then(() => fns.delete(m.fn));
+      return;
+    }
     if (m.t === 'load') {
       const loaded = resolveFn(side, m.spec);
       loaded.catch(() => {}); // reported by each run that uses it
       fns.set(m.fn, loaded);
       return;
     }
-    // In arrival order, one at a time: a worker is one core's worth of work.
-    chain = chain.then(() => run(side, fns.get(m.fn), m.job, m.port, m.data));
+    // In arrival order, one at a time (a worker is one core's worth of work); the answers to one
+    // message go back as one message.
+    const answers: JobAnswer[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const j of m.jobs) chain = chain.then(() => run(fns.get(j.fn), j, answers, transfer));
+    chain = chain.then(() => side.post({ answers }, transfer));
   });
 }
 
-async function run(side: WorkerSide, fn: Promise<ThreadFn> | undefined, job: number, port: string, data: EncodedValues): Promise<void> {
+async function run(fn: Promise<ThreadFn> | undefined, j: RunJob, answers: JobAnswer[], transfer: ArrayBuffer[]): Promise<void> {
   try {
-    if (fn === undefined) throw new Error(`no function loaded for job ${job}`);
-    const result = await (await fn)(decodeValues(data), { port });
+    if (fn === undefined) throw new Error(`no function loaded for job ${j.job}`);
+    const result = await (await fn)(decodeValues(j.data), { port: j.port });
     const out = encodeResult(result);
-    side.post({ t: 'done', job, out }, outputBuffers(out));
+    outputBuffers(out, transfer);
+    answers.push({ t: 'done', job: j.job, out });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     const code = (e as { code?: unknown }).code;
-    side.post({ t: 'failed', job, error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) } }, []);
+    answers.push({ t: 'failed', job: j.job, error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) } });
   }
 }
 

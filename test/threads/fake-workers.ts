@@ -1,7 +1,7 @@
 import type { SimulatedClock } from 'xstate';
 import { decodeValues, encodeValues } from '../../src/threads/codec.js';
 import type { WorkerLink, WorkerSpawner } from '../../src/threads/link.js';
-import type { FromWorker, ToWorker } from '../../src/threads/protocol.js';
+import type { FromWorker, RunJob, ToWorker } from '../../src/threads/protocol.js';
 
 /** What a fake worker does with one job: answer after `ms`, fail, die (crash) or hang. */
 export type JobFate = { readonly kind: 'ok' | 'fail' | 'crash'; readonly ms: number } | { readonly kind: 'hang' };
@@ -22,7 +22,7 @@ export function fakeWorkers(clock: SimulatedClock, fates: readonly JobFate[]) {
 }
 
 class FakeWorker implements WorkerLink {
-  private readonly queue: Extract<ToWorker, { t: 'run' }>[] = [];
+  private readonly queue: RunJob[] = [];
   private busy = false;
   private dead = false;
   private timer: ReturnType<SimulatedClock['setTimeout']> | undefined = undefined;
@@ -37,7 +37,7 @@ class FakeWorker implements WorkerLink {
 
   post(m: ToWorker): void {
     if (this.dead || m.t !== 'run') return;
-    this.queue.push(m);
+    this.queue.push(...m.jobs);
     this.next();
   }
 
@@ -72,8 +72,8 @@ class FakeWorker implements WorkerLink {
         this.end();
         return this.exited(new Error('fake crash'));
       }
-      if (f.kind === 'fail') this.message({ t: 'failed', job: job.job, error: { name: 'Error', message: 'fake failure' } });
-      else this.message({ t: 'done', job: job.job, out: { ports: ['out'], values: [encodeValues(decodeValues(job.data).map((v) => (v as number) * 2))] } });
+      if (f.kind === 'fail') this.message({ answers: [{ t: 'failed', job: job.job, error: { name: 'Error', message: 'fake failure' } }] });
+      else this.message({ answers: [{ t: 'done', job: job.job, out: { ports: ['out'], values: [encodeValues(decodeValues(job.data).map((v) => (v as number) * 2))] } }] });
       this.next();
     }, f.ms);
   }

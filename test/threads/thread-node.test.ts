@@ -56,6 +56,39 @@ describe('threadNode on worker_threads', () => {
     await until(() => pool.stats().workers === 0);
   });
 
+  it('keeps the input order across two workers that finish out of order (ordered), and delivers everything once when unordered', async () => {
+    for (const delivery of ['ordered', 'unordered'] as const) {
+      const t = pipeline(threadPool({ size: 2, entry: workerEntry() }), 'jitter', { delivery });
+      const values = Array.from({ length: 300 }, (_, i) => i);
+      await t.send(values);
+      await until(() => t.got.length === 300);
+      if (delivery === 'ordered') expect(t.got).toEqual(values);
+      else expect([...(t.got as number[])].sort((a, b) => a - b)).toEqual(values);
+      await t.engine.stop();
+    }
+  });
+
+  it('counts the frames at the workers in the input connection: it backs up (backpressured, writer waits) while a slow worker holds them, within bufferSize', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, 'slow');
+    const states = new Set<string>();
+    let maxInFlight = 0;
+    let maxOutstanding = 0;
+    const watch = setInterval(() => {
+      const st = t.input().stats();
+      states.add(st.state);
+      maxInFlight = Math.max(maxInFlight, st.inFlight);
+      maxOutstanding = Math.max(maxOutstanding, t.heavy.readout().outstandingMessages);
+    }, 1);
+    await t.send(Array.from({ length: 600 }, (_, i) => i)); // the writer waits for room
+    await until(() => t.got.length === 600);
+    clearInterval(watch);
+    expect(states.has('backpressured')).toBe(true);
+    expect(maxInFlight).toBeLessThanOrEqual(200);
+    expect(maxOutstanding).toBeGreaterThan(0);
+    expect(t.input().stats()).toMatchObject({ accepted: 600, delivered: 600, inFlight: 0, droppedTotal: 0 });
+  });
+
   it('a function that throws fails the batch like an in-thread delivery: retried, then dead-lettered, counted', async () => {
     const t = pipeline(threadPool({ entry: workerEntry() }), 'faulty', { retryAttempts: 2 });
     await t.send([1, 2, -1, 4]);
@@ -109,6 +142,25 @@ describe('threadNode on worker_threads', () => {
     expect((dead[0]!.error as NodeflowError).code).toBe('THREAD_FUNCTION_NOT_PORTABLE');
     const o = { run(vs: unknown[]) { return vs; } };
     expect(() => threadNode(engine, 'm', { kind: 'function', fn: o.run }, { pool })).toThrow(expect.objectContaining({ code: 'THREAD_FUNCTION_NOT_PORTABLE' }));
+  });
+
+  it("engine.node(id, { thread }) runs the node's batches on the pool; a bad thread option is refused before the node exists", async () => {
+    const engine = new StreamEngine({ batchTimeout: 1 });
+    engines.push(engine);
+    const pool = threadPool({ entry: workerEntry() });
+    expect(() => engine.node('x', { thread: { pool: {} as ThreadPool, work: { kind: 'function', fn: (v) => v } } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => engine.node('x', { process: () => {}, thread: { pool, work: { kind: 'function', fn: (v) => v } } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(engine.findNode('x')).toBeUndefined();
+    engine.node('x', { thread: { pool, work: { kind: 'module', module: fixture('work.mjs'), export: 'double' } } });
+    const got: unknown[] = [];
+    engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
+    engine.createConnection('x', 'sink', 'out', 'in', { batchTimeout: 1 });
+    const w = engine.getConnection(engine.createConnection('a', 'x', 'out', 'in', { batchTimeout: 1 })).writer;
+    for (let i = 0; i < 3; i++) await w.write({ id: i, timestamp: 0, sourceNodeId: 'a', targetNodeId: 'x', port: 'out', data: i });
+    await until(() => got.length === 3);
+    expect(got).toEqual([0, 2, 4]);
+    await engine.stop();
+    await until(() => pool.stats().workers === 0);
   });
 
   it('refuses a worker entry that does not exist (MISSING_DEPENDENCY) instead of starting workers that die at birth', () => {

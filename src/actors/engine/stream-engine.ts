@@ -5,6 +5,7 @@ import { Connection } from '../connection/connection.js';
 import type { NodeHandle, NodeOptions } from '../targets/node.js';
 import { WidgetRuntime, type WidgetOptions } from '../targets/widget.js';
 import { EngineCore } from './engine-core.js';
+import { checkThread, threadProcess } from '../../threads/attach.js';
 import type { ConnectionInfo, EngineTopology } from './topology-snapshot.js';
 import type { EngineEvent } from '../types.js';
 
@@ -170,24 +171,29 @@ export class StreamEngine extends EngineCore {
   }
 
   /**
-   * The node `id`, created on first use; `options.process` (re)sets its batch handler.
+   * The node `id`, created on first use; `options.process` (re)sets its batch handler, or
+   * `options.thread` runs its batches on worker threads (docs/threads.md).
    *
    * @example
    * ```ts
    * engine.node('sink', { process: (batch) => console.log(batch.messages.length) });
+   * engine.node('heavy', { thread: { pool: threadPool({ size: 2 }), work: { kind: 'module', module: url, export: 'score' } } });
    * ```
    */
   node(id: string, options?: NodeOptions): NodeHandle {
     if (typeof id !== 'string' || id.length === 0) throw new NodeflowError('INVALID_ARGUMENT', 'node: id must be a non-empty string', { field: 'id' });
     if (this.registry.widgets.has(id)) throw new NodeflowError('DUPLICATE_ID', `${id} is a widget, not a node`, { id });
     if (!this.registry.nodes.has(id)) this.assertRunning();
-    const o = readOptions(options, ['process', 'autoStart']);
+    const o = readOptions(options, ['process', 'autoStart', 'thread']);
+    if (o.process !== undefined && o.thread !== undefined) throw new ConfigError('thread', 'either process or thread, not both', o.thread);
     // Checked before the node exists, so a bad option leaves no node behind.
     if (o.process !== undefined && typeof o.process !== 'function') throw new ConfigError('process', 'a function (batch, node) => void | Promise<void>', o.process);
     if (o.autoStart !== undefined && typeof o.autoStart !== 'boolean') throw new ConfigError('autoStart', 'a boolean', o.autoStart);
+    const thread = o.thread === undefined ? undefined : checkThread(o.thread);
     const n = this.registry.node(id, false, o.autoStart);
     n.auto = false; // asked for by name: the user owns it now
     if (o.process !== undefined) n.setProcess(o.process);
+    if (thread !== undefined) n.setProcess(threadProcess(this, id, n, thread).process);
     return n;
   }
 

@@ -7,6 +7,7 @@ import type { ActorHost } from '../types.js';
 import { BatchHandoff } from './batch-handoff.js';
 import type { Batch, Inbox } from '../../message.js';
 import { ActorSlot } from '../engine/actor-slot.js';
+import type { NodeThreadOptions } from '../../threads/options.js';
 
 /**
  * A node's batch handler: called once per delivered batch (never per message). Return a promise
@@ -33,6 +34,8 @@ export interface NodeOptions {
   process?: ProcessFn;
   /** false: the node waits in `idle` (deliveries wait) until `start()`. Default true. */
   autoStart?: boolean;
+  /** Runs the node's batches on worker threads instead of `process` (docs/threads.md). */
+  thread?: NodeThreadOptions;
 }
 
 /**

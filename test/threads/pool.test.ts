@@ -1,0 +1,76 @@
+import { SimulatedClock } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { encodeValues, decodeValues } from '../../src/threads/codec.js';
+import { ThreadPool, type JobOutcome } from '../../src/threads/pool.js';
+import { fakeWorkers, type JobFate } from './fake-workers.js';
+
+function setUp(fates: JobFate[], options: { size?: number; perWorker?: number; maxCrashes?: number } = {}) {
+  const clock = new SimulatedClock();
+  const workers = fakeWorkers(clock, fates);
+  const pool = new ThreadPool(workers.spawn, { clock, ...options });
+  const outcomes: JobOutcome[] = [];
+  const run = (fn: number, v: number, timeout?: number) => pool.run(fn, 'in', () => encodeValues([v]), timeout, (o) => outcomes.push(o));
+  // One ms at a time: a timer set while timers fire waits for the next step.
+  // Jobs are posted at the end of the turn (a microtask): let it run before each step.
+  const tick = async (ms: number) => {
+    for (let i = 0; i < ms; i++) {
+      await Promise.resolve();
+      clock.increment(1);
+    }
+    await Promise.resolve();
+  };
+  return { clock, workers, pool, outcomes, run, tick };
+}
+
+const values = (o: JobOutcome) => (o.ok ? decodeValues(o.out.values[0]!) : o.error);
+const code = (o: JobOutcome | undefined) => (o && !o.ok ? (o.error as Error & { code?: string }).code : undefined);
+
+describe('ThreadPool', () => {
+  it('starts its workers on the first job, bounds each worker queue, and ends them when its last user leaves', async () => {
+    const t = setUp([{ kind: 'ok', ms: 1 }], { size: 2, perWorker: 2 });
+    const a = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    const b = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    expect(t.pool.stats().workers).toBe(0);
+    for (let i = 0; i < 6; i++) t.run(i % 2 ? a : b, i);
+    expect(t.pool.stats()).toMatchObject({ workers: 2, running: 4, queued: 2 });
+    await t.tick(10);
+    expect(t.outcomes.map(values)).toEqual([[0], [2], [4], [6], [8], [10]].map(([v]) => [v]));
+    await t.pool.release(a);
+    expect(t.workers.live.size).toBe(2); // b still uses it
+    await t.pool.release(b);
+    expect(t.workers.live.size).toBe(0);
+    expect(t.pool.stats().workers).toBe(0);
+  });
+
+  it('runs the jobs of a worker that died on a fresh one, and fails a job that outlived maxCrashes deaths with THREAD_WORKER_DIED', async () => {
+    const t = setUp([{ kind: 'crash', ms: 1 }], { maxCrashes: 2 });
+    const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    t.run(fn, 1);
+    await t.tick(10);
+    expect(t.outcomes).toHaveLength(1);
+    expect(code(t.outcomes[0])).toBe('THREAD_WORKER_DIED');
+    expect(t.pool.stats()).toMatchObject({ respawned: 3, requeued: 2, workers: 1 });
+  });
+
+  it('fails a job past its timeout with DELIVERY_TIMEOUT and replaces its hung worker; the jobs behind it run on the new one', async () => {
+    const t = setUp([{ kind: 'hang' }, { kind: 'ok', ms: 1 }], { perWorker: 2 });
+    const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    t.run(fn, 1, 20);
+    t.run(fn, 2, 20);
+    await t.tick(20);
+    expect(code(t.outcomes[0])).toBe('DELIVERY_TIMEOUT');
+    await t.tick(5);
+    expect(t.outcomes.slice(1).map(values)).toEqual([[4]]);
+    expect(t.pool.stats()).toMatchObject({ timedOut: 1, respawned: 1 });
+  });
+
+  it('close() fails what is queued or running with THREAD_POOL_CLOSED and ends every worker', async () => {
+    const t = setUp([{ kind: 'hang' }]);
+    const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    t.run(fn, 1);
+    t.run(fn, 2);
+    await t.pool.close();
+    expect(t.outcomes.map(code)).toEqual(['THREAD_POOL_CLOSED', 'THREAD_POOL_CLOSED']);
+    expect(t.workers.live.size).toBe(0);
+  });
+});
