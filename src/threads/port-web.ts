@@ -29,6 +29,7 @@ const defaultWorker = (): Worker => new Worker(new URL('./worker-web.js', import
  * ```ts
  * const pool = new ThreadPool(webWorkers(), { size: 2 });
  * ```
+ * @internal
  */
 export function webWorkers(entry?: WebWorkerEntry): WorkerSpawner {
   const make = entry === undefined ? defaultWorker : typeof entry === 'function' ? entry : () => new Worker(entry, { type: 'module' });

@@ -1,14 +1,14 @@
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { NodeHandle } from '../actors/targets/node.js';
-import type { OutputPort } from '../actors/targets/output-port.js';
 import type { NodeContext, NodeTypeDefinition } from '../actors/workflow/node-types.js';
 import type { StreamMessage } from '../message.js';
-import type { OutletReadout } from '../transport/outlet-end.js';
 import { NodeflowError } from '../errors.js';
 import { threadPool } from './port-web.js';
 import type { ThreadPool } from './pool.js';
 import { threadBehavior } from './stand-in.js';
-import type { ThreadOptions } from './thread-node.js';
+// Types only (erased): thread-node.ts itself imports the worker_threads pool.
+import type { ThreadNodeHandle, ThreadOptions } from './thread-node.js';
+import { checkThread, threadProcess } from './attach.js';
 import { loadSpec, type ThreadWork } from './work.js';
 
 /**
@@ -21,29 +21,18 @@ import { loadSpec, type ThreadWork } from './work.js';
  * threadNode(engine, 'heavy', { kind: 'function', fn: (vs) => vs.map((v) => (v as number) * 2) }, { size: 2 });
  * ```
  */
-export function threadNode(engine: StreamEngine, id: string, work: ThreadWork, options: ThreadOptions = {}): NodeHandle & { readout(): OutletReadout } {
-  const spec = loadSpec(work);
+export function threadNode(engine: StreamEngine, id: string, work: ThreadWork, options: ThreadOptions = {}): ThreadNodeHandle {
   const pool = options.pool ?? threadPool({ size: options.size ?? 1, clock: engine.clock });
-  const node = engine.node(id, { process: (batch) => b.process(batch) });
-  const ctx = { nodeId: id, config: {}, clock: engine.clock, count: () => {}, report: () => {}, seam: { input: (c: string) => engine.getConnection(c), output: () => undefined, emitted: () => {}, downstream: () => [] } } as unknown as NodeContext;
-  let seq = 0;
-  let last: { name: string; port: OutputPort } | undefined;
-  const emit = (port: string, data: unknown, origin: StreamMessage): void => {
-    if (last?.name !== port) last = { name: port, port: node.output(port) };
-    last.port.emit({ id: ++seq, timestamp: origin.timestamp, sourceNodeId: id, port, data });
-  };
-  const b = threadBehavior(ctx, pool, spec, options.delivery ?? 'ordered', emit, options.maxFrames);
-  const sub = engine.actor.subscribe((s) => {
-    if (s.value !== 'stopped' && s.status !== 'done') return;
-    b.stop();
-    queueMicrotask(() => sub.unsubscribe());
-  });
-  return Object.assign(Object.create(node) as NodeHandle, { readout: () => b.readout() });
+  const checked = checkThread({ pool, work, ...(options.delivery ? { delivery: options.delivery } : {}), ...(options.maxFrames ? { maxFrames: options.maxFrames } : {}) });
+  const node = engine.node(id, { process: (batch) => t.process(batch) });
+  const t = threadProcess(engine, id, node, checked);
+  return Object.assign(Object.create(node) as NodeHandle, { readout: t.readout, counters: t.counters });
 }
 
 /**
  * `threadNodeType` of `@nodeflow/runtime/threads` in the browser: a workflow node type whose
- * work runs on Web Workers (one pool per type unless `thread.pool` is given).
+ * work runs on Web Workers (one pool per type unless `thread.pool` is given). It mirrors the Node
+ * one line for line but for the pool it makes: keep the two in step.
  *
  * @example
  * ```ts

@@ -2,10 +2,11 @@
 // `browser` condition): the same API as the Node entry, on Web Workers. Nothing here reaches a
 // node: module (test/threads/web-entry.test.ts checks the import graph). See docs/threads.md.
 export { threadNode, threadNodeType } from './web-nodes.js';
-export type { ThreadOptions } from './thread-node.js';
-export { threadPool, webWorkers, type WebWorkerEntry } from './port-web.js';
+export type { ThreadOptions, ThreadNodeHandle } from './thread-node.js';
+export type { NodeThreadOptions } from './options.js';
+export { threadPool, type WebWorkerEntry } from './port-web.js';
 export { ThreadPool, type ThreadPoolOptions, type ThreadPoolStats } from './pool.js';
 export type { ThreadWork } from './work.js';
 export type { ThreadFn, ThreadResult } from './worker-core.js';
 export type { ThreadDelivery } from './thread-carrier.js';
-export { encodeValues, decodeValues, type EncodedValues } from './codec.js';
+export { encodeValues, decodeValues, transferList, type EncodedValues } from './codec.js';
