@@ -1,6 +1,6 @@
 // The Web Worker entry: adapts a dedicated worker's global scope to the platform-free worker core.
 // Imports nothing platform-specific beyond the worker globals, so it bundles for any browser target.
-import { WEB_WORKER_CLOSED } from './web-exit.js';
+import { WEB_WORKER_CLOSED, WEB_WORKER_READY } from './web-exit.js';
 import { serveWorker } from './worker-core.js';
 
 // The DedicatedWorkerGlobalScope as used here (the repo's lib is DOM, which has no worker scope).
@@ -26,3 +26,5 @@ serveWorker({
   // Ignored by bundlers: the specifier is a URL known only at run time (docs/threads.md, "In the browser").
   load: (specifier) => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier) as Promise<Record<string, unknown>>,
 });
+// Loaded and listening: from now on an error event is a death, not a script that cannot load.
+scope.postMessage(WEB_WORKER_READY, []);

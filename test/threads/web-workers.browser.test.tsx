@@ -149,6 +149,18 @@ describe('threadNode on Web Workers', () => {
     expect(t.got).toEqual([5]);
   });
 
+  it('a worker script that does not load fails its batches with MISSING_DEPENDENCY and starts no other worker', async () => {
+    let started = 0;
+    const pool = threadPool({ entry: () => (started++, new Worker('/no-such-worker.js', { type: 'module' })) });
+    const t = pipeline(pool, (values) => values, { retryAttempts: 1 });
+    await t.send([1, 2]);
+    await waitFor(() => t.dead.length > 0 && t.input().stats().inFlight === 0);
+    expect(t.dead.map((d) => (d.error as NodeflowError).code)).toEqual(t.dead.map(() => 'MISSING_DEPENDENCY'));
+    expect(t.dead.flatMap((d) => d.messages.map((m) => m.data))).toEqual([1, 2]);
+    expect(started).toBe(1);
+    expect(pool.stats().respawned).toBe(0);
+  });
+
   it('engine.stop() terminates every worker of the node', async () => {
     const w = namedWorkers();
     const pool = threadPool({ size: 2, entry: w.entry });
