@@ -1,4 +1,4 @@
-// npm run bench [-- --json] [-- --quick] [-- --cluster]: nodeflow against its peers in ONE process, side by side (--cluster adds a run across processes).
+// npm run bench [-- --json] [-- --quick] [-- --cluster]: nodeflow against its peers in ONE process, side by side (--cluster adds a run across processes; worker threads run in their own process).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { natsTable, type NatsBenchResult } from './io-nats.js';
 import { runScale, type Shape } from './scale.js';
 import { hopCosts, keepWorkflowSink, tenNode } from './workflow.js';
 import { mqttBenchTable, type MqttBenchResult } from './io-mqtt.js';
+import type { ThreadsBenchResult } from './threads.js';
 import { keepSink, nodeflowPath, nodeflowWriter, rxjsChain, ringThreeHop, webStreamsWriter } from './throughput.js';
 
 const args = new Set(process.argv.slice(2));
@@ -160,6 +161,14 @@ async function main() {
   log(mqttBenchTable(mqttBench));
   for (const r of mqttBench.rows) targets.push({ name: `mqtt in → widget / raw mqtt.js, QoS ${r.qos}`, value: `${r.ratio.toFixed(2)}x`, goal: '>= 0.8x', met: r.ratio >= 0.8 });
 
+  log('\n## Nodes on worker threads: a 10 µs/msg node inline vs on 1 and 2 workers, small messages through a worker and back (own process)');
+  const threads = inChild<ThreadsBenchResult>('threads.js', quick);
+  log(table(['case', 'msg/s', 'min', 'max', 'main ELU'], [...threads.heavy, ...threads.roundTrip].map((r) => [r.name, fmt(r.msgsPerSec), fmt(r.min), fmt(r.max), r.elu.toFixed(2)])));
+  const g = threads.goals;
+  targets.push({ name: '10 µs/msg node on 1 worker / inline (main-thread ELU)', value: `${g.oneWorkerRatio.toFixed(2)}x (${g.oneWorkerElu.toFixed(2)})`, goal: '>= 0.8x (<= 0.3)', met: threads.pass.oneWorker });
+  targets.push({ name: '10 µs/msg node on 2 workers / inline', value: `${g.twoWorkersRatio.toFixed(2)}x`, goal: '>= 1.3x', met: threads.pass.twoWorkers });
+  targets.push({ name: 'small messages through a worker and back (engine)', value: `${fmt(g.roundTripMsgsPerSec)} msg/s`, goal: '>= 600,000', met: threads.pass.roundTrip });
+
   // --cluster: a workflow across processes (nats-server and `nodeflow worker` children; own process).
   const cluster = args.has('--cluster') ? inChild<{ report: string[]; targets: typeof targets }>('cluster.js', quick) : undefined;
   if (cluster) {
@@ -185,6 +194,7 @@ async function main() {
     scale,
     nats,
     mqtt: mqttBench,
+    threads,
     ...(cluster ? { cluster } : {}),
     targets,
     sink: keepSink() + keepWorkflowSink(),

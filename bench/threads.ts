@@ -24,7 +24,8 @@ const IN_FLIGHT = 32;
 interface Case {
   readonly name: string;
   run(n: number): Promise<void>;
-  dispose(): void;
+  /** Resolves once its workers are gone, so they take no core from the next cases. */
+  dispose(): Promise<void>;
 }
 
 /** src -> node -> sink on one engine; `run(n)` offers n messages and resolves when the sink has them. */
@@ -52,9 +53,9 @@ function pipeline(name: string, make: (engine: StreamEngine) => void, data: (i: 
       conn.flush();
       await finished;
     },
-    dispose() {
+    async dispose() {
       engine.dispose();
-      for (const p of pools) void p.close();
+      await Promise.all(pools.map((p) => p.close()));
     },
   };
 }
@@ -95,7 +96,7 @@ function barePool(data: (i: number) => unknown, label: string): Case {
         };
         for (let k = 0; k < IN_FLIGHT && sent < n; k++) one();
       }),
-    dispose: () => void pool.release(fn),
+    dispose: () => pool.release(fn),
   };
 }
 
@@ -115,7 +116,7 @@ async function measure(cases: Case[], n: (c: Case) => number) {
     }
     progress(`round ${r + 1}/${ROUNDS}`);
   }
-  for (const c of cases) c.dispose();
+  for (const c of cases) await c.dispose();
   return [...out].map(([name, v]) => ({ name, msgsPerSec: median(v.msgsPerSec), min: Math.min(...v.msgsPerSec), max: Math.max(...v.msgsPerSec), elu: median(v.elu), rounds: v.msgsPerSec }));
 }
 
@@ -137,8 +138,17 @@ const goals = {
 const pass = { oneWorker: goals.oneWorkerRatio >= 0.8 && goals.oneWorkerElu <= 0.3, twoWorkers: goals.twoWorkersRatio >= 1.3, roundTrip: goals.roundTripMsgsPerSec >= 600_000 };
 const machine = { cpus: os.cpus().length, node: process.version, note: 'shared machine: other processes compete for the same cores' };
 
+/** What `--json` prints (bench/index.ts shows it in `npm run bench`). */
+export interface ThreadsBenchResult {
+  readonly heavy: typeof heavyResults;
+  readonly roundTrip: typeof rtResults;
+  readonly goals: typeof goals;
+  readonly pass: typeof pass;
+}
+
 if (json) {
-  process.stdout.write(JSON.stringify({ machine, batch: BATCH, inFlight: IN_FLIGHT, rounds: ROUNDS, heavy: heavyResults, roundTrip: rtResults, goals, pass }, null, 2) + '\n');
+  const result: ThreadsBenchResult = { heavy: heavyResults, roundTrip: rtResults, goals, pass };
+  process.stdout.write(JSON.stringify({ machine, batch: BATCH, inFlight: IN_FLIGHT, rounds: ROUNDS, ...result }, null, 2) + '\n');
 } else {
   log(`\nNodes on worker threads (${machine.cpus} cores, ${machine.node}; batches of ${BATCH}, ${IN_FLIGHT} in flight; median of ${ROUNDS})\n`);
   log(table(['case', 'msg/s', 'min', 'max', 'main ELU'], [...heavyResults, ...rtResults].map((r) => [r.name, fmt(r.msgsPerSec), fmt(r.min), fmt(r.max), r.elu.toFixed(2)])));

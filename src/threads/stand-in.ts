@@ -22,6 +22,7 @@ export function threadBehavior(ctx: NodeContext, pool: JobRunner, spec: LoadSpec
   const carrier = new ThreadCarrier(pool, spec, delivery, {
     portOf: (m) => ports.get(m)?.port ?? 'in',
     recovery: (m) => ports.get(m)?.input?.recovery?.(),
+    failedAttempt: (m, attempt, error, delay) => ports.get(m)?.input?.custodyAttemptFailed?.(attempt, error, delay),
     deadLetter: (m, error, attempts) => ports.get(m)?.input?.recordDeadLetter?.(m, error, attempts),
     emit(port, values, inputs) {
       // Output i derives from input i (or the last input): its timestamp carries latency on.

@@ -39,7 +39,7 @@ export interface JobRunner {
  *
  * @example
  * ```ts
- * const side: StandInSide = { portOf: () => 'in', recovery: () => undefined, deadLetter: () => {}, emit: () => {}, count: () => {} };
+ * const side: StandInSide = { portOf: () => 'in', recovery: () => undefined, failedAttempt: () => {}, deadLetter: () => {}, emit: () => {}, count: () => {} };
  * ```
  */
 export interface StandInSide {
@@ -47,6 +47,8 @@ export interface StandInSide {
   portOf(messages: readonly StreamMessage[]): string;
   /** The input connection's error recovery (retries, delivery timeout), if it has one. */
   recovery(messages: readonly StreamMessage[]): ErrorRecovery | undefined;
+  /** An attempt failed: counted in the input connection (a retry follows after `retryDelay`, if given). */
+  failedAttempt(messages: readonly StreamMessage[], attempt: number, error: unknown, retryDelay: number | undefined): void;
   deadLetter(messages: readonly StreamMessage[], error: unknown, attempts: number): void;
   emit(port: string, values: readonly unknown[], inputs: readonly StreamMessage[]): void;
   count(name: string, n?: number): void;
@@ -131,6 +133,7 @@ export class ThreadCarrier implements ProducerCarrier {
       const delay = askRetryDelay(rec!, attempt, error, id);
       if (typeof delay === 'number') {
         this.side.count('retries');
+        this.side.failedAttempt(messages, attempt, error, delay);
         p.timer = this.pool.clock.setTimeout(() => {
           p.timer = undefined;
           if (!this.closed) this.dispatch(p);
@@ -139,6 +142,7 @@ export class ThreadCarrier implements ProducerCarrier {
       }
       verdict = delay;
     }
+    this.side.failedAttempt(messages, attempt, error, undefined);
     const reason = verdict === true || verdict === false ? error : verdict;
     this.side.deadLetter(messages, reason, attempt);
     this.events!.deadLettered(p.frame.seq, messages.length);

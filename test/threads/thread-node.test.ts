@@ -95,7 +95,8 @@ describe('threadNode on worker_threads', () => {
     await until(() => t.dead.length === 1 && t.input().stats().inFlight === 0);
     expect(t.dead[0]!.attempts).toBe(3);
     expect((t.dead[0]!.error as Error).message).toContain('bad value -1');
-    expect(t.input().stats()).toMatchObject({ accepted: 4, deadLettered: t.dead[0]!.messages.length, delivered: 4 - t.dead[0]!.messages.length });
+    // Counted in the input connection as an in-thread failure would be: 3 failed attempts, 2 retries.
+    expect(t.input().stats()).toMatchObject({ accepted: 4, deadLettered: t.dead[0]!.messages.length, delivered: 4 - t.dead[0]!.messages.length, failedAttempts: 3, retries: 2 });
   });
 
   it('a worker that hangs past deliveryTimeout times the batch out (DELIVERY_TIMEOUT) and is replaced', async () => {

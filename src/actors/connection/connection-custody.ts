@@ -80,6 +80,20 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
     this.host.deadLetter({ connectionId: this.id, messages, error, attempts, at: this.host.clock.now() });
   }
 
+  /**
+   * An attempt at messages in custody failed at the far end (a node on a worker thread): counted
+   * and reported like a failed delivery attempt (`failedAttempts`, `delivery.failed`), and as a
+   * retry when `retryDelay` says one follows (`retries`, `delivery.retry`). @internal
+   */
+  custodyAttemptFailed(attempt: number, error: unknown, retryDelay: number | undefined): void {
+    const at = this.host.clock.now();
+    this.failedAttempts++;
+    this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at });
+    if (retryDelay === undefined) return;
+    this.retries++;
+    this.host.emit({ type: 'delivery.retry', connectionId: this.id, attempt, delay: retryDelay, at });
+  }
+
   /** Hears this connection's settlement, in FIFO order (null: stop). @internal */
   watch(watcher: ConnectionWatcher | null): void {
     this.watcher = watcher;

@@ -55,6 +55,8 @@ export interface CustodyEnd {
   takeOver?(batch: Batch, send: () => void): void;
   /** Its error recovery (a node on a worker thread retries its frames by it). */
   recovery?(): ErrorRecovery;
+  /** An attempt at messages in custody failed at the far end (a node on a worker thread); `retryDelay` when a retry follows. */
+  custodyAttemptFailed?(attempt: number, error: unknown, retryDelay: number | undefined): void;
   /** Records dead letters of messages in custody (a node on a worker thread); counted at release. */
   recordDeadLetter?(messages: readonly StreamMessage[], error: unknown, attempts: number): void;
 }
