@@ -9,4 +9,5 @@ export { ThreadPool, type ThreadPoolOptions, type ThreadPoolStats } from './pool
 export type { ThreadWork } from './work.js';
 export type { ThreadFn, ThreadResult } from './worker-core.js';
 export type { ThreadDelivery } from './thread-carrier.js';
+export type { OutletReadout as ThreadNodeReadout } from '../transport/outlet-end.js';
 export { encodeValues, decodeValues, transferList, type EncodedValues } from './codec.js';
