@@ -4,6 +4,10 @@
  * HTML, a syntax error): a fresh worker would fail the same way, so the link fails the jobs
  * instead of reporting a death (which would start another worker, again and again).
  *
+ * @example
+ * ```ts
+ * scope.postMessage(WEB_WORKER_READY, []); // the last line of worker-web.ts
+ * ```
  * @internal
  */
 export const WEB_WORKER_READY = 'nodeflow.worker.ready';
@@ -13,6 +17,10 @@ export const WEB_WORKER_READY = 'nodeflow.worker.ready';
  * worker, a closed Web Worker fires no event on the main side, so without this its jobs would wait
  * for their delivery timeout. Neither sentinel is a `FromWorker` message: only the web link reads them.
  *
+ * @example
+ * ```ts
+ * if (e.data === WEB_WORKER_CLOSED) die(new Error('the worker closed itself'));
+ * ```
  * @internal
  */
 export const WEB_WORKER_CLOSED = 'nodeflow.worker.closed';

@@ -7,7 +7,6 @@ export type Placement = 'worker' | 'inline';
 
 /** The id of the connection out of the heavy node, into the chart: its `accepted` is the node's output. */
 export const OUT = 'heavy:out->chart:in';
-export const IN = 'sensor:out->heavy:in';
 
 /**
  * The heavy node's work: 10 µs of busy CPU per message, spent per batch (the browser's
