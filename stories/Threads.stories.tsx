@@ -109,6 +109,9 @@ export const InAWebWorker: StoryObj<ThreadsArgs> = {
 
 export const Inline: StoryObj<ThreadsArgs> = {
   args: { placement: 'inline' },
+  // Not on the Docs page: there both stories run at once, and this one's load on the main thread
+  // would take the frames of the worker one too (the radio buttons switch the first one instead).
+  tags: ['!autodocs'],
   play: async ({ canvasElement }) => {
     // Inline the chart still moves (slowly), and no worker is started.
     await expectLive(canvasElement, 'heavy node output');
