@@ -102,7 +102,7 @@ function barePool(data: (i: number) => unknown, label: string): Case {
 
 async function measure(cases: Case[], n: (c: Case) => number) {
   const out = new Map<string, { msgsPerSec: number[]; elu: number[] }>(cases.map((c) => [c.name, { msgsPerSec: [], elu: [] }]));
-  for (const c of cases) await c.run(Math.min(n(c), 5000)); // warm-up: workers started, code compiled
+  for (const c of cases) await c.run(n(c)); // one discarded round: workers started, code compiled (as bench/lib.ts does)
   for (let r = 0; r < ROUNDS; r++) {
     for (const c of cases) {
       const count = n(c);

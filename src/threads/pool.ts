@@ -42,13 +42,18 @@ interface Slot {
  *
  * @example
  * ```ts
- * const options: ThreadPoolOptions = { size: 2, perWorker: 4 };
+ * const options: ThreadPoolOptions = { size: 2, perWorker: 16 };
  * ```
  */
 export interface ThreadPoolOptions {
   /** Workers (default 1). */
   readonly size?: number;
-  /** Batches queued at one worker at most (default 4): the worker-side queue bound. */
+  /**
+   * Batches queued at one worker at most (default 16): the worker-side queue bound. Deep enough
+   * that a worker never waits for the main thread between small batches (measured: 4 gave about
+   * 640k msg/s through a worker and back, 16 about 1M), and a batch's `deliveryTimeout` counts
+   * its wait in that queue.
+   */
   readonly perWorker?: number;
   /** Deaths of its worker a job survives (it is run again on a fresh one); default 2. */
   readonly maxCrashes?: number;
@@ -109,7 +114,7 @@ export class ThreadPool {
     options: ThreadPoolOptions = {},
   ) {
     this.size = positive(options.size ?? 1, 'size');
-    this.perWorker = positive(options.perWorker ?? 4, 'perWorker');
+    this.perWorker = positive(options.perWorker ?? 16, 'perWorker');
     this.maxCrashes = options.maxCrashes ?? 2;
     this.clock = options.clock ?? realClock;
   }

@@ -1,5 +1,5 @@
 import { buildSync } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -12,9 +12,13 @@ let built: URL | undefined;
  */
 export function workerEntry(): URL {
   if (built) return built;
-  const out = path.join(root, 'node_modules/.cache/nodeflow-threads', `worker-node-${process.pid}.mjs`);
+  const out = path.join(root, 'node_modules/.cache/nodeflow-threads', 'worker-node.mjs');
   mkdirSync(path.dirname(out), { recursive: true });
-  buildSync({ entryPoints: [path.join(root, 'src/threads/worker-node.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'silent' });
+  const [file] = buildSync({ entryPoints: [path.join(root, 'src/threads/worker-node.ts')], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'silent' }).outputFiles;
+  // Written aside, then renamed: test files running in parallel never read a half-written entry.
+  const tmp = `${out}.${process.pid}.tmp`;
+  writeFileSync(tmp, file!.contents);
+  renameSync(tmp, out);
   return (built = pathToFileURL(out));
 }
 
