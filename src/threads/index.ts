@@ -1,5 +1,5 @@
 // The `@nodeflow/runtime/threads` entry (Node: worker_threads). See docs/threads.md.
-export { threadNode, threadNodeType, type ThreadOptions, type ThreadNodeHandle } from './thread-node.js';
+export { threadNode, threadNodeType, type ThreadOptions, type ThreadNodeHandle, type ThreadNodeTypeDef } from './thread-node.js';
 export type { NodeThreadOptions } from './options.js';
 export { threadPool } from './port-node.js';
 export { ThreadPool, type ThreadPoolOptions, type ThreadPoolStats } from './pool.js';
