@@ -28,9 +28,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const connection = engine.createConnection('src', 'chart', 'out', 'in');
   const conn = engine.getConnection(connection);
   let seq = 0;
-  // Values the page can only have from this server: 7000 + a counter.
+  // Values the page can only have from this server: 7,000,000 + a counter (the counter runs for
+  // the whole browser run, so a bound like 7000 + n < 8000 would not hold after a minute).
   const feed = setInterval(() => {
-    conn.offer({ id: ++seq, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'chart', port: 'out', data: 7000 + seq });
+    conn.offer({ id: ++seq, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'chart', port: 'out', data: 7_000_000 + seq });
     conn.flush();
   }, 20);
   const servers: RemoteServer[] = [

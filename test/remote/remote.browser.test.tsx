@@ -34,12 +34,12 @@ test('values from the Node engine reach the DOM, with the link status and a serv
   const screen = await render(<StreamEngineProvider engine={engine}><Dashboard engine={engine} /><ValueTile streamId={remote.widget} title="remote" /></StreamEngineProvider>);
   await expect.element(screen.getByTestId('status')).toHaveTextContent('open');
   await expect.element(screen.getByTestId('linked')).toHaveTextContent('Connected');
-  // The server feeds 7000 + n: a value in that range can only have come over the wire.
-  await expect.element(screen.getByTestId('latest')).toHaveTextContent(/^7\d{3,}$/);
+  // The server feeds 7,000,000 + n: a value in that range can only have come over the wire.
+  await expect.element(screen.getByTestId('latest')).toHaveTextContent(/^7\d{6}$/);
   const first = Number(screen.getByTestId('latest').element().textContent);
   await expect.poll(() => Number(screen.getByTestId('latest').element().textContent)).toBeGreaterThan(first); // it keeps coming
   // A product widget on the same remote engine: the tile's exact value (its title) is a server value.
-  await expect.poll(() => screen.getByTestId('kpi-value').element().getAttribute('title')).toMatch(/^7\d{3,}$/);
+  await expect.poll(() => screen.getByTestId('kpi-value').element().getAttribute('title')).toMatch(/^7\d{6}$/);
   await expect.element(screen.getByTestId('state')).toHaveTextContent('flowing');
   await expect.element(screen.getByTestId('missing')).toHaveTextContent('unknown');
   await screen.unmount();
