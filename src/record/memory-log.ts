@@ -1,4 +1,4 @@
-import { NodeflowError } from '../errors.js';
+import { ConfigError, NodeflowError, readOptions } from '../errors.js';
 import type { RecordingStoreRef } from '../actors/debug/recording-ref.js';
 import { checkReadFrom } from './read-from.js';
 import type { LogBounds, ReadFrom, RecordedBatch, RecordLog } from './record-log.js';
@@ -47,9 +47,10 @@ export class MemoryLog implements RecordLog {
   private closed = false;
 
   constructor(private readonly retention: MemoryRetention = {}) {
+    const r = readOptions(retention, ['maxBatches', 'maxMessages', 'maxAgeMs']);
     for (const k of ['maxBatches', 'maxMessages', 'maxAgeMs'] as const) {
-      const v = retention[k];
-      if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new NodeflowError('INVALID_ARGUMENT', `MemoryLog: ${k} must be a number > 0`, { field: k });
+      const v = r[k];
+      if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new ConfigError(k, 'a number > 0', v);
     }
   }
 

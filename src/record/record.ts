@@ -1,4 +1,4 @@
-import { NodeflowError } from '../errors.js';
+import { ConfigError, NodeflowError, readOptions } from '../errors.js';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { WorkflowRun } from '../actors/workflow/run.js';
 import type { Batch } from '../message.js';
@@ -14,8 +14,13 @@ import { Recording } from './recording.js';
  * ```
  */
 export interface RecordOptions {
-  /** The seq of the first recorded message. Default: the log's `lastSeq + 1` (it continues), or 1. */
+  /** The seq of the first recorded message, above what the log holds. Default: the log's `lastSeq + 1` (it continues), or 1. */
   readonly startSeq?: number;
+  /**
+   * Told of each batch the log refused (its `append` threw: a closed log, a bad batch), which is
+   * then a counted drop (`stats().dropped`). Default: one `console.warn` per recording.
+   */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** Something with one recording tap: a connection (delivered batches) or a widget (shown ones). */
@@ -39,9 +44,13 @@ interface Tapped {
 export function record(engine: StreamEngine, id: string, log: RecordLog, options: RecordOptions = {}): Recording {
   const target: Tapped & { readonly id: string } = engine.findWidget(id) ?? engine.getConnection(id);
   if (target.tap !== null) throw new NodeflowError('INVALID_ARGUMENT', `${target.id} is already being recorded; stop that recording first`, { id: target.id });
-  const startSeq = options.startSeq ?? (log.bounds()?.lastSeq ?? 0) + 1;
-  if (!Number.isInteger(startSeq) || startSeq < 1) throw new NodeflowError('INVALID_ARGUMENT', 'record: startSeq must be an integer >= 1', { field: 'startSeq' });
-  const recording = new Recording(target.id, log, engine.clock, startSeq);
+  const o = readOptions(options, ['startSeq', 'onError']);
+  const held = log.bounds()?.lastSeq ?? 0;
+  const startSeq = o.startSeq ?? held + 1;
+  // At or below what the log holds, every append would be refused: a silent loss, so not at all.
+  if (!Number.isSafeInteger(startSeq) || startSeq <= held || startSeq < 1) throw new ConfigError('startSeq', `an integer above the log's last seq (${held})`, startSeq);
+  if (o.onError !== undefined && typeof o.onError !== 'function') throw new ConfigError('onError', 'a function', o.onError);
+  const recording = new Recording(target.id, log, engine.clock, startSeq, o.onError);
   const tap = recording.attach(() => {
     if (target.tap === tap) target.tap = null;
   });

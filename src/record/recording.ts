@@ -70,6 +70,7 @@ export class Recording implements LiveSource {
     readonly log: RecordLog,
     private readonly clock: EngineClock,
     startSeq: number,
+    private readonly onError?: (error: unknown) => void,
   ) {
     this.seq = startSeq;
   }
@@ -103,6 +104,8 @@ export class Recording implements LiveSource {
     } catch (error) {
       this.dropped++;
       this.droppedMessages += n;
+      if (this.onError) this.onError(error);
+      else if (this.lastError === undefined) console.warn(`[nodeflow] recording ${this.source}: the log refused a batch (${error instanceof Error ? error.message : String(error)}); refused batches are counted in stats().dropped`);
       if (this.lastError === undefined) this.lastError = error;
     }
     const ls = this.listeners;

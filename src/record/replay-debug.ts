@@ -2,7 +2,10 @@ import { NodeflowError, readOptions } from '../errors.js';
 import { parseDebugData, type DebugData } from '../actors/debug/debug-data.js';
 import type { RecordingRef } from '../actors/debug/recording-ref.js';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { openFileLog } from './file-log/file-log.js';
+import { MANIFEST } from './file-log/manifest.js';
 import type { RecordLog } from './record-log.js';
 import { replay, type Replay } from './replay.js';
 import { checkSpeed, type ReplaySpeed } from './replay-options.js';
@@ -129,6 +132,8 @@ function span(v: unknown, name: string): number {
 
 async function openDefault(ref: RecordingRef, opened: RecordLog[]): Promise<RecordLog> {
   if (ref.store.kind !== 'file') throw invalid(`recording ${ref.source} is kept in a ${ref.store.kind} store: pass options.open to reach it`);
+  // A reader must not make a log where there is none (openFileLog would, for a writer).
+  if (!existsSync(path.join(ref.store.dir, MANIFEST))) throw invalid(`recording ${ref.source}: ${ref.store.dir} holds no file log (missing or moved?)`);
   const log = await openFileLog(ref.store.dir);
   opened.push(log);
   return log;

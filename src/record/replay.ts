@@ -70,6 +70,7 @@ export class Replay {
   private timer: unknown = undefined;
   private readonly feed: LiveFeed | undefined;
   private readonly unsubscribe: (() => void) | undefined;
+  private offEnd: (() => void) | undefined;
   private readonly changes = new Subject<ReplayState>();
   private finish!: (s: ReplayState) => void;
 
@@ -95,6 +96,13 @@ export class Replay {
       feed.onPush = () => this.phase === 'live' && this.poke();
       this.unsubscribe = options.live.subscribe((b) => feed.push(b));
     }
+    // A target that stops or goes away ends the replay (failed, TARGET_STOPPED) whatever it is
+    // doing: paused, waiting for live batches, or asleep until the next batch's time.
+    this.offEnd = sink.onEnd(() => {
+      if (this.final) return;
+      this.error = new NodeflowError('TARGET_STOPPED', `Replay into ${sink.id}: the target stopped`, { id: sink.id });
+      this.end('failed');
+    });
     if (from !== undefined) this.open(from);
     else {
       // Nothing recorded yet: the view starts with the next live batch (and any the feed
@@ -299,6 +307,7 @@ export class Replay {
     release(this.it);
     this.it = undefined;
     this.unsubscribe?.();
+    this.offEnd?.();
     this.poke();
     for (const s of this.steps.splice(0)) s();
     this.changes.complete();

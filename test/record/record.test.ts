@@ -89,3 +89,32 @@ describe('record', () => {
     for (const log of logs.values()) expect((await readAll(log, { seq: 1 })).flatMap((b) => b.messages.map((m) => m.data))).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 });
+
+describe('record: options checked, refusals reported', () => {
+  it('a typo, a startSeq inside what the log holds, and a bad MemoryLog option are INVALID_CONFIG naming the field', () => {
+    const { engine } = simEngine();
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    const log = new MemoryLog();
+    log.append({ seq: 1, at: 0, messages: msgs(1, 100) });
+    expect(() => record(engine, id, log, { startseq: 5 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => record(engine, id, log, { startSeq: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', details: expect.objectContaining({ field: 'startSeq' }) }));
+    expect(() => new MemoryLog({ maxMessage: 10 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(() => new MemoryLog({ maxBatches: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(record(engine, id, log, { startSeq: 101 }).nextSeq).toBe(101);
+  });
+
+  it('a batch the log refuses goes to onError and is counted, not lost in silence', async () => {
+    const { engine } = simEngine({ maxBatchSize: 2 });
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    engine.node('b', { process: () => {} });
+    const log = new MemoryLog();
+    const errors: unknown[] = [];
+    const rec = record(engine, id, log, { onError: (e) => errors.push(e) });
+    await log.close();
+    engine.emit('a', 'out', msgs(1, 2)[0]!);
+    engine.emit('a', 'out', msgs(2, 1)[0]!);
+    expect(rec.stats()).toMatchObject({ dropped: 1, droppedMessages: 2 });
+    expect(errors).toEqual([expect.objectContaining({ code: 'INVALID_ARGUMENT' })]);
+    await engine.stop();
+  });
+});

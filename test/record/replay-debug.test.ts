@@ -1,6 +1,6 @@
 // A debug export that refers to a recording, read back in another engine: replayDebugData shows
 // what the dashboard showed around an alert, and nothing else.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,6 +94,11 @@ describe('replayDebugData', () => {
     expect(await code(replayDebugData(engine, exported, { arround: 1 } as never))).toBe('INVALID_CONFIG');
     expect(await code(replayDebugData(engine, { ...exported, recordings: [{ source: conn, store: { kind: 'ftp' }, held: null }] }))).toBe('INVALID_DEBUG_DATA');
     expect(await code(replayDebugData(engine, 'not json'))).toBe('INVALID_DEBUG_DATA');
+    // A relative folder is refused; a missing one is named, and not created by the reader.
+    expect(await code(replayDebugData(engine, { ...exported, recordings: [{ ...exported.recordings[0], store: { kind: 'file', dir: 'relative/dir' } }] }))).toBe('INVALID_DEBUG_DATA');
+    const gone = path.join(path.dirname(exported.recordings[0].store.dir), 'never-made');
+    await expect(replayDebugData(engine, { ...exported, recordings: [{ ...exported.recordings[0], store: { kind: 'file', dir: gone } }] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/holds no file log/) });
+    expect(existsSync(gone)).toBe(false);
     const dbg = new StreamDebugger(engine);
     expect(() => dbg.exportDebugData({ recordings: [{ source: '', store: { kind: 'memory' }, held: null }] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     dbg.dispose();

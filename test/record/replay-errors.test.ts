@@ -75,3 +75,43 @@ describe('replay: typed errors on bad input', () => {
     await expect(r.step()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
+
+describe('replay: a target that goes away ends it, whatever the replay is doing', () => {
+  const failed = { status: 'failed', error: expect.objectContaining({ code: 'TARGET_STOPPED' }) };
+
+  it('paused, into a widget: engine.stop() ends it as failed', async () => {
+    const { engine } = simEngine();
+    engine.createWidget('view');
+    const r = replay(engine, logOf(5), 'view', { paused: true });
+    await engine.stop();
+    await expect(r.done).resolves.toMatchObject(failed);
+  });
+
+  it('in its live phase: removing the widget ends it, and so does disposing the engine', async () => {
+    const { engine } = simEngine();
+    engine.createWidget('view');
+    const live = { nextSeq: 11, subscribe: () => () => {} };
+    const r = replay(engine, logOf(5), 'view', { live });
+    for (let i = 0; i < 20 && r.state().phase !== 'live'; i++) await flushMicrotasks();
+    expect(r.state()).toMatchObject({ phase: 'live', status: 'playing' });
+    engine.removeWidget('view');
+    await expect(r.done).resolves.toMatchObject(failed);
+    const { engine: e2 } = simEngine();
+    e2.createWidget('view');
+    const r2 = replay(e2, logOf(5), 'view', { live, paused: true });
+    e2.dispose();
+    await expect(r2.done).resolves.toMatchObject(failed);
+  });
+
+  it('into a node that completes, or a connection that is removed', async () => {
+    const { engine } = simEngine();
+    engine.node('sink', { process: () => {} });
+    const r = replay(engine, logOf(5), 'sink', { paused: true });
+    const id = engine.createConnection('a', 'b', 'out', 'in');
+    const rc = replay(engine, logOf(5), id, { paused: true });
+    engine.removeConnection(id);
+    await expect(rc.done).resolves.toMatchObject({ status: 'failed' });
+    await engine.stop();
+    await expect(r.done).resolves.toMatchObject({ status: 'failed' });
+  });
+});

@@ -45,3 +45,23 @@ describe('replay from the file log', () => {
     await log.close();
   });
 });
+
+describe('the file log keeps what emit() sent', () => {
+  it('numbers emitted without targetNodeId (as the docs do) replay exactly: NaN, -0 and Infinity too', async () => {
+    const { engine } = simEngine({ maxBatchSize: 5 });
+    engine.createConnection('src', 'sink', 'out', 'in');
+    const log = await openFileLog(folder());
+    record(engine, 'src:out', log);
+    const sent = [NaN, -0, Infinity, -Infinity, 1.5];
+    sent.forEach((data, i) => engine.emit('src', 'out', { id: i + 1, timestamp: 0, sourceNodeId: 'src', port: 'out', data }));
+    await log.sync();
+    const view = engine.createWidget('view', { bufferSize: 100 });
+    const seen: unknown[] = [];
+    view.data$.subscribe((f) => f.batch.messages.forEach((m) => seen.push(m.data)));
+    await replay(engine, log, 'view').done;
+    expect(seen).toEqual(sent);
+    expect(Object.is(seen[1], -0)).toBe(true);
+    await log.close();
+    await engine.stop();
+  });
+});

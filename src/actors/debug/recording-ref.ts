@@ -33,6 +33,8 @@ export interface RecordingRef {
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** POSIX or Windows (drive or UNC); without node:path, since the debugger runs in browsers too. */
+const isAbsolute = (dir: string): boolean => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(dir);
 
 /**
  * Why `v` is not a list of recording references, or `undefined` when it is one.
@@ -55,10 +57,10 @@ export function recordingRefsProblem(v: unknown): string | undefined {
     const storeOk =
       s !== null &&
       typeof s === 'object' &&
-      ((s.kind === 'file' && typeof s.dir === 'string' && s.dir !== '') ||
+      ((s.kind === 'file' && typeof s.dir === 'string' && isAbsolute(s.dir)) ||
         (s.kind === 'jetstream' && typeof s.stream === 'string' && typeof s.subject === 'string') ||
         s.kind === 'memory');
-    if (!storeOk) return `${at}.store must be { kind: 'file', dir } | { kind: 'jetstream', stream, subject } | { kind: 'memory' }`;
+    if (!storeOk) return `${at}.store must be { kind: 'file', dir (an absolute path) } | { kind: 'jetstream', stream, subject } | { kind: 'memory' }`;
     if (held !== null && !(typeof held === 'object' && isNum(held?.firstSeq) && isNum(held.firstAt) && isNum(held.lastSeq) && isNum(held.lastAt))) return `${at}.held must be null or { firstSeq, firstAt, lastSeq, lastAt }`;
   }
   return undefined;

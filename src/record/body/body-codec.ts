@@ -4,8 +4,9 @@ import type { StreamMessage } from '../../message.js';
 // JetStream store's messages). Two kinds, chosen per batch by one pass over the messages:
 //
 // columns (kind 1), for the common stream of numbers: every message has a numeric `id`,
-// `timestamp` and `data`, the batch shares one `sourceNodeId`, `targetNodeId` and `port`, and
-// no message has `priority` or `key`:
+// `timestamp` and `data`, the batch shares one `sourceNodeId`, `targetNodeId` and `port` (each
+// a string, or absent in every message: `emit` leaves `targetNodeId` out), and no message has
+// `priority` or `key`:
 //   u32 n (bytes of the strings' JSON) | u32 shape | JSON ["src","tgt","port"] padded with spaces to 8
 //   | id:   f64 id0 if shape & ID_SEQ (ids id0, id0 + 1, ...), else f64 x count
 //   | time: f64 t0, then nothing if shape & TS_CONST, i32 x count (t - t0) if shape & TS_I32,
@@ -59,14 +60,18 @@ export interface BodyArea {
 }
 
 /** The last routing strings seen and their encoded bytes: a stream mostly repeats them. */
-let lastSrc = '';
-let lastTgt = '';
-let lastPort = '';
+let lastSrc: string | undefined = '';
+let lastTgt: string | undefined = '';
+let lastPort: string | undefined = '';
 let lastHead: Buffer = Buffer.alloc(0);
 
-function headFor(src: string, tgt: string, port: string): Buffer {
+/** A routing field a columns batch can carry: a string, or absent (`emit` leaves `targetNodeId` out). */
+const routing = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
+
+// An absent routing field is null in the strings' JSON, and absent again when read back.
+function headFor(src: string | undefined, tgt: string | undefined, port: string | undefined): Buffer {
   if (src === lastSrc && tgt === lastTgt && port === lastPort && lastHead.length > 0) return lastHead;
-  const json = Buffer.from(JSON.stringify([src, tgt, port]), 'utf8');
+  const json = Buffer.from(JSON.stringify([src ?? null, tgt ?? null, port ?? null]), 'utf8');
   const out = Buffer.alloc(8 + pad8(json.length), SPACE);
   out.writeUInt32LE(json.length, 0);
   out.writeUInt32LE(0, 4);
@@ -127,7 +132,7 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
   const p = m0.port;
   const id0 = m0.id;
   const t0 = m0.timestamp;
-  if (typeof s !== 'string' || typeof t !== 'string' || typeof p !== 'string') return undefined;
+  if (!routing(s) || !routing(t) || !routing(p)) return undefined;
   let idSeq = true;
   let tsConst = true;
   let tsI32 = true;
@@ -245,7 +250,8 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   if (kind !== BODY_COLUMNS) throw new RangeError(`unknown body kind ${kind}`);
   const n = buf.readUInt32LE(start);
   const shape = buf.readUInt32LE(start + 4);
-  const [sourceNodeId, targetNodeId, port] = JSON.parse(buf.toString('utf8', start + 8, start + 8 + n)) as [string, string, string];
+  const [sourceNodeId, targetNodeId, port] = JSON.parse(buf.toString('utf8', start + 8, start + 8 + n)) as [string | null, string | null, string | null];
+  const whole = sourceNodeId !== null && targetNodeId !== null && port !== null;
   const i32Col = pad8(4 * count);
   const idAt = start + 8 + pad8(n);
   const tAt = idAt + (shape & ID_SEQ ? 8 : 8 * count);
@@ -259,7 +265,17 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
     const id = shape & ID_SEQ ? (i === 0 ? id0 : id0 + i) : buf.readDoubleLE(idAt + 8 * i);
     const timestamp = shape & TS_CONST ? t0 : shape & TS_I32 ? t0 + buf.readInt32LE(tsAt + 4 * i) : buf.readDoubleLE(tsAt + 8 * i);
     const data = shape & DATA_I32 ? buf.readInt32LE(dataAt + 4 * i) : buf.readDoubleLE(dataAt + 8 * i);
-    out[i] = { id, timestamp, sourceNodeId, targetNodeId, port, data };
+    out[i] = whole ? { id, timestamp, sourceNodeId, targetNodeId, port, data } : withAbsent(id, timestamp, sourceNodeId, targetNodeId, port, data);
   }
   return out;
+}
+
+/** A message whose batch left some routing field out: the field is absent again, not null. */
+function withAbsent(id: number, timestamp: number, src: string | null, tgt: string | null, port: string | null, data: number): StreamMessage {
+  const m: Record<string, unknown> = { id, timestamp };
+  if (src !== null) m.sourceNodeId = src;
+  if (tgt !== null) m.targetNodeId = tgt;
+  if (port !== null) m.port = port;
+  m.data = data;
+  return m as unknown as StreamMessage;
 }

@@ -65,6 +65,23 @@ export interface FileLog extends RecordLog {
 export async function openFileLog(dir: string, options?: FileLogOptions): Promise<FileLog> {
   if (typeof dir !== 'string' || dir === '') throw new NodeflowError('INVALID_ARGUMENT', 'openFileLog needs a folder path (a non-empty string)', { dir });
   const o = resolveOptions(options);
+  // Two handles on one folder in one process would both append the same seqs and one write
+  // would cover the other: refused (other processes are not detected: no lock file).
+  const key = path.resolve(dir);
+  if (openHere.has(key)) throw new NodeflowError('INVALID_ARGUMENT', `openFileLog: ${key} is already open in this process; share its FileLog (a replay of it can use the same handle)`, { dir: key });
+  openHere.add(key);
+  try {
+    return await openChecked(dir, o);
+  } catch (e) {
+    openHere.delete(key);
+    throw e;
+  }
+}
+
+/** Folders with an open FileLog in this process (resolved paths). */
+const openHere = new Set<string>();
+
+async function openChecked(dir: string, o: ResolvedOptions): Promise<FileLog> {
   const bases = await prepareFolder(dir);
   const segments = await recoverSegments(dir, bases, o.onError);
   const log = new FileLogImpl(dir, o, segments);
@@ -148,7 +165,9 @@ class FileLogImpl implements FileLog, ReadSource {
     const seq = (from as { seq?: unknown } | null)?.seq;
     const at = (from as { at?: unknown } | null)?.at;
     const ok = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-    if (ok(seq) === ok(at)) throw new NodeflowError('INVALID_ARGUMENT', 'read needs { seq } or { at }, a finite number', { from });
+    // The same rule as every store (read-from.ts): a seq is an integer >= 1, a time finite.
+    const okSeq = ok(seq) && Number.isInteger(seq) && (seq as number) >= 1;
+    if (okSeq === ok(at) || (seq !== undefined && !okSeq)) throw new NodeflowError('INVALID_ARGUMENT', `A read starts at { seq } (an integer >= 1) or { at } (a finite time), got ${JSON.stringify(from)}`, { field: 'from', from });
     const b = this.bounds();
     if (!b) throw logErrors.outOfRange(from, undefined);
     const outside = ok(seq)
@@ -167,7 +186,7 @@ class FileLogImpl implements FileLog, ReadSource {
   }
 
   close(): Promise<void> {
-    this.closing ??= this.writer.close();
+    this.closing ??= this.writer.close().finally(() => openHere.delete(path.resolve(this.dir)));
     return this.closing;
   }
 

@@ -142,3 +142,18 @@ describe('record body as standalone bytes (the JetStream store)', () => {
     expect(() => decodeBatchBytes(new Uint8Array(3))).toThrow(RangeError);
   });
 });
+
+describe('record body: messages as emit() leaves them', () => {
+  it('a batch without targetNodeId (or another routing field) is still columns, and reads back without it, NaN and -0 exact', () => {
+    const ms = [NaN, -0, Infinity, -Infinity, 1.5].map((d, i) => ({ id: i + 1, timestamp: 5, sourceNodeId: 'sensor', port: 'out', data: d })) as unknown as StreamMessage[];
+    const { rows, back } = roundTrip(ms);
+    expect(rows).toBe(true);
+    expect(back.map((m) => m.data)).toEqual([NaN, -0, Infinity, -Infinity, 1.5]);
+    expect(Object.is(back[1]!.data, -0)).toBe(true);
+    expect('targetNodeId' in back[0]!).toBe(false);
+    expect(back[0]).toEqual({ id: 1, timestamp: 5, sourceNodeId: 'sensor', port: 'out', data: NaN });
+    // Present in some and absent in others: not one shared value, so JSON.
+    const mixed = [ms[0]!, { ...ms[1]!, targetNodeId: 'w' }];
+    expect(roundTrip(mixed).rows).toBe(false);
+  });
+});

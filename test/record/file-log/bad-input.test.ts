@@ -57,4 +57,13 @@ describe('file log: bad input', () => {
     await log.close();
     expect(() => log.append(batch(9, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
+
+  it('refuses a second handle on a folder open in this process, and takes one again after close', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const a = await openFileLog(t.dir);
+    await expect(openFileLog(t.dir + '/.')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/already open in this process/) });
+    await a.close();
+    await (await openFileLog(t.dir)).close();
+  });
 });

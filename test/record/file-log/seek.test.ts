@@ -43,7 +43,9 @@ describe('file log: seek', () => {
     const log = await filled();
     const held = { firstSeq: 1, lastSeq: 30_000, firstAt: 1000, lastAt: 15_995 };
     expect(() => log.read({ seq: 30_001 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE', details: { from: { seq: 30_001 }, held } }));
-    expect(() => log.read({ seq: 0 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }));
+    // A malformed start is INVALID_ARGUMENT, as in every store (read-from.ts).
+    expect(() => log.read({ seq: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => log.read({ seq: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => log.read({ at: 16_000 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }));
     expect(() => log.read({ at: Number.NaN })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     // Nothing was ever trimmed: a time before the first batch reads from the start.
