@@ -37,7 +37,7 @@ const C = {
 interface RecordBench {
   throughput: Array<{ name: string; msgsPerSec: number; ratio: number; droppedBatches: number }>;
   instantReplay: { results: Array<{ log: string; msgsPerSec: number }> };
-  originalTiming: Array<{ speed: number; p99: number }>;
+  originalTiming: Array<{ speed: number; p99: number; max: number }>;
 }
 
 /** Runs a compiled bench file (beside this one) in its own process with --json; its progress goes to stderr. */
@@ -176,7 +176,8 @@ async function main() {
   if (recFile) targets.push({ name: 'recorded connection (file log) / unrecorded, maxBatchSize 50', value: `${recFile.ratio.toFixed(2)}x, ${fmt(recFile.msgsPerSec)} msg/s, ${recFile.droppedBatches} dropped`, goal: '>= 0.8x and >= 1M msg/s, no drops', met: recFile.ratio >= 0.8 && recFile.msgsPerSec >= 1e6 && recFile.droppedBatches === 0 });
   const fileReplay = rec.instantReplay.results.find((r) => r.log === 'file');
   if (fileReplay) targets.push({ name: 'instant replay from the file log', value: `${fmt(fileReplay.msgsPerSec)} msg/s`, goal: '>= 1M msg/s', met: fileReplay.msgsPerSec >= 1e6 });
-  for (const t of rec.originalTiming) targets.push({ name: `original-timing replay at ${t.speed}x, error per gap p99`, value: `${t.p99} ms`, goal: '<= 5 ms', met: t.p99 <= 5 });
+  // The issue asks for every gap within 5 ms: the max is the check, p99 is shown beside it.
+  for (const t of rec.originalTiming) targets.push({ name: `original-timing replay at ${t.speed}x, error per gap (max; p99)`, value: `${t.max} ms; ${t.p99} ms`, goal: 'max <= 5 ms', met: t.max <= 5 });
   const recJs = inChild<{ results: Array<{ case: string; medianMsgsPerSec: number }> }>('record-jetstream.js', quick);
   log(table(['JetStream record log', 'msg/s (median)'], recJs.results.map((r) => [r.case, fmt(r.medianMsgsPerSec)])));
   const jsReplay = recJs.results.find((r) => r.case.startsWith('instant replay'));

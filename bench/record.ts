@@ -34,7 +34,8 @@ const valueOf = (d: unknown): number => (typeof d === 'number' ? d : (d as { v: 
 
 /** The file log (src/record/file-log/), with its default sync policy. */
 async function fileLogFactory(): Promise<((dir: string) => Promise<RecordLog>) | undefined> {
-  return (dir) => openFileLog(dir, { sync: { everyMs: 1000 } });
+  // Retention bounds the disk: the rounds write gigabytes.
+  return (dir) => openFileLog(dir, { retention: { maxBytes: 512 * 1024 * 1024 } });
 }
 
 /**
@@ -116,7 +117,7 @@ async function timing(speed: number, batches: number) {
   const log = new MemoryLog();
   const gaps: number[] = [];
   await fill(log, batches * 50, () => {
-    const g = 5 + Math.floor(Math.random() * 26) * speed; // 5..30 ms once scaled
+    const g = (5 + Math.floor(Math.random() * 26)) * speed; // 5..30 ms once scaled
     gaps.push(g);
     return g;
   });
