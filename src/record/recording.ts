@@ -18,8 +18,12 @@ import type { RecordedBatch, RecordLog } from './record-log.js';
 export interface LiveSource {
   /** The seq the next live batch starts at: where a replay of an empty log joins. */
   readonly nextSeq: number;
-  /** Called once per recorded batch, after the log's `append` returned. Returns the unsubscribe. */
-  subscribe(listener: (batch: RecordedBatch) => void): () => void;
+  /**
+   * Called once per recorded batch, after the log's `append` returned; `ended` once when the
+   * source stops for good (a replay-then-live then ends too, after what it holds). Returns the
+   * unsubscribe.
+   */
+  subscribe(listener: (batch: RecordedBatch) => void, ended?: () => void): () => void;
 }
 
 /**
@@ -60,6 +64,7 @@ export class Recording implements LiveSource {
   private dropped = 0;
   private droppedMessages = 0;
   private listeners: ReadonlyArray<(b: RecordedBatch) => void> = [];
+  private enders = new Map<(b: RecordedBatch) => void, () => void>();
   private detach: (() => void) | undefined;
   /** The error of the first append that threw, if any. */
   lastError: unknown = undefined;
@@ -112,10 +117,16 @@ export class Recording implements LiveSource {
     for (let i = 0; i < ls.length; i++) ls[i]!(rb);
   };
 
-  subscribe(listener: (batch: RecordedBatch) => void): () => void {
+  subscribe(listener: (batch: RecordedBatch) => void, ended?: () => void): () => void {
+    if (!this.active) {
+      ended?.();
+      return () => {};
+    }
     this.listeners = [...this.listeners, listener];
+    if (ended) this.enders.set(listener, ended);
     return () => {
       this.listeners = this.listeners.filter((l) => l !== listener);
+      this.enders.delete(listener);
     };
   }
 
@@ -134,10 +145,14 @@ export class Recording implements LiveSource {
     return { batches: this.batches, messages: this.messages, dropped: this.dropped, droppedMessages: this.droppedMessages, nextSeq: this.seq };
   }
 
-  /** Stops recording (idempotent); batches handed off after it are not recorded. */
+  /** Stops recording (idempotent); batches handed off after it are not recorded, and live subscribers are told it ended. */
   stop(): void {
     const d = this.detach;
     this.detach = undefined;
     d?.();
+    const enders = [...this.enders.values()];
+    this.enders.clear();
+    this.listeners = [];
+    for (const e of enders) e();
   }
 }

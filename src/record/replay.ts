@@ -71,6 +71,8 @@ export class Replay {
   private readonly feed: LiveFeed | undefined;
   private readonly unsubscribe: (() => void) | undefined;
   private offEnd: (() => void) | undefined;
+  /** The live source stopped: once the feed is drained, the replay has shown everything. */
+  private liveEnded = false;
   private readonly changes = new Subject<ReplayState>();
   private finish!: (s: ReplayState) => void;
 
@@ -94,7 +96,13 @@ export class Replay {
       // Subscribed before the log is read: every batch is then in the read or in the feed.
       const feed = (this.feed = new LiveFeed(options.liveBuffer));
       feed.onPush = () => this.phase === 'live' && this.poke();
-      this.unsubscribe = options.live.subscribe((b) => feed.push(b));
+      this.unsubscribe = options.live.subscribe(
+        (b) => feed.push(b),
+        () => {
+          this.liveEnded = true;
+          this.poke();
+        },
+      );
     }
     // A target that stops or goes away ends the replay (failed, TARGET_STOPPED) whatever it is
     // doing: paused, waiting for live batches, or asleep until the next batch's time.
@@ -191,6 +199,7 @@ export class Replay {
         if (gen !== this.gen || this.final) continue; // sought or stopped while reading
         if (b === undefined) {
           if (this.phase === 'history') this.historyShown();
+          else if (this.liveEnded) this.end('ended');
           else await this.sleep(undefined);
           continue;
         }

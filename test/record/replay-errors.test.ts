@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLog } from '../../src/record/memory-log.js';
+import { record } from '../../src/record/record.js';
 import { replay } from '../../src/record/replay.js';
 import { simEngine } from '../support/helpers.js';
 import { flushMicrotasks } from '../support/flush.js';
@@ -113,5 +114,27 @@ describe('replay: a target that goes away ends it, whatever the replay is doing'
     await expect(rc.done).resolves.toMatchObject({ status: 'failed' });
     await engine.stop();
     await expect(r.done).resolves.toMatchObject({ status: 'failed' });
+  });
+});
+
+describe('replay-then-live: the live source ending', () => {
+  it('ends the replay (ended) once what was recorded before the stop is shown', async () => {
+    const { engine } = simEngine({ maxBatchSize: 2 });
+    engine.createConnection('src', 'sink', 'out', 'in');
+    engine.node('sink', { process: () => {} });
+    const log = new MemoryLog();
+    const rec = record(engine, 'src:out', log);
+    const view = engine.createWidget('view', { bufferSize: 100 });
+    const seen: number[] = [];
+    view.data$.subscribe((f) => f.batch.messages.forEach((m) => seen.push(m.data as number)));
+    for (const m of msgs(1, 4)) engine.emit('src', 'out', m);
+    const r = replay(engine, log, 'view', { live: rec });
+    for (const m of msgs(5, 4)) engine.emit('src', 'out', m);
+    rec.stop();
+    await expect(r.done).resolves.toMatchObject({ status: 'ended', phase: 'live' });
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // A replay joining a recording that already stopped shows the history and ends.
+    await expect(replay(engine, log, 'view', { live: rec }).done).resolves.toMatchObject({ status: 'ended' });
+    await engine.stop();
   });
 });
