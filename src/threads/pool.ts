@@ -150,7 +150,8 @@ export class ThreadPool {
   /** Runs one batch of function `fn`; `done` is called once. @internal */
   run(fn: number, port: string, encode: () => EncodedValues, timeoutMs: number | undefined, done: (o: JobOutcome) => void): void {
     if (!this.loads.has(fn)) return done({ ok: false, error: new NodeflowError('THREAD_POOL_CLOSED', 'the thread pool was released') });
-    if (this.slots.length === 0) for (let i = 0; i < this.size; i++) this.slots.push(this.start());
+    // Also tops up after a worker that died idle was not replaced (see replace()).
+    while (this.slots.length < this.size) this.slots.push(this.start());
     this.queue.push({ id: ++this.nextJob, fn, port, encode, timeoutMs, done, crashes: 0, timer: undefined, at: undefined });
     this.pump();
   }
@@ -279,6 +280,12 @@ export class ThreadPool {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     void slot.link.terminate();
+    // A worker that died with no batch is replaced only when the next batch comes: one that dies
+    // on its own (a work module that exits at load) would otherwise be restarted again and again.
+    if (crashed && slot.jobs.size === 0) {
+      this.slots.splice(i, 1);
+      return;
+    }
     this.slots[i] = this.start();
     this.respawned++;
     const again: Job[] = [];

@@ -93,4 +93,24 @@ describe('threads: faults of one batch stay with that batch', () => {
     expect(pool.stats().respawned).toBe(0);
     expect(t.got).toEqual([]);
   });
+
+  it('a work module that throws at top level fails each batch with its error, and its worker is not replaced', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, { kind: 'module', module: fixture('broken-work.mjs'), export: 'double' }, { retryAttempts: 1 });
+    await t.send([1, 2, 3]);
+    await until(() => t.dead.length === 3);
+    expect(t.dead.map((d) => (d.error as Error).message)).toEqual(['broken work module', 'broken work module', 'broken work module']);
+    expect(pool.stats().respawned).toBe(0);
+  });
+
+  it('a work module that ends its worker as it loads fails the batches with THREAD_WORKER_DIED, and the pool then stops starting workers', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, { kind: 'module', module: fixture('exits-at-load.mjs'), export: 'double' });
+    await t.send([1, 2, 3]);
+    await until(() => t.dead.length === 3);
+    expect(t.dead.map(code)).toEqual(['THREAD_WORKER_DIED', 'THREAD_WORKER_DIED', 'THREAD_WORKER_DIED']);
+    // The last replacement dies with no batch, and is not replaced: no endless respawn.
+    await until(() => pool.stats().workers === 0);
+    expect(pool.stats().respawned).toBeLessThanOrEqual(9); // at most maxCrashes + 1 per batch
+  });
 });
