@@ -1,8 +1,11 @@
-import { realClock, type EngineClock } from '../clock.js';
-import { ConfigError, NodeflowError, readOptions, type NodeflowErrorCode } from '../errors.js';
+import type { EngineClock } from '../clock.js';
+import { NodeflowError, type NodeflowErrorCode } from '../errors.js';
 import { transferList, type EncodedValues } from './codec.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
 import type { EncodedOutputs, FromWorker, LoadSpec, RunJob } from './protocol.js';
+import { readPoolOptions, type ThreadPoolOptions } from './pool-options.js';
+
+export { checkPoolSize, type ThreadPoolOptions } from './pool-options.js';
 
 /**
  * How one job ended: its outputs, or the error that failed it (what the function threw, a
@@ -38,31 +41,6 @@ interface Slot {
   transfer: ArrayBuffer[];
 }
 
-/**
- * Options of a {@link ThreadPool}.
- *
- * @example
- * ```ts
- * const options: ThreadPoolOptions = { size: 2, perWorker: 16 };
- * ```
- */
-export interface ThreadPoolOptions {
-  /** Workers (default 1). */
-  readonly size?: number;
-  /**
-   * Batches queued at one worker at most (default 16): the worker-side queue bound. Deep enough
-   * that a worker never waits for the main thread between small batches (measured: 4 gave about
-   * 640k msg/s through a worker and back, 16 about 1M). A batch's `deliveryTimeout` does not
-   * count its wait in that queue: it starts when the worker starts the batch (docs/threads.md).
-   */
-  readonly perWorker?: number;
-  /**
-   * Deaths of its worker a job survives (it is run again on a fresh one); default 2, an integer in
-   * [0, 256]. Only the job the worker was running when it died is charged with a death.
-   */
-  readonly maxCrashes?: number;
-  readonly clock?: EngineClock;
-}
 
 /**
  * Counters of a pool, exact when read.
@@ -117,13 +95,11 @@ export class ThreadPool {
     private readonly spawn: WorkerSpawner,
     options: ThreadPoolOptions = {},
   ) {
-    const o = readOptions(options, POOL_OPTIONS);
-    this.size = checkPoolSize(o.size ?? 1, 'size');
-    this.perWorker = checkPoolSize(o.perWorker ?? 16, 'perWorker');
-    const crashes = o.maxCrashes ?? 2;
-    if (!Number.isInteger(crashes) || crashes < 0 || crashes > 256) throw new ConfigError('maxCrashes', 'an integer in [0, 256]', crashes);
-    this.maxCrashes = crashes;
-    this.clock = o.clock ?? realClock;
+    const o = readPoolOptions(options);
+    this.size = o.size;
+    this.perWorker = o.perWorker;
+    this.maxCrashes = o.maxCrashes;
+    this.clock = o.clock;
   }
 
   /** A node starts using the pool with function `spec`; returns its id for `run`. @internal */
@@ -307,22 +283,6 @@ export class ThreadPool {
     this.queue.unshift(...again);
     this.pump();
   }
-}
-
-const POOL_OPTIONS = ['size', 'perWorker', 'maxCrashes', 'clock', 'entry'];
-
-/**
- * A pool's `size` or `perWorker` checked: an integer in [1, 256], else a `ConfigError` naming `field`.
- *
- * @example
- * ```ts
- * checkPoolSize(0, 'thread.size'); // throws INVALID_CONFIG
- * ```
- * @internal
- */
-export function checkPoolSize(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 256) throw new ConfigError(field, 'an integer in [1, 256]', v);
-  return v;
 }
 
 function first(slot: Slot): Job | undefined {
