@@ -1,5 +1,5 @@
 import type { EngineClock } from '../clock.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, readOptions } from '../errors.js';
 import type { Batch } from '../message.js';
 import type { CustodyEnd } from '../actors/connection/transport-hooks.js';
 import type { NodeContext } from '../actors/workflow/node-types.js';
@@ -47,10 +47,40 @@ export interface CheckedThread {
  * ```
  * @internal
  */
-export function checkThread(o: NodeThreadOptions): CheckedThread {
-  if (typeof o !== 'object' || o === null || typeof o.pool?.acquire !== 'function') throw new ConfigError('thread.pool', 'a pool from threadPool() (@nodeflow/runtime/threads)', o?.pool);
+export function checkThread(options: NodeThreadOptions): CheckedThread {
+  const o = readOptions(options, ['pool', 'work', 'delivery', 'maxFrames'], 'thread.');
+  checkPool(o.pool, 'thread.pool');
   if (o.delivery !== undefined && o.delivery !== 'ordered' && o.delivery !== 'unordered') throw new ConfigError('thread.delivery', "'ordered' or 'unordered'", o.delivery);
-  return { options: o, spec: loadSpec(o.work) };
+  checkMaxFrames(o.maxFrames, 'thread.maxFrames');
+  return { options: options, spec: loadSpec(o.work as NodeThreadOptions['work']) };
+}
+
+/**
+ * Checks a thread option `pool`: absent, or a pool from `threadPool()`; else a `ConfigError` naming `field`.
+ *
+ * @example
+ * ```ts
+ * checkPool({}, 'thread.pool'); // throws INVALID_CONFIG
+ * ```
+ * @internal
+ */
+export function checkPool(pool: unknown, field: string, required = true): void {
+  if (pool === undefined && !required) return;
+  if (typeof pool !== 'object' || pool === null || typeof (pool as { acquire?: unknown }).acquire !== 'function') throw new ConfigError(field, 'a pool from threadPool() (@nodeflow/runtime/threads)', pool);
+}
+
+/**
+ * Checks a thread option `maxFrames`: absent, or an integer in [1, 65536] (0 or less would let no
+ * frame out: the node would wait forever); else a `ConfigError` naming `field`.
+ *
+ * @example
+ * ```ts
+ * checkMaxFrames(0, 'thread.maxFrames'); // throws INVALID_CONFIG
+ * ```
+ * @internal
+ */
+export function checkMaxFrames(v: unknown, field: string): void {
+  if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65536)) throw new ConfigError(field, 'an integer in [1, 65536]', v);
 }
 
 /**

@@ -89,7 +89,8 @@ function isPlain(v: unknown): v is Record<string, unknown> {
 
 function records<T>(items: readonly T[], get: (item: T) => unknown, keys: string[]): EncodedValues | undefined {
   const k = keys.length;
-  if (k === 0 || k > 16) return undefined;
+  // An own "__proto__" key would be set as the prototype when the record is rebuilt: cloned instead.
+  if (k === 0 || k > 16 || keys.includes('__proto__')) return undefined;
   const f64 = new Float64Array(items.length * k);
   for (let i = 0; i < items.length; i++) {
     const v = get(items[i]!);

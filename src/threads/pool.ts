@@ -1,8 +1,11 @@
-import { realClock, type EngineClock } from '../clock.js';
-import { NodeflowError } from '../errors.js';
+import type { EngineClock } from '../clock.js';
+import { NodeflowError, type NodeflowErrorCode } from '../errors.js';
 import { transferList, type EncodedValues } from './codec.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
 import type { EncodedOutputs, FromWorker, LoadSpec, RunJob } from './protocol.js';
+import { readPoolOptions, type ThreadPoolOptions } from './pool-options.js';
+
+export { checkPoolSize, type ThreadPoolOptions } from './pool-options.js';
 
 /**
  * How one job ended: its outputs, or the error that failed it (what the function threw, a
@@ -31,34 +34,13 @@ interface Job {
 
 interface Slot {
   link: WorkerLink;
+  /** In the order posted, which is the order the worker runs them: the first is the one running. */
   readonly jobs: Set<Job>;
   /** Jobs for this worker in this turn of the event loop, posted together at its end. */
   outbox: RunJob[];
   transfer: ArrayBuffer[];
 }
 
-/**
- * Options of a {@link ThreadPool}.
- *
- * @example
- * ```ts
- * const options: ThreadPoolOptions = { size: 2, perWorker: 16 };
- * ```
- */
-export interface ThreadPoolOptions {
-  /** Workers (default 1). */
-  readonly size?: number;
-  /**
-   * Batches queued at one worker at most (default 16): the worker-side queue bound. Deep enough
-   * that a worker never waits for the main thread between small batches (measured: 4 gave about
-   * 640k msg/s through a worker and back, 16 about 1M), and a batch's `deliveryTimeout` counts
-   * its wait in that queue.
-   */
-  readonly perWorker?: number;
-  /** Deaths of its worker a job survives (it is run again on a fresh one); default 2. */
-  readonly maxCrashes?: number;
-  readonly clock?: EngineClock;
-}
 
 /**
  * Counters of a pool, exact when read.
@@ -113,10 +95,11 @@ export class ThreadPool {
     private readonly spawn: WorkerSpawner,
     options: ThreadPoolOptions = {},
   ) {
-    this.size = positive(options.size ?? 1, 'size');
-    this.perWorker = positive(options.perWorker ?? 16, 'perWorker');
-    this.maxCrashes = options.maxCrashes ?? 2;
-    this.clock = options.clock ?? realClock;
+    const o = readPoolOptions(options);
+    this.size = o.size;
+    this.perWorker = o.perWorker;
+    this.maxCrashes = o.maxCrashes;
+    this.clock = o.clock;
   }
 
   /** A node starts using the pool with function `spec`; returns its id for `run`. @internal */
@@ -143,7 +126,8 @@ export class ThreadPool {
   /** Runs one batch of function `fn`; `done` is called once. @internal */
   run(fn: number, port: string, encode: () => EncodedValues, timeoutMs: number | undefined, done: (o: JobOutcome) => void): void {
     if (!this.loads.has(fn)) return done({ ok: false, error: new NodeflowError('THREAD_POOL_CLOSED', 'the thread pool was released') });
-    if (this.slots.length === 0) for (let i = 0; i < this.size; i++) this.slots.push(this.start());
+    // Also tops up after a worker that died idle was not replaced (see replace()).
+    while (this.slots.length < this.size) this.slots.push(this.start());
     this.queue.push({ id: ++this.nextJob, fn, port, encode, timeoutMs, done, crashes: 0, timer: undefined, at: undefined });
     this.pump();
   }
@@ -181,7 +165,7 @@ export class ThreadPool {
       const job = this.queue.shift()!;
       job.at = best;
       best.jobs.add(job);
-      if (job.timeoutMs !== undefined && job.timer === undefined) job.timer = this.clock.setTimeout(() => this.expired(job), job.timeoutMs);
+      this.timeHead(best);
       const data = job.encode();
       for (const b of transferList(data)) best.transfer.push(b);
       best.outbox.push({ fn: job.fn, job: job.id, port: job.port, data });
@@ -192,16 +176,47 @@ export class ThreadPool {
     }
   }
 
-  // One message per worker per turn: a post costs more than encoding a small batch.
+  /**
+   * A batch's deliveryTimeout counts its own run: the worker runs its jobs one at a time in the
+   * order posted, so the first unanswered one is running, and its timer starts now (at its post
+   * to an idle worker, or when the one before it answered). Time queued counts for nothing: a
+   * slow batch never makes the finished ones behind it time out.
+   */
+  private timeHead(slot: Slot): void {
+    const head = first(slot);
+    if (head !== undefined && head.timeoutMs !== undefined && head.timer === undefined) head.timer = this.clock.setTimeout(() => this.expired(head), head.timeoutMs);
+  }
+
+  // One message per worker per turn: a post costs more than encoding a small batch. The outbox
+  // is taken before the post: a batch that cannot be cloned must not be sent again next turn.
   private readonly flush = (): void => {
     this.flushing = false;
     for (const s of this.slots) {
       if (s.outbox.length === 0) continue;
-      s.link.post({ t: 'run', jobs: s.outbox }, s.transfer);
+      const jobs = s.outbox;
+      const transfer = s.transfer;
       s.outbox = [];
       s.transfer = [];
+      try {
+        s.link.post({ t: 'run', jobs }, transfer);
+      } catch {
+        // Some value cannot be structured-cloned (a function, a symbol...): post the jobs one by
+        // one, and fail only those that cannot go (the input connection retries or dead-letters).
+        for (const j of jobs) this.postOne(s, j);
+      }
     }
+    this.pump();
   };
+
+  private postOne(slot: Slot, run: RunJob): void {
+    try {
+      slot.link.post({ t: 'run', jobs: [run] }, transferList(run.data));
+    } catch (error) {
+      const job = [...slot.jobs].find((j) => j.id === run.job);
+      const why = error instanceof Error ? error.message : String(error);
+      if (job !== undefined) this.finish(job, { ok: false, error: new NodeflowError('INVALID_MESSAGE', `a batch could not be sent to a worker: a value cannot be structured-cloned (${why})`, { reason: why }) });
+    }
+  }
 
   private answered(slot: Slot, m: FromWorker): void {
     for (const a of m.answers) {
@@ -214,10 +229,13 @@ export class ThreadPool {
   }
 
   private finish(job: Job, outcome: JobOutcome): void {
-    job.at?.jobs.delete(job);
+    const slot = job.at;
+    slot?.jobs.delete(job);
     job.at = undefined;
     if (job.timer !== undefined) this.clock.clearTimeout(job.timer);
     job.timer = undefined;
+    // The next one on that worker starts now: its time starts too.
+    if (slot !== undefined && this.slots.includes(slot)) this.timeHead(slot);
     job.done(outcome);
   }
 
@@ -238,15 +256,24 @@ export class ThreadPool {
     const i = this.slots.indexOf(slot);
     if (i < 0) return;
     void slot.link.terminate();
+    // A worker that died with no batch is replaced only when the next batch comes: one that dies
+    // on its own (a work module that exits at load) would otherwise be restarted again and again.
+    if (crashed && slot.jobs.size === 0) {
+      this.slots.splice(i, 1);
+      return;
+    }
     this.slots[i] = this.start();
     this.respawned++;
     const again: Job[] = [];
+    // Only the job the worker was running (its first unanswered) can have killed it: the ones
+    // queued behind it are run again without a strike.
+    const running = first(slot);
     for (const j of slot.jobs) {
       j.at = undefined;
       // Its time starts again on the fresh worker: it did not hang, its worker did.
       if (j.timer !== undefined) this.clock.clearTimeout(j.timer);
       j.timer = undefined;
-      if (crashed && ++j.crashes > this.maxCrashes) {
+      if (crashed && j === running && ++j.crashes > this.maxCrashes) {
         this.finish(j, { ok: false, error: new NodeflowError('THREAD_WORKER_DIED', `the batch's worker died ${j.crashes} times (${error?.message ?? 'exited'})`, { crashes: j.crashes }) });
       } else again.push(j);
     }
@@ -258,12 +285,14 @@ export class ThreadPool {
   }
 }
 
-function positive(v: number, field: string): number {
-  if (!Number.isInteger(v) || v < 1 || v > 256) throw new NodeflowError('INVALID_CONFIG', `thread pool ${field} must be an integer in [1, 256]`, { field, value: v });
-  return v;
+function first(slot: Slot): Job | undefined {
+  for (const j of slot.jobs) return j;
+  return undefined;
 }
 
 function remoteError(e: { name: string; message: string; code?: string }): Error {
+  // A typed error the worker made (a result it could not send back) stays typed.
+  if (e.name === 'NodeflowError' && e.code !== undefined) return new NodeflowError(e.code as NodeflowErrorCode, e.message);
   const error = new Error(e.message);
   error.name = e.name;
   if (e.code !== undefined) (error as Error & { code?: string }).code = e.code;

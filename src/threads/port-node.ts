@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { NodeflowError } from '../errors.js';
-import type { FromWorker } from './protocol.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { WEB_WORKER_READY } from './web-exit.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
 import { ThreadPool, type ThreadPoolOptions } from './pool.js';
 
@@ -23,20 +24,44 @@ export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', im
   if (file !== undefined && !existsSync(file)) throw new NodeflowError('MISSING_DEPENDENCY', `the worker entry ${file} does not exist (running from TypeScript sources? pass threadPool({ entry }) a JavaScript build of src/threads/worker-node.ts)`, { entry: file });
   return () => {
     const worker = new Worker(entry);
-    let ended = false;
+    // As in the browser (port-web.ts): a worker that dies before it said it serves did not load
+    // (its entry threw, a bad import): a fresh one would die the same way, again and again, so its
+    // jobs fail with MISSING_DEPENDENCY (retried, then dead-lettered) and no death is reported.
+    let state: 'starting' | 'serving' | 'unloadable' | 'ended' = 'starting';
+    let unloadable: NodeflowError | undefined;
+    const starting: number[] = [];
+    let deliver: (m: FromWorker) => void = () => {};
+    const refuse = (jobs: readonly number[]): void => {
+      const e = unloadable!;
+      if (jobs.length > 0) setImmediate(() => deliver({ answers: jobs.map((job) => ({ t: 'failed', job, error: { name: e.name, message: e.message, code: e.code } })) }));
+    };
     return {
-      post: (m, transfer) => worker.postMessage(m, transfer),
+      post(m: ToWorker, transfer) {
+        if (m.t === 'run' && state === 'unloadable') return refuse(m.jobs.map((j) => j.job));
+        if (m.t === 'run' && state === 'starting') for (const j of m.jobs) starting.push(j.job);
+        if (state === 'starting' || state === 'serving') worker.postMessage(m, transfer);
+      },
       listen(message, exited) {
-        worker.on('message', (m: FromWorker) => message(m));
-        worker.on('error', (e) => {
-          if (!ended) (ended = true), exited(e);
+        deliver = message;
+        const die = (error: Error): void => {
+          if (state === 'starting') {
+            state = 'unloadable';
+            unloadable = new NodeflowError('MISSING_DEPENDENCY', `the worker's entry did not load (${error.message}): check threadPool({ entry })`, { entry: file ?? String(entry) });
+            return refuse(starting.splice(0));
+          }
+          if (state !== 'serving') return;
+          state = 'ended';
+          exited(error);
+        };
+        worker.on('message', (m: FromWorker | string) => {
+          if (m === WEB_WORKER_READY) state = state === 'starting' ? 'serving' : state;
+          else message(m as FromWorker);
         });
-        worker.on('exit', (code) => {
-          if (!ended) (ended = true), exited(new Error(`worker exited with code ${code}`));
-        });
+        worker.on('error', (e) => die(e));
+        worker.on('exit', (code) => die(new Error(`worker exited with code ${code}`)));
       },
       async terminate() {
-        ended = true;
+        state = 'ended';
         await worker.terminate();
       },
     } satisfies WorkerLink;

@@ -70,7 +70,8 @@ export type JobAnswer =
   | { readonly t: 'failed'; readonly job: number; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
 
 /**
- * What a worker posts back: the answers to one `run` message, in its order, in one message.
+ * What a worker posts back: the answer to one job, posted as soon as that job finished (an
+ * array, so a future worker may batch answers; the pool reads every one).
  *
  * @example
  * ```ts

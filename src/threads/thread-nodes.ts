@@ -1,13 +1,13 @@
-import { NodeflowError } from '../errors.js';
+import { ConfigError, readOptions } from '../errors.js';
 import type { EngineClock } from '../clock.js';
 import type { StreamMessage } from '../message.js';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
 import type { NodeHandle } from '../actors/targets/node.js';
 import type { NodeContext, NodeTypeDefinition } from '../actors/workflow/node-types.js';
 import type { OutletReadout } from '../transport/outlet-end.js';
-import type { ThreadPool } from './pool.js';
+import { checkPoolSize, type ThreadPool } from './pool.js';
 import { threadBehavior } from './stand-in.js';
-import { checkThread, threadProcess } from './attach.js';
+import { checkMaxFrames, checkPool, checkThread, threadProcess } from './attach.js';
 import type { ThreadDelivery } from './thread-carrier.js';
 import { loadSpec, type ThreadWork } from './work.js';
 
@@ -69,8 +69,9 @@ export type PoolMaker = (size: number, clock: EngineClock) => ThreadPool;
  * ```
  */
 export function threadNodeWith(makePool: PoolMaker, engine: StreamEngine, id: string, work: ThreadWork, options: ThreadOptions = {}): ThreadNodeHandle {
-  const pool = options.pool ?? makePool(options.size ?? 1, engine.clock);
-  const checked = checkThread({ pool, work, ...(options.delivery ? { delivery: options.delivery } : {}), ...(options.maxFrames ? { maxFrames: options.maxFrames } : {}) });
+  const o = checkOptions(options, '');
+  const pool = o.pool ?? makePool(o.size ?? 1, engine.clock);
+  const checked = checkThread({ pool, work, ...(o.delivery !== undefined ? { delivery: o.delivery } : {}), ...(o.maxFrames !== undefined ? { maxFrames: o.maxFrames } : {}) });
   const node = engine.node(id, { process: (batch) => t.process(batch) });
   const t = threadProcess(engine, id, node, checked);
   return Object.assign(Object.create(node) as NodeHandle, { readout: t.readout, counters: t.counters });
@@ -104,8 +105,8 @@ export interface ThreadNodeTypeDef {
  */
 export function threadNodeTypeWith(makePool: PoolMaker, runsOn: string, def: ThreadNodeTypeDef): NodeTypeDefinition {
   const spec = loadSpec(def.work);
-  const o = def.thread ?? {};
-  if (o.delivery !== undefined && o.delivery !== 'ordered' && o.delivery !== 'unordered') throw new NodeflowError('INVALID_CONFIG', "thread.delivery must be 'ordered' or 'unordered'", { field: 'thread.delivery' });
+  // Checked now, not when a workflow first creates a node of the type.
+  const o = checkOptions(def.thread, 'thread.');
   let shared: ThreadPool | undefined = o.pool;
   return {
     type: def.type,
@@ -126,4 +127,14 @@ export function threadNodeTypeWith(makePool: PoolMaker, runsOn: string, def: Thr
       return threadBehavior(ctx, shared, spec, o.delivery ?? 'ordered', emit, o.maxFrames);
     },
   };
+}
+
+/** ThreadOptions checked: known keys only, each valid; a `ConfigError` names the first bad field. */
+function checkOptions(options: ThreadOptions | undefined, prefix: string): Partial<ThreadOptions> {
+  const o = readOptions(options, ['pool', 'size', 'delivery', 'maxFrames'], prefix);
+  checkPool(o.pool, `${prefix}pool`, false);
+  if (o.size !== undefined) checkPoolSize(o.size, `${prefix}size`);
+  if (o.delivery !== undefined && o.delivery !== 'ordered' && o.delivery !== 'unordered') throw new ConfigError(`${prefix}delivery`, "'ordered' or 'unordered'", o.delivery);
+  checkMaxFrames(o.maxFrames, `${prefix}maxFrames`);
+  return o;
 }

@@ -2,7 +2,8 @@
  * What a Web Worker running `worker-web.js` posts once its script has loaded and it serves. Until
  * then an `error` event means the script itself did not load (a wrong URL, a server that answers
  * HTML, a syntax error): a fresh worker would fail the same way, so the link fails the jobs
- * instead of reporting a death (which would start another worker, again and again).
+ * instead of reporting a death (which would start another worker, again and again). The Node
+ * entry (`worker-node.ts`) posts it too, read the same way by `port-node.ts`.
  *
  * @example
  * ```ts

@@ -43,9 +43,10 @@ export interface WorkerSide {
 }
 
 /**
- * Serves `run` requests on a worker: loads each function once, runs each batch, posts the answers
- * to each message as one message (jobs run one after another: the worker's queue is the port's,
- * bounded by the main side's per-worker cap).
+ * Serves `run` requests on a worker: loads each function once, runs each batch, and posts each
+ * job's answer as soon as it finished (jobs run one after another, in arrival order: the worker's
+ * queue is the port's, bounded by the main side's per-worker cap; a finished job never waits for
+ * a slow one behind it). A result that cannot be cloned back answers its job with a typed error.
  *
  * @example
  * ```ts
@@ -68,26 +69,34 @@ export function serveWorker(side: WorkerSide): void {
       fns.set(m.fn, loaded);
       return;
     }
-    // In arrival order, one at a time (a worker is one core's worth of work); the answers to one
-    // message go back as one message.
-    const answers: JobAnswer[] = [];
-    const transfer: ArrayBuffer[] = [];
-    for (const j of m.jobs) chain = chain.then(() => run(fns.get(j.fn), j, answers, transfer));
-    chain = chain.then(() => side.post({ answers }, transfer));
+    // In arrival order, one at a time (a worker is one core's worth of work).
+    for (const j of m.jobs) chain = chain.then(() => run(fns.get(j.fn), j)).then((a) => answer(side, a.answer, a.transfer));
   });
 }
 
-async function run(fn: Promise<ThreadFn> | undefined, j: RunJob, answers: JobAnswer[], transfer: ArrayBuffer[]): Promise<void> {
+function answer(side: WorkerSide, a: JobAnswer, transfer: ArrayBuffer[]): void {
+  try {
+    side.post({ answers: [a] }, transfer);
+  } catch (error) {
+    // A result structured clone cannot copy (a function, a symbol...): this job fails, typed, and
+    // the worker goes on (an escaped error would kill it, or in a browser leave the job unanswered).
+    const why = error instanceof Error ? error.message : String(error);
+    side.post({ answers: [{ t: 'failed', job: a.job, error: { name: 'NodeflowError', code: 'INVALID_MESSAGE', message: `a thread function's result could not be sent back from the worker: a value cannot be structured-cloned (${why})` } }] }, []);
+  }
+}
+
+async function run(fn: Promise<ThreadFn> | undefined, j: RunJob): Promise<{ answer: JobAnswer; transfer: ArrayBuffer[] }> {
+  const transfer: ArrayBuffer[] = [];
   try {
     if (fn === undefined) throw new Error(`no function loaded for job ${j.job}`);
     const result = await (await fn)(decodeValues(j.data), { port: j.port });
     const out = encodeResult(result);
     outputBuffers(out, transfer);
-    answers.push({ t: 'done', job: j.job, out });
+    return { answer: { t: 'done', job: j.job, out }, transfer };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     const code = (e as { code?: unknown }).code;
-    answers.push({ t: 'failed', job: j.job, error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) } });
+    return { answer: { t: 'failed', job: j.job, error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) } }, transfer: [] };
   }
 }
 

@@ -17,6 +17,13 @@ describe('thread codec', () => {
     expect(encodeData([{ data: 1 }, { data: 2 }]).kind).toBe('f64');
   });
 
+  it('keeps an own "__proto__" key of a record (such a batch goes by structured clone)', () => {
+    const vs = [JSON.parse('{"__proto__": 1, "x": 2}'), JSON.parse('{"__proto__": 3, "x": 4}')] as Record<string, unknown>[];
+    const back = decodeValues(encodeValues(vs)) as Record<string, unknown>[];
+    expect(back.map((r) => Object.getOwnPropertyDescriptor(r, '__proto__')?.value)).toEqual([1, 3]);
+    expect(back.map((r) => r.x)).toEqual([2, 4]);
+  });
+
   it('decodes to what was encoded, in every form (property)', () => {
     const flat = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.double(), { minKeys: 1 });
     const values = fc.oneof(

@@ -8,7 +8,10 @@ export type JobFate = { readonly kind: 'ok' | 'fail' | 'crash'; readonly ms: num
 
 /**
  * Deterministic fake workers on a simulated clock: each runs its jobs one at a time (like a real
- * worker), doubling numbers; the fate of the n-th job any worker starts is `fates[n % length]`.
+ * worker), doubling numbers, and answers each job as it finishes; the fate of the n-th job any
+ * worker starts is `fates[n % length]`. Messages cross by structured clone both ways, as with a
+ * real port: a post of what cannot be cloned throws `DataCloneError`, and a result that cannot be
+ * cloned back answers its job with the typed failure the real worker sends (src/threads/worker-core.ts).
  */
 export function fakeWorkers(clock: SimulatedClock, fates: readonly JobFate[]) {
   let started = 0;
@@ -36,8 +39,10 @@ class FakeWorker implements WorkerLink {
   ) {}
 
   post(m: ToWorker): void {
-    if (this.dead || m.t !== 'run') return;
-    this.queue.push(...m.jobs);
+    if (this.dead) return;
+    const copy = structuredClone(m); // throws on a function, as postMessage does
+    if (copy.t !== 'run') return;
+    this.queue.push(...copy.jobs);
     this.next();
   }
 
@@ -58,6 +63,15 @@ class FakeWorker implements WorkerLink {
     this.gone();
   }
 
+  private answer(job: RunJob, values: unknown[]): void {
+    const m: FromWorker = { answers: [{ t: 'done', job: job.job, out: { ports: ['out'], values: [encodeValues(values)] } }] };
+    try {
+      this.message(structuredClone(m));
+    } catch (error) {
+      this.message({ answers: [{ t: 'failed', job: job.job, error: { name: 'NodeflowError', code: 'INVALID_MESSAGE', message: (error as Error).message } }] });
+    }
+  }
+
   private next(): void {
     if (this.busy || this.dead) return;
     const job = this.queue.shift();
@@ -73,7 +87,7 @@ class FakeWorker implements WorkerLink {
         return this.exited(new Error('fake crash'));
       }
       if (f.kind === 'fail') this.message({ answers: [{ t: 'failed', job: job.job, error: { name: 'Error', message: 'fake failure' } }] });
-      else this.message({ answers: [{ t: 'done', job: job.job, out: { ports: ['out'], values: [encodeValues(decodeValues(job.data).map((v) => (v as number) * 2))] } }] });
+      else this.answer(job, decodeValues(job.data).map((v) => (typeof v === 'number' ? v * 2 : v)));
       this.next();
     }, f.ms);
   }

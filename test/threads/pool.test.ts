@@ -9,7 +9,7 @@ function setUp(fates: JobFate[], options: { size?: number; perWorker?: number; m
   const workers = fakeWorkers(clock, fates);
   const pool = new ThreadPool(workers.spawn, { clock, ...options });
   const outcomes: JobOutcome[] = [];
-  const run = (fn: number, v: number, timeout?: number) => pool.run(fn, 'in', () => encodeValues([v]), timeout, (o) => outcomes.push(o));
+  const run = (fn: number, v: unknown, timeout?: number) => pool.run(fn, 'in', () => encodeValues([v]), timeout, (o) => outcomes.push(o));
   // One ms at a time: a timer set while timers fire waits for the next step.
   // Jobs are posted at the end of the turn (a microtask): let it run before each step.
   const tick = async (ms: number) => {
@@ -72,5 +72,37 @@ describe('ThreadPool', () => {
     await t.pool.close();
     expect(t.outcomes.map(code)).toEqual(['THREAD_POOL_CLOSED', 'THREAD_POOL_CLOSED']);
     expect(t.workers.live.size).toBe(0);
+  });
+
+  it('a batch that cannot be cloned fails alone (INVALID_MESSAGE) and is not posted again; the batches of the same turn run', async () => {
+    const t = setUp([{ kind: 'ok', ms: 1 }], { perWorker: 4 });
+    const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    t.run(fn, 1);
+    t.run(fn, { f: () => 1 });
+    t.run(fn, 3);
+    await t.tick(10);
+    expect(t.outcomes.map((o) => (o.ok ? values(o) : code(o)))).toEqual(['INVALID_MESSAGE', [2], [6]]);
+    t.run(fn, 4); // the next turn's post does not carry the bad batch again
+    await t.tick(5);
+    expect(t.outcomes.map((o) => (o.ok ? values(o) : code(o)))).toEqual(['INVALID_MESSAGE', [2], [6], [8]]);
+    expect(t.pool.stats()).toMatchObject({ respawned: 0, running: 0, queued: 0 });
+  });
+
+  it("a job's timeout counts its own run, not its wait behind the worker's other jobs", async () => {
+    const t = setUp([{ kind: 'ok', ms: 10 }], { perWorker: 4 });
+    const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    for (let i = 1; i <= 4; i++) t.run(fn, i, 15);
+    await t.tick(60);
+    expect(t.outcomes.map(values)).toEqual([[2], [4], [6], [8]]);
+    expect(t.pool.stats()).toMatchObject({ timedOut: 0, respawned: 0 });
+  });
+
+  it('a crash is charged only to the job its worker was running: with maxCrashes 0 that job fails and the ones queued behind it run', async () => {
+    const t = setUp([{ kind: 'crash', ms: 1 }, { kind: 'ok', ms: 1 }, { kind: 'ok', ms: 1 }, { kind: 'ok', ms: 1 }], { perWorker: 4, maxCrashes: 0 });
+    const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    for (let i = 1; i <= 3; i++) t.run(fn, i);
+    await t.tick(10);
+    expect(t.outcomes.map((o) => (o.ok ? values(o) : code(o)))).toEqual(['THREAD_WORKER_DIED', [4], [6]]);
+    expect(t.pool.stats()).toMatchObject({ respawned: 1, requeued: 2 });
   });
 });

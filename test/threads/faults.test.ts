@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GracefulErrorRecovery, StreamEngine, type DeadLetter } from '../../src/index.js';
+import { threadNode, threadPool, type ThreadPool } from '../../src/threads/index.js';
+import type { ThreadWork } from '../../src/threads/work.js';
+import { fixture, workerEntry } from './entry.js';
+
+// The faults the clean-clone review found, each on real worker_threads workers.
+
+const engines: StreamEngine[] = [];
+afterEach(async () => {
+  for (const e of engines.splice(0)) e.dispose();
+});
+
+/** src -> heavy (on `pool`, one message per batch) -> sink: what the sink got and the dead letters. */
+function pipeline(pool: ThreadPool, work: ThreadWork, recovery: { retryAttempts?: number; deliveryTimeout?: number } = {}) {
+  const engine = new StreamEngine();
+  engines.push(engine);
+  engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: recovery.retryAttempts ?? 0, retryDelay: 1, jitter: 0, ...(recovery.deliveryTimeout ? { deliveryTimeout: recovery.deliveryTimeout } : {}) }));
+  const got: unknown[] = [];
+  const dead: DeadLetter[] = [];
+  engine.deadLetters$.subscribe((d) => dead.push(d));
+  threadNode(engine, 'heavy', work, { pool });
+  const input = engine.createConnection('src', 'heavy', 'out', 'in', { maxBatchSize: 1, bufferSize: 100, batchTimeout: 1 });
+  engine.createConnection('heavy', 'sink', 'out', 'in', { maxBatchSize: 10, bufferSize: 10000, batchTimeout: 1 });
+  engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
+  const send = async (values: readonly unknown[]) => {
+    const w = engine.getConnection(input).writer;
+    let i = 0;
+    for (const data of values) await w.write({ id: i++, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'heavy', port: 'out', data });
+  };
+  const settled = () => engine.getConnection(input).stats().inFlight === 0 && engine.getConnection(input).stats().accepted > 0;
+  return { engine, got, dead, send, settled };
+}
+
+const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+const code = (d: DeadLetter) => (d.error as { code?: string }).code;
+const mod = (name: string): ThreadWork => ({ kind: 'module', module: fixture('work.mjs'), export: name });
+
+describe('threads: faults of one batch stay with that batch', () => {
+  it('a batch whose data structured clone cannot copy is dead-lettered (INVALID_MESSAGE) and the batches after it go on', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, mod('double'), { retryAttempts: 1 });
+    await t.send([1, { f: () => 1 }, 2, 3]);
+    await until(() => t.got.length === 3 && t.dead.length === 1);
+    expect(t.got).toEqual([2, 4, 6]);
+    expect(t.dead.map(code)).toEqual(['INVALID_MESSAGE']);
+    expect(pool.stats().respawned).toBe(0);
+  });
+
+  it('a result the worker cannot clone back fails that batch alone (INVALID_MESSAGE), and the worker lives on', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, mod('uncloneable'));
+    await t.send([1, -5, 2, 3]);
+    await until(() => t.got.length === 3 && t.dead.length === 1);
+    expect(t.got).toEqual([1, 2, 3]);
+    expect(t.dead.map(code)).toEqual(['INVALID_MESSAGE']);
+    expect(pool.stats().respawned).toBe(0);
+  });
+
+  it('deliveryTimeout counts a batch own run, not its wait behind others at the worker: 10 batches of 40 ms under a 300 ms timeout all arrive', async () => {
+    const pool = threadPool({ entry: workerEntry(), perWorker: 16 });
+    const t = pipeline(pool, mod('busy40'), { deliveryTimeout: 300 });
+    const values = Array.from({ length: 10 }, (_, i) => i);
+    await t.send(values);
+    await until(() => t.got.length + t.dead.length === 10);
+    expect(t.dead).toEqual([]);
+    expect(t.got).toEqual(values);
+    expect(pool.stats()).toMatchObject({ timedOut: 0, respawned: 0 });
+  });
+
+  it('a batch that kills its worker is the only one dead-lettered (THREAD_WORKER_DIED); the batches queued with it are run again without a strike', async () => {
+    const pool = threadPool({ entry: workerEntry(), maxCrashes: 1 });
+    const t = pipeline(pool, mod('dies'));
+    const values = [1, 2, -2, 3, 4, 5, 6, 7, 8, 9];
+    await t.send(values);
+    await until(() => t.got.length + t.dead.length === 10);
+    expect(t.dead.map((d) => [d.messages.map((m) => m.data), code(d)])).toEqual([[[-2], 'THREAD_WORKER_DIED']]);
+    expect(t.got).toEqual(values.filter((v) => v !== -2));
+  });
+
+  it('a worker whose entry throws at load fails its batches with MISSING_DEPENDENCY and is not started again and again', async () => {
+    const pool = threadPool({ entry: new URL(fixture('broken-entry.mjs')) });
+    const t = pipeline(pool, mod('double'), { retryAttempts: 1 });
+    await t.send([1, 2, 3]);
+    await until(() => t.dead.length === 3);
+    expect(t.dead.map(code)).toEqual(['MISSING_DEPENDENCY', 'MISSING_DEPENDENCY', 'MISSING_DEPENDENCY']);
+    expect(pool.stats().respawned).toBe(0);
+    expect(t.got).toEqual([]);
+  });
+
+  it('a work module that throws at top level fails each batch with its error, and its worker is not replaced', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, { kind: 'module', module: fixture('broken-work.mjs'), export: 'double' }, { retryAttempts: 1 });
+    await t.send([1, 2, 3]);
+    await until(() => t.dead.length === 3);
+    expect(t.dead.map((d) => (d.error as Error).message)).toEqual(['broken work module', 'broken work module', 'broken work module']);
+    expect(pool.stats().respawned).toBe(0);
+  });
+
+  it('a work module that ends its worker as it loads fails the batches with THREAD_WORKER_DIED, and the pool then stops starting workers', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, { kind: 'module', module: fixture('exits-at-load.mjs'), export: 'double' });
+    await t.send([1, 2, 3]);
+    await until(() => t.dead.length === 3);
+    expect(t.dead.map(code)).toEqual(['THREAD_WORKER_DIED', 'THREAD_WORKER_DIED', 'THREAD_WORKER_DIED']);
+    // The last replacement dies with no batch, and is not replaced: no endless respawn.
+    await until(() => pool.stats().workers === 0);
+    expect(pool.stats().respawned).toBeLessThanOrEqual(9); // at most maxCrashes + 1 per batch
+  });
+});

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamEngine, type NodeflowError } from '../../src/index.js';
+import { threadNode, threadNodeType, threadPool } from '../../src/threads/index.js';
+import type { ThreadWork } from '../../src/threads/work.js';
+import { workerEntry } from './entry.js';
+
+const work: ThreadWork = { kind: 'function', fn: (v) => v };
+const engines: StreamEngine[] = [];
+afterEach(() => {
+  for (const e of engines.splice(0)) e.dispose();
+});
+const engine = () => {
+  const e = new StreamEngine();
+  engines.push(e);
+  return e;
+};
+
+/** The field a typed INVALID_CONFIG names, or what else `f` did. */
+function refusedField(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (error) {
+    const e = error as NodeflowError & { field?: string };
+    return e.code === 'INVALID_CONFIG' ? e.field : `${e.code}: ${e.message}`;
+  }
+  return 'accepted';
+}
+
+describe('thread options are checked when given, each bad one a ConfigError naming its field', () => {
+  it('maxFrames 0, -1, 1.5 or NaN (which would let no frame out: a silent hang) is refused by threadNode, engine.node({ thread }) and threadNodeType', () => {
+    const pool = threadPool({ entry: workerEntry() });
+    for (const maxFrames of [0, -1, 1.5, Number.NaN]) {
+      expect(refusedField(() => threadNode(engine(), 'n', work, { maxFrames }))).toBe('maxFrames');
+      expect(refusedField(() => engine().node('n', { thread: { pool, work, maxFrames } }))).toBe('thread.maxFrames');
+      expect(refusedField(() => threadNodeType({ type: 't', work, thread: { maxFrames } }))).toBe('thread.maxFrames');
+    }
+    expect(refusedField(() => threadNode(engine(), 'n', work, { pool, maxFrames: 2 }))).toBe('accepted');
+  });
+
+  it('maxCrashes must be an integer in [0, 256], perWorker and size in [1, 256]', () => {
+    for (const maxCrashes of [Number.NaN, 'x', -1, 1.5]) expect(refusedField(() => threadPool({ entry: workerEntry(), maxCrashes: maxCrashes as number }))).toBe('maxCrashes');
+    expect(refusedField(() => threadPool({ entry: workerEntry(), maxCrashes: 0 }))).toBe('accepted');
+    expect(refusedField(() => threadPool({ entry: workerEntry(), perWorker: 0 }))).toBe('perWorker');
+    expect(refusedField(() => threadPool({ entry: workerEntry(), size: Number.NaN }))).toBe('size');
+  });
+
+  it('a misspelt option key is refused, not ignored', () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const typo = <T>(o: object) => o as T;
+    expect(refusedField(() => threadNode(engine(), 'n', work, typo({ sise: 2 })))).toBe('sise');
+    expect(refusedField(() => engine().node('n', { thread: typo({ pool, work, deliver: 'unordered' }) }))).toBe('thread.deliver');
+    expect(refusedField(() => threadPool(typo({ entry: workerEntry(), sise: 2 })))).toBe('sise');
+    expect(refusedField(() => threadPool(typo({ entry: workerEntry(), perworker: 2 })))).toBe('perworker');
+    expect(refusedField(() => threadNodeType({ type: 't', work, thread: typo({ sise: 2 }) }))).toBe('thread.sise');
+  });
+
+  it('threadNodeType checks thread.size and thread.pool when it is called, not when a run starts', () => {
+    expect(refusedField(() => threadNodeType({ type: 't', work, thread: { size: 0 } }))).toBe('thread.size');
+    expect(refusedField(() => threadNodeType({ type: 't', work, thread: { pool: {} as never } }))).toBe('thread.pool');
+    expect(refusedField(() => threadNode(engine(), 'n', work, { size: -1 }))).toBe('size');
+  });
+});
