@@ -5,7 +5,7 @@ import type { WorkerLink, WorkerSpawner } from './link.js';
 import type { EncodedOutputs, FromWorker, LoadSpec, RunJob } from './protocol.js';
 import { readPoolOptions, type ThreadPoolOptions } from './pool-options.js';
 
-export { checkPoolSize, type ThreadPoolOptions } from './pool-options.js';
+export type { ThreadPoolOptions } from './pool-options.js';
 
 /**
  * How one job ended: its outputs, or the error that failed it (what the function threw, a

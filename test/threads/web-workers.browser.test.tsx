@@ -137,7 +137,9 @@ describe('threadNode on Web Workers', () => {
     const t = pipeline(pool, (values) => {
       if (values.includes(-3)) for (;;);
       return values;
-    }, { deliveryTimeout: 300 });
+      // 2 s, not 300 ms: the timeout also covers a fresh worker's start for its first batch, and
+      // on a loaded CI machine the replacement's start took longer than 300 ms ([5] timed out).
+    }, { deliveryTimeout: 2000 });
     await t.send([-3]);
     await waitFor(() => t.dead.length === 1);
     expect((t.dead[0]!.error as NodeflowError).code).toBe('DELIVERY_TIMEOUT');

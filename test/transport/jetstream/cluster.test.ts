@@ -22,13 +22,15 @@ describe('JetStream carriers on a three-server cluster (R3)', () => {
     if (killed !== undefined) await cluster.start(killed);
     killed = undefined;
     const setup = await raw(cluster.urls);
-    // The meta leader is elected a moment after the routes connect: retry until it answers.
+    // The meta leader is elected a moment after the routes connect, and a server started again
+    // for a retry takes a while to rejoin ("no suitable peers for placement" until then; over 10 s
+    // once on a loaded CI machine): retry for up to 30 s.
     for (let i = 0; ; i++) {
       try {
         await ensureRunStreams(setup, { run, edges: [{ edge: 'e', maxFrames: 8, ackWaitMs: 1000 }], replicas: 3 });
         break;
       } catch (error) {
-        if (i > 50) throw error;
+        if (i > 150) throw error;
         await new Promise((r) => setTimeout(r, 200));
       }
     }
