@@ -40,7 +40,10 @@ describe('a node on worker threads with random worker timing and faults (propert
       fc.asyncProperty(scenario, async (s) => {
         const clock = new SimulatedClock();
         const engine = new StreamEngine({}, { clock });
-        engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: s.retryAttempts, retryDelay: 2, jitter: 0, deliveryTimeout: 30 }));
+        // The breaker sees the workers' failures (a run of hanging or failing frames opens it): short
+        // open times, so every scenario settles within the step bound while it is exercised.
+        const circuitBreaker = { resetTimeout: 10, maxResetTimeout: 40, halfOpenTimeout: 200 };
+        engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: s.retryAttempts, retryDelay: 2, jitter: 0, deliveryTimeout: 30, circuitBreaker }));
         const dead: DeadLetter[] = [];
         engine.deadLetters$.subscribe((d) => dead.push(d));
         const workers = fakeWorkers(clock, s.fates);

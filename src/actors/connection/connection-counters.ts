@@ -32,6 +32,13 @@ export abstract class ConnectionCounters {
   protected custody = false;
   /** Messages delivered into custody and not yet released: in occupancy and inFlight. */
   protected custodied = 0;
+  /** Messages released from custody so far: a held probe's frame has settled once this reaches its mark. */
+  protected custodyReleased = 0;
+  /**
+   * Half-open probes handed into custody whose far-end outcome is still due (at most the round's
+   * probe budget): `round` from the breaker, `mark` the custodyReleased count that settles it.
+   */
+  protected heldProbes: { readonly round: number; readonly mark: number }[] = [];
   /** The consumer end of a connection across processes (an inlet) hears settlement here. */
   protected watcher: ConnectionWatcher | null = null;
   /** Relay inlets upstream in this process hear every settlement here (docs/semantics.md, "Relay barrier"). */

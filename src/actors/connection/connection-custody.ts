@@ -40,6 +40,7 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
     this.custodied -= count;
     this.delivered += count - deadLettered;
     this.deadLettered += deadLettered;
+    this.custodyReleased += count;
     if (deadLettered > 0) this.host.emit({ type: 'batch.deadLettered', connectionId: this.id, count: deadLettered, at: this.host.clock.now() });
     // A relay (inlet → outlet in one process) passes the delivered part on; the far end keeps
     // the dead-lettered messages themselves.
@@ -50,6 +51,31 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
     if (this.pressured && this.isLow(this.mailbox.size + this.heldCount())) this.relieve();
     this.madeStreams?.room();
     if (this.mode.state === 'closing') this.pump(); // the last release lets a close finish
+    // A frame settled clean is a success; one with dead letters decides only a held probe (a
+    // worker thread reported each failed attempt already; an outlet's far end has its own breaker).
+    else if (deadLettered === 0) this.farOutcome(false);
+    else if (this.heldProbes.length > 0 && this.heldProbes[0]!.mark <= this.custodyReleased) this.farOutcome(true);
+  }
+
+  /**
+   * The breaker hears a far-end outcome as it hears an in-thread delivery's (docs/semantics.md,
+   * "Breaker at a custody end"): a success settles the held probes whose frames are released, a
+   * failure is the verdict of every held probe (the circuit re-opens) or counts as any failure.
+   */
+  private farOutcome(failed: boolean): void {
+    if (this.mode.final || this.mode.state === 'closing') return;
+    const held = this.heldProbes;
+    let probe = false;
+    while (held.length > 0 && (failed || held[0]!.mark <= this.custodyReleased)) {
+      probe = this.breaker.isProbe(held.shift()!.round) || probe;
+    }
+    probe &&= this.mode.state === 'halfOpen';
+    if (!failed) {
+      if (this.breaker.succeeded(probe)) this.tell({ type: 'breaker.probeSucceeded' });
+      return;
+    }
+    const openFor = this.breaker.failed(probe, this.mode.circuit);
+    if (openFor !== null) this.tell({ type: 'breaker.open', openFor });
   }
 
   /**
@@ -82,16 +108,19 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
 
   /**
    * An attempt at messages in custody failed at the far end (a node on a worker thread): counted
-   * and reported like a failed delivery attempt (`failedAttempts`, `delivery.failed`), and as a
-   * retry when `retryDelay` says one follows (`retries`, `delivery.retry`). @internal
+   * and reported like a failed delivery attempt (`failedAttempts`, `delivery.failed`, and a
+   * failure for the breaker), and as a retry when `retryDelay` says one follows (`retries`,
+   * `delivery.retry`). @internal
    */
   custodyAttemptFailed(attempt: number, error: unknown, retryDelay: number | undefined): void {
     const at = this.host.clock.now();
     this.failedAttempts++;
     this.host.emit({ type: 'delivery.failed', connectionId: this.id, attempt, error, at });
-    if (retryDelay === undefined) return;
-    this.retries++;
-    this.host.emit({ type: 'delivery.retry', connectionId: this.id, attempt, delay: retryDelay, at });
+    if (retryDelay !== undefined) {
+      this.retries++;
+      this.host.emit({ type: 'delivery.retry', connectionId: this.id, attempt, delay: retryDelay, at });
+    }
+    this.farOutcome(true);
   }
 
   /** Hears this connection's settlement, in FIFO order (null: stop). @internal */

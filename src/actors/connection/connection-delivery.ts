@@ -199,8 +199,15 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
     if (this.tap !== null) this.tap(a.batch);
     this.release();
     const probe = this.mode.state === 'halfOpen' && this.breaker.isProbe(a.probe);
-    if (this.breaker.succeeded(probe)) this.tell({ type: 'breaker.probeSucceeded' });
-    else if (a.failures > 0 && this.mode.state === 'retrying') this.tell({ type: 'delivery.recovered' });
+    // A target in custody (a worker thread, an outlet) reports the outcome from the far end
+    // (releaseCustody, custodyAttemptFailed): the hand-over is none, a probe's verdict waits.
+    if (this.custody) {
+      if (probe) this.heldProbes.push({ round: a.probe, mark: this.custodyReleased + this.custodied });
+    } else if (this.breaker.succeeded(probe)) {
+      this.tell({ type: 'breaker.probeSucceeded' });
+      return;
+    }
+    if (a.failures > 0 && this.mode.state === 'retrying') this.tell({ type: 'delivery.recovered' });
   }
 
   /** True when the pump may go on: the batch is done with and the circuit did not open. */
