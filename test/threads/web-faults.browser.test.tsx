@@ -44,8 +44,10 @@ describe('threads on Web Workers: faults of one batch stay with that batch', () 
     expect(pool.stats().respawned).toBe(0);
   });
 
-  it('deliveryTimeout counts a batch own run: 10 batches of 40 ms queued at one worker under a 300 ms timeout all arrive', async () => {
+  it('deliveryTimeout counts a batch own run: 25 batches of 40 ms queued at one worker under an 800 ms timeout all arrive', async () => {
     const pool = threadPool({ entry });
+    // 25 x 40 ms = 1 s queued, past the timeout; each run 40 ms. The first batch's time also
+    // covers the worker's start (documented): over 260 ms on a loaded CI machine, hence 800 ms.
     const t = pipeline(
       pool,
       (vs) => {
@@ -53,11 +55,11 @@ describe('threads on Web Workers: faults of one batch stay with that batch', () 
         while (performance.now() < end);
         return vs;
       },
-      300,
+      800,
     );
-    const values = Array.from({ length: 10 }, (_, i) => i);
+    const values = Array.from({ length: 25 }, (_, i) => i);
     await t.send(values);
-    await waitFor(() => t.got.length + t.dead.length === 10);
+    await waitFor(() => t.got.length + t.dead.length === 25);
     expect(t.dead).toEqual([]);
     expect(pool.stats()).toMatchObject({ timedOut: 0, respawned: 0 });
   });
