@@ -103,6 +103,7 @@ class FileLogImpl implements FileLog, ReadSource {
   private last: { seq: number; at: number } | undefined;
   private maxAt = -Infinity;
   private closing: Promise<void> | undefined;
+  private readonly deleting = new Set<Promise<void>>();
 
   constructor(
     readonly dir: string,
@@ -181,12 +182,18 @@ class FileLogImpl implements FileLog, ReadSource {
     return this.writer.flushed();
   }
 
-  sync(): Promise<void> {
-    return this.writer.sync();
+  /** Everything appended is durable, and the segments retention let go are deleted. */
+  async sync(): Promise<void> {
+    await this.writer.sync();
+    await Promise.all(this.deleting);
   }
 
   close(): Promise<void> {
-    this.closing ??= this.writer.close().finally(() => openHere.delete(path.resolve(this.dir)));
+    this.closing ??= this.writer
+      .close()
+      .then(() => Promise.all(this.deleting))
+      .then(() => undefined)
+      .finally(() => openHere.delete(path.resolve(this.dir)));
     return this.closing;
   }
 
@@ -207,7 +214,10 @@ class FileLogImpl implements FileLog, ReadSource {
     for (const s of this.segments.splice(0, n)) {
       this.trimmedBase = s.baseSeq;
       this.trimmed++;
-      this.o.fs.unlink(s.path).catch((e: unknown) => this.o.onError(logErrors.writeFailed('delete (retention)', e, 0, 0)));
+      const gone = this.o.fs.unlink(s.path).catch((e: unknown) => this.o.onError(logErrors.writeFailed('delete (retention)', e, 0, 0)));
+      // sync() and close() wait for these: after them the folder is within retention.
+      this.deleting.add(gone);
+      void gone.finally(() => this.deleting.delete(gone));
     }
   }
 }
