@@ -124,6 +124,9 @@ export class RunWorkers {
       const part = this.split.parts.find((p) => p.worker === name)!;
       void sendPart(this.link, this.run, part, 1000, this.listening()).then(
         ({ incarnation }) => {
+          // Fence the old holder now, not when its next sample comes: a frozen process finds
+          // the fence among what it reads first on waking, so it stops before settling frames.
+          if (w.holder !== incarnation) this.link.publish(subjects.fence(name), encode({ run: this.run, incarnation: w.holder }));
           w.holder = incarnation;
           w.rejoining = false;
           w.lost = false;
