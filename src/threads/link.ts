@@ -2,20 +2,21 @@ import type { FromWorker, ToWorker } from './protocol.js';
 
 /**
  * The main thread's side of one worker, whatever the platform: `port-node.ts` makes it from a
- * worker_threads `Worker` (a future `port-web.ts` from a Web `Worker`). `exited` fires once,
- * when the worker ended without being asked to (a crash, `process.exit`).
+ * worker_threads `Worker` (`port-web.ts` from a Web `Worker`). `exited` fires once, when the
+ * worker ended without being asked to (a crash, `process.exit`); `ready` once, when it serves
+ * (its entry loaded: from then on a batch's time is its own run, not the worker's start).
  *
  * @example
  * ```ts
  * const link = spawn();
- * link.listen((m) => console.log(m.t), (error) => console.error('worker died', error));
+ * link.listen((m) => console.log(m.t), (error) => console.error('worker died', error), () => console.log('serving'));
  * link.post({ t: 'load', fn: 1, spec }, []);
  * ```
  * @internal
  */
 export interface WorkerLink {
   post(message: ToWorker, transfer: ArrayBuffer[]): void;
-  listen(message: (m: FromWorker) => void, exited: (error: Error) => void): void;
+  listen(message: (m: FromWorker) => void, exited: (error: Error) => void, ready: () => void): void;
   /** Ends the worker now (its running job is abandoned); resolves once it is gone. */
   terminate(): Promise<void>;
 }

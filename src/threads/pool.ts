@@ -39,7 +39,15 @@ interface Slot {
   /** Jobs for this worker in this turn of the event loop, posted together at its end. */
   outbox: RunJob[];
   transfer: ArrayBuffer[];
+  /** The worker said it serves: until then its first batch's time is the start's, bounded by STARTUP_MS. */
+  ready: boolean;
 }
+
+/**
+ * How long a fresh worker may take to start (thread, entry, imports) on top of its first batch's
+ * deliveryTimeout: a start is not the batch's run, but one that never ends must still fail it.
+ */
+const STARTUP_MS = 10_000;
 
 
 /**
@@ -148,10 +156,11 @@ export class ThreadPool {
   }
 
   private start(): Slot {
-    const slot: Slot = { link: this.spawn(), jobs: new Set(), outbox: [], transfer: [] };
+    const slot: Slot = { link: this.spawn(), jobs: new Set(), outbox: [], transfer: [], ready: false };
     slot.link.listen(
       (m) => this.answered(slot, m),
       (error) => this.died(slot, error),
+      () => this.serving(slot),
     );
     for (const [fn, spec] of this.loads) slot.link.post({ t: 'load', fn, spec }, []);
     return slot;
@@ -184,7 +193,17 @@ export class ThreadPool {
    */
   private timeHead(slot: Slot): void {
     const head = first(slot);
-    if (head !== undefined && head.timeoutMs !== undefined && head.timer === undefined) head.timer = this.clock.setTimeout(() => this.expired(head), head.timeoutMs);
+    if (head === undefined || head.timeoutMs === undefined || head.timer !== undefined) return;
+    head.timer = this.clock.setTimeout(() => this.expired(head), head.timeoutMs + (slot.ready ? 0 : STARTUP_MS));
+  }
+
+  /** The worker serves: its first batch's time starts again, now, with its own deliveryTimeout. */
+  private serving(slot: Slot): void {
+    slot.ready = true;
+    const head = first(slot);
+    if (head?.timer !== undefined) this.clock.clearTimeout(head.timer);
+    if (head !== undefined) head.timer = undefined;
+    if (this.slots.includes(slot)) this.timeHead(slot);
   }
 
   // One message per worker per turn: a post costs more than encoding a small batch. The outbox

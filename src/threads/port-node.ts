@@ -41,7 +41,7 @@ export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', im
         if (m.t === 'run' && state === 'starting') for (const j of m.jobs) starting.push(j.job);
         if (state === 'starting' || state === 'serving') worker.postMessage(m, transfer);
       },
-      listen(message, exited) {
+      listen(message, exited, ready) {
         deliver = message;
         const die = (error: Error): void => {
           if (state === 'starting') {
@@ -54,8 +54,10 @@ export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', im
           exited(error);
         };
         worker.on('message', (m: FromWorker | string) => {
-          if (m === WEB_WORKER_READY) state = state === 'starting' ? 'serving' : state;
-          else message(m as FromWorker);
+          if (m !== WEB_WORKER_READY) return message(m as FromWorker);
+          if (state !== 'starting') return;
+          state = 'serving';
+          ready();
         });
         worker.on('error', (e) => die(e));
         worker.on('exit', (code) => die(new Error(`worker exited with code ${code}`)));

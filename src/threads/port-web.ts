@@ -57,7 +57,7 @@ export function webWorkers(entry?: WebWorkerEntry): WorkerSpawner {
         if (m.t === 'run' && state.t === 'starting') for (const j of m.jobs) state.jobs.push(j.job);
         if (state.t !== 'ended' && state.t !== 'unloadable') worker.postMessage(m, transfer);
       },
-      listen(message, exited) {
+      listen(message, exited, ready) {
         deliver = message;
         const die = (error: Error): void => {
           if (state.t === 'ended' || state.t === 'unloadable') return;
@@ -65,8 +65,11 @@ export function webWorkers(entry?: WebWorkerEntry): WorkerSpawner {
           exited(error);
         };
         worker.onmessage = (e: MessageEvent) => {
-          if (e.data === WEB_WORKER_READY) state = state.t === 'starting' ? { t: 'serving' } : state;
-          else if (e.data === WEB_WORKER_CLOSED) die(new Error('the worker closed itself'));
+          if (e.data === WEB_WORKER_READY) {
+            if (state.t !== 'starting') return;
+            state = { t: 'serving' };
+            ready();
+          } else if (e.data === WEB_WORKER_CLOSED) die(new Error('the worker closed itself'));
           else message(e.data as FromWorker);
         };
         worker.onerror = (e: ErrorEvent) => {

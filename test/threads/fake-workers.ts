@@ -12,12 +12,13 @@ export type JobFate = { readonly kind: 'ok' | 'fail' | 'crash'; readonly ms: num
  * worker starts is `fates[n % length]`. Messages cross by structured clone both ways, as with a
  * real port: a post of what cannot be cloned throws `DataCloneError`, and a result that cannot be
  * cloned back answers its job with the typed failure the real worker sends (src/threads/worker-core.ts).
+ * A worker serves `startMs` after it was spawned (never, if Infinity), and runs nothing before.
  */
-export function fakeWorkers(clock: SimulatedClock, fates: readonly JobFate[]) {
+export function fakeWorkers(clock: SimulatedClock, fates: readonly JobFate[], startMs = 0) {
   let started = 0;
   const live = new Set<FakeWorker>();
   const spawn: WorkerSpawner = () => {
-    const w = new FakeWorker(clock, () => fates[started++ % fates.length]!, () => live.delete(w));
+    const w = new FakeWorker(clock, () => fates[started++ % fates.length]!, () => live.delete(w), startMs);
     live.add(w);
     return w;
   };
@@ -36,7 +37,9 @@ class FakeWorker implements WorkerLink {
     private readonly clock: SimulatedClock,
     private readonly fate: () => JobFate,
     private readonly gone: () => void,
+    private readonly startMs: number,
   ) {}
+  private serving = false;
 
   post(m: ToWorker): void {
     if (this.dead) return;
@@ -46,9 +49,16 @@ class FakeWorker implements WorkerLink {
     this.next();
   }
 
-  listen(message: (m: FromWorker) => void, exited: (e: Error) => void): void {
+  listen(message: (m: FromWorker) => void, exited: (e: Error) => void, ready: () => void): void {
     this.message = message;
     this.exited = exited;
+    const serve = () => {
+      this.serving = true;
+      ready();
+      this.next();
+    };
+    if (this.startMs === 0) serve();
+    else if (this.startMs !== Infinity) this.timer = this.clock.setTimeout(() => ((this.timer = undefined), serve()), this.startMs);
   }
 
   terminate(): Promise<void> {
@@ -73,7 +83,7 @@ class FakeWorker implements WorkerLink {
   }
 
   private next(): void {
-    if (this.busy || this.dead) return;
+    if (this.busy || this.dead || !this.serving) return;
     const job = this.queue.shift();
     if (job === undefined) return;
     this.busy = true;

@@ -4,9 +4,9 @@ import { encodeValues, decodeValues } from '../../src/threads/codec.js';
 import { ThreadPool, type JobOutcome } from '../../src/threads/pool.js';
 import { fakeWorkers, type JobFate } from './fake-workers.js';
 
-function setUp(fates: JobFate[], options: { size?: number; perWorker?: number; maxCrashes?: number } = {}) {
+function setUp(fates: JobFate[], options: { size?: number; perWorker?: number; maxCrashes?: number } = {}, startMs = 0) {
   const clock = new SimulatedClock();
-  const workers = fakeWorkers(clock, fates);
+  const workers = fakeWorkers(clock, fates, startMs);
   const pool = new ThreadPool(workers.spawn, { clock, ...options });
   const outcomes: JobOutcome[] = [];
   const run = (fn: number, v: unknown, timeout?: number) => pool.run(fn, 'in', () => encodeValues([v]), timeout, (o) => outcomes.push(o));
@@ -86,6 +86,29 @@ describe('ThreadPool', () => {
     await t.tick(5);
     expect(t.outcomes.map((o) => (o.ok ? values(o) : code(o)))).toEqual(['INVALID_MESSAGE', [2], [6], [8]]);
     expect(t.pool.stats()).toMatchObject({ respawned: 0, running: 0, queued: 0 });
+  });
+
+  it("a fresh worker's start does not count toward its first job's timeout: 40 ms of start, then 10 ms of run, under 20 ms", async () => {
+    const t = setUp([{ kind: 'ok', ms: 10 }], {}, 40);
+    const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    t.run(fn, 1, 20);
+    await t.tick(60);
+    expect(t.outcomes.map(values)).toEqual([[2]]);
+    expect(t.pool.stats().timedOut).toBe(0);
+  });
+
+  it('a job still times out when its run is too long after the start, and when the worker never serves (after the start bound of 10 s)', async () => {
+    const slow = setUp([{ kind: 'ok', ms: 30 }], {}, 40);
+    slow.run(slow.pool.acquire({ kind: 'source', source: '(v) => v' }), 1, 20);
+    await slow.tick(65);
+    expect(code(slow.outcomes[0])).toBe('DELIVERY_TIMEOUT'); // 40 ms start + 20 ms of its own run
+
+    const never = setUp([{ kind: 'ok', ms: 1 }], {}, Infinity);
+    never.run(never.pool.acquire({ kind: 'source', source: '(v) => v' }), 1, 20);
+    await never.tick(10_000);
+    expect(never.outcomes).toEqual([]);
+    await never.tick(25);
+    expect(code(never.outcomes[0])).toBe('DELIVERY_TIMEOUT');
   });
 
   it("a job's timeout counts its own run, not its wait behind the worker's other jobs", async () => {
