@@ -17,30 +17,31 @@ function fakeLink(answer: () => string) {
 }
 const split = { parts: [{ worker: 'w1', definition: { nodes: [], edges: [] } }] } as unknown as WorkflowSplit;
 
+/** Worker w1 started as `holder`, then silent past lostAfterMs (1000): its part is offered again, and `answer` takes it. */
+async function lostAndRetaken(holder: string, answer: string) {
+  const { link, published } = fakeLink(() => answer);
+  const events: ClusterEvent['type'][] = [];
+  const workers = new RunWorkers(link, 'r1', split, 1000, (e) => events.push(e.type), () => false);
+  workers.add('w1', holder);
+  vi.setSystemTime(Date.now() + 1500);
+  const newlyLost = workers.watch();
+  await vi.waitFor(() => expect(events).toContain('worker.rejoined'));
+  return { published, events, newlyLost };
+}
+
 describe('RunWorkers', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['Date'] }));
   afterEach(() => vi.useRealTimers());
 
   it('a replacement that takes a lost part fences the old holder at once, before any sample of the old one arrives', async () => {
-    const { link, published } = fakeLink(() => 'new');
-    const events: ClusterEvent['type'][] = [];
-    const workers = new RunWorkers(link, 'r1', split, 1000, (e) => events.push(e.type), () => false);
-    workers.add('w1', 'old');
-    vi.setSystemTime(Date.now() + 1500);
-    expect(workers.watch()).toBe(true);
-    await vi.waitFor(() => expect(events).toContain('worker.rejoined'));
+    const { published, events, newlyLost } = await lostAndRetaken('old', 'new');
+    expect(newlyLost).toBe(true);
     expect(published).toEqual([{ subject: subjects.fence('w1'), data: { run: 'r1', incarnation: 'old' } }]);
     expect(events).toEqual(['worker.started', 'worker.lost', 'worker.rejoined']);
   });
 
   it('the same process answering again (it was only slow) is not fenced', async () => {
-    const { link, published } = fakeLink(() => 'same');
-    const events: ClusterEvent['type'][] = [];
-    const workers = new RunWorkers(link, 'r1', split, 1000, (e) => events.push(e.type), () => false);
-    workers.add('w1', 'same');
-    vi.setSystemTime(Date.now() + 1500);
-    workers.watch();
-    await vi.waitFor(() => expect(events).toContain('worker.rejoined'));
+    const { published } = await lostAndRetaken('same', 'same');
     expect(published).toEqual([]);
   });
 });
