@@ -1,5 +1,6 @@
 import { realClock, type EngineClock } from '../clock.js';
 import { ConfigError, readOptions } from '../errors.js';
+import { hasMethods } from '../shape.js';
 
 /**
  * Options of a `ThreadPool`.
@@ -57,5 +58,6 @@ export function readPoolOptions(options: ThreadPoolOptions): { size: number; per
   const o = readOptions(options, POOL_OPTIONS);
   const maxCrashes = o.maxCrashes ?? 2;
   if (typeof maxCrashes !== 'number' || !Number.isInteger(maxCrashes) || maxCrashes < 0 || maxCrashes > 256) throw new ConfigError('maxCrashes', 'an integer in [0, 256]', maxCrashes);
+  if (o.clock !== undefined && !hasMethods(o.clock, ['now', 'setTimeout', 'clearTimeout'])) throw new ConfigError('clock', 'an EngineClock (now, setTimeout, clearTimeout)', o.clock);
   return { size: checkPoolSize(o.size ?? 1, 'size'), perWorker: checkPoolSize(o.perWorker ?? 16, 'perWorker'), maxCrashes, clock: o.clock ?? realClock };
 }

@@ -92,6 +92,7 @@ export class ThreadPool {
   private requeued = 0;
   private timedOut = 0;
   private flushing = false;
+  private closed = false;
   readonly size: number;
   private readonly perWorker: number;
   private readonly maxCrashes: number;
@@ -128,11 +129,12 @@ export class ThreadPool {
       for (const s of this.slots) s.link.post({ t: 'unload', fn }, []);
       return Promise.resolve();
     }
-    return this.close();
+    return this.end();
   }
 
   /** Runs one batch of function `fn`; `done` is called once. @internal */
   run(fn: number, port: string, encode: () => EncodedValues, timeoutMs: number | undefined, done: (o: JobOutcome) => void): void {
+    if (this.closed) return done({ ok: false, error: new NodeflowError('THREAD_POOL_CLOSED', 'the thread pool was closed (pool.close()): give the node a new pool') });
     if (!this.loads.has(fn)) return done({ ok: false, error: new NodeflowError('THREAD_POOL_CLOSED', 'the thread pool was released') });
     // Also tops up after a worker that died idle was not replaced (see replace()).
     while (this.slots.length < this.size) this.slots.push(this.start());
@@ -146,8 +148,17 @@ export class ThreadPool {
     return { workers: this.slots.length, queued: this.queue.length, running, respawned: this.respawned, requeued: this.requeued, timedOut: this.timedOut };
   }
 
-  /** Ends every worker now; queued and running jobs fail with `THREAD_POOL_CLOSED`. */
-  async close(): Promise<void> {
+  /**
+   * Ends every worker now, for good: queued and running jobs fail with `THREAD_POOL_CLOSED`, and
+   * so does every batch after (no worker starts again: make a new pool). A pool its last node
+   * released ends its workers too, but starts them again for the next node.
+   */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.end();
+  }
+
+  private async end(): Promise<void> {
     const slots = this.slots.splice(0);
     const jobs = this.queue.splice(0);
     for (const s of slots) for (const j of s.jobs) jobs.push(j);

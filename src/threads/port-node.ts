@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { NodeflowError } from '../errors.js';
+import { ConfigError, NodeflowError } from '../errors.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { WEB_WORKER_READY } from './web-exit.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
 import { ThreadPool, type ThreadPoolOptions } from './pool.js';
+import { readPoolOptions } from './pool-options.js';
 
 /**
  * The worker_threads adapter: a spawner of workers that run `entry` (default: this package's
@@ -80,5 +81,8 @@ export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', im
  * ```
  */
 export function threadPool(options: ThreadPoolOptions & { readonly entry?: URL | string } = {}): ThreadPool {
+  readPoolOptions(options); // a bad option is a ConfigError before any worker script is looked for
+  const { entry } = options as { entry?: unknown };
+  if (entry !== undefined && typeof entry !== 'string' && !(entry instanceof URL)) throw new ConfigError('entry', 'a path or file: URL string, or a URL', entry);
   return new ThreadPool(nodeWorkers(options.entry), options);
 }

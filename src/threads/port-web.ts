@@ -1,7 +1,8 @@
-import { NodeflowError } from '../errors.js';
+import { ConfigError, NodeflowError } from '../errors.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import type { WorkerLink, WorkerSpawner } from './link.js';
 import { ThreadPool, type ThreadPoolOptions } from './pool.js';
+import { readPoolOptions } from './pool-options.js';
 import { WEB_WORKER_CLOSED, WEB_WORKER_READY } from './web-exit.js';
 
 /**
@@ -103,5 +104,8 @@ export function webWorkers(entry?: WebWorkerEntry): WorkerSpawner {
  * ```
  */
 export function threadPool(options: ThreadPoolOptions & { readonly entry?: WebWorkerEntry } = {}): ThreadPool {
+  readPoolOptions(options); // a bad option is a ConfigError before any Worker is made
+  const { entry } = options as { entry?: unknown };
+  if (entry !== undefined && typeof entry !== 'string' && !(entry instanceof URL) && typeof entry !== 'function') throw new ConfigError('entry', 'a URL string, a URL, or a function that makes the Worker', entry);
   return new ThreadPool(webWorkers(options.entry), options);
 }

@@ -105,6 +105,8 @@ export interface ThreadNodeTypeDef {
  * ```
  */
 export function threadNodeTypeWith(makePool: PoolMaker, runsOn: string, def: ThreadNodeTypeDef): NodeTypeDefinition {
+  if (typeof def !== 'object' || def === null) throw new ConfigError('definition', 'an object { type, work, thread?, description?, inputs?, outputs? }', def);
+  if (typeof def.type !== 'string' || def.type.length === 0) throw new ConfigError('type', 'a non-empty string: the node type name', def.type);
   const spec = loadSpec(def.work);
   // Checked now, not when a workflow first creates a node of the type.
   const o = checkOptions(def.thread, 'thread.');

@@ -31,13 +31,19 @@ export type ThreadWork = { readonly kind: 'module'; readonly module: string | UR
  * @internal
  */
 export function loadSpec(work: ThreadWork): LoadSpec {
-  if (typeof work !== 'object' || work === null) throw new NodeflowError('INVALID_ARGUMENT', 'thread work must be { kind: "module", module, export } or { kind: "function", fn }', { field: 'work' });
+  const shapes = 'thread work must be { kind: "module", module, export } or { kind: "function", fn }';
+  if (typeof work !== 'object' || work === null) throw new NodeflowError('INVALID_ARGUMENT', shapes, { field: 'work' });
+  if (work.kind !== 'module' && work.kind !== 'function') throw new NodeflowError('INVALID_ARGUMENT', `${shapes}; got kind ${JSON.stringify((work as { kind?: unknown }).kind)}`, { field: 'work.kind' });
+  // A misspelt key (modul, exprot, func) would otherwise be a confusing "needs ..." below, or ignored.
+  const known = work.kind === 'module' ? ['kind', 'module', 'export'] : ['kind', 'fn'];
+  const extra = Object.keys(work).filter((k) => !known.includes(k));
+  if (extra.length > 0) throw new NodeflowError('INVALID_ARGUMENT', `thread work { kind: "${work.kind}" } takes ${known.join(', ')}; unknown: ${extra.join(', ')}`, { field: 'work', unknown: extra });
   if (work.kind === 'module') {
     const module = work.module instanceof URL ? work.module.href : work.module;
     if (typeof module !== 'string' || module.length === 0 || typeof work.export !== 'string') throw new NodeflowError('INVALID_ARGUMENT', 'thread work { kind: "module" } needs a module specifier and an export name', { field: 'work' });
     return { kind: 'module', module, export: work.export };
   }
-  if (work.kind !== 'function' || typeof work.fn !== 'function') throw new NodeflowError('INVALID_ARGUMENT', 'thread work { kind: "function" } needs fn', { field: 'work' });
+  if (typeof work.fn !== 'function') throw new NodeflowError('INVALID_ARGUMENT', 'thread work { kind: "function" } needs fn', { field: 'work' });
   const source = Function.prototype.toString.call(work.fn);
   if (source.includes('[native code]')) throw notPortable('a bound or native function has no source to send to a worker; export it from a module instead');
   if (/^class\b/.test(source)) throw notPortable('a class cannot run as a thread function');

@@ -102,11 +102,11 @@ async function run(fn: Promise<ThreadFn> | undefined, j: RunJob): Promise<{ answ
 
 function encodeResult(result: ThreadResult): EncodedOutputs {
   if (Array.isArray(result)) return { ports: ['out'], values: [encodeValues(result)] };
-  if (typeof result !== 'object' || result === null) throw new TypeError(`a thread function must return an array or { port: values[] }, got ${typeof result}`);
+  if (typeof result !== 'object' || result === null) throw typed('INVALID_ARGUMENT', `a thread function must return an array or { port: values[] }, got ${typeof result}`);
   const ports = Object.keys(result);
   const values = ports.map((p) => {
     const v = (result as Record<string, unknown>)[p];
-    if (!Array.isArray(v)) throw new TypeError(`a thread function returned a non-array for port ${p}`);
+    if (!Array.isArray(v)) throw typed('INVALID_ARGUMENT', `a thread function returned a non-array for port ${p}`);
     return encodeValues(v);
   });
   return { ports, values };
@@ -119,8 +119,23 @@ async function resolveFn(side: WorkerSide, spec: LoadSpec): Promise<ThreadFn> {
     if (typeof fn !== 'function') throw new TypeError('the function source did not evaluate to a function');
     return fn as ThreadFn;
   }
-  const mod = await side.load(spec.module);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await side.load(spec.module);
+  } catch (error) {
+    // Not found (Node's code; a browser's failed fetch): typed. What the module itself threw as
+    // it loaded is the user's error, and goes as it is.
+    const e = error as { code?: unknown; name?: unknown; message?: unknown };
+    const missing = e?.code === 'ERR_MODULE_NOT_FOUND' || (e?.name === 'TypeError' && /dynamically imported module|module script failed/i.test(String(e.message)));
+    if (missing) throw typed('MISSING_DEPENDENCY', `the worker could not import ${spec.module}: ${String(e.message)}`);
+    throw error;
+  }
   const fn = mod[spec.export];
-  if (typeof fn !== 'function') throw new TypeError(`module ${spec.module} has no function export ${spec.export}`);
+  if (typeof fn !== 'function') throw typed('MISSING_DEPENDENCY', `module ${spec.module} has no function export ${spec.export}`);
   return fn as ThreadFn;
+}
+
+/** An error the main thread rebuilds as a NodeflowError with `code` (pool.ts, remoteError). */
+function typed(code: string, message: string): Error {
+  return Object.assign(new Error(message), { name: 'NodeflowError', code });
 }

@@ -116,4 +116,33 @@ describe('threads: faults of one batch stay with that batch', () => {
     await until(() => pool.stats().workers === 0);
     expect(pool.stats().respawned).toBeLessThanOrEqual(9); // at most maxCrashes + 1 per batch
   });
+
+  it('work that cannot run is a typed failure: a missing export or module is MISSING_DEPENDENCY, a result that is not an array INVALID_ARGUMENT', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const cases: [ThreadWork, string][] = [
+      [mod('noSuchExport'), 'MISSING_DEPENDENCY'],
+      [{ kind: 'module', module: fixture('no-such-file.mjs'), export: 'f' }, 'MISSING_DEPENDENCY'],
+      [mod('notAnArray'), 'INVALID_ARGUMENT'],
+    ];
+    for (const [work, expected] of cases) {
+      const t = pipeline(pool, work);
+      await t.send([1]);
+      await until(() => t.dead.length === 1);
+      expect(code(t.dead[0]!)).toBe(expected);
+      t.engine.dispose();
+    }
+  });
+
+  it('pool.close() is for good: later batches fail with THREAD_POOL_CLOSED and no worker starts again', async () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const t = pipeline(pool, mod('double'), { retryAttempts: 2 });
+    await t.send([1]);
+    await until(() => t.got.length === 1);
+    await pool.close();
+    await t.send([2]);
+    await until(() => t.dead.length === 1);
+    expect(code(t.dead[0]!)).toBe('THREAD_POOL_CLOSED');
+    expect(t.got).toEqual([2]);
+    expect(pool.stats().workers).toBe(0);
+  });
 });

@@ -59,4 +59,22 @@ describe('thread options are checked when given, each bad one a ConfigError nami
     expect(refusedField(() => threadNodeType({ type: 't', work, thread: { pool: {} as never } }))).toBe('thread.pool');
     expect(refusedField(() => threadNode(engine(), 'n', work, { size: -1 }))).toBe('size');
   });
+
+  it('threadPool: a clock without setTimeout, an entry that is no path or URL, or no options object at all', () => {
+    expect(refusedField(() => threadPool({ entry: workerEntry(), clock: 5 as never }))).toBe('clock');
+    expect(refusedField(() => threadPool({ entry: 42 as never }))).toBe('entry');
+    expect(refusedField(() => threadPool(null as never))).not.toBe('accepted');
+    expect(String(refusedField(() => threadPool(null as never)))).not.toMatch(/TypeError|Cannot read/);
+  });
+
+  it('thread work: an unknown kind, or a misspelt key, is an INVALID_ARGUMENT that says so; threadNodeType needs a type name', () => {
+    const pool = threadPool({ entry: workerEntry() });
+    const message = (f: () => unknown) => String(refusedField(f));
+    expect(message(() => threadNode(engine(), 'n', { kind: 'x' } as never, { pool }))).toMatch(/^INVALID_ARGUMENT: .*got kind "x"/);
+    expect(message(() => threadNode(engine(), 'n', {} as never, { pool }))).toMatch(/^INVALID_ARGUMENT: .*got kind undefined/);
+    expect(message(() => threadNode(engine(), 'n', { kind: 'function', fn: (v: unknown[]) => v, extra: 1 } as never, { pool }))).toMatch(/^INVALID_ARGUMENT: .*unknown: extra/);
+    expect(message(() => threadNode(engine(), 'n', { kind: 'module', modul: 'x', export: 'y' } as never, { pool }))).toMatch(/^INVALID_ARGUMENT: .*unknown: modul/);
+    expect(refusedField(() => threadNodeType({ work } as never))).toBe('type');
+    expect(refusedField(() => threadNodeType(null as never))).toBe('definition');
+  });
 });
