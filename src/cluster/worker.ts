@@ -6,8 +6,9 @@ import { ClusterError, type Cluster, type ClusterLink } from './cluster.js';
 import { EVENTS_PER_TICK, PartEvents } from './part-events.js';
 import { ORPHAN_AFTER_MS, SAMPLE_MS, START_QUEUE, decode, encode, subjects, type Sample, type StartReply, type StartRequest } from './protocol.js';
 import { partEnds, takeSample, type PartEnd } from './sample.js';
-import { standIns } from './stand-ins.js';
+import { standIns, type RunCarriers } from './stand-ins.js';
 import { stopPart } from './stop-part.js';
+import type { ConsumerCarrier } from '../transport/carrier.js';
 
 // Finished runs whose last sample a worker keeps for late polls.
 const KEEP_FINISHED = 16;
@@ -46,6 +47,20 @@ interface Part {
   /** Why the part ends early: the worker leaves, the coordinator fenced this incarnation, or it fell silent. */
   ending: 'left' | 'fenced' | 'orphaned' | undefined;
   settled: Promise<void>;
+  /** The part's consumer ends: a fence closes them at once, before anything else runs. */
+  readonly consumers: readonly ConsumerCarrier[];
+}
+
+/** `carriers` whose consumer ends are also put in `into`. */
+function keepingConsumers(carriers: RunCarriers, into: ConsumerCarrier[]): RunCarriers {
+  return (key, maxFrames) => {
+    const c = carriers(key, maxFrames);
+    return { producer: () => c.producer(), consumer: () => {
+      const end = c.consumer();
+      into.push(end);
+      return end;
+    } };
+  };
 }
 
 /**
@@ -117,13 +132,18 @@ export async function startWorker(options: StartWorkerOptions): Promise<ClusterW
     if (p.ending !== undefined) return;
     p.ending = why;
     clearInterval(p.timer);
+    // A fenced process must settle nothing more: frames it read in the same turn as the fence
+    // belong to the replacement. A consumer end that closes forgets what it holds at once (its
+    // settles then do nothing) and hands it back; the stop below would come a turn too late.
+    if (why === 'fenced') for (const c of p.consumers) void c.close();
     void p.run.stop({ timeout: 0 });
   };
 
   const start = async (req: StartRequest): Promise<StartReply> => {
     if (parts.has(req.run)) return { ok: true, already: true, incarnation };
     const ends = partEnds(req.definition);
-    const def = stand.bind(req.run, link.carriers(req.run), req.definition);
+    const consumers: ConsumerCarrier[] = [];
+    const def = stand.bind(req.run, keepingConsumers(link.carriers(req.run), consumers), req.definition);
     const problems = wf.validate(def);
     if (problems.length > 0) {
       stand.unbind(req.run);
@@ -140,7 +160,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<ClusterW
       stand.unbind(req.run);
       return { ok: false, reason: 'PART_REFUSED', message: `worker ${name}: ${errorMessage(error)}` };
     }
-    const p: Part = { run, definition: req.definition, ends, unsubscribe: [], events, timer: undefined, seq: 0, last: undefined, heard: Date.now(), ending: undefined, settled: Promise.resolve() };
+    const p: Part = { run, definition: req.definition, ends, unsubscribe: [], events, timer: undefined, seq: 0, last: undefined, heard: Date.now(), ending: undefined, settled: Promise.resolve(), consumers };
     parts.set(req.run, p);
     p.unsubscribe.push(
       link.subscribe(subjects.poll(req.run), () => p.ending === undefined && publish(req.run, p)),
