@@ -130,5 +130,11 @@ export interface ConsumerCarrier {
   deadLetter(seq: number, messages: readonly StreamMessage[], reason: string): void;
   /** Frame `seq` is still being worked on (a retry is backing off): keep it from being redelivered elsewhere. */
   working(seq: number): void;
+  /**
+   * The producer end's lowest unsettled seq, asked when frames wait past a missing one: every
+   * frame below it was settled by some consumer end (one since replaced, say), so it will not come.
+   * `undefined` when the producer cannot be asked. Optional: a carrier without it never skips.
+   */
+  settledBelow?(): Promise<number | undefined>;
   close(): Promise<void>;
 }

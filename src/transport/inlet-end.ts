@@ -5,6 +5,9 @@ import type { NodeBehavior, NodeContext } from '../actors/workflow/node-types.js
 import type { CarrierLinkState, ConsumerCarrier, ConsumerEvents, DeliveredFrame } from './carrier.js';
 import { RelayBarrier } from './relay-barrier.js';
 
+// How long frames may wait past a missing one before the producer end is asked whether it was settled.
+const STALL_MS = 500;
+
 /** A frame offered into the local connection, not yet settled there. */
 interface InFrame {
   readonly seq: number;
@@ -53,6 +56,8 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
   /** Something moved while `oldest()` was on its way (a frame settled or came): ask again. */
   private askAgain = false;
   private recheck: unknown = undefined;
+  /** Armed while frames wait past a missing one that no gap explains (see watchStall). */
+  private stall: unknown = undefined;
   private readonly wake = (): void => {
     this.woken = false;
     this.settleFrames();
@@ -141,6 +146,30 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
       out.flush(); // no second batch window: the producer's batching already waited
     }
     if (this.jumpTo !== undefined && this.offering === null) this.gap();
+    else this.watchStall();
+  }
+
+  // Frames wait past a missing one, and no new incarnation explains it: it may have been settled
+  // by a consumer end since replaced (a frozen worker that settled it as it woke, before it read
+  // its fence). Only the producer end knows which frames are settled: still stalled after
+  // STALL_MS, ask it, and move past what it says is settled, up to the first frame held here.
+  private watchStall(): void {
+    if (this.stall !== undefined || this.stopped || this.offering !== null || this.early.size === 0 || this.carrier.settledBelow === undefined) return;
+    const at = this.expected!;
+    if (this.early.has(at)) return;
+    this.stall = this.ctx.clock.setTimeout(() => {
+      if (this.stopped || this.expected !== at || this.offering !== null || this.early.has(at) || this.early.size === 0) return void (this.stall = undefined);
+      void this.carrier.settledBelow!().then((floor) => {
+        this.stall = undefined;
+        if (this.stopped || this.expected !== at || this.offering !== null || this.early.has(at) || this.early.size === 0) return this.later();
+        const to = Math.min(floor ?? at, ...this.early.keys());
+        if (to > at) {
+          this.ctx.count('settledElsewhere', to - at);
+          this.expected = to;
+        }
+        this.later();
+      });
+    }, STALL_MS);
   }
 
   // A new producer incarnation's first frame waits past a gap: the frames in it are either still
@@ -285,6 +314,7 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
     this.out?.watch(null);
     this.barrier?.close();
     if (this.recheck !== undefined) this.ctx.clock.clearTimeout(this.recheck);
+    if (this.stall !== undefined) this.ctx.clock.clearTimeout(this.stall);
     const unsettled = this.pending.length - this.pendingHead + (this.barrier?.size ?? 0) + this.early.size + (this.offering ? 1 : 0);
     if (unsettled > 0) this.ctx.count('unsettledAtStop', unsettled);
     void this.carrier.close();

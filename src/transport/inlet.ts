@@ -24,8 +24,9 @@ export interface InletConfig {
  * dead-lettered there (retries, breaker and dead letters are that connection's own) and, in a
  * relay, once the connections downstream of it in this process settled what they had accepted by
  * then (the relay barrier). A new producer incarnation's first frame opens a gap it moves past
- * once the carrier holds nothing older. Counters (`framesReceived`, `framesSettled`,
- * `duplicates`, `redelivered`, `deadLettered`, `gapsSkipped`, `unsettledAtStop`) show in the
+ * once the carrier holds nothing older; frames stalled past a missing one move past it once the
+ * carrier's producer end says it is settled (elsewhere). Counters (`framesReceived`, `framesSettled`,
+ * `duplicates`, `redelivered`, `deadLettered`, `gapsSkipped`, `settledElsewhere`, `unsettledAtStop`) show in the
  * node's `io.counters`. See docs/semantics.md, "Connections
  * across processes".
  *

@@ -8,10 +8,11 @@ import { flushMicrotasks } from '../support/flush.js';
 /** A consumer carrier the test drives by hand: it records what the inlet asked and settled. */
 function handCarrier(start: number | undefined) {
   let events: ConsumerEvents | undefined;
-  const log = { oldest: undefined as number | undefined, asked: 0, requested: 0, settled: [] as number[], working: [] as number[], dead: [] as Array<{ seq: number; count: number }> };
+  const log = { oldest: undefined as number | undefined, floor: undefined as number | undefined, floorAsked: 0, asked: 0, requested: 0, settled: [] as number[], working: [] as number[], dead: [] as Array<{ seq: number; count: number }> };
   const carrier: ConsumerCarrier = {
     open: async (e) => ((events = e), start),
     oldest: async () => (log.asked++, log.oldest),
+    settledBelow: async () => (log.floorAsked++, log.floor),
     request: (n) => void (log.requested += n),
     settle: (seq) => void log.settled.push(seq),
     deadLetter: (seq, messages) => void log.dead.push({ seq, count: messages.length }),
@@ -156,5 +157,42 @@ describe('transport.inlet', () => {
     await step(20);
     expect(log.dead).toEqual([{ seq: 1, count: 1 }]);
     expect(log.settled).toEqual([1]);
+  });
+
+  it('frames waiting past a missing one: after 500 ms it asks the producer, and moves past what that says is settled elsewhere (up to the first frame held)', async () => {
+    const { frame, log, got, step, counters } = await inletRun({ start: 1 });
+    frame(3, [30]);
+    frame(4, [40]);
+    await step(600);
+    expect(got).toEqual([]); // the producer cannot tell (undefined): nothing is skipped
+    expect(log.floorAsked).toBeGreaterThanOrEqual(1);
+    log.floor = 2; // frame 1 was settled by a consumer end since replaced; 2 not yet
+    await step(600);
+    expect(got).toEqual([]);
+    expect(counters()).toMatchObject({ settledElsewhere: 1 });
+    frame(2, [20]);
+    await step(2);
+    expect(got).toEqual([20, 30, 40]);
+    expect(log.settled).toEqual([2, 3, 4]);
+    frame(1, [10]); // a late copy of the frame settled elsewhere: a duplicate
+    await step(2);
+    expect(got).toEqual([20, 30, 40]);
+    expect(counters()).toMatchObject({ duplicates: 1 });
+  });
+
+  it('never skips past the first frame it holds, nor when the producer says the missing frame is unsettled', async () => {
+    const { frame, log, got, step, counters } = await inletRun({ start: 1 });
+    frame(3, [30]);
+    log.floor = 9; // settled up to 8, but 3 is here: only 1 and 2 are skipped
+    await step(600);
+    expect(got).toEqual([30]);
+    expect(counters()).toMatchObject({ settledElsewhere: 2 });
+    frame(5, [50]);
+    log.floor = 4; // 4 is not settled: it will come
+    await step(1200);
+    expect(got).toEqual([30]);
+    frame(4, [40]);
+    await step(2);
+    expect(got).toEqual([30, 40, 50]);
   });
 });

@@ -6,7 +6,7 @@ import { loadJetStream } from '../../io/nats/nats-connection.js';
 import type { ConsumerCarrier, ConsumerEvents } from '../carrier.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 import { decodeFrame } from './frame-codec.js';
-import { encodeHint, FIRST_HEADER, SEQ_HEADER } from './headers.js';
+import { encodeHint, FIRST_HEADER, floorSubject, SEQ_HEADER } from './headers.js';
 import { RecentSeqs, type HeldFrame } from './held-frames.js';
 import { holdConnection, watchLink } from './link.js';
 import { oldestFrameSeq } from './oldest.js';
@@ -121,6 +121,16 @@ export class JetStreamConsumer implements ConsumerCarrier {
 
   working(seq: number): void {
     this.held.get(seq)?.msg.working();
+  }
+
+  async settledBelow(): Promise<number | undefined> {
+    if (!this.nc || this.nc.isClosed() || this.closed) return undefined;
+    try {
+      const floor = Number((await this.nc.request(floorSubject(this.s.hintSubject), undefined, { timeout: FLUSH_WAIT_MS })).string());
+      return Number.isSafeInteger(floor) && floor > 0 ? floor : undefined;
+    } catch {
+      return undefined; // no producer end up (yet): nothing can be known, nothing is skipped
+    }
   }
 
   private keepHeld(): void {

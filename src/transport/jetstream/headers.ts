@@ -57,6 +57,20 @@ export const RAW_SIZE_HEADER = 'Nodeflow-Raw-Size';
 export const STREAM_SEQ_HEADER = 'Nodeflow-Stream-Seq';
 
 /**
+ * Where a producer end answers which frames are settled: its lowest unsettled seq, as text. A
+ * consumer end asks when its frames wait past a missing one (settled by a consumer end that was
+ * replaced before it read its fence).
+ *
+ * @example
+ * ```ts
+ * const floor = Number((await nc.request(floorSubject(hintSubject))).string());
+ * ```
+ */
+export function floorSubject(hintSubject: string): string {
+  return `${hintSubject}.floor`;
+}
+
+/**
  * The hint the consumer end publishes (core NATS, may be lost) after acknowledging frames:
  * the frame seqs it settled and the stream sequence of its latest dead-letter record, so the
  * producer end knows which dead letters to read before it reports those frames settled.

@@ -77,6 +77,12 @@ export class Outstanding {
     for (const f of this.frames) if (f.streamSeq !== 0 && f.streamSeq <= floor) f.settled = true;
   }
 
+  /** The lowest seq not settled yet (`expected` when every frame is): all below it are settled. */
+  get floor(): number {
+    for (const f of this.frames) if (!f.settled) return f.seq;
+    return this.next;
+  }
+
   /** Whether the oldest frame is settled (so `takeSettled` would report progress). */
   get headSettled(): boolean {
     return this.frames[0]?.settled === true;

@@ -5,7 +5,7 @@ import { loadJetStream, loadNats } from '../../io/nats/nats-connection.js';
 import type { Frame, ProducerCarrier, ProducerEvents } from '../carrier.js';
 import { DeadLetterReader } from './dead-letter-reader.js';
 import { encodeFrame } from './frame-codec.js';
-import { decodeHint, FIRST_HEADER, SEQ_HEADER } from './headers.js';
+import { decodeHint, FIRST_HEADER, floorSubject, SEQ_HEADER } from './headers.js';
 import { holdConnection, watchLink } from './link.js';
 import type { CarrierSetup } from './options.js';
 import { Outstanding, type OutstandingFrame } from './outstanding.js';
@@ -38,6 +38,7 @@ export class JetStreamProducer implements ProducerCarrier {
   private js: JetStreamClient | undefined;
   private release: (() => Promise<void>) | undefined;
   private hints: Subscription | undefined;
+  private floors: Subscription | undefined;
   private stopLink: (() => void) | undefined;
   private deadLetters: DeadLetterReader | undefined;
   private poll: SettlePoll | undefined;
@@ -76,6 +77,8 @@ export class JetStreamProducer implements ProducerCarrier {
         this.progress(hint.dlSeq);
       },
     });
+    // A consumer end whose frames wait past a missing one asks which are settled (consumer.ts).
+    this.floors = nc.subscribe(floorSubject(this.s.hintSubject), { callback: (_error, m) => void m.respond(String(this.frames.floor)) });
     this.stopLink = watchLink(nc, (state, error) => this.events?.link(state, error));
     await nc.flush(); // the hint subscription is registered before the first frame goes out
     events.link('up');
@@ -101,6 +104,7 @@ export class JetStreamProducer implements ProducerCarrier {
     this.deadLetters?.close();
     this.stopLink?.();
     this.hints?.unsubscribe();
+    this.floors?.unsubscribe();
     await this.release?.();
     this.events?.link('closed');
   }

@@ -193,4 +193,24 @@ describe('JetStream carriers on one nats-server', () => {
     await until(() => producer.state.upTo === 2, 'both settled');
     await Promise.all([producer.carrier.close(), end.close()]);
   });
+
+  it('settledBelow(): the producer end answers its lowest unsettled seq, what a consumer end stalled past a missing frame asks; no producer, no answer', async () => {
+    const c = await setUp('floor', 8);
+    const consumer = driveConsumer(c.consumer(), 8);
+    consumer.state.hold = true; // frames stay in hand until settled here by hand
+    await consumer.open();
+    const producer = driveProducer(c.producer(), 3, 8, 5);
+    await producer.start();
+    await until(() => consumer.state.inHand === 3, 'three frames in hand');
+    const floor = () => consumer.carrier.settledBelow!();
+    expect(await floor()).toBe(1);
+    consumer.carrier.settle(2); // settled out of order (as a consumer end since replaced might)
+    let seen = 0;
+    await until(async () => (seen = (await floor()) ?? 0) === 1 && producer.state.settledCalls === 0, 'still 1: frame 1 is not settled');
+    consumer.carrier.settle(1);
+    await until(async () => (seen = (await floor()) ?? 0) === 3, `floor 3 (last ${seen})`);
+    await producer.carrier.close();
+    expect(await floor()).toBeUndefined();
+    await consumer.carrier.close();
+  });
 });
