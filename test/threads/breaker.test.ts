@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GracefulErrorRecovery, StreamEngine } from '../../src/index.js';
 import { threadNode, threadPool } from '../../src/threads/index.js';
 import { fixture, workerEntry } from './entry.js';
+import { until } from '../support/until.js';
 
 // The input connection's breaker sees a thread node's failures as it sees an in-thread node's
 // (docs/semantics.md, "Breaker at a custody end"): same threshold, half-open probes decided by
@@ -42,13 +43,6 @@ function pipeline(onThread: boolean) {
   return { c, got, states, send, failedAtOpen: () => failedAtOpen };
 }
 
-const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-};
 
 describe('threads: the input connection breaker sees the workers', () => {
   for (const onThread of [false, true]) {

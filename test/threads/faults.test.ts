@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GracefulErrorRecovery, StreamEngine, type DeadLetter } from '../../src/index.js';
+import { StreamEngine, type DeadLetter } from '../../src/index.js';
 import { threadNode, threadPool, type ThreadPool } from '../../src/threads/index.js';
 import type { ThreadWork } from '../../src/threads/work.js';
 import { fixture, workerEntry } from './entry.js';
+import { threadPipeline } from './thread-pipeline.js';
+import { until } from '../support/until.js';
 
 // The faults the clean-clone review found, each on real worker_threads workers.
 
@@ -13,32 +15,11 @@ afterEach(async () => {
 
 /** src -> heavy (on `pool`, one message per batch) -> sink: what the sink got and the dead letters. */
 function pipeline(pool: ThreadPool, work: ThreadWork, recovery: { retryAttempts?: number; deliveryTimeout?: number } = {}) {
-  const engine = new StreamEngine();
-  engines.push(engine);
-  engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: recovery.retryAttempts ?? 0, retryDelay: 1, jitter: 0, ...(recovery.deliveryTimeout ? { deliveryTimeout: recovery.deliveryTimeout } : {}) }));
-  const got: unknown[] = [];
-  const dead: DeadLetter[] = [];
-  engine.deadLetters$.subscribe((d) => dead.push(d));
-  threadNode(engine, 'heavy', work, { pool });
-  const input = engine.createConnection('src', 'heavy', 'out', 'in', { maxBatchSize: 1, bufferSize: 100, batchTimeout: 1 });
-  engine.createConnection('heavy', 'sink', 'out', 'in', { maxBatchSize: 10, bufferSize: 10000, batchTimeout: 1 });
-  engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
-  const send = async (values: readonly unknown[]) => {
-    const w = engine.getConnection(input).writer;
-    let i = 0;
-    for (const data of values) await w.write({ id: i++, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'heavy', port: 'out', data });
-  };
-  const settled = () => engine.getConnection(input).stats().inFlight === 0 && engine.getConnection(input).stats().accepted > 0;
-  return { engine, got, dead, send, settled };
+  const t = threadPipeline(engines, (e) => threadNode(e, 'heavy', work, { pool }), { ...recovery, inBatch: 1, inBuffer: 100 });
+  const settled = () => t.input().stats().inFlight === 0 && t.input().stats().accepted > 0;
+  return { ...t, settled };
 }
 
-const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 const code = (d: DeadLetter) => (d.error as { code?: string }).code;
 const mod = (name: string): ThreadWork => ({ kind: 'module', module: fixture('work.mjs'), export: name });
 

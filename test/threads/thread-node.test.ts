@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GracefulErrorRecovery, NodeflowError, StreamEngine, type DeadLetter } from '../../src/index.js';
 import { threadNode, threadPool, type ThreadPool } from '../../src/threads/index.js';
 import { fixture, workerEntry } from './entry.js';
+import { threadPipeline, type PipelineOptions } from './thread-pipeline.js';
+import { until } from '../support/until.js';
 
 const engines: StreamEngine[] = [];
 afterEach(() => {
@@ -12,32 +14,12 @@ afterEach(() => {
 });
 
 /** src -> heavy (on workers) -> sink, with what the sink got and the dead letters. */
-function pipeline(pool: ThreadPool, exportName: string, options: { retryAttempts?: number; deliveryTimeout?: number; delivery?: 'ordered' | 'unordered' } = {}) {
-  const engine = new StreamEngine();
-  engines.push(engine);
-  engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: options.retryAttempts ?? 0, retryDelay: 1, jitter: 0, ...(options.deliveryTimeout ? { deliveryTimeout: options.deliveryTimeout } : {}) }));
-  const got: unknown[] = [];
-  const dead: DeadLetter[] = [];
-  engine.deadLetters$.subscribe((d) => dead.push(d));
-  const heavy = threadNode(engine, 'heavy', { kind: 'module', module: fixture('work.mjs'), export: exportName }, { pool, delivery: options.delivery ?? 'ordered' });
-  const input = engine.createConnection('src', 'heavy', 'out', 'in', { maxBatchSize: 10, bufferSize: 200, batchTimeout: 1 });
-  engine.createConnection('heavy', 'sink', 'out', 'in', { maxBatchSize: 10, bufferSize: 100000, batchTimeout: 1 });
-  engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
-  const send = async (values: readonly number[]) => {
-    const w = engine.getConnection(input).writer;
-    let i = 0;
-    for (const data of values) await w.write({ id: i++, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'heavy', port: 'out', data });
-  };
-  return { engine, got, dead, heavy, input: () => engine.getConnection(input), send };
+function pipeline(pool: ThreadPool, exportName: string, options: PipelineOptions & { delivery?: 'ordered' | 'unordered' } = {}) {
+  let heavy!: ReturnType<typeof threadNode>;
+  const t = threadPipeline(engines, (e) => (heavy = threadNode(e, 'heavy', { kind: 'module', module: fixture('work.mjs'), export: exportName }, { pool, delivery: options.delivery ?? 'ordered' })), options);
+  return { ...t, heavy };
 }
 
-const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 describe('threadNode on worker_threads', () => {
   it('runs every batch on two workers and delivers the outputs in order; the input connection settles to delivered = accepted', async () => {

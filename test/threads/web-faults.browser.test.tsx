@@ -1,7 +1,8 @@
 // The review's faults on real Web Workers in Chromium: the browser half of test/threads/faults.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { GracefulErrorRecovery, StreamEngine, type DeadLetter } from '../../src/index.js';
+import { StreamEngine, type DeadLetter } from '../../src/index.js';
 import { threadNode, threadPool, type ThreadFn, type ThreadPool } from '../../src/threads/web.js';
+import { threadPipeline } from './thread-pipeline.js';
 
 const engines: StreamEngine[] = [];
 afterEach(() => {
@@ -12,22 +13,7 @@ const entry = (): Worker => new Worker(new URL('../../src/threads/worker-web.ts'
 
 /** src -> heavy (on Web Workers, one message per batch) -> sink. */
 function pipeline(pool: ThreadPool, fn: ThreadFn, deliveryTimeout?: number) {
-  const engine = new StreamEngine();
-  engines.push(engine);
-  engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: 0, retryDelay: 1, jitter: 0, ...(deliveryTimeout ? { deliveryTimeout } : {}) }));
-  const got: unknown[] = [];
-  const dead: DeadLetter[] = [];
-  engine.deadLetters$.subscribe((d) => dead.push(d));
-  threadNode(engine, 'heavy', { kind: 'function', fn }, { pool });
-  const id = engine.createConnection('src', 'heavy', 'out', 'in', { maxBatchSize: 1, bufferSize: 100, batchTimeout: 1 });
-  engine.createConnection('heavy', 'sink', 'out', 'in', { maxBatchSize: 50, bufferSize: 10_000, batchTimeout: 1 });
-  engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
-  const send = async (values: readonly unknown[]) => {
-    const w = engine.getConnection(id).writer;
-    let i = 0;
-    for (const data of values) await w.write({ id: i++, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'heavy', port: 'out', data });
-  };
-  return { got, dead, send };
+  return threadPipeline(engines, (e) => threadNode(e, 'heavy', { kind: 'function', fn }, { pool }), { ...(deliveryTimeout ? { deliveryTimeout } : {}), inBatch: 1, inBuffer: 100, outBatch: 50 });
 }
 
 const waitFor = (cond: () => boolean, timeout = 15_000) => expect.poll(cond, { timeout, interval: 5 }).toBe(true);

@@ -1,7 +1,8 @@
 // threadNode on real Web Workers in Chromium: the browser half of test/threads/thread-node.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { GracefulErrorRecovery, StreamEngine, type DeadLetter, type NodeflowError } from '../../src/index.js';
+import { StreamEngine, type NodeflowError } from '../../src/index.js';
 import { threadNode, threadPool, type ThreadFn, type ThreadPool } from '../../src/threads/web.js';
+import { threadPipeline } from './thread-pipeline.js';
 
 declare const self: { name: string; close(): void };
 
@@ -25,31 +26,20 @@ function namedWorkers() {
   return { made, entry };
 }
 
-/** src -> heavy (on Web Workers) -> sink, with what the sink got and the dead letters. */
+/** src -> heavy (on Web Workers) -> sink, with what the sink got, the dead letters and the peaks of its input. */
 function pipeline(pool: ThreadPool, fn: ThreadFn, o: { retryAttempts?: number; deliveryTimeout?: number } = {}) {
-  const engine = new StreamEngine();
-  engines.push(engine);
-  engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: o.retryAttempts ?? 0, retryDelay: 1, jitter: 0, ...(o.deliveryTimeout ? { deliveryTimeout: o.deliveryTimeout } : {}) }));
-  const got: unknown[] = [];
-  const dead: DeadLetter[] = [];
-  engine.deadLetters$.subscribe((d) => dead.push(d));
-  const heavy = threadNode(engine, 'heavy', { kind: 'function', fn }, { pool });
-  const id = engine.createConnection('src', 'heavy', 'out', 'in', { maxBatchSize: 10, bufferSize: 200, batchTimeout: 1 });
-  engine.createConnection('heavy', 'sink', 'out', 'in', { maxBatchSize: 50, bufferSize: 100_000, batchTimeout: 1 });
-  engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
-  const input = () => engine.getConnection(id);
+  let heavy!: ReturnType<typeof threadNode>;
+  const t = threadPipeline(engines, (e) => (heavy = threadNode(e, 'heavy', { kind: 'function', fn }, { pool })), { ...o, outBatch: 50 });
   let peak = 0;
   let peakFrames = 0;
   const send = async (values: readonly number[]) => {
-    const w = input().writer;
-    let i = 0;
     for (const data of values) {
-      await w.write({ id: i++, timestamp: Date.now(), sourceNodeId: 'src', targetNodeId: 'heavy', port: 'out', data });
-      peak = Math.max(peak, input().stats().inFlight);
+      await t.write(data);
+      peak = Math.max(peak, t.input().stats().inFlight);
       peakFrames = Math.max(peakFrames, heavy.readout().outstandingFrames);
     }
   };
-  return { engine, got, dead, heavy, input, send, peaks: () => ({ inFlight: peak, frames: peakFrames }) };
+  return { ...t, heavy, send, peaks: () => ({ inFlight: peak, frames: peakFrames }) };
 }
 
 const waitFor = (cond: () => boolean, timeout = 15_000) => expect.poll(cond, { timeout, interval: 5 }).toBe(true);
