@@ -154,22 +154,33 @@ export class InletEnd implements NodeBehavior, ConnectionWatcher {
   // its fence). Only the producer end knows which frames are settled: still stalled after
   // STALL_MS, ask it, and move past what it says is settled, up to the first frame held here.
   private watchStall(): void {
-    if (this.stall !== undefined || this.stopped || this.offering !== null || this.early.size === 0 || this.carrier.settledBelow === undefined) return;
-    const at = this.expected!;
-    if (this.early.has(at)) return;
+    if (this.stall !== undefined || this.carrier.settledBelow === undefined || this.expected === undefined || !this.stalledAt(this.expected)) return;
+    const at = this.expected;
     this.stall = this.ctx.clock.setTimeout(() => {
-      if (this.stopped || this.expected !== at || this.offering !== null || this.early.has(at) || this.early.size === 0) return void (this.stall = undefined);
-      void this.carrier.settledBelow!().then((floor) => {
-        this.stall = undefined;
-        if (this.stopped || this.expected !== at || this.offering !== null || this.early.has(at) || this.early.size === 0) return this.later();
-        const to = Math.min(floor ?? at, ...this.early.keys());
-        if (to > at) {
-          this.ctx.count('settledElsewhere', to - at);
-          this.expected = to;
-        }
-        this.later();
-      });
+      if (!this.stalledAt(at)) return void (this.stall = undefined);
+      this.carrier.settledBelow!().then(
+        (floor) => {
+          this.stall = undefined;
+          const to = Math.min(floor ?? at, ...this.early.keys());
+          if (this.stalledAt(at) && to > at) {
+            this.ctx.count('settledElsewhere', to - at);
+            this.expected = to;
+          }
+          this.later();
+        },
+        (error: unknown) => {
+          // A carrier that failed to ask: nothing is skipped, and it is asked again while stalled.
+          this.stall = undefined;
+          this.ctx.report({ kind: 'error', code: 'CARRIER_SETTLED_BELOW_FAILED', message: errorMessage(error) });
+          this.later();
+        },
+      );
     }, STALL_MS);
+  }
+
+  /** Frames wait here past `at`, the seq expected, with nothing on offer. */
+  private stalledAt(at: number): boolean {
+    return !this.stopped && this.expected === at && this.offering === null && this.early.size > 0 && !this.early.has(at);
   }
 
   // A new producer incarnation's first frame waits past a gap: the frames in it are either still

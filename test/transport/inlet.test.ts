@@ -8,11 +8,15 @@ import { flushMicrotasks } from '../support/flush.js';
 /** A consumer carrier the test drives by hand: it records what the inlet asked and settled. */
 function handCarrier(start: number | undefined) {
   let events: ConsumerEvents | undefined;
-  const log = { oldest: undefined as number | undefined, floor: undefined as number | undefined, floorAsked: 0, asked: 0, requested: 0, settled: [] as number[], working: [] as number[], dead: [] as Array<{ seq: number; count: number }> };
+  const log = { oldest: undefined as number | undefined, floor: undefined as number | undefined, floorFails: false, floorAsked: 0, asked: 0, requested: 0, settled: [] as number[], working: [] as number[], dead: [] as Array<{ seq: number; count: number }> };
   const carrier: ConsumerCarrier = {
     open: async (e) => ((events = e), start),
     oldest: async () => (log.asked++, log.oldest),
-    settledBelow: async () => (log.floorAsked++, log.floor),
+    settledBelow: async () => {
+      log.floorAsked++;
+      if (log.floorFails) throw new Error('no answer');
+      return log.floor;
+    },
     request: (n) => void (log.requested += n),
     settle: (seq) => void log.settled.push(seq),
     deadLetter: (seq, messages) => void log.dead.push({ seq, count: messages.length }),
@@ -194,5 +198,18 @@ describe('transport.inlet', () => {
     frame(4, [40]);
     await step(2);
     expect(got).toEqual([30, 40, 50]);
+  });
+
+  it('a carrier that fails to answer settledBelow skips nothing, and is asked again while stalled', async () => {
+    const { frame, log, got, step } = await inletRun({ start: 1 });
+    log.floorFails = true;
+    log.floor = 2;
+    frame(2, [20]);
+    await step(1200);
+    expect(log.floorAsked).toBeGreaterThanOrEqual(2);
+    expect(got).toEqual([]);
+    log.floorFails = false;
+    await step(600);
+    expect(got).toEqual([20]);
   });
 });
