@@ -87,7 +87,7 @@ export class RunWorkers {
     const w = this.workers.get(s.worker);
     if (!w) return false;
     if (s.incarnation !== w.holder) {
-      if (!w.rejoining) this.link.publish(subjects.fence(s.worker), encode({ run: this.run, incarnation: s.incarnation }));
+      if (!w.rejoining) this.fence(s.worker, s.incarnation);
       return false;
     }
     w.lastSeen = Date.now();
@@ -126,7 +126,7 @@ export class RunWorkers {
         ({ incarnation }) => {
           // Fence the old holder now, not when its next sample comes: a frozen process finds
           // the fence among what it reads first on waking, so it stops before settling frames.
-          if (w.holder !== incarnation) this.link.publish(subjects.fence(name), encode({ run: this.run, incarnation: w.holder }));
+          if (w.holder !== incarnation) this.fence(name, w.holder);
           w.holder = incarnation;
           w.rejoining = false;
           w.lost = false;
@@ -137,5 +137,10 @@ export class RunWorkers {
       );
     }
     return newlyLost;
+  }
+
+  /** Tells `incarnation` of worker `name` to stop its copy of this run's part: another holds it. */
+  private fence(name: string, incarnation: string): void {
+    this.link.publish(subjects.fence(name), encode({ run: this.run, incarnation }));
   }
 }
