@@ -8,14 +8,16 @@ import { LiveEngine } from './support/live-engine.js';
 import { heavyPipeline, OUT, type HeavyPipeline, type Placement } from './support/heavy-node.js';
 import { expectLive, num } from './support/assert.js';
 
-// A node costing 10 µs per message, fed `rate` msg/s, run on a Web Worker or inline on the page's
-// main thread: the same function, the same connections. On the worker the dashboard keeps its
-// frame rate; inline, the node's batches take the main thread from the renderer.
+// A node costing `cost` µs per message (50 by default: a batch of 500 is 25 ms of work), fed `rate`
+// msg/s, run on a Web Worker or inline on the page's main thread: the same function, the same
+// connections. On the worker the dashboard keeps its frame rate; inline, the node's batches take
+// the main thread from the renderer.
 // `npm run bench:threads-browser` drives both and measures fps and throughput.
 interface ThreadsArgs {
   placement: Placement;
   rate: number;
   batch: number;
+  cost: number;
 }
 
 /** The heavy node's output rate (what reached the chart's connection), its producer's refusals, its pool. */
@@ -51,15 +53,15 @@ function Demo(a: ThreadsArgs & { choose: (p: Placement) => void }) {
         {choice('inline', 'inline (main thread)')}
       </div>
       <LiveEngine
-        deps={[a.placement, a.rate, a.batch]}
+        deps={[a.placement, a.rate, a.batch, a.cost]}
         build={(engine) => {
-          pipeline.current = heavyPipeline(engine, a.placement, a.rate, a.batch);
+          pipeline.current = heavyPipeline(engine, a.placement, a.rate, a.batch, a.cost);
           return [pipeline.current.producer];
         }}
         view={({ engine }) => (
           <section aria-label={`heavy node ${a.placement}`} style={{ display: 'grid', gap: 6 }}>
             <strong style={{ fontSize: 14 }}>
-              10 µs/msg node {a.placement === 'worker' ? 'in a Web Worker' : 'inline'}, {formatNumber(a.rate, { maxChars: 5 })} msg/s offered
+              {a.cost} µs/msg node {a.placement === 'worker' ? 'in a Web Worker' : 'inline'}, {formatNumber(a.rate, { maxChars: 5 })} msg/s offered
             </strong>
             <FrameRateMeter />
             <Throughput engine={engine} pipeline={pipeline.current!} />
@@ -77,15 +79,16 @@ const meta: Meta<ThreadsArgs> = {
     docs: {
       description: {
         component:
-          'A node costing 10 µs per message, on a Web Worker (`threadNode` from `@nodeflow/runtime/threads/web`) or inline, fed the same load into the same connections. On the worker the frame-rate meter stays near 60 fps; inline, the node takes the main thread and the chart stutters. Switch with the radio buttons (or the `placement` control). `npm run bench:threads-browser` measures both.',
+          'A node costing 50 µs per message (the `cost` control), on a Web Worker (`threadNode` from `@nodeflow/runtime/threads/web`) or inline, fed the same load into the same connections. On the worker the frame-rate meter stays near 60 fps; inline, the node takes the main thread and the chart stutters. Switch with the radio buttons (or the `placement` control). `npm run bench:threads-browser` measures both.',
       },
     },
   },
-  args: { placement: 'worker', rate: 120_000, batch: 500 },
+  args: { placement: 'worker', rate: 30_000, batch: 500, cost: 50 },
   argTypes: {
     placement: { control: 'inline-radio', options: ['worker', 'inline'], description: 'Where the heavy node runs: on a Web Worker, or inline on the main thread.' },
-    batch: { control: { type: 'number', min: 1, max: 10_000 }, description: 'Messages per batch into the heavy node (the maxBatchSize of its input): one batch is one task of batch × 10 µs on the thread that runs it.' },
-    rate: { control: { type: 'range', min: 1000, max: 200_000, step: 1000 }, description: 'Messages per second offered to the heavy node (the producer is held back when its input is full).' },
+    batch: { control: { type: 'number', min: 1, max: 10_000 }, description: 'Messages per batch into the heavy node (the maxBatchSize of its input): one batch is one task of batch × cost on the thread that runs it.' },
+    cost: { control: { type: 'number', min: 0, max: 10_000 }, description: 'Busy CPU per message in the heavy node, in µs.' },
+    rate: { control: { type: 'range', min: 1000, max: 200_000, step: 1000 }, description: 'Messages per second offered to the heavy node (the producer is held back when its input is full): the default is above the 20k msg/s a 50 µs node can do on one thread.' },
   },
   // Storybook's useArgs belongs in the render function itself, not in a component under it.
   render: function Render(a) {

@@ -9,15 +9,16 @@ export type Placement = 'worker' | 'inline';
 export const OUT = 'heavy:out->chart:in';
 
 /**
- * The heavy node's work: 10 µs of busy CPU per message, spent per batch (the browser's
+ * The heavy node's work: `costUs` µs of busy CPU per message, spent per batch (the browser's
  * `performance.now()` is coarsened to 100 µs outside cross-origin isolation, too coarse to time
- * one message), then the values unchanged. Self-contained: it crosses to the worker by its text.
+ * one message), then the values unchanged. Built from text with the cost written in, because a
+ * thread function crosses to the worker by its text and may not close over a variable.
  */
-export const heavy: ThreadFn = (values) => {
-  const end = performance.now() + values.length * 0.01;
-  while (performance.now() < end);
-  return values;
-};
+export function heavyWork(costUs: number): ThreadFn {
+  if (!(costUs >= 0 && costUs <= 10_000)) throw new RangeError(`cost must be 0-10000 µs per message, got ${costUs}`);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the cost is a checked number
+  return new Function('values', `const end = performance.now() + values.length * ${costUs / 1000}; while (performance.now() < end); return values;`) as ThreadFn;
+}
 
 /** What the page keeps of the live pipeline (the bench reads it as `__nodeflowThreads`). */
 export interface HeavyPipeline {
@@ -31,12 +32,13 @@ declare global {
 }
 
 /**
- * sensor (a paced producer at `rate`) -> heavy (10 µs/msg, on a Web Worker or inline) -> chart.
- * The same connections either way: batches of `batch` messages (`batch` × 10 µs of work each), a
+ * sensor (a paced producer at `rate`) -> heavy (`costUs` µs/msg, on a Web Worker or inline) ->
+ * chart. The same connections either way: batches of `batch` messages (`batch` × `costUs` of work each), a
  * buffer of 10 batches that backpressures the producer (it counts what it could not send),
  * nothing dropped.
  */
-export function heavyPipeline(engine: StreamEngine, placement: Placement, rate: number, batch: number): HeavyPipeline {
+export function heavyPipeline(engine: StreamEngine, placement: Placement, rate: number, batch: number, costUs: number): HeavyPipeline {
+  const heavy = heavyWork(costUs);
   let pool: ThreadPool | undefined;
   if (placement === 'worker') {
     pool = threadPool({ size: 1 });
