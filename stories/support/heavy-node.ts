@@ -16,7 +16,6 @@ export const OUT = 'heavy:out->chart:in';
  */
 export function heavyWork(costUs: number): ThreadFn {
   if (!(costUs >= 0 && costUs <= 10_000)) throw new RangeError(`cost must be 0-10000 µs per message, got ${costUs}`);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the cost is a checked number
   return new Function('values', `const end = performance.now() + values.length * ${costUs / 1000}; while (performance.now() < end); return values;`) as ThreadFn;
 }
 
