@@ -81,7 +81,7 @@ describe('record body codec (frame format 2)', () => {
   });
 
   it.each([5, 1500])('a -0 id where a run of sequential ids passes zero (at %i) comes back -0', (zeroAt) => {
-    const ms: StreamMessage[] = Array.from({ length: zeroAt + 10 }, (_, i) => ({ id: i === zeroAt ? -0 : i - zeroAt, timestamp: 1, sourceNodeId: 's', port: 'out', data: 1 }));
+    const ms: StreamMessage[] = Array.from({ length: zeroAt + 10 }, (_, i) => ({ id: i === zeroAt ? -0 : i - zeroAt, timestamp: 1, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: 1 }));
     const { rows, back } = roundTrip(ms);
     expect(rows).toBe(true);
     expect(Object.is(back[zeroAt]!.id, -0)).toBe(true);
