@@ -38,6 +38,19 @@ describe('threadNode on worker_threads', () => {
     await until(() => pool.stats().workers === 0);
   });
 
+  it('a graceful stop right after the writes delivers every output: the output connection closes only after the input one (source-first)', async () => {
+    const pool = threadPool({ size: 1, entry: workerEntry() });
+    const t = pipeline(pool, 'double');
+    const values = Array.from({ length: 500 }, (_, i) => i);
+    await t.send(values);
+    const output = t.engine.getConnection('heavy:out->sink:in');
+    await t.engine.stop();
+    expect(t.got).toEqual(values.map((v) => v * 2));
+    expect(output.stats()).toMatchObject({ accepted: 500, delivered: 500, droppedTotal: 0 });
+    expect(t.heavy.readout().abandonedMessages).toBe(0);
+    await until(() => pool.stats().workers === 0);
+  });
+
   it('keeps the input order across two workers that finish out of order (ordered), and delivers everything once when unordered', async () => {
     for (const delivery of ['ordered', 'unordered'] as const) {
       const t = pipeline(threadPool({ size: 2, entry: workerEntry() }), 'jitter', { delivery });

@@ -8,6 +8,7 @@ import type { BackpressureHandler } from '../policies/backpressure.js';
 import type { Connection, ConnectionHost } from '../connection/connection.js';
 import { DeliveryTrampoline } from '../connection/delivery-trampoline.js';
 import { TaskEnd } from '../connection/task-end.js';
+import { closeSourceFirst } from './close-order.js';
 import { ActorSystems } from './actor-systems.js';
 import type { ErrorRecovery } from '../policies/error-recovery.js';
 import type { DeadLetter, EngineEvent, InspectObserver } from '../types.js';
@@ -243,9 +244,11 @@ export abstract class EngineCore {
   }
 
   /**
-   * Graceful stop: refuses new writes, delivers buffered messages (partial batches included),
-   * waits for deliveries in flight up to `timeout` ms, then counts anything left
-   * `dropped(shutdown)`. Afterwards no timer, actor or subscription is left behind.
+   * Graceful stop: closes connections source-first (each refuses new writes, delivers what it
+   * buffers, partial batches included, and waits for its delivery in flight), so what a node
+   * emits while finishing its last batches still reaches its targets; after `timeout` ms in all
+   * it counts anything left `dropped(shutdown)`. Afterwards no timer, actor or subscription is
+   * left behind.
    *
    * @example
    * ```ts
@@ -263,13 +266,15 @@ export abstract class EngineCore {
 
   private async drainAndStop(timeout: number): Promise<void> {
     this.actor.send({ type: 'engine.stop' });
-    const closing = [...this.registry.connections.values()].map((c) => {
+    // Source-first, so what a node emits while finishing its last batches (an async process, a
+    // node on worker threads) lands in outputs that are still open (docs/semantics.md, Time).
+    const closing = closeSourceFirst([...this.registry.connections.values()], (c) => {
       this.wiring.detach(c);
       return c.close();
     });
     let timer: unknown;
     const expired = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, timeout)));
-    await Promise.race([Promise.all(closing), expired]);
+    await Promise.race([closing, expired]);
     this.clock.clearTimeout(timer);
     if (this.disposed) return; // dispose() during the drain ended everything already
     for (const c of [...this.registry.connections.values()]) c.dispose();

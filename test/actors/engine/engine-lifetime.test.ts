@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { realClock, type EngineClock } from '../../../src/index.js';
+import { realClock, StreamEngine, type EngineClock } from '../../../src/index.js';
 import { flushMicrotasks } from '../../support/flush.js';
 import { pendingTimers, simEngine } from '../../support/helpers.js';
 import { pendingEverything } from '../../support/pending-everything.js';
@@ -56,6 +56,42 @@ describe('stop() and dispose() end every pending operation (simulated time)', ()
       t.debugger.dispose();
     });
   }
+});
+
+describe('stop() closes source-first (docs/semantics.md, "The order of a graceful stop()")', () => {
+  it('what an async node emits while finishing its last batch reaches its target; a chain of them drains hop by hop', async () => {
+    const engine = new StreamEngine();
+    const relay = (id: string) =>
+      engine.node(id, {
+        process: async (b, node) => {
+          await new Promise((r) => setTimeout(r, 5));
+          const out = node.output('out');
+          for (const m of b.messages) out.emit({ id: m.id, timestamp: m.timestamp, sourceNodeId: id, port: 'out', data: m.data });
+        },
+      });
+    relay('a');
+    relay('b');
+    const got: unknown[] = [];
+    engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
+    const input = engine.getConnection(engine.createConnection('src', 'a', 'out', 'in'));
+    const mid = engine.getConnection(engine.createConnection('a', 'b', 'out', 'in'));
+    const last = engine.getConnection(engine.createConnection('b', 'sink', 'out', 'in'));
+    for (let i = 0; i < 20; i++) await input.writer.write({ id: i, timestamp: 0, sourceNodeId: 'src', targetNodeId: 'a', port: 'out', data: i });
+    await engine.stop();
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    for (const c of [input, mid, last]) expect(c.stats()).toMatchObject({ state: 'closed', accepted: 20, delivered: 20, droppedTotal: 0 });
+  });
+
+  it('a cycle still stops (its connections close together), within the timeout', async () => {
+    const engine = new StreamEngine();
+    for (const id of ['p', 'q']) engine.node(id, { process: () => {} });
+    engine.createConnection('p', 'q', 'out', 'in');
+    engine.createConnection('q', 'p', 'out', 'in');
+    const feed = engine.getConnection(engine.createConnection('s', 'p', 'out', 'in'));
+    await feed.writer.write({ id: 1, timestamp: 0, sourceNodeId: 's', targetNodeId: 'p', port: 'out', data: 1 });
+    await engine.stop({ timeout: 1000 });
+    expect(engine.state).toBe('stopped');
+  });
 });
 
 describe('dispose()', () => {
