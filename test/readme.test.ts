@@ -1,7 +1,8 @@
 // Every ```ts block of the README and of docs/*.md that imports '@nodeflow/runtime' runs here as
 // written (only the import paths are pointed at src/; ```tsx blocks are React and are
 // type-checked in docs-tsx.test.ts), so the docs cannot drift from the code.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { natsServer } from './support/nats-server.js';
@@ -75,6 +76,11 @@ for (const page of pages) {
         const src = code.replace(/'@nodeflow\/runtime\/([a-z]+)'/g, "'../../src/$1/index.js'").replaceAll("'@nodeflow/runtime'", "'../../src/index.js'");
         writeFileSync(file, src + '\nexport {};\n');
         const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+        // Examples write relative paths (openFileLog('./recordings/chart')): into a temporary
+        // folder, not the checkout (a recording once landed in git that way).
+        const cwd = process.cwd();
+        const scratch = mkdtempSync(path.join(tmpdir(), 'nodeflow-example-'));
+        process.chdir(scratch);
         try {
           await import(/* @vite-ignore */ file);
           // Examples that state a result in a comment (`console.log(x); // → value`) must print
@@ -83,6 +89,8 @@ for (const page of pages) {
           const printed = log.mock.calls.map((c) => (c.length === 1 ? JSON.stringify(c[0]) : JSON.stringify(c)));
           expect(printed.filter((p) => promised.includes(p))).toEqual(promised);
         } finally {
+          process.chdir(cwd);
+          rmSync(scratch, { recursive: true, force: true });
           log.mockRestore();
         }
       });
