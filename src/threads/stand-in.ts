@@ -25,6 +25,10 @@ export function threadBehavior(ctx: NodeContext, pool: JobRunner, spec: LoadSpec
     recovery: (m) => ports.get(m)?.input?.recovery?.(),
     failedAttempt: (m, attempt, error, delay) => ports.get(m)?.input?.custodyAttemptFailed?.(attempt, error, delay),
     deadLetter: (m, error, attempts) => ports.get(m)?.input?.recordDeadLetter?.(m, error, attempts),
+    inputOf: (m) => ports.get(m)?.input,
+    circuit: (m) => ports.get(m)?.input?.circuitPhase?.() ?? 'closed',
+    adoptProbe: (m, ahead) => ports.get(m)?.input?.adoptProbe?.(ahead) ?? true,
+    retryWaiting: (m, delta) => ports.get(m)?.input?.custodyRetryWaiting?.(delta),
     emit,
     count: (name, n) => ctx.count(name, n),
   });

@@ -39,7 +39,7 @@ export interface JobRunner {
  *
  * @example
  * ```ts
- * const side: StandInSide = { portOf: () => 'in', recovery: () => undefined, failedAttempt: () => {}, deadLetter: () => {}, emit: () => {}, count: () => {} };
+ * const side: StandInSide = { portOf: () => 'in', recovery: () => undefined, failedAttempt: () => {}, deadLetter: () => {}, inputOf: () => 'in', circuit: () => 'closed', adoptProbe: () => true, retryWaiting: () => {}, emit: () => {}, count: () => {} };
  * ```
  */
 export interface StandInSide {
@@ -50,15 +50,28 @@ export interface StandInSide {
   /** An attempt failed: counted in the input connection (a retry follows after `retryDelay`, if given). */
   failedAttempt(messages: readonly StreamMessage[], attempt: number, error: unknown, retryDelay: number | undefined): void;
   deadLetter(messages: readonly StreamMessage[], error: unknown, attempts: number): void;
+  /** The input connection (an opaque key): frames of one input settle in its custody. */
+  inputOf(messages: readonly StreamMessage[]): unknown;
+  /** The input connection's circuit as a retry sees it: `open` waits, `halfOpen` runs only as a probe. */
+  circuit(messages: readonly StreamMessage[]): 'closed' | 'open' | 'halfOpen';
+  /** In half-open: may this retry run as one of the round's probes? `ahead`: the input's messages in frames up to and including its own. */
+  adoptProbe(messages: readonly StreamMessage[], ahead: number): boolean;
+  /** A retry starts (+1) or stops (-1) waiting for the input's circuit. */
+  retryWaiting(messages: readonly StreamMessage[], delta: 1 | -1): void;
   /** Emits one port's output values; a promise when some wait for room (the frame settles after). */
   emit(port: string, values: readonly unknown[], inputs: readonly StreamMessage[]): void | Promise<void>;
   count(name: string, n?: number): void;
 }
 
+/** How often a retry kept waiting by an open circuit looks again (at least). */
+const WAIT_MS = 25;
+
 interface Pending {
   readonly frame: Frame;
   failures: number;
   timer: unknown;
+  /** Its retry waits for the input's circuit (told to the connection, counted once). */
+  waiting: boolean;
   /**
    * undefined while out; its outputs (ordered mode: waiting for the older frames); `emitting` while
    * they wait for room downstream; `emitted` or `dead` once done.
@@ -105,7 +118,7 @@ export class ThreadCarrier implements ProducerCarrier {
   send(frame: Frame): void {
     if (this.closed) return;
     if (this.pending.size === 0) this.head = frame.seq;
-    const p: Pending = { frame, failures: 0, timer: undefined, result: undefined };
+    const p: Pending = { frame, failures: 0, timer: undefined, waiting: false, result: undefined };
     this.pending.set(frame.seq, p);
     this.dispatch(p);
   }
@@ -136,10 +149,7 @@ export class ThreadCarrier implements ProducerCarrier {
       if (typeof delay === 'number') {
         this.side.count('retries');
         this.side.failedAttempt(messages, attempt, error, delay);
-        p.timer = this.pool.clock.setTimeout(() => {
-          p.timer = undefined;
-          if (!this.closed) this.dispatch(p);
-        }, delay);
+        this.later(p, delay);
         return;
       }
       verdict = delay;
@@ -147,6 +157,62 @@ export class ThreadCarrier implements ProducerCarrier {
     this.side.failedAttempt(messages, attempt, error, undefined);
     this.deadLetter(p, verdict === true || verdict === false ? error : verdict, attempt);
     this.advance();
+  }
+
+  private later(p: Pending, delay: number): void {
+    p.timer = this.pool.clock.setTimeout(() => {
+      p.timer = undefined;
+      if (!this.closed) this.retry(p, delay);
+    }, delay);
+  }
+
+  /**
+   * A retry runs as an in-thread one would (docs/semantics.md, "Breaker at a custody end"): not
+   * while the input's circuit is open (it waits, its attempts unspent, so nothing is
+   * dead-lettered for failing while open); in half-open only the input's oldest waiting retry,
+   * as one of the round's probes (the connection hands nothing new over while one waits); at once
+   * when the circuit is closed. A waiting retry looks again every WAIT_MS or its delay.
+   */
+  private retry(p: Pending, delay: number): void {
+    const messages = p.frame.messages;
+    const phase = this.side.circuit(messages);
+    if (phase === 'closed' || (phase === 'halfOpen' && this.oldestWaiting(p) && this.side.adoptProbe(messages, this.ahead(p)))) {
+      this.stopWaiting(p);
+      return this.dispatch(p);
+    }
+    if (!p.waiting) {
+      p.waiting = true;
+      this.side.count('retriesWaited');
+      this.side.retryWaiting(messages, 1);
+    }
+    this.later(p, Math.max(WAIT_MS, delay));
+  }
+
+  private stopWaiting(p: Pending): void {
+    if (!p.waiting) return;
+    p.waiting = false;
+    this.side.retryWaiting(p.frame.messages, -1);
+  }
+
+  /** No older frame of `p`'s input waits: a probe settles only with the frames before it. */
+  private oldestWaiting(p: Pending): boolean {
+    const input = this.side.inputOf(p.frame.messages);
+    for (const q of this.pending.values()) {
+      if (q === p) return true;
+      if (q.waiting && this.side.inputOf(q.frame.messages) === input) return false;
+    }
+    return true;
+  }
+
+  /** The messages of `p`'s input in the frames up to and including `p`: where its settlement lands. */
+  private ahead(p: Pending): number {
+    const input = this.side.inputOf(p.frame.messages);
+    let n = 0;
+    for (const q of this.pending.values()) {
+      if (this.side.inputOf(q.frame.messages) === input) n += q.frame.messages.length;
+      if (q === p) break;
+    }
+    return n;
   }
 
   private deadLetter(p: Pending, reason: unknown, attempts: number): void {
@@ -213,7 +279,10 @@ export class ThreadCarrier implements ProducerCarrier {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
-    for (const p of this.pending.values()) if (p.timer !== undefined) this.pool.clock.clearTimeout(p.timer);
+    for (const p of this.pending.values()) {
+      if (p.timer !== undefined) this.pool.clock.clearTimeout(p.timer);
+      this.stopWaiting(p);
+    }
     this.pending.clear();
     this.events?.link('closed');
     return this.pool.release(this.fn);

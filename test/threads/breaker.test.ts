@@ -67,3 +67,66 @@ describe('threads: the input connection breaker sees the workers', () => {
     });
   }
 });
+
+// A burst of failures: up to maxFrames batches are at the far end when the circuit opens. Their
+// retries wait for it (docs/semantics.md, "Breaker at a custody end"), so while open nothing runs
+// again and nothing is dead-lettered for failing; with maxFrames 1 the counts are the inline ones.
+describe('threads: retries at the far end wait for the circuit', () => {
+  type Placement = 'inline' | 'workers' | 'workers, maxFrames 1';
+  /** src -> w (`fn`) -> sink; `open` ms of open circuit; 20 messages written at once. */
+  function burst(placement: Placement, open: number, fn: (values: unknown[]) => unknown[]) {
+    const engine = new StreamEngine();
+    engines.push(engine);
+    engine.setErrorRecovery(new GracefulErrorRecovery({ retryAttempts: 3, retryDelay: 1, jitter: 0, circuitBreaker: { resetTimeout: open, maxResetTimeout: open } }));
+    let node: ReturnType<typeof threadNode> | undefined;
+    if (placement === 'inline') engine.node('w', { process: (b) => void fn(b.messages.map((m) => m.data)).forEach((v, i) => engine.emit('w', 'out', { ...b.messages[i]!, sourceNodeId: 'w', data: v })) });
+    else node = threadNode(engine, 'w', { kind: 'function', fn }, { pool: threadPool({ entry: workerEntry() }), ...(placement === 'workers' ? {} : { maxFrames: 1 }) });
+    const c = engine.getConnection(engine.createConnection('src', 'w', 'out', 'in', { maxBatchSize: 1, bufferSize: 50, batchTimeout: 2 }));
+    engine.createConnection('w', 'sink', 'out', 'in', { bufferSize: 1000 });
+    const got: unknown[] = [];
+    engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data)) });
+    for (let i = 0; i < 20; i++) void c.writer.write({ id: i, timestamp: 0, sourceNodeId: 'src', targetNodeId: 'w', port: 'out', data: i }).catch(() => {});
+    return { c, got, node };
+  }
+  const alwaysThrows = () => {
+    throw new Error('down');
+  };
+
+  it.each<[Placement, number, number]>([
+    ['inline', 5, 1],
+    ['workers, maxFrames 1', 5, 1],
+  ])('%s, always failing, circuit open for good: %i attempts, %i dead-lettered, the rest kept', async (placement, attempts, dead) => {
+    const t = burst(placement, 60_000, alwaysThrows);
+    await until(() => t.c.stats().state === 'circuitOpen' && t.c.stats().failedAttempts >= attempts);
+    await new Promise((r) => setTimeout(r, 300)); // retries would have run (retryDelay 1) by now
+    expect(t.c.stats()).toMatchObject({ state: 'circuitOpen', failedAttempts: attempts, deadLettered: dead, inFlight: 20 - dead });
+  });
+
+  it('workers (maxFrames 32), always failing, circuit open for good: each frame handed over ran once, none again, none dead-lettered', async () => {
+    const t = burst('workers', 60_000, alwaysThrows);
+    await until(() => t.c.stats().state === 'circuitOpen');
+    await new Promise((r) => setTimeout(r, 300));
+    const sent = t.node!.readout().sent;
+    expect(sent).toBeGreaterThanOrEqual(5);
+    expect(t.c.stats()).toMatchObject({ state: 'circuitOpen', failedAttempts: sent, deadLettered: 0, inFlight: 20 });
+    expect(t.node!.counters().retriesWaited).toBe(sent);
+  });
+
+  it.each<Placement>(['inline', 'workers', 'workers, maxFrames 1'])('%s, failing for 600 ms then working: the waiting retries probe, the circuit closes, the rest arrives in order', async (placement) => {
+    const flaky = (values: unknown[]) => {
+      const g = globalThis as { flakyUntil?: number };
+      g.flakyUntil ??= Date.now() + 600;
+      if (Date.now() < g.flakyUntil) throw new Error('down');
+      return values;
+    };
+    delete (globalThis as { flakyUntil?: number }).flakyUntil;
+    const t = burst(placement, 100, flaky);
+    await until(() => t.c.stats().inFlight === 0 && t.c.stats().accepted === 20, "all settled", 10_000);
+    const s = t.c.stats();
+    expect(s.state).toBe('flowing');
+    expect(s.delivered + s.deadLettered).toBe(20);
+    expect(s.delivered).toBeGreaterThanOrEqual(15);
+    expect(t.got).toEqual([...(t.got as number[])].sort((a, b) => a - b));
+    expect(t.got.length).toBe(s.delivered);
+  });
+});

@@ -39,6 +39,8 @@ export abstract class ConnectionCounters {
    * probe budget): `round` from the breaker, `mark` the custodyReleased count that settles it.
    */
   protected heldProbes: { readonly round: number; readonly mark: number }[] = [];
+  /** Retries at the far end waiting for the circuit: while any waits, half-open hands nothing over (they probe first). */
+  protected farWaiting = 0;
   /** The consumer end of a connection across processes (an inlet) hears settlement here. */
   protected watcher: ConnectionWatcher | null = null;
   /** Relay inlets upstream in this process hear every settlement here (docs/semantics.md, "Relay barrier"). */

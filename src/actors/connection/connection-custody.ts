@@ -92,6 +92,43 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
     else this.late(d, true);
   }
 
+  /**
+   * The circuit as a retry at the far end sees it (docs/semantics.md, "Breaker at a custody
+   * end"): `open`, it waits; `halfOpen`, it runs only as a probe ({@link adoptProbe}); else it runs.
+   * @internal
+   */
+  circuitPhase(): 'closed' | 'open' | 'halfOpen' {
+    const s = this.mode.state;
+    return s === 'circuitOpen' ? 'open' : s === 'halfOpen' ? 'halfOpen' : 'closed';
+  }
+
+  /**
+   * In half-open, makes a waiting retry at the far end one of the round's probes, if the budget
+   * has one left: decided as a probe handed over is, by its frame's settlement (`ahead`: the
+   * messages in custody up to and including that frame) or its first failure there. @internal
+   */
+  adoptProbe(ahead: number): boolean {
+    if (this.mode.state !== 'halfOpen') return false;
+    const round = this.breaker.takeProbe();
+    if (round === 0) return false;
+    const mark = this.custodyReleased + ahead;
+    // Kept in mark order: farOutcome settles them from the front.
+    const held = this.heldProbes;
+    let i = held.length;
+    while (i > 0 && held[i - 1]!.mark > mark) i--;
+    held.splice(i, 0, { round, mark });
+    return true;
+  }
+
+  /**
+   * A retry at the far end starts (+1) or stops (-1) waiting for the circuit. When the last one
+   * stops, deliveries that half-open held back for it may go. @internal
+   */
+  custodyRetryWaiting(delta: 1 | -1): void {
+    this.farWaiting = Math.max(0, this.farWaiting + delta);
+    if (this.farWaiting === 0 && !this.mode.final) this.pump();
+  }
+
   /** The error recovery its deliveries use: a node on a worker thread retries its frames by it. @internal */
   recovery(): ErrorRecovery {
     return this.host.errorRecovery(this.config);

@@ -112,7 +112,9 @@ export abstract class ConnectionDelivery extends ConnectionDeadline {
   private mayStart(): number {
     const state = this.mode.state;
     if (state === 'circuitOpen') return -1;
-    if (state === 'halfOpen') return this.breaker.takeProbe() || -1;
+    // A retry waiting at the far end (a node on worker threads) is the next probe, as a failed
+    // in-thread batch is: nothing new is handed over before it.
+    if (state === 'halfOpen') return this.farWaiting > 0 ? -1 : this.breaker.takeProbe() || -1;
     return 0;
   }
 
