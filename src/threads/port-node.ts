@@ -24,7 +24,18 @@ export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', im
   const file = entry instanceof URL ? (entry.protocol === 'file:' ? fileURLToPath(entry) : undefined) : entry.startsWith('file:') ? fileURLToPath(entry) : entry;
   if (file !== undefined && !existsSync(file)) throw new NodeflowError('MISSING_DEPENDENCY', `the worker entry ${file} does not exist (running from TypeScript sources? pass threadPool({ entry }) a JavaScript build of src/threads/worker-node.ts)`, { entry: file });
   return () => {
-    const worker = new Worker(entry);
+    // A "file:" string is a URL, which Worker takes only as a URL object (a string is a path).
+    const worker = new Worker(typeof entry === 'string' && entry.startsWith('file:') ? new URL(entry) : entry);
+    // An idle worker does not hold the process open (an engine no one stopped exits, as one with
+    // inline nodes does); one with jobs out does, until they are answered.
+    let out = 0;
+    const jobs = (delta: number): void => {
+      const was = out;
+      out = Math.max(0, out + delta);
+      if (was === 0 && out > 0) worker.ref();
+      else if (was > 0 && out === 0) worker.unref();
+    };
+    worker.unref();
     // As in the browser (port-web.ts): a worker that dies before it said it serves did not load
     // (its entry threw, a bad import): a fresh one would die the same way, again and again, so its
     // jobs fail with MISSING_DEPENDENCY (retried, then dead-lettered) and no death is reported.
@@ -40,7 +51,10 @@ export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', im
       post(m: ToWorker, transfer) {
         if (m.t === 'run' && state === 'unloadable') return refuse(m.jobs.map((j) => j.job));
         if (m.t === 'run' && state === 'starting') for (const j of m.jobs) starting.push(j.job);
-        if (state === 'starting' || state === 'serving') worker.postMessage(m, transfer);
+        if (state === 'starting' || state === 'serving') {
+          if (m.t === 'run') jobs(m.jobs.length);
+          worker.postMessage(m, transfer);
+        }
       },
       listen(message, exited, ready) {
         deliver = message;
@@ -55,7 +69,10 @@ export function nodeWorkers(entry: URL | string = new URL('./worker-node.js', im
           exited(error);
         };
         worker.on('message', (m: FromWorker | string) => {
-          if (m !== WEB_WORKER_READY) return message(m as FromWorker);
+          if (m !== WEB_WORKER_READY) {
+            jobs(-(m as FromWorker).answers.length);
+            return message(m as FromWorker);
+          }
           if (state !== 'starting') return;
           state = 'serving';
           ready();

@@ -1,4 +1,4 @@
-import { ConfigError, readOptions } from '../errors.js';
+import { ConfigError, NodeflowError, readOptions } from '../errors.js';
 import type { EngineClock } from '../clock.js';
 import type { StreamMessage } from '../message.js';
 import type { StreamEngine } from '../actors/engine/stream-engine.js';
@@ -70,7 +70,13 @@ export type PoolMaker = (size: number, clock: EngineClock) => ThreadPool;
  * ```
  */
 export function threadNodeWith(makePool: PoolMaker, engine: StreamEngine, id: string, work: ThreadWork, options: ThreadOptions = {}): ThreadNodeHandle {
+  // Duck-typed, not instanceof: an engine from another copy of the package is an engine too.
+  const e = engine as Partial<StreamEngine> | null;
+  if (typeof e !== 'object' || e === null || typeof e.node !== 'function' || typeof e.createConnection !== 'function') {
+    throw new NodeflowError('INVALID_ARGUMENT', 'threadNode(engine, id, work, options?) needs a StreamEngine as its first argument', { got: e === null ? 'null' : typeof e });
+  }
   const o = checkOptions(options, '');
+  if (o.pool !== undefined && o.size !== undefined) throw new ConfigError('size', 'no size beside a pool (the pool has its own size): give one or the other', o.size);
   const pool = o.pool ?? makePool(o.size ?? 1, engine.clock);
   const checked = checkThread({ pool, work, ...(o.delivery !== undefined ? { delivery: o.delivery } : {}), ...(o.maxFrames !== undefined ? { maxFrames: o.maxFrames } : {}) });
   const node = engine.node(id, { process: (batch) => t.process(batch) });
@@ -106,10 +112,13 @@ export interface ThreadNodeTypeDef {
  */
 export function threadNodeTypeWith(makePool: PoolMaker, runsOn: string, def: ThreadNodeTypeDef): NodeTypeDefinition {
   if (typeof def !== 'object' || def === null) throw new ConfigError('definition', 'an object { type, work, thread?, description?, inputs?, outputs? }', def);
+  // A misspelt key (thred, ouputs) would otherwise be ignored: a default pool, a default port.
+  readOptions(def, ['type', 'description', 'work', 'thread', 'inputs', 'outputs'], 'definition.');
   if (typeof def.type !== 'string' || def.type.length === 0) throw new ConfigError('type', 'a non-empty string: the node type name', def.type);
   const spec = loadSpec(def.work);
   // Checked now, not when a workflow first creates a node of the type.
   const o = checkOptions(def.thread, 'thread.');
+  if (o.pool !== undefined && o.size !== undefined) throw new ConfigError('thread.size', 'no size beside a pool (the pool has its own size): give one or the other', o.size);
   let shared: ThreadPool | undefined = o.pool;
   return {
     type: def.type,

@@ -52,6 +52,16 @@ describe('thread options are checked when given, each bad one a ConfigError nami
     expect(refusedField(() => threadPool(typo({ entry: workerEntry(), sise: 2 })))).toBe('sise');
     expect(refusedField(() => threadPool(typo({ entry: workerEntry(), perworker: 2 })))).toBe('perworker');
     expect(refusedField(() => threadNodeType({ type: 't', work, thread: typo({ sise: 2 }) }))).toBe('thread.sise');
+    // The definition's own keys too: a misspelt thread or outputs would be a default pool or port.
+    expect(refusedField(() => threadNodeType(typo({ type: 't', work, thred: { size: 2 } })))).toBe('definition.thred');
+    expect(refusedField(() => threadNodeType(typo({ type: 't', work, ouputs: {} })))).toBe('definition.ouputs');
+  });
+
+  it('a size beside a pool is refused (the pool has its own size), and a first argument that is no engine is an INVALID_ARGUMENT', () => {
+    const pool = threadPool({ entry: workerEntry() });
+    expect(refusedField(() => threadNode(engine(), 'n', work, { pool, size: 3 }))).toBe('size');
+    expect(refusedField(() => threadNodeType({ type: 't', work, thread: { pool, size: 3 } }))).toBe('thread.size');
+    for (const notAnEngine of [null, {}, 42, 'engine']) expect(refusedField(() => threadNode(notAnEngine as never, 'n', work))).toMatch(/^INVALID_ARGUMENT: threadNode\(engine/);
   });
 
   it('threadNodeType checks thread.size and thread.pool when it is called, not when a run starts', () => {
