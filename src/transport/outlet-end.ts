@@ -89,7 +89,9 @@ export class OutletEnd implements NodeBehavior {
   private opened: Promise<void> | undefined = undefined;
   private isOpen = false;
   private closed = false;
-  private waiting: { batch: Batch; input: CustodyEnd; resolve: () => void } | null = null;
+  // Deliveries held at the frame cap, oldest first: one per input connection at most (each has
+  // one batch out), so a fan-in's inputs each wait their turn instead of overwriting each other.
+  private waiting: { batch: Batch; input: CustodyEnd; resolve: () => void }[] = [];
   private readonly inputs = new Map<string, CustodyEnd>();
   private readonly events: ProducerEvents;
 
@@ -138,7 +140,7 @@ export class OutletEnd implements NodeBehavior {
   // At the cap the delivery waits: its batch stays out, so the producer's mailbox fills.
   private take(batch: Batch, input: CustodyEnd): void | Promise<void> {
     if (this.frames.length - this.head < this.maxFrames!) return this.send(batch, input);
-    return new Promise<void>((resolve) => (this.waiting = { batch, input, resolve }));
+    return new Promise<void>((resolve) => void this.waiting.push({ batch, input, resolve }));
   }
 
   private send(batch: Batch, input: CustodyEnd): void {
@@ -174,9 +176,8 @@ export class OutletEnd implements NodeBehavior {
     }
     this.ctx.count('framesSettled', frames);
     this.ctx.count('settledMessages', messages);
-    const w = this.waiting;
-    if (w !== null && this.frames.length - this.head < this.maxFrames!) {
-      this.waiting = null;
+    while (this.waiting.length > 0 && this.frames.length - this.head < this.maxFrames!) {
+      const w = this.waiting.shift()!;
       // Taken over at once, so a deliveryTimeout due in this same turn cannot fail it after it
       // went out; not sent if the connection gave up on it while it waited here (it counted
       // those messages already).
@@ -218,7 +219,7 @@ export class OutletEnd implements NodeBehavior {
       this.outstanding = 0;
       this.head = this.frames.length;
     }
-    this.waiting = null;
+    this.waiting = [];
     this.close();
   }
 

@@ -51,6 +51,20 @@ describe('threadNode on worker_threads', () => {
     await until(() => pool.stats().workers === 0);
   });
 
+  it.each([1, 5])('a node fed by two connections delivers both when the frame cap (maxFrames %i) fills: each waiting input gets its turn', async (maxFrames) => {
+    const engine = new StreamEngine();
+    engines.push(engine);
+    threadNode(engine, 'w', { kind: 'module', module: fixture('work.mjs'), export: 'double' }, { pool: threadPool({ entry: workerEntry() }), maxFrames });
+    const inputs = ['a', 'b'].map((s) => engine.getConnection(engine.createConnection(s, 'w', 'out', 'in', { maxBatchSize: 1 })));
+    const got: number[] = [];
+    engine.node('sink', { process: (b) => void got.push(...b.messages.map((m) => m.data as number)) });
+    engine.createConnection('w', 'sink', 'out', 'in');
+    await Promise.all(inputs.flatMap((c, k) => Array.from({ length: 20 }, (_, i) => c.writer.write({ id: k * 100 + i, timestamp: 0, sourceNodeId: 'ab'[k]!, targetNodeId: 'w', port: 'out', data: k * 100 + i }))));
+    await until(() => inputs.every((c) => c.stats().inFlight === 0 && c.stats().delivered === 20), 'both inputs delivered');
+    expect(got.filter((v) => v < 200)).toEqual(Array.from({ length: 20 }, (_, i) => 2 * i));
+    expect(got.filter((v) => v >= 200)).toEqual(Array.from({ length: 20 }, (_, i) => 2 * (100 + i)));
+  });
+
   it('keeps the input order across two workers that finish out of order (ordered), and delivers everything once when unordered', async () => {
     for (const delivery of ['ordered', 'unordered'] as const) {
       const t = pipeline(threadPool({ size: 2, entry: workerEntry() }), 'jitter', { delivery });
