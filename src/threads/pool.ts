@@ -27,6 +27,8 @@ interface Job {
   readonly encode: () => EncodedValues;
   readonly timeoutMs: number | undefined;
   readonly done: (o: JobOutcome) => void;
+  /** Asked once, as the job is about to go to an idle worker: false withdraws it (see run). */
+  gate: (() => boolean) | undefined;
   crashes: number;
   timer: unknown;
   at: Slot | undefined;
@@ -132,13 +134,19 @@ export class ThreadPool {
     return this.end();
   }
 
-  /** Runs one batch of function `fn`; `done` is called once. @internal */
-  run(fn: number, port: string, encode: () => EncodedValues, timeoutMs: number | undefined, done: (o: JobOutcome) => void): void {
+  /**
+   * Runs one batch of function `fn`; `done` is called once. With a `gate` the job waits, first in
+   * line, for a worker with nothing else to run (so it starts as it is posted, after every answer
+   * before it was heard), and `gate()` is asked then: `false` withdraws it (`done` is never
+   * called). A retry uses it to start only if its circuit lets it at that moment, as an in-thread
+   * retry does. @internal
+   */
+  run(fn: number, port: string, encode: () => EncodedValues, timeoutMs: number | undefined, done: (o: JobOutcome) => void, gate?: () => boolean): void {
     if (this.closed) return done({ ok: false, error: new NodeflowError('THREAD_POOL_CLOSED', 'the thread pool was closed (pool.close()): give the node a new pool') });
     if (!this.loads.has(fn)) return done({ ok: false, error: new NodeflowError('THREAD_POOL_CLOSED', 'the thread pool was released') });
     // Also tops up after a worker that died idle was not replaced (see replace()).
     while (this.slots.length < this.size) this.slots.push(this.start());
-    this.queue.push({ id: ++this.nextJob, fn, port, encode, timeoutMs, done, crashes: 0, timer: undefined, at: undefined });
+    this.queue.push({ id: ++this.nextJob, fn, port, encode, timeoutMs, done, gate, crashes: 0, timer: undefined, at: undefined });
     this.pump();
   }
 
@@ -181,8 +189,16 @@ export class ThreadPool {
     while (this.queue.length > 0) {
       let best: Slot | undefined;
       for (const s of this.slots) if (s.jobs.size < this.perWorker && (best === undefined || s.jobs.size < best.jobs.size)) best = s;
-      if (best === undefined) return;
+      const head = this.queue[0]!;
+      // A gated job holds the line (nothing passes it, so nothing starves it) until a worker is idle.
+      if (best === undefined || (head.gate !== undefined && best.jobs.size > 0)) return;
       const job = this.queue.shift()!;
+      if (job.gate !== undefined) {
+        const gate = job.gate;
+        // Once: a job run again after its worker died had started already.
+        job.gate = undefined;
+        if (!gate()) continue;
+      }
       job.at = best;
       best.jobs.add(job);
       this.timeHead(best);

@@ -31,7 +31,7 @@ export interface JobRunner {
   readonly clock: EngineClock;
   acquire(spec: LoadSpec): number;
   release(fn: number): Promise<void>;
-  run(fn: number, port: string, encode: () => import('./codec.js').EncodedValues, timeoutMs: number | undefined, done: (o: JobOutcome) => void): void;
+  run(fn: number, port: string, encode: () => import('./codec.js').EncodedValues, timeoutMs: number | undefined, done: (o: JobOutcome) => void, gate?: () => boolean): void;
 }
 
 /**
@@ -72,6 +72,8 @@ interface Pending {
   timer: unknown;
   /** Its retry waits for the input's circuit (told to the connection, counted once). */
   waiting: boolean;
+  /** Its retry was adopted as a half-open probe: it may start while the circuit is half-open. */
+  probe: boolean;
   /**
    * undefined while out; its outputs (ordered mode: waiting for the older frames); `emitting` while
    * they wait for room downstream; `emitted` or `dead` once done.
@@ -118,15 +120,32 @@ export class ThreadCarrier implements ProducerCarrier {
   send(frame: Frame): void {
     if (this.closed) return;
     if (this.pending.size === 0) this.head = frame.seq;
-    const p: Pending = { frame, failures: 0, timer: undefined, waiting: false, result: undefined };
+    const p: Pending = { frame, failures: 0, timer: undefined, waiting: false, probe: false, result: undefined };
     this.pending.set(frame.seq, p);
     this.dispatch(p);
   }
 
-  private dispatch(p: Pending): void {
+  /** A retry (`retryDelay` given) is gated: the pool asks `mayStart` as it goes to an idle worker. */
+  private dispatch(p: Pending, retryDelay?: number): void {
     const messages = p.frame.messages;
     const timeout = this.side.recovery(messages)?.deliveryTimeout;
-    this.pool.run(this.fn, this.side.portOf(messages), () => encodeData(messages), timeout, (o) => this.ended(p, o));
+    const gate = retryDelay === undefined ? undefined : () => this.mayStart(p, retryDelay);
+    this.pool.run(this.fn, this.side.portOf(messages), () => encodeData(messages), timeout, (o) => this.ended(p, o), gate);
+  }
+
+  /**
+   * A retry starts only if the circuit lets it now, not when its timer fired: the failures of the
+   * jobs ahead of it at the worker were all heard by then, and one of them may have opened it.
+   * Withdrawn, it waits again (its attempt unspent).
+   */
+  private mayStart(p: Pending, delay: number): boolean {
+    if (this.closed || this.pending.get(p.frame.seq) !== p) return false;
+    const phase = this.side.circuit(p.frame.messages);
+    const probe = p.probe;
+    p.probe = false;
+    if (phase === 'closed' || (phase === 'halfOpen' && probe)) return true;
+    this.wait(p, delay);
+    return false;
   }
 
   private ended(p: Pending, o: JobOutcome): void {
@@ -177,9 +196,15 @@ export class ThreadCarrier implements ProducerCarrier {
     const messages = p.frame.messages;
     const phase = this.side.circuit(messages);
     if (phase === 'closed' || (phase === 'halfOpen' && this.oldestWaiting(p) && this.side.adoptProbe(messages, this.ahead(p)))) {
+      p.probe = phase === 'halfOpen';
       this.stopWaiting(p);
-      return this.dispatch(p);
+      return this.dispatch(p, delay);
     }
+    this.wait(p, delay);
+  }
+
+  private wait(p: Pending, delay: number): void {
+    const messages = p.frame.messages;
     if (!p.waiting) {
       p.waiting = true;
       this.side.count('retriesWaited');

@@ -112,6 +112,21 @@ describe('threads: retries at the far end wait for the circuit', () => {
     expect(t.node!.counters().retriesWaited).toBe(sent);
   });
 
+  it('workers: a retry due while the frames ahead of it still run starts only if the circuit is closed when it starts (their failures opened it: it waits)', async () => {
+    // Values 0-3 fail at once, so their retries are due (1 ms) while 4-19 still queue at the
+    // worker, each failing after 5 ms; the 5th failure opens the circuit before any retry starts.
+    const slowFail = (values: unknown[]) => {
+      if ((values[0] as number) >= 4) for (const t0 = Date.now(); Date.now() - t0 < 5; );
+      throw new Error('down');
+    };
+    const t = burst('workers', 60_000, slowFail);
+    await until(() => t.c.stats().state === 'circuitOpen');
+    await until(() => t.node!.readout().outstandingFrames === t.node!.readout().framesSent && t.c.stats().failedAttempts >= t.node!.readout().sent, 'every first attempt failed', 5000);
+    await new Promise((r) => setTimeout(r, 100));
+    const sent = t.node!.readout().sent;
+    expect(t.c.stats()).toMatchObject({ state: 'circuitOpen', failedAttempts: sent, deadLettered: 0, inFlight: 20 });
+  });
+
   it.each<Placement>(['inline', 'workers', 'workers, maxFrames 1'])('%s, failing for 600 ms then working: the waiting retries probe, the circuit closes, the rest arrives in order', async (placement) => {
     const flaky = (values: unknown[]) => {
       const g = globalThis as { flakyUntil?: number };

@@ -128,4 +128,29 @@ describe('ThreadPool', () => {
     expect(t.outcomes.map((o) => (o.ok ? values(o) : code(o)))).toEqual(['THREAD_WORKER_DIED', [4], [6]]);
     expect(t.pool.stats()).toMatchObject({ respawned: 1, requeued: 2 });
   });
+  it('a gated job waits, first in line, for an idle worker; its gate is asked then, once: false withdraws it (no answer), true runs it', async () => {
+    const t = setUp([{ kind: 'ok', ms: 5 }], { perWorker: 4 });
+    const fn = t.pool.acquire({ kind: 'source', source: '(v) => v' });
+    const asked: number[] = [];
+    let open = false;
+    const gated = (v: number) => t.pool.run(fn, 'in', () => encodeValues([v]), undefined, (o) => t.outcomes.push(o), () => (asked.push(v), !open));
+    t.run(fn, 1);
+    t.run(fn, 2);
+    gated(3);
+    t.run(fn, 4); // behind the gated one: it does not pass it
+    expect(t.pool.stats()).toMatchObject({ running: 2, queued: 2 });
+    expect(asked).toEqual([]);
+    await t.tick(4);
+    open = true; // what the answers of 1 and 2 would have done to a circuit
+    await t.tick(8);
+    expect(asked).toEqual([3]); // asked once the worker was idle, after both answers
+    await t.tick(10);
+    expect(t.outcomes.map(values)).toEqual([[2], [4], [8]]); // 3 withdrawn, never answered
+    open = false;
+    gated(5);
+    await t.tick(10);
+    expect(asked).toEqual([3, 5]);
+    expect(t.outcomes.map(values)).toEqual([[2], [4], [8], [10]]);
+    expect(t.pool.stats()).toMatchObject({ running: 0, queued: 0 });
+  });
 });
