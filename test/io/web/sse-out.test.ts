@@ -28,12 +28,29 @@ async function sse(config: Record<string, unknown>) {
   return { run, feed, port };
 }
 
+/**
+ * A client of the SSE stream. `saw(needle)` scans only what came since its last call (plus an
+ * overlap for a needle split across chunks): polling a 20 MB body with `includes` every 10 ms
+ * was quadratic, and on a loaded machine outran the test's wait.
+ */
 const subscribe = (port: number, headers: Record<string, string> = {}) =>
-  new Promise<{ res: IncomingMessage; text: () => string }>((resolve) => {
+  new Promise<{ res: IncomingMessage; text: () => string; saw: (needle: string) => boolean; closed: () => boolean }>((resolve) => {
     get({ host: '127.0.0.1', port, path: '/events', headers }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      resolve({ res, text: () => body });
+      const chunks: string[] = [];
+      let scanned = 0;
+      let carry = '';
+      let closed = false;
+      res.on('data', (c: Buffer) => void chunks.push(c.toString()));
+      res.on('close', () => (closed = true));
+      const saw = (needle: string) => {
+        for (; scanned < chunks.length; scanned++) {
+          const s = carry + chunks[scanned]!;
+          if (s.includes(needle)) return true;
+          carry = s.slice(-needle.length);
+        }
+        return false;
+      };
+      resolve({ res, text: () => chunks.join(''), saw, closed: () => closed });
     });
   });
 
@@ -67,7 +84,7 @@ describe('sse out', () => {
     await until(() => counters(run, 'sse').connections === 2, 'two clients');
     const pad = 'x'.repeat(1000);
     for (let i = 0; i < 20_000; i++) feed.send(JSON.stringify({ i, pad }));
-    await until(() => fast.text().includes('"i":19999'), 'the fast client to see the last', 20_000);
+    await until(() => fast.saw('"i":19999'), () => `the fast client to see the last (fast client closed: ${fast.closed()}, counters ${JSON.stringify(counters(run, 'sse'))})`, 30_000);
     await until(() => counters(run, 'sse').slowClients === 1, 'the slow client dropped');
     slow.resume();
     await until(() => slowClosed, 'the slow socket closed');
