@@ -42,6 +42,17 @@ export const BODY_JSON = 0;
  * ```
  */
 export const BODY_COLUMNS = 1;
+/**
+ * Whether typed arrays store little-endian here (every platform Node and the browsers run on
+ * today). The columns are written through typed-array views, so on a big-endian machine a batch
+ * goes as JSON instead (endian-free), never as columns the reader would misread. @internal
+ *
+ * @example
+ * ```ts
+ * if (LITTLE_ENDIAN) i32[off >> 2] = length; else buf.writeUInt32LE(length, off);
+ * ```
+ */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const SPACE = 0x20;
 const pad8 = (n: number) => (n + 7) & ~7;
 
@@ -103,7 +114,7 @@ export interface ColumnsPlan {
  */
 export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | undefined {
   const m0 = messages[0];
-  if (m0 === undefined) return undefined;
+  if (m0 === undefined || !LITTLE_ENDIAN) return undefined;
   const s = m0.sourceNodeId;
   const t = m0.targetNodeId;
   const p = m0.port;
@@ -150,6 +161,18 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
   return { head, shape, bytes };
 }
 
+let wordsHead: Buffer | undefined;
+let wordsOfHead = new Int32Array(0);
+/** The head as 32-bit words (a copy, made when the head changes: a stream repeats its head). */
+function headWords(head: Buffer): Int32Array {
+  if (head !== wordsHead) {
+    wordsHead = head;
+    wordsOfHead = new Int32Array(head.length >> 2);
+    for (let w = 0; w < wordsOfHead.length; w++) wordsOfHead[w] = head.readInt32LE(w * 4);
+  }
+  return wordsOfHead;
+}
+
 /**
  * Writes the columns of `messages` (planned by `planColumns`, which must be the last plan made:
  * the numbers come from its scratch columns) at byte `off` (8-aligned) of `area`; returns the
@@ -165,10 +188,12 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
 export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, messages: readonly StreamMessage[]): number {
   const { head, shape } = plan;
   const n = messages.length;
-  area.bytes.set(head, off);
-  area.bytes.writeUInt32LE(shape, off + 4);
   const f64 = area.f64;
   const i32 = area.i32;
+  // The head word by word (integers: no float canonicalizes a byte pattern), then the shape.
+  const words = headWords(head);
+  for (let w = 0, k = off >> 2; w < words.length; w++) i32[k + w] = words[w]!;
+  i32[(off + 4) >> 2] = shape;
   let o = off + head.length;
   if (shape & ID_SEQ) {
     f64[o >> 3] = ids[0]!;

@@ -1,5 +1,5 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, decodeBody, planColumns, writeColumns, writeJson, type BodyArea, type ColumnsPlan } from '../body/body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, decodeBody, planColumns, writeColumns, writeJson, type BodyArea, type ColumnsPlan } from '../body/body-codec.js';
 import { frameChecksum } from './checksum.js';
 
 /**
@@ -80,16 +80,30 @@ export function planFrame(messages: readonly StreamMessage[]): FramePlan {
  * ```
  */
 export function writeFrame(area: BodyArea, off: number, seq: number, at: number, messages: readonly StreamMessage[], plan: FramePlan): number {
-  const buf = area.bytes;
   const body = off + FRAME_HEADER;
+  const start = body + BODY_FIXED;
+  const end = plan.columns ? writeColumns(area, start, plan.columns, messages) : writeJson(area, start, plan.json!);
+  // Typed stores, not Buffer's write methods (each checks its arguments: six of them were a
+  // tenth of what recording costs a batch). Offsets are 8-aligned, so every field is a whole
+  // element; the format is little-endian, which the views are only on a little-endian machine.
+  if (LITTLE_ENDIAN && (off & 7) === 0) {
+    const f64 = area.f64;
+    const i32 = area.i32;
+    i32[off >> 2] = end - body;
+    i32[(off + 4) >> 2] = 0;
+    f64[body >> 3] = seq;
+    f64[(body + 8) >> 3] = at;
+    i32[(body + 16) >> 2] = messages.length;
+    i32[(body + 20) >> 2] = plan.columns ? BODY_COLUMNS : BODY_JSON;
+    return end;
+  }
+  const buf = area.bytes;
+  buf.writeUInt32LE(end - body, off);
+  buf.writeUInt32LE(0, off + 4);
   buf.writeDoubleLE(seq, body);
   buf.writeDoubleLE(at, body + 8);
   buf.writeUInt32LE(messages.length, body + 16);
   buf.writeUInt32LE(plan.columns ? BODY_COLUMNS : BODY_JSON, body + 20);
-  const start = body + BODY_FIXED;
-  const end = plan.columns ? writeColumns(area, start, plan.columns, messages) : writeJson(area, start, plan.json!);
-  buf.writeUInt32LE(end - body, off);
-  buf.writeUInt32LE(0, off + 4);
   return end;
 }
 
