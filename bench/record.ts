@@ -38,6 +38,30 @@ async function fileLogFactory(): Promise<((dir: string) => Promise<RecordLog>) |
   return (dir) => openFileLog(dir, { retention: { maxBytes: 512 * 1024 * 1024 } });
 }
 
+/** A log that reads what an encoder must read of every message (bench/record.ts, the floor case). */
+function fieldsOnlyLog(): RecordLog {
+  const ids = new Float64Array(1024);
+  const times = new Float64Array(1024);
+  const datas = new Float64Array(1024);
+  const append = ({ messages: ms }: { messages: readonly StreamMessage[] }) => {
+    const m0 = ms[0]!;
+    const s = m0.sourceNodeId;
+    const t = m0.targetNodeId;
+    const p = m0.port;
+    for (let i = 0; i < ms.length && i < 1024; i++) {
+      const m = ms[i]!;
+      const id = m.id;
+      const ts = m.timestamp;
+      const d = m.data;
+      if (typeof id !== 'number' || typeof d !== 'number' || m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return;
+      ids[i] = id;
+      times[i] = ts;
+      datas[i] = d;
+    }
+  };
+  return { append, bounds: () => undefined, read: () => { throw new Error('write-only'); }, sync: async () => {}, close: async () => {} };
+}
+
 /**
  * The throughput bench's widget path (node port -> connection -> widget -> data$ subscriber), its
  * connection recorded into `log` when one is given: the same code with and without recording.
@@ -78,6 +102,9 @@ async function throughput(fileLog: ((dir: string) => Promise<RecordLog>) | undef
     widgetPath('unrecorded'),
     // The tap and the append call alone: what recording costs before the store does anything.
     widgetPath('recorded (no-op log)', { append() {}, bounds: () => undefined, read: () => { throw new Error('write-only'); }, sync: async () => {}, close: async () => {} }),
+    // The floor of any encoder on this thread: each message's six fields read and checked, its
+    // three numbers stored, nothing framed or handed on. Recording cannot cost less than this.
+    widgetPath('recorded (fields read only: the floor)', fieldsOnlyLog()),
     // Kept as objects: the retained messages outlive the young generation, so GC pays for them.
     widgetPath('recorded (memory log, 10k kept)', new MemoryLog({ maxMessages: 10_000 })),
     widgetPath('recorded (memory log, 1M kept)', new MemoryLog({ maxMessages: 1_000_000 })),

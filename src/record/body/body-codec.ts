@@ -74,10 +74,14 @@ export interface BodyArea {
 /** A routing field a columns batch can carry: a string, or absent (`emit` leaves `targetNodeId` out). */
 const routing = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
 
-const ID_SEQ = 1;
-const TS_CONST = 2;
-const TS_I32 = 4;
-const DATA_I32 = 8;
+/** Shape bits of a columns body (see the format above). @internal @example `if (shape & ID_SEQ) id = id0 + i;` */
+export const ID_SEQ = 1;
+/** @internal @example `if (shape & TS_CONST) timestamp = t0;` */
+export const TS_CONST = 2;
+/** @internal @example `if (shape & TS_I32) timestamp = t0 + offset;` */
+export const TS_I32 = 4;
+/** @internal @example `if (shape & DATA_I32) data = i32[k + i];` */
+export const DATA_I32 = 8;
 /**
  * The last planned batch's numbers, read from the messages once by `planColumns` and written
  * from here by `writeColumns`: reading an object's fields is the dear part, a typed array cheap.
@@ -163,8 +167,16 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
 
 let wordsHead: Buffer | undefined;
 let wordsOfHead = new Int32Array(0);
-/** The head as 32-bit words (a copy, made when the head changes: a stream repeats its head). */
-function headWords(head: Buffer): Int32Array {
+/**
+ * The head as 32-bit words (a copy, made when the head changes: a stream repeats its head).
+ * @internal
+ *
+ * @example
+ * ```ts
+ * const words = headWords(headFor('s', 'w', 'out'));
+ * ```
+ */
+export function headWords(head: Buffer): Int32Array {
   if (head !== wordsHead) {
     wordsHead = head;
     wordsOfHead = new Int32Array(head.length >> 2);

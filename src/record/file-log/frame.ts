@@ -1,6 +1,7 @@
 import type { StreamMessage } from '../../message.js';
 import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, decodeBody, planColumns, writeColumns, writeJson, type BodyArea, type ColumnsPlan } from '../body/body-codec.js';
 import { frameChecksum } from './checksum.js';
+import { writeNarrowColumns } from '../body/narrow-columns.js';
 
 /**
  * One frame per recorded batch (format version 2), little-endian, 8-byte aligned throughout:
@@ -80,9 +81,32 @@ export function planFrame(messages: readonly StreamMessage[]): FramePlan {
  * ```
  */
 export function writeFrame(area: BodyArea, off: number, seq: number, at: number, messages: readonly StreamMessage[], plan: FramePlan): number {
-  const body = off + FRAME_HEADER;
-  const start = body + BODY_FIXED;
+  const start = off + FRAME_HEADER + BODY_FIXED;
   const end = plan.columns ? writeColumns(area, start, plan.columns, messages) : writeJson(area, start, plan.json!);
+  writeHeader(area, off, end, seq, at, messages.length, plan.columns ? BODY_COLUMNS : BODY_JSON);
+  return end;
+}
+
+/**
+ * Writes one unsealed frame at `off` (8-aligned) when its messages fit the narrow columns a live
+ * stream mostly sends (body/narrow-columns.ts) within `room` bytes of body; returns where it
+ * ends, or -1: then plan and write it with `planFrame` and `writeFrame`, over these bytes.
+ * @internal
+ *
+ * @example
+ * ```ts
+ * let end = writeNarrowFrame(area, off, room, seq, at, messages);
+ * if (end < 0) end = writeFrame(area, off, seq, at, messages, planFrame(messages));
+ * ```
+ */
+export function writeNarrowFrame(area: BodyArea, off: number, room: number, seq: number, at: number, messages: readonly StreamMessage[]): number {
+  const end = writeNarrowColumns(area, off + FRAME_HEADER + BODY_FIXED, room, messages);
+  if (end >= 0) writeHeader(area, off, end, seq, at, messages.length, BODY_COLUMNS);
+  return end;
+}
+
+function writeHeader(area: BodyArea, off: number, end: number, seq: number, at: number, count: number, kind: number): void {
+  const body = off + FRAME_HEADER;
   // Typed stores, not Buffer's write methods (each checks its arguments: six of them were a
   // tenth of what recording costs a batch). Offsets are 8-aligned, so every field is a whole
   // element; the format is little-endian, which the views are only on a little-endian machine.
@@ -93,18 +117,17 @@ export function writeFrame(area: BodyArea, off: number, seq: number, at: number,
     i32[(off + 4) >> 2] = 0;
     f64[body >> 3] = seq;
     f64[(body + 8) >> 3] = at;
-    i32[(body + 16) >> 2] = messages.length;
-    i32[(body + 20) >> 2] = plan.columns ? BODY_COLUMNS : BODY_JSON;
-    return end;
+    i32[(body + 16) >> 2] = count;
+    i32[(body + 20) >> 2] = kind;
+    return;
   }
   const buf = area.bytes;
   buf.writeUInt32LE(end - body, off);
   buf.writeUInt32LE(0, off + 4);
   buf.writeDoubleLE(seq, body);
   buf.writeDoubleLE(at, body + 8);
-  buf.writeUInt32LE(messages.length, body + 16);
-  buf.writeUInt32LE(plan.columns ? BODY_COLUMNS : BODY_JSON, body + 20);
-  return end;
+  buf.writeUInt32LE(count, body + 16);
+  buf.writeUInt32LE(kind, body + 20);
 }
 
 /**

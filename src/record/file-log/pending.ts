@@ -1,6 +1,6 @@
 import type { StreamMessage } from '../../message.js';
 import type { BodyArea } from '../body/body-codec.js';
-import { planFrame, writeFrame } from './frame.js';
+import { BODY_FIXED, FRAME_HEADER, planFrame, writeFrame, writeNarrowFrame } from './frame.js';
 
 const INITIAL = 256 * 1024;
 /** A buffer grown past this by a burst goes back to INITIAL once written (bounded memory). */
@@ -37,6 +37,9 @@ export class PendingFrames {
 
   /** Adds a frame; false (nothing added) when it would take the buffer past `maxBytes`. */
   add(seq: number, at: number, messages: readonly StreamMessage[], maxBytes: number): boolean {
+    // One pass for what a live stream mostly sends; anything else is planned and written again.
+    const narrow = writeNarrowFrame(this.area, this.length, this.area.bytes.length - this.length - FRAME_HEADER - BODY_FIXED, seq, at, messages);
+    if (narrow >= 0) return this.added(seq, at, messages.length, narrow);
     const plan = planFrame(messages);
     const need = this.length + plan.bytes;
     if (need > this.area.bytes.length) {
@@ -45,8 +48,11 @@ export class PendingFrames {
       this.area.bytes.copy(grown.bytes, 0, 0, this.length);
       this.area = grown;
     }
-    const end = writeFrame(this.area, this.length, seq, at, messages, plan);
-    this.meta.push(seq, at, messages.length, this.length, end);
+    return this.added(seq, at, messages.length, writeFrame(this.area, this.length, seq, at, messages, plan));
+  }
+
+  private added(seq: number, at: number, count: number, end: number): true {
+    this.meta.push(seq, at, count, this.length, end);
     this.length = end;
     this.count++;
     return true;

@@ -1,0 +1,69 @@
+import type { StreamMessage } from '../../message.js';
+import { DATA_I32, ID_SEQ, LITTLE_ENDIAN, TS_CONST, TS_I32, headWords, type BodyArea } from './body-codec.js';
+import { headFor } from './body-head.js';
+
+// The columns body of the batches a live stream mostly sends (sequential ids, one time or small
+// offsets from the first, small-integer data), written in ONE pass straight into the area: no
+// plan pass, no scratch columns, no plan object. Any message that does not fit (another type, a
+// -0, a gap in the ids, routing that differs) gives up, and the caller writes the batch the
+// general way (planColumns, writeColumns), over whatever this pass left. The bytes are exactly
+// the general writer's for the same shape, so the reader is the same (body-codec.ts).
+
+const pad8 = (n: number) => (n + 7) & ~7;
+
+/**
+ * Writes `messages` as a narrow columns body at `off` (8-aligned) when they fit it and `room`
+ * bytes suffice; returns the end (8-aligned), or -1 (nothing promised about the bytes written).
+ * @internal
+ *
+ * @example
+ * ```ts
+ * let end = writeNarrowColumns(area, off, room, messages);
+ * if (end < 0) end = writeColumns(area, off, planColumns(messages)!, messages);
+ * ```
+ */
+export function writeNarrowColumns(area: BodyArea, off: number, room: number, messages: readonly StreamMessage[]): number {
+  const n = messages.length;
+  const m0 = messages[0];
+  if (m0 === undefined || !LITTLE_ENDIAN || (off & 7) !== 0) return -1;
+  const s = m0.sourceNodeId;
+  const t = m0.targetNodeId;
+  const p = m0.port;
+  const id0 = m0.id;
+  const t0 = m0.timestamp;
+  if (typeof id0 !== 'number' || typeof t0 !== 'number' || (t0 === 0 && 1 / t0 < 0)) return -1;
+  if ((s !== undefined && typeof s !== 'string') || (t !== undefined && typeof t !== 'string') || (p !== undefined && typeof p !== 'string')) return -1;
+  const head = headFor(s, t, p);
+  const col = pad8(4 * n);
+  // Laid out with the time offsets column; moved up over it at the end if every time is t0.
+  if (head.length + 16 + 2 * col > room) return -1;
+  const i32 = area.i32;
+  const tsK = (off + head.length + 16) >> 2;
+  const dataK = tsK + (col >> 2);
+  let tsConst = true;
+  for (let i = 0; i < n; i++) {
+    const m = messages[i]!;
+    const id = m.id;
+    const ts = m.timestamp;
+    const d = m.data;
+    if (typeof id !== 'number' || typeof ts !== 'number' || typeof d !== 'number') return -1;
+    if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return -1;
+    // The general planner's tests, as plain comparisons (see planColumns).
+    if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return -1;
+    const dt = ts - t0;
+    if ((dt | 0) !== dt || t0 + dt !== ts || (ts === 0 && 1 / ts < 0)) return -1;
+    if ((d | 0) !== d || (d === 0 && 1 / d < 0)) return -1;
+    if (dt !== 0) tsConst = false;
+    i32[tsK + i] = dt;
+    i32[dataK + i] = d;
+  }
+  const k = off >> 2;
+  const words = headWords(head);
+  for (let w = 0; w < words.length; w++) i32[k + w] = words[w]!;
+  i32[k + 1] = ID_SEQ | (tsConst ? TS_CONST : TS_I32) | DATA_I32;
+  area.f64[(off + head.length) >> 3] = id0;
+  area.f64[(off + head.length + 8) >> 3] = t0;
+  if (!tsConst) return (dataK << 2) + col;
+  i32.copyWithin(tsK, dataK, dataK + (col >> 2));
+  return (tsK << 2) + col;
+}
