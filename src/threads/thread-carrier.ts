@@ -39,7 +39,7 @@ export interface JobRunner {
  *
  * @example
  * ```ts
- * const side: StandInSide = { portOf: () => 'in', recovery: () => undefined, failedAttempt: () => {}, deadLetter: () => {}, inputOf: () => 'in', circuit: () => 'closed', adoptProbe: () => true, retryWaiting: () => {}, emit: () => {}, count: () => {} };
+ * const side: StandInSide = { portOf: () => 'in', recovery: () => undefined, failedAttempt: () => {}, deadLetter: () => {}, inputOf: () => 'in', circuit: () => 'closed', adoptProbe: () => 1, isRoundProbe: () => true, retryWaiting: () => {}, emit: () => {}, count: () => {} };
  * ```
  */
 export interface StandInSide {
@@ -54,8 +54,10 @@ export interface StandInSide {
   inputOf(messages: readonly StreamMessage[]): unknown;
   /** The input connection's circuit as a retry sees it: `open` waits, `halfOpen` runs only as a probe. */
   circuit(messages: readonly StreamMessage[]): 'closed' | 'open' | 'halfOpen';
-  /** In half-open: may this retry run as one of the round's probes? `ahead`: the input's messages in frames up to and including its own. */
-  adoptProbe(messages: readonly StreamMessage[], ahead: number): boolean;
+  /** In half-open: may this retry run as one of the round's probes? Its round (> 0), else 0. `ahead`: the input's messages in frames up to and including its own. */
+  adoptProbe(messages: readonly StreamMessage[], ahead: number): number;
+  /** Is a retry adopted in half-open round `round` still a probe (the circuit has not left that round)? */
+  isRoundProbe(messages: readonly StreamMessage[], round: number): boolean;
   /** A retry starts (+1) or stops (-1) waiting for the input's circuit. */
   retryWaiting(messages: readonly StreamMessage[], delta: 1 | -1): void;
   /** Emits one port's output values; a promise when some wait for room (the frame settles after). */
@@ -72,8 +74,8 @@ interface Pending {
   timer: unknown;
   /** Its retry waits for the input's circuit (told to the connection, counted once). */
   waiting: boolean;
-  /** Its retry was adopted as a half-open probe: it may start while the circuit is half-open. */
-  probe: boolean;
+  /** The half-open round that adopted its retry as a probe (0: none): it may start in that round only. */
+  probe: number;
   /**
    * undefined while out; its outputs (ordered mode: waiting for the older frames); `emitting` while
    * they wait for room downstream; `emitted` or `dead` once done.
@@ -120,7 +122,7 @@ export class ThreadCarrier implements ProducerCarrier {
   send(frame: Frame): void {
     if (this.closed) return;
     if (this.pending.size === 0) this.head = frame.seq;
-    const p: Pending = { frame, failures: 0, timer: undefined, waiting: false, probe: false, result: undefined };
+    const p: Pending = { frame, failures: 0, timer: undefined, waiting: false, probe: 0, result: undefined };
     this.pending.set(frame.seq, p);
     this.dispatch(p);
   }
@@ -142,8 +144,8 @@ export class ThreadCarrier implements ProducerCarrier {
     if (this.closed || this.pending.get(p.frame.seq) !== p) return false;
     const phase = this.side.circuit(p.frame.messages);
     const probe = p.probe;
-    p.probe = false;
-    if (phase === 'closed' || (phase === 'halfOpen' && probe)) return true;
+    p.probe = 0;
+    if (phase === 'closed' || (phase === 'halfOpen' && probe !== 0 && this.side.isRoundProbe(p.frame.messages, probe))) return true;
     this.wait(p, delay);
     return false;
   }
@@ -195,8 +197,9 @@ export class ThreadCarrier implements ProducerCarrier {
   private retry(p: Pending, delay: number): void {
     const messages = p.frame.messages;
     const phase = this.side.circuit(messages);
-    if (phase === 'closed' || (phase === 'halfOpen' && this.oldestWaiting(p) && this.side.adoptProbe(messages, this.ahead(p)))) {
-      p.probe = phase === 'halfOpen';
+    const round = phase === 'halfOpen' && this.oldestWaiting(p) ? this.side.adoptProbe(messages, this.ahead(p)) : 0;
+    if (phase === 'closed' || round !== 0) {
+      p.probe = round;
       this.stopWaiting(p);
       return this.dispatch(p, delay);
     }

@@ -105,19 +105,28 @@ export abstract class ConnectionCustody extends ConnectionCircuit {
   /**
    * In half-open, makes a waiting retry at the far end one of the round's probes, if the budget
    * has one left: decided as a probe handed over is, by its frame's settlement (`ahead`: the
-   * messages in custody up to and including that frame) or its first failure there. @internal
+   * messages in custody up to and including that frame) or its first failure there. Returns the
+   * round (> 0), or 0 when it is not one. @internal
    */
-  adoptProbe(ahead: number): boolean {
-    if (this.mode.state !== 'halfOpen') return false;
+  adoptProbe(ahead: number): number {
+    if (this.mode.state !== 'halfOpen') return 0;
     const round = this.breaker.takeProbe();
-    if (round === 0) return false;
+    if (round === 0) return 0;
     const mark = this.custodyReleased + ahead;
     // Kept in mark order: farOutcome settles them from the front.
     const held = this.heldProbes;
     let i = held.length;
     while (i > 0 && held[i - 1]!.mark > mark) i--;
     held.splice(i, 0, { round, mark });
-    return true;
+    return round;
+  }
+
+  /**
+   * Is a retry adopted in half-open round `round` (from {@link adoptProbe}) a probe now? Only in
+   * that same round: once the circuit re-opened, a later round's probes are its own. @internal
+   */
+  isRoundProbe(round: number): boolean {
+    return this.mode.state === 'halfOpen' && this.breaker.isProbe(round);
   }
 
   /**

@@ -61,8 +61,10 @@ export interface CustodyEnd {
   recordDeadLetter?(messages: readonly StreamMessage[], error: unknown, attempts: number): void;
   /** The circuit as a retry at the far end sees it: `open` waits, `halfOpen` runs only as an adopted probe. */
   circuitPhase?(): 'closed' | 'open' | 'halfOpen';
-  /** In half-open, makes a waiting far-end retry a probe if the budget allows; `ahead`: messages in custody up to and including its frame. */
-  adoptProbe?(ahead: number): boolean;
+  /** In half-open, makes a waiting far-end retry a probe if the budget allows (its round, else 0); `ahead`: messages in custody up to and including its frame. */
+  adoptProbe?(ahead: number): number;
+  /** Is a retry adopted in half-open round `round` a probe now (still that round)? */
+  isRoundProbe?(round: number): boolean;
   /** A far-end retry starts (+1) or stops (-1) waiting for the circuit: half-open hands nothing over while one waits. */
   custodyRetryWaiting?(delta: 1 | -1): void;
 }
