@@ -35,27 +35,53 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
   if ((s !== undefined && typeof s !== 'string') || (t !== undefined && typeof t !== 'string') || (p !== undefined && typeof p !== 'string')) return -1;
   const head = headFor(s, t, p);
   const col = pad8(4 * n);
-  // Laid out with the time offsets column; moved up over it at the end if every time is t0.
-  if (head.length + 16 + 2 * col > room) return -1;
+  if (head.length + 16 + (constTimes ? col : 2 * col) > room) return -1;
   const i32 = area.i32;
   const tsK = (off + head.length + 16) >> 2;
-  const dataK = tsK + (col >> 2);
   let tsConst = true;
-  for (let i = 0; i < n; i++) {
-    const m = messages[i]!;
-    const id = m.id;
-    const ts = m.timestamp;
-    const d = m.data;
-    if (typeof id !== 'number' || typeof ts !== 'number' || typeof d !== 'number') return -1;
-    if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return -1;
-    // The general planner's tests, as plain comparisons (see planColumns).
-    if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return -1;
-    const dt = ts - t0;
-    if ((dt | 0) !== dt || t0 + dt !== ts || (ts === 0 && 1 / ts < 0)) return -1;
-    if ((d | 0) !== d || (d === 0 && 1 / d < 0)) return -1;
-    if (dt !== 0) tsConst = false;
-    i32[tsK + i] = dt;
-    i32[dataK + i] = d;
+  let end: number;
+  if (constTimes) {
+    // Laid out for one time (the last batch had one): no time column, nothing stored per time.
+    // A time that differs gives up; the next batch is laid out for offsets.
+    for (let i = 0; i < n; i++) {
+      const m = messages[i]!;
+      const id = m.id;
+      const ts = m.timestamp;
+      const d = m.data;
+      if (typeof ts !== 'number' || typeof d !== 'number') return -1;
+      if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return -1;
+      // The general planner's tests, as plain comparisons (see planColumns). An id that is not a
+      // number is never id0 + i; a time of -0 is not t0 (t0 is not -0).
+      if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return -1;
+      if (ts !== t0 || (ts === 0 && 1 / ts < 0)) return giveUp(false);
+      if ((d | 0) !== d || (d === 0 && 1 / d < 0)) return -1;
+      i32[tsK + i] = d;
+    }
+    end = (tsK << 2) + col;
+  } else {
+    const dataK = tsK + (col >> 2);
+    for (let i = 0; i < n; i++) {
+      const m = messages[i]!;
+      const id = m.id;
+      const ts = m.timestamp;
+      const d = m.data;
+      if (typeof ts !== 'number' || typeof d !== 'number') return -1;
+      if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return -1;
+      if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return -1;
+      const dt = ts - t0;
+      if ((dt | 0) !== dt || t0 + dt !== ts || (ts === 0 && 1 / ts < 0)) return -1;
+      if ((d | 0) !== d || (d === 0 && 1 / d < 0)) return -1;
+      if (dt !== 0) tsConst = false;
+      i32[tsK + i] = dt;
+      i32[dataK + i] = d;
+    }
+    end = (dataK << 2) + col;
+    if (tsConst) {
+      // Every time was t0 after all: the data moves up over the zero offsets.
+      i32.copyWithin(tsK, dataK, dataK + (col >> 2));
+      end = (tsK << 2) + col;
+      constTimes = true;
+    }
   }
   const k = off >> 2;
   const words = headWords(head);
@@ -63,7 +89,14 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
   i32[k + 1] = ID_SEQ | (tsConst ? TS_CONST : TS_I32) | DATA_I32;
   area.f64[(off + head.length) >> 3] = id0;
   area.f64[(off + head.length + 8) >> 3] = t0;
-  if (!tsConst) return (dataK << 2) + col;
-  i32.copyWithin(tsK, dataK, dataK + (col >> 2));
-  return (tsK << 2) + col;
+  return end;
+}
+
+/** A stream's batches mostly repeat their kind of time: the layout the last one needed. */
+let constTimes = true;
+
+/** The times differ: this batch goes the general way, the next one is laid out for offsets. */
+function giveUp(times: boolean): -1 {
+  constTimes = times;
+  return -1;
 }

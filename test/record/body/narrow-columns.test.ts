@@ -71,8 +71,18 @@ describe('the one-pass narrow columns writer', () => {
   it('a live stream batch (sequential ids, one time, small data) goes narrow; the frame is the general one', () => {
     const ms: StreamMessage[] = Array.from({ length: 50 }, (_, i) => ({ id: 1000 + i, timestamp: 1_700_000_000_000, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i & 7 }));
     expect(both(ms).narrow).toBe(true);
-    expect(both(ms.map((m, i) => ({ ...m, timestamp: m.timestamp + i }))).narrow).toBe(true);
+    const spread = ms.map((m, i) => ({ ...m, timestamp: m.timestamp + i }));
+    both(spread); // the first batch of times that differ may go the general way (the layout switches)
+    expect(both(spread).narrow).toBe(true);
     expect(both(ms.map((m, i) => (i === 10 ? { ...m, data: 0.5 } : m))).narrow).toBe(false);
+  });
+
+  it('a stream that switches between one time and offsets is written right in both layouts, and each switch costs one batch at most', () => {
+    const batch = (base: number, spread: boolean): StreamMessage[] => Array.from({ length: 50 }, (_, i) => ({ id: base + i, timestamp: 77 + (spread ? i : 0), sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i }));
+    const kinds = [false, false, true, true, true, false, false, true, false];
+    const narrow = kinds.map((spread, k) => both(batch(k * 50, spread)).narrow);
+    // The first batch after a switch may go the general way; the ones after it go narrow.
+    for (let k = 1; k < kinds.length; k++) if (kinds[k] === kinds[k - 1]) expect(narrow[k]).toBe(true);
   });
 
   it('PendingFrames: a batch that gives up halfway is written again the general way over what was left', () => {
