@@ -45,35 +45,25 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
     // A time that differs gives up; the next batch is laid out for offsets.
     for (let i = 0; i < n; i++) {
       const m = messages[i]!;
-      const id = m.id;
+      if (!fits(m, i, s, t, p, id0)) return -1;
+      // A time that is not a number, or -0, is not t0 (t0 is a number, not -0).
       const ts = m.timestamp;
-      const d = m.data;
-      if (typeof ts !== 'number' || typeof d !== 'number') return -1;
-      if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return -1;
-      // The general planner's tests, as plain comparisons (see planColumns). An id that is not a
-      // number is never id0 + i; a time of -0 is not t0 (t0 is not -0).
-      if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return -1;
       if (ts !== t0 || (ts === 0 && 1 / ts < 0)) return giveUp(false);
-      if ((d | 0) !== d || (d === 0 && 1 / d < 0)) return -1;
-      i32[tsK + i] = d;
+      i32[tsK + i] = m.data as number;
     }
     end = (tsK << 2) + col;
   } else {
     const dataK = tsK + (col >> 2);
     for (let i = 0; i < n; i++) {
       const m = messages[i]!;
-      const id = m.id;
+      if (!fits(m, i, s, t, p, id0)) return -1;
       const ts = m.timestamp;
-      const d = m.data;
-      if (typeof ts !== 'number' || typeof d !== 'number') return -1;
-      if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return -1;
-      if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return -1;
+      if (typeof ts !== 'number') return -1;
       const dt = ts - t0;
       if ((dt | 0) !== dt || t0 + dt !== ts || (ts === 0 && 1 / ts < 0)) return -1;
-      if ((d | 0) !== d || (d === 0 && 1 / d < 0)) return -1;
       if (dt !== 0) tsConst = false;
       i32[tsK + i] = dt;
-      i32[dataK + i] = d;
+      i32[dataK + i] = m.data as number;
     }
     end = (dataK << 2) + col;
     if (tsConst) {
@@ -90,6 +80,19 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
   area.f64[(off + head.length) >> 3] = id0;
   area.f64[(off + head.length + 8) >> 3] = t0;
   return end;
+}
+
+/**
+ * What both layouts ask of message `i`, as the general planner does (planColumns), in plain
+ * comparisons: the batch's routing, no priority or key, the id run (an id that is not a number
+ * is never id0 + i; -0 breaks it), and data a 32-bit integer (not -0). Small: the JIT inlines it.
+ */
+function fits(m: StreamMessage, i: number, s: unknown, t: unknown, p: unknown, id0: number): boolean {
+  const id = m.id;
+  const d = m.data;
+  if (typeof d !== 'number' || m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return false;
+  if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return false;
+  return (d | 0) === d && !(d === 0 && 1 / d < 0);
 }
 
 /** A stream's batches mostly repeat their kind of time: the layout the last one needed. */
