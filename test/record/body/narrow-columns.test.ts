@@ -85,6 +85,17 @@ describe('the one-pass narrow columns writer', () => {
     for (let k = 1; k < kinds.length; k++) if (kinds[k] === kinds[k - 1]) expect(narrow[k]).toBe(true);
   });
 
+  it('a -0 anywhere (data, a time, an id in the run) is never narrowed to 0, in either layout', () => {
+    const base = (spread: boolean): StreamMessage[] => Array.from({ length: 20 }, (_, i) => ({ id: i - 10, timestamp: spread ? i : 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i }));
+    for (const spread of [false, true]) {
+      for (const [field, at] of [['data', 0], ['data', 7], ['timestamp', 0], ['timestamp', 5], ['id', 10]] as const) {
+        both(base(spread)); // sets the layout the next batch is tried with
+        const ms = base(spread).map((m, i) => (i === at ? { ...m, [field]: -0 } : m));
+        both(ms); // checks every value comes back with Object.is when the writer takes the batch
+      }
+    }
+  });
+
   it('PendingFrames: a batch that gives up halfway is written again the general way over what was left', () => {
     const p = new PendingFrames();
     const ok = Array.from({ length: 50 }, (_, i): StreamMessage => ({ id: i + 1, timestamp: 5, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i }));
