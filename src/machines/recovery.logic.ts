@@ -42,6 +42,7 @@ export interface BreakerOptions {
   readonly minimumThroughput: number;
   readonly failureRateThreshold: number;
   readonly resetTimeout: number;
+  /** The cap on the doubling open time. Left out of `circuitBreaker`: 30000, or `resetTimeout` when that is larger. */
   readonly maxResetTimeout: number;
   readonly halfOpenProbes: number;
   readonly halfOpenTimeout: number;

@@ -37,6 +37,7 @@ export interface ErrorRecovery {
 export interface GracefulErrorRecoveryOptions {
   retryAttempts?: number;
   retryDelay?: number;
+  /** The cap on a retry's delay, jitter included. Default 30000, or `retryDelay` when that is larger. */
   maxRetryDelay?: number;
   /** Spread added to each delay, as a fraction of it: delay x (1 + jitter x u). */
   jitter?: number;
@@ -97,13 +98,15 @@ export class GracefulErrorRecovery implements ErrorRecovery {
     const cb = readOptions(o.circuitBreaker, Object.keys(DEFAULT_BREAKER), 'circuitBreaker.');
     this.retryAttempts = check('retryAttempts', o.retryAttempts ?? 3, 'an integer in [0, 1000]', (v) => isCount(v) && v <= 1000);
     this.retryDelay = check('retryDelay', o.retryDelay ?? 100, DELAY_ALLOWED, isDelay);
-    this.maxRetryDelay = check('maxRetryDelay', o.maxRetryDelay ?? 30_000, `a number of ms in [retryDelay, ${MAX_DELAY_MS}]`, (v) => isDelay(v) && v >= this.retryDelay);
+    // A cap left out follows a base set above its default (60 s delays, no 30 s cap to refuse them).
+    this.maxRetryDelay = check('maxRetryDelay', o.maxRetryDelay ?? Math.max(30_000, this.retryDelay), `a number of ms in [retryDelay, ${MAX_DELAY_MS}]`, (v) => isDelay(v) && v >= this.retryDelay);
     this.jitter = check('jitter', o.jitter ?? 0, 'a number in [0, 1]', (v) => v >= 0 && v <= 1);
     const timeout = o.deliveryTimeout;
     this.deliveryTimeout = timeout === undefined ? undefined : check('deliveryTimeout', timeout, POSITIVE_DELAY, isPositiveDelay);
     this.random = fn('random', o.random ?? Math.random);
     this.retryable = fn('isRetryable', o.isRetryable ?? (() => true));
     const b = { ...DEFAULT_BREAKER, ...cb };
+    if (cb.maxResetTimeout === undefined && typeof b.resetTimeout === 'number' && b.resetTimeout > b.maxResetTimeout) b.maxResetTimeout = b.resetTimeout;
     const windowSize = check('circuitBreaker.windowSize', b.windowSize, `an integer in [2, ${MAX_WINDOW}]`, (v) => isCount(v) && v >= 2 && v <= MAX_WINDOW);
     this.breaker = Object.freeze({
       consecutiveFailures: check('circuitBreaker.consecutiveFailures', b.consecutiveFailures, `an integer in [1, ${MAX_WINDOW}]`, (v) => isCount(v) && v >= 1 && v <= MAX_WINDOW),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GracefulErrorRecovery, backoffDelay, type DeadLetter, type StreamMessage } from '../../../src/index.js';
+import { ConfigError, GracefulErrorRecovery, backoffDelay, type DeadLetter, type StreamMessage } from '../../../src/index.js';
 import { msg, simEngine } from '../../support/helpers.js';
 import { flushMicrotasks } from '../../support/flush.js';
 
@@ -26,6 +26,17 @@ describe('backoffDelay (pure)', () => {
     expect(backoffDelay(1, { ...o, jitter: 1 }, 2)).toBe(100); // u outside [0,1) is ignored
     expect(backoffDelay(99999, o, 0)).toBe(1000);
     expect(backoffDelay(1, { retryDelay: 0, maxRetryDelay: 0, jitter: 0 }, 0)).toBe(0);
+  });
+});
+
+describe('GracefulErrorRecovery caps left out', () => {
+  it('follow a base set above their default (no ConfigError for a 60 s delay alone); a cap given below its base is still refused', () => {
+    expect(new GracefulErrorRecovery({ retryDelay: 60_000 }).maxRetryDelay).toBe(60_000);
+    expect(new GracefulErrorRecovery({ circuitBreaker: { resetTimeout: 60_000 } }).breaker.maxResetTimeout).toBe(60_000);
+    expect(new GracefulErrorRecovery({ retryDelay: 10 }).maxRetryDelay).toBe(30_000);
+    expect(new GracefulErrorRecovery({ circuitBreaker: { resetTimeout: 10 } }).breaker.maxResetTimeout).toBe(30_000);
+    expect(() => new GracefulErrorRecovery({ retryDelay: 60_000, maxRetryDelay: 30_000 })).toThrow(ConfigError);
+    expect(() => new GracefulErrorRecovery({ circuitBreaker: { resetTimeout: 60_000, maxResetTimeout: 30_000 } })).toThrow(/circuitBreaker.maxResetTimeout/);
   });
 });
 
