@@ -54,7 +54,8 @@ export const BODY_COLUMNS = 1;
  */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const SPACE = 0x20;
-const pad8 = (n: number) => (n + 7) & ~7;
+/** `n` rounded up to a multiple of 8. @internal @example `const col = pad8(4 * n);` */
+export const pad8 = (n: number): number => (n + 7) & ~7;
 
 /**
  * A writable byte area the encoder fills: `bytes`, `f64` and `i32` view the same 8-aligned memory.
@@ -71,8 +72,8 @@ export interface BodyArea {
   readonly i32: Int32Array;
 }
 
-/** A routing field a columns batch can carry: a string, or absent (`emit` leaves `targetNodeId` out). */
-const routing = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
+/** A routing field a columns batch can carry: a string, or absent (`emit` leaves `targetNodeId` out). @internal @example `if (!routing(m0.port)) return undefined;` */
+export const routing = (v: unknown): v is string | undefined => v === undefined || typeof v === 'string';
 
 /** Shape bits of a columns body (see the format above). @internal @example `if (shape & ID_SEQ) id = id0 + i;` */
 export const ID_SEQ = 1;

@@ -1,5 +1,5 @@
 import type { StreamMessage } from '../../message.js';
-import { DATA_I32, ID_SEQ, LITTLE_ENDIAN, TS_CONST, TS_I32, headWords, type BodyArea } from './body-codec.js';
+import { DATA_I32, ID_SEQ, LITTLE_ENDIAN, TS_CONST, TS_I32, headWords, pad8, routing, type BodyArea } from './body-codec.js';
 import { headFor } from './body-head.js';
 
 // The columns body of the batches a live stream mostly sends (sequential ids, one time or small
@@ -9,7 +9,20 @@ import { headFor } from './body-head.js';
 // general way (planColumns, writeColumns), over whatever this pass left. The bytes are exactly
 // the general writer's for the same shape, so the reader is the same (body-codec.ts).
 
-const pad8 = (n: number) => (n + 7) & ~7;
+/**
+ * The layout a writer tries first, kept per writer (a file log's pending buffer), not per
+ * process: a stream's batches mostly repeat their kind of time, and two recordings that differ
+ * must not flip one shared guess at every batch. @internal
+ *
+ * @example
+ * ```ts
+ * const layout: NarrowLayout = { constTimes: true };
+ * ```
+ */
+export interface NarrowLayout {
+  /** The last batch had one time: lay the next out with no time column. */
+  constTimes: boolean;
+}
 
 /**
  * Writes `messages` as a narrow columns body at `off` (8-aligned) when they fit it and `room`
@@ -18,11 +31,11 @@ const pad8 = (n: number) => (n + 7) & ~7;
  *
  * @example
  * ```ts
- * let end = writeNarrowColumns(area, off, room, messages);
+ * let end = writeNarrowColumns(area, off, room, messages, layout);
  * if (end < 0) end = writeColumns(area, off, planColumns(messages)!, messages);
  * ```
  */
-export function writeNarrowColumns(area: BodyArea, off: number, room: number, messages: readonly StreamMessage[]): number {
+export function writeNarrowColumns(area: BodyArea, off: number, room: number, messages: readonly StreamMessage[], layout: NarrowLayout): number {
   const n = messages.length;
   const m0 = messages[0];
   if (m0 === undefined || !LITTLE_ENDIAN || (off & 7) !== 0) return -1;
@@ -32,9 +45,10 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
   const id0 = m0.id;
   const t0 = m0.timestamp;
   if (typeof id0 !== 'number' || typeof t0 !== 'number' || (t0 === 0 && 1 / t0 < 0)) return -1;
-  if ((s !== undefined && typeof s !== 'string') || (t !== undefined && typeof t !== 'string') || (p !== undefined && typeof p !== 'string')) return -1;
+  if (!routing(s) || !routing(t) || !routing(p)) return -1;
   const head = headFor(s, t, p);
   const col = pad8(4 * n);
+  const constTimes = layout.constTimes;
   if (head.length + 16 + (constTimes ? col : 2 * col) > room) return -1;
   const i32 = area.i32;
   const tsK = (off + head.length + 16) >> 2;
@@ -48,7 +62,11 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
       if (!fits(m, i, s, t, p, id0)) return -1;
       // A time that is not a number, or -0, is not t0 (t0 is a number, not -0).
       const ts = m.timestamp;
-      if (ts !== t0 || (ts === 0 && 1 / ts < 0)) return giveUp(false);
+      if (ts !== t0 || (ts === 0 && 1 / ts < 0)) {
+        // This batch goes the general way; the next is laid out for offsets.
+        layout.constTimes = false;
+        return -1;
+      }
       i32[tsK + i] = m.data as number;
     }
     end = (tsK << 2) + col;
@@ -70,7 +88,7 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
       // Every time was t0 after all: the data moves up over the zero offsets.
       i32.copyWithin(tsK, dataK, dataK + (col >> 2));
       end = (tsK << 2) + col;
-      constTimes = true;
+      layout.constTimes = true;
     }
   }
   const k = off >> 2;
@@ -93,13 +111,4 @@ function fits(m: StreamMessage, i: number, s: unknown, t: unknown, p: unknown, i
   if (typeof d !== 'number' || m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return false;
   if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return false;
   return (d | 0) === d && !(d === 0 && 1 / d < 0);
-}
-
-/** A stream's batches mostly repeat their kind of time: the layout the last one needed. */
-let constTimes = true;
-
-/** The times differ: this batch goes the general way, the next one is laid out for offsets. */
-function giveUp(times: boolean): -1 {
-  constTimes = times;
-  return -1;
 }

@@ -1,7 +1,7 @@
 import type { StreamMessage } from '../../message.js';
 import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, decodeBody, planColumns, writeColumns, writeJson, type BodyArea, type ColumnsPlan } from '../body/body-codec.js';
 import { frameChecksum } from './checksum.js';
-import { writeNarrowColumns } from '../body/narrow-columns.js';
+import { writeNarrowColumns, type NarrowLayout } from '../body/narrow-columns.js';
 
 /**
  * One frame per recorded batch (format version 2), little-endian, 8-byte aligned throughout:
@@ -95,21 +95,22 @@ export function writeFrame(area: BodyArea, off: number, seq: number, at: number,
  *
  * @example
  * ```ts
- * let end = writeNarrowFrame(area, off, room, seq, at, messages);
+ * let end = writeNarrowFrame(area, off, room, seq, at, messages, layout);
  * if (end < 0) end = writeFrame(area, off, seq, at, messages, planFrame(messages));
  * ```
  */
-export function writeNarrowFrame(area: BodyArea, off: number, room: number, seq: number, at: number, messages: readonly StreamMessage[]): number {
-  const end = writeNarrowColumns(area, off + FRAME_HEADER + BODY_FIXED, room, messages);
+export function writeNarrowFrame(area: BodyArea, off: number, room: number, seq: number, at: number, messages: readonly StreamMessage[], layout: NarrowLayout): number {
+  const end = writeNarrowColumns(area, off + FRAME_HEADER + BODY_FIXED, room, messages, layout);
   if (end >= 0) writeHeader(area, off, end, seq, at, messages.length, BODY_COLUMNS);
   return end;
 }
 
 function writeHeader(area: BodyArea, off: number, end: number, seq: number, at: number, count: number, kind: number): void {
   const body = off + FRAME_HEADER;
-  // Typed stores, not Buffer's write methods (each checks its arguments: six of them were a
-  // tenth of what recording costs a batch). Offsets are 8-aligned, so every field is a whole
-  // element; the format is little-endian, which the views are only on a little-endian machine.
+  // Typed stores, not Buffer's write methods, which check their arguments on every call (with
+  // the head written the same way, the encoder measured 18.6-19.0 ns a message against 21.1-22.5).
+  // Offsets are 8-aligned, so every field is a whole element; the format is little-endian, which
+  // the views are only on a little-endian machine.
   if (LITTLE_ENDIAN && (off & 7) === 0) {
     const f64 = area.f64;
     const i32 = area.i32;

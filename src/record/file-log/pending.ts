@@ -1,5 +1,6 @@
 import type { StreamMessage } from '../../message.js';
 import type { BodyArea } from '../body/body-codec.js';
+import type { NarrowLayout } from '../body/narrow-columns.js';
 import { BODY_FIXED, FRAME_HEADER, planFrame, writeFrame, writeNarrowFrame } from './frame.js';
 
 const INITIAL = 256 * 1024;
@@ -30,6 +31,8 @@ export class PendingFrames {
   /** Frames in `buf`. */
   count = 0;
   private readonly meta: number[] = [];
+  /** The one-pass writer's layout guess for this buffer's stream (body/narrow-columns.ts). */
+  private readonly layout: NarrowLayout = { constTimes: true };
 
   get buf(): Buffer {
     return this.area.bytes;
@@ -38,7 +41,7 @@ export class PendingFrames {
   /** Adds a frame; false (nothing added) when it would take the buffer past `maxBytes`. */
   add(seq: number, at: number, messages: readonly StreamMessage[], maxBytes: number): boolean {
     // One pass for what a live stream mostly sends; anything else is planned and written again.
-    const narrow = writeNarrowFrame(this.area, this.length, this.area.bytes.length - this.length - FRAME_HEADER - BODY_FIXED, seq, at, messages);
+    const narrow = writeNarrowFrame(this.area, this.length, this.area.bytes.length - this.length - FRAME_HEADER - BODY_FIXED, seq, at, messages, this.layout);
     if (narrow >= 0) return this.added(seq, at, messages.length, narrow);
     const plan = planFrame(messages);
     const need = this.length + plan.bytes;

@@ -5,6 +5,8 @@ import { BODY_FIXED, FRAME_HEADER, frameMessages, planFrame, sealFrames, writeFr
 import { PendingFrames } from '../../../src/record/file-log/pending.js';
 
 const NUMRUNS = Number(process.env.NUMRUNS ?? 300);
+/** One stream's layout guess across the calls below, as a pending buffer keeps it. */
+const layout = { constTimes: true };
 
 function area(bytes: number) {
   const ab = new ArrayBuffer((bytes + 7) & ~7);
@@ -21,7 +23,7 @@ function both(ms: StreamMessage[]): { narrow: boolean } {
   // Dirty bytes first: what the one-pass writer leaves of an earlier batch must not matter.
   fast.bytes.fill(0xab);
   fast.bytes.fill(0, end); // past the frame, as the general area (fresh zeros)
-  const fastEnd = writeNarrowFrame(fast, 8, fast.bytes.length - 8 - FRAME_HEADER - BODY_FIXED, 3, 99.5, ms);
+  const fastEnd = writeNarrowFrame(fast, 8, fast.bytes.length - 8 - FRAME_HEADER - BODY_FIXED, 3, 99.5, ms, layout);
   if (fastEnd < 0) return { narrow: false };
   expect(fastEnd).toBe(end);
   // Padding is never read (nor written): compare what the reader sees, and the bytes outside it.
@@ -83,6 +85,19 @@ describe('the one-pass narrow columns writer', () => {
     const narrow = kinds.map((spread, k) => both(batch(k * 50, spread)).narrow);
     // The first batch after a switch may go the general way; the ones after it go narrow.
     for (let k = 1; k < kinds.length; k++) if (kinds[k] === kinds[k - 1]) expect(narrow[k]).toBe(true);
+  });
+
+  it('two streams, one time per batch and offsets, interleaved: each keeps its own layout guess, so neither falls back batch after batch', () => {
+    const mk = (base: number, spread: boolean): StreamMessage[] => Array.from({ length: 50 }, (_, i) => ({ id: base + i, timestamp: 5 + (spread ? i : 0), sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i }));
+    const a = area(4096);
+    const room = a.bytes.length - FRAME_HEADER - BODY_FIXED;
+    const constant = { constTimes: true };
+    const spread = { constTimes: true };
+    writeNarrowFrame(a, 0, room, 1, 0, mk(0, true), spread); // learns: offsets
+    for (let k = 1; k <= 5; k++) {
+      expect(writeNarrowFrame(a, 0, room, 1, 0, mk(k * 50, false), constant)).toBeGreaterThan(0);
+      expect(writeNarrowFrame(a, 0, room, 1, 0, mk(k * 50, true), spread)).toBeGreaterThan(0);
+    }
   });
 
   it('a -0 anywhere (data, a time, an id in the run) is never narrowed to 0, in either layout', () => {
