@@ -44,7 +44,7 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
   const p = m0.port;
   const id0 = m0.id;
   const t0 = m0.timestamp;
-  if (typeof id0 !== 'number' || typeof t0 !== 'number' || (t0 === 0 && 1 / t0 < 0)) return -1;
+  if (typeof id0 !== 'number' || typeof t0 !== 'number' || Object.is(t0, -0)) return -1;
   if (!routing(s) || !routing(t) || !routing(p)) return -1;
   const head = headFor(s, t, p);
   const col = pad8(4 * n);
@@ -62,7 +62,7 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
       if (!fits(m, i, s, t, p, id0)) return -1;
       // A time that is not a number, or -0, is not t0 (t0 is a number, not -0).
       const ts = m.timestamp;
-      if (ts !== t0 || (ts === 0 && 1 / ts < 0)) {
+      if (ts !== t0 || Object.is(ts, -0)) {
         // This batch goes the general way; the next is laid out for offsets.
         layout.constTimes = false;
         return -1;
@@ -78,7 +78,7 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
       const ts = m.timestamp;
       if (typeof ts !== 'number') return -1;
       const dt = ts - t0;
-      if ((dt | 0) !== dt || t0 + dt !== ts || (ts === 0 && 1 / ts < 0)) return -1;
+      if ((dt | 0) !== dt || t0 + dt !== ts || Object.is(ts, -0)) return -1;
       if (dt !== 0) tsConst = false;
       i32[tsK + i] = dt;
       i32[dataK + i] = m.data as number;
@@ -109,6 +109,6 @@ function fits(m: StreamMessage, i: number, s: unknown, t: unknown, p: unknown, i
   const id = m.id;
   const d = m.data;
   if (typeof d !== 'number' || m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return false;
-  if (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) return false;
-  return (d | 0) === d && !(d === 0 && 1 / d < 0);
+  if (i > 0 && (id !== id0 + i || Object.is(id, -0))) return false;
+  return (d | 0) === d && !Object.is(d, -0);
 }
