@@ -100,7 +100,9 @@ class FileLogImpl implements FileLog, ReadSource {
   private readonly writer: LogWriter;
   private next: number | undefined;
   private first: { seq: number; at: number } | undefined;
-  private last: { seq: number; at: number } | undefined;
+  /** The last batch's seq and time, as numbers: an object per append cost the hot path an allocation. */
+  private lastSeq = NaN;
+  private lastAt = NaN;
   private maxAt = -Infinity;
   private closing: Promise<void> | undefined;
   private readonly deleting = new Set<Promise<void>>();
@@ -117,7 +119,8 @@ class FileLogImpl implements FileLog, ReadSource {
       this.first = { seq: segments[0]!.baseSeq, at: segments[0]!.firstAt };
       this.next = tail.lastSeq + 1;
       this.maxAt = tail.maxAt;
-      this.last = { seq: tail.lastFrameSeq, at: tail.lastAt };
+      this.lastSeq = tail.lastFrameSeq;
+      this.lastAt = tail.lastAt;
     }
   }
 
@@ -142,7 +145,8 @@ class FileLogImpl implements FileLog, ReadSource {
     }
     this.next = seq + messages.length;
     this.first ??= { seq, at };
-    this.last = { seq, at };
+    this.lastSeq = seq;
+    this.lastAt = at;
     if (at > this.maxAt) this.maxAt = at;
   }
 
@@ -151,10 +155,10 @@ class FileLogImpl implements FileLog, ReadSource {
   }
 
   bounds(): LogBounds | undefined {
-    if (!this.first || !this.last || this.next === undefined) return undefined;
+    if (!this.first || this.next === undefined) return undefined;
     const s = this.segments[0];
     const first = s && s.bytes > 0 ? { seq: s.baseSeq, at: s.firstAt } : this.first;
-    return { first, last: this.last, lastSeq: this.next - 1 };
+    return { first, last: { seq: this.lastSeq, at: this.lastAt }, lastSeq: this.next - 1 };
   }
 
   held(): HeldRange | undefined {

@@ -6,6 +6,8 @@ import { BODY_FIXED, FRAME_HEADER, planFrame, writeFrame, writeNarrowFrame } fro
 const INITIAL = 256 * 1024;
 /** A buffer grown past this by a burst goes back to INITIAL once written (bounded memory). */
 const KEEP = 4 * 1024 * 1024;
+/** The same for the frame numbers (five per frame). */
+const KEEP_FRAMES = 16 * 1024;
 
 /** Shared memory, so the write stage's worker seals and writes the same bytes without a copy. */
 function area(bytes: number): BodyArea {
@@ -30,7 +32,8 @@ export class PendingFrames {
   length = 0;
   /** Frames in `buf`. */
   count = 0;
-  private readonly meta: number[] = [];
+  /** Five numbers per frame in a typed array grown by doubling: a plain array emptied by `length = 0` gave its storage back and regrew it after every write. */
+  private meta = new Float64Array(5 * 512);
   /** The one-pass writer's layout guess for this buffer's stream (body/narrow-columns.ts). */
   private readonly layout: NarrowLayout = { constTimes: true };
 
@@ -55,7 +58,18 @@ export class PendingFrames {
   }
 
   private added(seq: number, at: number, count: number, end: number): true {
-    this.meta.push(seq, at, count, this.length, end);
+    const k = this.count * 5;
+    if (k + 5 > this.meta.length) {
+      const grown = new Float64Array(this.meta.length * 2);
+      grown.set(this.meta);
+      this.meta = grown;
+    }
+    const meta = this.meta;
+    meta[k] = seq;
+    meta[k + 1] = at;
+    meta[k + 2] = count;
+    meta[k + 3] = this.length;
+    meta[k + 4] = end;
     this.length = end;
     this.count++;
     return true;
@@ -80,7 +94,7 @@ export class PendingFrames {
   clear(): void {
     this.length = 0;
     this.count = 0;
-    this.meta.length = 0;
     if (this.area.bytes.length > KEEP) this.area = area(INITIAL);
+    if (this.meta.length > KEEP_FRAMES * 5) this.meta = new Float64Array(5 * 512);
   }
 }
