@@ -4,6 +4,13 @@ export const RING_SLOTS = 64;
 const WIDTH = 6;
 const HEAD = 0;
 const TAIL = 1;
+/**
+ * 1 while the worker sleeps until notified; 0 while it works or polls. Waking a sleeping thread
+ * cost this side 35 us to 0.3 ms a notify here (a virtual machine: the wake-up is an interrupt
+ * to another virtual CPU), about 1.5 ns a recorded message; a worker that polls the head for a
+ * while after each request needs none.
+ */
+const ASLEEP = 2;
 /** ES2024's Atomics.waitAsync (V8 8.7+, so Node 16+); the lib this package compiles against predates it. */
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
@@ -27,7 +34,7 @@ interface Request {
  * ```
  */
 export class WriteRing {
-  private readonly ctl = new Int32Array(new SharedArrayBuffer(8));
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(12));
   private readonly slots = new Float64Array(new SharedArrayBuffer(8 * WIDTH * RING_SLOTS));
   /** Published and not completed, oldest first; then those waiting for a slot. */
   private readonly inRing: Request[] = [];
@@ -64,8 +71,10 @@ export class WriteRing {
       this.inRing.push(r);
       this.head++;
     }
+    // Sequentially consistent store then load, against the worker's store of ASLEEP then load of
+    // HEAD: one of the two sides sees the other's write, so a request is never left unseen.
     Atomics.store(this.ctl, HEAD, this.head);
-    Atomics.notify(this.ctl, HEAD);
+    if (Atomics.load(this.ctl, ASLEEP) !== 0) Atomics.notify(this.ctl, HEAD);
   }
 
   private watch(): void {
