@@ -27,7 +27,10 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-async function timeRun(c: ThroughputCase, n: number): Promise<number> {
+async function timeRun(c: ThroughputCase, n: number, collect = false): Promise<number> {
+  // A full collection first, outside the timing, when asked: otherwise a case that leaves much
+  // old garbage (one that keeps a million messages) has its major GC land in the next case's run.
+  if (collect) (globalThis as { gc?: () => void }).gc?.();
   const t = performance.now();
   await c.run(n);
   return performance.now() - t;
@@ -35,7 +38,7 @@ async function timeRun(c: ThroughputCase, n: number): Promise<number> {
 
 export async function measureThroughput(
   cases: ThroughputCase[],
-  opts: { rounds: number; targetMs: number; onProgress?: (msg: string) => void },
+  opts: { rounds: number; targetMs: number; onProgress?: (msg: string) => void; collect?: boolean },
 ): Promise<Map<string, ThroughputResult>> {
   const sizes = new Map<string, number>();
   for (const c of cases) {
@@ -54,7 +57,7 @@ export async function measureThroughput(
   for (let r = 0; r < opts.rounds; r++) {
     for (const c of cases) {
       const n = sizes.get(c.name)!;
-      const ms = await timeRun(c, n);
+      const ms = await timeRun(c, n, opts.collect);
       perRound.get(c.name)!.push(n / (ms / 1000));
     }
     opts.onProgress?.(`round ${r + 1}/${opts.rounds}`);
