@@ -9,7 +9,9 @@ beforeAll(async () => {
   broker = await mosquitto();
   await broker.start();
   pub = await rawClient(broker.url);
-});
+  // A broker and a client start in well under a second; 30 s for a machine loaded by the
+  // parallel overload tests (one such start timed out at vitest's default 10 s).
+}, 30_000);
 afterAll(async () => {
   await pub?.endAsync();
   await broker?.dispose();
