@@ -23,11 +23,13 @@ let tail = 0;
 let lastAt = -Infinity, gap = Infinity; // ms: when the last request came, and the gap before it
 for (;;) {
   if (Atomics.load(ctl, 0) === tail) {
-    // A busy stream (requests under 5 ms apart) is polled for about twice its gap, by timed
-    // waits that this thread's own timer ends; then, or at once for a quiet one, it sleeps until
-    // notified, with ctl[2] set so that the main thread knows to notify (write-ring.ts).
-    const until = gap < 5 ? performance.now() + 2 * gap + 0.5 : 0;
-    while (Atomics.load(ctl, 0) === tail && performance.now() < until) Atomics.wait(ctl, 0, tail, 0.25);
+    // A busy stream (requests under 2 ms apart) is polled for about twice its gap, by timed
+    // waits that this thread's own timer ends; then, or at once for a slower one, it sleeps until
+    // notified, with ctl[2] set so that the main thread knows to notify (write-ring.ts). Polling
+    // costs this thread CPU (a wake-up per slice); below 2 ms a notify per request costs the
+    // main thread more.
+    const until = gap < 2 ? performance.now() + 2 * gap + 0.5 : 0;
+    while (Atomics.load(ctl, 0) === tail && performance.now() < until) Atomics.wait(ctl, 0, tail, 0.5);
     if (Atomics.load(ctl, 0) === tail) {
       Atomics.store(ctl, 2, 1);
       while (Atomics.load(ctl, 0) === tail) Atomics.wait(ctl, 0, tail);
