@@ -7,10 +7,10 @@ import { WriteRing, RING_SLOTS } from './write-ring.js';
 // TypeScript source, from dist/, or bundled). It waits on the ring's head (polling it while
 // requests come often, else Atomics.wait until notified), seals each frame of a request (CRC-32
 // over the body, into bytes 4-8 of its header), writes the range with positional writeSync
-// calls, stores the result in the slot and moves the tail on. Buffers
-// are shared memory registered once under a number, by message, which it takes synchronously
-// (receiveMessageOnPort) before it looks a key up. No message per write: posting one cost
-// 10-90 us on a busy heap, and this thread has nothing else to wait for.
+// calls, stores the result in the slot and moves the tail on. Buffers are shared memory
+// registered once under a number, by message, which it takes synchronously (receiveMessageOnPort)
+// before it looks a key up. No message per write: posting one cost 10-90 us on a busy heap, and
+// this thread has nothing else to wait for.
 const PROGRAM = `
 const { parentPort, receiveMessageOnPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
