@@ -18,12 +18,13 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
     const log = await openFileLog(t.dir, { writeStage: 'worker' });
     expect(writeWorkerRunning(), 'the test must run on the write worker').toBe(true);
     const flushed = () => (log as unknown as { flushed(): Promise<boolean> }).flushed();
-    // Gaps from 0 to 12 ms: under 2 ms the worker polls the ring for about twice the gap, above
-    // it the worker sleeps and the next write must wake it. A missed wake-up hangs a write, so
-    // each one must be written within 2 s (a flush normally takes well under a millisecond).
+    // Gaps from 0 to 36 ms: under 20 ms the worker polls the ring (in waits of 0.5 ms doubling
+    // to 4 ms) for about twice the gap, above it the worker sleeps and the next write must wake
+    // it. A missed wake-up hangs a write, so each one must be written within 2 s (a flush
+    // normally takes a few milliseconds at most).
     let next = 1;
     let seed = 7;
-    const gapMs = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 13) * (seed % 3 === 0 ? 1 : 0.15);
+    const gapMs = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 13) * (seed % 3 === 0 ? 3 : 0.15);
     for (let i = 0; i < 150; i++) {
       next = appendBatches(log, next, 1 + (i % 3), 5);
       const written = await Promise.race([flushed().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
