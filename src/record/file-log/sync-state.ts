@@ -68,6 +68,11 @@ export class SyncState {
     return this.writtenN;
   }
 
+  /** Someone waits for a write or a sync. */
+  waiting(): boolean {
+    return this.writeWaiters.length > 0 || this.syncWaiters.length > 0;
+  }
+
   /** Nothing appended is waiting to be written. */
   settled(): boolean {
     return this.writtenN === this.appendedN;

@@ -41,6 +41,8 @@ export class WriteRing {
   private readonly queued: Request[] = [];
   private head = 0;
   private watching = false;
+  /** Someone waits for the writes: the next publish notifies, whether the worker sleeps or polls. */
+  private urgent = false;
   onBusy = (): void => {};
   onIdle = (): void => {};
   errorOf = (result: number): Error => new Error(`write failed (${result})`);
@@ -56,6 +58,16 @@ export class WriteRing {
       this.publish();
       this.watch();
     });
+  }
+
+  /**
+   * Someone waits for the writes (a flush, a sync): wakes the worker now if a request is in the
+   * ring, and at the next publish. A polling worker would see the head only when its timed wait
+   * ends (up to 4 ms); a notify per write on the busy path is what polling avoids.
+   */
+  hurry(): void {
+    this.urgent = true;
+    if (this.inRing.length > 0) Atomics.notify(this.ctl, HEAD);
   }
 
   /** Fails every request not completed (the worker is gone). */
@@ -74,7 +86,8 @@ export class WriteRing {
     // Sequentially consistent store then load, against the worker's store of ASLEEP then load of
     // HEAD: one of the two sides sees the other's write, so a request is never left unseen.
     Atomics.store(this.ctl, HEAD, this.head);
-    if (Atomics.load(this.ctl, ASLEEP) !== 0) Atomics.notify(this.ctl, HEAD);
+    if (this.urgent || Atomics.load(this.ctl, ASLEEP) !== 0) Atomics.notify(this.ctl, HEAD);
+    this.urgent = false;
   }
 
   private watch(): void {

@@ -27,6 +27,11 @@ export type WriteStageKind = 'worker' | 'main';
  */
 export interface WriteStage {
   write(fd: number, buf: Buffer, off: number, len: number, pos: number): Promise<void>;
+  /**
+   * Someone waits for the writes (a flush, a sync, a close): the worker is woken now for the
+   * writes in its ring and the next one published, not when its poll ends.
+   */
+  hurry(): void;
   /** This log is done with the stage (the shared worker stops when no log uses it). */
   release(): void;
 }
@@ -48,6 +53,7 @@ export function writeStage(kind: WriteStageKind, fs: LogFs): WriteStage {
   return {
     // A worker that died or could not start: this write and the later ones go on this thread.
     write: (fd, buf, off, len, pos) => (worker.alive() ? worker.write(fd, buf, off, len, pos) : main.write(fd, buf, off, len, pos)),
+    hurry: () => worker.hurry(),
     release: () => worker.release(),
   };
 }
@@ -64,6 +70,7 @@ function mainStage(fs: LogFs): WriteStage {
         len -= n;
       }
     },
+    hurry() {},
     release() {},
   };
 }

@@ -14,11 +14,12 @@ import { WriteRing, RING_SLOTS } from './write-ring.js';
 
 /**
  * When the worker polls the ring instead of sleeping: while requests come under `gapMs` apart,
- * in timed waits from `sliceMinMs` doubling to `sliceMaxMs` (so a write waits at most that long
- * to be picked up). Below 20 ms a notify per request costs the hand-off thread more (35-130 us a
- * call on this VM: up to 6.6 ns a recorded message at a request per 20k messages) than the
- * worker's few wake-ups per request cost it; the old bound of 2 ms was crossed by a busy stream
- * in any slower turn, and then every request paid the notify.
+ * in timed waits of a quarter of the gap, within `sliceMinMs`..`sliceMaxMs` (a write waits at
+ * most that long to be picked up, and the end of a run waits for its last writes). Below 20 ms
+ * a notify per request costs the hand-off thread more (35-130 us a call on this VM: up to 6.6 ns
+ * a recorded message at a request per 20k messages) than the worker's few wake-ups per request
+ * cost it; the old bound of 2 ms was crossed by a busy stream in any slower turn, and then every
+ * request paid the notify.
  */
 const POLL = { gapMs: 20, sliceMinMs: 0.5, sliceMaxMs: 4 } as const;
 
@@ -35,16 +36,16 @@ let tail = 0;
 let lastAt = -Infinity, gap = Infinity; // ms: when the last request came, and the gap before it
 for (;;) {
   if (Atomics.load(ctl, 0) === tail) {
-    // A stream whose requests come under POLL_GAP ms apart is polled for twice its gap plus
-    // SLICE_MAX, by timed waits that this thread's own timer ends, each twice the last from
-    // SLICE_MIN up to SLICE_MAX: a wake-up of this thread, where a notify would cost the main
-    // thread 35-130 us. Then, or at once for a slower stream, it sleeps until notified, with
-    // ctl[2] set so that the main thread knows to notify (write-ring.ts).
-    const until = gap < POLL_GAP ? performance.now() + 2 * gap + SLICE_MAX : 0;
-    for (let slice = SLICE_MIN; Atomics.load(ctl, 0) === tail; slice = Math.min(2 * slice, SLICE_MAX)) {
-      const left = until - performance.now();
-      if (left <= 0) break;
-      Atomics.wait(ctl, 0, tail, Math.min(slice, left));
+    // A stream whose requests come under POLL_GAP ms apart is polled for twice its gap plus a
+    // slice, by timed waits that this thread's own timer ends, each a quarter of the gap (within
+    // SLICE_MIN..SLICE_MAX ms): a few wake-ups of this thread per request, where a notify would
+    // cost the main thread 35-130 us, and a request waits at most a slice to be picked up. Then,
+    // or at once for a slower stream, it sleeps until notified, with ctl[2] set so that the main
+    // thread knows to notify (write-ring.ts).
+    if (gap < POLL_GAP) {
+      const slice = Math.min(SLICE_MAX, Math.max(SLICE_MIN, gap / 4));
+      const until = performance.now() + 2 * gap + slice;
+      while (Atomics.load(ctl, 0) === tail && performance.now() < until) Atomics.wait(ctl, 0, tail, slice);
     }
     if (Atomics.load(ctl, 0) === tail) {
       Atomics.store(ctl, 2, 1);
@@ -97,6 +98,7 @@ for (;;) {
 export interface SharedWriteWorker {
   alive(): boolean;
   write(fd: number, buf: Buffer, off: number, len: number, pos: number): Promise<void>;
+  hurry(): void;
   release(): void;
 }
 
@@ -175,6 +177,7 @@ export function workerStage(): SharedWriteWorker | undefined {
       if (!w || !r) return Promise.reject(Object.assign(new Error('the write worker stopped'), { code: 'EWORKER' }));
       return r.submit(register(w, buf.buffer as SharedArrayBuffer), buf.byteOffset + off, len, fd, pos);
     },
+    hurry: () => ring?.hurry(),
     release() {
       if (released) return;
       released = true;

@@ -87,6 +87,7 @@ export class LogWriter {
   /** Resolves once every batch appended so far is written (or dropped); true if any was pending. */
   flushed(): Promise<boolean> {
     if (this.syncs.settled()) return Promise.resolve(false);
+    this.c.stage.hurry();
     this.kick();
     return this.syncs.whenWritten().then(() => true);
   }
@@ -94,6 +95,7 @@ export class LogWriter {
   /** Resolves once everything appended so far is durable; rejects if some of it was dropped. */
   sync(): Promise<void> {
     const p = this.syncs.request();
+    this.c.stage.hurry();
     this.kick();
     return p;
   }
@@ -147,6 +149,8 @@ export class LogWriter {
         await this.roll();
         continue;
       }
+      // A flush or sync waits for this write: the worker is woken for it, not left to its poll.
+      if (this.syncs.waiting()) this.c.stage.hurry();
       try {
         await this.c.stage.write(this.fd!, p.buf, p.start(i), p.end(j - 1) - p.start(i), seg.bytes);
       } catch (e) {
