@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { WorkflowEngine, type EngineEvent } from '../../../src/index.js';
 import { registerIoNodeTypes } from '../../../src/io/index.js';
+import { mosquitto, type Mosquitto, type MosquittoOptions } from '../../support/mosquitto.js';
 
 /** Waits until `cond()` holds, checking every 20 ms; throws with `what` after `ms`. */
 export { until } from '../../support/until.js';
@@ -8,6 +9,20 @@ export { until } from '../../support/until.js';
 /** A raw mqtt.js client, connected. */
 export async function rawClient(url: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
   return mqtt.connectAsync(url, { reconnectPeriod: 200, ...options });
+}
+
+/**
+ * How long a file's `beforeAll` may take to start its broker and client: well under a second
+ * normally, 30 s on a machine loaded by the parallel overload tests (one such start timed out at
+ * vitest's default 10 s).
+ */
+export const BROKER_START_MS = 30_000;
+
+/** A broker of the test file's own, started, and a raw client connected to it. */
+export async function brokerAndClient(options?: MosquittoOptions): Promise<{ broker: Mosquitto; pub: MqttClient }> {
+  const broker = await mosquitto(options);
+  await broker.start();
+  return { broker, pub: await rawClient(broker.url) };
 }
 
 /** A WorkflowEngine on real time with the I/O node types, and its engine events. */

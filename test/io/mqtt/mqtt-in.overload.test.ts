@@ -3,8 +3,8 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import type { WorkflowEngine } from '../../../src/index.js';
-import { mosquitto, type Mosquitto } from '../../support/mosquitto.js';
-import { ioWorkflow, rawClient, until } from './helpers.js';
+import type { Mosquitto } from '../../support/mosquitto.js';
+import { BROKER_START_MS, brokerAndClient, ioWorkflow, until } from './helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -12,13 +12,8 @@ const heapMB = () => (gc(), process.memoryUsage().heapUsed / 2 ** 20);
 
 let broker: Mosquitto;
 let pub: MqttClient;
-beforeAll(async () => {
-  broker = await mosquitto({ maxQueued: 0 }); // the broker keeps every QoS 1 message for the session
-  await broker.start();
-  pub = await rawClient(broker.url);
-  // A broker and a client start in well under a second; 30 s for a machine loaded by the
-  // parallel overload tests (one such start timed out at vitest's default 10 s).
-}, 30_000);
+// maxQueued 0: the broker keeps every QoS 1 message for the session.
+beforeAll(async () => void ({ broker, pub } = await brokerAndClient({ maxQueued: 0 })), BROKER_START_MS);
 afterAll(async () => {
   await pub?.endAsync();
   await broker?.dispose();

@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { mosquitto, type Mosquitto } from '../../support/mosquitto.js';
-import { ioWorkflow, rawClient, until } from './helpers.js';
+import type { Mosquitto } from '../../support/mosquitto.js';
+import { BROKER_START_MS, brokerAndClient, ioWorkflow, until } from './helpers.js';
 
 let broker: Mosquitto;
 let pub: MqttClient;
-beforeAll(async () => {
-  broker = await mosquitto();
-  await broker.start();
-  pub = await rawClient(broker.url);
-  // A broker and a client start in well under a second; 30 s for a machine loaded by the
-  // parallel overload tests (one such start timed out at vitest's default 10 s).
-}, 30_000);
+beforeAll(async () => void ({ broker, pub } = await brokerAndClient()), BROKER_START_MS);
 afterAll(async () => {
   await pub?.endAsync();
   await broker?.dispose();
