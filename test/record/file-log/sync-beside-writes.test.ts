@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NodeflowError } from '../../../src/errors.js';
+import { openFileLog, type FileLog } from '../../../src/record/file-log/file-log.js';
+import { nodeLogFs, type LogFs } from '../../../src/record/file-log/fs-layer.js';
+import { appendBatches, collect, tempDir } from './helpers.js';
+
+let cleanup = () => {};
+afterEach(() => cleanup());
+
+/**
+ * node:fs whose fdatasync calls made while `holding` wait until `release()` (calls in progress
+ * counted in `syncing`), and fail while `failing`.
+ */
+function slowSyncFs() {
+  let release: () => void = () => {};
+  let gate: Promise<void> = Promise.resolve();
+  const layer = {
+    ...nodeLogFs,
+    syncing: 0,
+    failing: false,
+    holding: false,
+    hold() {
+      layer.holding = true;
+      gate = new Promise<void>((r) => (release = r));
+    },
+    release() {
+      layer.holding = false;
+      release();
+    },
+    async fdatasync(fd: number): Promise<void> {
+      layer.syncing++;
+      try {
+        if (layer.holding) await gate;
+        if (layer.failing) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+        await nodeLogFs.fdatasync(fd);
+      } finally {
+        layer.syncing--;
+      }
+    },
+  } satisfies LogFs & Record<string, unknown>;
+  return layer;
+}
+
+/** Resolves to whether `p` settles within `ms`. */
+const within = (p: Promise<unknown>, ms: number) =>
+  Promise.race([p.then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), ms))]);
+const flushed = (log: FileLog) => (log as unknown as { flushed(): Promise<boolean> }).flushed();
+
+describe('file log: syncs run beside the writes', () => {
+  it('writes go on while a sync waits on the disk, and the sync covers what was written before it', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const fs = slowSyncFs();
+    const log = await openFileLog(t.dir, { fs, sync: 'none' });
+    let seq = appendBatches(log, 1, 20, 10);
+    fs.hold();
+    const synced = log.sync();
+    // The sync is in fdatasync, held there; the next batches must still be written.
+    while (fs.syncing === 0) await new Promise((r) => setTimeout(r, 1));
+    seq = appendBatches(log, seq, 20, 10);
+    expect(await within(flushed(log), 2000), 'a write waited for a sync').toBe(true);
+    expect(await within(synced, 50), 'the sync resolved before its fdatasync did').toBe(false);
+    fs.release();
+    await synced;
+    await log.sync();
+    const back = await collect(log.read({ seq: 1 }));
+    expect(back.reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    await log.close();
+  });
+
+  it('a full segment is synced and closed in the background; sync() waits for it; its failure fails the next sync', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const fs = slowSyncFs();
+    const errors: NodeflowError[] = [];
+    const log = await openFileLog(t.dir, { fs, sync: 'none', segmentBytes: 4096, onError: (e) => errors.push(e) });
+    fs.hold();
+    // Enough for several segments of 4 KiB: each roll's fdatasync is held, and the writes go on.
+    let seq = appendBatches(log, 1, 60, 10);
+    expect(await within(flushed(log), 2000), 'a write waited for a rolled segment to sync').toBe(true);
+    expect(log.stats().segments).toBeGreaterThan(2);
+    expect(fs.syncing).toBeGreaterThan(0);
+    // The sync's own fdatasync goes through; the rolled segments' are still held.
+    fs.holding = false;
+    const synced = log.sync();
+    expect(await within(synced, 50), 'sync() resolved while a rolled segment was not synced').toBe(false);
+    fs.release();
+    await synced;
+    // Rolled segments whose fdatasync fails (and only theirs: the sync's own succeeds): reported,
+    // and the next sync rejects; the one after resolves.
+    fs.failing = true;
+    seq = appendBatches(log, seq, 60, 10);
+    await flushed(log);
+    while (fs.syncing > 0) await new Promise((r) => setTimeout(r, 1));
+    fs.failing = false;
+    expect(errors.filter((e) => e.code === 'LOG_WRITE_FAILED').length).toBeGreaterThan(0);
+    await expect(log.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED', details: { op: 'sync' } });
+    await log.sync();
+    await log.close();
+    const back = await openFileLog(t.dir);
+    expect((await collect(back.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    await back.close();
+  });
+});
