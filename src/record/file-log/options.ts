@@ -97,10 +97,24 @@ export function resolveOptions(options: FileLogOptions | undefined): ResolvedOpt
     retention: r,
     sync,
     clock: o.clock ?? realClock,
-    onError: o.onError ?? ((e) => console.warn(`[nodeflow] ${e.message}`)),
+    onError: o.onError ? guarded(o.onError) : (e) => console.warn(`[nodeflow] ${e.message}`),
     maxPendingBytes: o.maxPendingBytes ?? 64 * 1024 * 1024,
     fs: o.fs ?? nodeLogFs,
     // An injected file layer is called from this thread: the worker could not use it.
     writeStage: o.fs !== undefined ? 'main' : (o.writeStage ?? 'worker'),
+  };
+}
+
+/**
+ * The caller's `onError`, called where the writer reports from its own promise chains: a throw
+ * there would leave a sync() unanswered or a file open, so it is caught and said instead.
+ */
+function guarded(onError: (error: NodeflowError) => void): (error: NodeflowError) => void {
+  return (error) => {
+    try {
+      onError(error);
+    } catch (thrown) {
+      console.warn(`[nodeflow] a file log's onError threw (${thrown instanceof Error ? thrown.message : String(thrown)}) on: ${error.message}`);
+    }
   };
 }

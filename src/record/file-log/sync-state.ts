@@ -25,6 +25,12 @@ export class SyncState {
   private syncedN = 0;
   private failures = 0;
   private lastError: NodeflowError | undefined;
+  /**
+   * A failed fdatasync no sync() caller was told of yet: the next ones to resolve reject with it.
+   * What it covered may be lost (the kernel can drop pages a failed fdatasync could not write),
+   * so a later sync that succeeds must not answer for it silently.
+   */
+  private untold: NodeflowError | undefined;
   private timer: unknown;
   private timerDue = false;
   private disposed = false;
@@ -83,18 +89,26 @@ export class SyncState {
   }
 
   request(): Promise<void> {
-    if (this.syncedN === this.appendedN) return Promise.resolve();
+    if (this.syncedN === this.appendedN && this.untold === undefined) return Promise.resolve();
     return new Promise((resolve, reject) => this.syncWaiters.push({ upTo: this.appendedN, failures: this.failures, resolve, reject }));
   }
 
+  /** A sync should start now: a caller waits for what is written, or the policy asks for one. */
   due(): boolean {
-    if (this.syncWaiters.length > 0) return true;
+    // Not for a caller whose batches are still being written: a sync now could not answer it.
+    if (this.syncWaiters.length > 0 && this.syncWaiters[0]!.upTo <= this.writtenN) return true;
     if (this.policy === 'none' || this.writtenN === this.syncedN) return false;
     return this.timerDue || this.writtenN - this.syncedN >= this.policy.everyBatches;
   }
 
+  /** A rolled segment's fdatasync failed: the next sync() callers to resolve are told. */
+  syncFailed(error: NodeflowError): void {
+    this.untold = error;
+  }
+
   /** Everything written up to `upTo` is durable (or the sync failed: `error`). */
   synced(upTo: number, error: NodeflowError | undefined): void {
+    if (error) this.untold = error;
     this.syncedN = Math.max(this.syncedN, upTo);
     this.timerDue = false;
     if (this.timer !== undefined && this.syncedN === this.appendedN) {
@@ -102,10 +116,13 @@ export class SyncState {
       this.timer = undefined;
     } else if (this.timer === undefined && this.syncedN < this.appendedN) this.arm();
     const still: SyncWaiter[] = [];
+    const untold = this.untold;
     for (const w of this.syncWaiters) {
       if (w.upTo > this.syncedN) still.push(w);
-      else if (error) w.reject(error);
-      else if (this.failures > w.failures) w.reject(this.lastError!);
+      else if (untold) {
+        w.reject(untold);
+        this.untold = undefined;
+      } else if (this.failures > w.failures) w.reject(this.lastError!);
       else w.resolve();
     }
     this.syncWaiters = still;

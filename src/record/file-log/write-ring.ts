@@ -1,4 +1,4 @@
-/** Requests the ring holds at once; more wait in `queued` (each log has at most one in flight). */
+/** Requests the ring holds at once (a power of two); more wait in `queued` (each log has at most one in flight). */
 export const RING_SLOTS = 64;
 /** Numbers per slot: buffer key, offset, length, fd, file position, result (0, or -errno). */
 const WIDTH = 6;
@@ -39,13 +39,21 @@ export class WriteRing {
   /** Published and not completed, oldest first; then those waiting for a slot. */
   private readonly inRing: Request[] = [];
   private readonly queued: Request[] = [];
-  private head = 0;
+  /** Requests published, as an int32 that wraps like the shared one (after 2^31, at 1,000 a second in 25 days). */
+  private head: number;
   private watching = false;
   /** Someone waits for the writes: the next publish notifies, whether the worker sleeps or polls. */
   private urgent = false;
   onBusy = (): void => {};
   onIdle = (): void => {};
   errorOf = (result: number): Error => new Error(`write failed (${result})`);
+
+  /** `start`: where the counters begin (tests start them just below 2^31, to see them wrap). */
+  constructor(start = 0) {
+    this.head = start | 0;
+    Atomics.store(this.ctl, HEAD, this.head);
+    Atomics.store(this.ctl, TAIL, this.head);
+  }
 
   shared(): { ctl: SharedArrayBuffer; slots: SharedArrayBuffer; slotWidth: number } {
     return { ctl: this.ctl.buffer as SharedArrayBuffer, slots: this.slots.buffer as SharedArrayBuffer, slotWidth: WIDTH };
@@ -79,9 +87,9 @@ export class WriteRing {
   private publish(): void {
     while (this.queued.length > 0 && this.inRing.length < RING_SLOTS) {
       const r = this.queued.shift()!;
-      this.slots.set(r.args, (this.head % RING_SLOTS) * WIDTH);
+      this.slots.set(r.args, (this.head & (RING_SLOTS - 1)) * WIDTH);
       this.inRing.push(r);
-      this.head++;
+      this.head = (this.head + 1) | 0;
     }
     // Sequentially consistent store then load, against the worker's store of ASLEEP then load of
     // HEAD: one of the two sides sees the other's write, so a request is never left unseen.
@@ -94,12 +102,13 @@ export class WriteRing {
     if (this.watching) return;
     this.watching = true;
     void (async () => {
-      let done = this.head - this.inRing.length;
+      let done = (this.head - this.inRing.length) | 0;
       while (this.inRing.length > 0) {
         const tail = Atomics.load(this.ctl, TAIL);
-        for (; done < tail && this.inRing.length > 0; done++) {
+        // Wrapping counters: "done is behind tail" is their int32 difference, not done < tail.
+        for (; ((tail - done) | 0) > 0 && this.inRing.length > 0; done = (done + 1) | 0) {
           const r = this.inRing.shift()!;
-          const result = this.slots[(done % RING_SLOTS) * WIDTH + 5]!;
+          const result = this.slots[(done & (RING_SLOTS - 1)) * WIDTH + 5]!;
           if (result === 0) r.resolve();
           else r.reject(this.errorOf(result));
         }

@@ -32,7 +32,8 @@ const ctl = new Int32Array(workerData.ctl);
 const slots = new Float64Array(workerData.slots);
 const R = workerData.slotsCount, W = workerData.slotWidth;
 const held = new Map();
-let tail = 0;
+// The ring's counters are int32 and wrap (write-ring.ts): the ring says where they start.
+let tail = Atomics.load(ctl, 1);
 let lastAt = -Infinity, gap = Infinity; // ms: when the last request came, and the gap before it
 for (;;) {
   if (Atomics.load(ctl, 0) === tail) {
@@ -60,7 +61,7 @@ for (;;) {
   const now = performance.now();
   gap = now - lastAt;
   lastAt = now;
-  const s = (tail % R) * W;
+  const s = (tail & (R - 1)) * W;
   let result = 0;
   try {
     const b = held.get(slots[s]);
@@ -80,7 +81,7 @@ for (;;) {
     result = typeof (e && e.errno) === 'number' && e.errno !== 0 ? -Math.abs(e.errno) : -5;
   }
   slots[s + 5] = result;
-  tail++;
+  tail = (tail + 1) | 0;
   Atomics.store(ctl, 1, tail);
   Atomics.notify(ctl, 1);
 }

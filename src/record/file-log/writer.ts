@@ -4,6 +4,7 @@ import type { LogFs } from './fs-layer.js';
 import { logErrors } from './log-errors.js';
 import { newSegment, noteFrame, type Segment } from './segment.js';
 import { SyncState } from './sync-state.js';
+import { Syncer } from './syncer.js';
 import { PendingFrames } from './pending.js';
 import type { WriteStage } from './write-stage.js';
 import type { StreamMessage } from '../../message.js';
@@ -55,18 +56,24 @@ export class LogWriter {
   private fd: number | undefined;
   private active: Segment | undefined;
   private pump: Promise<void> | undefined;
-  /** The sync in progress: it runs beside the writes, which do not wait for it. */
-  private syncing: Promise<void> | undefined;
-  /** Rolled segments' fdatasync and close, in the background: a sync waits for them. */
-  private readonly rolling = new Set<Promise<void>>();
-  /** A rolled segment's failed fdatasync, for the next sync to report to its waiters. */
-  private rollError: NodeflowError | undefined;
+  /** Syncs, and full segments' syncs and closes, beside the writes. */
+  private readonly syncer: Syncer;
   private kicked = false;
   private again = false;
   private backlogReported = false;
 
   constructor(private readonly c: WriterConfig) {
     this.syncs = new SyncState(c.sync, c.clock, () => this.kick());
+    this.syncer = new Syncer({
+      fs: c.fs,
+      syncs: this.syncs,
+      failed: (e) => {
+        this.stats.writeErrors++;
+        c.report(e);
+      },
+      rolled: () => c.onCommit(),
+      ended: () => this.kick(),
+    });
     const last = c.segments.at(-1);
     if (last && last.bytes < c.segmentBytes) this.active = last;
   }
@@ -102,7 +109,7 @@ export class LogWriter {
   /** Resolves once everything appended so far is durable; rejects if some of it was dropped. */
   sync(): Promise<void> {
     const p = this.syncs.request();
-    this.c.stage.hurry();
+    if (!this.syncs.settled()) this.c.stage.hurry();
     this.kick();
     return p;
   }
@@ -111,11 +118,12 @@ export class LogWriter {
   async close(): Promise<void> {
     await this.sync().catch(() => undefined);
     await this.pump;
-    await this.syncing;
-    await Promise.all(this.rolling);
+    await this.syncer.settled();
     this.syncs.dispose();
-    if (this.fd !== undefined) await this.c.fs.close(this.fd).catch((e) => this.c.report(logErrors.writeFailed('close', e, 0, 0)));
+    const fd = this.fd;
+    // Cleared first: nothing may use the number once it is closed (the next open reuses it).
     this.fd = undefined;
+    if (fd !== undefined) await this.c.fs.close(fd).catch((e) => this.c.report(logErrors.writeFailed('close', e, 0, 0)));
     this.c.stage.release();
   }
 
@@ -137,8 +145,9 @@ export class LogWriter {
   private async run(): Promise<void> {
     for (;;) {
       this.again = false;
+      // First, beside what is written next: appends that never stop must not starve the syncs.
+      if (!this.syncer.busy && this.syncs.due()) this.syncer.start(this.fd);
       if (this.pending.length > 0) await this.writeOut();
-      else if (this.syncing === undefined && this.syncs.due()) this.startSync();
       else return;
     }
   }
@@ -155,7 +164,7 @@ export class LogWriter {
       let j = i;
       while (j < p.count && (seg.bytes === 0 && j === i ? true : seg.bytes + p.end(j) - p.start(i) <= this.c.segmentBytes)) j++;
       if (j === i) {
-        this.roll();
+        await this.roll();
         continue;
       }
       // A flush or sync waits for this write: the worker is woken for it, not left to its poll.
@@ -220,60 +229,20 @@ export class LogWriter {
     this.active = undefined;
     const k = this.c.segments.indexOf(seg);
     if (k >= 0) this.c.segments.splice(k, 1);
-    // A sync running beside the writes may be using this file: it is closed after that.
-    await this.syncing;
+    // No sync holds this file: a sync takes the active file when it starts, between writeOuts,
+    // and this one was opened in this writeOut.
     await this.c.fs.close(fd).catch(() => undefined);
     await this.c.fs.unlink(seg.path).catch(() => undefined);
   }
 
   /**
-   * Ends the active segment: synced (whatever the policy: once per segment) and closed in the
-   * background, after any sync that uses its file. The next frames go to a new segment at once:
-   * an fdatasync of a full segment took 5-14 ms here, and the writes waited behind it.
+   * Ends the active segment: synced (whatever the policy: once per segment) and closed beside
+   * the writes (syncer.ts); the next frames go to a new segment at once.
    */
-  private roll(): void {
+  private async roll(): Promise<void> {
     const fd = this.fd!;
     this.fd = undefined;
     this.active = undefined;
-    const after = this.syncing;
-    const done = (async () => {
-      await after;
-      await this.c.fs.fdatasync(fd).catch((e) => {
-        this.rollError = logErrors.writeFailed('sync', e, 0, 0);
-        this.c.report(this.rollError);
-      });
-      await this.c.fs.close(fd).catch(() => undefined);
-      this.c.onCommit();
-    })();
-    this.rolling.add(done);
-    void done.finally(() => this.rolling.delete(done));
-  }
-
-  /**
-   * Syncs what is written so far (the active file, and the rolled ones still syncing) beside
-   * the writes; then the pump looks again (someone may have asked for a later sync meanwhile).
-   */
-  private startSync(): void {
-    const upTo = this.syncs.writtenCount();
-    const fd = this.fd;
-    const rolled = [...this.rolling];
-    this.syncing = (async () => {
-      let error: NodeflowError | undefined;
-      const own =
-        fd === undefined
-          ? undefined
-          : this.c.fs.fdatasync(fd).catch((e) => {
-              error = logErrors.writeFailed('sync', e, 0, 0);
-              this.stats.writeErrors++;
-              this.c.report(error);
-            });
-      await Promise.all([own, ...rolled]);
-      error ??= this.rollError;
-      this.rollError = undefined;
-      this.syncs.synced(upTo, error);
-    })().finally(() => {
-      this.syncing = undefined;
-      this.kick();
-    });
+    await this.syncer.roll(fd);
   }
 }

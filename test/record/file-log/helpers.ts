@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StreamMessage } from '../../../src/message.js';
+import { nodeLogFs, type LogFs } from '../../../src/record/file-log/fs-layer.js';
 import type { RecordedBatch, RecordLog } from '../../../src/record/record-log.js';
 
 /** A fresh temporary folder (removed by the returned cleanup). */
@@ -49,3 +50,50 @@ export function folderBytes(dir: string): number {
 export function segmentFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => n.endsWith('.seg')).sort().map((n) => path.join(dir, n));
 }
+
+/**
+ * node:fs whose fdatasync calls made while `holding` wait until `release()` (calls in progress
+ * counted in `syncing`), and fail while `failing`; `closedWhileSyncing` lists the files closed
+ * while an fdatasync of theirs was in progress (the number may be reused by the next open).
+ */
+export function slowSyncFs() {
+  let release: () => void = () => {};
+  let gate: Promise<void> = Promise.resolve();
+  const layer = {
+    ...nodeLogFs,
+    syncing: 0,
+    failing: false,
+    holding: false,
+    closedWhileSyncing: [] as number[],
+    inSync: new Map<number, number>(),
+    async close(fd: number): Promise<void> {
+      if ((layer.inSync.get(fd) ?? 0) > 0) layer.closedWhileSyncing.push(fd);
+      return nodeLogFs.close(fd);
+    },
+    hold() {
+      layer.holding = true;
+      gate = new Promise<void>((r) => (release = r));
+    },
+    release() {
+      layer.holding = false;
+      release();
+    },
+    async fdatasync(fd: number): Promise<void> {
+      layer.syncing++;
+      layer.inSync.set(fd, (layer.inSync.get(fd) ?? 0) + 1);
+      try {
+        if (layer.holding) await gate;
+        if (layer.failing) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+        await nodeLogFs.fdatasync(fd);
+      } finally {
+        layer.syncing--;
+        layer.inSync.set(fd, layer.inSync.get(fd)! - 1);
+      }
+    },
+  } satisfies LogFs & Record<string, unknown>;
+  return layer;
+}
+
+/** Resolves to whether `p` settles within `ms`. */
+export const within = (p: Promise<unknown>, ms: number) =>
+  Promise.race([p.then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), ms))]);

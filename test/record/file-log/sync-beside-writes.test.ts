@@ -1,50 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog, type FileLog } from '../../../src/record/file-log/file-log.js';
-import { nodeLogFs, type LogFs } from '../../../src/record/file-log/fs-layer.js';
-import { appendBatches, collect, tempDir } from './helpers.js';
+import { appendBatches, collect, slowSyncFs, tempDir, within } from './helpers.js';
+
+const flushed = (log: FileLog) => (log as unknown as { flushed(): Promise<boolean> }).flushed();
 
 let cleanup = () => {};
 afterEach(() => cleanup());
-
-/**
- * node:fs whose fdatasync calls made while `holding` wait until `release()` (calls in progress
- * counted in `syncing`), and fail while `failing`.
- */
-function slowSyncFs() {
-  let release: () => void = () => {};
-  let gate: Promise<void> = Promise.resolve();
-  const layer = {
-    ...nodeLogFs,
-    syncing: 0,
-    failing: false,
-    holding: false,
-    hold() {
-      layer.holding = true;
-      gate = new Promise<void>((r) => (release = r));
-    },
-    release() {
-      layer.holding = false;
-      release();
-    },
-    async fdatasync(fd: number): Promise<void> {
-      layer.syncing++;
-      try {
-        if (layer.holding) await gate;
-        if (layer.failing) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
-        await nodeLogFs.fdatasync(fd);
-      } finally {
-        layer.syncing--;
-      }
-    },
-  } satisfies LogFs & Record<string, unknown>;
-  return layer;
-}
-
-/** Resolves to whether `p` settles within `ms`. */
-const within = (p: Promise<unknown>, ms: number) =>
-  Promise.race([p.then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), ms))]);
-const flushed = (log: FileLog) => (log as unknown as { flushed(): Promise<boolean> }).flushed();
 
 describe('file log: syncs run beside the writes', () => {
   it('writes go on while a sync waits on the disk, and the sync covers what was written before it', async () => {
@@ -75,11 +37,13 @@ describe('file log: syncs run beside the writes', () => {
     const errors: NodeflowError[] = [];
     const log = await openFileLog(t.dir, { fs, sync: 'none', segmentBytes: 4096, onError: (e) => errors.push(e) });
     fs.hold();
-    // Enough for several segments of 4 KiB: each roll's fdatasync is held, and the writes go on.
-    let seq = appendBatches(log, 1, 60, 10);
-    expect(await within(flushed(log), 2000), 'a write waited for a rolled segment to sync').toBe(true);
-    expect(log.stats().segments).toBeGreaterThan(2);
-    expect(fs.syncing).toBeGreaterThan(0);
+    // Three segments of 4 KiB: two rolls, each one's fdatasync held, and the writes go on.
+    let seq = 1;
+    while (log.stats().segments < 3) {
+      seq = appendBatches(log, seq, 2, 10);
+      expect(await within(flushed(log), 2000), 'a write waited for a rolled segment to sync').toBe(true);
+    }
+    expect(fs.syncing).toBe(2);
     // The sync's own fdatasync goes through; the rolled segments' are still held.
     fs.holding = false;
     const synced = log.sync();
@@ -100,5 +64,21 @@ describe('file log: syncs run beside the writes', () => {
     const back = await openFileLog(t.dir);
     expect((await collect(back.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
     await back.close();
+  });
+
+  it('at most four full segments sync in the background: past that the writes wait (bounded work on a slow disk)', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const fs = slowSyncFs();
+    const log = await openFileLog(t.dir, { fs, sync: 'none', segmentBytes: 4096 });
+    fs.hold();
+    const seq = appendBatches(log, 1, 200, 10);
+    expect(await within(flushed(log), 300), 'the writes went on past four rolls held on the disk').toBe(false);
+    expect(fs.syncing).toBe(4);
+    fs.release();
+    await flushed(log);
+    await log.sync();
+    expect((await collect(log.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    await log.close();
   });
 });

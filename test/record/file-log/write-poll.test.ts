@@ -18,10 +18,11 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
     const log = await openFileLog(t.dir, { writeStage: 'worker' });
     expect(writeWorkerRunning(), 'the test must run on the write worker').toBe(true);
     const flushed = () => (log as unknown as { flushed(): Promise<boolean> }).flushed();
-    // Gaps from 0 to 36 ms: under 20 ms the worker polls the ring (in waits of 0.5 ms doubling
-    // to 4 ms) for about twice the gap, above it the worker sleeps and the next write must wake
-    // it. A missed wake-up hangs a write, so each one must be written within 2 s (a flush
-    // normally takes a few milliseconds at most).
+    // Gaps from 0 to 36 ms: under 20 ms the worker polls the ring (in waits of a quarter of the
+    // gap) for about twice the gap, above it the worker sleeps and the next write must wake it.
+    // A flush wakes the worker itself (hurry): this test checks that path; the next one, the
+    // sleeping flag alone. A missed wake-up hangs a write, so each one must be written within
+    // 2 s (a flush normally takes a few milliseconds at most).
     let next = 1;
     let seed = 7;
     const gapMs = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 13) * (seed % 3 === 0 ? 3 : 0.15);
@@ -35,6 +36,27 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
     await log.sync();
     const back = await collect(log.read({ seq: 1 }));
     expect(back.reduce((s, x) => s + x.messages.length, 0)).toBe(next - 1);
+    await log.close();
+  });
+
+  it('a write with no one waiting for it wakes a sleeping worker (the flag, not a flush)', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const log = await openFileLog(t.dir, { writeStage: 'worker', sync: 'none' });
+    expect(writeWorkerRunning(), 'the test must run on the write worker').toBe(true);
+    // No flush and no sync: nothing hurries the worker. Each write must reach the file by the
+    // worker's own poll or by the notify its sleeping flag asks for.
+    let next = 1;
+    let seed = 11;
+    const gapMs = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 13) * (seed % 3 === 0 ? 3 : 0.15);
+    for (let i = 0; i < 60; i++) {
+      const before = log.stats().bytes;
+      next = appendBatches(log, next, 1, 5);
+      const t0 = Date.now();
+      while (log.stats().bytes === before && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 1));
+      expect(log.stats().bytes, `write ${i} did not reach the file within 2 s (a lost wake-up of the write worker)`).toBeGreaterThan(before);
+      await new Promise((r) => setTimeout(r, gapMs()));
+    }
     await log.close();
   });
 });

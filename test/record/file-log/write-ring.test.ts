@@ -7,17 +7,17 @@ function fakeWorker(ring: WriteRing) {
   const { ctl, slots, slotWidth } = ring.shared();
   const c = new Int32Array(ctl);
   const s = new Float64Array(slots);
-  let tail = 0;
+  let tail = Atomics.load(c, 1);
   return {
     ctl: c,
-    /** Published requests not yet taken. */
-    waiting: () => Atomics.load(c, 0) - tail,
+    /** Published requests not yet taken (the counters are int32s that wrap). */
+    waiting: () => (Atomics.load(c, 0) - tail) | 0,
     /** Completes the oldest request with `result` (0, or -errno); returns its arguments. */
     complete(result = 0): number[] {
-      const at = (tail % RING_SLOTS) * slotWidth;
+      const at = (tail & (RING_SLOTS - 1)) * slotWidth;
       const args = Array.from(s.subarray(at, at + 5));
       s[at + 5] = result;
-      tail++;
+      tail = (tail + 1) | 0;
       Atomics.store(c, 1, tail);
       Atomics.notify(c, 1);
       return args;
@@ -45,8 +45,8 @@ describe('write ring', () => {
     expect(seen).toEqual(['a', 'b: failed -28']);
   });
 
-  it(`holds more than ${RING_SLOTS} requests, publishing each as a slot frees`, async () => {
-    const ring = new WriteRing();
+  it.each([0, 2 ** 31 - 5])(`holds more than ${RING_SLOTS} requests, publishing each as a slot frees (counters from %i: past 2^31 they wrap)`, async (start) => {
+    const ring = new WriteRing(start);
     const w = fakeWorker(ring);
     const done: number[] = [];
     const all = Array.from({ length: RING_SLOTS + 5 }, (_, i) => ring.submit(1, i, 1, 3, i).then(() => done.push(i)));

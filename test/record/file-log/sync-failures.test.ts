@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NodeflowError } from '../../../src/errors.js';
+import { openFileLog, type FileLog } from '../../../src/record/file-log/file-log.js';
+import { appendBatches, collect, slowSyncFs, tempDir, within } from './helpers.js';
+
+const flushed = (log: FileLog) => (log as unknown as { flushed(): Promise<boolean> }).flushed();
+const tick = () => new Promise((r) => setTimeout(r, 1));
+
+let cleanup = () => {};
+afterEach(() => cleanup());
+
+describe('file log: syncs under load and after failures', () => {
+  it('a full segment is closed only after a sync using its file is done', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const fs = slowSyncFs();
+    const log = await openFileLog(t.dir, { fs, sync: 'none', segmentBytes: 4096 });
+    let seq = appendBatches(log, 1, 2, 10);
+    await flushed(log);
+    fs.hold();
+    const synced = log.sync();
+    while (fs.syncing === 0) await tick();
+    // The sync's fdatasync of the first segment is held; the rolls' own go through.
+    fs.holding = false;
+    while (log.stats().segments < 3) {
+      seq = appendBatches(log, seq, 2, 10);
+      await flushed(log);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fs.closedWhileSyncing, 'a file was closed while a sync of it was in progress').toEqual([]);
+    fs.release();
+    await synced;
+    await log.close();
+    expect(fs.closedWhileSyncing).toEqual([]);
+  });
+
+  it('a sync resolves while appends never stop (they cannot starve it)', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const log = await openFileLog(t.dir, { writeStage: 'main', sync: 'none' });
+    let seq = 1;
+    let on = true;
+    const feed = () => {
+      if (!on) return;
+      seq = appendBatches(log, seq, 2, 10);
+      setImmediate(feed);
+    };
+    feed();
+    const synced = log.sync();
+    const ok = await within(synced, 2000);
+    on = false;
+    expect(ok, 'sync() did not resolve while appends went on').toBe(true);
+    await synced;
+    await log.close();
+  });
+
+  it('a failed fdatasync no caller heard of fails the next sync(), even after a sync that succeeded', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const fs = slowSyncFs();
+    const errors: NodeflowError[] = [];
+    const log = await openFileLog(t.dir, { fs, sync: { everyMs: 5 }, segmentBytes: 4096, onError: (e) => errors.push(e) });
+    fs.failing = true;
+    let seq = 1;
+    while (!errors.some((e) => e.code === 'LOG_WRITE_FAILED')) {
+      seq = appendBatches(log, seq, 2, 10);
+      await flushed(log);
+      await tick();
+    }
+    while (fs.syncing > 0) await tick();
+    fs.failing = false;
+    // Policy syncs (every 5 ms) succeed now, with no caller waiting on them.
+    seq = appendBatches(log, seq, 2, 10);
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(log.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED', details: { op: 'sync' } });
+    await log.sync();
+    expect(log.stats().writeErrors).toBeGreaterThan(0);
+    await log.close();
+    const back = await openFileLog(t.dir);
+    expect((await collect(back.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    await back.close();
+  });
+
+  it('an onError that throws does not leave a sync unanswered or the log open', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const fs = slowSyncFs();
+    const warn = console.warn;
+    const warned: string[] = [];
+    console.warn = (m: string) => void warned.push(m);
+    try {
+      const log = await openFileLog(t.dir, { fs, sync: 'none', segmentBytes: 4096, onError: () => { throw new Error('handler bug'); } });
+      fs.failing = true;
+      appendBatches(log, 1, 40, 10);
+      const synced = log.sync();
+      expect(await within(synced, 2000), 'sync() hung').toBe(true);
+      await expect(synced).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED' });
+      expect(await within(log.close(), 2000), 'close() hung').toBe(true);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warned.some((m) => m.includes('handler bug'))).toBe(true);
+  });
+});
