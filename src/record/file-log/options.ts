@@ -106,8 +106,9 @@ export function resolveOptions(options: FileLogOptions | undefined): ResolvedOpt
 }
 
 /**
- * The caller's `onError`, called where the writer reports from its own promise chains: a throw
- * there would leave a sync() unanswered or a file open, so it is caught and said instead.
+ * The caller's `onError`, as every part of the log calls it (open's cuts, the writer, retention):
+ * much of that is in the writer's own promise chains, where a throw would leave a sync()
+ * unanswered or a file open, so a throw is caught and said instead, everywhere alike.
  */
 function guarded(onError: (error: NodeflowError) => void): (error: NodeflowError) => void {
   return (error) => {

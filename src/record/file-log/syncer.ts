@@ -76,15 +76,20 @@ export class Syncer {
   async roll(fd: number): Promise<void> {
     const after = this.syncing;
     const done = (async () => {
-      await after;
-      await this.h.fs.fdatasync(fd).catch((e) => {
-        const error = logErrors.writeFailed('sync', e, 0, 0);
-        this.h.syncs.syncFailed(error);
-        this.h.failed(error);
-      });
-      await this.h.fs.close(fd).catch(() => undefined);
+      // Whatever became of that sync (its own failure is its waiters'), this file is synced
+      // and closed: a roll that gave up here would leak the file and skip its sync.
+      await after?.catch(() => undefined);
+      try {
+        await this.h.fs.fdatasync(fd).catch((e) => {
+          const error = logErrors.writeFailed('sync', e, 0, 0);
+          this.h.syncs.syncFailed(error);
+          this.h.failed(error);
+        });
+      } finally {
+        await this.h.fs.close(fd).catch(() => undefined);
+      }
       this.h.rolled();
-    })();
+    })().catch((e: unknown) => console.warn(`[nodeflow] file log: after a segment roll: ${e instanceof Error ? e.message : String(e)}`));
     this.rolling.add(done);
     void done.finally(() => this.rolling.delete(done));
     while (this.rolling.size >= MAX_ROLLING) await Promise.race(this.rolling);
@@ -92,7 +97,7 @@ export class Syncer {
 
   /** Every sync and roll in progress is over. */
   async settled(): Promise<void> {
-    await this.syncing;
+    await this.syncing?.catch(() => undefined);
     await Promise.all(this.rolling);
   }
 }

@@ -78,6 +78,11 @@ export class WriteRing {
     if (this.inRing.length > 0) Atomics.notify(this.ctl, HEAD);
   }
 
+  /** The shared head and tail as they stand. @internal (tests: the worker takes only what was published) */
+  counters(): { head: number; tail: number } {
+    return { head: Atomics.load(this.ctl, HEAD), tail: Atomics.load(this.ctl, TAIL) };
+  }
+
   /** Fails every request not completed (the worker is gone). */
   failAll(error: Error): void {
     const all = [...this.inRing.splice(0), ...this.queued.splice(0)];

@@ -116,7 +116,7 @@ const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, n]) =
 
 function start(): Worker {
   held = [];
-  const r = new WriteRing();
+  const r = new WriteRing(ringStart);
   const w = new Worker(PROGRAM, { eval: true, name: 'nodeflow file log writer', workerData: { ...r.shared(), slotsCount: RING_SLOTS } });
   w.unref(); // idle, it must not keep the process alive; a write in progress refs it
   r.onIdle = () => w.unref();
@@ -218,3 +218,29 @@ export async function killWriteWorker(): Promise<void> {
   await w.terminate();
   await exited;
 }
+
+let ringStart = 0;
+
+/**
+ * Where the next write worker's ring counters start. @internal (tests: from just below 2^31,
+ * the worker's int32 arithmetic wraps within a test, as it would after 2^31 writes)
+ *
+ * @example
+ * ```ts
+ * setWriteRingStart(2 ** 31 - 20);
+ * ```
+ */
+export function setWriteRingStart(start: number): void {
+  ringStart = start | 0;
+}
+
+/**
+ * The running write worker's ring counters, or `undefined` with no worker. @internal (tests:
+ * once idle, the worker's tail is the ring's head: it took every request and nothing more)
+ *
+ * @example
+ * ```ts
+ * const c = writeRingCounters(); // { head: 120, tail: 120 }
+ * ```
+ */
+export const writeRingCounters = (): { head: number; tail: number } | undefined => ring?.counters();

@@ -54,12 +54,13 @@ describe('file log: syncs under load and after failures', () => {
     await log.close();
   });
 
-  it('a failed fdatasync no caller heard of fails the next sync(), even after a sync that succeeded', async () => {
+  // Small segments: the rolls' fdatasyncs fail (and the policy's); one segment: the policy's only.
+  it.each([{ segmentBytes: 4096 }, {}])('a failed fdatasync no caller heard of fails the next sync(), even after a sync that succeeded (%o)', async (segments) => {
     const t = tempDir();
     cleanup = t.cleanup;
     const fs = slowSyncFs();
     const errors: NodeflowError[] = [];
-    const log = await openFileLog(t.dir, { fs, sync: { everyMs: 5 }, segmentBytes: 4096, onError: (e) => errors.push(e) });
+    const log = await openFileLog(t.dir, { fs, sync: { everyMs: 5 }, ...segments, onError: (e) => errors.push(e) });
     fs.failing = true;
     let seq = 1;
     while (!errors.some((e) => e.code === 'LOG_WRITE_FAILED')) {

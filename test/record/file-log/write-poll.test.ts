@@ -2,7 +2,7 @@
 // that module instance writes on the main thread, and this test would not reach the worker.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { writeWorkerRunning } from '../../../src/record/file-log/write-worker.js';
+import { setWriteRingStart, writeRingCounters, writeWorkerRunning } from '../../../src/record/file-log/write-worker.js';
 import { appendBatches, collect, tempDir } from './helpers.js';
 
 let cleanups: Array<() => void> = [];
@@ -39,9 +39,14 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
     await log.close();
   });
 
-  it('a write with no one waiting for it wakes a sleeping worker (the flag, not a flush)', async () => {
+  // From 0, and from just below 2^31: the ring's int32 counters wrap within the run, in the
+  // worker's program as on this side.
+  it.each([0, 2 ** 31 - 20])('a write with no one waiting for it wakes a sleeping worker (the flag, not a flush; counters from %i)', async (start) => {
     const t = tempDir();
     cleanups.push(t.cleanup);
+    expect(writeWorkerRunning(), 'the earlier logs are closed: the next one starts a worker').toBe(false);
+    setWriteRingStart(start);
+    cleanups.push(() => setWriteRingStart(0));
     const log = await openFileLog(t.dir, { writeStage: 'worker', sync: 'none' });
     expect(writeWorkerRunning(), 'the test must run on the write worker').toBe(true);
     // No flush and no sync: nothing hurries the worker. Each write must reach the file by the
@@ -57,6 +62,12 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
       expect(log.stats().bytes, `write ${i} did not reach the file within 2 s (a lost wake-up of the write worker)`).toBeGreaterThan(before);
       await new Promise((r) => setTimeout(r, gapMs()));
     }
+    // Every batch is in the file, and the worker took every request and nothing more.
+    await log.sync();
+    const back = await collect(log.read({ seq: 1 }));
+    expect(back.reduce((n, b) => n + b.messages.length, 0)).toBe(next - 1);
+    const ends = writeRingCounters();
+    expect(ends && ends.tail, 'the worker ran past the ring head (a counter that did not wrap)').toBe(ends && ends.head);
     await log.close();
   });
 });
