@@ -106,7 +106,7 @@ export class LogWriter {
     return this.syncs.whenWritten().then(() => true);
   }
 
-  /** Resolves once everything appended so far is durable; rejects if some of it was dropped. */
+  /** Resolves once everything appended so far is durable; rejects if some of it was dropped, or an fdatasync failed that no caller was told of. */
   sync(): Promise<void> {
     const p = this.syncs.request();
     if (!this.syncs.settled()) this.c.stage.hurry();
