@@ -70,7 +70,14 @@ export class SyncState {
     this.lastError = error;
   }
 
-  writtenCount(): number {
+  /**
+   * A sync starts: it covers what is written now, and answers the timer that asked for it. A
+   * timer that fires while it runs asks again (the batches written meanwhile are not covered):
+   * cleared at the end instead, the next sync came a whole `everyMs` later, and the loss window
+   * grew to about twice the policy's.
+   */
+  begin(): number {
+    this.timerDue = false;
     return this.writtenN;
   }
 
@@ -110,11 +117,11 @@ export class SyncState {
   synced(upTo: number, error: NodeflowError | undefined): void {
     if (error) this.untold = error;
     this.syncedN = Math.max(this.syncedN, upTo);
-    this.timerDue = false;
-    if (this.timer !== undefined && this.syncedN === this.appendedN) {
-      this.clock.clearTimeout(this.timer);
+    if (this.syncedN === this.appendedN) {
+      if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
       this.timer = undefined;
-    } else if (this.timer === undefined && this.syncedN < this.appendedN) this.arm();
+      this.timerDue = false;
+    } else if (this.timer === undefined && !this.timerDue) this.arm();
     const still: SyncWaiter[] = [];
     const untold = this.untold;
     for (const w of this.syncWaiters) {

@@ -47,7 +47,7 @@ export class Syncer {
 
   /** Syncs what is written so far: `fd` (the active file, if any) and the rolled segments. */
   start(fd: number | undefined): void {
-    const upTo = this.h.syncs.writtenCount();
+    const upTo = this.h.syncs.begin();
     const rolled = [...this.rolling];
     this.syncing = (async () => {
       let error: NodeflowError | undefined;

@@ -53,7 +53,7 @@ export function segmentFiles(dir: string): string[] {
 
 /**
  * node:fs whose fdatasync calls made while `holding` wait until `release()` (calls in progress
- * counted in `syncing`), and fail while `failing`; `closedWhileSyncing` lists the files closed
+ * counted in `syncing`, all of them in `calls`), and fail while `failing`; `closedWhileSyncing` lists the files closed
  * while an fdatasync of theirs was in progress (the number may be reused by the next open).
  */
 export function slowSyncFs() {
@@ -62,6 +62,7 @@ export function slowSyncFs() {
   const layer = {
     ...nodeLogFs,
     syncing: 0,
+    calls: 0,
     failing: false,
     holding: false,
     closedWhileSyncing: [] as number[],
@@ -80,6 +81,7 @@ export function slowSyncFs() {
     },
     async fdatasync(fd: number): Promise<void> {
       layer.syncing++;
+      layer.calls++;
       layer.inSync.set(fd, (layer.inSync.get(fd) ?? 0) + 1);
       try {
         if (layer.holding) await gate;

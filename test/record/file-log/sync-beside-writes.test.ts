@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog, type FileLog } from '../../../src/record/file-log/file-log.js';
 import { appendBatches, collect, slowSyncFs, tempDir, within } from './helpers.js';
@@ -82,6 +83,31 @@ describe('file log: syncs run beside the writes', () => {
     await flushed(log);
     await log.sync();
     expect((await collect(log.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    await log.close();
+  });
+
+  it('a policy timer that fires while a sync runs starts the next sync when it ends, not a whole everyMs later', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const fs = slowSyncFs();
+    const clock = new SimulatedClock();
+    const log = await openFileLog(t.dir, { fs, clock, sync: { everyMs: 100 } });
+    let seq = appendBatches(log, 1, 2, 10);
+    await flushed(log);
+    fs.hold();
+    clock.increment(100);
+    while (fs.syncing === 0) await new Promise((r) => setTimeout(r, 1));
+    // Written while that sync is held, and due 100 ms after: its timer fires during the sync.
+    seq = appendBatches(log, seq, 2, 10);
+    await flushed(log);
+    clock.increment(100);
+    const before = fs.calls;
+    fs.release();
+    // No more simulated time: the sync the second timer asked for must start by itself.
+    const t0 = Date.now();
+    while (fs.calls === before && Date.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 1));
+    expect(fs.calls, 'the second sync waited for another everyMs (a loss window of twice the policy)').toBeGreaterThan(before);
+    await log.sync();
     await log.close();
   });
 });
