@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StreamMessage } from '../../../src/message.js';
 import { nodeLogFs, type LogFs } from '../../../src/record/file-log/fs-layer.js';
+
+export { until } from '../../support/until.js';
 import type { RecordedBatch, RecordLog } from '../../../src/record/record-log.js';
 
 /** A fresh temporary folder (removed by the returned cleanup). */
@@ -40,6 +42,14 @@ export async function collect(it: AsyncIterable<RecordedBatch>): Promise<Recorde
   for await (const b of it) out.push(b);
   return out;
 }
+
+/** How many messages a read from seq 1 yields. */
+export async function messagesHeld(log: RecordLog): Promise<number> {
+  return (await collect(log.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0);
+}
+
+/** The file log's internal `flushed()`: resolves once everything appended is written (not synced). */
+export const flushed = (log: RecordLog): Promise<boolean> => (log as unknown as { flushed(): Promise<boolean> }).flushed();
 
 /** Total bytes of the files in `dir`. */
 export function folderBytes(dir: string): number {

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import type { NodeflowError } from '../../../src/errors.js';
-import { openFileLog, type FileLog } from '../../../src/record/file-log/file-log.js';
-import { appendBatches, collect, slowSyncFs, tempDir, within } from './helpers.js';
-
-const flushed = (log: FileLog) => (log as unknown as { flushed(): Promise<boolean> }).flushed();
+import { openFileLog } from '../../../src/record/file-log/file-log.js';
+import { appendBatches, flushed, messagesHeld, slowSyncFs, tempDir, until, within } from './helpers.js';
 
 let cleanup = () => {};
 afterEach(() => cleanup());
@@ -19,15 +17,14 @@ describe('file log: syncs run beside the writes', () => {
     fs.hold();
     const synced = log.sync();
     // The sync is in fdatasync, held there; the next batches must still be written.
-    while (fs.syncing === 0) await new Promise((r) => setTimeout(r, 1));
+    await until(() => fs.syncing > 0, 'the sync to reach its fdatasync', 2000, 1);
     seq = appendBatches(log, seq, 20, 10);
     expect(await within(flushed(log), 2000), 'a write waited for a sync').toBe(true);
     expect(await within(synced, 50), 'the sync resolved before its fdatasync did').toBe(false);
     fs.release();
     await synced;
     await log.sync();
-    const back = await collect(log.read({ seq: 1 }));
-    expect(back.reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    expect(await messagesHeld(log)).toBe(seq - 1);
     await log.close();
   });
 
@@ -56,7 +53,7 @@ describe('file log: syncs run beside the writes', () => {
     fs.failing = true;
     seq = appendBatches(log, seq, 60, 10);
     await flushed(log);
-    while (fs.syncing > 0) await new Promise((r) => setTimeout(r, 1));
+    await until(() => fs.syncing === 0, 'the failing fdatasyncs to end', 2000, 1);
     fs.failing = false;
     const syncErrors = errors.filter((e) => e.code === 'LOG_WRITE_FAILED' && (e.details as { op?: string }).op === 'sync').length;
     expect(syncErrors).toBeGreaterThan(0);
@@ -66,7 +63,7 @@ describe('file log: syncs run beside the writes', () => {
     await log.sync();
     await log.close();
     const back = await openFileLog(t.dir);
-    expect((await collect(back.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    expect(await messagesHeld(back)).toBe(seq - 1);
     await back.close();
   });
 
@@ -82,7 +79,7 @@ describe('file log: syncs run beside the writes', () => {
     fs.release();
     await flushed(log);
     await log.sync();
-    expect((await collect(log.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    expect(await messagesHeld(log)).toBe(seq - 1);
     await log.close();
   });
 
@@ -96,7 +93,7 @@ describe('file log: syncs run beside the writes', () => {
     await flushed(log);
     fs.hold();
     clock.increment(100);
-    while (fs.syncing === 0) await new Promise((r) => setTimeout(r, 1));
+    await until(() => fs.syncing > 0, 'the first policy sync to reach its fdatasync', 2000, 1);
     // Written while that sync is held, and due 100 ms after: its timer fires during the sync.
     seq = appendBatches(log, seq, 2, 10);
     await flushed(log);
@@ -104,9 +101,7 @@ describe('file log: syncs run beside the writes', () => {
     const before = fs.calls;
     fs.release();
     // No more simulated time: the sync the second timer asked for must start by itself.
-    const t0 = Date.now();
-    while (fs.calls === before && Date.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 1));
-    expect(fs.calls, 'the second sync waited for another everyMs (a loss window of twice the policy)').toBeGreaterThan(before);
+    await until(() => fs.calls > before, 'the second sync without more simulated time (it waited for another everyMs: a loss window of twice the policy)', 1000, 1);
     await log.sync();
     await log.close();
   });

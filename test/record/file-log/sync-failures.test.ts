@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeflowError } from '../../../src/errors.js';
-import { openFileLog, type FileLog } from '../../../src/record/file-log/file-log.js';
-import { appendBatches, collect, slowSyncFs, tempDir, within } from './helpers.js';
+import { openFileLog } from '../../../src/record/file-log/file-log.js';
+import { appendBatches, flushed, messagesHeld, slowSyncFs, tempDir, until, within } from './helpers.js';
 
-const flushed = (log: FileLog) => (log as unknown as { flushed(): Promise<boolean> }).flushed();
-const tick = () => new Promise((r) => setTimeout(r, 1));
 
 let cleanup = () => {};
 afterEach(() => cleanup());
@@ -19,7 +17,7 @@ describe('file log: syncs under load and after failures', () => {
     await flushed(log);
     fs.hold();
     const synced = log.sync();
-    while (fs.syncing === 0) await tick();
+    await until(() => fs.syncing > 0, 'the sync to reach its fdatasync', 2000, 1);
     // The sync's fdatasync of the first segment is held; the rolls' own go through.
     fs.holding = false;
     while (log.stats().segments < 3) {
@@ -63,12 +61,13 @@ describe('file log: syncs under load and after failures', () => {
     const log = await openFileLog(t.dir, { fs, sync: { everyMs: 5 }, ...segments, onError: (e) => errors.push(e) });
     fs.failing = true;
     let seq = 1;
-    while (!errors.some((e) => e.code === 'LOG_WRITE_FAILED')) {
+    await until(async () => {
+      if (errors.some((e) => e.code === 'LOG_WRITE_FAILED')) return true;
       seq = appendBatches(log, seq, 2, 10);
       await flushed(log);
-      await tick();
-    }
-    while (fs.syncing > 0) await tick();
+      return false;
+    }, 'a failed fdatasync to be reported', 5000, 1);
+    await until(() => fs.syncing === 0, 'the failing fdatasyncs to end', 2000, 1);
     fs.failing = false;
     // Policy syncs (every 5 ms) succeed now, with no caller waiting on them.
     seq = appendBatches(log, seq, 2, 10);
@@ -78,7 +77,7 @@ describe('file log: syncs under load and after failures', () => {
     expect(log.stats().writeErrors).toBeGreaterThan(0);
     await log.close();
     const back = await openFileLog(t.dir);
-    expect((await collect(back.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0)).toBe(seq - 1);
+    expect(await messagesHeld(back)).toBe(seq - 1);
     await back.close();
   });
 

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { setWriteRingStart, writeRingCounters, writeWorkerRunning } from '../../../src/record/file-log/write-worker.js';
-import { appendBatches, collect, tempDir } from './helpers.js';
+import { appendBatches, flushed, messagesHeld, tempDir, until } from './helpers.js';
 
 let cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -17,7 +17,6 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
     cleanups.push(t.cleanup);
     const log = await openFileLog(t.dir, { writeStage: 'worker' });
     expect(writeWorkerRunning(), 'the test must run on the write worker').toBe(true);
-    const flushed = () => (log as unknown as { flushed(): Promise<boolean> }).flushed();
     // Gaps from 0 to 36 ms: under 20 ms the worker polls the ring (in waits of a quarter of the
     // gap) for about twice the gap, above it the worker sleeps and the next write must wake it.
     // A flush wakes the worker itself (hurry): this test checks that path; the next one, the
@@ -28,14 +27,13 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
     const gapMs = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 13) * (seed % 3 === 0 ? 3 : 0.15);
     for (let i = 0; i < 150; i++) {
       next = appendBatches(log, next, 1 + (i % 3), 5);
-      const written = await Promise.race([flushed().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
+      const written = await Promise.race([flushed(log).then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 2000))]);
       expect(written, `write ${i} was not written within 2 s (a lost wake-up of the write worker)`).toBe(true);
       await new Promise((r) => setTimeout(r, gapMs()));
     }
     expect(writeWorkerRunning()).toBe(true);
     await log.sync();
-    const back = await collect(log.read({ seq: 1 }));
-    expect(back.reduce((s, x) => s + x.messages.length, 0)).toBe(next - 1);
+    expect(await messagesHeld(log)).toBe(next - 1);
     await log.close();
   });
 
@@ -57,15 +55,12 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
     for (let i = 0; i < 60; i++) {
       const before = log.stats().bytes;
       next = appendBatches(log, next, 1, 5);
-      const t0 = Date.now();
-      while (log.stats().bytes === before && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 1));
-      expect(log.stats().bytes, `write ${i} did not reach the file within 2 s (a lost wake-up of the write worker)`).toBeGreaterThan(before);
+      await until(() => log.stats().bytes > before, `write ${i} to reach the file within 2 s (a lost wake-up of the write worker)`, 2000, 1);
       await new Promise((r) => setTimeout(r, gapMs()));
     }
     // Every batch is in the file, and the worker took every request and nothing more.
     await log.sync();
-    const back = await collect(log.read({ seq: 1 }));
-    expect(back.reduce((n, b) => n + b.messages.length, 0)).toBe(next - 1);
+    expect(await messagesHeld(log)).toBe(next - 1);
     const ends = writeRingCounters();
     expect(ends && ends.tail, 'the worker ran past the ring head (a counter that did not wrap)').toBe(ends && ends.head);
     await log.close();
