@@ -1,11 +1,12 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, decodeBody, planColumns, writeColumns, writeJson } from './body-codec.js';
+import { BODY_JSON, planColumns, writeColumns, writeJson } from './body-codec.js';
+import { decodeBody } from './body-decode.js';
 
 const PREFIX = 8;
 
 /**
  * One batch's messages as a standalone byte array (a JetStream message's payload): u32 kind, u32
- * count, then the body (body-codec.ts: numeric columns, else JSON). A fresh buffer per batch,
+ * count, then the body (body-codec.ts: columns, with the data as numbers or as JSON, else JSON). A fresh buffer per batch,
  * 8-aligned, so the columns are written with typed-array stores.
  *
  * @example
@@ -20,7 +21,7 @@ export function encodeBatchBytes(messages: readonly StreamMessage[]): Uint8Array
   const cap = PREFIX + (plan ? plan.bytes : json!.length * 3 + 7);
   const ab = new ArrayBuffer((cap + 7) & ~7);
   const area = { bytes: Buffer.from(ab), f64: new Float64Array(ab), i32: new Int32Array(ab) };
-  area.bytes.writeUInt32LE(plan ? BODY_COLUMNS : BODY_JSON, 0);
+  area.bytes.writeUInt32LE(plan ? plan.kind : BODY_JSON, 0);
   area.bytes.writeUInt32LE(messages.length, 4);
   const end = plan ? writeColumns(area, PREFIX, plan, messages) : writeJson(area, PREFIX, json!);
   return area.bytes.subarray(0, end);

@@ -1,10 +1,11 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, decodeBody, planColumns, writeColumns, writeJson, type BodyArea, type ColumnsPlan } from '../body/body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, planColumns, writeColumns, writeJson, type BodyArea, type ColumnsPlan } from '../body/body-codec.js';
+import { decodeBody } from '../body/body-decode.js';
 import { frameChecksum } from './checksum.js';
 import { writeNarrowColumns, type NarrowLayout } from '../body/narrow-columns.js';
 
 /**
- * One frame per recorded batch (format version 2), little-endian, 8-byte aligned throughout:
+ * One frame per recorded batch (format version 3), little-endian, 8-byte aligned throughout:
  *
  * | bytes | field |
  * |---|---|
@@ -13,7 +14,7 @@ import { writeNarrowColumns, type NarrowLayout } from '../body/narrow-columns.js
  * | 8 | seq of the batch's first message (float64: exact to 2^53) |
  * | 8 | `at`, engine-clock ms (float64) |
  * | 4 | message count |
- * | 4 | body kind: 0 JSON, 1 numeric columns (src/record/body/body-codec.ts) |
+ * | 4 | body kind: 0 JSON, 1 numeric columns, 2 columns with JSON data (src/record/body/body-codec.ts) |
  * | n - 24 | the messages |
  *
  * The length comes first so a reader can skip a frame without decoding it; the checksum covers
@@ -48,8 +49,8 @@ export const BODY_FIXED = 24;
 export const MAX_BODY = 512 * 1024 * 1024;
 
 /**
- * How a batch will be written: its columns plan (numeric columns) or its JSON, and the most bytes its
- * frame takes. One pass over the messages; JSON only when columns do not fit. @internal
+ * How a batch will be written: its columns plan (numeric or JSON data) or its JSON, and the most
+ * bytes its frame takes. One pass over the messages; JSON only when columns do not fit. @internal
  *
  * @example
  * ```ts
@@ -83,7 +84,7 @@ export function planFrame(messages: readonly StreamMessage[]): FramePlan {
 export function writeFrame(area: BodyArea, off: number, seq: number, at: number, messages: readonly StreamMessage[], plan: FramePlan): number {
   const start = off + FRAME_HEADER + BODY_FIXED;
   const end = plan.columns ? writeColumns(area, start, plan.columns, messages) : writeJson(area, start, plan.json!);
-  writeHeader(area, off, end, seq, at, messages.length, plan.columns ? BODY_COLUMNS : BODY_JSON);
+  writeHeader(area, off, end, seq, at, messages.length, plan.columns ? plan.columns.kind : BODY_JSON);
   return end;
 }
 

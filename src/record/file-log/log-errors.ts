@@ -19,7 +19,7 @@ export const logErrors = {
       'LOG_VERSION',
       (found as number) > supported
         ? `${dir} was written by a newer log format (version ${String(found)}); this nodeflow reads up to version ${supported}`
-        : `${dir} was written by log format version ${String(found)} (JSON bodies, before 2026-12-02); this nodeflow reads version ${supported}: record it again`,
+        : `${dir} was written by log format version ${String(found)} (JSON bodies, before 2026-12-02); this nodeflow reads versions 2 to ${supported}: record it again`,
       { dir, found, supported },
     ),
 

@@ -14,21 +14,26 @@ import { nodeLogFs } from './fs-layer.js';
  */
 export const MANIFEST = 'nodeflow-log.json';
 /**
- * The format this code writes and the newest it reads.
+ * The format this code writes and the newest it reads. 3 added the body kind of columns with
+ * JSON data; 2 (numeric columns, else JSON) is read as it is, and upgraded to 3 when opened,
+ * since the frames appended then may be of the new kind.
  *
  * @example
  * ```ts
  * if (found > FORMAT_VERSION) throw logErrors.version(dir, found, FORMAT_VERSION);
  * ```
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+/** The oldest format this code reads: 1 held JSON bodies only, in a frame layout since changed. */
+const OLDEST_READ = 2;
 const FORMAT = 'nodeflow-file-log';
 
 /**
  * Makes `dir` a log or checks that it is one, and lists its segments' base seqs in order. A
  * missing or empty folder becomes a log (the manifest written to a temporary name, synced, then
  * renamed, so a crash leaves either no manifest or a whole one). A folder with other files and
- * no manifest is `NOT_A_LOG`; a manifest of a newer version is `LOG_VERSION`.
+ * no manifest is `NOT_A_LOG`; a manifest of a newer version, or of version 1, is `LOG_VERSION`.
+ * A version 2 log's manifest is rewritten as version 3 (the same way) before anything is appended.
  *
  * @example
  * ```ts
@@ -63,7 +68,9 @@ async function checkManifest(dir: string): Promise<void> {
   }
   if (m === null || typeof m !== 'object' || m.format !== FORMAT) throw logErrors.notALog(dir, `${MANIFEST} does not name the format ${FORMAT}`);
   if (!Number.isSafeInteger(m.version) || (m.version as number) < 1) throw logErrors.notALog(dir, `${MANIFEST} has no valid version`);
-  if ((m.version as number) !== FORMAT_VERSION) throw logErrors.version(dir, m.version, FORMAT_VERSION);
+  const version = m.version as number;
+  if (version > FORMAT_VERSION || version < OLDEST_READ) throw logErrors.version(dir, version, FORMAT_VERSION);
+  if (version < FORMAT_VERSION) await writeManifest(dir);
 }
 
 async function writeManifest(dir: string): Promise<void> {

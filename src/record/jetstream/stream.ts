@@ -19,16 +19,20 @@ export const FORMAT = 'nodeflow-record-log';
  * if (found > VERSION) throw tooNew();
  * ```
  */
-// 2: bodies in the shared record body (numeric columns, else JSON); 1 held JSON only.
-export const VERSION = 2;
+// 3: the shared record body gained columns with JSON data; 2 (numeric columns, else JSON) is
+// read as it is and marked 3 when opened, since what is published then may be of that kind;
+// 1 held JSON only.
+export const VERSION = 3;
+const OLDEST_READ = 2;
 // The description an existing stream must carry (checkMark parses it).
 const MARK = `${FORMAT} v${VERSION}`;
 
 /**
  * Finds or creates the log's stream: Limits retention, discard old, one subject, file storage,
  * marked in its description. An existing stream must carry the mark (`NOT_A_LOG` otherwise, and
- * `LOG_VERSION` for a newer format) and hold only the log's subject; its limits are updated to
- * the retention given (a limit not given is left as the stream has it). @internal
+ * `LOG_VERSION` for a newer format or version 1) and hold only the log's subject; its limits are
+ * updated to the retention given (a limit not given is left as the stream has it), and a version
+ * 2 mark to this version. @internal
  *
  * @example
  * ```ts
@@ -60,7 +64,7 @@ export async function ensureStream(jsm: JetStreamManager, o: ResolvedJetStreamOp
       ...limits,
     });
   }
-  checkMark(o.stream, existing.config.description);
+  const found = checkMark(o.stream, existing.config.description);
   const c = existing.config;
   if (c.subjects.length !== 1 || c.subjects[0] !== o.subject) {
     throw new NodeflowError('NOT_A_LOG', `stream ${o.stream} holds ${JSON.stringify(c.subjects)}, not the log's one subject ${o.subject}`, { stream: o.stream, subjects: c.subjects });
@@ -68,18 +72,20 @@ export async function ensureStream(jsm: JetStreamManager, o: ResolvedJetStreamOp
   if (c.retention !== 'limits' || c.discard !== 'old') {
     throw new NodeflowError('NOT_A_LOG', `stream ${o.stream} has ${c.retention} retention, discard ${c.discard}: a record log needs limits, discard old`, { stream: o.stream });
   }
-  const changed = Object.entries(limits).some(([k, v]) => (c as unknown as Record<string, unknown>)[k] !== v);
-  return changed ? jsm.streams.update(o.stream, { ...c, ...limits }) : existing;
+  const changed = found < VERSION || Object.entries(limits).some(([k, v]) => (c as unknown as Record<string, unknown>)[k] !== v);
+  return changed ? jsm.streams.update(o.stream, { ...c, ...limits, description: MARK }) : existing;
 }
 
-function checkMark(stream: string, description: string | undefined): void {
+/** The format version the stream's mark names, if this code reads it. */
+function checkMark(stream: string, description: string | undefined): number {
   const m = /^nodeflow-record-log v(\d+)$/.exec(description ?? '');
   if (!m) throw new NodeflowError('NOT_A_LOG', `stream ${stream} exists and is not a nodeflow record log (its description is ${JSON.stringify(description ?? '')})`, { stream });
   const found = Number(m[1]);
   if (found > VERSION) {
     throw new NodeflowError('LOG_VERSION', `stream ${stream} was written by a newer record log format (version ${found}); this nodeflow reads up to version ${VERSION}`, { stream, found, supported: VERSION });
   }
-  if (found < VERSION) {
-    throw new NodeflowError('LOG_VERSION', `stream ${stream} was written by record log format version ${found} (JSON bodies, before 2026-12-02); this nodeflow reads version ${VERSION}: record it again`, { stream, found, supported: VERSION });
+  if (found < OLDEST_READ) {
+    throw new NodeflowError('LOG_VERSION', `stream ${stream} was written by record log format version ${found} (JSON bodies, before 2026-12-02); this nodeflow reads versions ${OLDEST_READ} to ${VERSION}: record it again`, { stream, found, supported: VERSION });
   }
+  return found;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamMessage } from '../../../src/message.js';
+import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA } from '../../../src/record/body/body-codec.js';
 import { BODY_FIXED, FRAME_HEADER, checkFrame, frameFields, frameMessages, planFrame, sealFrames, writeFrame } from '../../../src/record/file-log/frame.js';
 
 const NUMRUNS = Number(process.env.NUMRUNS ?? 300);
@@ -21,13 +22,13 @@ function roundTrip(messages: StreamMessage[], seq = 7, at = 1234.5) {
   sealFrames(a.bytes, 8, end);
   expect(checkFrame(a.bytes, 8, end)).toBe(end - 8);
   expect(frameFields(a.bytes, 8)).toEqual({ seq, at, count: messages.length });
-  return { rows: plan.columns !== undefined, back: frameMessages(a.bytes, 8, end - 8), bytes: end - 8 };
+  return { rows: plan.columns !== undefined, kind: a.bytes.readUInt32LE(8 + FRAME_HEADER + 20), back: frameMessages(a.bytes, 8, end - 8), bytes: end - 8 };
 }
 
 const word = fc.constantFrom('s', 'w', 'out', 'sensor-1', 'ünï', '"q"', '');
 const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, NaN, Infinity, -Infinity, 2 ** 53));
 
-describe('record body codec (frame format 2)', () => {
+describe('record body codec (frame format 3)', () => {
   it('numeric batches with shared routing are written as columns and come back exactly (NaN, -0, Infinity too)', () => {
     fc.assert(
       fc.property(fc.tuple(word, word, word), fc.array(fc.tuple(num, num, num), { minLength: 1, maxLength: 80 }), ([s, t, p], rows) => {
@@ -112,15 +113,50 @@ describe('record body codec (frame format 2)', () => {
     );
   });
 
-  it('one message outside the columns shape (a string id, object data, a priority, another port) makes the batch JSON', () => {
+  it('one message outside the columns shape (a string id, a priority, a key, another port) makes the batch JSON; object data does not', () => {
     const base = (i: number): StreamMessage => ({ id: i, timestamp: i, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i });
-    const odd: Array<(m: StreamMessage) => StreamMessage> = [(m) => ({ ...m, id: 'x' }), (m) => ({ ...m, data: { v: 1 } }), (m) => ({ ...m, priority: 'high' }), (m) => ({ ...m, key: 'k' }), (m) => ({ ...m, port: 'other' })];
+    const odd: Array<(m: StreamMessage) => StreamMessage> = [(m) => ({ ...m, id: 'x' }), (m) => ({ ...m, priority: 'high' }), (m) => ({ ...m, key: 'k' }), (m) => ({ ...m, port: 'other' })];
     for (const change of odd) {
       const ms = [base(1), base(2), change(base(3)), base(4)];
-      const { rows, back } = roundTrip(ms);
-      expect(rows).toBe(false);
+      const { rows, kind, back } = roundTrip(ms);
+      expect([rows, kind]).toEqual([false, BODY_JSON]);
       expect(back).toEqual(JSON.parse(JSON.stringify(ms)));
     }
+    const objectAt = [base(1), base(2), { ...base(3), data: { v: 1 } }, base(4)];
+    const { kind, back } = roundTrip(objectAt);
+    expect(kind).toBe(BODY_JSON_DATA);
+    expect(back).toEqual(JSON.parse(JSON.stringify(objectAt)));
+  });
+
+  it('batches with any JSON data are columns with the data as JSON: ids and times exact, data as JSON gives it back', () => {
+    const data = fc.oneof(fc.jsonValue(), num);
+    fc.assert(
+      fc.property(fc.tuple(word, word, word), fc.array(fc.tuple(num, num, data), { minLength: 1, maxLength: 60 }), fc.nat(59), fc.jsonValue(), ([s, t, p], rows, at, odd) => {
+        const ms: StreamMessage[] = rows.map(([id, ts, d]) => ({ id, timestamp: ts, sourceNodeId: s, targetNodeId: t, port: p, data: d }));
+        // At least one value that is not a number, anywhere in the batch.
+        if (typeof odd !== 'number') ms[at % ms.length] = { ...ms[at % ms.length]!, data: odd };
+        const { kind, back } = roundTrip(ms);
+        expect(kind).toBe(ms.every((m) => typeof m.data === 'number') ? BODY_COLUMNS : BODY_JSON_DATA);
+        expect(back.length).toBe(ms.length);
+        for (let i = 0; i < ms.length; i++) {
+          expect(Object.is(back[i]!.id, ms[i]!.id) && Object.is(back[i]!.timestamp, ms[i]!.timestamp)).toBe(true);
+          if (kind === BODY_JSON_DATA) expect(back[i]!.data).toEqual(JSON.parse(JSON.stringify([ms[i]!.data]))[0]);
+          expect([back[i]!.sourceNodeId, back[i]!.targetNodeId, back[i]!.port]).toEqual([s, t, p]);
+        }
+      }),
+      { numRuns: NUMRUNS },
+    );
+  });
+
+  it('data that JSON leaves out of a message (undefined, a function, a symbol) makes the batch JSON, so it is left out as before; a BigInt throws', () => {
+    const base = (i: number, data: unknown): StreamMessage => ({ id: i, timestamp: 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data });
+    for (const odd of [undefined, () => 1, Symbol('x')]) {
+      const ms = [base(1, { v: 1 }), base(2, odd)];
+      const { kind, back } = roundTrip(ms);
+      expect(kind).toBe(BODY_JSON);
+      expect('data' in back[1]!).toBe(false);
+    }
+    expect(() => planFrame([base(1, { v: 1 }), base(2, 10n)])).toThrow(TypeError);
   });
 
   it('a damaged kind field or a body shorter than its columns is refused, never read as data', () => {
@@ -135,14 +171,33 @@ describe('record body codec (frame format 2)', () => {
     a.bytes.writeUInt32LE(1000, FRAME_HEADER + 16);
     expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
   });
+
+  it('a JSON data column that is not an array of the batch\'s count, or runs past the body, is refused', () => {
+    const ms: StreamMessage[] = [1, 2, 3].map((i) => ({ id: i, timestamp: 2, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: { v: i } }));
+    const plan = planFrame(ms);
+    const a = area(plan.bytes);
+    const end = writeFrame(a, 0, 1, 0, ms, plan);
+    expect(a.bytes.readUInt32LE(FRAME_HEADER + 20)).toBe(BODY_JSON_DATA);
+    expect(frameMessages(a.bytes, 0, end)).toEqual(ms);
+    // The count says 2 where the column holds 3 values; then 4.
+    a.bytes.writeUInt32LE(2, FRAME_HEADER + 16);
+    expect(() => frameMessages(a.bytes, 0, end)).toThrow(/does not hold 2 values/);
+    a.bytes.writeUInt32LE(3, FRAME_HEADER + 16);
+    // The column's length announces more bytes than the body has.
+    const text = a.bytes.indexOf('[{"v"');
+    a.bytes.writeUInt32LE(end, text - 8);
+    expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
+  });
 });
 
 describe('record body as standalone bytes (the JetStream store)', () => {
-  it('round-trips columns and JSON batches, at any byte offset', async () => {
+  it('round-trips columns (numeric and JSON data) and JSON batches, at any byte offset', async () => {
     const { encodeBatchBytes, decodeBatchBytes } = await import('../../../src/record/body/body-bytes.js');
     const numeric: StreamMessage[] = [1, 2, 3].map((i) => ({ id: i, timestamp: 10, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i === 2 ? -0 : i }));
     const objects: StreamMessage[] = [{ id: 'a', timestamp: 1, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: { v: [1, 'x'] } }];
-    for (const ms of [numeric, objects]) {
+    const jsonData: StreamMessage[] = [1, 2].map((i) => ({ id: i, timestamp: 1, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i === 1 ? 'ünï' : { v: [i, null] } }));
+    expect(new DataView(encodeBatchBytes(jsonData).buffer).getUint32(0, true)).toBe(BODY_JSON_DATA);
+    for (const ms of [numeric, objects, jsonData]) {
       const bytes = encodeBatchBytes(ms);
       // As a client hands it over: inside a larger buffer, at an odd offset.
       const moved = new Uint8Array(bytes.length + 3);

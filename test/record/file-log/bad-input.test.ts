@@ -40,6 +40,25 @@ describe('file log: bad input', () => {
     await expect(older).rejects.toThrow(/version 1 .*record it again/);
   });
 
+  it('opens a version 2 log as it is, rewrites its manifest as version 3, and appends object data to it', async () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const old = await openFileLog(t.dir);
+    old.append(batch(1, 4));
+    await old.close();
+    // As the version before wrote it: its frames (numeric columns) are the same bytes.
+    fs.writeFileSync(path.join(t.dir, MANIFEST), '{"format":"nodeflow-file-log","version":2}');
+    const log = await openFileLog(t.dir);
+    expect(JSON.parse(fs.readFileSync(path.join(t.dir, MANIFEST), 'utf8')).version).toBe(3);
+    const objects = batch(5, 2).messages.map((m) => ({ ...m, data: { v: m.data } }));
+    log.append({ seq: 5, at: 1, messages: objects });
+    await log.sync();
+    const got = [];
+    for await (const b of log.read({ seq: 1 })) got.push(...b.messages);
+    expect(got).toEqual([...batch(1, 4).messages, ...objects]);
+    await log.close();
+  });
+
   it('refuses a seq that does not follow, an empty batch, bad options, and appends after close', async () => {
     const t = tempDir();
     cleanup = t.cleanup;

@@ -1,5 +1,7 @@
 // The JetStream log keeps the RecordLog contract: what is appended reads back, in order, from
 // any seq or time, one stream message per batch; a reopened stream goes on from its last seq.
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { openJetStreamLog } from '../../../src/record/jetstream/jetstream-log.js';
 import { msgs, readAll } from '../support.js';
@@ -77,6 +79,30 @@ describe('JetStream log round trip', () => {
       expect(got.flatMap((b) => b.messages.map((m) => m.data))).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
     } finally {
       await again.close();
+    }
+  });
+
+  it('a version 2 stream is read as it is, marked version 3 when opened, and takes object data after', async () => {
+    const first = await js.open();
+    const stream = first.stream;
+    first.append({ seq: 1, at: 0, messages: msgs(1, 3) });
+    await first.close();
+    // As the version before wrote it: its numeric bodies are the same bytes; only the mark differs.
+    const nc = await connect({ servers: js.url, noAsyncTraces: true });
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(stream);
+    await jsm.streams.update(stream, { ...info.config, description: 'nodeflow-record-log v2' });
+    const again = await openJetStreamLog({ servers: js.url, stream });
+    try {
+      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v3');
+      const objects = msgs(4, 2).map((m) => ({ ...m, data: { v: m.data } }));
+      again.append({ seq: 4, at: 1, messages: objects });
+      await again.sync();
+      const got = await readAll(again, { seq: 1 });
+      expect(got.flatMap((b) => b.messages)).toEqual([...msgs(1, 3), ...objects]);
+    } finally {
+      await again.close();
+      await nc.close();
     }
   });
 
