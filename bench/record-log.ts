@@ -1,10 +1,11 @@
 // The file log (issue 18) against the floor, in one run: batches of 50 small messages.
-// - raw fs append: the same frames' bytes (JSON per batch) gathered and written with node:fs,
-//   one write per 256 KiB, no checksum, no index, no sync: what any log on this disk costs;
+// - raw fs append: the same frames' bytes (each batch's record body, body-bytes.ts: columns with
+//   the data as JSON for these messages) gathered and written with node:fs, one write per
+//   256 KiB, no checksum, no index, no sync: what any log on this disk costs;
 // - file log, append: hot-path cost (time inside append() only) and end to end (until written);
 // - file log, sync every 200 batches: end to end until durable;
 // - instant read: every batch back through read({ seq: 1 }) (decode included);
-// - the parts: JSON encode/decode per message, CRC-32 in JS vs node's zlib.crc32 (MB/s).
+// - the parts: the record body's encode/decode per message, CRC-32 in JS vs node's zlib.crc32 (MB/s).
 // Medians of interleaved rounds. Targets (issue 18): replay >= 1M msg/s instant; the append cost
 // per message is what a recorded connection pays (REPLAY measures the 0.8x end to end).
 //
@@ -14,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { StreamMessage } from '../src/message.js';
+import { decodeBatchBytes, encodeBatchBytes } from '../src/record/body/body-bytes.js';
 import { crc32 } from '../src/record/file-log/crc32.js';
 import { openFileLog } from '../src/record/file-log/file-log.js';
 import { fmt, median, table } from './lib.js';
@@ -40,9 +42,10 @@ async function rawAppend(): Promise<number> {
   const writes: Promise<void>[] = [];
   const t = performance.now();
   for (let k = 0; k < BATCHES; k++) {
-    const s = JSON.stringify(pool[k % 200]);
-    len += 28; // the frame header's bytes, so both write the same volume
-    len += buf.write(s, len);
+    const body = encodeBatchBytes(pool[k % 200]!);
+    len += 24; // the frame's header and fixed fields less the body's own 8 (kind, count): the same volume
+    buf.set(body, len);
+    len += body.length;
     if (len > 256 * 1024) {
       const out = buf;
       writes.push(new Promise((r) => fs.write(fd, out, 0, len, pos, () => r())));
@@ -90,15 +93,15 @@ async function readAll(dir: string): Promise<number> {
   return ms;
 }
 
-function parts(): { jsonEncodeNs: number; jsonDecodeNs: number; crcJsMBs: number; crcZlibMBs: number; frameBytesPerMsg: number } {
-  const texts = pool.map((b) => JSON.stringify(b));
+function parts(): { bodyEncodeNs: number; bodyDecodeNs: number; crcJsMBs: number; crcZlibMBs: number; frameBytesPerMsg: number } {
+  const bodies = pool.map((b) => encodeBatchBytes(b));
   let t = performance.now();
-  for (let k = 0; k < BATCHES; k++) JSON.stringify(pool[k % 200]);
+  for (let k = 0; k < BATCHES; k++) encodeBatchBytes(pool[k % 200]!);
   const enc = performance.now() - t;
   t = performance.now();
-  for (let k = 0; k < BATCHES; k++) JSON.parse(texts[k % 200]!);
+  for (let k = 0; k < BATCHES; k++) decodeBatchBytes(bodies[k % 200]!);
   const dec = performance.now() - t;
-  const big = Buffer.from(texts.join(''));
+  const big = Buffer.concat(bodies);
   const mbs = (f: () => void) => {
     const s = performance.now();
     for (let i = 0; i < 50; i++) f();
@@ -106,11 +109,11 @@ function parts(): { jsonEncodeNs: number; jsonDecodeNs: number; crcJsMBs: number
   };
   const z = (zlib as { crc32?: (b: Uint8Array) => number }).crc32;
   return {
-    jsonEncodeNs: (enc * 1e6) / (BATCHES * BATCH),
-    jsonDecodeNs: (dec * 1e6) / (BATCHES * BATCH),
+    bodyEncodeNs: (enc * 1e6) / (BATCHES * BATCH),
+    bodyDecodeNs: (dec * 1e6) / (BATCHES * BATCH),
     crcJsMBs: mbs(() => crc32(big)),
     crcZlibMBs: z ? mbs(() => z(big)) : 0,
-    frameBytesPerMsg: (big.length / 200 + 28) / BATCH,
+    frameBytesPerMsg: (big.length / 200 + 24) / BATCH,
   };
 }
 
@@ -151,7 +154,7 @@ try {
       table(
         ['case', 'msg/s', 'note'],
         [
-          ['raw node:fs append (floor)', fmt(out.rawAppendMsgPerSec), 'JSON per batch + one write per 256 KiB'],
+          ['raw node:fs append (floor)', fmt(out.rawAppendMsgPerSec), 'the same body per batch + one write per 256 KiB'],
           ['file log append, until written', fmt(out.logAppendMsgPerSec), `${fmt(out.logAppendVsRaw, 2)}x the floor`],
           ['file log append() call only', fmt(median(r.appendHot)), `${fmt(out.appendCallNsPerMsg)} ns per message on the hot path`],
           ['file log append, sync every 200 batches', fmt(out.logAppendSync200MsgPerSec), 'until durable'],
@@ -159,7 +162,7 @@ try {
         ],
       ),
     );
-    console.log(`\nparts: JSON encode ${fmt(p.jsonEncodeNs)} ns/msg, decode ${fmt(p.jsonDecodeNs)} ns/msg; ${fmt(p.frameBytesPerMsg, 1)} bytes/msg on disk; CRC-32 JS ${fmt(p.crcJsMBs)} MB/s, zlib.crc32 ${fmt(p.crcZlibMBs)} MB/s\n`);
+    console.log(`\nparts: body encode ${fmt(p.bodyEncodeNs)} ns/msg, decode ${fmt(p.bodyDecodeNs)} ns/msg; ${fmt(p.frameBytesPerMsg, 1)} bytes/msg on disk; CRC-32 JS ${fmt(p.crcJsMBs)} MB/s, zlib.crc32 ${fmt(p.crcZlibMBs)} MB/s\n`);
   }
   console.log(JSON.stringify(out));
 } finally {
