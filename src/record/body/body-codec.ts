@@ -124,14 +124,26 @@ export interface ColumnsPlan {
   readonly bytes: number;
   /** The data values as one JSON array (kind BODY_JSON_DATA). */
   readonly data: string | undefined;
+  /**
+   * The ids and times, copied out of the scratch columns before the data was stringified (kind
+   * BODY_JSON_DATA): a getter or `toJSON` of the data may record another batch, which plans over
+   * the scratch columns.
+   */
+  readonly numbers: { readonly ids: Float64Array; readonly times: Float64Array } | undefined;
 }
 
 /**
- * A data value the JSON data column can carry as `JSON.stringify` of the whole message would:
- * not `undefined`, a function or a symbol, which that leaves out of the message (a JSON array
- * would make them `null`). Those batches go as JSON.
+ * A data value the JSON data column carries as `JSON.stringify` of the whole message would: not
+ * `undefined`, a function or a symbol, which that leaves out of the message (a JSON array would
+ * make them `null`), and no `toJSON` of its own but a Date's (one may return any of those, and
+ * it is called with the key "data" in a message, an index in an array). Those batches go as JSON.
  */
-const inArray = (d: unknown): boolean => d !== undefined && typeof d !== 'function' && typeof d !== 'symbol';
+function inArray(d: unknown): boolean {
+  if (d === undefined || typeof d === 'function' || typeof d === 'symbol') return false;
+  if (typeof d !== 'object' || d === null) return true;
+  const toJSON = (d as { toJSON?: unknown }).toJSON;
+  return toJSON === undefined || toJSON === Date.prototype.toJSON;
+}
 
 /**
  * The columns plan when `messages` fit a columns kind, or `undefined` when they do not (then
@@ -195,6 +207,7 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
     }
   }
   const n = messages.length;
+  const numbers = values === undefined ? undefined : { ids: ids.slice(0, n), times: times.slice(0, n) };
   const data = values === undefined ? undefined : JSON.stringify(values);
   if (data !== undefined) dataI32 = false;
   const shape = (idSeq ? ID_SEQ : 0) | (tsConst ? TS_CONST : tsI32 ? TS_I32 : 0) | (dataI32 ? DATA_I32 : 0);
@@ -202,7 +215,7 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
   const i32Col = pad8(4 * n);
   const dataBytes = data !== undefined ? 8 + pad8(3 * data.length) : dataI32 ? i32Col : 8 * n;
   const bytes = head.length + (idSeq ? 8 : 8 * n) + 8 + (tsConst ? 0 : tsI32 ? i32Col : 8 * n) + dataBytes;
-  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data };
+  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data, numbers };
 }
 
 let wordsHead: Buffer | undefined;
@@ -240,6 +253,8 @@ export function headWords(head: Buffer): Int32Array {
 export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, messages: readonly StreamMessage[]): number {
   const { head, shape } = plan;
   const n = messages.length;
+  const idCol = plan.numbers?.ids ?? ids;
+  const timeCol = plan.numbers?.times ?? times;
   const f64 = area.f64;
   const i32 = area.i32;
   // The head word by word (integers: no float canonicalizes a byte pattern), then the shape.
@@ -248,20 +263,20 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
   i32[(off + 4) >> 2] = shape;
   let o = off + head.length;
   if (shape & ID_SEQ) {
-    f64[o >> 3] = ids[0]!;
+    f64[o >> 3] = idCol[0]!;
     o += 8;
   } else {
-    f64.set(ids.subarray(0, n), o >> 3);
+    f64.set(idCol.subarray(0, n), o >> 3);
     o += 8 * n;
   }
-  const t0 = times[0]!;
+  const t0 = timeCol[0]!;
   f64[o >> 3] = t0;
   o += 8;
   if (shape & TS_I32) {
-    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = times[i]! - t0;
+    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = timeCol[i]! - t0;
     o += pad8(4 * n);
   } else if (!(shape & TS_CONST)) {
-    f64.set(times.subarray(0, n), o >> 3);
+    f64.set(timeCol.subarray(0, n), o >> 3);
     o += 8 * n;
   }
   if (plan.data !== undefined) {

@@ -172,6 +172,31 @@ describe('record body codec (frame format 3)', () => {
     expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
   });
 
+  it('data with a toJSON of its own makes the batch JSON (a toJSON sees the key "data" and may return undefined); a Date is columns', () => {
+    const base = (i: number, data: unknown): StreamMessage => ({ id: i, timestamp: 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data });
+    const keyed = [base(1, { v: 1 }), base(2, { toJSON: (key: string) => key })];
+    expect(roundTrip(keyed)).toMatchObject({ kind: BODY_JSON, back: [{ data: { v: 1 } }, { data: 'data' }] });
+    const gone = roundTrip([base(1, 'x'), base(2, { toJSON: () => undefined })]);
+    expect(gone.kind).toBe(BODY_JSON);
+    expect('data' in gone.back[1]!).toBe(false);
+    const when = new Date(Date.UTC(2026, 11, 3));
+    expect(roundTrip([base(1, when), base(2, 3)])).toMatchObject({ kind: BODY_JSON_DATA, back: [{ data: when.toJSON() }, { data: 3 }] });
+  });
+
+  it('a getter of the data that records another batch while it is stringified leaves this batch\'s ids and times as they were', () => {
+    const other: StreamMessage[] = [900, 950, 990].map((id, i) => ({ id, timestamp: 1.5 + i, sourceNodeId: 'x', targetNodeId: 'y', port: 'p', data: i }));
+    const sneaky = {
+      get v() {
+        planFrame(other); // plans over the shared scratch columns
+        return 1;
+      },
+    };
+    const ms: StreamMessage[] = [1, 3, 8].map((id, i) => ({ id, timestamp: 10 * i + 0.25, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i === 0 ? sneaky : 'y' }));
+    const { kind, back } = roundTrip(ms);
+    expect(kind).toBe(BODY_JSON_DATA);
+    expect(back.map((m) => [m.id, m.timestamp, m.data])).toEqual([[1, 0.25, { v: 1 }], [3, 10.25, 'y'], [8, 20.25, 'y']]);
+  });
+
   it('a JSON data column that is not an array of the batch\'s count, or runs past the body, is refused', () => {
     const ms: StreamMessage[] = [1, 2, 3].map((i) => ({ id: i, timestamp: 2, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: { v: i } }));
     const plan = planFrame(ms);
