@@ -3,7 +3,7 @@ import type { RecordingStoreRef } from '../../actors/debug/recording-ref.js';
 import { NodeflowError } from '../../errors.js';
 import type { LogBounds, ReadFrom, RecordLog, RecordedBatch } from '../record-log.js';
 import { logErrors, type HeldRange } from './log-errors.js';
-import { prepareFolder } from './manifest.js';
+import { FORMAT_VERSION, prepareFolder, upgradeManifest } from './manifest.js';
 import { writeStage } from './write-stage.js';
 import { resolveOptions, type FileLogOptions, type ResolvedOptions } from './options.js';
 import { readSegments, type ReadSource } from './reader.js';
@@ -82,9 +82,9 @@ export async function openFileLog(dir: string, options?: FileLogOptions): Promis
 const openHere = new Set<string>();
 
 async function openChecked(dir: string, o: ResolvedOptions): Promise<FileLog> {
-  const bases = await prepareFolder(dir);
+  const { bases, version } = await prepareFolder(dir);
   const segments = await recoverSegments(dir, bases, o.onError);
-  const log = new FileLogImpl(dir, o, segments);
+  const log = new FileLogImpl(dir, o, segments, version < FORMAT_VERSION);
   try {
     await log.start();
   } catch (e) {
@@ -111,9 +111,13 @@ class FileLogImpl implements FileLog, ReadSource {
     readonly dir: string,
     private readonly o: ResolvedOptions,
     readonly segments: Segment[],
+    olderFormat: boolean,
   ) {
     const stage = writeStage(o.writeStage, o.fs);
-    this.writer = new LogWriter({ ...o, dir, segments, stage, report: o.onError, onCommit: () => this.enforceRetention() });
+    // A log of an older format is marked as this one before its first write, not at open: one
+    // opened only to be read (a debug replay) stays readable by the code that wrote it.
+    const prepare = olderFormat ? () => upgradeManifest(dir) : undefined;
+    this.writer = new LogWriter({ ...o, dir, segments, stage, prepare, report: o.onError, onCommit: () => this.enforceRetention() });
     const tail = segments.at(-1);
     if (tail) {
       this.first = { seq: segments[0]!.baseSeq, at: segments[0]!.firstAt };

@@ -15,8 +15,8 @@ import { nodeLogFs } from './fs-layer.js';
 export const MANIFEST = 'nodeflow-log.json';
 /**
  * The format this code writes and the newest it reads. 3 added the body kind of columns with
- * JSON data; 2 (numeric columns, else JSON) is read as it is, and upgraded to 3 when opened,
- * since the frames appended then may be of the new kind.
+ * JSON data; 2 (numeric columns, else JSON) is read as it is, and marked 3 before the first
+ * write into it, since the frames appended then may be of the new kind.
  *
  * @example
  * ```ts
@@ -33,33 +33,48 @@ const FORMAT = 'nodeflow-file-log';
  * missing or empty folder becomes a log (the manifest written to a temporary name, synced, then
  * renamed, so a crash leaves either no manifest or a whole one). A folder with other files and
  * no manifest is `NOT_A_LOG`; a manifest of a newer version, or of version 1, is `LOG_VERSION`.
- * A version 2 log's manifest is rewritten as version 3 (the same way) before anything is appended.
+ * Nothing is rewritten here: a version 2 log stays one until something is written into it
+ * (`upgradeManifest`), so a log only opened to be read stays readable by the code before.
  *
  * @example
  * ```ts
- * const bases = await prepareFolder('/data/rec'); // [1, 40001, ...]
+ * const { bases, version } = await prepareFolder('/data/rec'); // [1, 40001, ...], 3
  * ```
  */
-export async function prepareFolder(dir: string): Promise<number[]> {
+export async function prepareFolder(dir: string): Promise<{ bases: number[]; version: number }> {
   try {
     await fs.mkdir(dir, { recursive: true });
   } catch (e) {
     throw logErrors.notALog(dir, `it cannot be a folder (${(e as { code?: string }).code ?? String(e)})`);
   }
   const names = await fs.readdir(dir);
-  if (names.includes(MANIFEST)) await checkManifest(dir);
+  let version = FORMAT_VERSION;
+  if (names.includes(MANIFEST)) version = await checkManifest(dir);
   else {
     const others = names.filter((n) => n !== MANIFEST + '.tmp');
     if (others.length > 0) throw logErrors.notALog(dir, `it holds ${others.length} file(s) (${others.slice(0, 3).join(', ')}) and no ${MANIFEST}`);
     await writeManifest(dir);
   }
-  return names
+  const bases = names
     .map(parseSegmentName)
     .filter((b): b is number => b !== undefined)
     .sort((a, b) => a - b);
+  return { bases, version };
 }
 
-async function checkManifest(dir: string): Promise<void> {
+/**
+ * Marks the log in `dir` as this format (`FORMAT_VERSION`), the same way a new manifest is
+ * written: the writer does it before its first write into a log of an older version it reads.
+ *
+ * @example
+ * ```ts
+ * if (version < FORMAT_VERSION) await upgradeManifest(dir);
+ * ```
+ */
+export const upgradeManifest = (dir: string): Promise<void> => writeManifest(dir);
+
+/** The version of the manifest in `dir`, if this code reads it. */
+async function checkManifest(dir: string): Promise<number> {
   let m: { format?: unknown; version?: unknown };
   try {
     m = JSON.parse(await fs.readFile(path.join(dir, MANIFEST), 'utf8')) as typeof m;
@@ -70,7 +85,7 @@ async function checkManifest(dir: string): Promise<void> {
   if (!Number.isSafeInteger(m.version) || (m.version as number) < 1) throw logErrors.notALog(dir, `${MANIFEST} has no valid version`);
   const version = m.version as number;
   if (version > FORMAT_VERSION || version < OLDEST_READ) throw logErrors.version(dir, version, FORMAT_VERSION);
-  if (version < FORMAT_VERSION) await writeManifest(dir);
+  return version;
 }
 
 async function writeManifest(dir: string): Promise<void> {

@@ -31,6 +31,8 @@ export interface WriterConfig {
   readonly report: (e: NodeflowError) => void;
   /** After frames were committed or a segment rolled: retention runs here. */
   readonly onCommit: () => void;
+  /** Runs once before the first write (a log of an older format is marked as this one); a failure drops that write's batches, and the next write tries again. */
+  readonly prepare?: () => Promise<void>;
 }
 
 /**
@@ -61,6 +63,7 @@ export class LogWriter {
   private kicked = false;
   private again = false;
   private backlogReported = false;
+  private prepared: boolean;
 
   constructor(private readonly c: WriterConfig) {
     this.syncs = new SyncState(c.sync, c.clock, () => this.kick());
@@ -74,6 +77,7 @@ export class LogWriter {
       rolled: () => c.onCommit(),
       ended: () => this.kick(),
     });
+    this.prepared = c.prepare === undefined;
     const last = c.segments.at(-1);
     if (last && last.bytes < c.segmentBytes) this.active = last;
   }
@@ -156,6 +160,14 @@ export class LogWriter {
     const p = this.pending;
     this.pending = this.spare;
     this.spare = p;
+    if (!this.prepared) {
+      try {
+        await this.c.prepare!();
+        this.prepared = true;
+      } catch (e) {
+        return this.dropRest(p, 0, e, 'manifest upgrade');
+      }
+    }
     let i = 0;
     while (i < p.count) {
       const seg = await this.segmentFor(p.seq(i));
@@ -188,13 +200,13 @@ export class LogWriter {
     p.clear();
   }
 
-  private dropRest(p: PendingFrames, from: number, cause: unknown): void {
+  private dropRest(p: PendingFrames, from: number, cause: unknown, action = 'write'): void {
     let messages = 0;
     for (let k = from; k < p.count; k++) messages += p.msgs(k);
     const batches = p.count - from;
     p.clear();
     this.syncs.written(batches);
-    this.drop(batches, messages, logErrors.writeFailed('write', cause, batches, messages));
+    this.drop(batches, messages, logErrors.writeFailed(action, cause, batches, messages));
   }
 
   private drop(batches: number, messages: number, error: NodeflowError): void {

@@ -4,6 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { FORMAT_VERSION, MANIFEST } from '../../../src/record/file-log/manifest.js';
 import { batch, tempDir } from './helpers.js';
+import type { FileLog } from '../../../src/record/file-log/file-log.js';
+
+async function readMessages(log: FileLog): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const b of log.read({ seq: 1 })) out.push(...b.messages);
+  return out;
+}
 
 let cleanup = () => {};
 afterEach(() => cleanup());
@@ -40,22 +47,35 @@ describe('file log: bad input', () => {
     await expect(older).rejects.toThrow(/version 1 .*record it again/);
   });
 
-  it('opens a version 2 log as it is, rewrites its manifest as version 3, and appends object data to it', async () => {
+  it('reads a version 2 log as it is, leaves it version 2 until something is written, then marks it 3 and appends object data', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const old = await openFileLog(t.dir);
     old.append(batch(1, 4));
     await old.close();
     // As the version before wrote it: its frames (numeric columns) are the same bytes.
-    fs.writeFileSync(path.join(t.dir, MANIFEST), '{"format":"nodeflow-file-log","version":2}');
-    const log = await openFileLog(t.dir);
-    expect(JSON.parse(fs.readFileSync(path.join(t.dir, MANIFEST), 'utf8')).version).toBe(3);
-    const objects = batch(5, 2).messages.map((m) => ({ ...m, data: { v: m.data } }));
-    log.append({ seq: 5, at: 1, messages: objects });
+    const manifest = path.join(t.dir, MANIFEST);
+    const version = () => JSON.parse(fs.readFileSync(manifest, 'utf8')).version as number;
+    fs.writeFileSync(manifest, '{"format":"nodeflow-file-log","version":2}');
+    const reader = await openFileLog(t.dir);
+    expect(await readMessages(reader)).toEqual(batch(1, 4).messages);
+    await reader.close();
+    expect(version()).toBe(2); // opened and read, never written: still readable by the code before
+    // The mark fails (its temporary file cannot be made): that write's batch is dropped and said,
+    // nothing of the new kind reaches the version 2 log, and the next write marks it.
+    const errors: unknown[] = [];
+    const log = await openFileLog(t.dir, { onError: (e) => errors.push(e) });
+    fs.mkdirSync(manifest + '.tmp');
+    const objects = (seq: number) => batch(seq, 2).messages.map((m) => ({ ...m, data: { v: m.data } }));
+    log.append({ seq: 5, at: 1, messages: objects(5) });
+    await expect(log.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED' });
+    expect(errors).toEqual([expect.objectContaining({ code: 'LOG_WRITE_FAILED', details: expect.objectContaining({ op: 'manifest upgrade', droppedBatches: 1 }) })]);
+    expect(version()).toBe(2);
+    fs.rmdirSync(manifest + '.tmp');
+    log.append({ seq: 7, at: 2, messages: objects(7) });
     await log.sync();
-    const got = [];
-    for await (const b of log.read({ seq: 1 })) got.push(...b.messages);
-    expect(got).toEqual([...batch(1, 4).messages, ...objects]);
+    expect(version()).toBe(3);
+    expect(await readMessages(log)).toEqual([...batch(1, 4).messages, ...objects(7)]);
     await log.close();
   });
 

@@ -62,7 +62,7 @@ describe('file log: round trip', () => {
     await log.sync();
     // What another process opening the folder now would find (a second handle in this process
     // is refused): the checks open runs, on the files as they are.
-    const segments = await recoverSegments(t.dir, await prepareFolder(t.dir), () => {});
+    const segments = await recoverSegments(t.dir, (await prepareFolder(t.dir)).bases, () => {});
     expect(segments.at(-1)?.lastSeq).toBe(500);
     await log.close();
   });
