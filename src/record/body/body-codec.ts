@@ -16,7 +16,9 @@ import { headFor } from './body-head.js';
 //   (each i32 column padded to 8 bytes)
 // columns with JSON data (kind 2), for the same batches with any JSON data (objects, strings,
 // booleans, null, numbers mixed with these): the same head and id and time columns, then
-//   | data: u32 byte length | u32 0 | the UTF-8 JSON array of the data values, padded with spaces
+//   | data: u32 byte length | u32 k | the UTF-8 JSON array of the data values, padded with spaces
+//           | k x (f64 index, f64 value): the data numbers JSON cannot carry (NaN, +-Infinity, -0),
+//             exact, where the JSON has null or 0
 // Routing, ids and times are said once or as numbers, not as a JSON object per message: the
 // JSON is of the data alone (measured, {v: n} data: 100-150 ns a message to stringify against
 // 370-410 ns for the whole messages, 8 bytes a message against 90).
@@ -124,6 +126,8 @@ export interface ColumnsPlan {
   readonly bytes: number;
   /** The data values as one JSON array (kind BODY_JSON_DATA). */
   readonly data: string | undefined;
+  /** Index and value of each data number JSON cannot carry (kind BODY_JSON_DATA), in pairs. */
+  readonly exact: Float64Array | undefined;
   /**
    * The ids and times, copied out of the scratch columns before the data was stringified (kind
    * BODY_JSON_DATA): a getter or `toJSON` of the data may record another batch, which plans over
@@ -213,10 +217,30 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
   const shape = (idSeq ? ID_SEQ : 0) | (tsConst ? TS_CONST : tsI32 ? TS_I32 : 0) | (dataI32 ? DATA_I32 : 0);
   const head = headFor(s, t, p);
   const i32Col = pad8(4 * n);
-  const dataBytes = data !== undefined ? 8 + pad8(3 * data.length) : dataI32 ? i32Col : 8 * n;
+  const exact = values === undefined ? undefined : unsafeNumbers(values);
+  const dataBytes = data !== undefined ? 8 + pad8(3 * data.length) + 8 * exact!.length : dataI32 ? i32Col : 8 * n;
   const bytes = head.length + (idSeq ? 8 : 8 * n) + 8 + (tsConst ? 0 : tsI32 ? i32Col : 8 * n) + dataBytes;
-  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data, numbers };
+  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data, exact, numbers };
 }
+
+/**
+ * Index and value of each number in `values` that JSON turns into something else (NaN and
+ * +-Infinity into null, -0 into 0), in pairs: a number as data comes back exactly from either
+ * columns kind, whatever else its batch holds.
+ */
+function unsafeNumbers(values: readonly unknown[]): Float64Array {
+  let k = 0;
+  for (let i = 0; i < values.length; i++) if (unsafe(values[i])) k++;
+  const out = new Float64Array(2 * k);
+  for (let i = 0, j = 0; j < out.length; i++) {
+    if (!unsafe(values[i])) continue;
+    out[j++] = i;
+    out[j++] = values[i] as number;
+  }
+  return out;
+}
+
+const unsafe = (v: unknown): boolean => typeof v === 'number' && (v - v !== 0 || (v === 0 && 1 / v < 0));
 
 let wordsHead: Buffer | undefined;
 let wordsOfHead = new Int32Array(0);
@@ -280,12 +304,15 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
     o += 8 * n;
   }
   if (plan.data !== undefined) {
+    const exact = plan.exact!;
     const length = area.bytes.write(plan.data, o + 8, 'utf8');
     i32[o >> 2] = length;
-    i32[(o + 4) >> 2] = 0;
+    i32[(o + 4) >> 2] = exact.length / 2;
     const end = o + 8 + length;
     o = pad8(end);
     area.bytes.fill(SPACE, end, o);
+    f64.set(exact, o >> 3);
+    o += 8 * exact.length;
   } else if (shape & DATA_I32) {
     for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = datas[i]!;
     o += pad8(4 * n);

@@ -38,13 +38,23 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   return out;
 }
 
-/** The JSON data column at `at`: u32 byte length, u32 0, the JSON array of `count` values. */
+/**
+ * The JSON data column at `at`: u32 byte length, u32 k, the JSON array of `count` values padded
+ * to 8 bytes, then k pairs of f64 (index, value): the numbers JSON cannot carry, put back.
+ */
 function jsonData(buf: Buffer, at: number, end: number, count: number): unknown[] {
   if (at + 8 > end) throw new RangeError('columns past the end of the body');
   const length = buf.readUInt32LE(at);
-  if (at + 8 + length > end) throw new RangeError('columns past the end of the body');
+  const exact = buf.readUInt32LE(at + 4);
+  const pairs = at + 8 + pad8(length); // padded from the column's start, which the writer 8-aligned
+  if (pairs + 16 * exact > end) throw new RangeError('columns past the end of the body');
   const values: unknown = JSON.parse(buf.toString('utf8', at + 8, at + 8 + length));
   if (!Array.isArray(values) || values.length !== count) throw new RangeError(`the JSON data column does not hold ${count} values`);
+  for (let k = 0; k < exact; k++) {
+    const i = buf.readDoubleLE(pairs + 16 * k);
+    if (!Number.isInteger(i) || i < 0 || i >= count) throw new RangeError(`the JSON data column puts back a number at ${i}, outside its ${count} values`);
+    values[i] = buf.readDoubleLE(pairs + 16 * k + 8);
+  }
   return values;
 }
 

@@ -140,7 +140,9 @@ describe('record body codec (frame format 3)', () => {
         expect(back.length).toBe(ms.length);
         for (let i = 0; i < ms.length; i++) {
           expect(Object.is(back[i]!.id, ms[i]!.id) && Object.is(back[i]!.timestamp, ms[i]!.timestamp)).toBe(true);
-          if (kind === BODY_JSON_DATA) expect(back[i]!.data).toEqual(JSON.parse(JSON.stringify([ms[i]!.data]))[0]);
+          // A number as data comes back exactly (NaN, -0, Infinity too); anything else as JSON gives it back.
+          if (typeof ms[i]!.data === 'number') expect(Object.is(back[i]!.data, ms[i]!.data)).toBe(true);
+          else expect(back[i]!.data).toEqual(JSON.parse(JSON.stringify([ms[i]!.data]))[0]);
           expect([back[i]!.sourceNodeId, back[i]!.targetNodeId, back[i]!.port]).toEqual([s, t, p]);
         }
       }),
@@ -210,8 +212,20 @@ describe('record body codec (frame format 3)', () => {
     a.bytes.writeUInt32LE(3, FRAME_HEADER + 16);
     // The column's length announces more bytes than the body has.
     const text = a.bytes.indexOf('[{"v"');
+    const length = a.bytes.readUInt32LE(text - 8);
     a.bytes.writeUInt32LE(end, text - 8);
     expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
+    a.bytes.writeUInt32LE(length, text - 8);
+    // So do numbers put back past the body, or at an index outside the batch.
+    a.bytes.writeUInt32LE(1000, text - 4);
+    expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
+    const exact: StreamMessage[] = [NaN, { v: 1 }].map((data, i) => ({ id: i, timestamp: 2, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data }));
+    const p2 = planFrame(exact);
+    const b = area(p2.bytes);
+    const end2 = writeFrame(b, 0, 1, 0, exact, p2);
+    expect(Object.is(frameMessages(b.bytes, 0, end2)[0]!.data, NaN)).toBe(true);
+    b.f64[(end2 - 16) >> 3] = 2; // the pair's index: past the batch's two values
+    expect(() => frameMessages(b.bytes, 0, end2)).toThrow(/outside its 2 values/);
   });
 });
 
