@@ -103,6 +103,7 @@ export const DATA_I32 = 8;
 /**
  * The last planned batch's numbers, read from the messages once by `planColumns` and written
  * from here by `writeColumns`: reading an object's fields is the dear part, a typed array cheap.
+ * Only a plan made while no other is being made uses them (see `planning`).
  */
 let ids = new Float64Array(256);
 let times = new Float64Array(256);
@@ -129,11 +130,11 @@ export interface ColumnsPlan {
   /** Index and value of each data number JSON cannot carry (kind BODY_JSON_DATA), in pairs. */
   readonly exact: Float64Array | undefined;
   /**
-   * The ids and times, copied out of the scratch columns before the data was stringified (kind
-   * BODY_JSON_DATA): a getter or `toJSON` of the data may record another batch, which plans over
-   * the scratch columns.
+   * The numbers of a plan made while another was being made (a getter or `toJSON` of a message
+   * recorded another batch): its own columns, so the shared scratch columns stay the outer
+   * plan's. `undefined`: the scratch columns.
    */
-  readonly numbers: { readonly ids: Float64Array; readonly times: Float64Array } | undefined;
+  readonly numbers: Columns | undefined;
 }
 
 /**
@@ -162,6 +163,33 @@ function inArray(d: unknown): boolean {
  * @internal
  */
 export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | undefined {
+  planning++;
+  try {
+    return plan(messages, planning > 1);
+  } finally {
+    planning--;
+  }
+}
+
+/**
+ * Columns of numbers, one per message of each kind: the shared scratch ones, or a nested plan's
+ * own. @internal
+ *
+ * @example
+ * ```ts
+ * const own: Columns = { ids: new Float64Array(n), times: new Float64Array(n), datas: new Float64Array(n) };
+ * ```
+ */
+export interface Columns {
+  readonly ids: Float64Array;
+  readonly times: Float64Array;
+  readonly datas: Float64Array;
+}
+
+/** Plans being made: more than one when user code run by a plan (a getter, a `toJSON`) records a batch. */
+let planning = 0;
+
+function plan(messages: readonly StreamMessage[], nested: boolean): ColumnsPlan | undefined {
   const m0 = messages[0];
   if (m0 === undefined || !LITTLE_ENDIAN) return undefined;
   const s = m0.sourceNodeId;
@@ -177,11 +205,16 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
   let dataI32 = true;
   // Set at the first data value that is not a number: from there every value goes to JSON.
   let values: unknown[] | undefined;
-  if (ids.length < messages.length) {
-    ids = new Float64Array(messages.length);
-    times = new Float64Array(messages.length);
-    datas = new Float64Array(messages.length);
+  const n = messages.length;
+  if (!nested && ids.length < n) {
+    ids = new Float64Array(n);
+    times = new Float64Array(n);
+    datas = new Float64Array(n);
   }
+  const own: Columns | undefined = nested ? { ids: new Float64Array(n), times: new Float64Array(n), datas: new Float64Array(n) } : undefined;
+  const cIds = own?.ids ?? ids;
+  const cTimes = own?.times ?? times;
+  const cDatas = own?.datas ?? datas;
   // Plain comparisons only (no helper calls): this loop is most of what recording costs a
   // message. A -0 is told from 0 by 1 / x < 0, and only where a value is 0.
   for (let i = 0; i < messages.length; i++) {
@@ -191,14 +224,14 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
     const d = m.data;
     if (typeof id !== 'number' || typeof ts !== 'number') return undefined;
     if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return undefined;
-    ids[i] = id;
-    times[i] = ts;
+    cIds[i] = id;
+    cTimes[i] = ts;
     if (typeof d === 'number' && values === undefined) {
-      datas[i] = d;
+      cDatas[i] = d;
       if (dataI32 && ((d | 0) !== d || (d === 0 && 1 / d < 0))) dataI32 = false;
     } else {
       if (!inArray(d)) return undefined;
-      if (values === undefined) values = Array.from(datas.subarray(0, i));
+      if (values === undefined) values = Array.from(cDatas.subarray(0, i));
       values.push(d);
     }
     // id0 + i is +0 when it is 0 at i > 0, so an id of -0 there breaks the run.
@@ -210,8 +243,6 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
       if ((dt | 0) !== dt || t0 + dt !== ts || (ts === 0 && 1 / ts < 0)) tsI32 = false;
     }
   }
-  const n = messages.length;
-  const numbers = values === undefined ? undefined : { ids: ids.slice(0, n), times: times.slice(0, n) };
   const data = values === undefined ? undefined : JSON.stringify(values);
   if (data !== undefined) dataI32 = false;
   const shape = (idSeq ? ID_SEQ : 0) | (tsConst ? TS_CONST : tsI32 ? TS_I32 : 0) | (dataI32 ? DATA_I32 : 0);
@@ -220,7 +251,7 @@ export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | u
   const exact = values === undefined ? undefined : unsafeNumbers(values);
   const dataBytes = data !== undefined ? 8 + pad8(3 * data.length) + 8 * exact!.length : dataI32 ? i32Col : 8 * n;
   const bytes = head.length + (idSeq ? 8 : 8 * n) + 8 + (tsConst ? 0 : tsI32 ? i32Col : 8 * n) + dataBytes;
-  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data, exact, numbers };
+  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data, exact, numbers: own };
 }
 
 /**
@@ -279,6 +310,7 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
   const n = messages.length;
   const idCol = plan.numbers?.ids ?? ids;
   const timeCol = plan.numbers?.times ?? times;
+  const dataCol = plan.numbers?.datas ?? datas;
   const f64 = area.f64;
   const i32 = area.i32;
   // The head word by word (integers: no float canonicalizes a byte pattern), then the shape.
@@ -314,10 +346,10 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
     f64.set(exact, o >> 3);
     o += 8 * exact.length;
   } else if (shape & DATA_I32) {
-    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = datas[i]!;
+    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = dataCol[i]!;
     o += pad8(4 * n);
   } else {
-    f64.set(datas.subarray(0, n), o >> 3);
+    f64.set(dataCol.subarray(0, n), o >> 3);
     o += 8 * n;
   }
   return o;

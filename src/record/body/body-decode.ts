@@ -1,5 +1,5 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, DATA_I32, ID_SEQ, TS_CONST, TS_I32, pad8 } from './body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, DATA_I32, ID_SEQ, TS_CONST, TS_I32 } from './body-codec.js';
 
 /**
  * The messages of a body of `kind` and `count` messages in `buf[start..end)` (body-codec.ts
@@ -15,12 +15,17 @@ import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, DATA_I32, ID_SEQ, TS_CONST, TS
 export function decodeBody(buf: Buffer, kind: number, count: number, start: number, end: number): StreamMessage[] {
   if (kind === BODY_JSON) return JSON.parse(buf.toString('utf8', start, end)) as StreamMessage[];
   if (kind !== BODY_COLUMNS && kind !== BODY_JSON_DATA) throw new RangeError(`unknown body kind ${kind}`);
+  // Lengths and counts come from the bytes: each is checked against the body before it is used,
+  // and padded without 32-bit arithmetic (pad8 wraps past 2^31), so no value read from the
+  // bytes can point outside them.
+  if (end - start < 8 || count > end - start) throw new RangeError('columns past the end of the body');
   const n = buf.readUInt32LE(start);
+  if (n > end - start - 8) throw new RangeError('columns past the end of the body');
   const shape = buf.readUInt32LE(start + 4);
   const [sourceNodeId, targetNodeId, port] = JSON.parse(buf.toString('utf8', start + 8, start + 8 + n)) as [string | null, string | null, string | null];
   const whole = sourceNodeId !== null && targetNodeId !== null && port !== null;
-  const i32Col = pad8(4 * count);
-  const idAt = start + 8 + pad8(n);
+  const i32Col = padded(4 * count);
+  const idAt = start + 8 + padded(n);
   const tAt = idAt + (shape & ID_SEQ ? 8 : 8 * count);
   const tsAt = tAt + 8;
   const dataAt = tsAt + (shape & TS_CONST ? 0 : shape & TS_I32 ? i32Col : 8 * count);
@@ -46,7 +51,7 @@ function jsonData(buf: Buffer, at: number, end: number, count: number): unknown[
   if (at + 8 > end) throw new RangeError('columns past the end of the body');
   const length = buf.readUInt32LE(at);
   const exact = buf.readUInt32LE(at + 4);
-  const pairs = at + 8 + pad8(length); // padded from the column's start, which the writer 8-aligned
+  const pairs = at + 8 + padded(length); // padded from the column's start, which the writer 8-aligned
   if (pairs + 16 * exact > end) throw new RangeError('columns past the end of the body');
   const values: unknown = JSON.parse(buf.toString('utf8', at + 8, at + 8 + length));
   if (!Array.isArray(values) || values.length !== count) throw new RangeError(`the JSON data column does not hold ${count} values`);
@@ -67,3 +72,6 @@ function withAbsent(id: number, timestamp: number, src: string | null, tgt: stri
   m.data = data;
   return m as unknown as StreamMessage;
 }
+
+/** `x` rounded up to a multiple of 8, exact for any safe integer (pad8 is 32-bit). */
+const padded = (x: number): number => x + ((8 - (x % 8)) % 8);

@@ -199,6 +199,19 @@ describe('record body codec (frame format 3)', () => {
     expect(back.map((m) => [m.id, m.timestamp, m.data])).toEqual([[1, 0.25, { v: 1 }], [3, 10.25, 'y'], [8, 20.25, 'y']]);
   });
 
+  it('a plan made while another is being made (a toJSON getter, an id getter) leaves the outer one\'s numbers as they were', () => {
+    const other = (n: number): StreamMessage[] => Array.from({ length: n }, (_, i) => ({ id: 900 + 7 * i, timestamp: i, sourceNodeId: 'x', targetNodeId: 'y', port: 'p', data: i }));
+    // Looking up a toJSON runs the getter inside the planning loop; the batch inside it is larger
+    // than the scratch columns, which a shared plan would replace.
+    const sneakyToJSON = { get toJSON() { planFrame(other(600)); return undefined; } };
+    const a: StreamMessage[] = [1, 3, 8].map((id, i) => ({ id, timestamp: 10 * i + 0.25, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i === 2 ? sneakyToJSON : 'y' }));
+    expect(roundTrip(a).back.map((m) => [m.id, m.timestamp])).toEqual([[1, 0.25], [3, 10.25], [8, 20.25]]);
+    // An id getter on a message of a numeric batch.
+    const b: StreamMessage[] = [1, 3, 8].map((id, i) => ({ timestamp: 10 * i + 0.25, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i, get id() { if (i === 1) planFrame(other(3)); return id; } }) as unknown as StreamMessage);
+    expect(roundTrip(b)).toMatchObject({ kind: BODY_COLUMNS });
+    expect(roundTrip(b).back.map((m) => [m.id, m.timestamp, m.data])).toEqual([[1, 0.25, 0], [3, 10.25, 1], [8, 20.25, 2]]);
+  });
+
   it('a JSON data column that is not an array of the batch\'s count, or runs past the body, is refused', () => {
     const ms: StreamMessage[] = [1, 2, 3].map((i) => ({ id: i, timestamp: 2, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: { v: i } }));
     const plan = planFrame(ms);
@@ -226,6 +239,21 @@ describe('record body codec (frame format 3)', () => {
     expect(Object.is(frameMessages(b.bytes, 0, end2)[0]!.data, NaN)).toBe(true);
     b.f64[(end2 - 16) >> 3] = 2; // the pair's index: past the batch's two values
     expect(() => frameMessages(b.bytes, 0, end2)).toThrow(/outside its 2 values/);
+    // Lengths past 2^31 (pad8 would wrap them to small numbers), in the data column and the head,
+    // and a count larger than the body: refused, never read past the body.
+    a.bytes.writeUInt32LE(0, text - 4);
+    for (const huge of [2 ** 31 - 7, 2 ** 31, 2 ** 32 - 7]) {
+      a.bytes.writeUInt32LE(huge, text - 8);
+      expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
+    }
+    a.bytes.writeUInt32LE(length, text - 8);
+    const body = FRAME_HEADER + BODY_FIXED;
+    const head = a.bytes.readUInt32LE(body);
+    a.bytes.writeUInt32LE(2 ** 32 - 7, body);
+    expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
+    a.bytes.writeUInt32LE(head, body);
+    a.bytes.writeUInt32LE(2 ** 31, FRAME_HEADER + 16);
+    expect(() => frameMessages(a.bytes, 0, end)).toThrow(/past the end/);
   });
 });
 
