@@ -16,7 +16,7 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 /**
  * Message `seq` of the recorded stream: its content is a function of seq, so a read can be
  * checked. Numeric data in the first half of every hundred (batches there are written as numeric
- * rows), an object in the second (JSON bodies), so every test covers both kinds of frame.
+ * columns), an object in the second (columns with JSON data), so every test covers both kinds.
  */
 export function message(seq: number): StreamMessage {
   const data = seq % 100 < 50 ? seq * 1.5 : { v: seq, s: `m${seq}` };
