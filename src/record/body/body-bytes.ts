@@ -1,5 +1,6 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_JSON, planColumns, writeColumns, writeJson } from './body-codec.js';
+import { BODY_JSON, writeJson } from './body-codec.js';
+import { planColumns, writeColumns } from './columns.js';
 import { decodeBody } from './body-decode.js';
 
 const PREFIX = 8;

@@ -1,6 +1,3 @@
-import type { StreamMessage } from '../../message.js';
-import { headFor } from './body-head.js';
-
 // A recorded batch's messages as bytes, shared by the stores (the file log's frames, the
 // JetStream store's messages). Three kinds, chosen per batch by one pass over the messages:
 //
@@ -70,7 +67,8 @@ export const BODY_JSON_DATA = 2;
  * ```
  */
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const SPACE = 0x20;
+/** The byte JSON bodies are padded with (a space: JSON.parse skips it). @internal @example `area.bytes.fill(SPACE, end, pad8(end));` */
+export const SPACE = 0x20;
 /** `n` rounded up to a multiple of 8. @internal @example `const col = pad8(4 * n);` */
 export const pad8 = (n: number): number => (n + 7) & ~7;
 
@@ -100,179 +98,6 @@ export const TS_CONST = 2;
 export const TS_I32 = 4;
 /** @internal @example `if (shape & DATA_I32) data = i32[k + i];` */
 export const DATA_I32 = 8;
-/**
- * The last planned batch's numbers, read from the messages once by `planColumns` and written
- * from here by `writeColumns`: reading an object's fields is the dear part, a typed array cheap.
- * Only a plan made while no other is being made uses them (see `planning`).
- */
-let ids = new Float64Array(256);
-let times = new Float64Array(256);
-let datas = new Float64Array(256);
-
-/**
- * How a batch goes as columns: its head (the routing strings, encoded), its shape (which
- * columns are narrowed) and the bytes it takes after the body's fixed fields. @internal
- *
- * @example
- * ```ts
- * const plan = planColumns(messages); // undefined: write JSON
- * ```
- */
-export interface ColumnsPlan {
-  /** BODY_COLUMNS, or BODY_JSON_DATA when the data goes as JSON (`data`). */
-  readonly kind: number;
-  readonly head: Buffer;
-  readonly shape: number;
-  /** The most bytes the body takes (JSON data: three bytes a UTF-16 unit, the most UTF-8 needs). */
-  readonly bytes: number;
-  /** The data values as one JSON array (kind BODY_JSON_DATA). */
-  readonly data: string | undefined;
-  /** Index and value of each data number JSON cannot carry (kind BODY_JSON_DATA), in pairs. */
-  readonly exact: Float64Array | undefined;
-  /**
-   * The numbers of a plan made while another was being made (a getter or `toJSON` of a message
-   * recorded another batch): its own columns, so the shared scratch columns stay the outer
-   * plan's. `undefined`: the scratch columns.
-   */
-  readonly numbers: Columns | undefined;
-}
-
-/**
- * A data value the JSON data column carries as `JSON.stringify` of the whole message would: not
- * `undefined`, a function or a symbol, which that leaves out of the message (a JSON array would
- * make them `null`), and no `toJSON` of its own but a Date's (one may return any of those, and
- * it is called with the key "data" in a message, an index in an array). Those batches go as JSON.
- */
-function inArray(d: unknown): boolean {
-  if (d === undefined || typeof d === 'function' || typeof d === 'symbol') return false;
-  if (typeof d !== 'object' || d === null) return true;
-  const toJSON = (d as { toJSON?: unknown }).toJSON;
-  return toJSON === undefined || toJSON === Date.prototype.toJSON;
-}
-
-/**
- * The columns plan when `messages` fit a columns kind, or `undefined` when they do not (then
- * write JSON). One pass, reading each message's fields once; data that is not all numbers is
- * stringified here (so a value JSON refuses, a BigInt or a cycle, throws here).
- *
- * @example
- * ```ts
- * const plan = planColumns(messages);
- * const need = plan ? plan.bytes : json.length * 3 + 7;
- * ```
- * @internal
- */
-export function planColumns(messages: readonly StreamMessage[]): ColumnsPlan | undefined {
-  planning++;
-  try {
-    return plan(messages, planning > 1);
-  } finally {
-    planning--;
-  }
-}
-
-/**
- * Columns of numbers, one per message of each kind: the shared scratch ones, or a nested plan's
- * own. @internal
- *
- * @example
- * ```ts
- * const own: Columns = { ids: new Float64Array(n), times: new Float64Array(n), datas: new Float64Array(n) };
- * ```
- */
-export interface Columns {
-  readonly ids: Float64Array;
-  readonly times: Float64Array;
-  readonly datas: Float64Array;
-}
-
-/** Plans being made: more than one when user code run by a plan (a getter, a `toJSON`) records a batch. */
-let planning = 0;
-
-function plan(messages: readonly StreamMessage[], nested: boolean): ColumnsPlan | undefined {
-  const m0 = messages[0];
-  if (m0 === undefined || !LITTLE_ENDIAN) return undefined;
-  const s = m0.sourceNodeId;
-  const t = m0.targetNodeId;
-  const p = m0.port;
-  const id0 = m0.id;
-  const t0 = m0.timestamp;
-  if (typeof id0 !== 'number' || typeof t0 !== 'number' || !routing(s) || !routing(t) || !routing(p)) return undefined;
-  let idSeq = true;
-  let tsConst = true;
-  // Offsets from a -0 base come back as +0: no i32 times then.
-  let tsI32 = !(t0 === 0 && 1 / t0 < 0);
-  let dataI32 = true;
-  // Set at the first data value that is not a number: from there every value goes to JSON.
-  let values: unknown[] | undefined;
-  const n = messages.length;
-  if (!nested && ids.length < n) {
-    ids = new Float64Array(n);
-    times = new Float64Array(n);
-    datas = new Float64Array(n);
-  }
-  const own: Columns | undefined = nested ? { ids: new Float64Array(n), times: new Float64Array(n), datas: new Float64Array(n) } : undefined;
-  const cIds = own?.ids ?? ids;
-  const cTimes = own?.times ?? times;
-  const cDatas = own?.datas ?? datas;
-  // Plain comparisons only (no helper calls): this loop is most of what recording costs a
-  // message. A -0 is told from 0 by 1 / x < 0, and only where a value is 0.
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i]!;
-    const id = m.id;
-    const ts = m.timestamp;
-    const d = m.data;
-    if (typeof id !== 'number' || typeof ts !== 'number') return undefined;
-    if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return undefined;
-    cIds[i] = id;
-    cTimes[i] = ts;
-    if (typeof d === 'number' && values === undefined) {
-      cDatas[i] = d;
-      if (dataI32 && ((d | 0) !== d || (d === 0 && 1 / d < 0))) dataI32 = false;
-    } else {
-      if (!inArray(d)) return undefined;
-      if (values === undefined) values = Array.from(cDatas.subarray(0, i));
-      values.push(d);
-    }
-    // id0 + i is +0 when it is 0 at i > 0, so an id of -0 there breaks the run.
-    if (idSeq && i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) idSeq = false;
-    if (tsConst && (ts !== t0 || (ts === 0 && 1 / ts !== 1 / t0))) tsConst = false;
-    if (tsI32 && !tsConst) {
-      const dt = ts - t0;
-      // t0 + dt is never -0 here (t0 is not -0): a time of -0 cannot be an offset.
-      if ((dt | 0) !== dt || t0 + dt !== ts || (ts === 0 && 1 / ts < 0)) tsI32 = false;
-    }
-  }
-  const data = values === undefined ? undefined : JSON.stringify(values);
-  if (data !== undefined) dataI32 = false;
-  const shape = (idSeq ? ID_SEQ : 0) | (tsConst ? TS_CONST : tsI32 ? TS_I32 : 0) | (dataI32 ? DATA_I32 : 0);
-  const head = headFor(s, t, p);
-  const i32Col = pad8(4 * n);
-  const exact = values === undefined ? undefined : unsafeNumbers(values);
-  const dataBytes = data !== undefined ? 8 + pad8(3 * data.length) + 8 * exact!.length : dataI32 ? i32Col : 8 * n;
-  const bytes = head.length + (idSeq ? 8 : 8 * n) + 8 + (tsConst ? 0 : tsI32 ? i32Col : 8 * n) + dataBytes;
-  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data, exact, numbers: own };
-}
-
-/**
- * Index and value of each number in `values` that JSON turns into something else (NaN and
- * +-Infinity into null, -0 into 0), in pairs: a number as data comes back exactly from either
- * columns kind, whatever else its batch holds.
- */
-function unsafeNumbers(values: readonly unknown[]): Float64Array {
-  let k = 0;
-  for (let i = 0; i < values.length; i++) if (unsafe(values[i])) k++;
-  const out = new Float64Array(2 * k);
-  for (let i = 0, j = 0; j < out.length; i++) {
-    if (!unsafe(values[i])) continue;
-    out[j++] = i;
-    out[j++] = values[i] as number;
-  }
-  return out;
-}
-
-const unsafe = (v: unknown): boolean => typeof v === 'number' && (v - v !== 0 || (v === 0 && 1 / v < 0));
-
 let wordsHead: Buffer | undefined;
 let wordsOfHead = new Int32Array(0);
 /**
@@ -291,68 +116,6 @@ export function headWords(head: Buffer): Int32Array {
     for (let w = 0; w < wordsOfHead.length; w++) wordsOfHead[w] = head.readInt32LE(w * 4);
   }
   return wordsOfHead;
-}
-
-/**
- * Writes the columns of `messages` (planned by `planColumns`, which must be the last plan made:
- * the numbers come from its scratch columns) at byte `off` (8-aligned) of `area`; returns the
- * end (8-aligned).
- *
- * @example
- * ```ts
- * const plan = planColumns(ms);
- * if (plan) end = writeColumns(area, off, plan, ms);
- * ```
- * @internal
- */
-export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, messages: readonly StreamMessage[]): number {
-  const { head, shape } = plan;
-  const n = messages.length;
-  const idCol = plan.numbers?.ids ?? ids;
-  const timeCol = plan.numbers?.times ?? times;
-  const dataCol = plan.numbers?.datas ?? datas;
-  const f64 = area.f64;
-  const i32 = area.i32;
-  // The head word by word (integers: no float canonicalizes a byte pattern), then the shape.
-  const words = headWords(head);
-  for (let w = 0, k = off >> 2; w < words.length; w++) i32[k + w] = words[w]!;
-  i32[(off + 4) >> 2] = shape;
-  let o = off + head.length;
-  if (shape & ID_SEQ) {
-    f64[o >> 3] = idCol[0]!;
-    o += 8;
-  } else {
-    f64.set(idCol.subarray(0, n), o >> 3);
-    o += 8 * n;
-  }
-  const t0 = timeCol[0]!;
-  f64[o >> 3] = t0;
-  o += 8;
-  if (shape & TS_I32) {
-    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = timeCol[i]! - t0;
-    o += pad8(4 * n);
-  } else if (!(shape & TS_CONST)) {
-    f64.set(timeCol.subarray(0, n), o >> 3);
-    o += 8 * n;
-  }
-  if (plan.data !== undefined) {
-    const exact = plan.exact!;
-    const length = area.bytes.write(plan.data, o + 8, 'utf8');
-    i32[o >> 2] = length;
-    i32[(o + 4) >> 2] = exact.length / 2;
-    const end = o + 8 + length;
-    o = pad8(end);
-    area.bytes.fill(SPACE, end, o);
-    f64.set(exact, o >> 3);
-    o += 8 * exact.length;
-  } else if (shape & DATA_I32) {
-    for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = dataCol[i]!;
-    o += pad8(4 * n);
-  } else {
-    f64.set(dataCol.subarray(0, n), o >> 3);
-    o += 8 * n;
-  }
-  return o;
 }
 
 /**

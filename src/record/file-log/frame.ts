@@ -1,5 +1,6 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, planColumns, writeColumns, writeJson, type BodyArea, type ColumnsPlan } from '../body/body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, writeJson, type BodyArea } from '../body/body-codec.js';
+import { planColumns, writeColumns, type ColumnsPlan } from '../body/columns.js';
 import { decodeBody } from '../body/body-decode.js';
 import { frameChecksum } from './checksum.js';
 import { writeNarrowColumns, type NarrowLayout } from '../body/narrow-columns.js';
