@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { FORMAT_VERSION, MANIFEST } from '../../../src/record/file-log/manifest.js';
-import { batch, tempDir } from './helpers.js';
+import { batch, tempDirs } from './helpers.js';
 import type { FileLog } from '../../../src/record/file-log/file-log.js';
 
 async function readMessages(log: FileLog): Promise<unknown[]> {
@@ -12,13 +12,11 @@ async function readMessages(log: FileLog): Promise<unknown[]> {
   return out;
 }
 
-let cleanup = () => {};
-afterEach(() => cleanup());
+const fresh = tempDirs();
 
 describe('file log: bad input', () => {
   it('refuses a folder that holds something else (NOT_A_LOG), and a file in place of the folder', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     fs.writeFileSync(path.join(t.dir, 'notes.txt'), 'hello');
     await expect(openFileLog(t.dir)).rejects.toMatchObject({ code: 'NOT_A_LOG', details: { dir: t.dir } });
     await expect(openFileLog(path.join(t.dir, 'notes.txt'))).rejects.toMatchObject({ code: 'NOT_A_LOG' });
@@ -28,8 +26,7 @@ describe('file log: bad input', () => {
   });
 
   it('refuses a log written by a newer format version, naming both versions', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     await (await openFileLog(t.dir)).close();
     fs.writeFileSync(path.join(t.dir, MANIFEST), '{"format":"nodeflow-file-log","version":7}');
     const newer = openFileLog(t.dir);
@@ -38,8 +35,7 @@ describe('file log: bad input', () => {
   });
 
   it('refuses a version 1 log (JSON bodies) with a message that says to record it again', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     await (await openFileLog(t.dir)).close();
     fs.writeFileSync(path.join(t.dir, MANIFEST), '{"format":"nodeflow-file-log","version":1}');
     const older = openFileLog(t.dir);
@@ -48,8 +44,7 @@ describe('file log: bad input', () => {
   });
 
   it('reads a version 2 log as it is, leaves it version 2 until something is written, then marks it 3 and appends object data', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const old = await openFileLog(t.dir);
     old.append(batch(1, 4));
     await old.close();
@@ -80,8 +75,7 @@ describe('file log: bad input', () => {
   });
 
   it('refuses a seq that does not follow, an empty batch, bad options, and appends after close', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     await expect(openFileLog(t.dir, { segmentBytes: 10 })).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'segmentBytes' });
     await expect(openFileLog(t.dir, { sync: { everyBatches: 0 } })).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'sync.everyBatches' });
     await expect(openFileLog(t.dir, { retention: { maxAge: 1 } as never })).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
@@ -98,8 +92,7 @@ describe('file log: bad input', () => {
   });
 
   it('refuses a second handle on a folder open in this process, and takes one again after close', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const a = await openFileLog(t.dir);
     await expect(openFileLog(t.dir + '/.')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/already open in this process/) });
     await a.close();

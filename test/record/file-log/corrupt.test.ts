@@ -1,18 +1,16 @@
 import * as fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { appendBatches, batch, collect, segmentFiles, tempDir } from './helpers.js';
+import { appendBatches, batch, collect, segmentFiles, tempDirs } from './helpers.js';
 
-let cleanup = () => {};
-afterEach(() => cleanup());
+const fresh = tempDirs();
 
 const SEG = 64 * 1024;
 
 /** A log of 600 batches of 10 over several segments, closed; its folder. */
 async function written(): Promise<string> {
-  const t = tempDir();
-  cleanup = t.cleanup;
+  const t = fresh();
   const log = await openFileLog(t.dir, { segmentBytes: SEG });
   appendBatches(log, 1, 600, 10);
   await log.close();

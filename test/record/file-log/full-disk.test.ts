@@ -1,14 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { nodeLogFs, type LogFs } from '../../../src/record/file-log/fs-layer.js';
-import { appendBatches, collect, tempDir } from './helpers.js';
+import { appendBatches, collect, tempDirs } from './helpers.js';
 
-let cleanup = () => {};
-afterEach(() => cleanup());
+const fresh = tempDirs();
 
 const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
@@ -30,8 +29,7 @@ function fillingFs(): LogFs & { full: boolean } {
 
 describe('file log: a full disk', () => {
   it('drops the batches of a failed write (typed error, counted), and writes again once there is room (injected fs)', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const errors: NodeflowError[] = [];
     const layer = fillingFs();
     const log = await openFileLog(t.dir, { fs: layer, onError: (e) => errors.push(e), segmentBytes: 64 * 1024 });
@@ -62,19 +60,15 @@ describe('file log: a full disk', () => {
   // A real full disk: a 256 KiB tmpfs, mounted where the test may (root with CAP_SYS_ADMIN);
   // elsewhere the test is skipped and the injected one above covers the behaviour.
   it('on a real full tmpfs: typed errors and counted drops, never a crash; room again (remount bigger) and appends land', async (ctx) => {
-    const t = tempDir();
+    const t = fresh();
     const mnt = path.join(t.dir, 'tmpfs');
     fs.mkdirSync(mnt);
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt], { stdio: 'ignore' });
     } catch {
-      t.cleanup();
       return ctx.skip();
     }
-    cleanup = () => {
-      execFileSync('umount', [mnt]);
-      t.cleanup();
-    };
+    t.defer(() => execFileSync('umount', [mnt]));
     const errors: NodeflowError[] = [];
     const log = await openFileLog(path.join(mnt, 'rec'), { segmentBytes: 64 * 1024, onError: (e) => errors.push(e) });
     let seq = 1;

@@ -1,16 +1,36 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterEach } from 'vitest';
 import type { StreamMessage } from '../../../src/message.js';
 import { nodeLogFs, type LogFs } from '../../../src/record/file-log/fs-layer.js';
 
 export { until } from '../../support/until.js';
 import type { RecordedBatch, RecordLog } from '../../../src/record/record-log.js';
 
-/** A fresh temporary folder (removed by the returned cleanup). */
+/** A fresh temporary folder (removed by the returned cleanup): for a folder made and removed inside one test. */
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nf-log-'));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The temporary folders of a test file: `fresh()` makes one, and after each test every one it
+ * made is removed, after the test's `defer`red steps (newest first: an unmount before its
+ * folder goes). Call it once, at the top of the file.
+ */
+export function tempDirs(): () => { dir: string; defer(step: () => void): void } {
+  let made: Array<() => void> = [];
+  afterEach(() => {
+    const steps = made.reverse();
+    made = [];
+    for (const step of steps) step();
+  });
+  return () => {
+    const t = tempDir();
+    made.push(t.cleanup);
+    return { dir: t.dir, defer: (step) => void made.push(step) };
+  };
 }
 
 /**

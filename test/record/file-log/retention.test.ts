@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { appendBatches, collect, folderBytes, tempDir } from './helpers.js';
+import { appendBatches, collect, folderBytes, tempDirs } from './helpers.js';
 
-let cleanup = () => {};
-afterEach(() => cleanup());
+const fresh = tempDirs();
 
 const SEG = 64 * 1024;
 
 describe('file log: segments and retention', () => {
   it('rolls segments at segmentBytes, each named by its first seq', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const log = await openFileLog(t.dir, { segmentBytes: SEG });
     appendBatches(log, 1, 1000, 20);
     await log.sync();
@@ -24,8 +22,7 @@ describe('file log: segments and retention', () => {
   });
 
   it('keeps the folder within maxBytes (plus the manifest) however much is appended', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const maxBytes = 4 * SEG;
     const log = await openFileLog(t.dir, { segmentBytes: SEG, retention: { maxBytes } });
     let seq = 1;
@@ -45,8 +42,7 @@ describe('file log: segments and retention', () => {
   });
 
   it('keeps at most maxMessages messages (whole segments)', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const log = await openFileLog(t.dir, { segmentBytes: SEG, retention: { maxMessages: 5000 } });
     appendBatches(log, 1, 1000, 20);
     await log.sync();
@@ -58,8 +54,7 @@ describe('file log: segments and retention', () => {
   });
 
   it('deletes segments whose newest batch is older than maxAgeMs on the injected clock', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const clock = new SimulatedClock();
     const log = await openFileLog(t.dir, { segmentBytes: SEG, retention: { maxAgeMs: 1000 }, clock, sync: 'none' });
     // 1000 batches at t = 0..9990; the clock says 10_000: only batches at >= 9000 are young.

@@ -2,14 +2,11 @@
 // (body-codec.ts, property-tested on its own in test/record/body): framing, segments, the
 // pending buffer and the reader add nothing and lose nothing, across a close and a reopen.
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StreamMessage } from '../../../src/message.js';
 import { decodeBatchBytes, encodeBatchBytes } from '../../../src/record/body/body-bytes.js';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { collect, tempDir } from './helpers.js';
-
-let cleanup = () => {};
-afterEach(() => cleanup());
 
 const NUMRUNS = Math.max(10, Number(process.env.NUMRUNS ?? 300) / 10);
 const special = fc.constantFrom(NaN, -0, Infinity, -Infinity, 0, 2 ** 31, 0.5);

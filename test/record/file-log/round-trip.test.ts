@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { prepareFolder } from '../../../src/record/file-log/manifest.js';
 import { recoverSegments } from '../../../src/record/file-log/recover.js';
-import { appendBatches, batch, collect, message, tempDir } from './helpers.js';
+import { appendBatches, batch, collect, message, tempDirs } from './helpers.js';
 
-let cleanup = () => {};
-afterEach(() => cleanup());
+const fresh = tempDirs();
 
 describe('file log: round trip', () => {
   it('reads back every batch appended, in order, with seq, at and messages intact (before and after they are written)', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const log = await openFileLog(t.dir);
     appendBatches(log, 1, 100, 50);
     // Read at once: the batches are still pending; the read waits for their write.
@@ -25,8 +23,7 @@ describe('file log: round trip', () => {
   });
 
   it('reopens a closed log with everything in it, and takes the next seq only', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const a = await openFileLog(t.dir, { segmentBytes: 64 * 1024 });
     appendBatches(a, 1, 200, 20);
     await a.close();
@@ -41,8 +38,7 @@ describe('file log: round trip', () => {
   });
 
   it('sync resolves by itself, round after round and across segment rolls (no timer needed: the clock never moves)', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const log = await openFileLog(t.dir, { clock: new SimulatedClock(), segmentBytes: 64 * 1024 });
     let seq = 1;
     for (let round = 0; round < 20; round++) {
@@ -55,8 +51,7 @@ describe('file log: round trip', () => {
   });
 
   it('sync resolves once what was appended is on disk: what an open reads, while the writer is still open', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const log = await openFileLog(t.dir, { sync: 'none' });
     appendBatches(log, 1, 10, 50);
     await log.sync();

@@ -1,14 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { appendBatches, collect, tempDir } from './helpers.js';
+import { appendBatches, collect, tempDirs } from './helpers.js';
 
-let cleanup = () => {};
-afterEach(() => cleanup());
+const fresh = tempDirs();
 
 // 3000 batches of 10 over small segments: many segments, many index entries per segment.
 async function filled() {
-  const t = tempDir();
-  cleanup = t.cleanup;
+  const t = fresh();
   const log = await openFileLog(t.dir, { segmentBytes: 256 * 1024 });
   appendBatches(log, 1, 3000, 10, 1000, 5);
   await log.sync();

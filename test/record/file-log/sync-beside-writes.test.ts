@@ -1,16 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { appendBatches, flushed, messagesHeld, slowSyncFs, tempDir, until, within } from './helpers.js';
+import { appendBatches, flushed, messagesHeld, slowSyncFs, tempDirs, until, within } from './helpers.js';
 
-let cleanup = () => {};
-afterEach(() => cleanup());
+const fresh = tempDirs();
 
 describe('file log: syncs run beside the writes', () => {
   it('writes go on while a sync waits on the disk, and the sync covers what was written before it', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const fs = slowSyncFs();
     const log = await openFileLog(t.dir, { fs, sync: 'none' });
     let seq = appendBatches(log, 1, 20, 10);
@@ -29,8 +27,7 @@ describe('file log: syncs run beside the writes', () => {
   });
 
   it('a full segment is synced and closed in the background; sync() waits for it; its failure fails the next sync', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const fs = slowSyncFs();
     const errors: NodeflowError[] = [];
     const log = await openFileLog(t.dir, { fs, sync: 'none', segmentBytes: 4096, onError: (e) => errors.push(e) });
@@ -68,8 +65,7 @@ describe('file log: syncs run beside the writes', () => {
   });
 
   it('at most four full segments sync in the background: past that the writes wait (bounded work on a slow disk)', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const fs = slowSyncFs();
     const log = await openFileLog(t.dir, { fs, sync: 'none', segmentBytes: 4096 });
     fs.hold();
@@ -84,8 +80,7 @@ describe('file log: syncs run beside the writes', () => {
   });
 
   it('a policy timer that fires while a sync runs starts the next sync when it ends, not a whole everyMs later', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const fs = slowSyncFs();
     const clock = new SimulatedClock();
     const log = await openFileLog(t.dir, { fs, clock, sync: { everyMs: 100 } });

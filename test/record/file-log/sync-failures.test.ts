@@ -1,16 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { appendBatches, flushed, messagesHeld, slowSyncFs, tempDir, until, within } from './helpers.js';
+import { appendBatches, flushed, messagesHeld, slowSyncFs, tempDirs, until, within } from './helpers.js';
 
 
-let cleanup = () => {};
-afterEach(() => cleanup());
+const fresh = tempDirs();
 
 describe('file log: syncs under load and after failures', () => {
   it('a full segment is closed only after a sync using its file is done', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const fs = slowSyncFs();
     const log = await openFileLog(t.dir, { fs, sync: 'none', segmentBytes: 4096 });
     let seq = appendBatches(log, 1, 2, 10);
@@ -33,8 +31,7 @@ describe('file log: syncs under load and after failures', () => {
   });
 
   it('a sync resolves while appends never stop (they cannot starve it)', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const log = await openFileLog(t.dir, { writeStage: 'main', sync: 'none' });
     let seq = 1;
     let on = true;
@@ -54,8 +51,7 @@ describe('file log: syncs under load and after failures', () => {
 
   // Small segments: the rolls' fdatasyncs fail (and the policy's); one segment: the policy's only.
   it.each([{ segmentBytes: 4096 }, {}])('a failed fdatasync no caller heard of fails the next sync(), even after a sync that succeeded (%o)', async (segments) => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const fs = slowSyncFs();
     const errors: NodeflowError[] = [];
     const log = await openFileLog(t.dir, { fs, sync: { everyMs: 5 }, ...segments, onError: (e) => errors.push(e) });
@@ -82,8 +78,7 @@ describe('file log: syncs under load and after failures', () => {
   });
 
   it('an onError that throws does not leave a sync unanswered or the log open', async () => {
-    const t = tempDir();
-    cleanup = t.cleanup;
+    const t = fresh();
     const fs = slowSyncFs();
     const warn = console.warn;
     const warned: string[] = [];

@@ -1,20 +1,15 @@
 // Its own file: the write-stage tests kill the process's write worker, after which every log in
 // that module instance writes on the main thread, and this test would not reach the worker.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { setWriteRingStart, writeRingCounters, writeWorkerRunning } from '../../../src/record/file-log/write-worker.js';
-import { appendBatches, flushed, messagesHeld, tempDir, until } from './helpers.js';
+import { appendBatches, flushed, messagesHeld, tempDirs, until } from './helpers.js';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
+const fresh = tempDirs();
 
 describe('file log: the write worker polls a busy ring and sleeps on a quiet one', () => {
   it('writes close together (it polls) and after quiet spells (it sleeps, and is woken) all land', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
+    const t = fresh();
     const log = await openFileLog(t.dir, { writeStage: 'worker' });
     expect(writeWorkerRunning(), 'the test must run on the write worker').toBe(true);
     // Gaps from 0 to 36 ms: under 20 ms the worker polls the ring (in waits of a quarter of the
@@ -40,11 +35,10 @@ describe('file log: the write worker polls a busy ring and sleeps on a quiet one
   // From 0, and from just below 2^31: the ring's int32 counters wrap within the run, in the
   // worker's program as on this side.
   it.each([0, 2 ** 31 - 20])('a write with no one waiting for it wakes a sleeping worker (the flag, not a flush; counters from %i)', async (start) => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
+    const t = fresh();
     expect(writeWorkerRunning(), 'the earlier logs are closed: the next one starts a worker').toBe(false);
     setWriteRingStart(start);
-    cleanups.push(() => setWriteRingStart(0));
+    t.defer(() => setWriteRingStart(0));
     const log = await openFileLog(t.dir, { writeStage: 'worker', sync: 'none' });
     expect(writeWorkerRunning(), 'the test must run on the write worker').toBe(true);
     // No flush and no sync: nothing hurries the worker. Each write must reach the file by the

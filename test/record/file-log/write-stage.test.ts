@@ -1,19 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { killWriteWorker, writeWorkerRunning } from '../../../src/record/file-log/write-worker.js';
-import { appendBatches, collect, tempDir } from './helpers.js';
+import { appendBatches, collect, tempDirs } from './helpers.js';
 
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
+const fresh = tempDirs();
 const dir = () => {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
+  const t = fresh();
   return t.dir;
 };
 const segmentBytes = (d: string) => fs.readdirSync(d).filter((n) => n.endsWith('.seg')).sort().map((n) => fs.readFileSync(path.join(d, n)));
