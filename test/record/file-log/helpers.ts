@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach } from 'vitest';
 import type { StreamMessage } from '../../../src/message.js';
+import { openFileLog } from '../../../src/record/file-log/file-log.js';
 import { nodeLogFs, type LogFs } from '../../../src/record/file-log/fs-layer.js';
 
 export { until } from '../../support/until.js';
@@ -66,6 +67,16 @@ export async function collect(it: AsyncIterable<RecordedBatch>): Promise<Recorde
 /** How many messages a read from seq 1 yields. */
 export async function messagesHeld(log: RecordLog): Promise<number> {
   return (await collect(log.read({ seq: 1 }))).reduce((n, b) => n + b.messages.length, 0);
+}
+
+/** How many messages the log in `dir` holds when opened again from the disk (closed after). */
+export async function messagesOnReopen(dir: string): Promise<number> {
+  const back = await openFileLog(dir);
+  try {
+    return await messagesHeld(back);
+  } finally {
+    await back.close();
+  }
 }
 
 /** The file log's internal `flushed()`: resolves once everything appended is written (not synced). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { appendBatches, flushed, messagesHeld, slowSyncFs, tempDirs, until, within } from './helpers.js';
+import { appendBatches, flushed, messagesHeld, messagesOnReopen, slowSyncFs, tempDirs, until, within } from './helpers.js';
 
 const fresh = tempDirs();
 
@@ -59,9 +59,7 @@ describe('file log: syncs run beside the writes', () => {
     await expect(log.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED', details: { op: 'sync' } });
     await log.sync();
     await log.close();
-    const back = await openFileLog(t.dir);
-    expect(await messagesHeld(back)).toBe(seq - 1);
-    await back.close();
+    expect(await messagesOnReopen(t.dir)).toBe(seq - 1);
   });
 
   it('at most four full segments sync in the background: past that the writes wait (bounded work on a slow disk)', async () => {
