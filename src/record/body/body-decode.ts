@@ -1,9 +1,10 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, DATA_I32, ID_SEQ, TS_CONST, TS_I32 } from './body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, PRIORITY, SHAPE_BITS, TS_CONST, TS_I32 } from './body-codec.js';
+import { PRIORITY_NAMES } from './extras.js';
 
 /**
  * The messages of a body of `kind` and `count` messages in `buf[start..end)` (body-codec.ts
- * describes the three kinds). A RangeError (or a SyntaxError) for bytes that are not such a
+ * describes the three kinds and format 4's extras). A RangeError (or a SyntaxError) for bytes that are not such a
  * body: an unknown kind, columns past the end, JSON data that is not an array of `count` values.
  *
  * @example
@@ -22,49 +23,87 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   const n = buf.readUInt32LE(start);
   if (n > end - start - 8) throw new RangeError('columns past the end of the body');
   const shape = buf.readUInt32LE(start + 4);
+  if ((shape & ~SHAPE_BITS) !== 0 || (shape & ID_SEQ && shape & ID_JSON)) throw new RangeError(`unknown columns shape ${shape}`);
   const [sourceNodeId, targetNodeId, port] = JSON.parse(buf.toString('utf8', start + 8, start + 8 + n)) as [string | null, string | null, string | null];
   const whole = sourceNodeId !== null && targetNodeId !== null && port !== null;
   const i32Col = padded(4 * count);
   const idAt = start + 8 + padded(n);
-  const tAt = idAt + (shape & ID_SEQ ? 8 : 8 * count);
+  const ids = shape & ID_JSON ? jsonColumn(buf, idAt, end, count, 'id') : undefined;
+  const tAt = ids !== undefined ? ids.next : idAt + (shape & ID_SEQ ? 8 : 8 * count);
   const tsAt = tAt + 8;
   const dataAt = tsAt + (shape & TS_CONST ? 0 : shape & TS_I32 ? i32Col : 8 * count);
-  const values = kind === BODY_JSON_DATA ? jsonData(buf, dataAt, end, count) : undefined;
-  if (values === undefined && dataAt + (shape & DATA_I32 ? i32Col : 8 * count) > end) throw new RangeError('columns past the end of the body');
-  const id0 = buf.readDoubleLE(idAt);
+  const json = kind === BODY_JSON_DATA ? jsonData(buf, dataAt, end, count) : undefined;
+  const values = json?.values;
+  const dataEnd = json !== undefined ? json.next : dataAt + (shape & DATA_I32 ? i32Col : 8 * count);
+  const prioAt = dataEnd;
+  const keyAt = prioAt + (shape & PRIORITY ? padded(count) : 0);
+  if (dataEnd > end || keyAt > end) throw new RangeError('columns past the end of the body');
+  const keys = shape & KEY ? jsonColumn(buf, keyAt, end, count, 'key') : undefined;
+  const id0 = ids !== undefined ? 0 : buf.readDoubleLE(idAt);
   const t0 = buf.readDoubleLE(tAt);
   const out = new Array<StreamMessage>(count);
   for (let i = 0; i < count; i++) {
-    const id = shape & ID_SEQ ? (i === 0 ? id0 : id0 + i) : buf.readDoubleLE(idAt + 8 * i);
+    const id = ids !== undefined ? idOrKey(ids.values[i], 'id') : shape & ID_SEQ ? (i === 0 ? id0 : id0 + i) : buf.readDoubleLE(idAt + 8 * i);
     const timestamp = shape & TS_CONST ? t0 : shape & TS_I32 ? t0 + buf.readInt32LE(tsAt + 4 * i) : buf.readDoubleLE(tsAt + 8 * i);
     const data = values !== undefined ? values[i] : shape & DATA_I32 ? buf.readInt32LE(dataAt + 4 * i) : buf.readDoubleLE(dataAt + 8 * i);
-    out[i] = whole ? { id, timestamp, sourceNodeId, targetNodeId, port, data } : withAbsent(id, timestamp, sourceNodeId, targetNodeId, port, data);
+    const m = whole ? { id, timestamp, sourceNodeId, targetNodeId, port, data } : withAbsent(id, timestamp, sourceNodeId, targetNodeId, port, data);
+    if (shape & PRIORITY) {
+      const code = buf[prioAt + i]!;
+      if (code >= PRIORITY_NAMES.length) throw new RangeError(`unknown priority code ${code}`);
+      if (code > 0) (m as { priority?: string }).priority = PRIORITY_NAMES[code];
+    }
+    const key = keys?.values[i];
+    if (key !== undefined && key !== null) (m as { key?: unknown }).key = idOrKey(key, 'key');
+    out[i] = m as StreamMessage;
   }
   return out;
 }
 
+/** An id or a key read from a JSON column: a string or a number, as the writer put there. */
+function idOrKey(v: unknown, what: string): string | number {
+  if (typeof v !== 'string' && typeof v !== 'number') throw new RangeError(`the JSON ${what} column holds ${JSON.stringify(v)}, not a string or a number`);
+  return v;
+}
+
+/** A JSON column's values and where the next column starts. */
+interface JsonColumn {
+  readonly values: unknown[];
+  /** The u32 after the length (the data column's count of exact numbers). */
+  readonly second: number;
+  readonly next: number;
+}
+
 /**
- * The JSON data column at `at`: u32 byte length, u32 k, the JSON array of `count` values padded
- * to 8 bytes, then k pairs of f64 (index, value): the numbers JSON cannot carry, put back.
+ * The JSON column at `at`: u32 byte length, u32 (`second`), the JSON array of `count` values
+ * padded to 8 bytes. The ids and keys (format 4) are this; the data column adds its pairs.
  */
-function jsonData(buf: Buffer, at: number, end: number, count: number): unknown[] {
+function jsonColumn(buf: Buffer, at: number, end: number, count: number, what: string): JsonColumn {
   if (at + 8 > end) throw new RangeError('columns past the end of the body');
   const length = buf.readUInt32LE(at);
-  const exact = buf.readUInt32LE(at + 4);
-  const pairs = at + 8 + padded(length); // padded from the column's start, which the writer 8-aligned
-  if (pairs + 16 * exact > end) throw new RangeError('columns past the end of the body');
+  const next = at + 8 + padded(length); // padded from the column's start, which the writer 8-aligned
+  if (next > end) throw new RangeError('columns past the end of the body');
   const values: unknown = JSON.parse(buf.toString('utf8', at + 8, at + 8 + length));
-  if (!Array.isArray(values) || values.length !== count) throw new RangeError(`the JSON data column does not hold ${count} values`);
+  if (!Array.isArray(values) || values.length !== count) throw new RangeError(`the JSON ${what} column does not hold ${count} values`);
+  return { values, second: buf.readUInt32LE(at + 4), next };
+}
+
+/**
+ * The JSON data column at `at`: a JSON column whose second word is k, then k pairs of f64
+ * (index, value): the numbers JSON cannot carry, put back.
+ */
+function jsonData(buf: Buffer, at: number, end: number, count: number): { values: unknown[]; next: number } {
+  const { values, second: exact, next: pairs } = jsonColumn(buf, at, end, count, 'data');
+  if (pairs + 16 * exact > end) throw new RangeError('columns past the end of the body');
   for (let k = 0; k < exact; k++) {
     const i = buf.readDoubleLE(pairs + 16 * k);
     if (!Number.isInteger(i) || i < 0 || i >= count) throw new RangeError(`the JSON data column puts back a number at ${i}, outside its ${count} values`);
     values[i] = buf.readDoubleLE(pairs + 16 * k + 8);
   }
-  return values;
+  return { values, next: pairs + 16 * exact };
 }
 
 /** A message whose batch left some routing field out: the field is absent again, not null. */
-function withAbsent(id: number, timestamp: number, src: string | null, tgt: string | null, port: string | null, data: unknown): StreamMessage {
+function withAbsent(id: string | number, timestamp: number, src: string | null, tgt: string | null, port: string | null, data: unknown): StreamMessage {
   const m: Record<string, unknown> = { id, timestamp };
   if (src !== null) m.sourceNodeId = src;
   if (tgt !== null) m.targetNodeId = tgt;

@@ -1,6 +1,7 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON_DATA, DATA_I32, ID_SEQ, LITTLE_ENDIAN, SPACE, TS_CONST, TS_I32, headWords, pad8, routing, type BodyArea } from './body-codec.js';
+import { BODY_COLUMNS, BODY_JSON_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, LITTLE_ENDIAN, PRIORITY, TS_CONST, TS_I32, headWords, pad8, routing, type BodyArea } from './body-codec.js';
 import { headFor } from './body-head.js';
+import { planExtras, writeJsonColumn, writePriorities, type ExtrasPlan } from './extras.js';
 
 // The columns kinds of the record body (body-codec.ts describes the format): how a batch is
 // planned as columns, in one pass over its messages, and written from the plan.
@@ -40,6 +41,8 @@ export interface ColumnsPlan {
    * plan's. `undefined`: the scratch columns.
    */
   readonly numbers: Columns | undefined;
+  /** String ids, priorities and keys (format 4), when the batch has any. */
+  readonly extras: ExtrasPlan | undefined;
 }
 
 /**
@@ -102,7 +105,10 @@ function plan(messages: readonly StreamMessage[], nested: boolean): ColumnsPlan 
   const p = m0.port;
   const id0 = m0.id;
   const t0 = m0.timestamp;
-  if (typeof id0 !== 'number' || typeof t0 !== 'number' || !routing(s) || !routing(t) || !routing(p)) return undefined;
+  if (typeof t0 !== 'number' || !routing(s) || !routing(t) || !routing(p)) return undefined;
+  // Ids that are not all numbers, and priorities or keys, go as the extras columns (extras.ts).
+  let idJson = false;
+  let more = false;
   let idSeq = true;
   let tsConst = true;
   // Offsets from a -0 base come back as +0: no i32 times then.
@@ -127,9 +133,10 @@ function plan(messages: readonly StreamMessage[], nested: boolean): ColumnsPlan 
     const id = m.id;
     const ts = m.timestamp;
     const d = m.data;
-    if (typeof id !== 'number' || typeof ts !== 'number') return undefined;
-    if (m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return undefined;
-    cIds[i] = id;
+    if (typeof ts !== 'number' || m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p) return undefined;
+    if (m.priority !== undefined || m.key !== undefined) more = true;
+    if (typeof id === 'number') cIds[i] = id;
+    else idJson = true;
     cTimes[i] = ts;
     if (typeof d === 'number' && values === undefined) {
       cDatas[i] = d;
@@ -140,7 +147,7 @@ function plan(messages: readonly StreamMessage[], nested: boolean): ColumnsPlan 
       values.push(d);
     }
     // id0 + i is +0 when it is 0 at i > 0, so an id of -0 there breaks the run.
-    if (idSeq && i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))) idSeq = false;
+    if (idSeq && (typeof id0 !== 'number' || (i > 0 && (id !== id0 + i || (id === 0 && 1 / id < 0))))) idSeq = false;
     if (tsConst && (ts !== t0 || (ts === 0 && 1 / ts !== 1 / t0))) tsConst = false;
     if (tsI32 && !tsConst) {
       const dt = ts - t0;
@@ -148,15 +155,20 @@ function plan(messages: readonly StreamMessage[], nested: boolean): ColumnsPlan 
       if ((dt | 0) !== dt || t0 + dt !== ts || (ts === 0 && 1 / ts < 0)) tsI32 = false;
     }
   }
+  const extras = idJson || more ? planExtras(messages, idJson, more) : undefined;
+  if ((idJson || more) && extras === undefined) return undefined;
   const data = values === undefined ? undefined : JSON.stringify(values);
   if (data !== undefined) dataI32 = false;
-  const shape = (idSeq ? ID_SEQ : 0) | (tsConst ? TS_CONST : tsI32 ? TS_I32 : 0) | (dataI32 ? DATA_I32 : 0);
+  const shape =
+    (idSeq ? ID_SEQ : 0) | (tsConst ? TS_CONST : tsI32 ? TS_I32 : 0) | (dataI32 ? DATA_I32 : 0) | (extras?.ids !== undefined ? ID_JSON : 0) | (extras?.priorities ? PRIORITY : 0) | (extras?.keys !== undefined ? KEY : 0);
   const head = headFor(s, t, p);
   const i32Col = pad8(4 * n);
   const exact = values === undefined ? undefined : unsafeNumbers(values);
   const dataBytes = data !== undefined ? 8 + pad8(3 * data.length) + 8 * exact!.length : dataI32 ? i32Col : 8 * n;
-  const bytes = head.length + (idSeq ? 8 : 8 * n) + 8 + (tsConst ? 0 : tsI32 ? i32Col : 8 * n) + dataBytes;
-  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data, exact, numbers: own };
+  // The id JSON column, when there is one, is counted in the extras' bytes in place of this.
+  const idBytes = extras?.ids !== undefined ? 0 : idSeq ? 8 : 8 * n;
+  const bytes = head.length + idBytes + 8 + (tsConst ? 0 : tsI32 ? i32Col : 8 * n) + dataBytes + (extras?.bytes ?? 0);
+  return { kind: data === undefined ? BODY_COLUMNS : BODY_JSON_DATA, head, shape, bytes, data, exact, numbers: own, extras };
 }
 
 /**
@@ -203,7 +215,10 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
   for (let w = 0, k = off >> 2; w < words.length; w++) i32[k + w] = words[w]!;
   i32[(off + 4) >> 2] = shape;
   let o = off + head.length;
-  if (shape & ID_SEQ) {
+  const extras = plan.extras;
+  if (extras?.ids !== undefined) {
+    o = writeJsonColumn(area, o, extras.ids, 0);
+  } else if (shape & ID_SEQ) {
     f64[o >> 3] = idCol[0]!;
     o += 8;
   } else {
@@ -222,12 +237,7 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
   }
   if (plan.data !== undefined) {
     const exact = plan.exact!;
-    const length = area.bytes.write(plan.data, o + 8, 'utf8');
-    i32[o >> 2] = length;
-    i32[(o + 4) >> 2] = exact.length / 2;
-    const end = o + 8 + length;
-    o = pad8(end);
-    area.bytes.fill(SPACE, end, o);
+    o = writeJsonColumn(area, o, plan.data, exact.length / 2);
     f64.set(exact, o >> 3);
     o += 8 * exact.length;
   } else if (shape & DATA_I32) {
@@ -237,6 +247,8 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
     f64.set(dataCol.subarray(0, n), o >> 3);
     o += 8 * n;
   }
+  if (extras?.priorities) o = writePriorities(area, o, extras.priorities);
+  if (extras?.keys !== undefined) o = writeJsonColumn(area, o, extras.keys, 0);
   return o;
 }
 

@@ -19,10 +19,10 @@ export const FORMAT = 'nodeflow-record-log';
  * if (found > VERSION) throw tooNew();
  * ```
  */
-// 3: the shared record body gained columns with JSON data; 2 (numeric columns, else JSON) is
-// read as it is and marked 3 when opened, since what is published then may be of that kind;
-// 1 held JSON only.
-export const VERSION = 3;
+// 4: the columns gained string ids, priorities and keys (shape bits an older reader would
+// misread); 3: columns with JSON data. 2 (numeric columns, else JSON) and 3 are read as they are
+// and marked 4 when opened, since what is published then may use what they lack; 1 held JSON only.
+export const VERSION = 4;
 const OLDEST_READ = 2;
 // The description an existing stream must carry (checkMark parses it).
 const MARK = `${FORMAT} v${VERSION}`;

@@ -28,7 +28,7 @@ function roundTrip(messages: StreamMessage[], seq = 7, at = 1234.5) {
 const word = fc.constantFrom('s', 'w', 'out', 'sensor-1', 'ünï', '"q"', '');
 const num = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, NaN, Infinity, -Infinity, 2 ** 53));
 
-describe('record body codec (frame format 3)', () => {
+describe('record body codec (frame format 4)', () => {
   it('numeric batches with shared routing are written as columns and come back exactly (NaN, -0, Infinity too)', () => {
     fc.assert(
       fc.property(fc.tuple(word, word, word), fc.array(fc.tuple(num, num, num), { minLength: 1, maxLength: 80 }), ([s, t, p], rows) => {
@@ -113,14 +113,16 @@ describe('record body codec (frame format 3)', () => {
     );
   });
 
-  it('one message outside the columns shape (a string id, a priority, a key, another port) makes the batch JSON; object data does not', () => {
+  it('one message with other routing makes the batch JSON; a string id, a priority, a key or object data do not', () => {
     const base = (i: number): StreamMessage => ({ id: i, timestamp: i, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i });
-    const odd: Array<(m: StreamMessage) => StreamMessage> = [(m) => ({ ...m, id: 'x' }), (m) => ({ ...m, priority: 'high' }), (m) => ({ ...m, key: 'k' }), (m) => ({ ...m, port: 'other' })];
-    for (const change of odd) {
+    const other = [base(1), base(2), { ...base(3), port: 'other' }, base(4)];
+    expect(roundTrip(other)).toMatchObject({ rows: false, kind: BODY_JSON, back: JSON.parse(JSON.stringify(other)) });
+    const extras: Array<(m: StreamMessage) => StreamMessage> = [(m) => ({ ...m, id: 'x' }), (m) => ({ ...m, priority: 'high' }), (m) => ({ ...m, key: 'k' })];
+    for (const change of extras) {
       const ms = [base(1), base(2), change(base(3)), base(4)];
       const { rows, kind, back } = roundTrip(ms);
-      expect([rows, kind]).toEqual([false, BODY_JSON]);
-      expect(back).toEqual(JSON.parse(JSON.stringify(ms)));
+      expect([rows, kind]).toEqual([true, BODY_COLUMNS]);
+      expect(back).toEqual(ms);
     }
     const objectAt = [base(1), base(2), { ...base(3), data: { v: 1 } }, base(4)];
     const { kind, back } = roundTrip(objectAt);

@@ -43,21 +43,21 @@ describe('file log: bad input', () => {
     await expect(older).rejects.toThrow(/version 1 .*record it again/);
   });
 
-  it('reads a version 2 log as it is, leaves it version 2 until something is written, then marks it 3 and appends object data', async () => {
+  it.each([2, 3])('reads a version %i log as it is, leaves it so until something is written, then marks it 4 and appends object data and string ids', async (older) => {
     const t = fresh();
     const old = await openFileLog(t.dir);
     old.append(batch(1, 4));
     await old.close();
-    // As the version before wrote it: its frames (numeric columns) are the same bytes.
+    // As the versions before wrote it: its frames (numeric columns) are the same bytes.
     const manifest = path.join(t.dir, MANIFEST);
     const version = () => JSON.parse(fs.readFileSync(manifest, 'utf8')).version as number;
-    fs.writeFileSync(manifest, '{"format":"nodeflow-file-log","version":2}');
+    fs.writeFileSync(manifest, `{"format":"nodeflow-file-log","version":${older}}`);
     const reader = await openFileLog(t.dir);
     expect(await readMessages(reader)).toEqual(batch(1, 4).messages);
     await reader.close();
-    expect(version()).toBe(2); // opened and read, never written: still readable by the code before
+    expect(version()).toBe(older); // opened and read, never written: still readable by the code before
     // The mark fails (its temporary file cannot be made): that write's batch is dropped and said,
-    // nothing of the new kind reaches the version 2 log, and the next write marks it.
+    // nothing of the new kinds reaches the older log, and the next write marks it.
     const errors: unknown[] = [];
     const log = await openFileLog(t.dir, { onError: (e) => errors.push(e) });
     fs.mkdirSync(manifest + '.tmp');
@@ -65,12 +65,14 @@ describe('file log: bad input', () => {
     log.append({ seq: 5, at: 1, messages: objects(5) });
     await expect(log.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED' });
     expect(errors).toEqual([expect.objectContaining({ code: 'LOG_WRITE_FAILED', details: expect.objectContaining({ op: 'manifest upgrade', droppedBatches: 1 }) })]);
-    expect(version()).toBe(2);
+    expect(version()).toBe(older);
     fs.rmdirSync(manifest + '.tmp');
     log.append({ seq: 7, at: 2, messages: objects(7) });
+    const named = batch(9, 2).messages.map((m) => ({ ...m, id: `msg-${m.id}`, priority: 'high' as const }));
+    log.append({ seq: 9, at: 3, messages: named });
     await log.sync();
-    expect(version()).toBe(3);
-    expect(await readMessages(log)).toEqual([...batch(1, 4).messages, ...objects(7)]);
+    expect(version()).toBe(FORMAT_VERSION);
+    expect(await readMessages(log)).toEqual([...batch(1, 4).messages, ...objects(7), ...named]);
     await log.close();
   });
 

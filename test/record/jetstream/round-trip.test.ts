@@ -82,7 +82,7 @@ describe('JetStream log round trip', () => {
     }
   });
 
-  it('a version 2 stream is read as it is, marked version 3 when opened, and takes object data after', async () => {
+  it.each([2, 3])('a version %i stream is read as it is, marked version 4 when opened, and takes object data and string ids after', async (older) => {
     const first = await js.open();
     const stream = first.stream;
     first.append({ seq: 1, at: 0, messages: msgs(1, 3) });
@@ -91,15 +91,17 @@ describe('JetStream log round trip', () => {
     const nc = await connect({ servers: js.url, noAsyncTraces: true });
     const jsm = await jetstreamManager(nc);
     const info = await jsm.streams.info(stream);
-    await jsm.streams.update(stream, { ...info.config, description: 'nodeflow-record-log v2' });
+    await jsm.streams.update(stream, { ...info.config, description: `nodeflow-record-log v${older}` });
     const again = await openJetStreamLog({ servers: js.url, stream });
     try {
-      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v3');
+      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v4');
       const objects = msgs(4, 2).map((m) => ({ ...m, data: { v: m.data } }));
       again.append({ seq: 4, at: 1, messages: objects });
+      const named = msgs(6, 2).map((m) => ({ ...m, id: `msg-${m.id}`, key: 'k' }));
+      again.append({ seq: 6, at: 2, messages: named });
       await again.sync();
       const got = await readAll(again, { seq: 1 });
-      expect(got.flatMap((b) => b.messages)).toEqual([...msgs(1, 3), ...objects]);
+      expect(got.flatMap((b) => b.messages)).toEqual([...msgs(1, 3), ...objects, ...named]);
     } finally {
       await again.close();
       await nc.close();

@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Priority, StreamMessage } from '../../../src/message.js';
+import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, ID_JSON, KEY, PRIORITY } from '../../../src/record/body/body-codec.js';
+import { decodeBatchBytes, encodeBatchBytes } from '../../../src/record/body/body-bytes.js';
+
+const NUMRUNS = Number(process.env.NUMRUNS ?? 300);
+const kindOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(0);
+/** The shape word of a columns body (after the u32 kind, u32 count and the head's u32 length). */
+const shapeOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(12);
+const msg = (i: number, extra: Partial<StreamMessage> = {}): StreamMessage => ({ id: `msg-${i}`, timestamp: 1_700_000_000_000 + i, sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i, ...extra });
+
+// Ids and keys JSON gives back as they are, and those it does not (which send the batch as JSON).
+const exactId = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)));
+const priority = fc.constantFrom<Priority | undefined>(undefined, 'low', 'normal', 'high', 'critical');
+const data = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(-0, NaN, Infinity), fc.jsonValue());
+
+describe('record body extras (format 4): string ids, priorities, keys', () => {
+  it('any batch of string or number ids, priorities and keys is columns and comes back exactly (absent stays absent)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ id: exactId, priority, key: fc.option(exactId, { nil: undefined }), data }), { minLength: 1, maxLength: 60 }), (rows) => {
+        const ms = rows.map((r, i): StreamMessage => {
+          const m: Record<string, unknown> = { id: r.id, timestamp: 5 + i, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: r.data };
+          if (r.priority !== undefined) m.priority = r.priority;
+          if (r.key !== undefined) m.key = r.key;
+          return m as unknown as StreamMessage;
+        });
+        const bytes = encodeBatchBytes(ms);
+        expect([BODY_COLUMNS, BODY_JSON_DATA]).toContain(kindOf(bytes));
+        const back = decodeBatchBytes(bytes);
+        expect(back.length).toBe(ms.length);
+        for (let i = 0; i < ms.length; i++) {
+          const [a, b] = [ms[i]!, back[i]!];
+          expect(Object.is(b.id, a.id)).toBe(true);
+          expect(['priority' in b, b.priority]).toEqual(['priority' in a, a.priority]);
+          expect(['key' in b, b.key]).toEqual(['key' in a, a.key]);
+          if (typeof a.data === 'number') expect(Object.is(b.data, a.data)).toBe(true);
+          else expect(b.data).toEqual(JSON.parse(JSON.stringify([a.data]))[0]);
+        }
+      }),
+      { numRuns: NUMRUNS },
+    );
+  });
+
+  it('sets only the shape bits of what the batch has', () => {
+    const shape = (ms: StreamMessage[]) => shapeOf(encodeBatchBytes(ms)) & (ID_JSON | PRIORITY | KEY);
+    expect(shape([msg(1), msg(2)])).toBe(ID_JSON);
+    expect(shape([msg(1, { id: 1 }), msg(2, { id: 2, priority: 'low' })])).toBe(PRIORITY);
+    expect(shape([msg(1, { id: 1, key: 7 }), msg(2, { id: 2 })])).toBe(KEY);
+    expect(shape([msg(1, { priority: 'critical', key: 'a' })])).toBe(ID_JSON | PRIORITY | KEY);
+    expect(shape([msg(1, { id: 1 }), msg(2, { id: 2 })])).toBe(0);
+  });
+
+  it('an id or key JSON would change, a null key or an unknown priority sends the batch as JSON, as before format 4', () => {
+    const odd: Array<Partial<StreamMessage> | Record<string, unknown>> = [{ id: NaN }, { id: -0 }, { id: { n: 1 } }, { key: null }, { key: Infinity }, { key: -0 }, { key: ['k'] }, { priority: 'urgent' }, { priority: null }];
+    for (const extra of odd) {
+      // The odd message among string ids, so the batch is one that would go as columns.
+      const ms = [msg(1), msg(2, extra as Partial<StreamMessage>), msg(3)];
+      const bytes = encodeBatchBytes(ms);
+      expect([extra, kindOf(bytes)]).toEqual([extra, BODY_JSON]);
+      expect(decodeBatchBytes(bytes)).toEqual(JSON.parse(JSON.stringify(ms)));
+    }
+  });
+
+  it('the spec\'s messages (string ids, object data, a priority) take a fraction of their JSON', () => {
+    const ms = Array.from({ length: 50 }, (_, i) => msg(i, { data: { value: i }, priority: i % 10 === 0 ? 'high' : 'normal' }));
+    const bytes = encodeBatchBytes(ms);
+    expect(kindOf(bytes)).toBe(BODY_JSON_DATA);
+    expect(decodeBatchBytes(bytes)).toEqual(ms);
+    // The routing once, the ids as one array, one byte a priority: about 30 bytes a message here.
+    expect(bytes.length).toBeLessThan(Buffer.byteLength(JSON.stringify(ms)) / 3);
+  });
+
+  it('damaged extras are refused, never read as data: an unknown shape bit, a priority code, an id that is not a string or a number, a column past the body', () => {
+    const ms = [msg(1, { priority: 'high', key: 'a' }), msg(2)];
+    const good = encodeBatchBytes(ms);
+    const damaged = (change: (b: Buffer) => void) => {
+      const b = Buffer.from(good);
+      change(b);
+      return () => decodeBatchBytes(b);
+    };
+    expect(decodeBatchBytes(good)).toEqual(ms);
+    expect(damaged((b) => b.writeUInt32LE(b.readUInt32LE(12) | 128, 12))).toThrow(/unknown columns shape/);
+    const ids = Buffer.from(good).indexOf('["msg-1"');
+    const keys = Buffer.from(good).indexOf('["a",null]');
+    // The priority column: its first code, right before the key column's length.
+    expect(damaged((b) => (b[keys - 16] = 9))).toThrow(/unknown priority code 9/);
+    expect(damaged((b) => b.write('[{"m":1},', ids))).toThrow(/id column holds/);
+    expect(damaged((b) => b.write('[1.5, [] ', keys))).toThrow(/key column holds/);
+    expect(damaged((b) => b.writeUInt32LE(2 ** 32 - 7, keys - 8))).toThrow(/past the end/);
+    expect(damaged((b) => b.writeUInt32LE(b.length, ids - 8))).toThrow(/past the end/);
+  });
+});
