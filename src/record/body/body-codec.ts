@@ -26,9 +26,10 @@
 //     4 critical), padded to 8;
 //   - KEY: after that, u32 byte length | u32 0 | the UTF-8 JSON array of the keys (null where a
 //     message has none), padded to 8.
-// An id or a key goes there only when JSON gives it back as it is: a string, or a finite number
-// that is not -0 (extras.ts); any other, or a priority that is not one of the four, sends the
-// batch as JSON, as before.
+// Ids that are all numbers keep the numeric id column (any number, exactly). In the JSON id
+// column, and in the key column, a value goes only when JSON gives it back as it is: a string,
+// or a finite number that is not -0 (extras.ts); any other, a null key, or a priority that is
+// not one of the four, sends the batch as JSON, as before.
 // json (kind 0), for everything else: the UTF-8 JSON array of the messages, padded with spaces.
 //
 // The columns are written with one typed-array store per number (no per-message string, no
@@ -108,11 +109,11 @@ export const TS_CONST = 2;
 export const TS_I32 = 4;
 /** @internal @example `if (shape & DATA_I32) data = i32[k + i];` */
 export const DATA_I32 = 8;
-/** The ids go as a JSON array (format 4). @internal @example `if (shape & ID_JSON) ids = jsonColumn(buf, at);` */
+/** The ids go as a JSON array (format 4). @internal @example `const stringIds = (shape & ID_JSON) !== 0;` */
 export const ID_JSON = 16;
-/** A u8 priority column follows the data (format 4). @internal @example `if (shape & PRIORITY) priority = PRIORITIES[buf[at + i]];` */
+/** A u8 priority column follows the data (format 4). @internal @example `if (shape & PRIORITY) priority = PRIORITY_NAMES[buf[at + i]];` */
 export const PRIORITY = 32;
-/** A JSON key column follows the priorities (format 4). @internal @example `if (shape & KEY) keys = jsonColumn(buf, at);` */
+/** A JSON key column follows the priorities (format 4). @internal @example `const keyed = (shape & KEY) !== 0;` */
 export const KEY = 64;
 /** Every shape bit this code writes and reads: a body with another is not one it can read. @internal @example `if (shape & ~SHAPE_BITS) throw new RangeError('unknown shape');` */
 export const SHAPE_BITS = ID_SEQ | TS_CONST | TS_I32 | DATA_I32 | ID_JSON | PRIORITY | KEY;

@@ -23,12 +23,15 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   const n = buf.readUInt32LE(start);
   if (n > end - start - 8) throw new RangeError('columns past the end of the body');
   const shape = buf.readUInt32LE(start + 4);
-  if ((shape & ~SHAPE_BITS) !== 0 || (shape & ID_SEQ && shape & ID_JSON)) throw new RangeError(`unknown columns shape ${shape}`);
+  // Only shapes a writer makes: no unknown bit, and no two layouts of one column at once.
+  if ((shape & ~SHAPE_BITS) !== 0 || (shape & ID_SEQ && shape & ID_JSON) || (shape & TS_CONST && shape & TS_I32) || (kind === BODY_JSON_DATA && shape & DATA_I32)) {
+    throw new RangeError(`unknown columns shape ${shape}`);
+  }
   const [sourceNodeId, targetNodeId, port] = JSON.parse(buf.toString('utf8', start + 8, start + 8 + n)) as [string | null, string | null, string | null];
   const whole = sourceNodeId !== null && targetNodeId !== null && port !== null;
   const i32Col = padded(4 * count);
   const idAt = start + 8 + padded(n);
-  const ids = shape & ID_JSON ? jsonColumn(buf, idAt, end, count, 'id') : undefined;
+  const ids = shape & ID_JSON ? jsonColumn(buf, idAt, end, count, 'id', 0) : undefined;
   const tAt = ids !== undefined ? ids.next : idAt + (shape & ID_SEQ ? 8 : 8 * count);
   const tsAt = tAt + 8;
   const dataAt = tsAt + (shape & TS_CONST ? 0 : shape & TS_I32 ? i32Col : 8 * count);
@@ -38,7 +41,11 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   const prioAt = dataEnd;
   const keyAt = prioAt + (shape & PRIORITY ? padded(count) : 0);
   if (dataEnd > end || keyAt > end) throw new RangeError('columns past the end of the body');
-  const keys = shape & KEY ? jsonColumn(buf, keyAt, end, count, 'key') : undefined;
+  for (let i = prioAt + count; shape & PRIORITY && i < keyAt; i++) if (buf[i] !== 0) throw new RangeError('the priority column is not padded with zeros');
+  const keys = shape & KEY ? jsonColumn(buf, keyAt, end, count, 'key', 0) : undefined;
+  // Every writer ends the body with its last column: bytes after it mean the shape is not the
+  // one written (a bit cleared would shift or drop columns), so nothing here is data.
+  if ((keys !== undefined ? keys.next : keyAt) !== end) throw new RangeError('the columns end before the body does');
   const id0 = ids !== undefined ? 0 : buf.readDoubleLE(idAt);
   const t0 = buf.readDoubleLE(tAt);
   const out = new Array<StreamMessage>(count);
@@ -59,10 +66,10 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   return out;
 }
 
-/** An id or a key read from a JSON column: a string or a number, as the writer put there. */
+/** An id or a key read from a JSON column: a string, or a finite number other than -0, as the writer puts there. */
 function idOrKey(v: unknown, what: string): string | number {
-  if (typeof v !== 'string' && typeof v !== 'number') throw new RangeError(`the JSON ${what} column holds ${JSON.stringify(v)}, not a string or a number`);
-  return v;
+  if (typeof v === 'string' || (typeof v === 'number' && v - v === 0 && !(v === 0 && 1 / v < 0))) return v;
+  throw new RangeError(`the JSON ${what} column holds ${Object.is(v, -0) ? '-0' : typeof v === 'number' ? String(v) : JSON.stringify(v)}, not a string or a finite number`);
 }
 
 /** A JSON column's values and where the next column starts. */
@@ -74,11 +81,13 @@ interface JsonColumn {
 }
 
 /**
- * The JSON column at `at`: u32 byte length, u32 (`second`), the JSON array of `count` values
- * padded to 8 bytes. The ids and keys (format 4) are this; the data column adds its pairs.
+ * The JSON column at `at`: u32 byte length, u32 (`second`, checked when given), the JSON array
+ * of `count` values padded to 8 bytes. The ids and keys (format 4) are this, with 0; the data
+ * column adds its pairs.
  */
-function jsonColumn(buf: Buffer, at: number, end: number, count: number, what: string): JsonColumn {
+function jsonColumn(buf: Buffer, at: number, end: number, count: number, what: string, second?: number): JsonColumn {
   if (at + 8 > end) throw new RangeError('columns past the end of the body');
+  if (second !== undefined && buf.readUInt32LE(at + 4) !== second) throw new RangeError(`the JSON ${what} column's second word is not ${second}`);
   const length = buf.readUInt32LE(at);
   const next = at + 8 + padded(length); // padded from the column's start, which the writer 8-aligned
   if (next > end) throw new RangeError('columns past the end of the body');

@@ -60,7 +60,8 @@ function inArray(d: unknown): boolean {
 
 /**
  * The columns plan when `messages` fit a columns kind, or `undefined` when they do not (then
- * write JSON). One pass, reading each message's fields once; data that is not all numbers is
+ * write JSON). One pass, reading each message's fields once (a batch with string ids, a
+ * priority or a key reads those three again, in extras.ts); data that is not all numbers is
  * stringified here (so a value JSON refuses, a BigInt or a cycle, throws here).
  *
  * @example

@@ -12,7 +12,7 @@ import { SPACE, pad8, type BodyArea } from './body-codec.js';
  *
  * @example
  * ```ts
- * const extras = planExtras(messages, true, false); // undefined: write the batch as JSON
+ * const extras: ExtrasPlan | undefined = planExtras(messages, true, false); // undefined: an id JSON would change
  * ```
  */
 export interface ExtrasPlan {
@@ -59,13 +59,15 @@ const jsonExact = (v: unknown): boolean => typeof v === 'string' || (typeof v ==
 
 /**
  * Plans the extras of `messages`: their ids as JSON when `idJson`, their priorities and keys
- * when `more` (some message has one). `undefined` when one of them cannot go as a column
+ * when `more` (some message has one). A second read of those fields (planColumns read them
+ * once to know there are extras): a getter that answers differently is recorded as it answers
+ * here. `undefined` when one of them cannot go as a column
  * exactly (an object id, a NaN key, a priority that is not one of the four, a `null` key): the
  * batch then goes as JSON, as it did before format 4. @internal
  *
  * @example
  * ```ts
- * const extras = planExtras(messages, typeof messages[0].id !== 'number', true);
+ * const extras = planExtras(messages, messages.some((m) => typeof m.id !== 'number'), true);
  * ```
  */
 export function planExtras(messages: readonly StreamMessage[], idJson: boolean, more: boolean): ExtrasPlan | undefined {
@@ -105,7 +107,7 @@ export function planExtras(messages: readonly StreamMessage[], idJson: boolean, 
  *
  * @example
  * ```ts
- * o = writeJsonColumn(area, o, plan.extras.ids, 0);
+ * if (extras.ids !== undefined) o = writeJsonColumn(area, o, extras.ids, 0);
  * ```
  */
 export function writeJsonColumn(area: BodyArea, off: number, json: string, second: number): number {

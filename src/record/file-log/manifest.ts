@@ -34,12 +34,12 @@ const FORMAT = 'nodeflow-file-log';
  * missing or empty folder becomes a log (the manifest written to a temporary name, synced, then
  * renamed, so a crash leaves either no manifest or a whole one). A folder with other files and
  * no manifest is `NOT_A_LOG`; a manifest of a newer version, or of version 1, is `LOG_VERSION`.
- * Nothing is rewritten here: a version 2 log stays one until something is written into it
+ * Nothing is rewritten here: a version 2 or 3 log stays so until something is written into it
  * (`upgradeManifest`), so a log only opened to be read stays readable by the code before.
  *
  * @example
  * ```ts
- * const { bases, version } = await prepareFolder('/data/rec'); // [1, 40001, ...], 3
+ * const { bases, version } = await prepareFolder('/data/rec'); // [1, 40001, ...], 4
  * ```
  */
 export async function prepareFolder(dir: string): Promise<{ bases: number[]; version: number }> {

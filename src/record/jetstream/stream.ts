@@ -32,7 +32,7 @@ const MARK = `${FORMAT} v${VERSION}`;
  * marked in its description. An existing stream must carry the mark (`NOT_A_LOG` otherwise, and
  * `LOG_VERSION` for a newer format or version 1) and hold only the log's subject; its limits are
  * updated to the retention given (a limit not given is left as the stream has it), and a version
- * 2 mark to this version. @internal
+ * 2 or 3 mark to this version. @internal
  *
  * @example
  * ```ts

@@ -90,4 +90,34 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
     expect(damaged((b) => b.writeUInt32LE(2 ** 32 - 7, keys - 8))).toThrow(/past the end/);
     expect(damaged((b) => b.writeUInt32LE(b.length, ids - 8))).toThrow(/past the end/);
   });
+
+  it('a shape other than the one written is refused: a bit cleared or added, two layouts of a column, bytes after the last column, words and padding a writer never sets', () => {
+    const ms = [msg(1, { priority: 'high', key: 'a' }), msg(2)];
+    const good = Buffer.from(encodeBatchBytes(ms));
+    const shape = good.readUInt32LE(12);
+    const damaged = (change: (b: Buffer) => unknown) => {
+      const b = Buffer.from(good);
+      const out = change(b);
+      return () => decodeBatchBytes(Buffer.isBuffer(out) ? out : b);
+    };
+    // A bit cleared shifts or drops columns: the last one no longer ends where the body does.
+    expect(damaged((b) => b.writeUInt32LE(shape & ~KEY, 12))).toThrow(/end before the body/);
+    expect(damaged((b) => b.writeUInt32LE(shape & ~PRIORITY, 12))).toThrow();
+    expect(damaged((b) => b.writeUInt32LE(shape & ~ID_JSON, 12))).toThrow(); // a RangeError or a SyntaxError, as decodeBody says
+    // Both id layouts, both time layouts, 32-bit data in a JSON data body.
+    expect(damaged((b) => b.writeUInt32LE(shape | 1, 12))).toThrow(/unknown columns shape/);
+    expect(damaged((b) => b.writeUInt32LE(shape | 2 | 4, 12))).toThrow(/unknown columns shape/);
+    const objects = Buffer.from(encodeBatchBytes([msg(1, { data: { v: 1 } })]));
+    objects.writeUInt32LE(objects.readUInt32LE(12) | 8, 12);
+    expect(() => decodeBatchBytes(objects)).toThrow(/unknown columns shape/);
+    expect(damaged((b) => Buffer.concat([b, Buffer.alloc(8)]))).toThrow(/end before the body/);
+    const ids = good.indexOf('["msg-1"');
+    const keys = good.indexOf('["a",null]');
+    expect(damaged((b) => b.writeUInt32LE(1, ids - 4))).toThrow(/second word/);
+    expect(damaged((b) => b.writeUInt32LE(1, keys - 4))).toThrow(/second word/);
+    expect(damaged((b) => (b[keys - 9] = 1))).toThrow(/padded with zeros/);
+    // Values a writer never puts in these columns: -0, a non-finite number (1e999 parses as Infinity).
+    expect(damaged((b) => b.write('["a",-0  ]', keys))).toThrow(/key column holds -0/);
+    expect(damaged((b) => b.write('[1e999,  ', ids))).toThrow(/id column holds Infinity/);
+  });
 });
