@@ -23,6 +23,7 @@ export type Priority = 'low' | 'normal' | 'high' | 'critical';
  * ```
  */
 export interface StreamMessage<T = unknown> {
+  /** A string or a finite number (`INVALID_MESSAGE` otherwise). */
   readonly id: string | number;
   /** Epoch milliseconds at creation; latency is measured from it. */
   readonly timestamp: number;
@@ -31,7 +32,7 @@ export interface StreamMessage<T = unknown> {
   readonly port: string;
   readonly data: T;
   readonly priority?: Priority;
-  /** Identity for `conflate` (latest value per key). */
+  /** Identity for `conflate` (latest value per key): a string or a finite number. */
   readonly key?: string | number;
 }
 
@@ -131,8 +132,11 @@ function check(m: unknown, needsTarget: boolean): void {
     const msg = m as Record<string, unknown>;
     const id = msg.id;
     const ts = msg.timestamp;
+    const key = msg.key;
     if (
-      (typeof id === 'string' || typeof id === 'number') &&
+      // An id or key that is a number is finite: NaN is no identity (NaN !== NaN), and neither
+      // survives JSON (a recording, a wire), where it would come back null.
+      (typeof id === 'string' || (typeof id === 'number' && id - id === 0)) &&
       typeof ts === 'number' &&
       ts - ts === 0 && // finite
       typeof msg.sourceNodeId === 'string' &&
@@ -140,6 +144,7 @@ function check(m: unknown, needsTarget: boolean): void {
       typeof msg.port === 'string' &&
       'data' in msg &&
       (msg.priority === undefined || PRIORITIES.has(msg.priority)) &&
+      (key === undefined || typeof key === 'string' || (typeof key === 'number' && key - key === 0)) &&
       !Array.isArray(m)
     ) {
       return;
@@ -154,7 +159,7 @@ function explain(m: unknown, needsTarget: boolean): never {
   }
   const msg = m as Record<string, unknown>;
   const id = msg.id;
-  if (typeof id !== 'string' && typeof id !== 'number') throw bad('id', 'a string or number', id);
+  if (typeof id !== 'string' && (typeof id !== 'number' || !Number.isFinite(id))) throw bad('id', 'a string or a finite number', id);
   if (typeof msg.timestamp !== 'number' || !Number.isFinite(msg.timestamp)) {
     throw bad('timestamp', 'a finite number (epoch ms)', msg.timestamp);
   }
@@ -164,7 +169,8 @@ function explain(m: unknown, needsTarget: boolean): never {
   }
   if (typeof msg.port !== 'string') throw bad('port', 'a string', msg.port);
   if (!('data' in msg)) throw bad('data', 'present (any value, null included)', undefined);
-  throw bad('priority', "'low' | 'normal' | 'high' | 'critical'", msg.priority);
+  if (msg.priority !== undefined && !PRIORITIES.has(msg.priority)) throw bad('priority', "'low' | 'normal' | 'high' | 'critical'", msg.priority);
+  throw bad('key', 'absent, a string or a finite number', msg.key);
 }
 
 function bad(field: string, expected: string, got: unknown): NodeflowError {

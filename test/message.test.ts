@@ -14,12 +14,17 @@ describe('assertMessage', () => {
     ['null', null, 'message'],
     ['an array', [], 'message'],
     ['no id', { ...ok, id: undefined }, 'id'],
+    ['a NaN id', { ...ok, id: Number.NaN }, 'id'],
+    ['an infinite id', { ...ok, id: -Infinity }, 'id'],
     ['a NaN timestamp', { ...ok, timestamp: Number.NaN }, 'timestamp'],
     ['no sourceNodeId', { ...ok, sourceNodeId: 3 }, 'sourceNodeId'],
     ['no targetNodeId', { ...ok, targetNodeId: undefined }, 'targetNodeId'],
     ['no port', { ...ok, port: undefined }, 'port'],
     ['no data', (({ data: _d, ...rest }) => rest)(ok), 'data'],
     ['an unknown priority', { ...ok, priority: 'urgent' }, 'priority'],
+    ['a null key', { ...ok, key: null }, 'key'],
+    ['an object key', { ...ok, key: { a: 1 } }, 'key'],
+    ['a NaN key', { ...ok, key: Number.NaN }, 'key'],
   ])('rejects %s with INVALID_MESSAGE naming the field', (_what, value, field) => {
     let err: unknown;
     try {
