@@ -5,7 +5,9 @@
 // - file log, append: hot-path cost (time inside append() only) and end to end (until written);
 // - file log, sync every 200 batches: end to end until durable;
 // - instant read: every batch back through read({ seq: 1 }) (decode included);
-// - the parts: the record body's encode/decode per message, CRC-32 in JS vs node's zlib.crc32 (MB/s).
+// - the parts: the record body's encode/decode per message, CRC-32 in JS vs node's zlib.crc32 (MB/s);
+// - append by message kind, until written, and bytes on disk: numbers, string ids, priorities,
+//   keys, and messages as the spec writes them (format 4 keeps each of these as columns).
 // Medians of interleaved rounds. Targets (issue 18): replay >= 1M msg/s instant; the append cost
 // per message is what a recorded connection pays (REPLAY measures the 0.8x end to end).
 //
@@ -63,13 +65,13 @@ async function rawAppend(): Promise<number> {
 }
 
 /** Appends BATCHES batches; [ms inside append() calls, ms until written (or synced)]. */
-async function logAppend(dir: string, sync: 'none' | { everyBatches: number }): Promise<[number, number]> {
+async function logAppend(dir: string, sync: 'none' | { everyBatches: number }, batches: StreamMessage[][] = pool): Promise<[number, number]> {
   const log = await openFileLog(dir, { sync, segmentBytes: 64 * 1024 * 1024 });
   let inAppend = 0;
   const t = performance.now();
   for (let k = 0; k < BATCHES; ) {
     const a = performance.now();
-    for (const end = Math.min(BATCHES, k + 64); k < end; k++) log.append({ seq: 1 + k * BATCH, at: k, messages: pool[k % 200]! });
+    for (const end = Math.min(BATCHES, k + 64); k < end; k++) log.append({ seq: 1 + k * BATCH, at: k, messages: batches[k % 200]! });
     inAppend += performance.now() - a;
     await new Promise((r) => setImmediate(r)); // a recorded connection hands off between turns
     // Every 1024 batches, wait for the writer thread: an end-to-end figure, not a backlog that
@@ -117,6 +119,32 @@ function parts(): { bodyEncodeNs: number; bodyDecodeNs: number; crcJsMBs: number
   };
 }
 
+// The same appends with other messages: what each optional field costs (format 4: columns).
+const KINDS: Record<string, (i: number) => StreamMessage> = {
+  numbers: (i) => ({ id: i, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i % 997 }),
+  'string ids': (i) => ({ id: `msg-${i}`, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i % 997 }),
+  priorities: (i) => ({ id: i, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i % 997, priority: i % 4 === 0 ? 'high' : 'normal' }),
+  'keys, { t } data': (i) => ({ id: i, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: { t: i % 997 }, key: `k${i % 16}` }),
+  'as the spec writes them': (i) => ({ id: `msg-${i}`, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: { value: i % 997 }, priority: i % 10 === 0 ? 'high' : 'normal' }),
+};
+
+async function byKind(): Promise<Array<{ kind: string; msgsPerSec: number; bytesPerMsg: number }>> {
+  const out = [];
+  for (const [kind, make] of Object.entries(KINDS)) {
+    const batches = Array.from({ length: 200 }, (_, b) => Array.from({ length: BATCH }, (_, i) => make(b * BATCH + i)));
+    const rates: number[] = [];
+    let bytes = 0;
+    for (let round = 0; round < 3; round++) {
+      const dir = freshDir();
+      rates.push(per((await logAppend(dir, 'none', batches))[1]));
+      bytes = fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    out.push({ kind, msgsPerSec: Math.round(median(rates)), bytesPerMsg: +(bytes / (BATCHES * BATCH)).toFixed(1) });
+  }
+  return out;
+}
+
 const per = (ms: number) => (BATCHES * BATCH) / (ms / 1000);
 const r = { raw: [] as number[], appendHot: [] as number[], append: [] as number[], appendSync: [] as number[], read: [] as number[], ratio: [] as number[] };
 try {
@@ -136,6 +164,7 @@ try {
     if (!json) process.stderr.write(`round ${round + 1}/${ROUNDS}\r`);
   }
   const p = parts();
+  const kinds = await byKind();
   const out = {
     node: process.version,
     messages: BATCHES * BATCH,
@@ -147,6 +176,7 @@ try {
     logAppendSync200MsgPerSec: median(r.appendSync),
     instantReadMsgPerSec: median(r.read),
     ...p,
+    byKind: kinds,
   };
   if (!json) {
     console.log(`file log, batches of ${BATCH}, ${fmt(out.messages)} messages, median of ${ROUNDS} rounds (node ${process.version})\n`);
@@ -162,6 +192,8 @@ try {
         ],
       ),
     );
+    console.log(`\nappend by message kind, until written (median of 3 rounds)\n`);
+    console.log(table(['messages', 'msg/s', 'bytes/msg on disk'], kinds.map((k) => [k.kind, fmt(k.msgsPerSec), fmt(k.bytesPerMsg, 1)])));
     console.log(`\nparts: body encode ${fmt(p.bodyEncodeNs)} ns/msg, decode ${fmt(p.bodyDecodeNs)} ns/msg; ${fmt(p.frameBytesPerMsg, 1)} bytes/msg on disk; CRC-32 JS ${fmt(p.crcJsMBs)} MB/s, zlib.crc32 ${fmt(p.crcZlibMBs)} MB/s\n`);
   }
   console.log(JSON.stringify(out));
