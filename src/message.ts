@@ -170,7 +170,11 @@ function explain(m: unknown, needsTarget: boolean): never {
   if (typeof msg.port !== 'string') throw bad('port', 'a string', msg.port);
   if (!('data' in msg)) throw bad('data', 'present (any value, null included)', undefined);
   if (msg.priority !== undefined && !PRIORITIES.has(msg.priority)) throw bad('priority', "'low' | 'normal' | 'high' | 'critical'", msg.priority);
-  throw bad('key', 'absent, a string or a finite number', msg.key);
+  const key = msg.key;
+  if (key !== undefined && typeof key !== 'string' && (typeof key !== 'number' || !Number.isFinite(key))) throw bad('key', 'absent, a string or a finite number', key);
+  // Every field passed here and failed the first look: a getter or proxy that answered
+  // differently the second time.
+  throw bad('message', 'fields that read the same each time (a getter or proxy answered differently)', m);
 }
 
 function bad(field: string, expected: string, got: unknown): NodeflowError {

@@ -43,6 +43,12 @@ describe('assertMessage', () => {
     expect(() => assertMessage(rest, false)).not.toThrow();
   });
 
+  it('a getter that answers differently the second time is INVALID_MESSAGE naming the message, not a field that is fine', () => {
+    let reads = 0;
+    const fickle = Object.defineProperty({ ...ok }, 'id', { get: () => (reads++ === 0 ? Number.NaN : 'm1'), enumerable: true });
+    expect(() => assertMessage(fickle, true)).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE', details: { field: 'message' } }));
+  });
+
   it('a message whose fields cannot be read is INVALID_MESSAGE, not the getter\'s own error', () => {
     const hostile = [
       Object.defineProperty({ ...ok }, 'timestamp', { get: () => { throw new RangeError('boom'); } }),

@@ -59,7 +59,7 @@ export async function* readSegments(src: ReadSource, from: ReadFrom): AsyncGener
           maxAt = Math.max(maxAt, f.at);
           if (skipping && (bySeq ? f.seq + f.count - 1 < target : maxAt < target)) continue;
           skipping = false;
-          yield { seq: f.seq, at: f.at, messages: frameMessages(cursor.buf, cursor.at, r) as StreamMessage[] };
+          yield { seq: f.seq, at: f.at, messages: decoded(cursor.buf, cursor.at, r, seg.path, cursor.fileOffset) };
           continue;
         }
         if (r !== 'end') throw logErrors.corrupt(seg.path, cursor.position, r === 'short' ? 'truncated' : `bad ${r}`, 0, 0);
@@ -102,4 +102,17 @@ function nextSegment(src: ReadSource, seg: Segment, from: ReadFrom): Segment {
   const next = src.segments.find((s) => s.baseSeq > seg.baseSeq);
   if (!next) throw logErrors.outOfRange(from, src.held());
   return next;
+}
+
+/**
+ * The messages of a frame whose checksum held: a body that still does not decode (a shape no
+ * writer makes: a newer writer's bug, or bytes damaged before their checksum was taken) is
+ * `LOG_CORRUPT` naming where, like any damaged frame, never the decoder's RangeError.
+ */
+function decoded(buf: Buffer, at: number, length: number, segment: string, fileOffset: number): StreamMessage[] {
+  try {
+    return frameMessages(buf, at, length);
+  } catch (e) {
+    throw logErrors.corrupt(segment, fileOffset, `a body that does not decode (${(e as Error).message})`, 0, 0);
+  }
 }

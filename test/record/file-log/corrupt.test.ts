@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
+import { sealFrames } from '../../../src/record/file-log/frame.js';
 import { appendBatches, batch, collect, segmentFiles, tempDirs } from './helpers.js';
 
 const fresh = tempDirs();
@@ -80,5 +81,21 @@ describe('file log: torn and damaged frames', () => {
     expect(fs.existsSync(empty)).toBe(false);
     log.append(batch(6001, 10));
     await log.close();
+  });
+
+  it('a frame whose checksum holds but whose body does not decode (a shape no writer makes) fails the read with LOG_CORRUPT, not a RangeError', async () => {
+    const t = fresh();
+    const log = await openFileLog(t.dir);
+    log.append(batch(1, 4));
+    await log.close();
+    const [seg] = segmentFiles(t.dir);
+    const bytes = fs.readFileSync(seg!);
+    // The columns body's shape word (frame header 8, fixed fields 24, head length 4): an unknown bit, sealed again.
+    bytes.writeUInt32LE(bytes.readUInt32LE(36) | 1024, 36);
+    sealFrames(bytes, 0, bytes.length);
+    fs.writeFileSync(seg!, bytes);
+    const again = await openFileLog(t.dir);
+    await expect(collect(again.read({ seq: 1 }))).rejects.toMatchObject({ code: 'LOG_CORRUPT', details: expect.objectContaining({ offset: 0, reason: expect.stringMatching(/does not decode \(unknown columns shape/) }) });
+    await again.close();
   });
 });
