@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -141,15 +141,22 @@ describe('threadNode on worker_threads', () => {
   });
 
   it('a worker that dies has its batches run again on a fresh worker, counted', async () => {
-    process.env.NODEFLOW_THREADS_MARKER = path.join(mkdtempSync(path.join(tmpdir(), 'nf-threads-')), 'died');
-    const pool = threadPool({ entry: workerEntry() });
-    const t = pipeline(pool, 'diesOnce');
-    await t.send([1, -2, 3]);
-    await until(() => t.got.length === 3);
-    expect(t.got).toEqual([1, -2, 3]);
-    expect(pool.stats().respawned).toBe(1);
-    expect(pool.stats().requeued).toBeGreaterThanOrEqual(1);
-    expect(t.dead).toEqual([]);
+    // The marker file tells the fixture it died once already; its folder goes with the test.
+    const marked = mkdtempSync(path.join(tmpdir(), 'nf-threads-'));
+    process.env.NODEFLOW_THREADS_MARKER = path.join(marked, 'died');
+    try {
+      const pool = threadPool({ entry: workerEntry() });
+      const t = pipeline(pool, 'diesOnce');
+      await t.send([1, -2, 3]);
+      await until(() => t.got.length === 3);
+      expect(t.got).toEqual([1, -2, 3]);
+      expect(pool.stats().respawned).toBe(1);
+      expect(pool.stats().requeued).toBeGreaterThanOrEqual(1);
+      expect(t.dead).toEqual([]);
+    } finally {
+      delete process.env.NODEFLOW_THREADS_MARKER;
+      rmSync(marked, { recursive: true, force: true });
+    }
   });
 
   it('a self-contained function crosses by its source; one that closes over a name fails with THREAD_FUNCTION_NOT_PORTABLE', async () => {
