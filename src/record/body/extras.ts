@@ -4,8 +4,8 @@ import { SPACE, pad8, type BodyArea } from './body-codec.js';
 // What a columns batch carries beside its numbers since format 4 (body-codec.ts): string ids, a
 // priority column and a key column. The spec's own messages have string ids ('msg-1'), and a
 // stream with priorities or conflation keys is an ordinary one, so without these such batches
-// went whole as JSON: 0.6-0.8M msg/s and 105-120 bytes a message, measured, below the recording
-// floor of 1M msg/s.
+// went whole as JSON: 1.2-1.8M msg/s appended and 115-145 bytes a message (bench/record-log.ts),
+// and 0.9M msg/s recorded on the connection path, below the recording floor of 1M msg/s.
 
 /**
  * The extras of one batch, planned: each `undefined` when the batch has none of it. @internal
@@ -18,7 +18,7 @@ import { SPACE, pad8, type BodyArea } from './body-codec.js';
 export interface ExtrasPlan {
   /** The ids as one JSON array, when they are not all numbers. */
   readonly ids: string | undefined;
-  /** One code per message (PRIORITY_CODES), when any message has a priority. */
+  /** One code per message (0 none, then 1-4 as in PRIORITY_NAMES), when any message has a priority. */
   readonly priorities: Uint8Array | undefined;
   /** The keys as one JSON array, null where a message has none, when any message has one. */
   readonly keys: string | undefined;
