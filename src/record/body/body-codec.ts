@@ -80,6 +80,16 @@ export const BODY_JSON_DATA = 2;
 export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** The byte JSON bodies are padded with (a space: JSON.parse skips it). @internal @example `area.bytes.fill(SPACE, end, pad8(end));` */
 export const SPACE = 0x20;
+/**
+ * A number JSON gives back as it is: finite and not -0 (JSON writes NaN and +-Infinity as
+ * null, -0 as 0). The one rule for ids, keys and data numbers in the JSON columns. @internal
+ *
+ * @example
+ * ```ts
+ * if (typeof d === 'number' && !jsonExactNumber(d)) exact.push(i, d);
+ * ```
+ */
+export const jsonExactNumber = (v: number): boolean => v - v === 0 && !(v === 0 && 1 / v < 0);
 /** `n` rounded up to a multiple of 8. @internal @example `const col = pad8(4 * n);` */
 export const pad8 = (n: number): number => (n + 7) & ~7;
 

@@ -1,6 +1,6 @@
 import type { StreamMessage } from '../../message.js';
 import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, PRIORITY, SHAPE_BITS, TS_CONST, TS_I32 } from './body-codec.js';
-import { PRIORITY_NAMES } from './extras.js';
+import { PRIORITY_NAMES, jsonExact } from './extras.js';
 
 /**
  * The messages of a body of `kind` and `count` messages in `buf[start..end)` (body-codec.ts
@@ -68,7 +68,7 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
 
 /** An id or a key read from a JSON column: a string, or a finite number other than -0, as the writer puts there. */
 function idOrKey(v: unknown, what: string): string | number {
-  if (typeof v === 'string' || (typeof v === 'number' && v - v === 0 && !(v === 0 && 1 / v < 0))) return v;
+  if (jsonExact(v)) return v;
   throw new RangeError(`the JSON ${what} column holds ${Object.is(v, -0) ? '-0' : typeof v === 'number' ? String(v) : JSON.stringify(v)}, not a string or a finite number`);
 }
 

@@ -1,5 +1,5 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, LITTLE_ENDIAN, PRIORITY, TS_CONST, TS_I32, headWords, pad8, routing, type BodyArea } from './body-codec.js';
+import { BODY_COLUMNS, BODY_JSON_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, LITTLE_ENDIAN, PRIORITY, TS_CONST, TS_I32, headWords, jsonExactNumber, pad8, routing, type BodyArea } from './body-codec.js';
 import { headFor } from './body-head.js';
 import { planExtras, writeJsonColumn, writePriorities, type ExtrasPlan } from './extras.js';
 
@@ -189,7 +189,7 @@ function unsafeNumbers(values: readonly unknown[]): Float64Array {
   return out;
 }
 
-const unsafe = (v: unknown): boolean => typeof v === 'number' && (v - v !== 0 || (v === 0 && 1 / v < 0));
+const unsafe = (v: unknown): boolean => typeof v === 'number' && !jsonExactNumber(v);
 
 /**
  * Writes the columns of `messages` (planned by `planColumns`, which must be the last plan made:

@@ -1,5 +1,5 @@
 import type { Priority, StreamMessage } from '../../message.js';
-import { SPACE, pad8, type BodyArea } from './body-codec.js';
+import { SPACE, jsonExactNumber, pad8, type BodyArea } from './body-codec.js';
 
 // What a columns batch carries beside its numbers since format 4 (body-codec.ts): string ids, a
 // priority column and a key column. The spec's own messages have string ids ('msg-1'), and a
@@ -54,8 +54,16 @@ function priorityCode(p: unknown): number {
   }
 }
 
-/** An id or key JSON gives back as it is: a string, or a finite number other than -0. */
-const jsonExact = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && v - v === 0 && !(v === 0 && 1 / v < 0));
+/**
+ * An id or key JSON gives back as it is: a string, or a finite number other than -0. The reader
+ * holds the JSON columns to the same rule (body-decode.ts). @internal
+ *
+ * @example
+ * ```ts
+ * if (!jsonExact(m.key)) return undefined; // the batch goes as JSON
+ * ```
+ */
+export const jsonExact = (v: unknown): v is string | number => typeof v === 'string' || (typeof v === 'number' && jsonExactNumber(v));
 
 /**
  * Plans the extras of `messages`: their ids as JSON when `idJson`, their priorities and keys
