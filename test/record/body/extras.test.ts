@@ -8,6 +8,12 @@ const NUMRUNS = Number(process.env.NUMRUNS ?? 300);
 const kindOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(0);
 /** The shape word of a columns body (after the u32 kind, u32 count and the head's u32 length). */
 const shapeOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(12);
+/** A decode of a copy of `good` that `change` altered in place, or of the buffer `change` returns. */
+const damage = (good: Uint8Array) => (change: (b: Buffer) => unknown) => {
+  const b = Buffer.from(good);
+  const out = change(b);
+  return () => decodeBatchBytes(Buffer.isBuffer(out) ? out : b);
+};
 const msg = (i: number, extra: Partial<StreamMessage> = {}): StreamMessage => ({ id: `msg-${i}`, timestamp: 1_700_000_000_000 + i, sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i, ...extra });
 
 // Ids and keys JSON gives back as they are, and those it does not (which send the batch as JSON).
@@ -74,11 +80,7 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
   it('damaged extras are refused, never read as data: an unknown shape bit, a priority code, an id that is not a string or a number, a column past the body', () => {
     const ms = [msg(1, { priority: 'high', key: 'a' }), msg(2)];
     const good = encodeBatchBytes(ms);
-    const damaged = (change: (b: Buffer) => void) => {
-      const b = Buffer.from(good);
-      change(b);
-      return () => decodeBatchBytes(b);
-    };
+    const damaged = damage(good);
     expect(decodeBatchBytes(good)).toEqual(ms);
     expect(damaged((b) => b.writeUInt32LE(b.readUInt32LE(12) | 128, 12))).toThrow(/unknown columns shape/);
     const ids = Buffer.from(good).indexOf('["msg-1"');
@@ -95,11 +97,7 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
     const ms = [msg(1, { priority: 'high', key: 'a' }), msg(2)];
     const good = Buffer.from(encodeBatchBytes(ms));
     const shape = good.readUInt32LE(12);
-    const damaged = (change: (b: Buffer) => unknown) => {
-      const b = Buffer.from(good);
-      const out = change(b);
-      return () => decodeBatchBytes(Buffer.isBuffer(out) ? out : b);
-    };
+    const damaged = damage(good);
     // A bit cleared shifts or drops columns: the last one no longer ends where the body does.
     expect(damaged((b) => b.writeUInt32LE(shape & ~KEY, 12))).toThrow(/end before the body/);
     expect(damaged((b) => b.writeUInt32LE(shape & ~PRIORITY, 12))).toThrow();
