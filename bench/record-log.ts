@@ -120,12 +120,13 @@ function parts(): { bodyEncodeNs: number; bodyDecodeNs: number; crcJsMBs: number
 }
 
 // The same appends with other messages: what each optional field costs (format 4: columns).
+const reading = (i: number, more: Partial<StreamMessage>): StreamMessage => ({ id: i, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i % 997, ...more });
 const KINDS: Record<string, (i: number) => StreamMessage> = {
-  numbers: (i) => ({ id: i, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i % 997 }),
-  'string ids': (i) => ({ id: `msg-${i}`, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i % 997 }),
-  priorities: (i) => ({ id: i, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: i % 997, priority: i % 4 === 0 ? 'high' : 'normal' }),
-  'keys, { t } data': (i) => ({ id: i, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: { t: i % 997 }, key: `k${i % 16}` }),
-  'as the spec writes them': (i) => ({ id: `msg-${i}`, timestamp: 1_750_000_000_000 + (i >> 4), sourceNodeId: 'sensor', targetNodeId: 'chart', port: 'out', data: { value: i % 997 }, priority: i % 10 === 0 ? 'high' : 'normal' }),
+  numbers: (i) => reading(i, {}),
+  'string ids': (i) => reading(i, { id: `msg-${i}` }),
+  priorities: (i) => reading(i, { priority: i % 4 === 0 ? 'high' : 'normal' }),
+  'keys, { t } data': (i) => reading(i, { data: { t: i % 997 }, key: `k${i % 16}` }),
+  'as the spec writes them': (i) => reading(i, { id: `msg-${i}`, data: { value: i % 997 }, priority: i % 10 === 0 ? 'high' : 'normal' }),
 };
 
 async function byKind(): Promise<Array<{ kind: string; msgsPerSec: number; bytesPerMsg: number }>> {
