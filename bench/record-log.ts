@@ -7,7 +7,8 @@
 // - instant read: every batch back through read({ seq: 1 }) (decode included);
 // - the parts: the record body's encode/decode per message, CRC-32 in JS vs node's zlib.crc32 (MB/s);
 // - append by message kind, until written, and bytes on disk: numbers, string ids, priorities,
-//   keys, and messages as the spec writes them (format 4 keeps each of these as columns).
+//   keys, readings with a fractional number, and messages as the spec writes them (format 4
+//   keeps ids, priorities and keys as columns, format 5 flat object data a column per key).
 // Medians of interleaved rounds. Targets (issue 18): replay >= 1M msg/s instant; the append cost
 // per message is what a recorded connection pays (REPLAY measures the 0.8x end to end).
 //
@@ -126,6 +127,7 @@ const KINDS: Record<string, (i: number) => StreamMessage> = {
   'string ids': (i) => reading(i, { id: `msg-${i}` }),
   priorities: (i) => reading(i, { priority: i % 4 === 0 ? 'high' : 'normal' }),
   'keys, { t } data': (i) => reading(i, { data: { t: i % 997 }, key: `k${i % 16}` }),
+  '{ temp, unit, ok } data': (i) => reading(i, { data: { temp: 20 + (i % 997) / 7, unit: 'C', ok: i % 5 !== 0 } }),
   'as the spec writes them': (i) => reading(i, { id: `msg-${i}`, data: { value: i % 997 }, priority: i % 10 === 0 ? 'high' : 'normal' }),
 };
 

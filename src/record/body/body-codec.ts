@@ -1,5 +1,5 @@
 // A recorded batch's messages as bytes, shared by the stores (the file log's frames, the
-// JetStream store's messages). Three kinds, chosen per batch by one pass over the messages:
+// JetStream store's messages). Four kinds, chosen per batch by one pass over the messages:
 //
 // columns (kind 1), for the common stream of numbers: every message has a numeric `id`,
 // `timestamp` and `data`, the batch shares one `sourceNodeId`, `targetNodeId` and `port` (each
@@ -19,7 +19,13 @@
 // Routing, ids and times are said once or as numbers, not as a JSON object per message: the
 // JSON is of the data alone (measured, {v: n} data: 100-150 ns a message to stringify against
 // 370-410 ns for the whole messages, 8 bytes a message against 90).
-// Format 4 lets both columns kinds carry what a message may add to that (shape bits below):
+// columns with object data (kind 3, format 5), for the same batches whose data are flat objects
+// with one set of keys in one order (`{ value: 42 }`; object-data.ts says which qualify):
+//   | data: u32 byte length | u32 k | the UTF-8 JSON array of the k keys, padded with spaces
+//           | u8 x k column kinds (0 i32, 1 f64, 2 boolean, 3 string), zero-padded to 8
+//           | per key, in order: i32 x count padded to 8 | f64 x count | u8 x count (0 or 1)
+//             padded to 8 | u32 byte length, u32 0, the UTF-8 JSON array of the strings, padded
+// Format 4 lets the columns kinds carry what a message may add to that (shape bits below):
 //   - ID_JSON: the ids are strings (or strings and numbers): in place of the id column,
 //     u32 byte length | u32 0 | the UTF-8 JSON array of the ids, padded with spaces to 8;
 //   - PRIORITY: after the data column, a u8 column (0 absent, 1 low, 2 normal, 3 high,
@@ -41,7 +47,7 @@
 // contract are not part of a message (as on the remote wire, docs/remote-protocol.md).
 
 /**
- * The two body kinds. @internal
+ * The body kinds (JSON, and the three columns kinds below). @internal
  *
  * @example
  * ```ts
@@ -67,6 +73,15 @@ export const BODY_COLUMNS = 1;
  * ```
  */
 export const BODY_JSON_DATA = 2;
+/**
+ * Columns whose data are flat objects, a column per key (format 5, object-data.ts). @internal
+ *
+ * @example
+ * ```ts
+ * if (kind === BODY_OBJECT_DATA) data = readObjectData(buf, at, end, count).values;
+ * ```
+ */
+export const BODY_OBJECT_DATA = 3;
 /**
  * Whether typed arrays store little-endian here (every platform Node and the browsers run on
  * today). The columns are written through typed-array views, so on a big-endian machine a batch

@@ -1,10 +1,12 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, PRIORITY, SHAPE_BITS, TS_CONST, TS_I32 } from './body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, BODY_OBJECT_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, PRIORITY, SHAPE_BITS, TS_CONST, TS_I32 } from './body-codec.js';
 import { PRIORITY_NAMES, jsonExact } from './extras.js';
+import { jsonColumn, padded } from './json-column.js';
+import { readObjectData } from './object-data-read.js';
 
 /**
  * The messages of a body of `kind` and `count` messages in `buf[start..end)` (body-codec.ts
- * describes the three kinds and format 4's extras). A RangeError (or a SyntaxError) for bytes that are not such a
+ * describes the four kinds and format 4's extras). A RangeError (or a SyntaxError) for bytes that are not such a
  * body: an unknown kind, columns past the end, JSON data that is not an array of `count` values.
  *
  * @example
@@ -15,7 +17,7 @@ import { PRIORITY_NAMES, jsonExact } from './extras.js';
  */
 export function decodeBody(buf: Buffer, kind: number, count: number, start: number, end: number): StreamMessage[] {
   if (kind === BODY_JSON) return JSON.parse(buf.toString('utf8', start, end)) as StreamMessage[];
-  if (kind !== BODY_COLUMNS && kind !== BODY_JSON_DATA) throw new RangeError(`unknown body kind ${kind}`);
+  if (kind !== BODY_COLUMNS && kind !== BODY_JSON_DATA && kind !== BODY_OBJECT_DATA) throw new RangeError(`unknown body kind ${kind}`);
   // Lengths and counts come from the bytes: each is checked against the body before it is used,
   // and padded without 32-bit arithmetic (pad8 wraps past 2^31), so no value read from the
   // bytes can point outside them.
@@ -24,7 +26,7 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   if (n > end - start - 8) throw new RangeError('columns past the end of the body');
   const shape = buf.readUInt32LE(start + 4);
   // Only shapes a writer makes: no unknown bit, and no two layouts of one column at once.
-  if ((shape & ~SHAPE_BITS) !== 0 || (shape & ID_SEQ && shape & ID_JSON) || (shape & TS_CONST && shape & TS_I32) || (kind === BODY_JSON_DATA && shape & DATA_I32)) {
+  if ((shape & ~SHAPE_BITS) !== 0 || (shape & ID_SEQ && shape & ID_JSON) || (shape & TS_CONST && shape & TS_I32) || (kind !== BODY_COLUMNS && shape & DATA_I32)) {
     throw new RangeError(`unknown columns shape ${shape}`);
   }
   const [sourceNodeId, targetNodeId, port] = JSON.parse(buf.toString('utf8', start + 8, start + 8 + n)) as [string | null, string | null, string | null];
@@ -35,7 +37,7 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   const tAt = ids !== undefined ? ids.next : idAt + (shape & ID_SEQ ? 8 : 8 * count);
   const tsAt = tAt + 8;
   const dataAt = tsAt + (shape & TS_CONST ? 0 : shape & TS_I32 ? i32Col : 8 * count);
-  const json = kind === BODY_JSON_DATA ? jsonData(buf, dataAt, end, count) : undefined;
+  const json = kind === BODY_JSON_DATA ? jsonData(buf, dataAt, end, count) : kind === BODY_OBJECT_DATA ? readObjectData(buf, dataAt, end, count) : undefined;
   const values = json?.values;
   const dataEnd = json !== undefined ? json.next : dataAt + (shape & DATA_I32 ? i32Col : 8 * count);
   const prioAt = dataEnd;
@@ -72,30 +74,6 @@ function idOrKey(v: unknown, what: string): string | number {
   throw new RangeError(`the JSON ${what} column holds ${Object.is(v, -0) ? '-0' : typeof v === 'number' ? String(v) : JSON.stringify(v)}, not a string or a finite number`);
 }
 
-/** A JSON column's values and where the next column starts. */
-interface JsonColumn {
-  readonly values: unknown[];
-  /** The u32 after the length (the data column's count of exact numbers). */
-  readonly second: number;
-  readonly next: number;
-}
-
-/**
- * The JSON column at `at`: u32 byte length, u32 (`second`, checked when given), the JSON array
- * of `count` values padded to 8 bytes. The ids and keys (format 4) are this, with 0; the data
- * column adds its pairs.
- */
-function jsonColumn(buf: Buffer, at: number, end: number, count: number, what: string, second?: number): JsonColumn {
-  if (at + 8 > end) throw new RangeError('columns past the end of the body');
-  if (second !== undefined && buf.readUInt32LE(at + 4) !== second) throw new RangeError(`the JSON ${what} column's second word is not ${second}`);
-  const length = buf.readUInt32LE(at);
-  const next = at + 8 + padded(length); // padded from the column's start, which the writer 8-aligned
-  if (next > end) throw new RangeError('columns past the end of the body');
-  const values: unknown = JSON.parse(buf.toString('utf8', at + 8, at + 8 + length));
-  if (!Array.isArray(values) || values.length !== count) throw new RangeError(`the JSON ${what} column does not hold ${count} values`);
-  return { values, second: buf.readUInt32LE(at + 4), next };
-}
-
 /**
  * The JSON data column at `at`: a JSON column whose second word is k, then k pairs of f64
  * (index, value): the numbers JSON cannot carry, put back.
@@ -120,6 +98,3 @@ function withAbsent(id: string | number, timestamp: number, src: string | null, 
   m.data = data;
   return m as unknown as StreamMessage;
 }
-
-/** `x` rounded up to a multiple of 8, exact for any safe integer (pad8 is 32-bit). */
-const padded = (x: number): number => x + ((8 - (x % 8)) % 8);

@@ -129,14 +129,15 @@ export function writeJsonColumn(area: BodyArea, off: number, json: string, secon
 }
 
 /**
- * Writes the priority codes at `off` (8-aligned), zero-padded to 8; returns the end. @internal
+ * Writes a column of bytes (the priority codes; format 5's column kinds and booleans) at `off`
+ * (8-aligned), zero-padded to 8; returns the end. @internal
  *
  * @example
  * ```ts
- * if (extras.priorities) o = writePriorities(area, o, extras.priorities);
+ * if (extras.priorities) o = writeU8Column(area, o, extras.priorities);
  * ```
  */
-export function writePriorities(area: BodyArea, off: number, codes: Uint8Array): number {
+export function writeU8Column(area: BodyArea, off: number, codes: Uint8Array): number {
   area.bytes.set(codes, off);
   const end = off + codes.length;
   const padded = pad8(end);

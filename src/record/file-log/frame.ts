@@ -6,7 +6,7 @@ import { frameChecksum } from './checksum.js';
 import { writeNarrowColumns, type NarrowLayout } from '../body/narrow-columns.js';
 
 /**
- * One frame per recorded batch (format version 4), little-endian, 8-byte aligned throughout:
+ * One frame per recorded batch (format version 5), little-endian, 8-byte aligned throughout:
  *
  * | bytes | field |
  * |---|---|

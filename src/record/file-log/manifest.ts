@@ -14,17 +14,18 @@ import { nodeLogFs } from './fs-layer.js';
  */
 export const MANIFEST = 'nodeflow-log.json';
 /**
- * The format this code writes and the newest it reads. 4 added string ids, priorities and keys
- * to the columns (shape bits an older reader would misread), 3 the body kind of columns with
- * JSON data; 2 (numeric columns, else JSON) and 3 are read as they are, and marked 4 before the
- * first write into them, since the frames appended then may use what they lack.
+ * The format this code writes and the newest it reads. 5 added the body kind of columns with
+ * object data (a column per key), 4 string ids, priorities and keys in the columns (shape bits
+ * an older reader would misread), 3 the body kind of columns with JSON data; 2 (numeric
+ * columns, else JSON) to 4 are read as they are, and marked 5 before the first write into them,
+ * since the frames appended then may use what they lack.
  *
  * @example
  * ```ts
  * if (found > FORMAT_VERSION) throw logErrors.version(dir, found, FORMAT_VERSION);
  * ```
  */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 /** The oldest format this code reads: 1 held JSON bodies only, in a frame layout since changed. */
 const OLDEST_READ = 2;
 const FORMAT = 'nodeflow-file-log';

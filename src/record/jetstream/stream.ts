@@ -19,10 +19,11 @@ export const FORMAT = 'nodeflow-record-log';
  * if (found > VERSION) throw tooNew();
  * ```
  */
-// 4: the columns gained string ids, priorities and keys (shape bits an older reader would
-// misread); 3: columns with JSON data. 2 (numeric columns, else JSON) and 3 are read as they are
-// and marked 4 when opened, since what is published then may use what they lack; 1 held JSON only.
-export const VERSION = 4;
+// 5: columns with object data (a column per key); 4: the columns gained string ids, priorities
+// and keys (shape bits an older reader would misread); 3: columns with JSON data. 2 (numeric
+// columns, else JSON) to 4 are read as they are and marked 5 when opened, since what is
+// published then may use what they lack; 1 held JSON only.
+export const VERSION = 5;
 const OLDEST_READ = 2;
 // The description an existing stream must carry (checkMark parses it).
 const MARK = `${FORMAT} v${VERSION}`;
@@ -32,7 +33,7 @@ const MARK = `${FORMAT} v${VERSION}`;
  * marked in its description. An existing stream must carry the mark (`NOT_A_LOG` otherwise, and
  * `LOG_VERSION` for a newer format or version 1) and hold only the log's subject; its limits are
  * updated to the retention given (a limit not given is left as the stream has it), and a version
- * 2 or 3 mark to this version. @internal
+ * 2, 3 or 4 mark to this version. @internal
  *
  * @example
  * ```ts

@@ -6,9 +6,9 @@ import { PendingFrames } from '../../../src/record/file-log/pending.js';
 
 // Bytes written by the code of each format, pinned: a change to the layout, a shape bit or a
 // priority code fails here before it misreads a log already on disk. Made with encodeBatchBytes
-// (u32 kind, u32 count, then the body) of a20c699 (format 2), a279cee (format 3) and 090ad40
-// (format 4); the bodies of batches without string ids, priorities or keys are the same bytes
-// in all three.
+// (u32 kind, u32 count, then the body) of a20c699 (format 2), a279cee (format 3), 090ad40
+// (format 4) and the code that made format 5; the bodies of batches without string ids,
+// priorities, keys or object data are the same bytes in all four.
 
 const m = (id: string | number, timestamp: number, data: unknown, more: Partial<StreamMessage> = {}, routing = { sourceNodeId: 's', targetNodeId: 't', port: 'p' }): StreamMessage =>
   ({ id, timestamp, ...routing, data, ...more }) as StreamMessage;
@@ -22,10 +22,12 @@ const BATCHES: Record<string, StreamMessage[]> = {
   extras: [m('msg-1', 10, 1, { priority: 'high', key: 'k' }), m(2, 12, { v: 2 }, { priority: 'critical' }), m('x', 12, -0, { key: 7 })],
   moving: [0, 5, 9].map((dt, i) => m(7 + i, 1750000000000.5 + dt, 10 + i, {}, sensor)),
   json: [m(1, 2, 1, {}, { sourceNodeId: 's', targetNodeId: 't', port: 'a' }), m(2, 2, 1, {}, { sourceNodeId: 's', targetNodeId: 't', port: 'b' })],
+  flat: [1, 2, 3].map((i) => m(i, 10, { value: i * 7 }, {}, sensor)),
+  readings: [m('msg-1', 10, { temp: 20.5, unit: '°C', ok: true, n: 1 }, { priority: 'high' }), m('msg-2', 11, { temp: -3, unit: 'C', ok: false, n: 2 })],
 };
 
-/** Format 4's bytes of each batch. */
-const FORMAT_4: Record<string, string> = {
+/** Format 5's bytes of each batch. */
+const FORMAT_5: Record<string, string> = {
   narrow:
     '0100000003000000180000000b0000005b2273656e736f72222c226368617274222c226f7574225d0000000000405940' +
     '0000c00d42777942070000000e0000001500000000000000',
@@ -52,9 +54,18 @@ const FORMAT_4: Record<string, string> = {
     '222c227461726765744e6f64654964223a2274222c22706f7274223a2261222c2264617461223a317d2c7b226964223a' +
     '322c2274696d657374616d70223a322c22736f757263654e6f64654964223a2273222c227461726765744e6f64654964' +
     '223a2274222c22706f7274223a2262222c2264617461223a317d5d2020202020',
+  flat:
+    '030000000300000018000000030000005b2273656e736f72222c226368617274222c226f7574225d000000000000f03f' +
+    '000000000000244009000000010000005b2276616c7565225d202020202020200000000000000000070000000e000000' +
+    '1500000000000000',
+  readings:
+    '03000000020000000d000000340000005b2273222c2274222c2270225d20202011000000000000005b226d73672d3122' +
+    '2c226d73672d32225d202020202020200000000000002440000000000100000018000000040000005b2274656d70222c' +
+    '22756e6974222c226f6b222c226e225d0103020000000000000000000080344000000000000008c00b00000000000000' +
+    '5b22c2b043222c2243225d2020202020010000000000000001000000020000000300000000000000',
 };
 
-/** Bytes the formats before wrote differently (these batches went whole as JSON then; 2 and 3 alike for the extras). */
+/** Bytes the formats before wrote differently (whole as JSON, or object data as a JSON column). */
 const OLDER: Array<[versions: number | number[], batch: string, hex: string]> = [
   [
     2,
@@ -75,6 +86,21 @@ const OLDER: Array<[versions: number | number[], batch: string, hex: string]> = 
     '3a2278222c2274696d657374616d70223a31322c22736f757263654e6f64654964223a2273222c227461726765744e6f' +
     '64654964223a2274222c22706f7274223a2270222c2264617461223a302c226b6579223a377d5d20',
   ],
+  [
+    [3, 4],
+    'flat',
+    '020000000300000018000000030000005b2273656e736f72222c226368617274222c226f7574225d000000000000f03f' +
+    '000000000000244027000000000000005b7b2276616c7565223a377d2c7b2276616c7565223a31347d2c7b2276616c75' +
+    '65223a32317d5d20',
+  ],
+  [
+    4,
+    'readings',
+    '02000000020000000d000000340000005b2273222c2274222c2270225d20202011000000000000005b226d73672d3122' +
+    '2c226d73672d32225d202020202020200000000000002440000000000100000054000000000000005b7b2274656d7022' +
+    '3a32302e352c22756e6974223a22c2b043222c226f6b223a747275652c226e223a317d2c7b2274656d70223a2d332c22' +
+    '756e6974223a2243222c226f6b223a66616c73652c226e223a327d5d202020200300000000000000',
+  ],
 ];
 
 /** Equal, numbers by Object.is (NaN and -0 are part of what is pinned). */
@@ -86,10 +112,10 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 describe('record body: the bytes of each format, pinned', () => {
-  it('format 4 writes each batch as pinned, and reads it back exactly (routing of their own: as JSON gives it back)', () => {
+  it('format 5 writes each batch as pinned, and reads it back exactly (routing of their own: as JSON gives it back)', () => {
     for (const [name, batch] of Object.entries(BATCHES)) {
-      expect([name, Buffer.from(encodeBatchBytes(batch)).toString('hex')]).toEqual([name, FORMAT_4[name]]);
-      const back = decodeBatchBytes(Buffer.from(FORMAT_4[name]!, 'hex'));
+      expect([name, Buffer.from(encodeBatchBytes(batch)).toString('hex')]).toEqual([name, FORMAT_5[name]]);
+      const back = decodeBatchBytes(Buffer.from(FORMAT_5[name]!, 'hex'));
       expect([name, same(back, name === 'json' ? JSON.parse(JSON.stringify(batch)) : batch)]).toEqual([name, true]);
     }
   });
@@ -103,12 +129,12 @@ describe('record body: the bytes of each format, pinned', () => {
         const start = pending.length;
         expect(pending.add(1, 0, BATCHES[name]!, 1 << 20)).toBe(true);
         const body = pending.buf.subarray(start + FRAME_HEADER + BODY_FIXED, pending.length);
-        expect([name, k, body.toString('hex')]).toEqual([name, k, FORMAT_4[name]!.slice(16)]);
+        expect([name, k, body.toString('hex')]).toEqual([name, k, FORMAT_5[name]!.slice(16)]);
       }
     }
   });
 
-  it('bytes formats 2 and 3 wrote are read as they were written', () => {
+  it('bytes formats 2 to 4 wrote are read as they were written', () => {
     for (const [versions, name, hex] of OLDER) {
       const batch = BATCHES[name]!;
       // They went as JSON then: what JSON gives back (NaN as null, -0 as 0).

@@ -43,7 +43,7 @@ describe('file log: bad input', () => {
     await expect(older).rejects.toThrow(/version 1 .*record it again/);
   });
 
-  it.each([2, 3])('reads a version %i log as it is, leaves it so until something is written, then marks it 4 and appends object data and string ids', async (older) => {
+  it.each([2, 3, 4])('reads a version %i log as it is, leaves it so until something is written, then marks it 5 and appends object data and string ids', async (older) => {
     const t = fresh();
     const old = await openFileLog(t.dir);
     old.append(batch(1, 4));

@@ -37,10 +37,11 @@ export function tempDirs(): () => { dir: string; defer(step: () => void): void }
 /**
  * Message `seq` of the recorded stream: its content is a function of seq, so a read can be
  * checked. Numeric data in the first half of every hundred (batches there are written as numeric
- * columns), an object in the second (columns with JSON data), so every test covers both kinds.
+ * columns), a flat object in the third quarter (a column per key) and a nested one in the last
+ * (columns with JSON data), so every test covers every columns kind.
  */
 export function message(seq: number): StreamMessage {
-  const data = seq % 100 < 50 ? seq * 1.5 : { v: seq, s: `m${seq}` };
+  const data = seq % 100 < 50 ? seq * 1.5 : seq % 100 < 75 ? { v: seq, s: `m${seq}` } : { v: seq, s: [`m${seq}`] };
   return { id: seq, timestamp: 1_700_000_000_000 + seq, sourceNodeId: 'src', targetNodeId: 'dst', port: 'out', data };
 }
 

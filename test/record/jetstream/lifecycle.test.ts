@@ -46,10 +46,10 @@ describe('openJetStreamLog options', () => {
     await jsm.streams.add({ name: 'foreign', subjects: ['foreign.>'] });
     await jsm.streams.add({ name: 'newer', subjects: ['nodeflow.record.newer'], description: 'nodeflow-record-log v9' });
     await expect(openJetStreamLog({ connection: nc, stream: 'foreign' })).rejects.toMatchObject({ code: 'NOT_A_LOG' });
-    await expect(openJetStreamLog({ connection: nc, stream: 'newer' })).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 9, supported: 4 } });
+    await expect(openJetStreamLog({ connection: nc, stream: 'newer' })).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 9, supported: 5 } });
     // Version 1 held JSON bodies: refused with a message that says to record again, never misread.
     await jsm.streams.add({ name: 'older', subjects: ['nodeflow.record.older'], description: 'nodeflow-record-log v1' });
-    await expect(openJetStreamLog({ connection: nc, stream: 'older' })).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 1, supported: 4 }, message: expect.stringMatching(/record it again/) });
+    await expect(openJetStreamLog({ connection: nc, stream: 'older' })).rejects.toMatchObject({ code: 'LOG_VERSION', details: { found: 1, supported: 5 }, message: expect.stringMatching(/record it again/) });
     await nc.close();
   });
 });

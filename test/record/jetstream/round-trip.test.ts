@@ -82,7 +82,7 @@ describe('JetStream log round trip', () => {
     }
   });
 
-  it.each([2, 3])('a version %i stream is read as it is, marked version 4 when opened, and takes object data and string ids after', async (older) => {
+  it.each([2, 3, 4])('a version %i stream is read as it is, marked version 5 when opened, and takes object data and string ids after', async (older) => {
     const first = await js.open();
     const stream = first.stream;
     first.append({ seq: 1, at: 0, messages: msgs(1, 3) });
@@ -94,7 +94,7 @@ describe('JetStream log round trip', () => {
     await jsm.streams.update(stream, { ...info.config, description: `nodeflow-record-log v${older}` });
     const again = await openJetStreamLog({ servers: js.url, stream });
     try {
-      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v4');
+      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v5');
       const objects = msgs(4, 2).map((m) => ({ ...m, data: { v: m.data } }));
       again.append({ seq: 4, at: 1, messages: objects });
       const named = msgs(6, 2).map((m) => ({ ...m, id: `msg-${m.id}`, key: 'k' }));

@@ -1,0 +1,199 @@
+import { jsonExactNumber, pad8, type BodyArea } from './body-codec.js';
+import { writeJsonColumn, writeU8Column } from './extras.js';
+
+// Format 5: data that is a flat object in every message of a batch, with the same keys in the
+// same order (a stream's readings: `{ value: 42 }`, `{ temp, unit, ok }`), goes as one column
+// per key (body-codec.ts, kind 3), not as a JSON array. On this machine's Node 20, JSON.stringify
+// took 110-125 ns a message for `{ value: n }` data and 360-420 for `{ temp, unit, ok }` with a
+// fractional temp (its shortest decimal is the dear part); a column per key, 19 and 44: a number
+// goes as its eight bytes, never as text. What comes back is exactly what JSON gives back: only
+// values JSON keeps as they are qualify (a finite number that is not -0, a boolean, a string),
+// so a batch's kind never changes what a reader sees.
+
+/** Column kinds, one byte per key. @internal @example `if (kinds[c] === OBJ_F64) f64.set(col, o >> 3);` */
+export const OBJ_I32 = 0;
+/** @internal @example `kinds[c] = OBJ_F64;` */
+export const OBJ_F64 = 1;
+/** @internal @example `kinds[c] = OBJ_BOOL;` */
+export const OBJ_BOOL = 2;
+/** @internal @example `kinds[c] = OBJ_STRING;` */
+export const OBJ_STRING = 3;
+/** A key whose kind its first value has not set yet (planning only; never written). */
+const UNSET = 255;
+/** More keys than this send the data as JSON: a column per key pays a loop per key per batch. @internal @example `if (keys.length > MAX_OBJECT_KEYS) return undefined;` */
+export const MAX_OBJECT_KEYS = 32;
+
+/**
+ * The object data of one batch as columns, planned. @internal
+ *
+ * @example
+ * ```ts
+ * const objects = planObjectData(values, false); // undefined: the data goes as JSON
+ * ```
+ */
+export interface ObjectDataPlan {
+  /** The keys as one JSON array. */
+  readonly keys: string;
+  /** One column kind per key (OBJ_I32 ...). */
+  readonly kinds: Uint8Array;
+  /** The numbers and booleans (0 or 1), key c's at `c * stride`. */
+  readonly values: Float64Array;
+  readonly stride: number;
+  /** Per key of kind OBJ_STRING, its strings as one JSON array. */
+  readonly strings: readonly (string | undefined)[];
+  /** The most bytes the data section takes (JSON: three bytes a UTF-16 unit). */
+  readonly bytes: number;
+}
+
+/**
+ * Scratch values for the plan being made when no other is (as the columns' scratch, columns.ts):
+ * a typed array made per batch cost 15 ns a message here, more than reading the objects.
+ */
+let scratch = new Float64Array(MAX_OBJECT_KEYS * 64);
+/** The last batch's keys and their JSON: a stream's batches repeat their keys. */
+let lastKeys: string[] = [];
+let lastKeyText = '[]';
+
+/**
+ * An object JSON writes as the properties `for...in` lists: an object whose prototype is
+ * Object.prototype (checked once per batch to have no enumerable property, so `for...in` lists
+ * own properties only) and that has no `toJSON`. `__proto__` is read as a property, not with
+ * Object.getPrototypeOf, which is not inlined here (16 ns a message against 3); an object that
+ * defines an own non-enumerable '__proto__' to pose as another's is not told apart.
+ */
+function plain(d: unknown): d is Record<string, unknown> {
+  return typeof d === 'object' && d !== null && (d as { __proto__?: unknown }).__proto__ === Object.prototype && (d as { toJSON?: unknown }).toJSON === undefined;
+}
+
+/** True when Object.prototype has an enumerable property (then every `for...in` lists it). */
+function prototypeEnumerates(): boolean {
+  for (const _ in Object.prototype) return true;
+  return false;
+}
+
+/** The keys `for...in` lists of `d0`, as the last batch's array when they are the same; undefined when one cannot be a column. */
+function keysOf(d0: Record<string, unknown>): string[] | undefined {
+  let j = 0;
+  let same = true;
+  for (const k in d0) {
+    if (k !== lastKeys[j]) same = false;
+    j++;
+  }
+  if (same && j === lastKeys.length) return lastKeys;
+  const keys: string[] = [];
+  for (const k in d0) {
+    // '__proto__' as a key would set a prototype when read back by assignment.
+    if (keys.length === MAX_OBJECT_KEYS || k === '__proto__') return undefined;
+    keys.push(k);
+  }
+  lastKeys = keys;
+  lastKeyText = JSON.stringify(keys);
+  return keys;
+}
+
+/**
+ * Plans `values` (one data value per message) as one column per key, or `undefined` when they
+ * are not all plain objects with the same keys in the same order, each key's values all numbers
+ * JSON keeps (finite, not -0), all booleans or all strings. Reads each value's properties once;
+ * a getter that throws throws here, as JSON.stringify would. `nested`: another plan is being
+ * made (user code run by it records a batch), so this one gets its own values. @internal
+ *
+ * @example
+ * ```ts
+ * const objects = planObjectData(ms.map((m) => m.data), false);
+ * ```
+ */
+export function planObjectData(values: readonly unknown[], nested: boolean): ObjectDataPlan | undefined {
+  const n = values.length;
+  const d0 = values[0];
+  if (!plain(d0) || prototypeEnumerates()) return undefined;
+  const keys = keysOf(d0);
+  if (keys === undefined) return undefined;
+  const keyText = lastKeyText;
+  const nk = keys.length;
+  if (!nested && scratch.length < nk * n) scratch = new Float64Array(nk * n);
+  const out = nested ? new Float64Array(nk * n) : scratch;
+  // Each key's kind is set by its first value, read in the loop (a getter is read once).
+  const kinds = new Uint8Array(nk).fill(UNSET);
+  let strings: (string[] | undefined)[] | undefined;
+  for (let i = 0; i < n; i++) {
+    const d = values[i];
+    if (i > 0) {
+      if (!plain(d)) return undefined;
+      let j = 0;
+      for (const k in d) if (k !== keys[j++]) return undefined;
+      if (j !== nk) return undefined;
+    }
+    const o = d as Record<string, unknown>;
+    for (let c = 0; c < nk; c++) {
+      const v = o[keys[c]!];
+      let kind = kinds[c]!;
+      if (kind === UNSET) {
+        kind = typeof v === 'number' ? OBJ_I32 : typeof v === 'boolean' ? OBJ_BOOL : typeof v === 'string' ? OBJ_STRING : UNSET;
+        if (kind === UNSET) return undefined;
+        kinds[c] = kind;
+      }
+      if (kind === OBJ_BOOL) {
+        if (typeof v !== 'boolean') return undefined;
+        out[c * n + i] = v ? 1 : 0;
+      } else if (kind === OBJ_STRING) {
+        if (typeof v !== 'string') return undefined;
+        strings ??= new Array<string[] | undefined>(nk);
+        (strings[c] ??= new Array<string>(n))[i] = v;
+      } else {
+        if (typeof v !== 'number' || !jsonExactNumber(v)) return undefined;
+        out[c * n + i] = v;
+        if (kind === OBJ_I32 && (v | 0) !== v) kinds[c] = OBJ_F64;
+      }
+    }
+  }
+  let bytes = 8 + pad8(3 * keyText.length) + pad8(nk);
+  const texts = new Array<string | undefined>(nk);
+  for (let c = 0; c < nk; c++) {
+    const kind = kinds[c]!;
+    if (kind === OBJ_STRING) {
+      const text = JSON.stringify(strings![c]);
+      texts[c] = text;
+      bytes += 8 + pad8(3 * text.length);
+    } else {
+      bytes += kind === OBJ_I32 ? pad8(4 * n) : kind === OBJ_F64 ? 8 * n : pad8(n);
+    }
+  }
+  return { keys: keyText, kinds, values: out, stride: n, strings: texts, bytes };
+}
+
+/**
+ * Writes the object data section at `off` (8-aligned): the keys as a JSON column (its second
+ * word the number of keys), the kinds (u8 each, zero-padded to 8), then each key's column;
+ * returns the end (8-aligned). `area` must hold `off + plan.bytes` bytes. @internal
+ *
+ * @example
+ * ```ts
+ * if (plan.objects) o = writeObjectData(area, o, plan.objects, messages.length);
+ * ```
+ */
+export function writeObjectData(area: BodyArea, off: number, plan: ObjectDataPlan, n: number): number {
+  const { kinds, values } = plan;
+  const { bytes, f64, i32 } = area;
+  let o = writeJsonColumn(area, off, plan.keys, kinds.length);
+  o = writeU8Column(area, o, kinds);
+  for (let c = 0, from = 0; c < kinds.length; c++, from += plan.stride) {
+    const kind = kinds[c]!;
+    if (kind === OBJ_STRING) {
+      o = writeJsonColumn(area, o, plan.strings[c]!, 0);
+    } else if (kind === OBJ_F64) {
+      for (let i = 0, k = o >> 3; i < n; i++) f64[k + i] = values[from + i]!;
+      o += 8 * n;
+    } else {
+      // Booleans a byte each, numbers an i32 each; the padding is zeros (the reader checks it:
+      // the area is reused, not cleared).
+      const end = kind === OBJ_BOOL ? o + n : o + 4 * n;
+      if (kind === OBJ_BOOL) for (let i = 0; i < n; i++) bytes[o + i] = values[from + i]!;
+      else for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = values[from + i]!;
+      const padded = pad8(end);
+      bytes.fill(0, end, padded);
+      o = padded;
+    }
+  }
+  return o;
+}

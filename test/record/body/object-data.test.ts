@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { StreamMessage } from '../../../src/message.js';
+import { BODY_JSON_DATA, BODY_OBJECT_DATA, DATA_I32 } from '../../../src/record/body/body-codec.js';
+import { decodeBatchBytes, encodeBatchBytes } from '../../../src/record/body/body-bytes.js';
+import { MAX_OBJECT_KEYS } from '../../../src/record/body/object-data.js';
+import { frameMessages } from '../../../src/record/file-log/frame.js';
+import { PendingFrames } from '../../../src/record/file-log/pending.js';
+
+const NUMRUNS = Number(process.env.NUMRUNS ?? 300);
+const kindOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readUInt32LE(0);
+const msg = (i: number, data: unknown): StreamMessage => ({ id: i, timestamp: 1_700_000_000_000, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data });
+const batch = (...datas: unknown[]) => datas.map((d, i) => msg(i + 1, d));
+/** What a JSON body gives back: the rule every kind is held to. */
+const viaJson = (ms: StreamMessage[]) => JSON.parse(JSON.stringify(ms)) as StreamMessage[];
+/** Kind and messages back, with each data object's keys in order (toEqual does not look at order). */
+const roundTrip = (ms: StreamMessage[]) => {
+  const bytes = encodeBatchBytes(ms);
+  const back = decodeBatchBytes(bytes);
+  return { kind: kindOf(bytes), back, keys: back.map((m) => (typeof m.data === 'object' && m.data !== null ? Object.keys(m.data) : null)) };
+};
+const keysInOrder = (ms: StreamMessage[]) => viaJson(ms).map((m) => (typeof m.data === 'object' && m.data !== null ? Object.keys(m.data) : null));
+
+// Values JSON keeps as they are, per key type, and values that make a batch JSON data.
+const exactNumber = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)));
+const columnValue = fc.constantFrom('int', 'num', 'bool', 'str').map((t): fc.Arbitrary<unknown> => (t === 'int' ? fc.integer() : t === 'num' ? exactNumber : t === 'bool' ? fc.boolean() : fc.string()));
+const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('0', '7', 'constructor', 'toString', 'é', '\ud800')).filter((k) => k !== '__proto__');
+
+describe('record body object data (format 5): a column per key', () => {
+  it('flat objects with one set of keys go a column per key and come back exactly, keys in their order', () => {
+    const shape = fc.uniqueArray(key, { maxLength: 8 }).chain((keys) => fc.tuple(fc.constant(keys), fc.tuple(...keys.map(() => columnValue))));
+    fc.assert(
+      fc.property(
+        shape.chain(([keys, gens]) => fc.array(fc.tuple(...gens), { minLength: 1, maxLength: 60 }).map((rows) => rows.map((row) => Object.fromEntries(keys.map((k, c) => [k, row[c]]))))),
+        (datas) => {
+          const ms = batch(...datas);
+          const { kind, back, keys } = roundTrip(ms);
+          expect(kind).toBe(BODY_OBJECT_DATA);
+          expect(back).toEqual(ms);
+          expect(keys).toEqual(keysInOrder(ms));
+        },
+      ),
+      { numRuns: NUMRUNS },
+    );
+  });
+
+  it('any mix of data comes back as JSON gives it back, whichever kind its batch goes as', () => {
+    // A few keys and values, some JSON changes (NaN, -0, undefined), some not flat: batches of
+    // every kind, so the choice of kind is seen never to change what comes back.
+    const value = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0.5, NaN, -0, Infinity, true, 'x', null, undefined, [1], { n: 1 }));
+    const data = fc.oneof({ weight: 3, arbitrary: fc.dictionary(fc.constantFrom('a', 'b', 'c'), value, { maxKeys: 3 }) }, fc.integer(), fc.constant(null));
+    let columns = 0;
+    fc.assert(
+      fc.property(fc.array(data, { minLength: 1, maxLength: 20 }), (datas) => {
+        const ms = batch(...datas);
+        const { kind, back, keys } = roundTrip(ms);
+        if (kind === BODY_OBJECT_DATA) columns++;
+        expect(back).toEqual(viaJson(ms));
+        expect(keys).toEqual(keysInOrder(ms));
+      }),
+      { numRuns: NUMRUNS },
+    );
+    expect(columns).toBeGreaterThan(0);
+  });
+
+  it('data JSON would change or that is not a plain object with the same keys goes as JSON data, as before', () => {
+    class Reading {
+      constructor(readonly v: number) {}
+    }
+    const keyed = Object.fromEntries(Array.from({ length: MAX_OBJECT_KEYS + 1 }, (_, k) => [`k${k}`, k]));
+    const odd: Record<string, unknown[]> = {
+      'a number JSON changes': [{ v: 1 }, { v: NaN }],
+      '-0': [{ v: -0 }],
+      'null': [{ v: null }],
+      'nested': [{ v: { w: 1 } }],
+      'another key order': [{ a: 1, b: 2 }, { b: 2, a: 1 }],
+      'a key more': [{ a: 1 }, { a: 1, b: 2 }],
+      'a key less': [{ a: 1, b: 2 }, { a: 1 }],
+      'types that differ by message': [{ v: 1 }, { v: '1' }],
+      'a class instance': [new Reading(1)],
+      'a Date': [new Date(0)],
+      'an array': [[1, 2]],
+      'no prototype': [Object.assign(Object.create(null) as object, { v: 1 })],
+      'an own __proto__ key': [JSON.parse('{"__proto__": 1}')],
+      [`more than ${MAX_OBJECT_KEYS} keys`]: [keyed],
+      'numbers first': [1, { v: 1 }],
+      // A toJSON of its own sends the batch whole as JSON (columns.ts), as before.
+      'a toJSON': [{ v: 1, toJSON: () => 'x' }],
+    };
+    for (const [why, datas] of Object.entries(odd)) {
+      const ms = batch(...datas);
+      const { kind, back } = roundTrip(ms);
+      expect([why, kind === BODY_OBJECT_DATA]).toEqual([why, false]);
+      expect([why, back]).toEqual([why, viaJson(ms)]);
+    }
+  });
+
+  it('an enumerable property on Object.prototype (which JSON leaves out) sends object data as JSON', () => {
+    const ms = batch({ v: 1 }, { v: 2 });
+    expect(roundTrip(ms).kind).toBe(BODY_OBJECT_DATA);
+    (Object.prototype as Record<string, unknown>).polluted = 1;
+    try {
+      const { kind, back } = roundTrip(ms);
+      expect(kind).toBe(BODY_JSON_DATA);
+      expect(back.map((m) => Object.keys(m.data as object))).toEqual([['v'], ['v']]);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+
+  it('a getter is read once, as JSON would; a batch recorded from inside a getter is its own', () => {
+    let reads = 0;
+    const inner = batch({ w: 'inner' }, { w: 'inner2' });
+    let innerBytes: Uint8Array | undefined;
+    const data = {
+      get v() {
+        reads++;
+        // Another batch encoded while this one is planned: its columns are its own.
+        innerBytes ??= encodeBatchBytes(inner);
+        return 5;
+      },
+    };
+    const ms = batch(data, { v: 6 });
+    const { kind, back } = roundTrip(ms);
+    expect(kind).toBe(BODY_OBJECT_DATA);
+    expect(back.map((m) => m.data)).toEqual([{ v: 5 }, { v: 6 }]);
+    expect(reads).toBe(1);
+    expect(decodeBatchBytes(innerBytes!)).toEqual(inner);
+  });
+
+  it('written into a reused buffer (the file log\'s), the padding is zeros again, so the frame reads back', () => {
+    const pending = new PendingFrames();
+    // Bytes of every value where the next frames' padding will be.
+    const noise = batch(...Array.from({ length: 7 }, (_, i) => ({ t: -1 - i * 1e300 })));
+    for (let k = 0; k < 50; k++) pending.add(1, 0, noise, 1 << 20);
+    pending.clear();
+    const ms = batch({ a: 1, b: true }, { a: 2, b: false }, { a: 3, b: true });
+    expect(pending.add(1, 0, ms, 1 << 20)).toBe(true);
+    expect(frameMessages(pending.buf, 0, pending.length)).toEqual(ms);
+  });
+
+  it('damaged object data is refused, never read as data', () => {
+    const ms = batch({ a: 1, b: true, c: 'x', d: 0.5 }, { a: 2, b: false, c: 'y', d: 1.5 }, { a: 3, b: true, c: 'z', d: 2.5 });
+    const good = Buffer.from(encodeBatchBytes(ms));
+    expect(kindOf(good)).toBe(BODY_OBJECT_DATA);
+    expect(decodeBatchBytes(good)).toEqual(ms);
+    // Where the sections are: the keys' JSON (after its u32 length and u32 count), the kinds,
+    // then the columns a (i32), b (booleans), c (strings), d (f64).
+    const keysText = good.indexOf('["a","b","c","d"]');
+    const kinds = keysText + 24;
+    const a = kinds + 8;
+    const b = a + 16;
+    const d = good.length - 24;
+    expect([...good.subarray(kinds, kinds + 4)]).toEqual([0, 2, 3, 1]);
+    const damaged = (change: (buf: Buffer) => void) => {
+      const buf = Buffer.from(good);
+      change(buf);
+      return () => decodeBatchBytes(buf);
+    };
+    expect(damaged((x) => x.write('["a","a"', keysText))).toThrow(/key "a" is not one a writer puts/);
+    expect(damaged((x) => x.write('["__proto__","b","c"]', keysText - 4))).toThrow();
+    expect(damaged((x) => x.writeUInt32LE(5, keysText - 4))).toThrow(/second word is not 5|does not hold 5/);
+    expect(damaged((x) => x.writeUInt32LE(MAX_OBJECT_KEYS + 1, keysText - 4))).toThrow(/more than a writer puts/);
+    expect(damaged((x) => (x[kinds] = 4))).toThrow(/unknown object column kind 4/);
+    expect(damaged((x) => (x[kinds + 5] = 1))).toThrow(/kinds is not padded with zeros/);
+    expect(damaged((x) => (x[a + 12] = 1))).toThrow(/i32 column is not padded with zeros/);
+    expect(damaged((x) => (x[b] = 2))).toThrow(/boolean column of "b" holds 2/);
+    expect(damaged((x) => (x[b + 3] = 1))).toThrow(/boolean column is not padded with zeros/);
+    expect(damaged((x) => x.writeDoubleLE(NaN, d))).toThrow(/number column of "d" holds NaN/);
+    expect(damaged((x) => x.writeDoubleLE(-0, d + 8))).toThrow(/holds -0/);
+    expect(damaged((x) => x.write('["x",1 ', good.indexOf('["x","y","z"]')))).toThrow();
+    // The shape says the data is i32, which no writer of this kind says.
+    expect(damaged((x) => x.writeUInt32LE(x.readUInt32LE(12) | DATA_I32, 12))).toThrow(/unknown columns shape/);
+    // Cut short: the columns run past the body.
+    expect(() => decodeBatchBytes(good.subarray(0, good.length - 8))).toThrow(/past the end|end before/);
+  });
+});
