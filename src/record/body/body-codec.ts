@@ -24,7 +24,7 @@
 //   | data: u32 byte length | u32 k | the UTF-8 JSON array of the k keys, padded with spaces
 //           | u8 x k column kinds (0 i32, 1 f64, 2 boolean, 3 string), zero-padded to 8
 //           | per key, in order: i32 x count padded to 8 | f64 x count | u8 x count (0 or 1)
-//             padded to 8 | u32 byte length, u32 0, the UTF-8 JSON array of the strings, padded
+//             padded to 8 | the strings as a text column (below)
 // Format 4 lets the columns kinds carry what a message may add to that (shape bits below):
 //   - ID_JSON: the ids are strings (or strings and numbers): in place of the id column,
 //     u32 byte length | u32 0 | the UTF-8 JSON array of the ids, padded with spaces to 8;
@@ -32,6 +32,9 @@
 //     4 critical), padded to 8;
 //   - KEY: after that, u32 byte length | u32 0 | the UTF-8 JSON array of the keys (null where a
 //     message has none), padded to 8.
+// Format 5 adds ID_TEXT: ids that are all strings go as one text column (text-column.ts: the
+// lengths, then the UTF-8 of the ids joined) in place of the JSON id column, unless the joined
+// text has a lone surrogate (UTF-8 cannot carry it); and a column kind of object data, above.
 // Ids that are all numbers keep the numeric id column (any number, exactly). In the JSON id
 // column, and in the key column, a value goes only when JSON gives it back as it is: a string,
 // or a finite number that is not -0 (extras.ts); any other, a null key, or a priority that is
@@ -140,8 +143,10 @@ export const ID_JSON = 16;
 export const PRIORITY = 32;
 /** A JSON key column follows the priorities (format 4). @internal @example `const keyed = (shape & KEY) !== 0;` */
 export const KEY = 64;
+/** The ids are all strings, as one text (format 5, text-column.ts). @internal @example `const textIds = (shape & ID_TEXT) !== 0;` */
+export const ID_TEXT = 128;
 /** Every shape bit this code writes and reads: a body with another is not one it can read. @internal @example `if (shape & ~SHAPE_BITS) throw new RangeError('unknown shape');` */
-export const SHAPE_BITS = ID_SEQ | TS_CONST | TS_I32 | DATA_I32 | ID_JSON | PRIORITY | KEY;
+export const SHAPE_BITS = ID_SEQ | TS_CONST | TS_I32 | DATA_I32 | ID_JSON | PRIORITY | KEY | ID_TEXT;
 let wordsHead: Buffer | undefined;
 let wordsOfHead = new Int32Array(0);
 /**

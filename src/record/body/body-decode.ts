@@ -1,8 +1,9 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, BODY_OBJECT_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, PRIORITY, SHAPE_BITS, TS_CONST, TS_I32 } from './body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, BODY_OBJECT_DATA, DATA_I32, ID_JSON, ID_SEQ, ID_TEXT, KEY, PRIORITY, SHAPE_BITS, TS_CONST, TS_I32 } from './body-codec.js';
 import { PRIORITY_NAMES, jsonExact } from './extras.js';
 import { jsonColumn, padded } from './json-column.js';
 import { readObjectData } from './object-data-read.js';
+import { readTextColumn } from './text-column.js';
 
 /**
  * The messages of a body of `kind` and `count` messages in `buf[start..end)` (body-codec.ts
@@ -26,14 +27,14 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   if (n > end - start - 8) throw new RangeError('columns past the end of the body');
   const shape = buf.readUInt32LE(start + 4);
   // Only shapes a writer makes: no unknown bit, and no two layouts of one column at once.
-  if ((shape & ~SHAPE_BITS) !== 0 || (shape & ID_SEQ && shape & ID_JSON) || (shape & TS_CONST && shape & TS_I32) || (kind !== BODY_COLUMNS && shape & DATA_I32)) {
+  if ((shape & ~SHAPE_BITS) !== 0 || (shape & ID_SEQ && shape & ID_JSON) || (shape & ID_TEXT && shape & (ID_SEQ | ID_JSON)) || (shape & TS_CONST && shape & TS_I32) || (kind !== BODY_COLUMNS && shape & DATA_I32)) {
     throw new RangeError(`unknown columns shape ${shape}`);
   }
   const [sourceNodeId, targetNodeId, port] = JSON.parse(buf.toString('utf8', start + 8, start + 8 + n)) as [string | null, string | null, string | null];
   const whole = sourceNodeId !== null && targetNodeId !== null && port !== null;
   const i32Col = padded(4 * count);
   const idAt = start + 8 + padded(n);
-  const ids = shape & ID_JSON ? jsonColumn(buf, idAt, end, count, 'id', 0) : undefined;
+  const ids = shape & ID_JSON ? jsonColumn(buf, idAt, end, count, 'id', 0) : shape & ID_TEXT ? readTextColumn(buf, idAt, end, count, 'id') : undefined;
   const tAt = ids !== undefined ? ids.next : idAt + (shape & ID_SEQ ? 8 : 8 * count);
   const tsAt = tAt + 8;
   const dataAt = tsAt + (shape & TS_CONST ? 0 : shape & TS_I32 ? i32Col : 8 * count);

@@ -1,8 +1,9 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON_DATA, BODY_OBJECT_DATA, DATA_I32, ID_JSON, ID_SEQ, KEY, LITTLE_ENDIAN, PRIORITY, TS_CONST, TS_I32, headWords, jsonExactNumber, pad8, routing, type BodyArea } from './body-codec.js';
+import { BODY_COLUMNS, BODY_JSON_DATA, BODY_OBJECT_DATA, DATA_I32, ID_JSON, ID_SEQ, ID_TEXT, KEY, LITTLE_ENDIAN, PRIORITY, TS_CONST, TS_I32, headWords, jsonExactNumber, pad8, routing, type BodyArea } from './body-codec.js';
 import { headFor } from './body-head.js';
 import { planExtras, writeJsonColumn, writeU8Column, type ExtrasPlan } from './extras.js';
 import { planObjectData, writeObjectData, type ObjectDataPlan } from './object-data.js';
+import { writeTextColumn } from './text-column.js';
 
 // The columns kinds of the record body (body-codec.ts describes the format): how a batch is
 // planned as columns, in one pass over its messages, and written from the plan.
@@ -170,13 +171,13 @@ function plan(messages: readonly StreamMessage[], nested: boolean): ColumnsPlan 
   const data = values === undefined || objects !== undefined ? undefined : JSON.stringify(values);
   if (values !== undefined) dataI32 = false;
   const shape =
-    (idSeq ? ID_SEQ : 0) | (tsConst ? TS_CONST : tsI32 ? TS_I32 : 0) | (dataI32 ? DATA_I32 : 0) | (extras?.ids !== undefined ? ID_JSON : 0) | (extras?.priorities ? PRIORITY : 0) | (extras?.keys !== undefined ? KEY : 0);
+    (idSeq ? ID_SEQ : 0) | (tsConst ? TS_CONST : tsI32 ? TS_I32 : 0) | (dataI32 ? DATA_I32 : 0) | (extras?.ids !== undefined ? ID_JSON : 0) | (extras?.idText !== undefined ? ID_TEXT : 0) | (extras?.priorities ? PRIORITY : 0) | (extras?.keys !== undefined ? KEY : 0);
   const head = headFor(s, t, p);
   const i32Col = pad8(4 * n);
   const exact = data === undefined ? undefined : unsafeNumbers(values!);
   const dataBytes = objects !== undefined ? objects.bytes : data !== undefined ? 8 + pad8(3 * data.length) + 8 * exact!.length : dataI32 ? i32Col : 8 * n;
-  // The id JSON column, when there is one, is counted in the extras' bytes in place of this.
-  const idBytes = extras?.ids !== undefined ? 0 : idSeq ? 8 : 8 * n;
+  // The id JSON or text column, when there is one, is counted in the extras' bytes in place of this.
+  const idBytes = extras?.ids !== undefined || extras?.idText !== undefined ? 0 : idSeq ? 8 : 8 * n;
   const bytes = head.length + idBytes + 8 + (tsConst ? 0 : tsI32 ? i32Col : 8 * n) + dataBytes + (extras?.bytes ?? 0);
   const kind = objects !== undefined ? BODY_OBJECT_DATA : data !== undefined ? BODY_JSON_DATA : BODY_COLUMNS;
   return { kind, head, shape, bytes, data, objects, exact, numbers: own, extras };
@@ -227,7 +228,9 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
   i32[(off + 4) >> 2] = shape;
   let o = off + head.length;
   const extras = plan.extras;
-  if (extras?.ids !== undefined) {
+  if (extras?.idText !== undefined) {
+    o = writeTextColumn(area, o, extras.idStrings!, extras.idText);
+  } else if (extras?.ids !== undefined) {
     o = writeJsonColumn(area, o, extras.ids, 0);
   } else if (shape & ID_SEQ) {
     f64[o >> 3] = idCol[0]!;

@@ -1,5 +1,6 @@
 import type { Priority, StreamMessage } from '../../message.js';
 import { SPACE, jsonExactNumber, pad8, type BodyArea } from './body-codec.js';
+import { joinText, textColumnBytes } from './text-column.js';
 
 // What a columns batch carries beside its numbers since format 4 (body-codec.ts): string ids, a
 // priority column and a key column. The spec's own messages have string ids ('msg-1'), and a
@@ -16,8 +17,11 @@ import { SPACE, jsonExactNumber, pad8, type BodyArea } from './body-codec.js';
  * ```
  */
 export interface ExtrasPlan {
-  /** The ids as one JSON array, when they are not all numbers. */
+  /** The ids as one JSON array, when they are not all numbers, nor all strings that join as well-formed text. */
   readonly ids: string | undefined;
+  /** The ids, when they are all strings (format 5's text column), and their joined text. */
+  readonly idStrings: readonly string[] | undefined;
+  readonly idText: string | undefined;
   /** One code per message (0 none, then 1-4 as in PRIORITY_NAMES), when any message has a priority. */
   readonly priorities: Uint8Array | undefined;
   /** The keys as one JSON array, null where a message has none, when any message has one. */
@@ -81,6 +85,7 @@ export const jsonExact = (v: unknown): v is string | number => typeof v === 'str
 export function planExtras(messages: readonly StreamMessage[], idJson: boolean, more: boolean): ExtrasPlan | undefined {
   const n = messages.length;
   const ids: unknown[] | undefined = idJson ? new Array(n) : undefined;
+  let allStrings = idJson;
   let priorities: Uint8Array | undefined;
   let keys: unknown[] | undefined;
   for (let i = 0; i < n; i++) {
@@ -88,6 +93,7 @@ export function planExtras(messages: readonly StreamMessage[], idJson: boolean, 
     if (ids !== undefined) {
       const id = m.id;
       if (!jsonExact(id)) return undefined;
+      if (typeof id !== 'string') allStrings = false;
       ids[i] = id;
     }
     if (!more) continue;
@@ -102,10 +108,14 @@ export function planExtras(messages: readonly StreamMessage[], idJson: boolean, 
       (keys ??= new Array<unknown>(n).fill(null, 0, i))[i] = key;
     }
   }
-  const idText = ids && JSON.stringify(ids);
+  // Ids all strings go as text (text-column.ts), unless a lone surrogate asks for JSON's escapes.
+  const idStrings = allStrings ? (ids as string[]) : undefined;
+  const idText = idStrings && joinText(idStrings);
+  const idJsonText = ids && idText === undefined ? JSON.stringify(ids) : undefined;
   const keyText = keys && JSON.stringify(keys);
-  const bytes = (idText ? 8 + pad8(3 * idText.length) : 0) + (priorities ? pad8(n) : 0) + (keyText ? 8 + pad8(3 * keyText.length) : 0);
-  return { ids: idText, priorities, keys: keyText, bytes };
+  const idBytes = idText !== undefined ? textColumnBytes(n, idText) : idJsonText ? 8 + pad8(3 * idJsonText.length) : 0;
+  const bytes = idBytes + (priorities ? pad8(n) : 0) + (keyText ? 8 + pad8(3 * keyText.length) : 0);
+  return { ids: idJsonText, idStrings: idText === undefined ? undefined : idStrings, idText, priorities, keys: keyText, bytes };
 }
 
 /**

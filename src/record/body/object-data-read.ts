@@ -1,5 +1,6 @@
 import { jsonExactNumber } from './body-codec.js';
 import { jsonColumn, padded } from './json-column.js';
+import { readTextColumn } from './text-column.js';
 import { MAX_OBJECT_KEYS, OBJ_F64, OBJ_I32, OBJ_STRING } from './object-data.js';
 
 // Reading format 5's object data section (body-codec.ts, object-data.ts). Like the rest of the
@@ -36,12 +37,8 @@ export function readObjectData(buf: Buffer, at: number, end: number, count: numb
     const key = keys[c] as string;
     const kind = buf[kindsAt + c]!;
     if (kind === OBJ_STRING) {
-      const col = jsonColumn(buf, o, end, count, 'string', 0);
-      for (let i = 0; i < count; i++) {
-        const v = col.values[i];
-        if (typeof v !== 'string') throw new RangeError(`the string column of ${JSON.stringify(key)} holds ${JSON.stringify(v)}`);
-        values[i]![key] = v;
-      }
+      const col = readTextColumn(buf, o, end, count, `${JSON.stringify(key)} string`);
+      for (let i = 0; i < count; i++) values[i]![key] = col.values[i];
       o = col.next;
       continue;
     }

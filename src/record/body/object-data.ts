@@ -1,5 +1,6 @@
 import { jsonExactNumber, pad8, type BodyArea } from './body-codec.js';
 import { writeJsonColumn, writeU8Column } from './extras.js';
+import { joinText, textColumnBytes, writeTextColumn } from './text-column.js';
 
 // Format 5: data that is a flat object in every message of a batch, with the same keys in the
 // same order (a stream's readings: `{ value: 42 }`, `{ temp, unit, ok }`), goes as one column
@@ -39,8 +40,9 @@ export interface ObjectDataPlan {
   /** The numbers and booleans (0 or 1), key c's at `c * stride`. */
   readonly values: Float64Array;
   readonly stride: number;
-  /** Per key of kind OBJ_STRING, its strings as one JSON array. */
-  readonly strings: readonly (string | undefined)[];
+  /** Per key of kind OBJ_STRING, its strings and their joined text (text-column.ts). */
+  readonly strings: readonly (readonly string[] | undefined)[];
+  readonly texts: readonly (string | undefined)[];
   /** The most bytes the data section takes (JSON: three bytes a UTF-16 unit). */
   readonly bytes: number;
 }
@@ -152,14 +154,16 @@ export function planObjectData(values: readonly unknown[], nested: boolean): Obj
   for (let c = 0; c < nk; c++) {
     const kind = kinds[c]!;
     if (kind === OBJ_STRING) {
-      const text = JSON.stringify(strings![c]);
+      // A lone surrogate (which UTF-8 cannot carry) sends the data as JSON, which escapes it.
+      const text = joinText(strings![c]!);
+      if (text === undefined) return undefined;
       texts[c] = text;
-      bytes += 8 + pad8(3 * text.length);
+      bytes += textColumnBytes(n, text);
     } else {
       bytes += kind === OBJ_I32 ? pad8(4 * n) : kind === OBJ_F64 ? 8 * n : pad8(n);
     }
   }
-  return { keys: keyText, kinds, values: out, stride: n, strings: texts, bytes };
+  return { keys: keyText, kinds, values: out, stride: n, strings: strings ?? [], texts, bytes };
 }
 
 /**
@@ -180,7 +184,7 @@ export function writeObjectData(area: BodyArea, off: number, plan: ObjectDataPla
   for (let c = 0, from = 0; c < kinds.length; c++, from += plan.stride) {
     const kind = kinds[c]!;
     if (kind === OBJ_STRING) {
-      o = writeJsonColumn(area, o, plan.strings[c]!, 0);
+      o = writeTextColumn(area, o, plan.strings[c]!, plan.texts[c]!);
     } else if (kind === OBJ_F64) {
       for (let i = 0, k = o >> 3; i < n; i++) f64[k + i] = values[from + i]!;
       o += 8 * n;

@@ -107,7 +107,8 @@ describe('record body codec (frame format 5)', () => {
       fc.property(fc.array(message, { minLength: 1, maxLength: 40 }), (ms) => {
         const { rows, back } = roundTrip(ms);
         if (!rows) expect(back).toEqual(JSON.parse(JSON.stringify(ms)));
-        else expect(back.map((m) => m.data)).toEqual(ms.map((m) => m.data));
+        // Columns: a number as data exactly, anything else as JSON gives it back (a -0 inside an array comes back 0).
+        else expect(back.map((m) => m.data)).toEqual(ms.map((m) => (typeof m.data === 'number' ? m.data : JSON.parse(JSON.stringify([m.data]))[0])));
       }),
       { numRuns: NUMRUNS },
     );

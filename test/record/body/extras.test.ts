@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Priority, StreamMessage } from '../../../src/message.js';
-import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, BODY_OBJECT_DATA, ID_JSON, KEY, PRIORITY } from '../../../src/record/body/body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, BODY_OBJECT_DATA, ID_JSON, ID_TEXT, KEY, PRIORITY } from '../../../src/record/body/body-codec.js';
 import { decodeBatchBytes, encodeBatchBytes } from '../../../src/record/body/body-bytes.js';
 
 const NUMRUNS = Number(process.env.NUMRUNS ?? 300);
@@ -49,11 +49,14 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
   });
 
   it('sets only the shape bits of what the batch has', () => {
-    const shape = (ms: StreamMessage[]) => shapeOf(encodeBatchBytes(ms)) & (ID_JSON | PRIORITY | KEY);
-    expect(shape([msg(1), msg(2)])).toBe(ID_JSON);
+    const shape = (ms: StreamMessage[]) => shapeOf(encodeBatchBytes(ms)) & (ID_JSON | ID_TEXT | PRIORITY | KEY);
+    // Ids all strings go as text (format 5); strings and numbers, or a lone surrogate, as JSON.
+    expect(shape([msg(1), msg(2)])).toBe(ID_TEXT);
+    expect(shape([msg(1), msg(2, { id: 2 })])).toBe(ID_JSON);
+    expect(shape([msg(1), msg(2, { id: 'a\ud800' })])).toBe(ID_JSON);
     expect(shape([msg(1, { id: 1 }), msg(2, { id: 2, priority: 'low' })])).toBe(PRIORITY);
     expect(shape([msg(1, { id: 1, key: 7 }), msg(2, { id: 2 })])).toBe(KEY);
-    expect(shape([msg(1, { priority: 'critical', key: 'a' })])).toBe(ID_JSON | PRIORITY | KEY);
+    expect(shape([msg(1, { priority: 'critical', key: 'a' })])).toBe(ID_TEXT | PRIORITY | KEY);
     expect(shape([msg(1, { id: 1 }), msg(2, { id: 2 })])).toBe(0);
   });
 
@@ -79,11 +82,12 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
   });
 
   it('damaged extras are refused, never read as data: an unknown shape bit, a priority code, an id that is not a string or a number, a column past the body', () => {
-    const ms = [msg(1, { priority: 'high', key: 'a' }), msg(2)];
+    // A string id and a number: the JSON id column.
+    const ms = [msg(1, { priority: 'high', key: 'a' }), msg(2, { id: 2 })];
     const good = encodeBatchBytes(ms);
     const damaged = damage(good);
     expect(decodeBatchBytes(good)).toEqual(ms);
-    expect(damaged((b) => b.writeUInt32LE(b.readUInt32LE(12) | 128, 12))).toThrow(/unknown columns shape/);
+    expect(damaged((b) => b.writeUInt32LE(b.readUInt32LE(12) | 256, 12))).toThrow(/unknown columns shape/);
     const ids = Buffer.from(good).indexOf('["msg-1"');
     const keys = Buffer.from(good).indexOf('["a",null]');
     // The priority column: its first code, right before the key column's length.
@@ -95,7 +99,7 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
   });
 
   it('a shape other than the one written is refused: a bit cleared or added, two layouts of a column, bytes after the last column, words and padding a writer never sets', () => {
-    const ms = [msg(1, { priority: 'high', key: 'a' }), msg(2)];
+    const ms = [msg(1, { priority: 'high', key: 'a' }), msg(2, { id: 2 })];
     const good = Buffer.from(encodeBatchBytes(ms));
     const shape = good.readUInt32LE(12);
     const damaged = damage(good);
@@ -105,6 +109,7 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
     expect(damaged((b) => b.writeUInt32LE(shape & ~ID_JSON, 12))).toThrow(); // a RangeError or a SyntaxError, as decodeBody says
     // Both id layouts, both time layouts, 32-bit data in a JSON data body.
     expect(damaged((b) => b.writeUInt32LE(shape | 1, 12))).toThrow(/unknown columns shape/);
+    expect(damaged((b) => b.writeUInt32LE(shape | ID_TEXT, 12))).toThrow(/unknown columns shape/);
     expect(damaged((b) => b.writeUInt32LE(shape | 2 | 4, 12))).toThrow(/unknown columns shape/);
     const objects = Buffer.from(encodeBatchBytes([msg(1, { data: { v: 1 } })]));
     objects.writeUInt32LE(objects.readUInt32LE(12) | 8, 12);
@@ -118,5 +123,27 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
     // Values a writer never puts in these columns: -0, a non-finite number (1e999 parses as Infinity).
     expect(damaged((b) => b.write('["a",-0  ]', keys))).toThrow(/key column holds -0/);
     expect(damaged((b) => b.write('[1e999,  ', ids))).toThrow(/id column holds Infinity/);
+  });
+
+  it('ids that are all strings go as one text (format 5), come back exactly, and a damaged text column is refused', () => {
+    const odd = ['', 'é', '😀', 'a\ud83d\ude00b', 'x'.repeat(300), '\u0000'];
+    const ms = odd.map((id, i) => msg(i, { id }));
+    const good = encodeBatchBytes(ms);
+    expect(shapeOf(good) & (ID_TEXT | ID_JSON)).toBe(ID_TEXT);
+    expect(decodeBatchBytes(good)).toEqual(ms);
+    // A pair split across two ids: the text is well-formed, each id comes back as it was.
+    const split = [msg(1, { id: '\ud83d' }), msg(2, { id: '\ude00' })];
+    expect(decodeBatchBytes(encodeBatchBytes(split))).toEqual(split);
+    // The column: u32 byte length, u32 0, one i32 length per id (two: no padding), then the text.
+    const two = encodeBatchBytes([msg(1, { id: 'ab' }), msg(2, { id: 'cde' })]);
+    const at = Buffer.from(two).indexOf('abcde') - 16; // the column's start: 8 bytes of words, 8 of two lengths
+    const damaged = damage(two);
+    expect(decodeBatchBytes(two).map((m) => m.id)).toEqual(['ab', 'cde']);
+    expect(damaged((b) => b.writeInt32LE(4, at + 8))).toThrow(/lengths do not add up|run past/);
+    expect(damaged((b) => b.writeInt32LE(-1, at + 8))).toThrow(/run past/);
+    expect(damaged((b) => b.writeUInt32LE(1, at + 4))).toThrow(/second word is not 0/);
+    expect(damaged((b) => (b[at + 16] = 0xff))).toThrow(/not UTF-8/);
+    expect(damaged((b) => (b[at + 21] = 1))).toThrow(/padded with zeros/);
+    expect(damaged((b) => b.writeUInt32LE(1000, at))).toThrow(/past the end/);
   });
 });
