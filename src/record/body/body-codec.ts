@@ -10,7 +10,8 @@
 //   | time: f64 t0, then nothing if shape & TS_CONST, i32 x count (t - t0) if shape & TS_I32,
 //           else f64 x count
 //   | data: i32 x count if shape & DATA_I32, else f64 x count
-//   (each i32 column padded to 8 bytes)
+//   (each i32 column padded to 8 bytes: zeros since format 5; older writers left other bytes
+//   there, so the reader does not check this padding)
 // columns with JSON data (kind 2), for the same batches with any JSON data (objects, strings,
 // booleans, null, numbers mixed with these): the same head and id and time columns, then
 //   | data: u32 byte length | u32 k | the UTF-8 JSON array of the data values, padded with spaces

@@ -1,7 +1,7 @@
 import type { StreamMessage } from '../../message.js';
 import { BODY_COLUMNS, BODY_JSON, BODY_JSON_DATA, BODY_OBJECT_DATA, DATA_I32, ID_JSON, ID_SEQ, ID_TEXT, KEY, PRIORITY, SHAPE_BITS, TS_CONST, TS_I32 } from './body-codec.js';
 import { PRIORITY_NAMES, jsonExact } from './extras.js';
-import { jsonColumn, padded } from './json-column.js';
+import { jsonColumn, padded, utf8Text } from './json-column.js';
 import { readObjectData } from './object-data-read.js';
 import { readTextColumn } from './text-column.js';
 
@@ -17,7 +17,7 @@ import { readTextColumn } from './text-column.js';
  * @internal
  */
 export function decodeBody(buf: Buffer, kind: number, count: number, start: number, end: number): StreamMessage[] {
-  if (kind === BODY_JSON) return JSON.parse(buf.toString('utf8', start, end)) as StreamMessage[];
+  if (kind === BODY_JSON) return JSON.parse(utf8Text(buf, start, end, 'JSON body')) as StreamMessage[];
   if (kind !== BODY_COLUMNS && kind !== BODY_JSON_DATA && kind !== BODY_OBJECT_DATA) throw new RangeError(`unknown body kind ${kind}`);
   // Lengths and counts come from the bytes: each is checked against the body before it is used,
   // and padded without 32-bit arithmetic (pad8 wraps past 2^31), so no value read from the
@@ -30,7 +30,7 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   if ((shape & ~SHAPE_BITS) !== 0 || (shape & ID_SEQ && shape & ID_JSON) || (shape & ID_TEXT && shape & (ID_SEQ | ID_JSON)) || (shape & TS_CONST && shape & TS_I32) || (kind !== BODY_COLUMNS && shape & DATA_I32)) {
     throw new RangeError(`unknown columns shape ${shape}`);
   }
-  const [sourceNodeId, targetNodeId, port] = JSON.parse(buf.toString('utf8', start + 8, start + 8 + n)) as [string | null, string | null, string | null];
+  const [sourceNodeId, targetNodeId, port] = JSON.parse(utf8Text(buf, start + 8, start + 8 + n, 'routing head')) as [string | null, string | null, string | null];
   const whole = sourceNodeId !== null && targetNodeId !== null && port !== null;
   const i32Col = padded(4 * count);
   const idAt = start + 8 + padded(n);

@@ -244,6 +244,9 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
   o += 8;
   if (shape & TS_I32) {
     for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = timeCol[i]! - t0;
+    // The padding word is zeroed: the file log's buffer is reused, and a frame must not carry
+    // bytes of an earlier one.
+    if (n & 1) i32[(o >> 2) + n] = 0;
     o += pad8(4 * n);
   } else if (!(shape & TS_CONST)) {
     f64.set(timeCol.subarray(0, n), o >> 3);
@@ -258,6 +261,7 @@ export function writeColumns(area: BodyArea, off: number, plan: ColumnsPlan, mes
     o += 8 * exact.length;
   } else if (shape & DATA_I32) {
     for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = dataCol[i]!;
+    if (n & 1) i32[(o >> 2) + n] = 0;
     o += pad8(4 * n);
   } else {
     f64.set(dataCol.subarray(0, n), o >> 3);

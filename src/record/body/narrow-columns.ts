@@ -69,6 +69,8 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
       }
       i32[tsK + i] = m.data as number;
     }
+    // The padding word is zeroed: the buffer is reused, and a frame must not carry an earlier one's bytes.
+    if (n & 1) i32[tsK + n] = 0;
     end = (tsK << 2) + col;
   } else {
     const dataK = tsK + (col >> 2);
@@ -83,6 +85,7 @@ export function writeNarrowColumns(area: BodyArea, off: number, room: number, me
       i32[tsK + i] = dt;
       i32[dataK + i] = m.data as number;
     }
+    if (n & 1) i32[tsK + n] = i32[dataK + n] = 0;
     end = (dataK << 2) + col;
     if (tsConst) {
       // Every time was t0 after all: the data moves up over the zero offsets.

@@ -23,16 +23,25 @@ export function readObjectData(buf: Buffer, at: number, end: number, count: numb
   if (nk > MAX_OBJECT_KEYS) throw new RangeError(`the object data has ${nk} keys, more than a writer puts (${MAX_OBJECT_KEYS})`);
   const head = jsonColumn(buf, at, end, nk, 'object key', nk);
   const keys = head.values;
+  // Each object is a copy of this one (spread defines own properties, as JSON.parse does: a
+  // setter or a read-only property of that name on Object.prototype does not get in the way),
+  // its values then set by assignment to its own properties.
+  const template: Record<string, unknown> = {};
   for (let c = 0; c < nk; c++) {
     const k = keys[c];
     if (typeof k !== 'string' || k === '__proto__' || keys.indexOf(k) !== c) throw new RangeError(`the object data's key ${JSON.stringify(k)} is not one a writer puts`);
+    Object.defineProperty(template, k, { value: undefined, writable: true, enumerable: true, configurable: true });
   }
+  // A writer lists the keys as for...in does, integer-like keys first: keys in another order
+  // (two of them swapped) would put each column under the other's name.
+  const order = Object.keys(template);
+  for (let c = 0; c < nk; c++) if (order[c] !== keys[c]) throw new RangeError(`the object data's keys are not in the order a writer puts them (${JSON.stringify(keys)})`);
   const kindsAt = head.next;
   let o = kindsAt + padded(nk);
   if (o > end) throw new RangeError('columns past the end of the body');
   zeroPadding(buf, kindsAt + nk, o, 'kinds');
   const values = new Array<Record<string, unknown>>(count);
-  for (let i = 0; i < count; i++) values[i] = {};
+  for (let i = 0; i < count; i++) values[i] = { ...template };
   for (let c = 0; c < nk; c++) {
     const key = keys[c] as string;
     const kind = buf[kindsAt + c]!;

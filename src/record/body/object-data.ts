@@ -59,12 +59,14 @@ let lastKeyText = '[]';
 /**
  * An object JSON writes as the properties `for...in` lists: an object whose prototype is
  * Object.prototype (checked once per batch to have no enumerable property, so `for...in` lists
- * own properties only) and that has no `toJSON`. `__proto__` is read as a property, not with
- * Object.getPrototypeOf, which is not inlined here (16 ns a message against 3); an object that
- * defines an own non-enumerable '__proto__' to pose as another's is not told apart.
+ * own properties only), not an array (a Proxy of one can claim that prototype; JSON sees
+ * through it) and with no `toJSON`. Object.getPrototypeOf costs 11 ns a message here (it is not
+ * inlined), the `__proto__` accessor 3, but an own property of that name fools the accessor and
+ * `node --disable-proto=throw` makes it throw; `constructor === Object` holds for an object
+ * made with Object.create from a plain one, whose inherited keys `for...in` lists and JSON does not.
  */
 function plain(d: unknown): d is Record<string, unknown> {
-  return typeof d === 'object' && d !== null && (d as { __proto__?: unknown }).__proto__ === Object.prototype && (d as { toJSON?: unknown }).toJSON === undefined;
+  return typeof d === 'object' && d !== null && Object.getPrototypeOf(d) === Object.prototype && !Array.isArray(d) && (d as { toJSON?: unknown }).toJSON === undefined;
 }
 
 /** True when Object.prototype has an enumerable property (then every `for...in` lists it). */
@@ -73,21 +75,19 @@ function prototypeEnumerates(): boolean {
   return false;
 }
 
-/** The keys `for...in` lists of `d0`, as the last batch's array when they are the same; undefined when one cannot be a column. */
+/**
+ * The keys `for...in` lists of `d0` (one `for...in`: a Proxy's traps run once), as the last
+ * batch's array when they are the same; undefined when one cannot be a column.
+ */
 function keysOf(d0: Record<string, unknown>): string[] | undefined {
-  let j = 0;
-  let same = true;
-  for (const k in d0) {
-    if (k !== lastKeys[j]) same = false;
-    j++;
-  }
-  if (same && j === lastKeys.length) return lastKeys;
   const keys: string[] = [];
   for (const k in d0) {
-    // '__proto__' as a key would set a prototype when read back by assignment.
+    // '__proto__' is refused by the reader (a key no writer puts), so never written.
     if (keys.length === MAX_OBJECT_KEYS || k === '__proto__') return undefined;
     keys.push(k);
   }
+  const last = lastKeys;
+  if (keys.length === last.length && keys.every((k, c) => k === last[c])) return last;
   lastKeys = keys;
   lastKeyText = JSON.stringify(keys);
   return keys;
@@ -97,7 +97,9 @@ function keysOf(d0: Record<string, unknown>): string[] | undefined {
  * Plans `values` (one data value per message) as one column per key, or `undefined` when they
  * are not all plain objects with the same keys in the same order, each key's values all numbers
  * JSON keeps (finite, not -0), all booleans or all strings. Reads each value's properties once;
- * a getter that throws throws here, as JSON.stringify would. `nested`: another plan is being
+ * a getter that throws throws here, as JSON.stringify would. When it gives up after reading
+ * some values, the caller's JSON.stringify reads them again: a getter (or a Proxy's trap) may
+ * run twice, and what is recorded is its second answer. `nested`: another plan is being
  * made (user code run by it records a batch), so this one gets its own values. @internal
  *
  * @example

@@ -1,5 +1,5 @@
 import { pad8, type BodyArea } from './body-codec.js';
-import { padded } from './json-column.js';
+import { padded, utf8Text } from './json-column.js';
 
 // A column of strings as one text (format 5): the ids of a batch whose ids are all strings
 // (ID_TEXT), and the string columns of object data. Laid out as
@@ -77,9 +77,7 @@ export function readTextColumn(buf: Buffer, at: number, end: number, count: numb
   if (next > end) throw new RangeError('columns past the end of the body');
   for (let i = at + 8 + 4 * count; i < textAt; i++) if (buf[i] !== 0) throw new RangeError(`the ${what} text column is not padded with zeros`);
   for (let i = textAt + length; i < next; i++) if (buf[i] !== 0) throw new RangeError(`the ${what} text column is not padded with zeros`);
-  const text = buf.toString('utf8', textAt, textAt + length);
-  // Bytes that are not UTF-8 read as U+FFFD, which takes another number of bytes.
-  if (Buffer.byteLength(text, 'utf8') !== length) throw new RangeError(`the ${what} text column is not UTF-8`);
+  const text = utf8Text(buf, textAt, textAt + length, `${what} text column`);
   const values = new Array<string>(count);
   let o = 0;
   for (let i = 0; i < count; i++) {

@@ -15,7 +15,7 @@ import { writeNarrowColumns, type NarrowLayout } from '../body/narrow-columns.js
  * | 8 | seq of the batch's first message (float64: exact to 2^53) |
  * | 8 | `at`, engine-clock ms (float64) |
  * | 4 | message count |
- * | 4 | body kind: 0 JSON, 1 numeric columns, 2 columns with JSON data (src/record/body/body-codec.ts) |
+ * | 4 | body kind: 0 JSON, 1 numeric columns, 2 columns with JSON data, 3 columns with object data (src/record/body/body-codec.ts) |
  * | n - 24 | the messages |
  *
  * The length comes first so a reader can skip a frame without decoding it; the checksum covers

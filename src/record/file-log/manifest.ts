@@ -15,7 +15,7 @@ import { nodeLogFs } from './fs-layer.js';
 export const MANIFEST = 'nodeflow-log.json';
 /**
  * The format this code writes and the newest it reads. 5 added the body kind of columns with
- * object data (a column per key), 4 string ids, priorities and keys in the columns (shape bits
+ * object data (a column per key) and string ids as one text (ID_TEXT), 4 string ids, priorities and keys in the columns (shape bits
  * an older reader would misread), 3 the body kind of columns with JSON data; 2 (numeric
  * columns, else JSON) to 4 are read as they are, and marked 5 before the first write into them,
  * since the frames appended then may use what they lack.

@@ -19,7 +19,7 @@ export const FORMAT = 'nodeflow-record-log';
  * if (found > VERSION) throw tooNew();
  * ```
  */
-// 5: columns with object data (a column per key); 4: the columns gained string ids, priorities
+// 5: columns with object data (a column per key), string ids as one text (ID_TEXT); 4: the columns gained string ids, priorities
 // and keys (shape bits an older reader would misread); 3: columns with JSON data. 2 (numeric
 // columns, else JSON) to 4 are read as they are and marked 5 when opened, since what is
 // published then may use what they lack; 1 held JSON only.

@@ -4,7 +4,7 @@ import type { StreamMessage } from '../../../src/message.js';
 import { BODY_JSON_DATA, BODY_OBJECT_DATA, DATA_I32 } from '../../../src/record/body/body-codec.js';
 import { decodeBatchBytes, encodeBatchBytes } from '../../../src/record/body/body-bytes.js';
 import { MAX_OBJECT_KEYS } from '../../../src/record/body/object-data.js';
-import { frameMessages } from '../../../src/record/file-log/frame.js';
+import { BODY_FIXED, FRAME_HEADER, frameMessages } from '../../../src/record/file-log/frame.js';
 import { PendingFrames } from '../../../src/record/file-log/pending.js';
 
 const NUMRUNS = Number(process.env.NUMRUNS ?? 300);
@@ -64,6 +64,7 @@ describe('record body object data (format 5): a column per key', () => {
   });
 
   it('data JSON would change or that is not a plain object with the same keys goes as JSON data, as before', () => {
+    const posing = (a: unknown[]) => Object.defineProperty(a, '__proto__', { value: Object.prototype });
     class Reading {
       constructor(readonly v: number) {}
     }
@@ -86,6 +87,11 @@ describe('record body object data (format 5): a column per key', () => {
       'numbers first': [1, { v: 1 }],
       // A toJSON of its own sends the batch whole as JSON (columns.ts), as before.
       'a toJSON': [{ v: 1, toJSON: () => 'x' }],
+      // Objects that pose as plain ones, which JSON writes otherwise.
+      'an array with an own __proto__ of Object.prototype': [posing([1, 2]), posing([3, 4])],
+      'a Proxy of an array claiming Object.prototype': [new Proxy([1, 2], { getPrototypeOf: () => Object.prototype })],
+      'a key inherited from a plain object': [{ v: 1, x: 5 }, Object.assign(Object.create({ x: 1 }) as object, { v: 2 })],
+      'a boxed number': [Object(5) as object],
     };
     for (const [why, datas] of Object.entries(odd)) {
       const ms = batch(...datas);
@@ -106,6 +112,31 @@ describe('record body object data (format 5): a column per key', () => {
     } finally {
       delete (Object.prototype as Record<string, unknown>).polluted;
     }
+  });
+
+  it('reads back whatever Object.prototype holds in the reading process (a read-only property or a setter of a key\'s name)', () => {
+    const ms = batch({ temp: 1, constructor: 'a' }, { temp: 2, constructor: 'b' });
+    const bytes = encodeBatchBytes(ms);
+    expect(kindOf(bytes)).toBe(BODY_OBJECT_DATA);
+    Object.defineProperty(Object.prototype, 'temp', { value: 0, writable: false, configurable: true });
+    Object.defineProperty(Object.prototype, 'constructor', { set() {}, configurable: true });
+    try {
+      const back = decodeBatchBytes(bytes);
+      expect(back.map((m) => JSON.stringify(m.data))).toEqual(['{"temp":1,"constructor":"a"}', '{"temp":2,"constructor":"b"}']);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).temp;
+      Object.defineProperty(Object.prototype, 'constructor', { value: Object, writable: true, enumerable: false, configurable: true });
+    }
+    expect(({}).constructor).toBe(Object);
+  });
+
+  it('a Proxy\'s key list is asked for once when its batch goes as columns', () => {
+    let asked = 0;
+    const p = new Proxy({ a: 1, b: 2 }, { ownKeys: (t) => (asked++, Reflect.ownKeys(t)) });
+    const { kind, back } = roundTrip(batch(p, { a: 3, b: 4 }));
+    expect(kind).toBe(BODY_OBJECT_DATA);
+    expect(back.map((m) => m.data)).toEqual([{ a: 1, b: 2 }, { a: 3, b: 4 }]);
+    expect(asked).toBe(1);
   });
 
   it('a getter is read once, as JSON would; a batch recorded from inside a getter is its own', () => {
@@ -137,6 +168,26 @@ describe('record body object data (format 5): a column per key', () => {
     const ms = batch({ a: 1, b: true }, { a: 2, b: false }, { a: 3, b: true });
     expect(pending.add(1, 0, ms, 1 << 20)).toBe(true);
     expect(frameMessages(pending.buf, 0, pending.length)).toEqual(ms);
+    // Every 32-bit column's padding too (times as offsets, data as i32, an odd count): the
+    // frame's body is the bytes a fresh buffer gets, nothing of the frames before.
+    const moving = [1, 2, 3].map((i): StreamMessage => ({ ...msg(i, i * 7), timestamp: 1000 + i }));
+    for (let k = 0; k < 50; k++) pending.add(1, 0, noise, 1 << 20);
+    pending.clear();
+    for (let k = 0; k < 2; k++) {
+      const start = pending.length;
+      pending.add(1, 0, moving, 1 << 20);
+      const body = pending.buf.subarray(start + FRAME_HEADER + BODY_FIXED, pending.length);
+      expect(body.toString('hex')).toBe(Buffer.from(encodeBatchBytes(moving)).subarray(8).toString('hex'));
+    }
+  });
+
+  it('object keys in an order no writer puts them (integer-like keys come first) are refused', () => {
+    const good = Buffer.from(encodeBatchBytes(batch({ b: 1, 1: 2 })));
+    const keys = good.indexOf('["1","b"]');
+    expect(decodeBatchBytes(good)[0]!.data).toEqual({ 1: 2, b: 1 });
+    const swapped = Buffer.from(good);
+    swapped.write('["b","1"]', keys);
+    expect(() => decodeBatchBytes(swapped)).toThrow(/not in the order a writer puts them/);
   });
 
   it('damaged object data is refused, never read as data', () => {
@@ -158,6 +209,9 @@ describe('record body object data (format 5): a column per key', () => {
       return () => decodeBatchBytes(buf);
     };
     expect(damaged((x) => x.write('["a","a"', keysText))).toThrow(/key "a" is not one a writer puts/);
+    // Bytes that are not UTF-8 in the keys, and in a string column: refused, not read as U+FFFD.
+    expect(damaged((x) => (x[keysText + 2] = 0xe1))).toThrow(/not UTF-8/);
+    expect(damaged((x) => x.set([0xf0, 0x9f, 0x98], good.indexOf('xyz')))).toThrow(/not UTF-8/);
     expect(damaged((x) => x.write('["__proto__","b","c"]', keysText - 4))).toThrow();
     expect(damaged((x) => x.writeUInt32LE(5, keysText - 4))).toThrow(/second word is not 5|does not hold 5/);
     expect(damaged((x) => x.writeUInt32LE(MAX_OBJECT_KEYS + 1, keysText - 4))).toThrow(/more than a writer puts/);
