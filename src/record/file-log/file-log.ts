@@ -105,6 +105,8 @@ class FileLogImpl implements FileLog, ReadSource {
   private lastAt = NaN;
   private maxAt = -Infinity;
   private closing: Promise<void> | undefined;
+  /** An append is encoding its batch: one that a message's getter or toJSON starts then would write over it. */
+  private appending = false;
   private readonly deleting = new Set<Promise<void>>();
 
   constructor(
@@ -142,10 +144,18 @@ class FileLogImpl implements FileLog, ReadSource {
     if (this.next !== undefined && seq !== this.next) {
       throw new NodeflowError('INVALID_ARGUMENT', `seq ${seq} does not follow the log's last message (expected ${this.next})`, { expected: this.next, seq });
     }
+    if (this.appending) {
+      // The outer batch is being written into the pending buffer, not yet counted in it: this
+      // one would be written over it, and the log would hold two broken frames.
+      throw new NodeflowError('INVALID_ARGUMENT', `file log ${this.dir}: append called from inside an append (a getter or toJSON of a message being recorded appends to the same log)`, { seq });
+    }
+    this.appending = true;
     try {
       this.writer.append(seq, at, messages);
     } catch (e) {
       throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${(e as Error).message}`, { seq });
+    } finally {
+      this.appending = false;
     }
     this.next = seq + messages.length;
     this.first ??= { seq, at };

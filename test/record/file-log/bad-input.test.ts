@@ -76,6 +76,37 @@ describe('file log: bad input', () => {
     await log.close();
   });
 
+  it('refuses an append made from inside another (a getter of a message being recorded), and both batches\' frames stay whole', async () => {
+    const t = fresh();
+    const log = await openFileLog(t.dir);
+    let inner: unknown;
+    const tricky = batch(1, 3).messages.map((m, i) =>
+      i === 1
+        ? Object.defineProperty({ ...m }, 'data', {
+            enumerable: true,
+            get() {
+              try {
+                log.append(batch(100, 2));
+              } catch (e) {
+                inner = e;
+              }
+              return 7;
+            },
+          })
+        : m,
+    );
+    // With numbers as data: the one-pass writer (narrow-columns.ts), where the nested frame
+    // would land where the outer one is being written.
+    log.append({ seq: 1, at: 1, messages: tricky });
+    expect(inner).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/from inside an append/) });
+    log.append(batch(4, 2));
+    await log.sync();
+    const back = await readMessages(log);
+    expect(back.map((m) => (m as { id: number }).id)).toEqual([1, 2, 3, 4, 5]);
+    expect((back[1] as { data: unknown }).data).toBe(7);
+    await log.close();
+  });
+
   it('refuses a seq that does not follow, an empty batch, bad options, and appends after close', async () => {
     const t = fresh();
     await expect(openFileLog(t.dir, { segmentBytes: 10 })).rejects.toMatchObject({ code: 'INVALID_CONFIG', field: 'segmentBytes' });
