@@ -1,5 +1,5 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_JSON, writeJson } from './body-codec.js';
+import { BODY_JSON, messagesJson, writeJson } from './body-codec.js';
 import { planColumns, writeColumns } from './columns.js';
 import { decodeBody } from './body-decode.js';
 
@@ -18,7 +18,7 @@ const PREFIX = 8;
  */
 export function encodeBatchBytes(messages: readonly StreamMessage[]): Uint8Array {
   const plan = planColumns(messages);
-  const json = plan ? undefined : JSON.stringify(messages);
+  const json = plan ? undefined : messagesJson(messages);
   const cap = PREFIX + (plan ? plan.bytes : json!.length * 3 + 7);
   const ab = new ArrayBuffer((cap + 7) & ~7);
   const area = { bytes: Buffer.from(ab), f64: new Float64Array(ab), i32: new Int32Array(ab) };

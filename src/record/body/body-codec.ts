@@ -1,3 +1,4 @@
+import type { StreamMessage } from '../../message.js';
 // A recorded batch's messages as bytes, shared by the stores (the file log's frames, the
 // JetStream store's messages). Four kinds, chosen per batch by one pass over the messages:
 //
@@ -183,4 +184,28 @@ export function writeJson(area: BodyArea, off: number, json: string): number {
   const padded = pad8(end);
   area.bytes.fill(SPACE, end, padded);
   return padded;
+}
+
+/**
+ * The JSON of a batch that goes whole as JSON (kind 0): each message's StreamMessage fields, read
+ * as the columns read them (a field a class or prototype provides included; other properties
+ * not), so which kind a batch goes as does not change which fields come back. @internal
+ *
+ * @example
+ * ```ts
+ * const json = plan ? undefined : messagesJson(messages);
+ * ```
+ */
+export function messagesJson(messages: readonly StreamMessage[]): string {
+  const out = new Array<Record<string, unknown>>(messages.length);
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    const o: Record<string, unknown> = { id: m.id, timestamp: m.timestamp, sourceNodeId: m.sourceNodeId, targetNodeId: m.targetNodeId, port: m.port, data: m.data };
+    const priority = m.priority;
+    if (priority !== undefined) o.priority = priority;
+    const key = m.key;
+    if (key !== undefined) o.key = key;
+    out[i] = o;
+  }
+  return JSON.stringify(out);
 }

@@ -1,5 +1,5 @@
 import type { StreamMessage } from '../../message.js';
-import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, writeJson, type BodyArea } from '../body/body-codec.js';
+import { BODY_COLUMNS, BODY_JSON, LITTLE_ENDIAN, messagesJson, writeJson, type BodyArea } from '../body/body-codec.js';
 import { planColumns, writeColumns, type ColumnsPlan } from '../body/columns.js';
 import { decodeBody } from '../body/body-decode.js';
 import { frameChecksum } from './checksum.js';
@@ -69,7 +69,7 @@ export interface FramePlan {
 export function planFrame(messages: readonly StreamMessage[]): FramePlan {
   const columns = planColumns(messages);
   if (columns) return { columns, json: undefined, bytes: FRAME_HEADER + BODY_FIXED + columns.bytes };
-  const json = JSON.stringify(messages);
+  const json = messagesJson(messages);
   return { columns: undefined, json, bytes: FRAME_HEADER + BODY_FIXED + json.length * 3 + 7 };
 }
 

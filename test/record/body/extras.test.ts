@@ -146,4 +146,21 @@ describe('record body extras (format 4): string ids, priorities, keys', () => {
     expect(damaged((b) => (b[at + 21] = 1))).toThrow(/padded with zeros/);
     expect(damaged((b) => b.writeUInt32LE(1000, at))).toThrow(/past the end/);
   });
+
+  it('a batch keeps the StreamMessage fields whichever kind it goes as: a field a class provides is kept, other properties are not', () => {
+    class Reading {
+      get priority(): Priority {
+        return 'high';
+      }
+    }
+    const make = (i: number, port = 'out') => Object.assign(new Reading(), { id: i, timestamp: 1, sourceNodeId: 's', targetNodeId: 'w', port, data: i, note: 'not a field' }) as unknown as StreamMessage;
+    const columns = [make(1), make(2)];
+    const json = [make(1), make(2, 'other')]; // routing of its own: the batch goes whole as JSON
+    for (const [ms, kind] of [[columns, BODY_COLUMNS], [json, BODY_JSON]] as const) {
+      const bytes = encodeBatchBytes(ms);
+      expect(kindOf(bytes)).toBe(kind);
+      const back = decodeBatchBytes(bytes);
+      expect(back.map((m) => [m.priority, 'note' in m])).toEqual([['high', false], ['high', false]]);
+    }
+  });
 });
