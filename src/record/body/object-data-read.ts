@@ -1,7 +1,7 @@
 import { jsonExactNumber } from './body-codec.js';
 import { jsonColumn, padded } from './json-column.js';
 import { readTextColumn } from './text-column.js';
-import { MAX_OBJECT_KEYS, OBJ_F64, OBJ_I32, OBJ_STRING } from './object-data.js';
+import { MAX_OBJECT_KEYS, OBJ_F64, OBJ_I32, OBJ_STRING, keyTemplate } from './object-data.js';
 
 // Reading format 5's object data section (body-codec.ts, object-data.ts). Like the rest of the
 // decoder it refuses what no writer makes (a key twice, '__proto__', an unknown column kind, a
@@ -23,19 +23,16 @@ export function readObjectData(buf: Buffer, at: number, end: number, count: numb
   if (nk > MAX_OBJECT_KEYS) throw new RangeError(`the object data has ${nk} keys, more than a writer puts (${MAX_OBJECT_KEYS})`);
   const head = jsonColumn(buf, at, end, nk, 'object key', nk);
   const keys = head.values;
-  // Each object is a copy of this one (spread defines own properties, as JSON.parse does: a
-  // setter or a read-only property of that name on Object.prototype does not get in the way),
-  // its values then set by assignment to its own properties.
-  const template: Record<string, unknown> = {};
   for (let c = 0; c < nk; c++) {
     const k = keys[c];
     if (typeof k !== 'string' || k === '__proto__' || keys.indexOf(k) !== c) throw new RangeError(`the object data's key ${JSON.stringify(k)} is not one a writer puts`);
-    Object.defineProperty(template, k, { value: undefined, writable: true, enumerable: true, configurable: true });
   }
-  // A writer lists the keys as for...in does, integer-like keys first: keys in another order
-  // (two of them swapped) would put each column under the other's name.
-  const order = Object.keys(template);
-  for (let c = 0; c < nk; c++) if (order[c] !== keys[c]) throw new RangeError(`the object data's keys are not in the order a writer puts them (${JSON.stringify(keys)})`);
+  // Each object is a copy of this one (spread defines own properties, as JSON.parse does), its
+  // values then set by assignment to its own properties. A writer puts the keys in the order an
+  // object lists them, integer-like keys first: keys in another order (two of them swapped)
+  // would put each column under the other's name.
+  const template = keyTemplate(keys as string[]);
+  if (template === undefined) throw new RangeError(`the object data's keys are not in the order a writer puts them (${JSON.stringify(keys)})`);
   const kindsAt = head.next;
   let o = kindsAt + padded(nk);
   if (o > end) throw new RangeError('columns past the end of the body');

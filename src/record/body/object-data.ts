@@ -88,6 +88,9 @@ function keysOf(d0: Record<string, unknown>): string[] | undefined {
   }
   const last = lastKeys;
   if (keys.length === last.length && keys.every((k, c) => k === last[c])) return last;
+  // A Proxy may list its keys in any order; an object gives integer-like keys first. The reader
+  // makes objects, so keys in another order would be written and never read: JSON data then.
+  if (keyTemplate(keys) === undefined) return undefined;
   lastKeys = keys;
   lastKeyText = JSON.stringify(keys);
   return keys;
@@ -202,4 +205,24 @@ export function writeObjectData(area: BodyArea, off: number, plan: ObjectDataPla
     }
   }
   return o;
+}
+
+/**
+ * An object with `keys` as its own properties (defined, as JSON.parse defines them: a setter or
+ * a read-only property of that name on Object.prototype does not get in the way), each
+ * `undefined`, to copy with spread; `undefined` when an object lists them in another order
+ * (integer-like keys come first, ascending), which no writer puts. @internal
+ *
+ * @example
+ * ```ts
+ * const template = keyTemplate(['value']); // { value: undefined }
+ * ```
+ */
+export function keyTemplate(keys: readonly string[]): Record<string, unknown> | undefined {
+  const template: Record<string, unknown> = {};
+  for (const k of keys) Object.defineProperty(template, k, { value: undefined, writable: true, enumerable: true, configurable: true });
+  const order = Object.keys(template);
+  if (order.length !== keys.length) return undefined;
+  for (let c = 0; c < keys.length; c++) if (order[c] !== keys[c]) return undefined;
+  return template;
 }

@@ -26,7 +26,8 @@ export const logErrors = {
   corrupt: (segment: string, offset: number, reason: string, cutBytes: number, cutSegments: number): NodeflowError =>
     new NodeflowError(
       'LOG_CORRUPT',
-      `${segment}: ${reason} frame at byte ${offset}; cut there (${cutBytes} bytes${cutSegments ? ` and ${cutSegments} later segment(s)` : ''})`,
+      // A read reports damage it meets and cuts nothing (cutBytes and cutSegments 0); opening cuts.
+      `${segment}: ${reason} frame at byte ${offset}; ${cutBytes + cutSegments > 0 ? `cut there (${cutBytes} bytes${cutSegments ? ` and ${cutSegments} later segment(s)` : ''})` : 'the read stops there (nothing is cut)'}`,
       { segment, offset, reason, cutBytes, cutSegments },
     ),
 

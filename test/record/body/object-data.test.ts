@@ -92,6 +92,8 @@ describe('record body object data (format 5): a column per key', () => {
       'a Proxy of an array claiming Object.prototype': [new Proxy([1, 2], { getPrototypeOf: () => Object.prototype })],
       'a key inherited from a plain object': [{ v: 1, x: 5 }, Object.assign(Object.create({ x: 1 }) as object, { v: 2 })],
       'a boxed number': [Object(5) as object],
+      // Keys listed in an order no object has (integer-like ones come first): the reader would make them another order.
+      'a Proxy listing its keys out of order': [new Proxy({ a: 1, 1: 2, b: 3 }, { ownKeys: () => ['b', '1', 'a'] })],
     };
     for (const [why, datas] of Object.entries(odd)) {
       const ms = batch(...datas);
