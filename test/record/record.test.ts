@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openFileLog } from '../../src/record/file-log/file-log.js';
 import { MemoryLog } from '../../src/record/memory-log.js';
 import { record, recordRun } from '../../src/record/record.js';
 import { simEngine } from '../support/helpers.js';
@@ -68,6 +72,24 @@ describe('record', () => {
     expect(rec.stats()).toMatchObject({ batches: 1, dropped: 1, droppedMessages: 2, nextSeq: 5 });
     expect(seen).toEqual([1, 3]);
     await engine.stop();
+  });
+
+  it('a batch the file log refuses for what it holds (a BigInt) is a counted drop, and recording goes on after it', async () => {
+    const { engine } = simEngine({ maxBatchSize: 2 });
+    engine.createConnection('src', 'sink', 'out', 'in');
+    const dir = mkdtempSync(path.join(tmpdir(), 'nf-rec-'));
+    const log = await openFileLog(dir);
+    const errors: unknown[] = [];
+    const rec = record(engine, 'src:out', log, { onError: (e) => errors.push(e) });
+    const ms = msgs(1, 6).map((m, i) => (i === 2 ? { ...m, data: 3n } : m));
+    for (const m of ms) engine.emit('src', 'out', m as never);
+    expect(rec.stats()).toMatchObject({ batches: 2, dropped: 1, droppedMessages: 2, nextSeq: 7 });
+    expect(errors).toEqual([expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { seq: 3, next: 5 } })]);
+    await log.sync();
+    expect((await readAll(log, { seq: 1 })).map((b) => [b.seq, b.messages.map((m) => m.data)])).toEqual([[1, [1, 2]], [5, [5, 6]]]);
+    await engine.stop();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('an unknown id is UNKNOWN_CONNECTION', () => {

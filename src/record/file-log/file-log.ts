@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { RecordingStoreRef } from '../../actors/debug/recording-ref.js';
-import { NodeflowError } from '../../errors.js';
+import { NodeflowError, errorMessage } from '../../errors.js';
 import type { LogBounds, ReadFrom, RecordLog, RecordedBatch } from '../record-log.js';
 import { logErrors, type HeldRange } from './log-errors.js';
 import { FORMAT_VERSION, prepareFolder, upgradeManifest } from './manifest.js';
@@ -105,8 +105,12 @@ class FileLogImpl implements FileLog, ReadSource {
   private lastAt = NaN;
   private maxAt = -Infinity;
   private closing: Promise<void> | undefined;
-  /** An append is encoding its batch: one that a message's getter or toJSON starts then would write over it. */
-  private appending = false;
+  /**
+   * While an append encodes its batch, the seq after it (0 otherwise): an append that a
+   * message's getter or toJSON starts then would write over it, so it is refused; one that would
+   * follow it (a recorder's next batch) is skipped with it.
+   */
+  private appending = 0;
   private readonly deleting = new Set<Promise<void>>();
 
   constructor(
@@ -141,23 +145,34 @@ class FileLogImpl implements FileLog, ReadSource {
     if (!Number.isSafeInteger(seq) || seq < 1 || typeof at !== 'number' || !Number.isFinite(at) || !Array.isArray(messages) || messages.length === 0) {
       throw new NodeflowError('INVALID_ARGUMENT', 'a recorded batch needs an integer seq >= 1, a finite at and at least one message', { seq, at });
     }
+    const end = seq + messages.length;
+    if (this.appending > 0) {
+      // The outer batch is being written into the pending buffer, not yet counted in it: this
+      // one would be written over it, and the log would hold two broken frames. Refused; if it
+      // follows the outer one, its seqs are skipped with it (seq is the stream's position).
+      if (seq === this.appending) this.appending = end;
+      throw new NodeflowError('INVALID_ARGUMENT', `file log ${this.dir}: append called from inside an append (a getter or toJSON of a message being recorded appends to the same log)`, { seq });
+    }
     if (this.next !== undefined && seq !== this.next) {
       throw new NodeflowError('INVALID_ARGUMENT', `seq ${seq} does not follow the log's last message (expected ${this.next})`, { expected: this.next, seq });
     }
-    if (this.appending) {
-      // The outer batch is being written into the pending buffer, not yet counted in it: this
-      // one would be written over it, and the log would hold two broken frames.
-      throw new NodeflowError('INVALID_ARGUMENT', `file log ${this.dir}: append called from inside an append (a getter or toJSON of a message being recorded appends to the same log)`, { seq });
-    }
-    this.appending = true;
+    this.appending = end;
+    let refused = false;
+    let cause: unknown;
     try {
       this.writer.append(seq, at, messages);
     } catch (e) {
-      throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${(e as Error).message}`, { seq });
-    } finally {
-      this.appending = false;
+      refused = true;
+      cause = e;
     }
-    this.next = seq + messages.length;
+    // Written or refused, the next batch follows this one (and any skipped in it): a batch
+    // refused for what it holds is a gap, as a dropped write is, so a recorder, whose seq moves
+    // past a refused batch, goes on recording.
+    this.next = this.appending;
+    this.appending = 0;
+    if (refused) {
+      throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; seqs ${seq}..${end - 1} are skipped, the next batch starts at ${this.next}`, { seq, next: this.next });
+    }
     this.first ??= { seq, at };
     this.lastSeq = seq;
     this.lastAt = at;

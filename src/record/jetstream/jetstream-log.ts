@@ -111,6 +111,8 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
   private maxAt: number;
   private held = { batches: 0, bytes: 0 };
   private closing: Promise<void> | undefined;
+  /** While an append encodes its batch, the seq after it (0 otherwise); see the file log's. */
+  private appending = 0;
 
   constructor(
     private readonly o: ResolvedJetStreamOptions,
@@ -138,22 +140,37 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
     if (!Number.isSafeInteger(seq) || seq < 1 || typeof at !== 'number' || !Number.isFinite(at) || !Array.isArray(messages) || messages.length === 0) {
       throw new NodeflowError('INVALID_ARGUMENT', 'a recorded batch needs an integer seq >= 1, a finite at and at least one message', { seq, at });
     }
+    const end = seq + messages.length;
+    if (this.appending > 0) {
+      // A message's getter or toJSON appending while this log encodes a batch: it would be
+      // published before the batch it follows. Refused; if it follows that batch, its seqs are
+      // skipped with it (seq is the stream's position).
+      if (seq === this.appending) this.appending = end;
+      throw new NodeflowError('INVALID_ARGUMENT', `JetStream log ${this.stream}: append called from inside an append (a getter or toJSON of a message being recorded appends to the same log)`, { seq });
+    }
     if (this.next !== undefined && seq !== this.next) {
       throw new NodeflowError('INVALID_ARGUMENT', `seq ${seq} does not follow the log's last message (expected ${this.next})`, { expected: this.next, seq });
     }
     const maxAt = Math.max(this.maxAt, at);
-    let data: Uint8Array;
+    this.appending = end;
+    let data: Uint8Array | undefined;
+    let cause: unknown;
     try {
       data = encodeFrame(batch, maxAt);
     } catch (e) {
-      throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(e)}`, { seq });
+      cause = e;
     }
+    // Written or refused, the next batch follows this one (and any skipped in it): a batch
+    // refused for what it holds is a gap, as a dropped publish is, so a recorder, whose seq
+    // moves past a refused batch, goes on recording.
+    this.next = this.appending;
+    this.appending = 0;
+    if (data === undefined) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; seqs ${seq}..${end - 1} are skipped, the next batch starts at ${this.next}`, { seq, next: this.next });
     // A batch the server would refuse at any retry is refused here, where the recorder counts it.
     const max = this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-    if (data.length > max) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch of ${data.length} bytes is larger than the server's max_payload (${max})`, { seq, bytes: data.length, max });
+    if (data.length > max) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch of ${data.length} bytes is larger than the server's max_payload (${max}); seqs ${seq}..${end - 1} are skipped, the next batch starts at ${this.next}`, { seq, bytes: data.length, max, next: this.next });
     this.publisher.add(seq, messages.length, data);
     this.maxAt = maxAt;
-    this.next = seq + messages.length;
     this.first ??= { seq, at };
     this.last = { seq, at };
   }

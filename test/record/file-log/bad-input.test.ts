@@ -118,10 +118,11 @@ describe('file log: bad input', () => {
     log.append(batch(5, 3));
     expect(() => log.append(batch(9, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { expected: 8, seq: 9 } }));
     expect(() => log.append({ seq: 8, at: 0, messages: [] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => log.append({ seq: 8, at: 0, messages: [{ data: 1n }] as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    log.append(batch(8, 1));
+    // Refused for what it holds: its seq is skipped, and the next batch follows it.
+    expect(() => log.append({ seq: 8, at: 0, messages: [{ data: 1n }] as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { seq: 8, next: 9 } }));
+    log.append(batch(9, 1));
     await log.close();
-    expect(() => log.append(batch(9, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => log.append(batch(10, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('refuses a second handle on a folder open in this process, and takes one again after close', async () => {

@@ -22,6 +22,22 @@ describe('file log: round trip', () => {
     await log.close();
   });
 
+  it('a frame keeps the StreamMessage fields whichever body it has: a field a class provides is kept, other properties are not', async () => {
+    class Reading {
+      get priority() {
+        return 'high' as const;
+      }
+    }
+    const make = (i: number, port: string) => Object.assign(new Reading(), { id: i, timestamp: 1, sourceNodeId: 's', targetNodeId: 'w', port, data: i, note: 'not a field' });
+    const t = fresh();
+    const log = await openFileLog(t.dir);
+    log.append({ seq: 1, at: 0, messages: [make(1, 'out'), make(2, 'out')] }); // columns
+    log.append({ seq: 3, at: 0, messages: [make(3, 'out'), make(4, 'other')] }); // routing of its own: JSON
+    const got = (await collect(log.read({ seq: 1 }))).flatMap((b) => b.messages);
+    expect(got.map((m) => [m.id, m.port, m.priority, 'note' in m])).toEqual([[1, 'out', 'high', false], [2, 'out', 'high', false], [3, 'out', 'high', false], [4, 'other', 'high', false]]);
+    await log.close();
+  });
+
   it('reopens a closed log with everything in it, and takes the next seq only', async () => {
     const t = fresh();
     const a = await openFileLog(t.dir, { segmentBytes: 64 * 1024 });

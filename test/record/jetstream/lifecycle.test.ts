@@ -6,7 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { openJetStreamLog } from '../../../src/record/jetstream/jetstream-log.js';
 import type { JetStreamLogOptions } from '../../../src/record/jetstream/options.js';
-import { msgs } from '../support.js';
+import { msgs, readAll } from '../support.js';
 import { jetStreamFixture } from './helpers.js';
 
 const js = jetStreamFixture();
@@ -55,18 +55,36 @@ describe('openJetStreamLog options', () => {
 });
 
 describe('JetStream log lifecycle', () => {
-  it('refuses bad batches with INVALID_ARGUMENT, and appends after close', async () => {
+  it('refuses bad batches with INVALID_ARGUMENT (one refused for what it holds is skipped: the next follows it), appends from inside an append, and appends after close', async () => {
     const log = await js.open();
     expect(() => log.append({ seq: 0, at: 0, messages: msgs(1, 1) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => log.append({ seq: 1, at: 0, messages: [] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    log.append({ seq: 1, at: 0, messages: msgs(1, 1) });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => log.append({ seq: 1, at: 0, messages: [{ ...msgs(1, 1)[0]!, data: cyclic }] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    const huge = [{ ...msgs(1, 1)[0]!, data: 'x'.repeat(1024 * 1024) }]; // past the server's max_payload (1 MiB)
-    expect(() => log.append({ seq: 1, at: 0, messages: huge })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ max: 1024 * 1024 }) }));
-    log.append({ seq: 1, at: 0, messages: msgs(1, 1) });
+    expect(() => log.append({ seq: 2, at: 0, messages: [{ ...msgs(2, 1)[0]!, data: cyclic }] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { seq: 2, next: 3 } }));
+    const huge = [{ ...msgs(3, 1)[0]!, data: 'x'.repeat(1024 * 1024) }]; // past the server's max_payload (1 MiB)
+    expect(() => log.append({ seq: 3, at: 0, messages: huge })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: expect.objectContaining({ max: 1024 * 1024, next: 4 }) }));
+    // A getter appending the batch that follows, as a recorder would hand it: refused, and skipped.
+    let inner: unknown;
+    const tricky = Object.defineProperty({ ...msgs(4, 1)[0]! }, 'data', {
+      enumerable: true,
+      get() {
+        try {
+          log.append({ seq: 5, at: 0, messages: msgs(5, 2) });
+        } catch (e) {
+          inner = e;
+        }
+        return 4;
+      },
+    });
+    log.append({ seq: 4, at: 0, messages: [tricky] });
+    expect(inner).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/from inside an append/) });
+    log.append({ seq: 7, at: 0, messages: msgs(7, 1) });
+    await log.sync();
+    expect((await readAll(log, { seq: 1 })).map((b) => [b.seq, b.messages.map((m) => m.data)])).toEqual([[1, [msgs(1, 1)[0]!.data]], [4, [4]], [7, [msgs(7, 1)[0]!.data]]]);
     await log.close();
-    expect(() => log.append({ seq: 2, at: 0, messages: msgs(2, 1) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => log.append({ seq: 8, at: 0, messages: msgs(8, 1) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(log.stats()).toMatchObject({ pending: 0, droppedBatches: 0 }); // close waited for the PubAck
   });
 
