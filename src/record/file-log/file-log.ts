@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { RecordingStoreRef } from '../../actors/debug/recording-ref.js';
-import { NodeflowError, errorMessage } from '../../errors.js';
+import { NodeflowError } from '../../errors.js';
+import { AppendGate } from '../append-gate.js';
 import type { LogBounds, ReadFrom, RecordLog, RecordedBatch } from '../record-log.js';
 import { logErrors, type HeldRange } from './log-errors.js';
 import { FORMAT_VERSION, prepareFolder, upgradeManifest } from './manifest.js';
@@ -98,19 +99,14 @@ class FileLogImpl implements FileLog, ReadSource {
   trimmedBase = 0;
   private trimmed = 0;
   private readonly writer: LogWriter;
-  private next: number | undefined;
   private first: { seq: number; at: number } | undefined;
   /** The last batch's seq and time, as numbers: an object per append cost the hot path an allocation. */
   private lastSeq = NaN;
   private lastAt = NaN;
   private maxAt = -Infinity;
   private closing: Promise<void> | undefined;
-  /**
-   * While an append encodes its batch, the seq after it (0 otherwise): an append that a
-   * message's getter or toJSON starts then would write over it, so it is refused; one that would
-   * follow it (a recorder's next batch) is skipped with it.
-   */
-  private appending = 0;
+  /** The seq rule of `append`: the next seq, refusals that skip, re-entry (append-gate.ts). */
+  private readonly gate: AppendGate;
   private readonly deleting = new Set<Promise<void>>();
 
   constructor(
@@ -125,9 +121,9 @@ class FileLogImpl implements FileLog, ReadSource {
     const prepare = olderFormat ? () => upgradeManifest(dir) : undefined;
     this.writer = new LogWriter({ ...o, dir, segments, stage, prepare, report: o.onError, onCommit: () => this.enforceRetention() });
     const tail = segments.at(-1);
+    this.gate = new AppendGate(`file log ${dir}`, tail && tail.lastSeq + 1);
     if (tail) {
       this.first = { seq: segments[0]!.baseSeq, at: segments[0]!.firstAt };
-      this.next = tail.lastSeq + 1;
       this.maxAt = tail.maxAt;
       this.lastSeq = tail.lastFrameSeq;
       this.lastAt = tail.lastAt;
@@ -142,37 +138,8 @@ class FileLogImpl implements FileLog, ReadSource {
   append(batch: RecordedBatch): void {
     if (this.closing) throw new NodeflowError('INVALID_ARGUMENT', `file log ${this.dir} is closed`, { dir: this.dir });
     const { seq, at, messages } = batch;
-    if (!Number.isSafeInteger(seq) || seq < 1 || typeof at !== 'number' || !Number.isFinite(at) || !Array.isArray(messages) || messages.length === 0) {
-      throw new NodeflowError('INVALID_ARGUMENT', 'a recorded batch needs an integer seq >= 1, a finite at and at least one message', { seq, at });
-    }
-    const end = seq + messages.length;
-    if (this.appending > 0) {
-      // The outer batch is being written into the pending buffer, not yet counted in it: this
-      // one would be written over it, and the log would hold two broken frames. Refused; if it
-      // follows the outer one, its seqs are skipped with it (seq is the stream's position).
-      if (seq === this.appending) this.appending = end;
-      throw new NodeflowError('INVALID_ARGUMENT', `file log ${this.dir}: append called from inside an append (a getter or toJSON of a message being recorded appends to the same log)`, { seq });
-    }
-    if (this.next !== undefined && seq !== this.next) {
-      throw new NodeflowError('INVALID_ARGUMENT', `seq ${seq} does not follow the log's last message (expected ${this.next})`, { expected: this.next, seq });
-    }
-    this.appending = end;
-    let refused = false;
-    let cause: unknown;
-    try {
-      this.writer.append(seq, at, messages);
-    } catch (e) {
-      refused = true;
-      cause = e;
-    }
-    // Written or refused, the next batch follows this one (and any skipped in it): a batch
-    // refused for what it holds is a gap, as a dropped write is, so a recorder, whose seq moves
-    // past a refused batch, goes on recording.
-    this.next = this.appending;
-    this.appending = 0;
-    if (refused) {
-      throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; seqs ${seq}..${end - 1} are skipped, the next batch starts at ${this.next}`, { seq, next: this.next });
-    }
+    // Encoded straight into the pending buffer; the gate keeps the seqs (append-gate.ts).
+    this.gate.pass(batch, () => this.writer.append(seq, at, messages));
     this.first ??= { seq, at };
     this.lastSeq = seq;
     this.lastAt = at;
@@ -184,10 +151,11 @@ class FileLogImpl implements FileLog, ReadSource {
   }
 
   bounds(): LogBounds | undefined {
-    if (!this.first || this.next === undefined) return undefined;
+    const next = this.gate.next;
+    if (!this.first || next === undefined) return undefined;
     const s = this.segments[0];
     const first = s && s.bytes > 0 ? { seq: s.baseSeq, at: s.firstAt } : this.first;
-    return { first, last: { seq: this.lastSeq, at: this.lastAt }, lastSeq: this.next - 1 };
+    return { first, last: { seq: this.lastSeq, at: this.lastAt }, lastSeq: next - 1 };
   }
 
   held(): HeldRange | undefined {

@@ -2,6 +2,7 @@ import type { RecordingStoreRef } from '../../actors/debug/recording-ref.js';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { NodeflowError, errorMessage } from '../../errors.js';
+import { AppendGate } from '../append-gate.js';
 import { checkReadFrom } from '../read-from.js';
 import type { LogBounds, ReadFrom, RecordLog, RecordedBatch } from '../record-log.js';
 import { encodeFrame } from './frame.js';
@@ -107,12 +108,11 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
   private readonly publisher: Publisher;
   private first: { seq: number; at: number } | undefined;
   private last: { seq: number; at: number } | undefined;
-  private next: number | undefined;
   private maxAt: number;
   private held = { batches: 0, bytes: 0 };
   private closing: Promise<void> | undefined;
-  /** While an append encodes its batch, the seq after it (0 otherwise); see the file log's. */
-  private appending = 0;
+  /** The seq rule of `append`: the next seq, refusals that skip, re-entry (append-gate.ts). */
+  private readonly gate: AppendGate;
 
   constructor(
     private readonly o: ResolvedJetStreamOptions,
@@ -128,47 +128,22 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
     this.publisher = new Publisher(js, jsm, o, snap.lastStreamSeq);
     this.maxAt = snap.lastMaxAt;
     this.take(snap);
-    if (snap.bounds) {
-      this.last = snap.bounds.last;
-      this.next = snap.bounds.lastSeq + 1;
-    }
+    this.gate = new AppendGate(`JetStream log ${o.stream}`, snap.bounds && snap.bounds.lastSeq + 1);
+    if (snap.bounds) this.last = snap.bounds.last;
   }
 
   append(batch: RecordedBatch): void {
     if (this.closing) throw new NodeflowError('INVALID_ARGUMENT', `JetStream log ${this.stream} is closed`, { stream: this.stream });
     const { seq, at, messages } = batch;
-    if (!Number.isSafeInteger(seq) || seq < 1 || typeof at !== 'number' || !Number.isFinite(at) || !Array.isArray(messages) || messages.length === 0) {
-      throw new NodeflowError('INVALID_ARGUMENT', 'a recorded batch needs an integer seq >= 1, a finite at and at least one message', { seq, at });
-    }
-    const end = seq + messages.length;
-    if (this.appending > 0) {
-      // A message's getter or toJSON appending while this log encodes a batch: it would be
-      // published before the batch it follows. Refused; if it follows that batch, its seqs are
-      // skipped with it (seq is the stream's position).
-      if (seq === this.appending) this.appending = end;
-      throw new NodeflowError('INVALID_ARGUMENT', `JetStream log ${this.stream}: append called from inside an append (a getter or toJSON of a message being recorded appends to the same log)`, { seq });
-    }
-    if (this.next !== undefined && seq !== this.next) {
-      throw new NodeflowError('INVALID_ARGUMENT', `seq ${seq} does not follow the log's last message (expected ${this.next})`, { expected: this.next, seq });
-    }
     const maxAt = Math.max(this.maxAt, at);
-    this.appending = end;
-    let data: Uint8Array | undefined;
-    let cause: unknown;
-    try {
-      data = encodeFrame(batch, maxAt);
-    } catch (e) {
-      cause = e;
-    }
-    // Written or refused, the next batch follows this one (and any skipped in it): a batch
-    // refused for what it holds is a gap, as a dropped publish is, so a recorder, whose seq
-    // moves past a refused batch, goes on recording.
-    this.next = this.appending;
-    this.appending = 0;
-    if (data === undefined) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; seqs ${seq}..${end - 1} are skipped, the next batch starts at ${this.next}`, { seq, next: this.next });
-    // A batch the server would refuse at any retry is refused here, where the recorder counts it.
-    const max = this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-    if (data.length > max) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch of ${data.length} bytes is larger than the server's max_payload (${max}); seqs ${seq}..${end - 1} are skipped, the next batch starts at ${this.next}`, { seq, bytes: data.length, max, next: this.next });
+    // Encoded here, published by the publisher; the gate keeps the seqs (append-gate.ts).
+    const data = this.gate.pass(batch, () => {
+      const bytes = encodeFrame(batch, maxAt);
+      // A batch the server would refuse at any retry is refused here, where the recorder counts it.
+      const max = this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+      if (bytes.length > max) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch of ${bytes.length} bytes is larger than the server's max_payload (${max})`, { seq, bytes: bytes.length, max });
+      return bytes;
+    });
     this.publisher.add(seq, messages.length, data);
     this.maxAt = maxAt;
     this.first ??= { seq, at };
@@ -180,8 +155,9 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
   }
 
   bounds(): LogBounds | undefined {
-    if (!this.first || !this.last || this.next === undefined) return undefined;
-    return { first: this.first, last: this.last, lastSeq: this.next - 1 };
+    const next = this.gate.next;
+    if (!this.first || !this.last || next === undefined) return undefined;
+    return { first: this.first, last: this.last, lastSeq: next - 1 };
   }
 
   read(from: ReadFrom): AsyncIterableIterator<RecordedBatch> {

@@ -1,0 +1,72 @@
+import { NodeflowError, errorMessage } from '../errors.js';
+import type { RecordedBatch } from './record-log.js';
+
+// The seq rule of the stores that encode a batch in `append` (the file log, the JetStream store),
+// in one place. Seq is the recorded stream's position, not the store's: a recorder moves past a
+// batch the store refused, so a store that refused a batch for what it holds skips its seqs (a
+// gap, as a dropped write leaves) rather than refusing every later batch as not following. An
+// append started while a batch is being encoded (a getter or toJSON of one of its messages
+// appending to the same store) would be stored over or before that batch: it is refused, and
+// when it is the batch that follows (a recorder's next), skipped with it.
+
+/**
+ * Checks and sequences the appends of one store. @internal
+ *
+ * @example
+ * ```ts
+ * const gate = new AppendGate(`file log ${dir}`, held?.lastSeq);
+ * gate.pass(batch, () => writer.append(batch.seq, batch.at, batch.messages));
+ * ```
+ */
+export class AppendGate {
+  /** While a batch is encoded, the seq after it (and after any batch skipped with it); 0 otherwise. */
+  private encoding = 0;
+
+  /** `next`: the seq the next batch must start at; `undefined` while the store holds nothing. */
+  constructor(
+    private readonly store: string,
+    public next: number | undefined,
+  ) {}
+
+  /**
+   * Runs `encode` for `batch` when it may be appended now, and moves `next` past it, whether
+   * `encode` returned or threw; returns what it returned. Throws `INVALID_ARGUMENT` for a batch
+   * that is not one (a seq below 1, no messages, a non-finite `at`), that does not start at
+   * `next`, that comes from inside another's `encode`, or that `encode` refused (then with
+   * `details.next`, where the next batch starts).
+   */
+  pass<T>(batch: RecordedBatch, encode: () => T): T {
+    const { seq, at, messages } = batch;
+    if (!Number.isSafeInteger(seq) || seq < 1 || typeof at !== 'number' || !Number.isFinite(at) || !Array.isArray(messages) || messages.length === 0) {
+      throw new NodeflowError('INVALID_ARGUMENT', 'a recorded batch needs an integer seq >= 1, a finite at and at least one message', { seq, at });
+    }
+    const end = seq + messages.length;
+    if (this.encoding > 0) {
+      if (seq === this.encoding) this.encoding = end;
+      throw new NodeflowError('INVALID_ARGUMENT', `${this.store}: append called from inside an append (a getter or toJSON of a message being recorded appends to the same log)`, { seq });
+    }
+    if (this.next !== undefined && seq !== this.next) {
+      throw new NodeflowError('INVALID_ARGUMENT', `seq ${seq} does not follow the log's last message (expected ${this.next})`, { expected: this.next, seq });
+    }
+    this.encoding = end;
+    let out: T | undefined;
+    let refused = false;
+    let cause: unknown;
+    try {
+      out = encode();
+    } catch (e) {
+      refused = true;
+      cause = e;
+    }
+    const next = this.encoding;
+    this.next = next;
+    this.encoding = 0;
+    if (refused) {
+      const skipped = `seqs ${seq}..${end - 1} are skipped, the next batch starts at ${next}`;
+      // The store's own refusal keeps its words and details; anything else is an encoding failure.
+      if (cause instanceof NodeflowError) throw new NodeflowError(cause.code, `${cause.message}; ${skipped}`, { ...cause.details, seq, next });
+      throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; ${skipped}`, { seq, next });
+    }
+    return out as T;
+  }
+}
