@@ -14,8 +14,14 @@ import type { RecordedBatch } from './record-log.js';
  *
  * @example
  * ```ts
- * const gate = new AppendGate(`file log ${dir}`, held?.lastSeq);
- * gate.pass(batch, () => writer.append(batch.seq, batch.at, batch.messages));
+ * const gate = new AppendGate(`file log ${dir}`, held && held.lastSeq + 1);
+ * gate.enter(batch);
+ * try {
+ *   writer.append(batch.seq, batch.at, batch.messages);
+ * } catch (e) {
+ *   gate.refused(batch, e);
+ * }
+ * gate.encoded();
  * ```
  */
 export class AppendGate {
@@ -29,13 +35,13 @@ export class AppendGate {
   ) {}
 
   /**
-   * Runs `encode` for `batch` when it may be appended now, and moves `next` past it, whether
-   * `encode` returned or threw; returns what it returned. Throws `INVALID_ARGUMENT` for a batch
-   * that is not one (a seq below 1, no messages, a non-finite `at`), that does not start at
-   * `next`, that comes from inside another's `encode`, or that `encode` refused (then with
-   * `details.next`, where the next batch starts).
+   * Checks `batch` before the store encodes it: `INVALID_ARGUMENT` for a batch that is not one (a
+   * seq below 1, no messages, a non-finite `at`), that does not start at `next`, or that comes
+   * while another is being encoded. Then the store encodes it and calls `encoded()`, or
+   * `refused()` with what its encoding threw. Three calls, not one taking a callback: no closure
+   * on a store's hot path.
    */
-  pass<T>(batch: RecordedBatch, encode: () => T): T {
+  enter(batch: RecordedBatch): void {
     const { seq, at, messages } = batch;
     if (!Number.isSafeInteger(seq) || seq < 1 || typeof at !== 'number' || !Number.isFinite(at) || !Array.isArray(messages) || messages.length === 0) {
       throw new NodeflowError('INVALID_ARGUMENT', 'a recorded batch needs an integer seq >= 1, a finite at and at least one message', { seq, at });
@@ -49,24 +55,25 @@ export class AppendGate {
       throw new NodeflowError('INVALID_ARGUMENT', `seq ${seq} does not follow the log's last message (expected ${this.next})`, { expected: this.next, seq });
     }
     this.encoding = end;
-    let out: T | undefined;
-    let refused = false;
-    let cause: unknown;
-    try {
-      out = encode();
-    } catch (e) {
-      refused = true;
-      cause = e;
-    }
-    const next = this.encoding;
-    this.next = next;
+  }
+
+  /** The batch entered is encoded: `next` moves past it (and past any batch skipped with it). */
+  encoded(): void {
+    this.next = this.encoding;
     this.encoding = 0;
-    if (refused) {
-      const skipped = `seqs ${seq}..${end - 1} are skipped, the next batch starts at ${next}`;
-      // The store's own refusal keeps its words and details; anything else is an encoding failure.
-      if (cause instanceof NodeflowError) throw new NodeflowError(cause.code, `${cause.message}; ${skipped}`, { ...cause.details, seq, next });
-      throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; ${skipped}`, { seq, next });
-    }
-    return out as T;
+  }
+
+  /**
+   * The batch entered was refused by the store's encoding (`cause`): `next` moves past it all
+   * the same, and this throws `INVALID_ARGUMENT` with `details.next`, where the next batch
+   * starts (a store's own NodeflowError keeps its code and details, with the skip added).
+   */
+  refused(batch: RecordedBatch, cause: unknown): never {
+    this.encoded();
+    const { seq, messages } = batch;
+    const next = this.next!;
+    const skipped = `seqs ${seq}..${seq + messages.length - 1} are skipped, the next batch starts at ${next}`;
+    if (cause instanceof NodeflowError) throw new NodeflowError(cause.code, `${cause.message}; ${skipped}`, { ...cause.details, seq, next });
+    throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; ${skipped}`, { seq, next });
   }
 }

@@ -139,7 +139,13 @@ class FileLogImpl implements FileLog, ReadSource {
     if (this.closing) throw new NodeflowError('INVALID_ARGUMENT', `file log ${this.dir} is closed`, { dir: this.dir });
     const { seq, at, messages } = batch;
     // Encoded straight into the pending buffer; the gate keeps the seqs (append-gate.ts).
-    this.gate.pass(batch, () => this.writer.append(seq, at, messages));
+    this.gate.enter(batch);
+    try {
+      this.writer.append(seq, at, messages);
+    } catch (e) {
+      this.gate.refused(batch, e);
+    }
+    this.gate.encoded();
     this.first ??= { seq, at };
     this.lastSeq = seq;
     this.lastAt = at;

@@ -137,13 +137,17 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
     const { seq, at, messages } = batch;
     const maxAt = Math.max(this.maxAt, at);
     // Encoded here, published by the publisher; the gate keeps the seqs (append-gate.ts).
-    const data = this.gate.pass(batch, () => {
-      const bytes = encodeFrame(batch, maxAt);
+    this.gate.enter(batch);
+    let data: Uint8Array;
+    try {
+      data = encodeFrame(batch, maxAt);
       // A batch the server would refuse at any retry is refused here, where the recorder counts it.
       const max = this.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
-      if (bytes.length > max) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch of ${bytes.length} bytes is larger than the server's max_payload (${max})`, { seq, bytes: bytes.length, max });
-      return bytes;
-    });
+      if (data.length > max) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch of ${data.length} bytes is larger than the server's max_payload (${max})`, { seq, bytes: data.length, max });
+    } catch (e) {
+      this.gate.refused(batch, e);
+    }
+    this.gate.encoded();
     this.publisher.add(seq, messages.length, data);
     this.maxAt = maxAt;
     this.first ??= { seq, at };
