@@ -79,17 +79,21 @@ describe('record', () => {
     engine.createConnection('src', 'sink', 'out', 'in');
     const dir = mkdtempSync(path.join(tmpdir(), 'nf-rec-'));
     const log = await openFileLog(dir);
-    const errors: unknown[] = [];
-    const rec = record(engine, 'src:out', log, { onError: (e) => errors.push(e) });
-    const ms = msgs(1, 6).map((m, i) => (i === 2 ? { ...m, data: 3n } : m));
-    for (const m of ms) engine.emit('src', 'out', m as never);
-    expect(rec.stats()).toMatchObject({ batches: 2, dropped: 1, droppedMessages: 2, nextSeq: 7 });
-    expect(errors).toEqual([expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { seq: 3, next: 5 } })]);
-    await log.sync();
-    expect((await readAll(log, { seq: 1 })).map((b) => [b.seq, b.messages.map((m) => m.data)])).toEqual([[1, [1, 2]], [5, [5, 6]]]);
-    await engine.stop();
-    await log.close();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      const errors: unknown[] = [];
+      const rec = record(engine, 'src:out', log, { onError: (e) => errors.push(e) });
+      const ms = msgs(1, 6).map((m, i) => (i === 2 ? { ...m, data: 3n } : m));
+      for (const m of ms) engine.emit('src', 'out', m as never);
+      expect(rec.stats()).toMatchObject({ batches: 2, dropped: 1, droppedMessages: 2, nextSeq: 7 });
+      expect(errors).toEqual([expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { seq: 3, next: 5 } })]);
+      await log.sync();
+      expect((await readAll(log, { seq: 1 })).map((b) => [b.seq, b.messages.map((m) => m.data)])).toEqual([[1, [1, 2]], [5, [5, 6]]]);
+    } finally {
+      // Also when an expectation fails: a failing run must not leave its folder behind.
+      await engine.stop();
+      await log.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unknown id is UNKNOWN_CONNECTION', () => {
