@@ -37,9 +37,8 @@ export interface ObjectDataPlan {
   readonly keys: string;
   /** One column kind per key (OBJ_I32 ...). */
   readonly kinds: Uint8Array;
-  /** The numbers and booleans (0 or 1), key c's at `c * stride`. */
+  /** The numbers and booleans (0 or 1), key c's at `c * n` (n: the batch's messages). */
   readonly values: Float64Array;
-  readonly stride: number;
   /** Per key of kind OBJ_STRING, its strings and their joined text (text-column.ts). */
   readonly strings: readonly (readonly string[] | undefined)[];
   readonly texts: readonly (string | undefined)[];
@@ -87,7 +86,9 @@ function keysOf(d0: Record<string, unknown>): string[] | undefined {
     keys.push(k);
   }
   const last = lastKeys;
-  if (keys.length === last.length && keys.every((k, c) => k === last[c])) return last;
+  let same = keys.length === last.length;
+  for (let c = 0; same && c < keys.length; c++) same = keys[c] === last[c];
+  if (same) return last;
   // A Proxy may list its keys in any order; an object gives integer-like keys first. The reader
   // makes objects, so keys in another order would be written and never read: JSON data then.
   if (keyTemplate(keys) === undefined) return undefined;
@@ -168,7 +169,7 @@ export function planObjectData(values: readonly unknown[], nested: boolean): Obj
       bytes += kind === OBJ_I32 ? pad8(4 * n) : kind === OBJ_F64 ? 8 * n : pad8(n);
     }
   }
-  return { keys: keyText, kinds, values: out, stride: n, strings: strings ?? [], texts, bytes };
+  return { keys: keyText, kinds, values: out, strings: strings ?? [], texts, bytes };
 }
 
 /**
@@ -186,7 +187,7 @@ export function writeObjectData(area: BodyArea, off: number, plan: ObjectDataPla
   const { bytes, f64, i32 } = area;
   let o = writeJsonColumn(area, off, plan.keys, kinds.length);
   o = writeU8Column(area, o, kinds);
-  for (let c = 0, from = 0; c < kinds.length; c++, from += plan.stride) {
+  for (let c = 0, from = 0; c < kinds.length; c++, from += n) {
     const kind = kinds[c]!;
     if (kind === OBJ_STRING) {
       o = writeTextColumn(area, o, plan.strings[c]!, plan.texts[c]!);
