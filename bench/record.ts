@@ -11,12 +11,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { StreamEngine, type StreamMessage } from '../src/index.js';
+import { StreamEngine } from '../src/index.js';
 import { openFileLog, type FileLog } from '../src/record/file-log/file-log.js';
 import { MemoryLog } from '../src/record/memory-log.js';
-import { record } from '../src/record/record.js';
 import type { RecordLog } from '../src/record/record-log.js';
 import { replay } from '../src/record/replay.js';
+import { fieldsOnlyLog, make, makeObject, makeSpec, noOpLog, widgetPath } from './record-cases.js';
 import { instantReplayRate } from './record-replay.js';
 import { fmt, measureThroughput, median, ratio, table, type ThroughputCase, type ThroughputResult } from './lib.js';
 
@@ -25,80 +25,11 @@ const json = args.has('--json');
 const quick = args.has('--quick');
 const say = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
 const CONFIG = { maxBatchSize: 50, bufferSize: 10_000 };
-const CHUNK = 20_000;
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-// Every case allocates the same message shape per message: allocation is part of the cost.
-const make = (i: number): StreamMessage => ({ id: i, timestamp: 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: i & 7 });
-// The same with an object as data: what does not fit the numeric columns goes as JSON.
-const makeObject = (i: number): StreamMessage => ({ id: i, timestamp: 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: { v: i & 7 } });
-// As the spec writes them: a string id, object data, and a priority on some.
-const makeSpec = (i: number): StreamMessage => ({ id: `msg-${i}`, timestamp: 0, sourceNodeId: 's', targetNodeId: 'w', port: 'out', data: { v: i & 7 }, priority: i % 10 === 0 ? 'high' : 'normal' });
-const valueOf = (d: unknown): number => (typeof d === 'number' ? d : (d as { v: number }).v);
-
 
 /** The file log (src/record/file-log/), with its default sync policy. */
 async function fileLogFactory(): Promise<((dir: string) => Promise<RecordLog>) | undefined> {
   // Retention bounds the disk: the rounds write gigabytes.
   return (dir) => openFileLog(dir, { retention: { maxBytes: 512 * 1024 * 1024 } });
-}
-
-/** A log that reads what an encoder must read of every message (bench/record.ts, the floor case). */
-function fieldsOnlyLog(): RecordLog {
-  const ids = new Float64Array(1024);
-  const times = new Float64Array(1024);
-  const datas = new Float64Array(1024);
-  const append = ({ messages: ms }: { messages: readonly StreamMessage[] }) => {
-    const m0 = ms[0]!;
-    const s = m0.sourceNodeId;
-    const t = m0.targetNodeId;
-    const p = m0.port;
-    for (let i = 0; i < ms.length && i < 1024; i++) {
-      const m = ms[i]!;
-      const id = m.id;
-      const ts = m.timestamp;
-      const d = m.data;
-      if (typeof id !== 'number' || typeof d !== 'number' || m.sourceNodeId !== s || m.targetNodeId !== t || m.port !== p || m.priority !== undefined || m.key !== undefined) return;
-      ids[i] = id;
-      times[i] = ts;
-      datas[i] = d;
-    }
-  };
-  return { append, bounds: () => undefined, read: () => { throw new Error('write-only'); }, sync: async () => {}, close: async () => {} };
-}
-
-/**
- * The throughput bench's widget path (node port -> connection -> widget -> data$ subscriber), its
- * connection recorded into `log` when one is given: the same code with and without recording.
- */
-function widgetPath(name: string, log?: RecordLog, gen: (i: number) => StreamMessage = make): ThroughputCase {
-  const engine = new StreamEngine(CONFIG);
-  const widget = engine.createWidget('w');
-  const conn = engine.getConnection(engine.createConnection('s', 'w', 'out', 'in'));
-  let sink = 0;
-  widget.data$.subscribe(({ batch }) => {
-    const ms = batch.messages;
-    for (let i = 0; i < ms.length; i++) sink = (sink + valueOf(ms[i]!.data)) | 0;
-  });
-  if (log) record(engine, conn.id, log);
-  const out = engine.node('s').output('out');
-  // Every case yields one event-loop turn every CHUNK messages, as a source fed by I/O does: a
-  // log that writes behind (the file log) posts what was appended to its writer thread then, and
-  // that thread seals and writes while this one goes on. At the end the case waits until the
-  // log has written everything: the figure includes the disk. A case that dropped batches (its
-  // backlog overran maxPendingBytes) is reported as such, not as a rate.
-  const flushed = (log as { flushed?: () => Promise<unknown> } | undefined)?.flushed?.bind(log);
-  return {
-    name,
-    run: async (n) => {
-      for (let i = 0; i < n; ) {
-        for (const end = Math.min(n, i + CHUNK); i < end; i++) out.emit(gen(i));
-        await turn();
-      }
-      conn.flush();
-      await flushed?.();
-    },
-    dispose: () => engine.dispose(),
-  };
 }
 
 const KEPT_BASE = 'unrecorded (beside the 1M-kept log)';
@@ -107,7 +38,7 @@ async function throughput(fileLog: ((dir: string) => Promise<RecordLog>) | undef
   const cases = [
     widgetPath('unrecorded'),
     // The tap and the append call alone: what recording costs before the store does anything.
-    widgetPath('recorded (no-op log)', { append() {}, bounds: () => undefined, read: () => { throw new Error('write-only'); }, sync: async () => {}, close: async () => {} }),
+    widgetPath('recorded (no-op log)', noOpLog()),
     // The floor of any encoder on this thread: each message's six fields read and checked, its
     // three numbers stored, nothing framed or handed on. Recording cannot cost less than this.
     widgetPath('recorded (fields read only: the floor)', fieldsOnlyLog()),
