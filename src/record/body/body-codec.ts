@@ -114,6 +114,22 @@ export const jsonExactNumber = (v: number): boolean => v - v === 0 && !(v === 0 
 export const pad8 = (n: number): number => (n + 7) & ~7;
 
 /**
+ * Fills `bytes` from `end` to the next multiple of 8 with `value`; returns that end. A loop, not
+ * Buffer's `fill`, which checks its arguments on every call: 34-42 ns for three bytes here, the
+ * loop 7, and a batch pads up to five columns. @internal
+ *
+ * @example
+ * ```ts
+ * o = padTo8(area.bytes, o + n, 0);
+ * ```
+ */
+export function padTo8(bytes: Uint8Array, end: number, value: number): number {
+  const to = pad8(end);
+  for (let i = end; i < to; i++) bytes[i] = value;
+  return to;
+}
+
+/**
  * A writable byte area the encoder fills: `bytes`, `f64` and `i32` view the same 8-aligned memory.
  *
  * @example
@@ -180,10 +196,7 @@ export function headWords(head: Buffer): Int32Array {
  * @internal
  */
 export function writeJson(area: BodyArea, off: number, json: string): number {
-  const end = off + area.bytes.write(json, off, 'utf8');
-  const padded = pad8(end);
-  area.bytes.fill(SPACE, end, padded);
-  return padded;
+  return padTo8(area.bytes, off + area.bytes.write(json, off, 'utf8'), SPACE);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Priority, StreamMessage } from '../../message.js';
-import { SPACE, jsonExactNumber, pad8, type BodyArea } from './body-codec.js';
+import { SPACE, jsonExactNumber, pad8, padTo8, type BodyArea } from './body-codec.js';
 import { joinText, textColumnBytes } from './text-column.js';
 
 // What a columns batch carries beside its numbers since format 4 (body-codec.ts): string ids, a
@@ -132,10 +132,7 @@ export function writeJsonColumn(area: BodyArea, off: number, json: string, secon
   const length = area.bytes.write(json, off + 8, 'utf8');
   area.i32[off >> 2] = length;
   area.i32[(off + 4) >> 2] = second;
-  const end = off + 8 + length;
-  const padded = pad8(end);
-  area.bytes.fill(SPACE, end, padded);
-  return padded;
+  return padTo8(area.bytes, off + 8 + length, SPACE);
 }
 
 /**
@@ -149,8 +146,5 @@ export function writeJsonColumn(area: BodyArea, off: number, json: string, secon
  */
 export function writeU8Column(area: BodyArea, off: number, codes: Uint8Array): number {
   area.bytes.set(codes, off);
-  const end = off + codes.length;
-  const padded = pad8(end);
-  area.bytes.fill(0, end, padded);
-  return padded;
+  return padTo8(area.bytes, off + codes.length, 0);
 }

@@ -1,4 +1,4 @@
-import { jsonExactNumber, pad8, type BodyArea } from './body-codec.js';
+import { jsonExactNumber, pad8, padTo8, type BodyArea } from './body-codec.js';
 import { writeJsonColumn, writeU8Column } from './extras.js';
 import { joinText, textColumnBytes, writeTextColumn } from './text-column.js';
 
@@ -51,6 +51,10 @@ export interface ObjectDataPlan {
  * a typed array made per batch cost 15 ns a message here, more than reading the objects.
  */
 let scratch = new Float64Array(MAX_OBJECT_KEYS * 64);
+/** The `strings` and `texts` of a plan with no string column (never written to). */
+const NONE: never[] = [];
+/** Scratch column kinds, by key count (a plan's `kinds` is exactly one per key). */
+const scratchKinds: (Uint8Array | undefined)[] = [];
 /** The last batch's keys and their JSON: a stream's batches repeat their keys. */
 let lastKeys: string[] = [];
 let lastKeyText = '[]';
@@ -59,13 +63,16 @@ let lastKeyText = '[]';
  * An object JSON writes as the properties `for...in` lists: an object whose prototype is
  * Object.prototype (checked once per batch to have no enumerable property, so `for...in` lists
  * own properties only), not an array (a Proxy of one can claim that prototype; JSON sees
- * through it) and with no `toJSON`. Object.getPrototypeOf costs 11 ns a message here (it is not
- * inlined), the `__proto__` accessor 3, but an own property of that name fools the accessor and
- * `node --disable-proto=throw` makes it throw; `constructor === Object` holds for an object
- * made with Object.create from a plain one, whose inherited keys `for...in` lists and JSON does not.
+ * through it) and with no `toJSON`. `toJSON` is read first: that load checks the object's map,
+ * and with the map known the JIT folds Object.getPrototypeOf and Array.isArray to constants
+ * (measured: 5-6 ns a message for the three checks, against 13-14 with getPrototypeOf first, a
+ * call it does not inline). The `__proto__` accessor would be cheaper still, but an own property
+ * of that name fools it and `node --disable-proto=throw` makes it throw; `constructor === Object`
+ * holds for an object made with Object.create from a plain one, whose inherited keys `for...in`
+ * lists and JSON does not.
  */
 function plain(d: unknown): d is Record<string, unknown> {
-  return typeof d === 'object' && d !== null && Object.getPrototypeOf(d) === Object.prototype && !Array.isArray(d) && (d as { toJSON?: unknown }).toJSON === undefined;
+  return typeof d === 'object' && d !== null && (d as { toJSON?: unknown }).toJSON === undefined && Object.getPrototypeOf(d) === Object.prototype && !Array.isArray(d);
 }
 
 /** True when Object.prototype has an enumerable property (then every `for...in` lists it). */
@@ -79,16 +86,21 @@ function prototypeEnumerates(): boolean {
  * batch's array when they are the same; undefined when one cannot be a column.
  */
 function keysOf(d0: Record<string, unknown>): string[] | undefined {
-  const keys: string[] = [];
+  const last = lastKeys;
+  // Compared with the last batch's keys as they come; an array is made only when they differ.
+  let keys: string[] | undefined;
+  let j = 0;
   for (const k in d0) {
     // '__proto__' is refused by the reader (a key no writer puts), so never written.
-    if (keys.length === MAX_OBJECT_KEYS || k === '__proto__') return undefined;
-    keys.push(k);
+    if (j === MAX_OBJECT_KEYS || k === '__proto__') return undefined;
+    if (keys === undefined && k !== last[j]) keys = last.slice(0, j);
+    keys?.push(k);
+    j++;
   }
-  const last = lastKeys;
-  let same = keys.length === last.length;
-  for (let c = 0; same && c < keys.length; c++) same = keys[c] === last[c];
-  if (same) return last;
+  if (keys === undefined) {
+    if (j === last.length) return last;
+    keys = last.slice(0, j);
+  }
   // A Proxy may list its keys in any order; an object gives integer-like keys first. The reader
   // makes objects, so keys in another order would be written and never read: JSON data then.
   if (keyTemplate(keys) === undefined) return undefined;
@@ -121,8 +133,10 @@ export function planObjectData(values: readonly unknown[], nested: boolean): Obj
   const nk = keys.length;
   if (!nested && scratch.length < nk * n) scratch = new Float64Array(nk * n);
   const out = nested ? new Float64Array(nk * n) : scratch;
-  // Each key's kind is set by its first value, read in the loop (a getter is read once).
-  const kinds = new Uint8Array(nk).fill(UNSET);
+  // Each key's kind is set by its first value, read in the loop (a getter is read once). A
+  // scratch array per key count, as the values: the plan is written before the next is made.
+  const kinds = nested ? new Uint8Array(nk) : (scratchKinds[nk] ??= new Uint8Array(nk));
+  for (let c = 0; c < nk; c++) kinds[c] = UNSET;
   let strings: (string[] | undefined)[] | undefined;
   for (let i = 0; i < n; i++) {
     const d = values[i];
@@ -156,7 +170,8 @@ export function planObjectData(values: readonly unknown[], nested: boolean): Obj
     }
   }
   let bytes = 8 + pad8(3 * keyText.length) + pad8(nk);
-  const texts = new Array<string | undefined>(nk);
+  // Made only for a batch with a string column; `strings` likewise.
+  const texts: (string | undefined)[] = strings === undefined ? NONE : new Array<string | undefined>(nk);
   for (let c = 0; c < nk; c++) {
     const kind = kinds[c]!;
     if (kind === OBJ_STRING) {
@@ -169,7 +184,7 @@ export function planObjectData(values: readonly unknown[], nested: boolean): Obj
       bytes += kind === OBJ_I32 ? pad8(4 * n) : kind === OBJ_F64 ? 8 * n : pad8(n);
     }
   }
-  return { keys: keyText, kinds, values: out, strings: strings ?? [], texts, bytes };
+  return { keys: keyText, kinds, values: out, strings: strings ?? NONE, texts, bytes };
 }
 
 /**
@@ -200,9 +215,7 @@ export function writeObjectData(area: BodyArea, off: number, plan: ObjectDataPla
       const end = kind === OBJ_BOOL ? o + n : o + 4 * n;
       if (kind === OBJ_BOOL) for (let i = 0; i < n; i++) bytes[o + i] = values[from + i]!;
       else for (let i = 0, k = o >> 2; i < n; i++) i32[k + i] = values[from + i]!;
-      const padded = pad8(end);
-      bytes.fill(0, end, padded);
-      o = padded;
+      o = padTo8(bytes, end, 0);
     }
   }
   return o;

@@ -1,4 +1,4 @@
-import { pad8, type BodyArea } from './body-codec.js';
+import { pad8, padTo8, type BodyArea } from './body-codec.js';
 import { padded, utf8Text } from './json-column.js';
 
 // A column of strings as one text (format 5): the ids of a batch whose ids are all strings
@@ -52,10 +52,7 @@ export function writeTextColumn(area: BodyArea, off: number, strings: readonly s
   const length = bytes.write(text, at, 'utf8');
   i32[off >> 2] = length;
   i32[(off + 4) >> 2] = 0;
-  const end = at + length;
-  const to = pad8(end);
-  for (let i = end; i < to; i++) bytes[i] = 0;
-  return to;
+  return padTo8(bytes, at + length, 0);
 }
 
 /**

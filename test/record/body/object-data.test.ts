@@ -44,6 +44,18 @@ describe('record body object data (format 5): a column per key', () => {
     );
   });
 
+  it('batch after batch, keys that change (fewer, more, others, another order) are each batch\'s own', () => {
+    // The writer compares each batch's keys with the last batch's as it lists them: every way
+    // they can differ, one after the other.
+    for (const keys of [['a', 'b'], ['a'], ['a', 'b', 'c'], ['b', 'a'], ['x'], [], ['a', 'b'], ['a', 'b']]) {
+      const ms = batch(...[1, 2, 3].map((v) => Object.fromEntries(keys.map((k) => [k, v]))));
+      const { kind, back, keys: got } = roundTrip(ms);
+      expect(kind).toBe(BODY_OBJECT_DATA);
+      expect(back).toEqual(ms);
+      expect(got).toEqual(ms.map(() => keys));
+    }
+  });
+
   it('any mix of data comes back as JSON gives it back, whichever kind its batch goes as', () => {
     // A few keys and values, some JSON changes (NaN, -0, undefined), some not flat: batches of
     // every kind, so the choice of kind is seen never to change what comes back.
