@@ -1,4 +1,4 @@
-import { NodeflowError, errorMessage } from '../errors.js';
+import { NodeflowError, describe, errorMessage } from '../errors.js';
 import type { RecordedBatch } from './record-log.js';
 
 // The seq rule of the stores that encode a batch in `append` (the file log, the JetStream store),
@@ -74,6 +74,10 @@ export class AppendGate {
     const next = this.next!;
     const skipped = `seqs ${seq}..${seq + messages.length - 1} are skipped, the next batch starts at ${next}`;
     if (cause instanceof NodeflowError) throw new NodeflowError(cause.code, `${cause.message}; ${skipped}`, { ...cause.details, seq, next });
+    // Looked for only here, once refused: a check per message would cost every batch. The engine
+    // never hands such a batch over; a direct caller of append may.
+    const bad = messages.findIndex((m) => typeof m !== 'object' || m === null);
+    if (bad >= 0) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch holds messages (objects): message ${bad} is ${describe(messages[bad])}; ${skipped}`, { seq, next, index: bad });
     throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; ${skipped}`, { seq, next });
   }
 }

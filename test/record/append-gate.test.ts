@@ -33,8 +33,11 @@ describe('AppendGate: the seq rule of the stores that encode in append', () => {
     expect(() => pass(gate, batch(1, 2), () => { throw new TypeError('BigInt'); })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/JSON-encodable: BigInt; seqs 1..2 are skipped, the next batch starts at 3/), details: { seq: 1, next: 3 } }));
     expect(() => pass(gate, batch(3, 1), () => { throw new NodeflowError('INVALID_ARGUMENT', 'too large', { max: 10 }); })).toThrow(expect.objectContaining({ message: 'too large; seqs 3..3 are skipped, the next batch starts at 4', details: { max: 10, seq: 3, next: 4 } }));
     expect(pass(gate, batch(4, 1), () => 1)).toBe(1);
+    // A message that is not an object is named, whatever the encoder threw on it.
+    const withNull = { seq: 5, at: 0, messages: [...msgs(5, 1), null] as unknown as ReturnType<typeof msgs> };
+    expect(() => pass(gate, withNull, () => { throw new TypeError("Cannot read properties of null (reading 'id')"); })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'a recorded batch holds messages (objects): message 1 is null; seqs 5..6 are skipped, the next batch starts at 7', details: { seq: 5, next: 7, index: 1 } }));
     // A throw of undefined is a refusal too.
-    expect(() => pass(gate, batch(5, 1), () => { throw undefined; })).toThrow(expect.objectContaining({ details: { seq: 5, next: 6 } }));
+    expect(() => pass(gate, batch(7, 1), () => { throw undefined; })).toThrow(expect.objectContaining({ details: { seq: 7, next: 8 } }));
   });
 
   it('refuses an append from inside encode; one that follows the batch being encoded is skipped with it, others not', () => {

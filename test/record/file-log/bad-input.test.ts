@@ -120,9 +120,16 @@ describe('file log: bad input', () => {
     expect(() => log.append({ seq: 8, at: 0, messages: [] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     // Refused for what it holds: its seq is skipped, and the next batch follows it.
     expect(() => log.append({ seq: 8, at: 0, messages: [{ data: 1n }] as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { seq: 8, next: 9 } }));
-    log.append(batch(9, 1));
+    // A message that is not an object is named (a number would otherwise go as an empty message).
+    const [m9] = batch(9, 1).messages;
+    expect(() => log.append({ seq: 9, at: 0, messages: [m9, 7] as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^a recorded batch holds messages \(objects\): message 1 is 7;/), details: { seq: 9, next: 11, index: 1 } }));
+    expect(() => log.append({ seq: 11, at: 0, messages: [null, m9] as never })).toThrow(expect.objectContaining({ details: { seq: 11, next: 13, index: 0 } }));
+    log.append(batch(13, 1));
+    const held: number[] = [];
+    for await (const b of log.read({ seq: 5 })) held.push(...b.messages.map((_, i) => b.seq + i));
+    expect(held).toEqual([5, 6, 7, 13]);
     await log.close();
-    expect(() => log.append(batch(10, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => log.append(batch(14, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('refuses a second handle on a folder open in this process, and takes one again after close', async () => {
