@@ -98,7 +98,15 @@ function keysOf(d0: Record<string, unknown>): string[] | undefined {
     j++;
   }
   if (keys === undefined) {
-    if (j === last.length) return last;
+    if (j === last.length) {
+      // A Proxy's trap run by the for...in may have recorded a batch with other keys, which
+      // moved the cache on: it is this batch's again (its caller reads lastKeyText).
+      if (lastKeys !== last) {
+        lastKeys = last;
+        lastKeyText = JSON.stringify(last);
+      }
+      return last;
+    }
     keys = last.slice(0, j);
   }
   // A Proxy may list its keys in any order; an object gives integer-like keys first. The reader

@@ -153,6 +153,18 @@ describe('record body object data (format 5): a column per key', () => {
     expect(asked).toBe(1);
   });
 
+  it('a batch with other keys recorded while the keys of one are listed (a Proxy\'s trap) leaves that one\'s keys its own', () => {
+    roundTrip(batch({ a: 1 }, { a: 2 })); // the last keys are ['a']
+    let innerBytes: Uint8Array | undefined;
+    const inner = batch({ b: 'inner' }, { b: 'inner2' });
+    const p = new Proxy({ a: 1 }, { ownKeys: (t) => ((innerBytes ??= encodeBatchBytes(inner)), Reflect.ownKeys(t)) });
+    const { kind, back, keys } = roundTrip(batch(p, { a: 3 }));
+    expect(kind).toBe(BODY_OBJECT_DATA);
+    expect(back.map((m) => m.data)).toEqual([{ a: 1 }, { a: 3 }]);
+    expect(keys).toEqual([['a'], ['a']]);
+    expect(decodeBatchBytes(innerBytes!)).toEqual(inner);
+  });
+
   it('a getter is read once, as JSON would; a batch recorded from inside a getter is its own', () => {
     let reads = 0;
     const inner = batch({ w: 'inner' }, { w: 'inner2' });
