@@ -23,9 +23,15 @@ const gc = (globalThis as { gc?: () => void }).gc;
 async function main(): Promise<void> {
   if (!gc) throw new Error('run with --expose-gc (scripts/run-ts.mjs passes it): each run starts after a full GC');
   const dir = mkdtempSync(path.join(tmpdir(), 'nodeflow-record-steady-'));
-  // One file log for every round: each run records on from where the last one ended. Retention
-  // bounds the disk (the rounds write about 90 MB each).
-  const log: FileLog = await openFileLog(path.join(dir, 'log'), { retention: { maxBytes: 512 * 1024 * 1024 } });
+  let log: FileLog;
+  try {
+    // One file log for every round: each run records on from where the last one ended. Retention
+    // bounds the disk (the rounds write about 90 MB each).
+    log = await openFileLog(path.join(dir, 'log'), { retention: { maxBytes: 512 * 1024 * 1024 } });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const cases: Array<{ name: string; path: () => ThroughputCase }> = [
     { name: 'unrecorded', path: () => widgetPath('unrecorded') },
     { name: 'recorded (no-op log)', path: () => widgetPath('no-op', noOpLog()) },
@@ -48,7 +54,7 @@ async function main(): Promise<void> {
     for (const c of cases) await once(c, N / 4);
     for (let r = 0; r < ROUNDS; r++) {
       for (const c of cases) rates.get(c.name)!.push(await once(c, N));
-      process.stderr.write(`round ${r + 1}/${ROUNDS}: ${cases.map((c) => `${c.name} ${fmt(rates.get(c.name)!.at(-1)! / 1e6, 1)}M`).join(', ')}\n`);
+      process.stderr.write(`  … round ${r + 1}/${ROUNDS}: ${cases.map((c) => `${c.name} ${fmt(rates.get(c.name)!.at(-1)! / 1e6, 1)}M`).join(', ')}\n`);
     }
   } finally {
     await log.close();

@@ -76,7 +76,7 @@ export class AppendGate {
     if (cause instanceof NodeflowError) throw new NodeflowError(cause.code, `${cause.message}; ${skipped}`, { ...cause.details, seq, next });
     // Looked for only here, once refused: a check per message would cost every batch. The engine
     // never hands such a batch over; a direct caller of append may.
-    const bad = messages.findIndex((m) => typeof m !== 'object' || m === null);
+    const bad = messages.findIndex((m) => typeof m !== 'object' || m === null || Array.isArray(m));
     if (bad >= 0) throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch holds messages (objects): message ${bad} is ${describe(messages[bad])}; ${skipped}`, { seq, next, index: bad });
     throw new NodeflowError('INVALID_ARGUMENT', `a recorded batch must be JSON-encodable: ${errorMessage(cause)}; ${skipped}`, { seq, next });
   }

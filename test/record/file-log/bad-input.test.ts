@@ -124,12 +124,13 @@ describe('file log: bad input', () => {
     const [m9] = batch(9, 1).messages;
     expect(() => log.append({ seq: 9, at: 0, messages: [m9, 7] as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^a recorded batch holds messages \(objects\): message 1 is 7;/), details: { seq: 9, next: 11, index: 1 } }));
     expect(() => log.append({ seq: 11, at: 0, messages: [null, m9] as never })).toThrow(expect.objectContaining({ details: { seq: 11, next: 13, index: 0 } }));
-    log.append(batch(13, 1));
+    expect(() => log.append({ seq: 13, at: 0, messages: [m9, []] as never })).toThrow(expect.objectContaining({ message: expect.stringMatching(/message 1 is an array;/), details: { seq: 13, next: 15, index: 1 } }));
+    log.append(batch(15, 1));
     const held: number[] = [];
     for await (const b of log.read({ seq: 5 })) held.push(...b.messages.map((_, i) => b.seq + i));
-    expect(held).toEqual([5, 6, 7, 13]);
+    expect(held).toEqual([5, 6, 7, 15]);
     await log.close();
-    expect(() => log.append(batch(14, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => log.append(batch(16, 1))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('refuses a second handle on a folder open in this process, and takes one again after close', async () => {
