@@ -1,5 +1,6 @@
 import { ConfigError, NodeflowError, readOptions } from '../errors.js';
 import type { RecordingStoreRef } from '../actors/debug/recording-ref.js';
+import { AppendGate } from './append-gate.js';
 import { checkReadFrom } from './read-from.js';
 import type { LogBounds, ReadFrom, RecordedBatch, RecordLog } from './record-log.js';
 
@@ -39,6 +40,10 @@ export class MemoryLog implements RecordLog {
   }
 
   private batches: RecordedBatch[] = [];
+  /** The largest `at` of each batch and every one before it, index for index with `batches`. */
+  private maxAts: number[] = [];
+  private maxAt = -Infinity;
+  private readonly gate = new AppendGate('MemoryLog', undefined);
   /** Index in `batches` of the oldest kept batch (the array is compacted now and then, not per delete). */
   private head = 0;
   /** Batches deleted by retention since the log began: absolute index = deleted + (i - head). */
@@ -56,12 +61,15 @@ export class MemoryLog implements RecordLog {
 
   append(batch: RecordedBatch): void {
     if (this.closed) throw new NodeflowError('INVALID_ARGUMENT', 'MemoryLog: append after close');
-    const last = this.batches[this.batches.length - 1];
-    const expected = last === undefined || this.head === this.batches.length ? undefined : last.seq + last.messages.length;
-    if ((expected !== undefined && batch.seq !== expected) || batch.messages.length === 0) {
-      throw new NodeflowError('INVALID_ARGUMENT', `MemoryLog: batch seq ${batch.seq} does not follow the last one (expected ${expected}), or it is empty`, { seq: batch.seq, expected });
-    }
+    // The same seq rule as the stores that encode (append-gate.ts). Nothing is encoded here, so
+    // nothing is refused for what a batch holds, and nothing runs between enter and encoded.
+    this.gate.enter(batch);
+    this.gate.encoded();
     this.batches.push(batch);
+    // Times are searched by their running maximum, as the file log and JetStream do: a clock
+    // that stepped back leaves them unsorted, their maximum never is.
+    this.maxAt = Math.max(this.maxAt, batch.at);
+    this.maxAts.push(this.maxAt);
     this.messages += batch.messages.length;
     this.retain(batch.at);
   }
@@ -104,7 +112,8 @@ export class MemoryLog implements RecordLog {
     }
   }
 
-  // First kept batch holding `seq`, or handed off at or after `at` (checkReadFrom made sure there is one).
+  // First kept batch holding `seq`, or the first whose running time (the largest `at` so far)
+  // reaches `at` (checkReadFrom made sure there is one).
   private find(from: ReadFrom): number {
     let lo = this.head;
     let hi = this.batches.length - 1;
@@ -112,7 +121,7 @@ export class MemoryLog implements RecordLog {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const b = this.batches[mid]!;
-      if (bySeq ? b.seq + b.messages.length - 1 < from.seq : b.at < from.at) lo = mid + 1;
+      if (bySeq ? b.seq + b.messages.length - 1 < from.seq : this.maxAts[mid]! < from.at) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -129,6 +138,7 @@ export class MemoryLog implements RecordLog {
     }
     if (this.head > 1024 && this.head * 2 > b.length) {
       this.batches = b.slice(this.head);
+      this.maxAts = this.maxAts.slice(this.head);
       this.head = 0;
     }
   }

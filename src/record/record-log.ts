@@ -20,7 +20,8 @@ export interface RecordedBatch {
 
 /**
  * Where a read starts: at the batch holding message `seq`, or at the first batch handed off at or
- * after time `at`.
+ * after time `at` (every store takes the first batch where the largest `at` so far reaches it,
+ * so a clock that stepped back cannot hide the batches after it).
  *
  * @example
  * ```ts

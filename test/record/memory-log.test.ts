@@ -27,9 +27,23 @@ describe('MemoryLog', () => {
     expect(seen).toEqual([1, 6, 11]);
   });
 
-  it('refuses a batch whose seq does not follow the last one', () => {
+  it('refuses a batch whose seq does not follow the last one, and one that is not a batch, as the other stores do', () => {
     const log = filled(1);
-    expect(() => log.append({ seq: 7, at: 0, messages: msgs(7, 1) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => log.append({ seq: 7, at: 0, messages: msgs(7, 1) })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { expected: 6, seq: 7 } }));
+    for (const bad of [{ seq: 0, at: 0, messages: msgs(0, 1) }, { seq: 1.5, at: 0, messages: msgs(1, 1) }, { seq: NaN, at: 0, messages: msgs(1, 1) }, { seq: 6, at: NaN, messages: msgs(6, 1) }, { seq: 6, at: 0, messages: [] }, { seq: 6, at: 0, messages: {} }]) {
+      expect(() => new MemoryLog().append(bad as never), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/integer seq >= 1, a finite at and at least one message/) }));
+    }
+    log.append({ seq: 6, at: 0, messages: msgs(6, 1) });
+    expect(log.bounds()?.lastSeq).toBe(6);
+  });
+
+  it('after a clock step back, a read from a time starts where the times first reached it (their running maximum), as in the file log', async () => {
+    const log = new MemoryLog();
+    // Times 100, 300, then back to 120 and 130, then 400.
+    [100, 300, 120, 130, 400].forEach((at, i) => log.append({ seq: 1 + i, at, messages: msgs(1 + i, 1) }));
+    expect((await readAll(log, { at: 200 })).map((b) => b.seq)).toEqual([2, 3, 4, 5]);
+    expect((await readAll(log, { at: 300 })).map((b) => b.seq)).toEqual([2, 3, 4, 5]);
+    expect((await readAll(log, { at: 301 })).map((b) => b.seq)).toEqual([5]);
   });
 
   it('retention by batches, messages and age deletes the oldest, and the log says so in its bounds', () => {
