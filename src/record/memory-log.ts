@@ -82,7 +82,7 @@ export class MemoryLog implements RecordLog {
   }
 
   read(from: ReadFrom): AsyncIterableIterator<RecordedBatch> {
-    checkReadFrom(from, this.bounds());
+    checkReadFrom(from, this.bounds(), this.maxAt);
     return this.follow(this.deleted + this.find(from) - this.head);
   }
 

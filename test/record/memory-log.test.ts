@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NodeflowError } from '../../src/errors.js';
 import { MemoryLog } from '../../src/record/memory-log.js';
-import { msgs, readAll } from './support.js';
+import { msgs, readAll, stepBackReads } from './support.js';
 
 function filled(n: number, size = 5, retention = {}): MemoryLog {
   const log = new MemoryLog(retention);
@@ -44,6 +44,7 @@ describe('MemoryLog', () => {
     expect((await readAll(log, { at: 200 })).map((b) => b.seq)).toEqual([2, 3, 4, 5]);
     expect((await readAll(log, { at: 300 })).map((b) => b.seq)).toEqual([2, 3, 4, 5]);
     expect((await readAll(log, { at: 301 })).map((b) => b.seq)).toEqual([5]);
+    await stepBackReads(new MemoryLog());
   });
 
   it('retention by batches, messages and age deletes the oldest, and the log says so in its bounds', () => {

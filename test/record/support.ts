@@ -19,6 +19,22 @@ export async function readAll(log: RecordLog, from: Parameters<RecordLog['read']
 }
 
 /**
+ * The time rule every store keeps after a clock step back (record-log.ts, ReadFrom): into an
+ * empty `log`, batches at 100, 300, then 120; a read from a time starts at the first batch where
+ * the largest time so far reaches it, and only a time past the largest is out of range.
+ */
+export async function stepBackReads(log: RecordLog): Promise<void> {
+  [100, 300, 120].forEach((at, i) => log.append({ seq: i + 1, at, messages: msgs(i + 1, 1) }));
+  await log.sync();
+  const seqs = async (at: number) => (await readAll(log, { at })).map((b) => b.seq);
+  expect(await seqs(50)).toEqual([1, 2, 3]); // nothing deleted: from the beginning
+  expect(await seqs(101)).toEqual([2, 3]);
+  expect(await seqs(250)).toEqual([2, 3]); // after the last batch's time, before the largest
+  expect(await seqs(300)).toEqual([2, 3]);
+  expect(() => log.read({ at: 301 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE', details: expect.objectContaining({ held: { firstSeq: 1, lastSeq: 3, firstAt: 100, lastAt: 300 } }) }));
+}
+
+/**
  * Replay-then-live against a real store: 50 messages recorded and synced, a replay joining the
  * live recording with a feed of 2 batches, 20 more sent while history is read (most of them come
  * back from the store), 10 after: the view must see 1..80 once each, in order, and end live.

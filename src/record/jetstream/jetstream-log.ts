@@ -166,7 +166,7 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
 
   read(from: ReadFrom): AsyncIterableIterator<RecordedBatch> {
     if (this.closing) throw new NodeflowError('INVALID_ARGUMENT', `JetStream log ${this.stream} is closed`, { stream: this.stream });
-    checkReadFrom(from, this.bounds()); // at once, as the other stores; checked again against the server
+    checkReadFrom(from, this.bounds(), this.maxAt); // at once, as the other stores; checked again against the server
     return readStream(this, from);
   }
 

@@ -63,7 +63,7 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
     await src.idle();
     snap = await src.snapshot();
   }
-  checkReadFrom(from, snap.bounds);
+  checkReadFrom(from, snap.bounds, snap.lastMaxAt);
   const start = await findStart(src.jsm, src.stream, from, snap.firstStreamSeq, snap.lastStreamSeq);
   // No subject filter: the stream holds the log's one subject (checked at open), and server 2.9
   // knows only the singular filter_subject.
@@ -115,12 +115,12 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
 function inside(from: ReadFrom, snap: StreamSnapshot): boolean {
   const b = snap.bounds;
   if (!b) return false;
-  return 'seq' in from ? from.seq <= b.lastSeq : from.at <= b.last.at;
+  return 'seq' in from ? from.seq <= b.lastSeq : from.at <= Math.max(b.last.at, snap.lastMaxAt);
 }
 
 // The same OUT_OF_RANGE (and details) a start outside the history gets, for a read overtaken.
 function overtaken(from: ReadFrom, snap: StreamSnapshot): NodeflowError {
   const b = snap.bounds;
-  const held = b && { firstSeq: b.first.seq, lastSeq: b.lastSeq, firstAt: b.first.at, lastAt: b.last.at };
+  const held = b && { firstSeq: b.first.seq, lastSeq: b.lastSeq, firstAt: b.first.at, lastAt: Math.max(b.last.at, snap.lastMaxAt) };
   return new NodeflowError('OUT_OF_RANGE', `read from ${JSON.stringify(from)}: retention deleted batches this read had not reached yet`, { from, held });
 }

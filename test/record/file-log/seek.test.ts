@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
+import { stepBackReads } from '../support.js';
 import { appendBatches, collect, tempDirs } from './helpers.js';
 
 const fresh = tempDirs();
@@ -14,6 +15,12 @@ async function filled() {
 }
 
 describe('file log: seek', () => {
+  it('after a clock step back, reads from a time as every store does', async () => {
+    const log = await openFileLog(fresh().dir);
+    await stepBackReads(log);
+    await log.close();
+  });
+
   it('starts at the batch holding a seq, whichever message of it', async () => {
     const log = await filled();
     expect(log.stats().segments).toBeGreaterThan(3);

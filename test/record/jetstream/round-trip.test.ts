@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { openJetStreamLog } from '../../../src/record/jetstream/jetstream-log.js';
-import { msgs, readAll } from '../support.js';
+import { msgs, readAll, stepBackReads } from '../support.js';
 import { jetStreamFixture } from './helpers.js';
 
 const js = jetStreamFixture();
@@ -40,6 +40,10 @@ describe('JetStream log round trip', () => {
       if (b.seq === 3) for (let i = 10; i < 15; i++) log.append({ seq: i + 1, at: i, messages: msgs(i + 1, 1) });
     }
     expect(seen).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+  });
+
+  it('after a clock step back, reads from a time as every store does', async () => {
+    await stepBackReads(await js.open());
   });
 
   it('reads from the batch holding a seq, and from the first batch at or after a time', async () => {
