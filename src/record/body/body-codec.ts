@@ -213,8 +213,8 @@ export function messagesJson(messages: readonly StreamMessage[]): string {
   const out = new Array<Record<string, unknown>>(messages.length);
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    // A number, a string or an array has no fields to read: it would go as an empty message.
-    // Refused (the store names it: append-gate.ts); null and undefined throw on the first read.
+    // A number, a string, undefined or an array has no fields to read: it would go as an empty
+    // message. Refused (the store names it: append-gate.ts); null throws on its first read.
     if (typeof m !== 'object' || Array.isArray(m)) throw new TypeError(`message ${i} is not an object`);
     const o: Record<string, unknown> = { id: m.id, timestamp: m.timestamp, sourceNodeId: m.sourceNodeId, targetNodeId: m.targetNodeId, port: m.port, data: m.data };
     const priority = m.priority;
