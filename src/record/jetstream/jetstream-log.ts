@@ -11,7 +11,7 @@ import { resolveJetStreamOptions, type JetStreamLogOptions, type ResolvedJetStre
 import { loadJs, loadNatsCore } from './peers.js';
 import { Publisher } from './publisher.js';
 import { readStream, type StreamSource } from './reader.js';
-import { ensureStream } from './stream.js';
+import { VERSION, ensureStream, markStream } from './stream.js';
 
 /** nats-server's default max_payload, for the moment before the connection has the server's INFO. */
 const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
@@ -91,9 +91,12 @@ export async function openJetStreamLog(options: JetStreamLogOptions): Promise<Je
   const owned = !('connection' in o.source);
   try {
     const jsm = await jetstreamManager(nc, { timeout: o.publishTimeoutMs });
-    await ensureStream(jsm, o);
+    const version = await ensureStream(jsm, o);
     const snap = await readSnapshot(jsm, o.stream);
-    return new JetStreamLogImpl(o, nc, owned, jetstream(nc, { timeout: o.publishTimeoutMs }), jsm, snap);
+    // An older stream is marked this version before the first publish, not now: one opened only
+    // to be read stays readable by the code that wrote it.
+    const mark = version < VERSION ? () => markStream(jsm, o.stream) : undefined;
+    return new JetStreamLogImpl(o, nc, owned, jetstream(nc, { timeout: o.publishTimeoutMs }), jsm, snap, mark);
   } catch (e) {
     if (owned) await nc.close().catch(() => undefined);
     if (e instanceof NodeflowError) throw e;
@@ -121,11 +124,12 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
     snap: StreamSnapshot,
+    mark: (() => Promise<void>) | undefined,
   ) {
     this.stream = o.stream;
     this.subject = o.subject;
     this.readBatches = o.readBatches;
-    this.publisher = new Publisher(js, jsm, o, snap.lastStreamSeq);
+    this.publisher = new Publisher(js, jsm, o, snap.lastStreamSeq, mark);
     this.maxAt = snap.lastMaxAt;
     this.take(snap);
     this.gate = new AppendGate(`JetStream log ${o.stream}`, snap.bounds && snap.bounds.lastSeq + 1);

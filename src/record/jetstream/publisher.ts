@@ -53,6 +53,7 @@ export class Publisher {
   private backlogReported = false;
   private closed = false;
   private readonly waiters = new Waiters();
+  private preparing = false;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -60,6 +61,12 @@ export class Publisher {
     private readonly o: ResolvedJetStreamOptions,
     /** The stream's last sequence as this writer knows it: the next publish expects it. */
     public lastStreamSeq: number,
+    /**
+     * Run once before the first publish (a stream of an older format is marked this version):
+     * nothing is published until it resolves. If it fails, what is queued is dropped and
+     * reported (`op: 'manifest upgrade'`, as the file log says it), and the next batch tries again.
+     */
+    private prepare?: () => Promise<void>,
   ) {}
 
   /** Batches queued and not yet stored or dropped. */
@@ -103,10 +110,27 @@ export class Publisher {
   }
 
   private pump(): void {
+    if (this.prepare !== undefined) return this.prepareFirst();
     while (!this.failing && !this.closed && this.inFlight < this.o.maxInFlight && this.head + this.sentUpTo < this.queue.length) {
       const item = this.queue[this.head + this.sentUpTo++]!;
       this.publish(item, this.lastStreamSeq + this.sentUpTo - 1);
     }
+  }
+
+  private prepareFirst(): void {
+    if (this.preparing || this.closed) return;
+    this.preparing = true;
+    this.prepare!().then(
+      () => {
+        this.prepare = undefined;
+        this.preparing = false;
+        this.pump();
+      },
+      (error: unknown) => {
+        this.preparing = false;
+        if (!this.closed) this.dropAll('manifest upgrade', error);
+      },
+    );
   }
 
   private publish(item: Item, expectLast: number): void {

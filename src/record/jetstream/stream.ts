@@ -1,4 +1,4 @@
-import type { DiscardPolicy, JetStreamManager, RetentionPolicy, StorageType, StreamConfig, StreamInfo } from '@nats-io/jetstream';
+import type { DiscardPolicy, JetStreamManager, RetentionPolicy, StorageType, StreamConfig } from '@nats-io/jetstream';
 import { NodeflowError } from '../../errors.js';
 import type { ResolvedJetStreamOptions } from './options.js';
 
@@ -32,16 +32,19 @@ const MARK = `${FORMAT} v${VERSION}`;
  * Finds or creates the log's stream: Limits retention, discard old, one subject, file storage,
  * marked in its description. An existing stream must carry the mark (`NOT_A_LOG` otherwise, and
  * `LOG_VERSION` for a newer format or version 1) and hold only the log's subject; its limits are
- * updated to the retention given (a limit not given is left as the stream has it), and a version
- * 2, 3 or 4 mark to this version. @internal
+ * updated to the retention given (a limit not given is left as the stream has it). A version 2,
+ * 3 or 4 mark is left as it is: `markStream` moves it to this version before the first batch is
+ * published (what it stores may use what the older format lacks), so a stream only opened to be
+ * read stays readable by the code that wrote it. Resolves with the stream's format version.
+ * @internal
  *
  * @example
  * ```ts
- * const info = await ensureStream(jsm, resolved);
- * info.state.last_seq;
+ * const version = await ensureStream(jsm, resolved);
+ * if (version < VERSION) await markStream(jsm, resolved.stream);
  * ```
  */
-export async function ensureStream(jsm: JetStreamManager, o: ResolvedJetStreamOptions): Promise<StreamInfo> {
+export async function ensureStream(jsm: JetStreamManager, o: ResolvedJetStreamOptions): Promise<number> {
   const r = o.retention;
   const limits: Partial<StreamConfig> = {};
   if (r.maxAgeMs !== undefined) limits.max_age = r.maxAgeMs * 1e6;
@@ -52,7 +55,7 @@ export async function ensureStream(jsm: JetStreamManager, o: ResolvedJetStreamOp
     throw e;
   });
   if (!existing) {
-    return jsm.streams.add({
+    await jsm.streams.add({
       name: o.stream,
       subjects: [o.subject],
       description: MARK,
@@ -64,6 +67,7 @@ export async function ensureStream(jsm: JetStreamManager, o: ResolvedJetStreamOp
       num_replicas: o.replicas,
       ...limits,
     });
+    return VERSION;
   }
   const found = checkMark(o.stream, existing.config.description);
   const c = existing.config;
@@ -73,8 +77,23 @@ export async function ensureStream(jsm: JetStreamManager, o: ResolvedJetStreamOp
   if (c.retention !== 'limits' || c.discard !== 'old') {
     throw new NodeflowError('NOT_A_LOG', `stream ${o.stream} has ${c.retention} retention, discard ${c.discard}: a record log needs limits, discard old`, { stream: o.stream });
   }
-  const changed = found < VERSION || Object.entries(limits).some(([k, v]) => (c as unknown as Record<string, unknown>)[k] !== v);
-  return changed ? jsm.streams.update(o.stream, { ...c, ...limits, description: MARK }) : existing;
+  if (Object.entries(limits).some(([k, v]) => (c as unknown as Record<string, unknown>)[k] !== v)) await jsm.streams.update(o.stream, { ...c, ...limits });
+  return found;
+}
+
+/**
+ * Marks the stream as this format version (its description), keeping the rest of its config:
+ * done before the first publish into a stream of an older version. @internal
+ *
+ * @example
+ * ```ts
+ * await markStream(jsm, 'sensor');
+ * ```
+ */
+export async function markStream(jsm: JetStreamManager, stream: string): Promise<void> {
+  const info = await jsm.streams.info(stream);
+  const found = checkMark(stream, info.config.description);
+  if (found < VERSION) await jsm.streams.update(stream, { ...info.config, description: MARK });
 }
 
 /** The format version the stream's mark names, if this code reads it. */

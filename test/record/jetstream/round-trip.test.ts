@@ -86,7 +86,7 @@ describe('JetStream log round trip', () => {
     }
   });
 
-  it.each([2, 3, 4])('a version %i stream is read as it is, marked version 5 when opened, and takes object data and string ids after', async (older) => {
+  it.each([2, 3, 4])('a version %i stream is read as it is, stays so while only read, is marked version 5 before the first publish, and takes object data and string ids after', async (older) => {
     const first = await js.open();
     const stream = first.stream;
     first.append({ seq: 1, at: 0, messages: msgs(1, 3) });
@@ -98,14 +98,44 @@ describe('JetStream log round trip', () => {
     await jsm.streams.update(stream, { ...info.config, description: `nodeflow-record-log v${older}` });
     const again = await openJetStreamLog({ servers: js.url, stream });
     try {
-      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v5');
+      // Opened and read: the code that wrote it can still read it.
+      expect(await readAll(again, { seq: 1 })).toEqual([{ seq: 1, at: 0, messages: msgs(1, 3) }]);
+      expect((await jsm.streams.info(stream)).config.description).toBe(`nodeflow-record-log v${older}`);
       const objects = msgs(4, 2).map((m) => ({ ...m, data: { v: m.data } }));
       again.append({ seq: 4, at: 1, messages: objects });
       const named = msgs(6, 2).map((m) => ({ ...m, id: `msg-${m.id}`, key: 'k' }));
       again.append({ seq: 6, at: 2, messages: named });
       await again.sync();
+      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v5');
       const got = await readAll(again, { seq: 1 });
       expect(got.flatMap((b) => b.messages)).toEqual([...msgs(1, 3), ...objects, ...named]);
+    } finally {
+      await again.close();
+      await nc.close();
+    }
+  });
+
+  it('if marking an older stream fails, that batch is dropped and reported (manifest upgrade), and the next one tries again', async () => {
+    const first = await js.open();
+    const stream = first.stream;
+    first.append({ seq: 1, at: 0, messages: msgs(1, 1) });
+    await first.close();
+    const nc = await connect({ servers: js.url, noAsyncTraces: true });
+    const jsm = await jetstreamManager(nc);
+    const describe = async (description: string) => jsm.streams.update(stream, { ...(await jsm.streams.info(stream)).config, description });
+    await describe('nodeflow-record-log v4');
+    const errors: unknown[] = [];
+    const again = await openJetStreamLog({ servers: js.url, stream, onError: (e) => errors.push(e) });
+    try {
+      await describe('not a record log any more'); // the mark before the first publish refuses it
+      again.append({ seq: 2, at: 1, messages: msgs(2, 1) });
+      await expect(again.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED', details: expect.objectContaining({ op: 'manifest upgrade', droppedBatches: 1 }) });
+      expect(errors).toEqual([expect.objectContaining({ code: 'LOG_WRITE_FAILED', message: expect.stringMatching(/manifest upgrade failed \(stream .* is not a nodeflow record log/) })]);
+      await describe('nodeflow-record-log v4');
+      again.append({ seq: 3, at: 2, messages: msgs(3, 1) });
+      await again.sync();
+      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v5');
+      expect((await readAll(again, { seq: 1 })).map((b) => b.seq)).toEqual([1, 3]);
     } finally {
       await again.close();
       await nc.close();
