@@ -54,6 +54,8 @@ export class Publisher {
   private closed = false;
   private readonly waiters = new Waiters();
   private preparing = false;
+  /** What failed, as a drop after `retryMs` reports it. */
+  private failedOp: 'publish' | 'manifest upgrade' = 'publish';
 
   constructor(
     private readonly js: JetStreamClient,
@@ -63,8 +65,9 @@ export class Publisher {
     public lastStreamSeq: number,
     /**
      * Run once before the first publish (a stream of an older format is marked this version):
-     * nothing is published until it resolves. If it fails, what is queued is dropped and
-     * reported (`op: 'manifest upgrade'`, as the file log says it), and the next batch tries again.
+     * nothing is published until it resolves. A failure is retried as a failed publish is, with
+     * backoff, for `retryMs`; then what is queued is dropped and reported (`op: 'manifest
+     * upgrade'`, as the file log says it), and the next batch tries again.
      */
     private prepare?: () => Promise<void>,
   ) {}
@@ -110,6 +113,7 @@ export class Publisher {
   }
 
   private pump(): void {
+    if (this.failing || this.closed) return;
     if (this.prepare !== undefined) return this.prepareFirst();
     while (!this.failing && !this.closed && this.inFlight < this.o.maxInFlight && this.head + this.sentUpTo < this.queue.length) {
       const item = this.queue[this.head + this.sentUpTo++]!;
@@ -124,11 +128,18 @@ export class Publisher {
       () => {
         this.prepare = undefined;
         this.preparing = false;
+        this.retryDelay = FIRST_RETRY_MS;
         this.pump();
       },
       (error: unknown) => {
         this.preparing = false;
-        if (!this.closed) this.dropAll('manifest upgrade', error);
+        if (this.closed) return;
+        // As a failed publish: the oldest batch's first failure starts the retryMs clock.
+        const oldest = this.queue[this.head];
+        if (oldest !== undefined) oldest.failedAt ??= Date.now();
+        this.failedOp = 'manifest upgrade';
+        this.failing = true;
+        this.scheduleRecovery(error);
       },
     );
   }
@@ -144,6 +155,7 @@ export class Publisher {
       },
       (error: unknown) => {
         this.inFlight--;
+        this.failedOp = 'publish';
         this.failing = true;
         item.failedAt ??= Date.now();
         if (this.inFlight === 0) this.scheduleRecovery(error);
@@ -189,7 +201,7 @@ export class Publisher {
     // good (recovering, then failing again) still ends in a drop, not in retries forever.
     const oldest = this.queue[this.head]?.failedAt;
     if (oldest !== undefined && Date.now() - oldest > this.o.retryMs) {
-      this.dropAll('publish', this.lastError);
+      this.dropAll(this.failedOp, this.lastError);
       this.failing = false;
       return;
     }

@@ -1,6 +1,8 @@
 // A server restart mid-recording: publishes that fail are retried, in order, for retryMs (a batch
 // stored whose PubAck was lost is not sent twice); past retryMs what is queued is dropped,
 // counted, reported as LOG_WRITE_FAILED, and sync() rejects; the log works again afterwards.
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeflowError } from '../../../src/errors.js';
 import { openJetStreamLog } from '../../../src/record/jetstream/jetstream-log.js';
@@ -57,6 +59,31 @@ describe('JetStream log across a server restart', () => {
     // The dropped batches are a gap in the seqs; a read goes from the batch before it to the one after.
     expect((await readAll(log, { seq: 1 })).map((b) => b.seq)).toEqual([1, 7]);
     await log.close();
+  });
+
+  it('an older stream whose mark before the first publish meets the server away is marked once it is back, the batch stored, nothing dropped', async () => {
+    const errors: NodeflowError[] = [];
+    const first = await openJetStreamLog({ servers: nats.url, stream: 'older-away' });
+    first.append({ seq: 1, at: 0, messages: msgs(1, 1) });
+    await first.close();
+    const nc = await connect({ servers: nats.url, noAsyncTraces: true });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.update('older-away', { ...(await jsm.streams.info('older-away')).config, description: 'nodeflow-record-log v4' });
+    await nc.close();
+    const log = await openJetStreamLog({ servers: nats.url, stream: 'older-away', publishTimeoutMs: 300, retryMs: 20_000, onError: (e) => errors.push(e) });
+    await nats.server.stop();
+    log.append({ seq: 2, at: 1, messages: msgs(2, 1) });
+    await new Promise((r) => setTimeout(r, 800)); // the mark fails, and is retried
+    await nats.server.start();
+    log.append({ seq: 3, at: 2, messages: msgs(3, 1) });
+    await log.sync();
+    expect(errors).toEqual([]);
+    expect(log.stats()).toMatchObject({ pending: 0, droppedBatches: 0 });
+    expect((await readAll(log, { seq: 1 })).map((b) => b.seq)).toEqual([1, 2, 3]);
+    await log.close();
+    const check = await connect({ servers: nats.url, noAsyncTraces: true });
+    expect((await (await jetstreamManager(check)).streams.info('older-away')).config.description).toBe('nodeflow-record-log v5');
+    await check.close();
   });
 
   it('a read while the server is away fails with CONNECTION_FAILED (bounded by publishTimeoutMs), and works once it is back', async () => {

@@ -115,7 +115,7 @@ describe('JetStream log round trip', () => {
     }
   });
 
-  it('if marking an older stream fails, that batch is dropped and reported (manifest upgrade), and the next one tries again', async () => {
+  it('if marking an older stream fails for retryMs, that batch is dropped and reported (manifest upgrade), and the next one tries again', async () => {
     const first = await js.open();
     const stream = first.stream;
     first.append({ seq: 1, at: 0, messages: msgs(1, 1) });
@@ -125,7 +125,7 @@ describe('JetStream log round trip', () => {
     const describe = async (description: string) => jsm.streams.update(stream, { ...(await jsm.streams.info(stream)).config, description });
     await describe('nodeflow-record-log v4');
     const errors: unknown[] = [];
-    const again = await openJetStreamLog({ servers: js.url, stream, onError: (e) => errors.push(e) });
+    const again = await openJetStreamLog({ servers: js.url, stream, retryMs: 300, onError: (e) => errors.push(e) });
     try {
       await describe('not a record log any more'); // the mark before the first publish refuses it
       again.append({ seq: 2, at: 1, messages: msgs(2, 1) });
