@@ -78,11 +78,12 @@ export class MemoryLog implements RecordLog {
     if (this.head === this.batches.length) return undefined;
     const first = this.batches[this.head]!;
     const last = this.batches[this.batches.length - 1]!;
-    return { first: { seq: first.seq, at: first.at }, last: { seq: last.seq, at: last.at }, lastSeq: last.seq + last.messages.length - 1 };
+    const bounds = { first: { seq: first.seq, at: first.at }, last: { seq: last.seq, at: last.at }, lastSeq: last.seq + last.messages.length - 1 };
+    return this.maxAt > last.at ? { ...bounds, maxAt: this.maxAt } : bounds;
   }
 
   read(from: ReadFrom): AsyncIterableIterator<RecordedBatch> {
-    checkReadFrom(from, this.bounds(), this.maxAt);
+    checkReadFrom(from, this.bounds());
     return this.follow(this.deleted + this.find(from) - this.head);
   }
 

@@ -8,9 +8,9 @@ import type { LogBounds, ReadFrom } from './record-log.js';
  * outside the retained history. The rule, shared by every store so they answer alike:
  * - `{ seq }` must lie in `first.seq ..= lastSeq` (below: deleted by retention; above: not yet
  *   recorded);
- * - `{ at }` must be at or before the latest time held: `maxAt`, the largest `at` the log
- *   holds, when the store gives it (after a clock step back it is above `last.at`, and a read
- *   from a time between starts at the first batch that reached it), else `last.at`; a time
+ * - `{ at }` must be at or before the latest time held: `bounds.maxAt` when a clock step back
+ *   left it above `last.at` (a read from a time between starts at the first batch that reached
+ *   it), else `last.at`; a time
  *   before `first.at` is out of range only if retention deleted batches (`first.seq > 1`): a log
  *   that still holds its first batch holds everything since the recording began, so an earlier
  *   start means "from the beginning".
@@ -20,7 +20,7 @@ import type { LogBounds, ReadFrom } from './record-log.js';
  * checkReadFrom({ seq: 1 }, log.bounds()); // throws OUT_OF_RANGE once retention deleted seq 1
  * ```
  */
-export function checkReadFrom(from: ReadFrom, bounds: LogBounds | undefined, maxAt?: number): void {
+export function checkReadFrom(from: ReadFrom, bounds: LogBounds | undefined): void {
   const shaped = from !== null && typeof from === 'object';
   const f = (shaped ? from : {}) as { seq?: unknown; at?: unknown };
   const bySeq = shaped && 'seq' in f;
@@ -29,7 +29,7 @@ export function checkReadFrom(from: ReadFrom, bounds: LogBounds | undefined, max
     throw new NodeflowError('INVALID_ARGUMENT', `A read starts at { seq } (an integer >= 1) or { at } (a finite time), got ${describe(from)}`, { field: 'from' });
   }
   if (bounds === undefined) throw outOfRange(from, 'the log holds nothing yet', bounds, 0);
-  const lastAt = Math.max(bounds.last.at, maxAt ?? -Infinity);
+  const lastAt = Math.max(bounds.last.at, bounds.maxAt ?? -Infinity);
   if (bySeq) {
     const seq = f.seq as number;
     if (seq < bounds.first.seq) throw outOfRange(from, `seq ${seq} was deleted by retention (the log starts at seq ${bounds.first.seq})`, bounds, lastAt);

@@ -44,6 +44,11 @@ export interface LogBounds {
   readonly last: { readonly seq: number; readonly at: number };
   /** The seq of the last message held (`last.seq` + its batch's length - 1). */
   readonly lastSeq: number;
+  /**
+   * The largest `at` held, present only when a clock that stepped back left it above
+   * `last.at`: a read from a time up to it starts where the times first reached it.
+   */
+  readonly maxAt?: number;
 }
 
 /**

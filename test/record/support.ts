@@ -32,6 +32,15 @@ export async function stepBackReads(log: RecordLog): Promise<void> {
   expect(await seqs(250)).toEqual([2, 3]); // after the last batch's time, before the largest
   expect(await seqs(300)).toEqual([2, 3]);
   expect(() => log.read({ at: 301 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE', details: expect.objectContaining({ held: { firstSeq: 1, lastSeq: 3, firstAt: 100, lastAt: 300 } }) }));
+  // bounds() says so, and a replay (which checks its start against it) and its seek agree.
+  expect(log.bounds()).toMatchObject({ last: { seq: 3, at: 120 }, maxAt: 300 });
+  const { engine } = simEngine();
+  engine.createWidget('view');
+  const r = replay(engine, log, 'view', { from: { at: 250 }, paused: true });
+  expect(() => r.seek({ at: 300 })).not.toThrow();
+  expect(() => r.seek({ at: 301 })).toThrow(expect.objectContaining({ code: 'OUT_OF_RANGE' }));
+  await r.stop();
+  engine.dispose();
 }
 
 /**

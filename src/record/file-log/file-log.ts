@@ -161,7 +161,8 @@ class FileLogImpl implements FileLog, ReadSource {
     if (!this.first || next === undefined) return undefined;
     const s = this.segments[0];
     const first = s && s.bytes > 0 ? { seq: s.baseSeq, at: s.firstAt } : this.first;
-    return { first, last: { seq: this.lastSeq, at: this.lastAt }, lastSeq: next - 1 };
+    const bounds = { first, last: { seq: this.lastSeq, at: this.lastAt }, lastSeq: next - 1 };
+    return this.maxAt > this.lastAt ? { ...bounds, maxAt: this.maxAt } : bounds;
   }
 
   held(): HeldRange | undefined {

@@ -4,7 +4,7 @@ import type { ReadFrom, RecordedBatch } from '../record-log.js';
 import { FrameCursor } from './cursor.js';
 import { frameFields, frameMessages } from './frame.js';
 import { logErrors, type HeldRange } from './log-errors.js';
-import { seekOffset, type Segment } from './segment.js';
+import { seekStart, type Segment } from './segment.js';
 
 /**
  * What a read needs of its log. @internal
@@ -42,9 +42,8 @@ export async function* readSegments(src: ReadSource, from: ReadFrom): AsyncGener
   const target = bySeq ? from.seq : from.at;
   let seg = await locate(src, bySeq, target, from);
   if (!seg) return;
-  let offset = seekOffset(seg, bySeq ? 'seq' : 'at', target);
+  let { offset, maxAt } = seekStart(seg, bySeq ? 'seq' : 'at', target);
   let skipping = true;
-  let maxAt = -Infinity;
   for (;;) {
     const fh = await fs.open(seg.path, 'r').catch(() => {
       throw logErrors.outOfRange(from, src.held()); // deleted by retention before the read got to it

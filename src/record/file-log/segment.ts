@@ -118,15 +118,16 @@ export function noteFrame(seg: Segment, offset: number, seq: number, at: number,
 
 /**
  * Where to start reading `seg` for a batch holding `seq` (or the first batch whose running time
- * reaches `at`): the offset of the last index entry before it. The reader skips the frames
- * before the one it wants.
+ * reaches `at`): the offset of the last index entry before it, and the running time as of the
+ * frame there (the entry's own: it counts the segments before, so a maximum in a segment that
+ * retention deleted still counts). The reader skips the frames before the one it wants.
  *
  * @example
  * ```ts
- * const offset = seekOffset(seg, 'seq', 15_005);
+ * const { offset, maxAt } = seekStart(seg, 'seq', 15_005);
  * ```
  */
-export function seekOffset(seg: Segment, by: 'seq' | 'at', value: number): number {
+export function seekStart(seg: Segment, by: 'seq' | 'at', value: number): { offset: number; maxAt: number } {
   const keys = by === 'seq' ? seg.idxSeq : seg.idxAt;
   // The last entry with key < value (seq: <= value): binary search over a sorted array.
   let lo = 0;
@@ -136,5 +137,8 @@ export function seekOffset(seg: Segment, by: 'seq' | 'at', value: number): numbe
     if (by === 'seq' ? keys[mid]! <= value : keys[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
-  return lo === 0 ? 0 : seg.idxOff[lo - 1]!;
+  // From the first frame when no entry is before the start: its entry's time is the segment's
+  // running time as of that frame (at least what the segments before reached).
+  const k = Math.max(0, lo - 1);
+  return { offset: lo === 0 ? 0 : seg.idxOff[k]!, maxAt: seg.idxAt[k] ?? -Infinity };
 }

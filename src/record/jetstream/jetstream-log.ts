@@ -165,12 +165,13 @@ class JetStreamLogImpl implements JetStreamLog, StreamSource {
   bounds(): LogBounds | undefined {
     const next = this.gate.next;
     if (!this.first || !this.last || next === undefined) return undefined;
-    return { first: this.first, last: this.last, lastSeq: next - 1 };
+    const bounds = { first: this.first, last: this.last, lastSeq: next - 1 };
+    return this.maxAt > this.last.at ? { ...bounds, maxAt: this.maxAt } : bounds;
   }
 
   read(from: ReadFrom): AsyncIterableIterator<RecordedBatch> {
     if (this.closing) throw new NodeflowError('INVALID_ARGUMENT', `JetStream log ${this.stream} is closed`, { stream: this.stream });
-    checkReadFrom(from, this.bounds(), this.maxAt); // at once, as the other stores; checked again against the server
+    checkReadFrom(from, this.bounds()); // at once, as the other stores; checked again against the server
     return readStream(this, from);
   }
 

@@ -42,7 +42,7 @@ export async function snapshot(jsm: JetStreamManager, stream: string): Promise<S
       return empty;
     }
     return {
-      bounds: { first: { seq: first.seq, at: first.at }, last: { seq: last.seq, at: last.at }, lastSeq: last.seq + last.count - 1 },
+      bounds: { first: { seq: first.seq, at: first.at }, last: { seq: last.seq, at: last.at }, lastSeq: last.seq + last.count - 1, ...(last.maxAt > last.at ? { maxAt: last.maxAt } : {}) },
       firstStreamSeq: state.first_seq,
       lastStreamSeq: state.last_seq,
       lastMaxAt: last.maxAt,

@@ -63,7 +63,7 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
     await src.idle();
     snap = await src.snapshot();
   }
-  checkReadFrom(from, snap.bounds, snap.lastMaxAt);
+  checkReadFrom(from, snap.bounds);
   const start = await findStart(src.jsm, src.stream, from, snap.firstStreamSeq, snap.lastStreamSeq);
   // No subject filter: the stream holds the log's one subject (checked at open), and server 2.9
   // knows only the singular filter_subject.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openFileLog } from '../../../src/record/file-log/file-log.js';
-import { stepBackReads } from '../support.js';
+import { msgs, stepBackReads } from '../support.js';
 import { appendBatches, collect, tempDirs } from './helpers.js';
 
 const fresh = tempDirs();
@@ -18,6 +18,19 @@ describe('file log: seek', () => {
   it('after a clock step back, reads from a time as every store does', async () => {
     const log = await openFileLog(fresh().dir);
     await stepBackReads(log);
+    await log.close();
+  });
+
+  it('after a clock step back, a read from a time counts the largest time of a segment retention deleted', async () => {
+    // One batch per segment (400 messages fill more than 1 KiB), times 100, 300, 120, 130;
+    // retention keeps the last two: the batch at 300 is gone, the batches after it are not.
+    const log = await openFileLog(fresh().dir, { segmentBytes: 1024, retention: { maxMessages: 800 } });
+    [100, 300, 120, 130].forEach((at, i) => log.append({ seq: 1 + i * 400, at, messages: msgs(1 + i * 400, 400) }));
+    await log.sync();
+    expect(log.stats()).toMatchObject({ segments: 2, trimmedSegments: 2 });
+    const seqs = async (at: number) => (await collect(log.read({ at }))).map((b) => b.seq);
+    expect(await seqs(250)).toEqual([801, 1201]);
+    expect(await seqs(125)).toEqual([801, 1201]);
     await log.close();
   });
 
