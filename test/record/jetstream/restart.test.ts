@@ -8,6 +8,7 @@ import type { NodeflowError } from '../../../src/errors.js';
 import { openJetStreamLog } from '../../../src/record/jetstream/jetstream-log.js';
 import { natsServer } from '../../support/nats-server.js';
 import { msgs, readAll } from '../support.js';
+import { olderStream } from './helpers.js';
 
 let nats: Awaited<ReturnType<typeof natsServer>>;
 beforeAll(async () => void (nats = await natsServer()));
@@ -63,13 +64,8 @@ describe('JetStream log across a server restart', () => {
 
   it('an older stream whose mark before the first publish meets the server away is marked once it is back, the batch stored, nothing dropped', async () => {
     const errors: NodeflowError[] = [];
-    const first = await openJetStreamLog({ servers: nats.url, stream: 'older-away' });
-    first.append({ seq: 1, at: 0, messages: msgs(1, 1) });
-    await first.close();
-    const nc = await connect({ servers: nats.url, noAsyncTraces: true });
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.update('older-away', { ...(await jsm.streams.info('older-away')).config, description: 'nodeflow-record-log v4' });
-    await nc.close();
+    const older = await olderStream(nats.url, 'older-away', msgs(1, 1), 4);
+    await older.nc.close();
     const log = await openJetStreamLog({ servers: nats.url, stream: 'older-away', publishTimeoutMs: 300, retryMs: 20_000, onError: (e) => errors.push(e) });
     await nats.server.stop();
     log.append({ seq: 2, at: 1, messages: msgs(2, 1) });

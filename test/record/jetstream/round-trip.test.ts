@@ -1,11 +1,9 @@
 // The JetStream log keeps the RecordLog contract: what is appended reads back, in order, from
 // any seq or time, one stream message per batch; a reopened stream goes on from its last seq.
-import { connect } from '@nats-io/transport-node';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { describe, expect, it } from 'vitest';
 import { openJetStreamLog } from '../../../src/record/jetstream/jetstream-log.js';
 import { msgs, readAll, stepBackReads } from '../support.js';
-import { jetStreamFixture } from './helpers.js';
+import { jetStreamFixture, olderStream } from './helpers.js';
 
 const js = jetStreamFixture();
 
@@ -87,26 +85,19 @@ describe('JetStream log round trip', () => {
   });
 
   it.each([2, 3, 4])('a version %i stream is read as it is, stays so while only read, is marked version 5 before the first publish, and takes object data and string ids after', async (older) => {
-    const first = await js.open();
-    const stream = first.stream;
-    first.append({ seq: 1, at: 0, messages: msgs(1, 3) });
-    await first.close();
-    // As the version before wrote it: its numeric bodies are the same bytes; only the mark differs.
-    const nc = await connect({ servers: js.url, noAsyncTraces: true });
-    const jsm = await jetstreamManager(nc);
-    const info = await jsm.streams.info(stream);
-    await jsm.streams.update(stream, { ...info.config, description: `nodeflow-record-log v${older}` });
+    const stream = js.name();
+    const { nc, description } = await olderStream(js.url, stream, msgs(1, 3), older);
     const again = await openJetStreamLog({ servers: js.url, stream });
     try {
       // Opened and read: the code that wrote it can still read it.
       expect(await readAll(again, { seq: 1 })).toEqual([{ seq: 1, at: 0, messages: msgs(1, 3) }]);
-      expect((await jsm.streams.info(stream)).config.description).toBe(`nodeflow-record-log v${older}`);
+      expect(await description()).toBe(`nodeflow-record-log v${older}`);
       const objects = msgs(4, 2).map((m) => ({ ...m, data: { v: m.data } }));
       again.append({ seq: 4, at: 1, messages: objects });
       const named = msgs(6, 2).map((m) => ({ ...m, id: `msg-${m.id}`, key: 'k' }));
       again.append({ seq: 6, at: 2, messages: named });
       await again.sync();
-      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v5');
+      expect(await description()).toBe('nodeflow-record-log v5');
       const got = await readAll(again, { seq: 1 });
       expect(got.flatMap((b) => b.messages)).toEqual([...msgs(1, 3), ...objects, ...named]);
     } finally {
@@ -116,25 +107,19 @@ describe('JetStream log round trip', () => {
   });
 
   it('if marking an older stream fails for retryMs, that batch is dropped and reported (manifest upgrade), and the next one tries again', async () => {
-    const first = await js.open();
-    const stream = first.stream;
-    first.append({ seq: 1, at: 0, messages: msgs(1, 1) });
-    await first.close();
-    const nc = await connect({ servers: js.url, noAsyncTraces: true });
-    const jsm = await jetstreamManager(nc);
-    const describe = async (description: string) => jsm.streams.update(stream, { ...(await jsm.streams.info(stream)).config, description });
-    await describe('nodeflow-record-log v4');
+    const stream = js.name();
+    const { nc, mark, description } = await olderStream(js.url, stream, msgs(1, 1), 4);
     const errors: unknown[] = [];
     const again = await openJetStreamLog({ servers: js.url, stream, retryMs: 300, onError: (e) => errors.push(e) });
     try {
-      await describe('not a record log any more'); // the mark before the first publish refuses it
+      await mark('not a record log any more'); // the mark before the first publish refuses it
       again.append({ seq: 2, at: 1, messages: msgs(2, 1) });
       await expect(again.sync()).rejects.toMatchObject({ code: 'LOG_WRITE_FAILED', details: expect.objectContaining({ op: 'manifest upgrade', droppedBatches: 1 }) });
       expect(errors).toEqual([expect.objectContaining({ code: 'LOG_WRITE_FAILED', message: expect.stringMatching(/manifest upgrade failed \(stream .* is not a nodeflow record log/) })]);
-      await describe('nodeflow-record-log v4');
+      await mark('nodeflow-record-log v4');
       again.append({ seq: 3, at: 2, messages: msgs(3, 1) });
       await again.sync();
-      expect((await jsm.streams.info(stream)).config.description).toBe('nodeflow-record-log v5');
+      expect(await description()).toBe('nodeflow-record-log v5');
       expect((await readAll(again, { seq: 1 })).map((b) => b.seq)).toEqual([1, 3]);
     } finally {
       await again.close();
