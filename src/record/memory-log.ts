@@ -42,7 +42,6 @@ export class MemoryLog implements RecordLog {
   private batches: RecordedBatch[] = [];
   /** The largest `at` of each batch and every one before it, index for index with `batches`. */
   private maxAts: number[] = [];
-  private maxAt = -Infinity;
   private readonly gate = new AppendGate('MemoryLog', undefined);
   /** Index in `batches` of the oldest kept batch (the array is compacted now and then, not per delete). */
   private head = 0;
@@ -68,8 +67,7 @@ export class MemoryLog implements RecordLog {
     this.batches.push(batch);
     // Times are searched by their running maximum, as the file log and JetStream do: a clock
     // that stepped back leaves them unsorted, their maximum never is.
-    this.maxAt = Math.max(this.maxAt, batch.at);
-    this.maxAts.push(this.maxAt);
+    this.maxAts.push(Math.max(this.maxAts[this.maxAts.length - 1] ?? -Infinity, batch.at));
     this.messages += batch.messages.length;
     this.retain(batch.at);
   }
@@ -79,7 +77,8 @@ export class MemoryLog implements RecordLog {
     const first = this.batches[this.head]!;
     const last = this.batches[this.batches.length - 1]!;
     const bounds = { first: { seq: first.seq, at: first.at }, last: { seq: last.seq, at: last.at }, lastSeq: last.seq + last.messages.length - 1 };
-    return this.maxAt > last.at ? { ...bounds, maxAt: this.maxAt } : bounds;
+    const maxAt = this.maxAts[this.maxAts.length - 1]!;
+    return maxAt > last.at ? { ...bounds, maxAt } : bounds;
   }
 
   read(from: ReadFrom): AsyncIterableIterator<RecordedBatch> {

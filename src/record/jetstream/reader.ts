@@ -115,12 +115,12 @@ async function* follow(src: StreamSource, from: ReadFrom): AsyncGenerator<Record
 function inside(from: ReadFrom, snap: StreamSnapshot): boolean {
   const b = snap.bounds;
   if (!b) return false;
-  return 'seq' in from ? from.seq <= b.lastSeq : from.at <= Math.max(b.last.at, snap.lastMaxAt);
+  return 'seq' in from ? from.seq <= b.lastSeq : from.at <= (b.maxAt ?? b.last.at);
 }
 
 // The same OUT_OF_RANGE (and details) a start outside the history gets, for a read overtaken.
 function overtaken(from: ReadFrom, snap: StreamSnapshot): NodeflowError {
   const b = snap.bounds;
-  const held = b && { firstSeq: b.first.seq, lastSeq: b.lastSeq, firstAt: b.first.at, lastAt: Math.max(b.last.at, snap.lastMaxAt) };
+  const held = b && { firstSeq: b.first.seq, lastSeq: b.lastSeq, firstAt: b.first.at, lastAt: b.maxAt ?? b.last.at };
   return new NodeflowError('OUT_OF_RANGE', `read from ${JSON.stringify(from)}: retention deleted batches this read had not reached yet`, { from, held });
 }
