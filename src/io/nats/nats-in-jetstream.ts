@@ -20,8 +20,8 @@ const OVERFLOW_NAK_MS = 1000;
  * time and only while the Ingress is not paused, and acknowledges each message only once the
  * engine took it, so a crash or restart redelivers what was not taken: at-least-once. The
  * consumer is created when absent (explicit acks, `ack_wait`, `max_ack_pending`, filtered on the
- * subject) and used as it is when present. Redeliveries of a stream sequence this run already
- * passed on (an ack lost in a server restart) are acknowledged again and dropped.
+ * subject) and used as it is when present. A stream sequence this run already passed on (an ack
+ * lost in a server restart) is acknowledged again and dropped; one still held is dropped.
  *
  * @example
  * ```ts
@@ -35,6 +35,8 @@ export class JetStreamPull {
   private readonly ingress: Ingress;
   private readonly link: NatsLink;
   private readonly seen = new SeenSequences(1 << 16);
+  // Sequence -> stored time of what was offered but still waits in the hold (at most holdLimit).
+  private readonly held = new Map<number, number>();
   private current: ConsumerMessages | undefined;
   private wake: (() => void) | undefined;
   private timer: unknown;
@@ -71,6 +73,8 @@ export class JetStreamPull {
         for await (const m of this.current) this.onMessage(m);
       } catch (error) {
         if (this.closed) return;
+        // Bound again on the next try: a stream deleted and created again took its consumer along.
+        consumer = undefined;
         const code = (error as { code?: unknown }).code === STREAM_NOT_FOUND ? 'STREAM_NOT_FOUND' : 'NATS_ERROR';
         this.ctx.report({ kind: 'error', code, message: code === 'STREAM_NOT_FOUND' ? `JetStream stream '${this.c.stream}' does not exist (retrying)` : (error as Error).message });
         await new Promise<void>((r) => (this.timer = this.ctx.clock.setTimeout(r, RETRY_MS)));
@@ -103,10 +107,16 @@ export class JetStreamPull {
 
   private onMessage(m: JsMsg): void {
     const seq = m.seq;
-    if (m.redelivered && this.seen.has(seq)) {
+    const storedAt = m.info.timestampNanos;
+    // Not only what the server flags as redelivered: a server that stopped before it saved the
+    // consumer's state hands out what it had delivered again as new (delivery count 1).
+    if (this.seen.has(seq, storedAt)) {
       this.ctx.count('duplicates');
       return m.ack();
     }
+    // The first copy still waits in the hold (it outlasted ack_wait). Its own ack settles this
+    // one too; acknowledging here would lose it if the hold were discarded at stop.
+    if (this.held.get(seq) === storedAt) return this.ctx.count('duplicates');
     const d = decodePayload(m.data, this.c.format, this.c.maxPayloadBytes);
     if (!d.ok) {
       this.invalid.handle(d.code, d.message, `${m.subject} #${seq}`, m.data);
@@ -114,11 +124,13 @@ export class JetStreamPull {
     }
     const r = this.ingress.offer(d.data, {
       ack: () => {
-        this.seen.add(seq);
+        this.held.delete(seq);
+        this.seen.add(seq, storedAt);
         m.ack();
       },
     });
-    if (r === 'overflow') m.nak(OVERFLOW_NAK_MS);
+    if (r === 'held') this.held.set(seq, storedAt);
+    else if (r === 'overflow') m.nak(OVERFLOW_NAK_MS);
   }
 
   private wakeUp(): void {

@@ -1,19 +1,20 @@
 /**
- * The last `capacity` JetStream stream sequences passed on, to recognise a redelivery of one of
- * them (an acknowledgement lost to a server restart). Bounded: the oldest is forgotten first, and
- * a redelivery only ever concerns the last `max_ack_pending` messages, so a window well above it
- * recognises every one.
+ * The last `capacity` JetStream messages passed on, by stream sequence and stored time, to
+ * recognise a second delivery of one of them (an acknowledgement lost to a server restart). The
+ * time tells a stream deleted and created again apart: its sequences start over, on new messages.
+ * Bounded: the oldest is forgotten first, and a redelivery only ever concerns the last
+ * `max_ack_pending` messages, so a window well above it recognises every one.
  *
  * @example
  * ```ts
  * const seen = new SeenSequences(4);
- * seen.add(7);
- * seen.has(7); // true
+ * seen.add(7, 1_700_000_000_000_000_000);
+ * seen.has(7, 1_700_000_000_000_000_000); // true
  * ```
  * @internal
  */
 export class SeenSequences {
-  private readonly set = new Set<number>();
+  private readonly at = new Map<number, number>();
   private readonly ring: Float64Array;
   private next = 0;
 
@@ -21,16 +22,17 @@ export class SeenSequences {
     this.ring = new Float64Array(capacity).fill(-1);
   }
 
-  has(seq: number): boolean {
-    return this.set.has(seq);
+  /** True when the message stored as `seq` at `storedAt` (any unit, as given to add) was added. */
+  has(seq: number, storedAt: number): boolean {
+    return this.at.get(seq) === storedAt;
   }
 
-  add(seq: number): void {
-    if (this.set.has(seq)) return;
+  add(seq: number, storedAt: number): void {
+    if (this.at.has(seq)) return void this.at.set(seq, storedAt);
     const old = this.ring[this.next]!;
-    if (old >= 0) this.set.delete(old);
+    if (old >= 0) this.at.delete(old);
     this.ring[this.next] = seq;
     this.next = (this.next + 1) % this.capacity;
-    this.set.add(seq);
+    this.at.set(seq, storedAt);
   }
 }

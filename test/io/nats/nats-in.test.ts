@@ -148,4 +148,50 @@ describe('nats in (jetstream)', () => {
     await run.done;
     await nc.close();
   });
+  it('a message held past ack_wait: the server delivers it again while the first copy waits; that copy is dropped, not acknowledged, and each arrives once', async () => {
+    const nc = await raw(nats.url);
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'SLOW', subjects: ['slow.>'] });
+    const js = jsm.jetstream();
+    await Promise.all(Array.from({ length: 100 }, (_, i) => js.publish('slow.x', JSON.stringify(i))));
+    const t = ioWorkflow();
+    t.stall();
+    // One fetch of 200 stays open after the 100 stored: the server redelivers into it what
+    // outlasts ackWaitMs, while the node still holds the first copies.
+    const run = await t.wf.executeWorkflow({
+      nodes: [{ id: 'in', type: 'nats in', config: { servers: nats.url, subject: 'slow.>', mode: 'jetstream', stream: 'SLOW', durable: 'flow', batch: 200, ackWaitMs: 300 } }, { id: 'keep', type: 'test.keep' }],
+      edges: [edge('in', 'keep', { bufferSize: 20, maxBatchSize: 10 })],
+    });
+    await until(() => (t.io(run, 'in')?.counters?.duplicates ?? 0) > 0, 'a redelivery of a held message', 10_000);
+    t.release();
+    await until(() => t.kept('keep').length >= 100, 'all 100');
+    await new Promise((r) => setTimeout(r, 700)); // a copy passed on would land here
+    expect(t.kept('keep')).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    await until(async () => (await jsm.consumers.info('SLOW', 'flow')).num_ack_pending === 0, 'every message acknowledged');
+    run.stop();
+    await run.done;
+    await nc.close();
+  });
+  it('a stream deleted and created again mid-run: the node binds a new consumer and passes on the new messages, though their sequences start over', async () => {
+    const nc = await raw(nats.url);
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'AGAIN', subjects: ['again.>'] });
+    const js = jsm.jetstream();
+    for (let i = 0; i < 20; i++) await js.publish('again.x', JSON.stringify(i));
+    const t = ioWorkflow();
+    const run = await t.wf.executeWorkflow({
+      nodes: [{ id: 'in', type: 'nats in', config: { servers: nats.url, subject: 'again.>', mode: 'jetstream', stream: 'AGAIN', durable: 'flow', batch: 10 } }, { id: 'keep', type: 'test.keep' }],
+      edges: [edge('in', 'keep')],
+    });
+    await until(() => t.kept('keep').length === 20, 'the first 20');
+    await jsm.streams.delete('AGAIN');
+    await jsm.streams.add({ name: 'AGAIN', subjects: ['again.>'] });
+    for (let i = 100; i < 120; i++) await js.publish('again.x', JSON.stringify(i));
+    await until(() => t.kept('keep').length === 40, 'the 20 new ones (sequences 1-20 again)', 15_000);
+    expect(t.kept('keep')).toEqual([...Array.from({ length: 20 }, (_, i) => i), ...Array.from({ length: 20 }, (_, i) => 100 + i)]);
+    expect(t.io(run, 'in')?.counters?.duplicates).toBeUndefined();
+    run.stop();
+    await run.done;
+    await nc.close();
+  });
 });
