@@ -41,6 +41,8 @@ export class JetStreamPull {
   private wake: (() => void) | undefined;
   private timer: unknown;
   private closed = false;
+  // A consumer was bound this run: finding it gone later is reported as CONSUMER_RECREATED.
+  private bound = false;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -59,6 +61,7 @@ export class JetStreamPull {
     if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
     this.wakeUp();
     this.ingress.close();
+    this.held.clear(); // discarded by the Ingress, unacknowledged: they stay in the stream
     void this.link.close();
   };
 
@@ -93,6 +96,7 @@ export class JetStreamPull {
       await jsm.consumers.info(stream, durable);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 10014) throw error;
+      if (this.bound) this.ctx.report({ kind: 'error', code: 'CONSUMER_RECREATED', message: `JetStream consumer '${durable}' on '${stream}' was gone; created again with this node's settings, from the stream's start` });
       await jsm.consumers.add(stream, {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,
@@ -102,7 +106,9 @@ export class JetStreamPull {
         filter_subject: this.c.subject,
       });
     }
-    return jetstream(nc).consumers.get(stream, durable);
+    const consumer = await jetstream(nc).consumers.get(stream, durable);
+    this.bound = true;
+    return consumer;
   }
 
   private onMessage(m: JsMsg): void {

@@ -2,8 +2,10 @@
  * The last `capacity` JetStream messages passed on, by stream sequence and stored time, to
  * recognise a second delivery of one of them (an acknowledgement lost to a server restart). The
  * time tells a stream deleted and created again apart: its sequences start over, on new messages.
- * Bounded: the oldest is forgotten first, and a redelivery only ever concerns the last
- * `max_ack_pending` messages, so a window well above it recognises every one.
+ * Bounded: the oldest is forgotten first. An ack_wait redelivery concerns the last
+ * `max_ack_pending` messages; a server killed hard hands out again what it delivered since it
+ * last saved the consumer's state (a few thousand messages measured), so the window is far above
+ * both. A time updated for a sequence keeps its old place, so it is forgotten early, never late.
  *
  * @example
  * ```ts
