@@ -64,10 +64,16 @@ export class JetStreamProducer implements ProducerCarrier {
     this.js = jetstream(nc, { timeout: this.s.publishTimeoutMs });
     const jsm: JetStreamManager = await jetstreamManager(nc);
     this.deadLetters = new DeadLetterReader(jsm, this.s.names.deadLetterStream, this.s.deadLetterSubject, (seq, count, writer, streamSeq) => this.frames.recordDead(seq, count, writer, streamSeq), () => this.report(), this.s.onError);
-    this.poll = new SettlePoll(jsm, this.s, (floor, deadTarget) => {
-      this.frames.markFloor(floor);
-      this.progress(deadTarget);
-    });
+    this.poll = new SettlePoll(
+      jsm,
+      this.s,
+      (floor, deadTarget, gone) => {
+        this.frames.markFloor(floor);
+        this.frames.markGone(gone);
+        this.progress(deadTarget);
+      },
+      () => this.frames.unsettledStored(),
+    );
     this.hints = nc.subscribe(this.s.hintSubject, {
       callback: (_error, m) => {
         const hint = decodeHint(m.string());
