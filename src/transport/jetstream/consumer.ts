@@ -1,4 +1,4 @@
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { NodeflowError } from '../../errors.js';
 import type { StreamMessage } from '../../message.js';
@@ -6,7 +6,7 @@ import { loadJetStream } from '../../io/nats/nats-connection.js';
 import type { ConsumerCarrier, ConsumerEvents } from '../carrier.js';
 import { DeadLetterWriter } from './dead-letter-writer.js';
 import { decodeFrame } from './frame-codec.js';
-import { encodeHint, FIRST_HEADER, floorSubject, SEQ_HEADER } from './headers.js';
+import { againSubject, encodeHint, FIRST_HEADER, floorSubject, SEQ_HEADER } from './headers.js';
 import { RecentSeqs, type HeldFrame } from './held-frames.js';
 import { holdConnection, watchLink } from './link.js';
 import { oldestFrameSeq } from './oldest.js';
@@ -40,6 +40,9 @@ async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
 export class JetStreamConsumer implements ConsumerCarrier {
   private readonly held = new Map<number, HeldFrame>();
   private readonly recent: RecentSeqs;
+  /** Frames acknowledged or terminated lately (what the hints named), to say again when asked. */
+  private readonly finished: RecentSeqs;
+  private again: Subscription | undefined;
   private events: ConsumerEvents | undefined;
   private nc: NatsConnection | undefined;
   private window: PullWindow | undefined;
@@ -56,6 +59,7 @@ export class JetStreamConsumer implements ConsumerCarrier {
 
   constructor(private readonly s: CarrierSetup) {
     this.recent = new RecentSeqs(Math.max(64, s.maxFrames * 4));
+    this.finished = new RecentSeqs(Math.max(64, s.maxFrames * 4));
   }
 
   async open(events: ConsumerEvents): Promise<number | undefined> {
@@ -69,6 +73,11 @@ export class JetStreamConsumer implements ConsumerCarrier {
     const jsm = (this.jsm = await jetstreamManager(nc));
     const consumer = await js.consumers.get(this.s.names.stream, this.s.durable);
     this.dead = new DeadLetterWriter(js, this.s);
+    // The hints again, for a producer end whose ack floor stopped short (headers.ts againSubject):
+    // the same content, so it is exactly as safe as a hint that was not lost.
+    this.again = nc.subscribe(againSubject(this.s.hintSubject), {
+      callback: (_error, m) => void m.respond(encodeHint(this.dead!.lastStreamSeq, this.finished.from(Number(m.string()) || 1))),
+    });
     const bound = (await jsm.streams.info(this.s.names.stream)).config.max_msgs_per_subject;
     this.oldestLimit = Math.max(bound, this.s.maxFrames) * 2;
     const oldest = await this.oldest();
@@ -158,6 +167,7 @@ export class JetStreamConsumer implements ConsumerCarrier {
     }
     for (const m of back) this.handBack(m);
     this.flushHints();
+    this.again?.unsubscribe();
     this.dead?.close();
     this.stopLink?.();
     // The naks and the last hint leave before a shared connection moves on; bounded, because a
@@ -171,6 +181,7 @@ export class JetStreamConsumer implements ConsumerCarrier {
     if (this.nc?.isClosed()) return; // too late to answer: ack_wait hands it to a replacement
     if (h.dead > 0) h.msg.term();
     else h.msg.ack();
+    this.finished.add(seq);
     this.hintSeqs.push(seq);
     if (!this.hintQueued) {
       this.hintQueued = true;

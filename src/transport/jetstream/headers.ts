@@ -71,6 +71,21 @@ export function floorSubject(hintSubject: string): string {
 }
 
 /**
+ * Where a consumer end says again which frames it settled (a hint, as it would publish it, for
+ * the frames from the seq asked for on). The producer end asks when the ack floor stops short of
+ * its oldest frame: hints can be lost, and a nats-server killed hard can come back with a floor
+ * that does not move past messages removed meanwhile.
+ *
+ * @example
+ * ```ts
+ * const hint = decodeHint((await nc.request(againSubject(hintSubject), '201')).string());
+ * ```
+ */
+export function againSubject(hintSubject: string): string {
+  return `${hintSubject}.again`;
+}
+
+/**
  * The hint the consumer end publishes (core NATS, may be lost) after acknowledging frames:
  * the frame seqs it settled and the stream sequence of its latest dead-letter record, so the
  * producer end knows which dead letters to read before it reports those frames settled.

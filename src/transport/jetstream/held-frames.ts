@@ -38,6 +38,13 @@ export class RecentSeqs {
     return this.set.has(seq);
   }
 
+  /** The seqs held that are at least `from`, in no particular order. */
+  from(from: number): number[] {
+    const out: number[] = [];
+    for (const seq of this.set) if (seq >= from) out.push(seq);
+    return out;
+  }
+
   add(seq: number): void {
     if (this.set.has(seq)) return;
     const old = this.ring[this.at]!;

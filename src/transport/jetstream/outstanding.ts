@@ -77,24 +77,6 @@ export class Outstanding {
     for (const f of this.frames) if (f.streamSeq !== 0 && f.streamSeq <= floor) f.settled = true;
   }
 
-  /** Marks the frames stored at these stream sequences (the stream removed them: settled). */
-  markGone(streamSeqs: readonly number[]): void {
-    if (streamSeqs.length === 0) return;
-    const gone = new Set(streamSeqs);
-    for (const f of this.frames) if (gone.has(f.streamSeq)) f.settled = true;
-  }
-
-  /** The stream sequences of the stored frames not settled, oldest first, up to the first not stored yet. */
-  unsettledStored(): number[] {
-    const seqs: number[] = [];
-    for (const f of this.frames) {
-      if (f.settled) continue;
-      if (f.streamSeq === 0) break;
-      seqs.push(f.streamSeq);
-    }
-    return seqs;
-  }
-
   /** The lowest seq not settled yet (`expected` when every frame is): all below it are settled. */
   get floor(): number {
     for (const f of this.frames) if (!f.settled) return f.seq;

@@ -5,7 +5,7 @@ import { loadJetStream, loadNats } from '../../io/nats/nats-connection.js';
 import type { Frame, ProducerCarrier, ProducerEvents } from '../carrier.js';
 import { DeadLetterReader } from './dead-letter-reader.js';
 import { encodeFrame } from './frame-codec.js';
-import { decodeHint, FIRST_HEADER, floorSubject, SEQ_HEADER } from './headers.js';
+import { againSubject, decodeHint, FIRST_HEADER, floorSubject, SEQ_HEADER } from './headers.js';
 import { holdConnection, watchLink } from './link.js';
 import type { CarrierSetup } from './options.js';
 import { Outstanding, type OutstandingFrame } from './outstanding.js';
@@ -15,6 +15,8 @@ import { SettlePoll } from './settle-poll.js';
 // because the common failure at full speed is the per-subject bound seeing an ack a moment late.
 const FIRST_RESEND_MS = 1;
 const MAX_RESEND_MS = 1000;
+// How long the producer end waits for a consumer end to say its settled frames again.
+const ASK_AGAIN_MS = 1000;
 
 /**
  * The producer end of a JetStream carrier. Frames are published in seq order and pipelined
@@ -23,7 +25,8 @@ const MAX_RESEND_MS = 1000;
  * every one in flight has answered, then all frames without a PubAck are published again in
  * seq order with the same ids: the server keeps one copy of each, and no frame overtakes an
  * older one in the resend. Settlement comes from the consumer end's hints, and from the
- * consumer's ack floor (`SettlePoll`) when hints stop while frames are outstanding.
+ * consumer's ack floor (`SettlePoll`) when hints stop while frames are outstanding; a floor that
+ * stops short of the oldest frame makes it ask the consumer end for the hints again.
  *
  * @example
  * ```ts
@@ -39,6 +42,8 @@ export class JetStreamProducer implements ProducerCarrier {
   private release: (() => Promise<void>) | undefined;
   private hints: Subscription | undefined;
   private floors: Subscription | undefined;
+  private nc: NatsConnection | undefined;
+  private asking = false;
   private stopLink: (() => void) | undefined;
   private deadLetters: DeadLetterReader | undefined;
   private poll: SettlePoll | undefined;
@@ -57,23 +62,20 @@ export class JetStreamProducer implements ProducerCarrier {
     if (this.events) throw new NodeflowError('INVALID_ARGUMENT', 'this producer carrier is already open');
     this.events = events;
     const held = await holdConnection(this.s.source);
-    const nc: NatsConnection = held.nc;
+    const nc: NatsConnection = (this.nc = held.nc);
     this.release = held.release;
     const { jetstream, jetstreamManager } = await loadJetStream();
     this.headers = (await loadNats()).headers;
     this.js = jetstream(nc, { timeout: this.s.publishTimeoutMs });
     const jsm: JetStreamManager = await jetstreamManager(nc);
     this.deadLetters = new DeadLetterReader(jsm, this.s.names.deadLetterStream, this.s.deadLetterSubject, (seq, count, writer, streamSeq) => this.frames.recordDead(seq, count, writer, streamSeq), () => this.report(), this.s.onError);
-    this.poll = new SettlePoll(
-      jsm,
-      this.s,
-      (floor, deadTarget, gone) => {
-        this.frames.markFloor(floor);
-        this.frames.markGone(gone);
-        this.progress(deadTarget);
-      },
-      () => this.frames.unsettledStored(),
-    );
+    this.poll = new SettlePoll(jsm, this.s, (floor, deadTarget) => {
+      this.frames.markFloor(floor);
+      this.progress(deadTarget);
+      // Still stuck below the oldest frame: hints may have been lost, and a nats-server killed
+      // hard can come back with a floor it never moves past messages removed meanwhile.
+      if (this.frames.size > 0 && !this.frames.headSettled) void this.askAgain();
+    });
     this.hints = nc.subscribe(this.s.hintSubject, {
       callback: (_error, m) => {
         const hint = decodeHint(m.string());
@@ -158,6 +160,23 @@ export class JetStreamProducer implements ProducerCarrier {
   }
 
   // Settlement marks arrived: report once the dead letters up to `deadTarget` are read.
+  // Asks the consumer end to say again which frames it settled from the oldest outstanding one on.
+  private async askAgain(): Promise<void> {
+    const nc = this.nc;
+    if (this.asking || !nc || nc.isClosed() || this.closed) return;
+    this.asking = true;
+    try {
+      const hint = decodeHint((await nc.request(againSubject(this.s.hintSubject), String(this.frames.floor), { timeout: ASK_AGAIN_MS })).string());
+      if (!hint || this.closed) return;
+      for (const seq of hint.seqs) this.frames.markSettled(seq);
+      this.progress(hint.dlSeq);
+    } catch {
+      // No consumer end up, or it did not answer: the next poll asks again.
+    } finally {
+      this.asking = false;
+    }
+  }
+
   private progress(deadTarget: number): void {
     if (deadTarget > 0) this.deadLetters!.want(deadTarget);
     this.report();

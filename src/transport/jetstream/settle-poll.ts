@@ -9,15 +9,9 @@ import type { CarrierSetup } from './options.js';
  * before it terminates the frame, so any termination the floor shows has its record at or
  * below the sequence read after it.
  *
- * The floor alone can stall: a nats-server 2.9.10 killed hard comes back with the consumer's
- * floor as last saved and never moves it past messages the stream removed meanwhile, so frames
- * acknowledged since stay below it for good (and their hints may have been lost with the link).
- * In a work-queue stream a message is gone once acknowledged or terminated, so the frames the
- * floor leaves out, oldest first and up to the first still stored, are asked of the stream.
- *
  * @example
  * ```ts
- * const poll = new SettlePoll(jsm, setup, (floor, deadTarget, gone) => markAndReport(floor, deadTarget, gone), () => outstanding.unsettledStored());
+ * const poll = new SettlePoll(jsm, setup, (floor, deadTarget) => markAndReport(floor, deadTarget));
  * poll.outstanding(true);
  * ```
  * @internal
@@ -32,9 +26,7 @@ export class SettlePoll {
   constructor(
     private readonly jsm: JetStreamManager,
     private readonly s: CarrierSetup,
-    private readonly onFloor: (floor: number, deadTarget: number, gone: readonly number[]) => void,
-    /** The stream sequences of the frames stored and not settled, oldest first. */
-    private readonly unsettled: () => readonly number[],
+    private readonly onFloor: (floor: number, deadTarget: number) => void,
   ) {}
 
   /** A hint arrived: the poll waits another `settlePollMs`. */
@@ -76,16 +68,8 @@ export class SettlePoll {
     this.polling = true;
     try {
       const info = await this.jsm.consumers.info(this.s.names.stream, this.s.durable);
-      const floor = info.ack_floor.stream_seq;
-      const gone: number[] = [];
-      for (const seq of this.unsettled()) {
-        if (seq <= floor) continue;
-        if (seq > info.delivered.stream_seq || this.closed) break; // not handed out yet: still stored
-        if ((await this.jsm.streams.getMessage(this.s.names.stream, { seq })) !== null) break;
-        gone.push(seq);
-      }
       const last = await this.jsm.streams.getMessage(this.s.names.deadLetterStream, { last_by_subj: this.s.deadLetterSubject });
-      if (!this.closed) this.onFloor(floor, last?.seq ?? 0, gone);
+      if (!this.closed) this.onFloor(info.ack_floor.stream_seq, last?.seq ?? 0);
     } catch (error) {
       if (!this.closed) this.s.onError(error as Error);
     } finally {

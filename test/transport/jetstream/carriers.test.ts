@@ -94,6 +94,33 @@ describe('JetStream carriers on one nats-server', () => {
     await Promise.all([producer.carrier.close(), end.close()]);
   });
 
+  it('hints lost and the ack floor stuck (a nats-server killed hard): the consumer end says its settled frames again when asked, dead letters exact', async () => {
+    const c = await setUp('stuck', 4);
+    const end = c.consumer();
+    await end.open({
+      frame: (f) => {
+        if (f.seq === 2) end.deadLetter(2, f.messages, 'target failed');
+        else if (f.seq === 3) {
+          end.deadLetter(3, f.messages.slice(0, 2), 'two failed');
+          end.settle(3);
+        } else end.settle(f.seq);
+        end.request(1);
+      },
+      link: () => undefined,
+    });
+    end.request(4);
+    const producer = driveProducer(c.producer(), 20, 4);
+    await producer.start();
+    // What the server killed hard left: every hint lost, a floor that never moves.
+    const inner = producer.carrier as unknown as { hints: { unsubscribe(): void }; poll: { jsm: { consumers: { info: (...a: unknown[]) => Promise<unknown> } } } };
+    inner.hints.unsubscribe();
+    const info = inner.poll.jsm.consumers.info.bind(inner.poll.jsm.consumers);
+    inner.poll.jsm.consumers.info = async (...a: unknown[]) => ({ ...((await info(...a)) as object), ack_floor: { stream_seq: 0, consumer_seq: 0 } });
+    await until(() => producer.state.upTo === 20, 'all 20 settled by asking the consumer end');
+    expect([...producer.state.dead]).toEqual([[2, 5], [3, 2]]);
+    await Promise.all([producer.carrier.close(), end.close()]);
+  });
+
   it('a replacement consumer end gets the unacknowledged frames redelivered and open() tells the oldest', async () => {
     const c = await setUp('replace', 6, 1000);
     const producer = driveProducer(c.producer(), 10, 6);

@@ -28,21 +28,6 @@ describe('Outstanding (the producer end bookkeeping)', () => {
     expect(w.takeSettled().map((f) => f.seq)).toEqual([2, 3]);
   });
 
-  it('frames the stream removed (asked by stream sequence) are settled; the stored ones are listed oldest first, up to one not stored yet', () => {
-    const w = new Outstanding();
-    const [a, b, c, d] = [w.push(1, 1, bytes), w.push(2, 1, bytes), w.push(3, 1, bytes), w.push(4, 1, bytes)];
-    a.streamSeq = 10;
-    b.streamSeq = 12;
-    d.streamSeq = 13; // frame 3 not stored yet: 4 is not listed, the poll could not report it anyway
-    expect(w.unsettledStored()).toEqual([10, 12]);
-    w.markGone([10, 13]);
-    expect(w.unsettledStored()).toEqual([12]);
-    expect(w.takeSettled().map((f) => f.seq)).toEqual([1]);
-    c.streamSeq = 11;
-    w.markGone([11, 12]);
-    expect(w.takeSettled().map((f) => f.seq)).toEqual([2, 3, 4]);
-  });
-
   it('dead-letter records: a newer writer replaces an older one, counts never exceed the frame', () => {
     const w = new Outstanding();
     w.push(1, 5, bytes);
