@@ -72,9 +72,13 @@ export class Outstanding {
     if (f) f.settled = true;
   }
 
-  /** Marks every frame the server stored at or below the consumer's ack floor. */
-  markFloor(floor: number): void {
-    for (const f of this.frames) if (f.streamSeq !== 0 && f.streamSeq <= floor) f.settled = true;
+  /**
+   * Marks every frame the server stored at or below the consumer's ack floor, except those stored
+   * at or below `reusedUpTo`: sequences a server killed hard handed out again (see `PubAcks`), so
+   * a floor it saved before can cover them though they were never delivered.
+   */
+  markFloor(floor: number, reusedUpTo = 0): void {
+    for (const f of this.frames) if (f.streamSeq > reusedUpTo && f.streamSeq <= floor) f.settled = true;
   }
 
   /** The lowest seq not settled yet (`expected` when every frame is): all below it are settled. */
@@ -110,3 +114,4 @@ export class Outstanding {
     f.dead = Math.min(f.size, f.dead + count);
   }
 }
+

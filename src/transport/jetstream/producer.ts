@@ -9,6 +9,7 @@ import { againSubject, decodeHint, FIRST_HEADER, floorSubject, SEQ_HEADER } from
 import { holdConnection, watchLink } from './link.js';
 import type { CarrierSetup } from './options.js';
 import { Outstanding, type OutstandingFrame } from './outstanding.js';
+import { PubAcks } from './pub-acks.js';
 import { SettlePoll } from './settle-poll.js';
 
 // After a failed publish: the first resend waits this long, doubling up to the max. Short,
@@ -37,6 +38,7 @@ const ASK_AGAIN_MS = 1000;
  */
 export class JetStreamProducer implements ProducerCarrier {
   private readonly frames = new Outstanding();
+  private readonly pubAcks = new PubAcks();
   private events: ProducerEvents | undefined;
   private js: JetStreamClient | undefined;
   private release: (() => Promise<void>) | undefined;
@@ -70,7 +72,7 @@ export class JetStreamProducer implements ProducerCarrier {
     const jsm: JetStreamManager = await jetstreamManager(nc);
     this.deadLetters = new DeadLetterReader(jsm, this.s.names.deadLetterStream, this.s.deadLetterSubject, (seq, count, writer, streamSeq) => this.frames.recordDead(seq, count, writer, streamSeq), () => this.report(), this.s.onError);
     this.poll = new SettlePoll(jsm, this.s, (floor, deadTarget) => {
-      this.frames.markFloor(floor);
+      this.frames.markFloor(floor, this.pubAcks.reusedUpTo);
       this.progress(deadTarget);
       // Still stuck below the oldest frame: hints may have been lost, and a nats-server killed
       // hard can come back with a floor it never moves past messages removed meanwhile.
@@ -126,6 +128,7 @@ export class JetStreamProducer implements ProducerCarrier {
     this.js!.publish(this.s.subject, f.data!, { msgID: `${this.s.names.run}.${this.s.edge}.${f.seq}`, headers: h }).then(
       (ack) => {
         f.streamSeq = ack.seq;
+        this.pubAcks.stored(ack.seq, ack.duplicate);
         f.data = undefined; // stored: nothing left to resend
         this.resendMs = FIRST_RESEND_MS;
         this.answered(f);

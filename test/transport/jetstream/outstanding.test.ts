@@ -28,6 +28,19 @@ describe('Outstanding (the producer end bookkeeping)', () => {
     expect(w.takeSettled().map((f) => f.seq)).toEqual([2, 3]);
   });
 
+  it('the ack floor settles nothing stored at a sequence the server handed out again (reusedUpTo): only hints settle those', () => {
+    const w = new Outstanding();
+    const [a, b] = [w.push(1, 1, bytes), w.push(2, 1, bytes)];
+    a.streamSeq = 596; // stored after the server came back with last sequence 592; it had gone to 600
+    b.streamSeq = 601;
+    w.markFloor(600, 600); // a floor saved before the kill covers 596, though frame 1 was never delivered
+    expect(w.takeSettled()).toEqual([]);
+    w.markFloor(601, 600);
+    expect(w.get(2)!.settled).toBe(true);
+    w.markSettled(1); // a hint names the frame itself
+    expect(w.takeSettled().map((f) => f.seq)).toEqual([1, 2]);
+  });
+
   it('dead-letter records: a newer writer replaces an older one, counts never exceed the frame', () => {
     const w = new Outstanding();
     w.push(1, 5, bytes);
