@@ -15,6 +15,8 @@ import { DEFAULT_ACK_WAIT_MS } from './run-streams.js';
 import { PullWindow } from './pull-window.js';
 
 const FLUSH_WAIT_MS = 1000;
+// Seqs in one answer to the producer end's ask (headers.ts againSubject): about 17 bytes each.
+const AGAIN_MAX = 4096;
 
 // Waits for `p` at most `ms` (its failure is ignored: closing goes on); leaves no timer behind.
 async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
@@ -76,7 +78,16 @@ export class JetStreamConsumer implements ConsumerCarrier {
     // The hints again, for a producer end whose ack floor stopped short (headers.ts againSubject):
     // the same content, so it is exactly as safe as a hint that was not lost.
     this.again = nc.subscribe(againSubject(this.s.hintSubject), {
-      callback: (_error, m) => void m.respond(encodeHint(this.dead!.lastStreamSeq, this.finished.from(Number(m.string()) || 1))),
+      callback: (_error, m) => {
+        // The lowest first and at most AGAIN_MAX: settlement is cumulative, and an answer must
+        // stay far below the server's max_payload (a failed respond would stop the reader).
+        const seqs = this.finished.from(Number(m.string()) || 1).sort((a, b) => a - b).slice(0, AGAIN_MAX);
+        try {
+          m.respond(encodeHint(this.dead!.lastStreamSeq, seqs));
+        } catch {
+          // The producer end asks again at its next poll.
+        }
+      },
     });
     const bound = (await jsm.streams.info(this.s.names.stream)).config.max_msgs_per_subject;
     this.oldestLimit = Math.max(bound, this.s.maxFrames) * 2;

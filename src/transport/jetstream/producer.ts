@@ -71,6 +71,10 @@ export class JetStreamProducer implements ProducerCarrier {
     this.js = jetstream(nc, { timeout: this.s.publishTimeoutMs });
     const jsm: JetStreamManager = await jetstreamManager(nc);
     this.deadLetters = new DeadLetterReader(jsm, this.s.names.deadLetterStream, this.s.deadLetterSubject, (seq, count, writer, streamSeq) => this.frames.recordDead(seq, count, writer, streamSeq), () => this.report(), this.s.onError);
+    // Where the server stands before this end publishes: sequences it hands out again after a
+    // hard kill are then noticed even when the frames before were a predecessor's.
+    const [stream, consumer] = await Promise.all([jsm.streams.info(this.s.names.stream).catch(() => undefined), jsm.consumers.info(this.s.names.stream, this.s.durable).catch(() => undefined)]);
+    this.pubAcks.opened(stream?.state.last_seq ?? 0, Math.max(consumer?.delivered.stream_seq ?? 0, consumer?.ack_floor.stream_seq ?? 0));
     this.poll = new SettlePoll(jsm, this.s, (floor, deadTarget) => {
       this.frames.markFloor(floor, this.pubAcks.reusedUpTo);
       this.progress(deadTarget);
@@ -128,7 +132,7 @@ export class JetStreamProducer implements ProducerCarrier {
     this.js!.publish(this.s.subject, f.data!, { msgID: `${this.s.names.run}.${this.s.edge}.${f.seq}`, headers: h }).then(
       (ack) => {
         f.streamSeq = ack.seq;
-        this.pubAcks.stored(ack.seq, ack.duplicate);
+        if (this.pubAcks.stored(ack.seq, ack.duplicate)) this.s.onError(new Error(`nats-server stored frame ${f.seq} at stream sequence ${ack.seq}, which it had handed out before (a restart after a hard kill): frames stored up to ${this.pubAcks.reusedUpTo} are settled by the consumer end's hints only`));
         f.data = undefined; // stored: nothing left to resend
         this.resendMs = FIRST_RESEND_MS;
         this.answered(f);
@@ -162,7 +166,6 @@ export class JetStreamProducer implements ProducerCarrier {
     }
   }
 
-  // Settlement marks arrived: report once the dead letters up to `deadTarget` are read.
   // Asks the consumer end to say again which frames it settled from the oldest outstanding one on.
   private async askAgain(): Promise<void> {
     const nc = this.nc;
@@ -180,6 +183,7 @@ export class JetStreamProducer implements ProducerCarrier {
     }
   }
 
+  // Settlement marks arrived: report once the dead letters up to `deadTarget` are read.
   private progress(deadTarget: number): void {
     if (deadTarget > 0) this.deadLetters!.want(deadTarget);
     this.report();

@@ -116,6 +116,11 @@ describe('JetStream carriers on one nats-server', () => {
     inner.hints.unsubscribe();
     const info = inner.poll.jsm.consumers.info.bind(inner.poll.jsm.consumers);
     inner.poll.jsm.consumers.info = async (...a: unknown[]) => ({ ...((await info(...a)) as object), ack_floor: { stream_seq: 0, consumer_seq: 0 } });
+    // ...and the poll's own read of the last dead letter finds nothing: the answer's dlSeq alone
+    // must lead the producer end to the records of frames 2 and 3.
+    const streams = (inner.poll.jsm as unknown as { streams: { getMessage: (stream: string, q: { last_by_subj?: string }) => Promise<unknown> } }).streams;
+    const get = streams.getMessage.bind(streams);
+    streams.getMessage = async (stream, q) => (q.last_by_subj !== undefined ? null : get(stream, q));
     await until(() => producer.state.upTo === 20, 'all 20 settled by asking the consumer end');
     expect([...producer.state.dead]).toEqual([[2, 5], [3, 2]]);
     await Promise.all([producer.carrier.close(), end.close()]);
