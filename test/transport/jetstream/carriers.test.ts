@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { jetStreamCarriers } from '../../../src/transport/jetstream/carriers.js';
 import { ensureRunStreams } from '../../../src/transport/jetstream/run-streams.js';
+import type { ConsumerCarrier } from '../../../src/transport/carrier.js';
 import { driveConsumer, driveProducer, messages, raw, until, useNatsServer } from './helpers.js';
 
 const f = useNatsServer();
@@ -10,6 +11,28 @@ const setUp = async (run: string, maxFrames: number, ackWaitMs = 1000) => {
   await ensureRunStreams(f.nc, { run, edges: [{ edge: 'e', maxFrames, ackWaitMs }] });
   return jetStreamCarriers({ servers: [f.nats.url], run, edge: 'e', maxFrames, settlePollMs: 200 });
 };
+
+/**
+ * Opens a consumer end as an inlet whose target fails all of frame 2 and two messages of frame 3
+ * (dead letters), settling the rest; four frames of credit, one more per frame. The seqs seen.
+ */
+async function failTwoAndThree(end: ConsumerCarrier): Promise<number[]> {
+  const got: number[] = [];
+  await end.open({
+    frame: (f) => {
+      got.push(f.seq);
+      if (f.seq === 2) end.deadLetter(2, f.messages, 'target failed'); // the whole frame: settles it
+      else if (f.seq === 3) {
+        end.deadLetter(3, f.messages.slice(0, 2), 'two failed');
+        end.settle(3);
+      } else end.settle(f.seq);
+      end.request(1);
+    },
+    link: () => undefined,
+  });
+  end.request(4);
+  return got;
+}
 
 describe('JetStream carriers on one nats-server', () => {
   it('moves frames in order, each once, and the producer sees them all settled', async () => {
@@ -65,20 +88,7 @@ describe('JetStream carriers on one nats-server', () => {
     const run = hintSubject ? 'dlpoll' : 'dlhint';
     const c = await setUp(run, 4);
     const end = jetStreamCarriers({ servers: [f.nats.url], run, edge: 'e', maxFrames: 4, ...(hintSubject ? { hintSubject } : {}) }).consumer();
-    const got: number[] = [];
-    await end.open({
-      frame: (f) => {
-        got.push(f.seq);
-        if (f.seq === 2) end.deadLetter(2, f.messages, 'target failed'); // the whole frame: settles it
-        else if (f.seq === 3) {
-          end.deadLetter(3, f.messages.slice(0, 2), 'two failed');
-          end.settle(3);
-        } else end.settle(f.seq);
-        end.request(1);
-      },
-      link: () => undefined,
-    });
-    end.request(4);
+    const got = await failTwoAndThree(end);
     const producer = driveProducer(c.producer(), 5, 4);
     await producer.start();
     await until(() => producer.state.upTo === 5, 'all settled');
@@ -97,18 +107,7 @@ describe('JetStream carriers on one nats-server', () => {
   it('hints lost and the ack floor stuck (a nats-server killed hard): the consumer end says its settled frames again when asked, dead letters exact', async () => {
     const c = await setUp('stuck', 4);
     const end = c.consumer();
-    await end.open({
-      frame: (f) => {
-        if (f.seq === 2) end.deadLetter(2, f.messages, 'target failed');
-        else if (f.seq === 3) {
-          end.deadLetter(3, f.messages.slice(0, 2), 'two failed');
-          end.settle(3);
-        } else end.settle(f.seq);
-        end.request(1);
-      },
-      link: () => undefined,
-    });
-    end.request(4);
+    await failTwoAndThree(end);
     const producer = driveProducer(c.producer(), 20, 4);
     await producer.start();
     // What the server killed hard left: every hint lost, a floor that never moves.
