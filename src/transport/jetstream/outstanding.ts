@@ -114,4 +114,3 @@ export class Outstanding {
     f.dead = Math.min(f.size, f.dead + count);
   }
 }
-
