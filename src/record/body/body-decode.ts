@@ -5,6 +5,10 @@ import { jsonColumn, padded, utf8Text } from './json-column.js';
 import { readObjectData } from './object-data-read.js';
 import { readTextColumn } from './text-column.js';
 
+// The largest count a body may claim beyond its size in bytes (see decodeBody): a bound on what
+// a damaged count can make the decoder allocate, far above any batch a connection delivers.
+const MAX_BODILESS = 1 << 20;
+
 /**
  * The messages of a body of `kind` and `count` messages in `buf[start..end)` (body-codec.ts
  * describes the four kinds and format 4's extras). A RangeError (or a SyntaxError) for bytes that are not such a
@@ -22,7 +26,10 @@ export function decodeBody(buf: Buffer, kind: number, count: number, start: numb
   // Lengths and counts come from the bytes: each is checked against the body before it is used,
   // and padded without 32-bit arithmetic (pad8 wraps past 2^31), so no value read from the
   // bytes can point outside them.
-  if (end - start < 8 || count > end - start) throw new RangeError('columns past the end of the body');
+  // Most layouts take at least a byte a message, but one takes none: consecutive ids, one time,
+  // and data that are all empty objects (object data with no key). So the count is held to the
+  // body's size only above MAX_BODILESS; below it, each column checks its size against the body.
+  if (end - start < 8 || count > Math.max(end - start, MAX_BODILESS)) throw new RangeError('columns past the end of the body');
   const n = buf.readUInt32LE(start);
   if (n > end - start - 8) throw new RangeError('columns past the end of the body');
   const shape = buf.readUInt32LE(start + 4);
