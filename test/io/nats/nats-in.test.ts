@@ -7,6 +7,16 @@ let nats: Awaited<ReturnType<typeof natsServer>>;
 beforeAll(async () => void (nats = await natsServer()));
 afterAll(async () => nats.remove());
 
+/** A stream `name` on `<subject>.>` holding the values 0..n-1 (as JSON, in order), and a raw connection to the server. */
+async function storedStream(name: string, subject: string, n: number) {
+  const nc = await raw(nats.url);
+  const jsm = await jetstreamManager(nc);
+  await jsm.streams.add({ name, subjects: [`${subject}.>`] });
+  const js = jsm.jetstream();
+  await Promise.all(Array.from({ length: n }, (_, i) => js.publish(`${subject}.x`, JSON.stringify(i))));
+  return { nc, jsm, js };
+}
+
 describe('nats in (core)', () => {
   it('takes messages on a wildcard subject; malformed and oversized payloads are counted, reported and dead-lettered on the error port', async () => {
     const t = ioWorkflow();
@@ -120,11 +130,7 @@ describe('nats in (jetstream)', () => {
   });
 
   it('stops fetching while the flow is stalled: unacked stays within maxAckPending, the rest waits in the stream; all arrive once released', async () => {
-    const nc = await raw(nats.url);
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'HOLD', subjects: ['hold.>'] });
-    const js = jsm.jetstream();
-    await Promise.all(Array.from({ length: 2000 }, (_, i) => js.publish('hold.x', JSON.stringify(i))));
+    const { nc, jsm } = await storedStream('HOLD', 'hold', 2000);
     const t = ioWorkflow();
     t.stall();
     const run = await t.wf.executeWorkflow({
@@ -148,12 +154,9 @@ describe('nats in (jetstream)', () => {
     await run.done;
     await nc.close();
   });
+
   it('a message held past ack_wait: the server delivers it again while the first copy waits; that copy is dropped, and each arrives once', async () => {
-    const nc = await raw(nats.url);
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'SLOW', subjects: ['slow.>'] });
-    const js = jsm.jetstream();
-    await Promise.all(Array.from({ length: 100 }, (_, i) => js.publish('slow.x', JSON.stringify(i))));
+    const { nc, jsm } = await storedStream('SLOW', 'slow', 100);
     const t = ioWorkflow();
     t.stall();
     // One fetch of 200 stays open after the 100 stored: the server redelivers into it what
@@ -172,12 +175,9 @@ describe('nats in (jetstream)', () => {
     await run.done;
     await nc.close();
   });
+
   it('its consumer deleted, then its stream deleted and created again, mid-run: the node creates the consumer again (CONSUMER_RECREATED), drops what it passed on, and passes on the new messages though their sequences start over', async () => {
-    const nc = await raw(nats.url);
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'AGAIN', subjects: ['again.>'] });
-    const js = jsm.jetstream();
-    for (let i = 0; i < 20; i++) await js.publish('again.x', JSON.stringify(i));
+    const { nc, jsm, js } = await storedStream('AGAIN', 'again', 20);
     const t = ioWorkflow();
     const run = await t.wf.executeWorkflow({
       nodes: [{ id: 'in', type: 'nats in', config: { servers: nats.url, subject: 'again.>', mode: 'jetstream', stream: 'AGAIN', durable: 'flow', batch: 10 } }, { id: 'keep', type: 'test.keep' }],
@@ -202,11 +202,7 @@ describe('nats in (jetstream)', () => {
   });
 
   it('a held message whose second copy was dropped is not acknowledged: stopped while held, the next run on the durable gets it', async () => {
-    const nc = await raw(nats.url);
-    const jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: 'KEEP', subjects: ['keep.>'] });
-    const js = jsm.jetstream();
-    await Promise.all(Array.from({ length: 100 }, (_, i) => js.publish('keep.x', JSON.stringify(i))));
+    const { nc } = await storedStream('KEEP', 'keep', 100);
     const config = { servers: nats.url, subject: 'keep.>', mode: 'jetstream', stream: 'KEEP', durable: 'flow', batch: 200, ackWaitMs: 300 };
     const first = ioWorkflow();
     first.stall();
